@@ -1,0 +1,24 @@
+package io.statestore.client;
+
+/** What went wrong, grouped by what the caller can do about it. */
+public enum ErrorCode {
+    /** Redis is down, unreachable or timing out: try again later. */
+    UNAVAILABLE(true),
+    /** The document changed since it was read, or exists when it should not: re-read and retry. */
+    CONFLICT(true),
+    /** The document (or a path inside it) does not exist. */
+    NOT_FOUND(false),
+    /** The request is wrong: bad JSON, bad path, wrong type at a path, invalid key, bad option. */
+    INVALID_INPUT(false);
+
+    private final boolean retryable;
+
+    ErrorCode(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    /** Whether repeating the same request later may succeed. */
+    public boolean retryable() {
+        return retryable;
+    }
+}

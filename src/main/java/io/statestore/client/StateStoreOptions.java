@@ -1,0 +1,220 @@
+package io.statestore.client;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How a {@link StateStore} connects and behaves. Immutable; build with {@link #builder()}. */
+public final class StateStoreOptions {
+    /** Where the daemon's embedded redis-server listens by default. */
+    public static final String DEFAULT_URI = "redis://127.0.0.1:6479";
+    public static final String DEFAULT_KEY_PREFIX = "ss:";
+    public static final int DEFAULT_POOL_SIZE = 32;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_ATTEMPTS = 200;
+    public static final long DEFAULT_FEED_MAX_LENGTH = 100_000;
+
+    private final URI uri;
+    private final Path passwordFile;
+    private final String writer;
+    private final String keyPrefix;
+    private final int poolSize;
+    private final Duration timeout;
+    private final int maxAttempts;
+    private final long feedMaxLength;
+    private final int historyLength;
+    private final StorageMode forcedMode;
+
+    private StateStoreOptions(Builder b) {
+        this.uri = b.uri;
+        this.passwordFile = b.passwordFile;
+        this.writer = b.writer == null ? defaultWriter() : b.writer;
+        this.keyPrefix = b.keyPrefix;
+        this.poolSize = b.poolSize;
+        this.timeout = b.timeout;
+        this.maxAttempts = b.maxAttempts;
+        this.feedMaxLength = b.feedMaxLength;
+        this.historyLength = b.historyLength;
+        this.forcedMode = b.forcedMode;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static StateStoreOptions of(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** A file holding the Redis password (e.g. a systemd credential); overrides one in the URI. */
+    public Optional<Path> passwordFile() {
+        return Optional.ofNullable(passwordFile);
+    }
+
+    /** The name recorded as writer of every change this store makes. */
+    public String writer() {
+        return writer;
+    }
+
+    /** The prefix of every internal key (metadata, feed, index); document keys carry none. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** How many times an unconditional update is attempted when other writers keep winning. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Approximate length the change feed is trimmed to on every write; 0 leaves trimming to the daemon. */
+    public long feedMaxLength() {
+        return feedMaxLength;
+    }
+
+    /** How many past versions of each document are kept for history; 0 keeps none. */
+    public int historyLength() {
+        return historyLength;
+    }
+
+    /** A storage mode to use instead of the detected one (only PORTABLE can be forced). */
+    public Optional<StorageMode> forcedMode() {
+        return Optional.ofNullable(forcedMode);
+    }
+
+    private static String defaultWriter() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    public static final class Builder {
+        private URI uri = URI.create(DEFAULT_URI);
+        private Path passwordFile;
+        private String writer;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private long feedMaxLength = DEFAULT_FEED_MAX_LENGTH;
+        private int historyLength;
+        private StorageMode forcedMode;
+
+        private Builder() {
+        }
+
+        public Builder uri(String uri) {
+            URI parsed;
+            try {
+                parsed = URI.create(uri);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": " + e.getMessage(), e);
+            }
+            return uri(parsed);
+        }
+
+        public Builder uri(URI uri) {
+            String scheme = uri.getScheme();
+            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": scheme must be redis:// or rediss://");
+            }
+            if (uri.getHost() == null) {
+                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": no host");
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        public Builder passwordFile(Path passwordFile) {
+            this.passwordFile = passwordFile;
+            return this;
+        }
+
+        public Builder writer(String writer) {
+            if (writer == null || writer.isBlank()) {
+                throw new InvalidInputException("writer name must not be empty");
+            }
+            this.writer = writer;
+            return this;
+        }
+
+        public Builder keyPrefix(String keyPrefix) {
+            if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
+                throw new InvalidInputException("key prefix must be non-empty and contain no braces, got \"" + keyPrefix + "\"");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        public Builder poolSize(int poolSize) {
+            if (poolSize < 1) {
+                throw new InvalidInputException("pool size must be at least 1, got " + poolSize);
+            }
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new InvalidInputException("timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new InvalidInputException("maxAttempts must be at least 1, got " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder feedMaxLength(long feedMaxLength) {
+            if (feedMaxLength < 0) {
+                throw new InvalidInputException("feedMaxLength must not be negative, got " + feedMaxLength);
+            }
+            this.feedMaxLength = feedMaxLength;
+            return this;
+        }
+
+        public Builder historyLength(int historyLength) {
+            if (historyLength < 0) {
+                throw new InvalidInputException("historyLength must not be negative, got " + historyLength);
+            }
+            this.historyLength = historyLength;
+            return this;
+        }
+
+        public Builder forceMode(StorageMode mode) {
+            if (mode == StorageMode.MODULE) {
+                throw new InvalidInputException("module mode cannot be forced; it is used when the server has a JSON module");
+            }
+            this.forcedMode = mode;
+            return this;
+        }
+
+        public StateStoreOptions build() {
+            return new StateStoreOptions(this);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.ConflictException;
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.NotFoundException;
+import io.statestore.client.StateStoreException;
+import io.statestore.client.UnavailableException;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** Maps Redis error replies and Jedis failures to the statestore exception family, in one place. */
+final class ErrorMapper {
+    private static final Pattern CURRENT_REVISION = Pattern.compile("current revision (\\d+)");
+
+    private ErrorMapper() {
+    }
+
+    /**
+     * @param key  the document the call was about (for messages)
+     * @param sent whether the command may have reached the server (decides "outcome unknown")
+     */
+    static StateStoreException map(JedisException e, String key, boolean sent) {
+        if (e instanceof JedisDataException) {
+            return fromReply(e.getMessage(), key);
+        }
+        String what = key == null ? "" : " (key \"" + key + "\")";
+        if (e instanceof JedisConnectionException && !sent) {
+            return new UnavailableException("Redis is unavailable" + what + ": " + e.getMessage(), false, e);
+        }
+        return new UnavailableException("Redis did not answer" + what + "; a write may or may not have been applied: "
+                + e.getMessage(), sent, e);
+    }
+
+    /** Turns an error reply such as "SS_CONFLICT ..." into the matching exception. */
+    static StateStoreException fromReply(String reply, String key) {
+        String message = reply == null ? "" : reply;
+        int space = message.indexOf(' ');
+        String code = space < 0 ? message : message.substring(0, space);
+        String rest = space < 0 ? "" : message.substring(space + 1);
+        switch (code) {
+            case "SS_CONFLICT": {
+                Matcher m = CURRENT_REVISION.matcher(rest);
+                OptionalLong current = m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+                return new ConflictException(key, current, "conflict: " + rest);
+            }
+            case "SS_NOTFOUND":
+                return new NotFoundException(key, "not found: " + rest);
+            case "SS_PATH":
+                return new InvalidInputException("bad path: " + rest);
+            case "SS_TYPE":
+                return new InvalidInputException("wrong type at path: " + rest);
+            case "SS_WRONGTYPE":
+                return new InvalidInputException("wrong key type: " + rest);
+            case "SS_STRINGDOC":
+                return new StoredAsStringException(key, rest);
+            case "SS_INVALID":
+                return new InvalidInputException("invalid request: " + rest);
+            case "NOSCRIPT", "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN":
+                return new UnavailableException("Redis cannot serve the call now (key \"" + key + "\"): " + message, false, null);
+            default:
+                return new InvalidInputException("Redis refused the call (key \"" + key + "\"): " + message);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.InvalidInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Where everything about a document lives (see docs/key-layout.md). Document keys are the
+ * user's names; internal keys sit under the prefix and in the document's hash slot, so one
+ * function call never crosses slots and the layout holds on Redis Cluster.
+ */
+public final class KeyLayout {
+    public static final int MAX_KEY_BYTES = 1024;
+    private static final Pattern BRACES = Pattern.compile("[^{}]*\\{[^{}]+}[^{}]*");
+
+    private final String prefix;
+
+    public KeyLayout(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Checks a document key; the message names the key and the rule it breaks. */
+    public void validate(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new InvalidInputException("invalid key: a key must not be empty");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": longer than " + MAX_KEY_BYTES + " bytes");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c == 0x7f || Character.isWhitespace(c)) {
+                throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": contains whitespace or a control character at position " + i);
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < key.length()
+                    && Character.isLowSurrogate(key.charAt(i + 1)))) {
+                if (!(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(key.charAt(i - 1)))) {
+                    throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": unpaired surrogate at position " + i);
+                }
+            }
+        }
+        if (key.startsWith(prefix)) {
+            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": keys starting with \"" + prefix + "\" are reserved for statestore's internal keys");
+        }
+        if ((key.indexOf('{') >= 0 || key.indexOf('}') >= 0) && !BRACES.matcher(key).matches()) {
+            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": braces may only form one hash tag such as {group}");
+        }
+    }
+
+    /** The part of the key Redis hashes to pick the slot. */
+    public static String hashTag(String key) {
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                return key.substring(open + 1, close);
+            }
+        }
+        return key;
+    }
+
+    private static String slotted(String key) {
+        return hashTag(key).equals(key) ? "{" + key + "}" : key;
+    }
+
+    public String meta(String key) {
+        return prefix + "m:" + slotted(key);
+    }
+
+    public String history(String key) {
+        return prefix + "h:" + slotted(key);
+    }
+
+    /** The change feed of the document's slot group; one feed on a standalone server. */
+    public String feed(String key) {
+        return prefix + "feed";
+    }
+
+    /** The key index of the document's slot group; one index on a standalone server. */
+    public String index(String key) {
+        return prefix + "index";
+    }
+
+    /** The PUBLISH channel of the document's change notifications. */
+    public String channel(String key) {
+        return prefix + "chg:" + key;
+    }
+
+    /** KEYS of a single-document function call, in protocol order. */
+    public List<String> documentCallKeys(String key) {
+        return List.of(key, meta(key), history(key), feed(key), index(key));
+    }
+
+    private static String abbreviate(String key) {
+        return key.length() > 80 ? key.substring(0, 77) + "..." : key;
+    }
+}

@@ -1,0 +1,161 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.UnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The one place statestore touches Jedis: a connection pool, function calls, and error
+ * mapping. A Jedis API change should only ever need this file (and its tests) to change.
+ */
+public final class RedisGateway implements AutoCloseable {
+    private final JedisPool pool;
+    private final String endpoint;
+
+    public RedisGateway(StateStoreOptions options) {
+        URI uri = options.uri();
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .timeoutMillis((int) options.timeout().toMillis())
+                .ssl("rediss".equals(uri.getScheme()));
+        applyCredentials(config, options);
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                config.database(Integer.parseInt(path.substring(1)));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": database must be a number");
+            }
+        }
+        int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(options.poolSize());
+        poolConfig.setMaxIdle(options.poolSize());
+        poolConfig.setMinIdle(0);
+        poolConfig.setMaxWait(options.timeout());
+        poolConfig.setTestOnBorrow(false);
+        poolConfig.setJmxEnabled(false);
+        this.endpoint = uri.getHost() + ":" + port;
+        this.pool = new JedisPool(poolConfig, new HostAndPort(uri.getHost(), port), config.build());
+    }
+
+    private static void applyCredentials(DefaultJedisClientConfig.Builder config, StateStoreOptions options) {
+        URI uri = options.uri();
+        String user = null;
+        String password = null;
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                password = decode(info);
+            } else {
+                user = colon == 0 ? null : decode(info.substring(0, colon));
+                password = decode(info.substring(colon + 1));
+            }
+        }
+        if (options.passwordFile().isPresent()) {
+            try {
+                password = Files.readString(options.passwordFile().get(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot read Redis password file " + options.passwordFile().get() + ": " + e.getMessage(), e);
+            }
+        }
+        if (user != null && !user.isEmpty()) {
+            config.user(user);
+        }
+        if (password != null && !password.isEmpty()) {
+            config.password(password);
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Calls a function that writes. Failures map to the statestore exception family. */
+    public Object fcall(String function, List<String> keys, List<String> args, String subject) {
+        return call(jedis -> jedis.fcall(function, keys, args), subject, true);
+    }
+
+    /** Calls a read-only function with FCALL_RO, so replicas can serve it. */
+    public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
+        return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection. Failures to get a connection are "not sent";
+     * failures after that are "outcome unknown" when {@code writes} is true.
+     */
+    public <T> T call(Function<Jedis, T> work, String subject, boolean writes) {
+        Jedis jedis;
+        try {
+            jedis = pool.getResource();
+        } catch (JedisException e) {
+            throw ErrorMapper.map(e, subject, false);
+        }
+        try (jedis) {
+            return work.apply(jedis);
+        } catch (JedisDataException e) {
+            throw ErrorMapper.map(e, subject, true);
+        } catch (JedisException e) {
+            throw ErrorMapper.map(e, subject, writes);
+        }
+    }
+
+    /** A dedicated connection outside the pool (blocking reads, subscriptions). Caller closes it. */
+    public Jedis dedicatedConnection() {
+        try {
+            return pool.getResource();
+        } catch (JedisException e) {
+            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Decodes a bulk reply (bytes or string) as UTF-8 text; null stays null. */
+    static String text(Object reply) {
+        if (reply == null) {
+            return null;
+        }
+        if (reply instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return reply.toString();
+    }
+
+    static long number(Object reply) {
+        if (reply instanceof Long l) {
+            return l;
+        }
+        return Long.parseLong(text(reply));
+    }
+
+    static List<Object> list(Object reply) {
+        if (reply instanceof List<?> l) {
+            return new ArrayList<>(l);
+        }
+        throw new IllegalStateException("expected an array reply, got " + reply);
+    }
+}

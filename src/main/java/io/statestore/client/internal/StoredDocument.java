@@ -1,0 +1,55 @@
+package io.statestore.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.Document;
+import io.statestore.client.DocumentMeta;
+import io.statestore.client.StrictJson;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One document as {@code ss_get} replies: content text (null when absent), revision, times,
+ * writer, TTL and Redis type. The revision of an absent document is its tombstone's, or 0.
+ */
+record StoredDocument(String key, String text, long revision, long createdMs, long updatedMs, String writer,
+                      long pttlMs, String redisType, long readAtMs) {
+
+    static StoredDocument fromReply(String key, Object reply) {
+        List<Object> r = RedisGateway.list(reply);
+        return new StoredDocument(key, RedisGateway.text(r.get(0)), RedisGateway.number(r.get(1)),
+                millis(r.get(2)), millis(r.get(3)), RedisGateway.text(r.get(4)), RedisGateway.number(r.get(5)),
+                RedisGateway.text(r.get(6)), System.currentTimeMillis());
+    }
+
+    private static long millis(Object o) {
+        String s = RedisGateway.text(o);
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    boolean exists() {
+        return text != null;
+    }
+
+    /** The revision a compare-and-set against this read must name; -1: unmanaged, write unconditionally. */
+    long expectedRevision() {
+        if (!exists()) {
+            return 0;
+        }
+        return revision > 0 ? revision : -1;
+    }
+
+    JsonNode json() {
+        return StrictJson.parse(text, "document \"" + key + "\"");
+    }
+
+    Optional<Document<JsonNode>> toDocument() {
+        return exists() ? Optional.of(new Document<>(key, json(), meta())) : Optional.empty();
+    }
+
+    DocumentMeta meta() {
+        Optional<Instant> expires = pttlMs > 0 ? Optional.of(Instant.ofEpochMilli(readAtMs + pttlMs)) : Optional.empty();
+        return new DocumentMeta(revision, Instant.ofEpochMilli(createdMs), Instant.ofEpochMilli(updatedMs),
+                writer == null ? "" : writer, expires);
+    }
+}

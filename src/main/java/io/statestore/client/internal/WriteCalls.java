@@ -1,0 +1,161 @@
+package io.statestore.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.ConflictException;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.StorageMode;
+import io.statestore.client.StrictJson;
+import io.statestore.client.WriteOptions;
+import io.statestore.client.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds and sends the write function calls of the protocol (docs/protocol.md). */
+final class WriteCalls {
+
+    /** Computes {new document, optional result value} from the current document (null: absent). */
+    @FunctionalInterface
+    interface Computation {
+        JsonNode[] apply(JsonNode current);
+    }
+
+    private final StateStoreOptions options;
+    private final RedisGateway redis;
+    private final KeyLayout layout;
+    private final StorageMode mode;
+
+    WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
+        this.options = options;
+        this.redis = redis;
+        this.layout = layout;
+        this.mode = mode;
+    }
+
+    /** Options every write carries: writer, storage mode for new keys, feed and history bounds. */
+    List<String> commonArgs(WriteOptions opts) {
+        List<String> args = new ArrayList<>();
+        args.add("writer");
+        args.add(options.writer());
+        args.add("mode");
+        args.add(mode == StorageMode.MODULE ? "json" : "string");
+        args.add("feedmax");
+        args.add(Long.toString(options.feedMaxLength()));
+        args.add("histmax");
+        args.add(Integer.toString(options.historyLength()));
+        if (opts.source() != null) {
+            args.add("src");
+            args.add(opts.source());
+        }
+        return args;
+    }
+
+    /** ss_put; {@code ifRevision} null writes unconditionally. */
+    WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
+                         JsonNode value) {
+        List<String> args = commonArgs(opts);
+        args.add("op");
+        args.add(op);
+        args.add("doc");
+        args.add(text);
+        if (ifRevision != null) {
+            args.add("ifrev");
+            args.add(Long.toString(ifRevision));
+        }
+        if (opts.ttl() != null) {
+            args.add("ttl");
+            args.add(Long.toString(opts.ttl().toMillis()));
+        }
+        if (change != null) {
+            args.add("change");
+            args.add(change);
+        }
+        Object reply = redis.fcall("ss_put", layout.documentCallKeys(key), args, key);
+        return result(key, reply, value);
+    }
+
+    RedisGateway redis() {
+        return redis;
+    }
+
+    WriteResult delete(String key, WriteOptions opts) {
+        List<String> args = commonArgs(opts);
+        addRevision(args, opts);
+        return result(key, redis.fcall("ss_del", layout.documentCallKeys(key), args, key), null);
+    }
+
+    WriteResult ttl(String key, String op, WriteOptions opts) {
+        List<String> args = commonArgs(opts);
+        args.add("op");
+        args.add(op);
+        args.add("ttl");
+        args.add(Long.toString(opts.ttl().toMillis()));
+        addRevision(args, opts);
+        return result(key, redis.fcall("ss_ttl", layout.documentCallKeys(key), args, key), null);
+    }
+
+    /** ss_jop: in-place steps in module mode. */
+    WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
+        List<String> args = commonArgs(opts);
+        args.add("op");
+        args.add(op);
+        args.add("change");
+        args.add(change);
+        addRevision(args, opts);
+        args.add("--");
+        args.addAll(steps);
+        Object reply = redis.fcall("ss_jop", layout.documentCallKeys(key), args, key);
+        List<Object> r = RedisGateway.list(reply);
+        JsonNode value = null;
+        if (r.size() > 2 && r.get(2) != null) {
+            JsonNode v = StrictJson.parse(RedisGateway.text(r.get(2)), "increment result of \"" + key + "\"");
+            value = v.isArray() ? v.get(0) : v;
+        }
+        return result(key, reply, value);
+    }
+
+    /**
+     * Read, compute, compare-revision-and-set; retried with jitter when another writer got in
+     * between, unless the caller asked for a specific revision.
+     */
+    WriteResult computed(String key, String op, String change, WriteOptions opts, Computation compute) {
+        boolean conditional = opts.expectedRevision().isPresent();
+        int attempts = conditional ? 1 : options.maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            List<Object> raw = RedisGateway.list(redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
+            StoredDocument current = StoredDocument.fromReply(key, raw);
+            JsonNode[] out = compute.apply(current.exists() ? current.json() : null);
+            Long expected;
+            if (conditional) {
+                expected = opts.expectedRevision().getAsLong();
+            } else {
+                long e = current.expectedRevision();
+                expected = e < 0 ? null : e;
+            }
+            try {
+                return putWhole(key, op, StrictJson.write(out[0]), change, opts, expected, out[1]);
+            } catch (ConflictException e) {
+                if (attempt >= attempts) {
+                    if (conditional) {
+                        throw e;
+                    }
+                    throw new ConflictException(key, e.currentRevision(), "conflict: \"" + key + "\" kept changing; gave up after "
+                            + attempts + " attempts");
+                }
+                Backoff.pause(attempt);
+            }
+        }
+    }
+
+    private static void addRevision(List<String> args, WriteOptions opts) {
+        if (opts.expectedRevision().isPresent()) {
+            args.add("ifrev");
+            args.add(Long.toString(opts.expectedRevision().getAsLong()));
+        }
+    }
+
+    static WriteResult result(String key, Object reply, JsonNode value) {
+        List<Object> r = RedisGateway.list(reply);
+        return new WriteResult(key, RedisGateway.number(r.get(0)), RedisGateway.text(r.get(1)), Optional.ofNullable(value));
+    }
+}

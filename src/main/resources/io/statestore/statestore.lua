@@ -1,0 +1,663 @@
+#!lua name=statestore
+--[[
+statestore server-side function library (protocol reference: docs/protocol.md).
+
+Rules every function here follows:
+  * Document content passes through Lua as opaque strings. cjson is never used on it:
+    it turns [] into {}, rounds numbers to 14 digits and accepts NaN.
+  * A write validates everything before its first write command, because Redis does
+    not roll back a script that fails half way.
+  * Every committed change raises the document's revision by exactly one and appends
+    exactly one entry to the feed stream, then PUBLISHes a notification.
+
+Keys of a single-document call, always in this order:
+  KEYS[1] document   KEYS[2] metadata hash   KEYS[3] history stream
+  KEYS[4] feed stream   KEYS[5] index sorted set
+Options are name/value pairs in ARGV, in any order; `--` ends them where steps follow.
+Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
+SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
+]]
+
+local LIB_VERSION = '1'
+local JSON_TYPE = 'ReJSON-RL'
+
+local function fail(code, msg)
+  error({err = code .. ' ' .. msg})
+end
+
+local function fmt(n)
+  return string.format('%.0f', n)
+end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function quote(s)
+  return cjson.encode(s) -- strings only: key names and writer names, never document content
+end
+
+local function parse_opts(argv, from, allowed)
+  local o = {}
+  local i = from
+  while i <= #argv do
+    local name = argv[i]
+    if name == '--' then
+      return o, i + 1
+    end
+    if not allowed[name] then
+      fail('SS_INVALID', 'unknown option "' .. name .. '"')
+    end
+    if argv[i + 1] == nil then
+      fail('SS_INVALID', 'option "' .. name .. '" needs a value')
+    end
+    o[name] = argv[i + 1]
+    i = i + 2
+  end
+  return o, i
+end
+
+local function int_opt(o, name, default)
+  local v = o[name]
+  if v == nil or v == '' then
+    return default
+  end
+  if not string.match(v, '^%-?%d+$') then
+    fail('SS_INVALID', 'option "' .. name .. '" must be an integer, got "' .. v .. '"')
+  end
+  return tonumber(v)
+end
+
+local function channel_prefix(feed)
+  local p = string.match(feed, '^(.*)feed$') or string.match(feed, '^(.*)feed{[^}]+}$')
+  if not p then
+    fail('SS_INVALID', 'feed key "' .. feed .. '" must be <prefix>feed or <prefix>feed{tag}')
+  end
+  return p .. 'chg:'
+end
+
+-- Shared per-call context: who writes, when, and where events go.
+local function context(o, feed, index)
+  local writer = o.writer
+  if writer == nil or writer == '' then
+    writer = 'unknown'
+  end
+  local mode = o.mode or 'string'
+  if mode ~= 'string' and mode ~= 'json' then
+    fail('SS_INVALID', 'option "mode" must be "string" or "json", got "' .. mode .. '"')
+  end
+  return {
+    writer = writer,
+    now = now_ms(),
+    feed = feed,
+    index = index,
+    chan = channel_prefix(feed),
+    feedmax = int_opt(o, 'feedmax', 0),
+    histmax = int_opt(o, 'histmax', 0),
+    src = o.src,
+    mode = mode,
+  }
+end
+
+local function doc_keys(key, meta, hist)
+  return {key = key, meta = meta, hist = hist}
+end
+
+local function load_state(d)
+  local m = redis.call('HMGET', d.meta, 'rev', 'del')
+  local typ = redis.call('TYPE', d.key)['ok']
+  return {rev = tonumber(m[1]) or 0, tomb = m[2] == '1', typ = typ, exists = typ ~= 'none'}
+end
+
+local EXPIRY_WRITER = 'redis-expiry'
+
+local function emit(d, ctx, op, rev, prev, change)
+  local writer = ctx.writer
+  if op == 'expired' then
+    writer = EXPIRY_WRITER
+  end
+  local fields = {'key', d.key, 'op', op, 'rev', fmt(rev), 'prev', fmt(prev),
+                  'writer', writer, 'time', fmt(ctx.now)}
+  if change ~= nil and change ~= '' then
+    fields[#fields + 1] = 'change'
+    fields[#fields + 1] = change
+  end
+  if ctx.src ~= nil and ctx.src ~= '' then
+    fields[#fields + 1] = 'src'
+    fields[#fields + 1] = ctx.src
+  end
+  local id
+  if ctx.feedmax > 0 then
+    id = redis.call('XADD', ctx.feed, 'MAXLEN', '~', ctx.feedmax, '*', unpack(fields))
+  else
+    id = redis.call('XADD', ctx.feed, '*', unpack(fields))
+  end
+  redis.call('PUBLISH', ctx.chan .. d.key,
+    '{"key":' .. quote(d.key) .. ',"op":"' .. op .. '","rev":' .. fmt(rev) ..
+    ',"prev":' .. fmt(prev) .. ',"id":"' .. id .. '"}')
+  return id
+end
+
+local function record_history(d, ctx, op, rev, content)
+  if ctx.histmax <= 0 then
+    return
+  end
+  local writer = ctx.writer
+  if op == 'expired' then
+    writer = EXPIRY_WRITER
+  end
+  local fields = {'rev', fmt(rev), 'op', op, 'writer', writer, 'time', fmt(ctx.now)}
+  if content ~= nil then
+    fields[#fields + 1] = 'doc'
+    fields[#fields + 1] = content
+  end
+  redis.call('XADD', d.hist, 'MAXLEN', ctx.histmax, '*', unpack(fields))
+end
+
+-- A document whose metadata says it is alive but whose key is gone was expired by Redis.
+-- Its tombstone is committed first, so the feed never skips the expiry.
+local function reconcile_expiry(d, st, ctx)
+  if st.rev > 0 and not st.tomb and not st.exists then
+    local prev = st.rev
+    st.rev = prev + 1
+    st.tomb = true
+    redis.call('HSET', d.meta, 'rev', fmt(st.rev), 'del', '1', 'mtime', fmt(ctx.now), 'writer', EXPIRY_WRITER)
+    redis.call('ZREM', ctx.index, d.key)
+    record_history(d, ctx, 'expired', st.rev, nil)
+    emit(d, ctx, 'expired', st.rev, prev, nil)
+    return true
+  end
+  return false
+end
+
+local function check_revision(d, st, ifrev)
+  if ifrev == nil then
+    return
+  end
+  local current = 0
+  if st.exists then
+    current = st.rev
+  end
+  if ifrev == 0 and st.exists then
+    fail('SS_CONFLICT', quote(d.key) .. ' expected absent, current revision ' .. fmt(st.rev))
+  end
+  if ifrev ~= 0 and current ~= ifrev then
+    if not st.exists then
+      fail('SS_CONFLICT', quote(d.key) .. ' expected revision ' .. fmt(ifrev) .. ', document does not exist')
+    end
+    fail('SS_CONFLICT', quote(d.key) .. ' expected revision ' .. fmt(ifrev) .. ', current revision ' .. fmt(current))
+  end
+end
+
+local function check_writable_type(d, st)
+  if st.exists and st.typ ~= 'string' and st.typ ~= JSON_TYPE then
+    fail('SS_WRONGTYPE', quote(d.key) .. ' holds a Redis ' .. st.typ .. ', not a document')
+  end
+end
+
+local function validate_ttl(ttl)
+  if ttl ~= nil and ttl < 0 then
+    fail('SS_INVALID', 'ttl must be 0 (none) or a positive number of milliseconds')
+  end
+end
+
+local function apply_ttl(d, ttl)
+  if ttl == nil then
+    return
+  end
+  if ttl == 0 then
+    redis.call('PERSIST', d.key)
+  else
+    redis.call('PEXPIRE', d.key, ttl)
+  end
+end
+
+local function commit(d, st, ctx, op, change, deleted, content)
+  local prev = st.rev
+  local rev = prev + 1
+  if deleted then
+    redis.call('HSET', d.meta, 'rev', fmt(rev), 'del', '1', 'mtime', fmt(ctx.now), 'writer', ctx.writer)
+    redis.call('ZREM', ctx.index, d.key)
+  elseif st.exists then
+    redis.call('HSET', d.meta, 'rev', fmt(rev), 'mtime', fmt(ctx.now), 'writer', ctx.writer)
+  else
+    redis.call('HSET', d.meta, 'rev', fmt(rev), 'del', '0', 'ctime', fmt(ctx.now), 'mtime', fmt(ctx.now),
+      'writer', ctx.writer)
+    redis.call('ZADD', ctx.index, 0, d.key)
+  end
+  record_history(d, ctx, op, rev, content)
+  local id = emit(d, ctx, op, rev, prev, change)
+  return {rev, id}
+end
+
+-- Writes a whole document, keeping the key's own type (string or JSON) when it exists.
+local function store_whole(d, st, ctx, value, ttl)
+  local as_json = st.typ == JSON_TYPE or (not st.exists and ctx.mode == 'json')
+  if as_json then
+    local keep = -1
+    if ttl == nil and st.exists then
+      keep = redis.call('PTTL', d.key)
+    end
+    redis.call('JSON.SET', d.key, '$', value)
+    if keep > 0 then
+      redis.call('PEXPIRE', d.key, keep)
+    end
+  elseif ttl ~= nil and ttl > 0 then
+    redis.call('SET', d.key, value, 'PX', ttl)
+    return
+  else
+    redis.call('SET', d.key, value, 'KEEPTTL')
+  end
+  apply_ttl(d, ttl)
+end
+
+local function current_content(d)
+  local typ = redis.call('TYPE', d.key)['ok']
+  if typ == JSON_TYPE then
+    return redis.call('JSON.GET', d.key)
+  end
+  return redis.call('GET', d.key)
+end
+
+---------------------------------------------------------------------------------------
+-- Whole-document writes, shared by ss_put, ss_del, ss_ttl and ss_tx.
+-- spec: {op=, ifrev=, ttl=, value=, change=}; op is put|create|del|ttl or a client op name
+-- for a whole-document write computed by the client (merge, set, incr, ... in portable mode).
+local function validate_whole(d, st, spec)
+  check_writable_type(d, st)
+  check_revision(d, st, spec.ifrev)
+  validate_ttl(spec.ttl)
+  if spec.kind == 'del' or spec.kind == 'ttl' then
+    if not st.exists then
+      fail('SS_NOTFOUND', quote(d.key) .. ' does not exist')
+    end
+  elseif spec.value == nil or spec.value == '' then
+    fail('SS_INVALID', quote(d.key) .. ': option "doc" (the document JSON) is required')
+  end
+end
+
+local function apply_whole(d, st, ctx, spec)
+  if spec.kind == 'del' then
+    redis.call('DEL', d.key)
+    return commit(d, st, ctx, spec.op, spec.change, true, nil)
+  end
+  if spec.kind == 'ttl' then
+    apply_ttl(d, spec.ttl)
+    return commit(d, st, ctx, spec.op, spec.change, false, nil)
+  end
+  store_whole(d, st, ctx, spec.value, spec.ttl)
+  local change = spec.change
+  if change == nil or change == '' then
+    change = spec.value
+  end
+  return commit(d, st, ctx, spec.op, change, false, spec.value)
+end
+
+local WRITE_OPTS = {writer = true, ifrev = true, ttl = true, doc = true, op = true, change = true,
+                    mode = true, feedmax = true, histmax = true, src = true}
+
+local function single_doc(keys)
+  if #keys ~= 5 then
+    fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
+  end
+  return doc_keys(keys[1], keys[2], keys[3])
+end
+
+local function whole_write(keys, argv, kind, default_op)
+  local d = single_doc(keys)
+  local o = parse_opts(argv, 1, WRITE_OPTS)
+  local ctx = context(o, keys[4], keys[5])
+  local spec = {kind = kind, op = o.op or default_op, ifrev = int_opt(o, 'ifrev', nil),
+                ttl = int_opt(o, 'ttl', nil), value = o.doc, change = o.change}
+  if kind == 'ttl' and spec.ttl == nil then
+    fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
+  end
+  local st = load_state(d)
+  reconcile_expiry(d, st, ctx)
+  validate_whole(d, st, spec)
+  return apply_whole(d, st, ctx, spec)
+end
+
+---------------------------------------------------------------------------------------
+-- In-place JSON steps (module mode). Steps follow `--` in ARGV:
+--   root JSON                  replace the whole document
+--   obj PATH PARENT            make PATH an object unless it is one (parent must be an object)
+--   set PATH PARENT SLOT JSON  set a member (SLOT "m") or an existing array element (SLOT = index)
+--   del PATH                   remove PATH if present (merge semantics)
+--   rm PATH                    remove PATH, which must exist
+--   incr PATH NUMBER           add to the number at PATH; reply carries the new value
+--   append PATH MAX JSON       append to the array at PATH, keeping at most MAX (0 = no limit)
+local STEP_ARITY = {root = 1, obj = 2, set = 4, del = 1, rm = 1, incr = 2, append = 3}
+
+-- JSON.TYPE with a $-path replies with a list of status replies: {{ok='object'}}, or {} when
+-- the path does not exist.
+local function json_type(key, path)
+  local r = redis.call('JSON.TYPE', key, path)
+  if type(r) == 'table' and r.ok == nil then
+    r = r[1]
+  end
+  if type(r) == 'table' then
+    r = r.ok
+  end
+  if r == nil or r == false then
+    return nil
+  end
+  return r
+end
+
+local function parse_steps(argv, from)
+  local steps = {}
+  local i = from
+  while i <= #argv do
+    local name = argv[i]
+    local n = STEP_ARITY[name]
+    if n == nil then
+      fail('SS_INVALID', 'unknown step "' .. tostring(name) .. '"')
+    end
+    if i + n > #argv then
+      fail('SS_INVALID', 'step "' .. name .. '" needs ' .. n .. ' arguments')
+    end
+    local s = {name = name}
+    for j = 1, n do
+      s[j] = argv[i + j]
+    end
+    steps[#steps + 1] = s
+    i = i + n + 1
+  end
+  if #steps == 0 then
+    fail('SS_INVALID', 'no steps given after "--"')
+  end
+  return steps
+end
+
+-- Checks every step against the document as it stands, remembering which paths earlier
+-- steps of this call turn into objects, so a merge's steps validate as a whole.
+local function validate_steps(d, st, steps)
+  local made = {}
+  local function is_object(path)
+    if made[path] then
+      return true
+    end
+    return st.exists and json_type(d.key, path) == 'object'
+  end
+  for _, s in ipairs(steps) do
+    local n = s.name
+    if n == 'root' then
+      made = {}
+    elseif n == 'obj' then
+      if s[1] ~= '$' and not is_object(s[2]) then
+        fail('SS_PATH', quote(d.key) .. ': parent of ' .. s[1] .. ' is not an object')
+      end
+      made[s[1]] = true
+    elseif n == 'set' then
+      if s[3] == 'm' then
+        if not is_object(s[2]) then
+          fail('SS_PATH', quote(d.key) .. ': ' .. s[2] .. ' does not exist or is not an object')
+        end
+      else
+        local t = st.exists and json_type(d.key, s[2])
+        if t ~= 'array' then
+          fail('SS_PATH', quote(d.key) .. ': ' .. s[2] .. ' does not exist or is not an array')
+        end
+        local len = redis.call('JSON.ARRLEN', d.key, s[2])
+        if type(len) == 'table' then
+          len = len[1]
+        end
+        if tonumber(s[3]) >= len then
+          fail('SS_PATH', quote(d.key) .. ': index ' .. s[3] .. ' is out of range for ' .. s[2] ..
+            ' (length ' .. len .. ')')
+        end
+      end
+      made[s[1]] = nil
+    elseif n == 'rm' then
+      if not st.exists or json_type(d.key, s[1]) == nil then
+        fail('SS_PATH', quote(d.key) .. ': ' .. s[1] .. ' does not exist')
+      end
+    elseif n == 'incr' then
+      if not string.match(s[2], '^%-?%d+%.?%d*[eE]?[%+%-]?%d*$') then
+        fail('SS_INVALID', 'increment "' .. s[2] .. '" is not a number')
+      end
+      local t = st.exists and json_type(d.key, s[1])
+      if t ~= 'integer' and t ~= 'number' then
+        if not t then
+          fail('SS_PATH', quote(d.key) .. ': ' .. s[1] .. ' does not exist')
+        end
+        fail('SS_TYPE', quote(d.key) .. ': ' .. s[1] .. ' is ' .. t .. ', not a number')
+      end
+    elseif n == 'append' then
+      if not string.match(s[2], '^%d+$') then
+        fail('SS_INVALID', 'maximum length "' .. s[2] .. '" is not a non-negative integer')
+      end
+      local t = st.exists and json_type(d.key, s[1])
+      if t ~= 'array' then
+        if not t then
+          fail('SS_PATH', quote(d.key) .. ': ' .. s[1] .. ' does not exist')
+        end
+        fail('SS_TYPE', quote(d.key) .. ': ' .. s[1] .. ' is ' .. t .. ', not an array')
+      end
+    end
+  end
+end
+
+local function apply_steps(d, st, steps)
+  local keep = -1
+  if st.exists then
+    keep = redis.call('PTTL', d.key)
+  end
+  local result = nil
+  for _, s in ipairs(steps) do
+    local n = s.name
+    if n == 'root' then
+      redis.call('JSON.SET', d.key, '$', s[1])
+    elseif n == 'obj' then
+      local exists = redis.call('EXISTS', d.key) == 1
+      if not exists or json_type(d.key, s[1]) ~= 'object' then
+        redis.call('JSON.SET', d.key, s[1], '{}')
+      end
+    elseif n == 'set' then
+      redis.call('JSON.SET', d.key, s[1], s[4])
+    elseif n == 'del' or n == 'rm' then
+      redis.call('JSON.DEL', d.key, s[1])
+    elseif n == 'incr' then
+      result = redis.call('JSON.NUMINCRBY', d.key, s[1], s[2])
+    elseif n == 'append' then
+      local len = redis.call('JSON.ARRAPPEND', d.key, s[1], s[3])
+      if type(len) == 'table' then
+        len = len[1]
+      end
+      local max = tonumber(s[2])
+      if max > 0 and len > max then
+        -- ARRTRIM does not count negative indexes from the end on every module: be explicit.
+        redis.call('JSON.ARRTRIM', d.key, s[1], len - max, len - 1)
+      end
+    end
+  end
+  if keep > 0 and redis.call('PTTL', d.key) < 0 then
+    redis.call('PEXPIRE', d.key, keep)
+  end
+  return result
+end
+
+local STEP_OPTS = {writer = true, ifrev = true, op = true, change = true, mode = true,
+                   feedmax = true, histmax = true, src = true}
+
+local function json_steps(keys, argv)
+  local d = single_doc(keys)
+  local o, next_arg = parse_opts(argv, 1, STEP_OPTS)
+  local ctx = context(o, keys[4], keys[5])
+  local steps = parse_steps(argv, next_arg)
+  local st = load_state(d)
+  reconcile_expiry(d, st, ctx)
+  check_writable_type(d, st)
+  if st.typ == 'string' then
+    fail('SS_STRINGDOC', quote(d.key) .. ' is stored as a JSON string; update it as a whole document')
+  end
+  check_revision(d, st, int_opt(o, 'ifrev', nil))
+  local creates = steps[1].name == 'root' or (steps[1].name == 'obj' and steps[1][1] == '$')
+  if not st.exists and not creates then
+    fail('SS_NOTFOUND', quote(d.key) .. ' does not exist')
+  end
+  validate_steps(d, st, steps)
+  local value = apply_steps(d, st, steps)
+  local content = nil
+  if ctx.histmax > 0 then
+    content = redis.call('JSON.GET', d.key)
+  end
+  local reply = commit(d, st, ctx, o.op or 'patch', o.change, false, content)
+  if value ~= nil then
+    if type(value) == 'table' then
+      value = value[1]
+    end
+    reply[3] = value
+  end
+  return reply
+end
+
+---------------------------------------------------------------------------------------
+-- Multi-document transaction. KEYS: feed, index, then (document, metadata, history) per
+-- document. ARGV: options, `--`, then five entries per document:
+--   OP IFREV TTL VALUE CHANGE   with OP put|del, and '' for "not given".
+local TX_OPTS = {writer = true, mode = true, feedmax = true, histmax = true, src = true}
+
+local function transaction(keys, argv)
+  if #keys < 5 or (#keys - 2) % 3 ~= 0 then
+    fail('SS_INVALID', 'expected feed, index and three keys per document, got ' .. #keys .. ' keys')
+  end
+  local o, next_arg = parse_opts(argv, 1, TX_OPTS)
+  local ctx = context(o, keys[1], keys[2])
+  local count = (#keys - 2) / 3
+  if #argv - next_arg + 1 ~= count * 5 then
+    fail('SS_INVALID', 'expected 5 arguments per document after "--" for ' .. count .. ' documents')
+  end
+  local docs = {}
+  for i = 1, count do
+    local d = doc_keys(keys[3 * i], keys[3 * i + 1], keys[3 * i + 2])
+    local a = next_arg + (i - 1) * 5
+    local kind = argv[a]
+    if kind ~= 'put' and kind ~= 'del' then
+      fail('SS_INVALID', 'transaction operation must be put or del, got "' .. kind .. '"')
+    end
+    local spec = {kind = kind, op = kind, ifrev = int_opt({v = argv[a + 1]}, 'v', nil),
+                  ttl = int_opt({v = argv[a + 2]}, 'v', nil), value = argv[a + 3], change = argv[a + 4]}
+    docs[i] = {d = d, spec = spec}
+  end
+  for _, e in ipairs(docs) do
+    e.st = load_state(e.d)
+    reconcile_expiry(e.d, e.st, ctx)
+  end
+  for _, e in ipairs(docs) do
+    validate_whole(e.d, e.st, e.spec)
+  end
+  local replies = {}
+  for i, e in ipairs(docs) do
+    replies[i] = apply_whole(e.d, e.st, ctx, e.spec)
+  end
+  return replies
+end
+
+---------------------------------------------------------------------------------------
+-- Reads.
+
+-- Reply: {value or nil, revision, created ms, updated ms, writer, pttl ms, storage type}
+local function read_one(key, meta)
+  local typ = redis.call('TYPE', key)['ok']
+  local m = redis.call('HMGET', meta, 'rev', 'ctime', 'mtime', 'writer')
+  local value = false
+  if typ == 'string' then
+    value = redis.call('GET', key)
+  elseif typ == JSON_TYPE then
+    value = redis.call('JSON.GET', key)
+  elseif typ ~= 'none' then
+    fail('SS_WRONGTYPE', quote(key) .. ' holds a Redis ' .. typ .. ', not a document')
+  end
+  local pttl = -2
+  if typ ~= 'none' then
+    pttl = redis.call('PTTL', key)
+  end
+  return {value, tonumber(m[1]) or 0, m[2] or '', m[3] or '', m[4] or '', pttl, typ}
+end
+
+local function get_many(keys)
+  if #keys % 2 ~= 0 or #keys == 0 then
+    fail('SS_INVALID', 'expected (document, metadata) key pairs, got ' .. #keys .. ' keys')
+  end
+  local out = {}
+  for i = 1, #keys, 2 do
+    out[#out + 1] = read_one(keys[i], keys[i + 1])
+  end
+  return out
+end
+
+-- KEYS: index. ARGV: prefix, after (exclusive, '' to start at the prefix), limit.
+-- Reply: {cursor, key...}; cursor is '' when the listing is complete.
+local function list_keys(keys, argv)
+  local prefix = argv[1] or ''
+  local after = argv[2] or ''
+  local limit = tonumber(argv[3] or '1000')
+  local low = '[' .. prefix
+  if after ~= '' then
+    low = '(' .. after
+  end
+  local high = '+'
+  if prefix ~= '' then
+    high = '[' .. prefix .. '\255'
+  end
+  local members = redis.call('ZRANGEBYLEX', keys[1], low, high, 'LIMIT', 0, limit)
+  local out = {''}
+  for _, k in ipairs(members) do
+    if redis.call('EXISTS', k) == 1 then
+      out[#out + 1] = k
+    end
+  end
+  if #members == limit then
+    out[1] = members[#members]
+  end
+  return out
+end
+
+---------------------------------------------------------------------------------------
+-- Errors raised with fail() become plain error replies ("SS_CONFLICT ..."), without the
+-- script location Redis appends to errors that escape a function.
+local function guarded(fn)
+  return function(keys, argv)
+    local ok, res = pcall(fn, keys, argv)
+    if ok then
+      return res
+    end
+    if type(res) == 'table' then
+      res = res.err
+    end
+    if type(res) == 'string' and string.sub(res, 1, 3) == 'SS_' then
+      return redis.error_reply(res)
+    end
+    error(res)
+  end
+end
+
+local function register(name, fn, flags)
+  redis.register_function{function_name = name, callback = guarded(fn), flags = flags or {}}
+end
+
+-- Commits the tombstone of a document Redis expired on its own; reply 1 if one was written.
+local function reap(keys, argv)
+  local d = single_doc(keys)
+  local o = parse_opts(argv, 1, {writer = true, feedmax = true, histmax = true})
+  local ctx = context(o, keys[4], keys[5])
+  local st = load_state(d)
+  if reconcile_expiry(d, st, ctx) then
+    return 1
+  end
+  return 0
+end
+
+register('ss_version', function() return LIB_VERSION end, {'no-writes'})
+register('ss_get', function(keys) return get_many(keys)[1] end, {'no-writes'})
+register('ss_mget', function(keys) return get_many(keys) end, {'no-writes'})
+register('ss_list', list_keys, {'no-writes'})
+register('ss_put', function(keys, argv) return whole_write(keys, argv, 'put', 'put') end)
+register('ss_del', function(keys, argv) return whole_write(keys, argv, 'del', 'del') end)
+register('ss_ttl', function(keys, argv) return whole_write(keys, argv, 'ttl', 'ttl') end)
+register('ss_jop', json_steps)
+register('ss_tx', transaction)
+register('ss_reap', reap)

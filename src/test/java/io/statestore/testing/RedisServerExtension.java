@@ -1,0 +1,206 @@
+package io.statestore.testing;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Starts a real redis-server for a test class, on a free loopback port in a temporary
+ * directory, and stops it afterwards. Register it as a static field:
+ * {@code @RegisterExtension static RedisServerExtension redis = RedisServerExtension.portable();}
+ *
+ * <p>The binary is {@code redis-server} from PATH or {@code STATESTORE_TEST_REDIS_SERVER}.
+ * {@link #module()} loads the JSON module named by {@code STATESTORE_TEST_JSON_MODULE}; without
+ * it the module-mode tests are skipped with the reason printed (Testcontainers takes over where
+ * Docker exists, see {@link DockerRedis}).
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+    public static final String SERVER_ENV = "STATESTORE_TEST_REDIS_SERVER";
+    public static final String MODULE_ENV = "STATESTORE_TEST_JSON_MODULE";
+
+    private final boolean moduleMode;
+    private final List<String> extraArgs = new ArrayList<>();
+    private final List<StateStore> stores = new ArrayList<>();
+    private Path dir;
+    private int port;
+    private Process process;
+    private DockerRedis docker;
+
+    private RedisServerExtension(boolean moduleMode) {
+        this.moduleMode = moduleMode;
+    }
+
+    /** A stock server: documents are stored as JSON strings. */
+    public static RedisServerExtension portable() {
+        return new RedisServerExtension(false);
+    }
+
+    /** A server with a RedisJSON-compatible module, or a skipped test class when none is available. */
+    public static RedisServerExtension module() {
+        return new RedisServerExtension(true);
+    }
+
+    /** Extra redis-server arguments, e.g. {@code "--appendonly", "yes"}. */
+    public RedisServerExtension withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (moduleMode && System.getenv(MODULE_ENV) == null) {
+            if (DockerRedis.available()) {
+                docker = DockerRedis.start();
+                port = docker.port();
+                return;
+            }
+            String reason = "module-mode tests skipped: set " + MODULE_ENV + " to a RedisJSON-compatible module"
+                    + " (and " + SERVER_ENV + " to a server that loads it), or run where Docker is available";
+            System.out.println("[SKIP] " + context.getDisplayName() + ": " + reason);
+            Assumptions.abort(reason);
+        }
+        dir = Files.createTempDirectory("statestore-redis-");
+        port = freePort();
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (StateStore s : stores) {
+            s.close();
+        }
+        stores.clear();
+        if (docker != null) {
+            docker.close();
+            return;
+        }
+        stop();
+        if (dir != null) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    public static String serverBinary() {
+        String s = System.getenv(SERVER_ENV);
+        return s == null || s.isBlank() ? "redis-server" : s;
+    }
+
+    /** Starts the server (again) on the same port and data directory. */
+    public void start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(serverBinary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+        if (moduleMode) {
+            cmd.add("--loadmodule");
+            cmd.add(System.getenv(MODULE_ENV));
+        }
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.out").toFile()).start();
+        awaitPing(Duration.ofSeconds(20));
+    }
+
+    /** Stops the server gracefully (SHUTDOWN, saving if persistence is configured). */
+    public void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            j.shutdown();
+        } catch (RuntimeException e) {
+            process.destroy();
+        }
+        process.waitFor();
+    }
+
+    /** Kills the server with SIGKILL, as a crash would. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private void awaitPing(Duration limit) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited at start: " + Files.readString(dir.resolve("redis.out"))
+                        + (Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : ""));
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // server not accepting connections yet, or still loading its data
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("redis-server did not answer PING within " + limit);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public Path dataDir() {
+        return dir;
+    }
+
+    public boolean moduleMode() {
+        return moduleMode;
+    }
+
+    /** A plain Jedis connection for inspecting what the store wrote. Caller closes it. */
+    public Jedis jedis() {
+        return new Jedis("127.0.0.1", port);
+    }
+
+    public void flushAll() {
+        try (Jedis j = jedis()) {
+            j.flushAll();
+        }
+    }
+
+    /** A store on this server, closed after the class. */
+    public StateStore newStore() {
+        return newStore(b -> { });
+    }
+
+    public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
+        custom.accept(b);
+        StateStore s = StateStore.connect(b.build());
+        stores.add(s);
+        return s;
+    }
+}
