@@ -44,6 +44,11 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void storageModeMatchesTheServer() {
+        assertEquals(redis().moduleMode() ? StorageMode.MODULE : StorageMode.PORTABLE, store.mode());
+    }
+
+    @Test
     void putThenGetReturnsDocumentRevisionAndMetadata() {
         WriteResult w = store.put("quantum:status", json("{\"state\":\"running\",\"n\":1}"));
         assertEquals(1, w.revision());

@@ -1,0 +1,44 @@
+package io.statestore.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.testing.RedisServerExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** Separate JVM processes writing one document lose no update. */
+abstract class MultiProcessContract {
+    abstract RedisServerExtension redis();
+
+    @Test
+    void fourProcessesIncrementingAndMergingOneDocumentLoseNothing() throws Exception {
+        int processes = 4;
+        int operations = 2000;
+        redis().flushAll();
+        StateStore store = redis().newStore();
+        store.put("shared", StrictJson.parse("{\"counter\":0}"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> running = new ArrayList<>();
+        for (int p = 0; p < processes; p++) {
+            running.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    WriterProcess.class.getName(), redis().uri(), "shared", Integer.toString(operations), Integer.toString(p))
+                    .inheritIO().start());
+        }
+        for (Process p : running) {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "writer process did not finish");
+            assertEquals(0, p.exitValue(), "writer process failed");
+        }
+        Document<JsonNode> d = store.get("shared").orElseThrow();
+        assertEquals(processes * operations / 2, d.value().get("counter").asLong());
+        assertEquals(1 + processes * operations, d.revision());
+        try (Jedis j = redis().jedis()) {
+            assertEquals(1 + processes * operations, j.xlen("ss:feed"));
+        }
+    }
+}
