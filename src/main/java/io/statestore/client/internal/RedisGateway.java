@@ -95,9 +95,16 @@ public final class RedisGateway implements AutoCloseable {
         return call(jedis -> jedis.fcall(function, keys, args), subject, true);
     }
 
-    /** Calls a read-only function with FCALL_RO, so replicas can serve it. */
+    /**
+     * Calls a read-only function with FCALL_RO, so replicas can serve it. Reads are safe to
+     * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
+     */
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
-        return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
+        try {
+            return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
+        } catch (UnavailableException e) {
+            return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
+        }
     }
 
     /**
