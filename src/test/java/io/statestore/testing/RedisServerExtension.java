@@ -13,9 +13,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
@@ -29,7 +30,7 @@ import redis.clients.jedis.Jedis;
  * it the module-mode tests are skipped with the reason printed (Testcontainers takes over where
  * Docker exists, see {@link DockerRedis}).
  */
-public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
     public static final String SERVER_ENV = "STATESTORE_TEST_REDIS_SERVER";
     public static final String MODULE_ENV = "STATESTORE_TEST_JSON_MODULE";
 
@@ -61,18 +62,24 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return this;
     }
 
+    /** Module-mode classes are skipped, with the reason reported, when no module server can be had. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (!moduleMode || System.getenv(MODULE_ENV) != null || DockerRedis.available()) {
+            return ConditionEvaluationResult.enabled("a server for this mode is available");
+        }
+        String reason = "module-mode tests skipped: set " + MODULE_ENV + " to a RedisJSON-compatible module"
+                + " (and " + SERVER_ENV + " to a server that loads it), or run where Docker is available";
+        System.out.println("[SKIP] " + context.getDisplayName() + ": " + reason);
+        return ConditionEvaluationResult.disabled(reason);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         if (moduleMode && System.getenv(MODULE_ENV) == null) {
-            if (DockerRedis.available()) {
-                docker = DockerRedis.start();
-                port = docker.port();
-                return;
-            }
-            String reason = "module-mode tests skipped: set " + MODULE_ENV + " to a RedisJSON-compatible module"
-                    + " (and " + SERVER_ENV + " to a server that loads it), or run where Docker is available";
-            System.out.println("[SKIP] " + context.getDisplayName() + ": " + reason);
-            Assumptions.abort(reason);
+            docker = DockerRedis.start();
+            port = docker.port();
+            return;
         }
         dir = Files.createTempDirectory("statestore-redis-");
         port = freePort();
