@@ -61,7 +61,7 @@ public final class StrictJson {
             requireValidUnicode(node, what);
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("invalid JSON in " + what + ": " + e.getOriginalMessage()
+            throw new InvalidInputException("invalid JSON in " + what + ": " + withoutJacksonAdvice(e.getOriginalMessage())
                     + location(e), e);
         }
     }
@@ -145,6 +145,11 @@ public final class StrictJson {
                         + String.format("%04x", (int) c) + " in a string");
             }
         }
+    }
+
+    // Jackson suggests enabling lenient features ("enable `JsonReadFeature...` to allow"); callers must not.
+    private static String withoutJacksonAdvice(String message) {
+        return message == null ? "" : message.replaceAll(":? *\\(?(enable|set) `[A-Za-z_.]+`[^)\n]*\\)?", "").strip();
     }
 
     private static String location(JsonProcessingException e) {

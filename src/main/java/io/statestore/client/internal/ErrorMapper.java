@@ -35,6 +35,10 @@ final class ErrorMapper {
                 + e.getMessage(), sent, e);
     }
 
+    private static String about(String key) {
+        return key == null ? "" : " (key \"" + key + "\")";
+    }
+
     /** Turns an error reply such as "SS_CONFLICT ..." into the matching exception. */
     static StateStoreException fromReply(String reply, String key) {
         String message = reply == null ? "" : reply;
@@ -60,9 +64,15 @@ final class ErrorMapper {
             case "SS_INVALID":
                 return new InvalidInputException("invalid request: " + rest);
             case "NOSCRIPT", "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN":
-                return new UnavailableException("Redis cannot serve the call now (key \"" + key + "\"): " + message, false, null);
+                return new UnavailableException("Redis cannot serve the call now" + about(key) + ": " + message, false, null);
+            case "NOAUTH", "WRONGPASS":
+                return new InvalidInputException("Redis refused the credentials (check the URL's user and password"
+                        + " or the password file): " + message);
+            case "NOPERM":
+                return new InvalidInputException("the Redis user lacks a permission statestore needs" + about(key)
+                        + ": " + message);
             default:
-                return new InvalidInputException("Redis refused the call (key \"" + key + "\"): " + message);
+                return new InvalidInputException("Redis refused the call" + about(key) + ": " + message);
         }
     }
 }

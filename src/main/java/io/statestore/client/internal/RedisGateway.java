@@ -16,6 +16,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -31,6 +32,7 @@ public final class RedisGateway implements AutoCloseable {
         URI uri = options.uri();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .timeoutMillis((int) options.timeout().toMillis())
+                .protocol(RedisProtocol.RESP2)
                 .ssl("rediss".equals(uri.getScheme()));
         applyCredentials(config, options);
         String path = uri.getPath();

@@ -1,0 +1,51 @@
+package io.statestore.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.Document;
+import io.statestore.client.DocumentMeta;
+import io.statestore.client.NotFoundException;
+import io.statestore.client.StateStore;
+import io.statestore.client.StrictJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = "Print a document as compact JSON (exit 1 when it does not exist).")
+final class GetCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
+    String key;
+
+    @Option(names = "--meta", description = "Print {\"key\",\"revision\",\"created\",\"updated\",\"writer\",\"expiresAt\",\"value\"} instead.")
+    boolean meta;
+
+    @Override
+    public Integer call() {
+        Document<JsonNode> doc;
+        try (StateStore store = openStore()) {
+            doc = store.get(key).orElseThrow(() -> new NotFoundException(key, "not found: \"" + key + "\" does not exist"));
+        }
+        out().println(StrictJson.write(meta ? withMeta(doc) : doc.value()));
+        return 0;
+    }
+
+    static ObjectNode withMeta(Document<JsonNode> doc) {
+        DocumentMeta m = doc.meta();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("key", doc.key());
+        o.put("revision", m.revision());
+        o.put("created", m.created() == null ? null : m.created().toString());
+        o.put("updated", m.updated() == null ? null : m.updated().toString());
+        o.put("writer", m.writer());
+        o.put("expiresAt", m.expiresAt().map(Object::toString).orElse(null));
+        o.set("value", doc.value());
+        return o;
+    }
+
+    @Override
+    public String subject() {
+        return key;
+    }
+}

@@ -1,0 +1,128 @@
+package io.statestore.cli;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code statestore} command. Global options live here; each subcommand is one class.
+ * To add a command, write a class (extend {@link StoreCommand} if it talks to Redis) and add
+ * it to the {@code subcommands} list below.
+ *
+ * <p>Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. stdout carries only data.
+ */
+@Command(name = "statestore",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Shared JSON state in Redis: documents with revisions and a change feed.",
+        footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
+                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_WRITER."},
+        subcommands = {
+                PutCommand.class,
+                GetCommand.class,
+                MergeCommand.class,
+                SetCommand.class,
+                IncrCommand.class,
+                AppendCommand.class,
+                DelCommand.class,
+                LsCommand.class,
+        })
+public final class Main implements Runnable {
+    /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
+    static final String LOGBACK_CONFIG = "io/statestore/cli/logback.xml";
+
+    @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
+            defaultValue = "${env:STATESTORE_REDIS_URL:-" + StateStoreOptions.DEFAULT_URI + "}",
+            description = "Redis URL, redis:// or rediss:// (env STATESTORE_REDIS_URL; default: ${DEFAULT-VALUE}).")
+    String redisUrl;
+
+    @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_PASSWORD_FILE}",
+            description = "File holding the Redis password (env STATESTORE_PASSWORD_FILE); overrides one in the URL.")
+    Path passwordFile;
+
+    @Option(names = "--writer", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_WRITER}",
+            description = "Writer name recorded with every change (env STATESTORE_WRITER; default: host:pid).")
+    String writer;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final CliIo io;
+
+    Main(CliIo io) {
+        this.io = io;
+    }
+
+    public static void main(String... args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the CLI in this process with stdin and the current directory; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(new CliIo(System.in, out, err, Path.of("")), args);
+    }
+
+    /** Runs the CLI in this process with the given streams and working directory; returns the exit code. */
+    public static int run(CliIo io, String... args) {
+        Main main = new Main(io);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
+        ErrorHandler handler = new ErrorHandler(main);
+        CommandLine cli = new CommandLine(main)
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(handler)
+                .setParameterExceptionHandler(handler);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Without a subcommand: show the usage and fail as a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    CliIo io() {
+        return io;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    /** The store options the global options describe. */
+    public StateStoreOptions storeOptions() {
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(redisUrl);
+        if (passwordFile != null) {
+            b.passwordFile(io.workDir().resolve(passwordFile));
+        }
+        if (writer != null) {
+            b.writer(writer);
+        }
+        return b.build();
+    }
+
+    /** Connects to Redis as the global options say. The caller closes the store. */
+    public StateStore openStore() {
+        return StateStore.connect(storeOptions());
+    }
+}

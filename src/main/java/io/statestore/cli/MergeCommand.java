@@ -1,0 +1,36 @@
+package io.statestore.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.StateStore;
+import io.statestore.client.WriteOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Apply an RFC 7386 merge patch (a missing document is created from it). Prints the new revision.")
+final class MergeCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
+    String key;
+
+    @Parameters(index = "1", paramLabel = "PATCH", description = "The patch as JSON text, or @FILE (@- for stdin).")
+    String patch;
+
+    @Mixin
+    WriteArgs write;
+
+    @Override
+    public Integer call() {
+        WriteOptions options = write.toOptions();
+        JsonNode p = JsonInput.textOrFile(this, patch, "PATCH argument");
+        try (StateStore store = openStore()) {
+            out().println(store.merge(key, p, options).revision());
+        }
+        return 0;
+    }
+
+    @Override
+    public String subject() {
+        return key;
+    }
+}
