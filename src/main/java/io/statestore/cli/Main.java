@@ -34,6 +34,8 @@ import picocli.CommandLine.ScopeType;
                 AppendCommand.class,
                 DelCommand.class,
                 LsCommand.class,
+                MigrateCommand.class,
+                ExportCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
@@ -111,12 +113,18 @@ public final class Main implements Runnable {
 
     /** The store options the global options describe. */
     public StateStoreOptions storeOptions() {
+        return storeOptions(null);
+    }
+
+    /** The same, with a writer name to use when --writer is not given (null: host:pid). */
+    public StateStoreOptions storeOptions(String defaultWriter) {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(redisUrl);
         if (passwordFile != null) {
             b.passwordFile(io.workDir().resolve(passwordFile));
         }
-        if (writer != null) {
-            b.writer(writer);
+        String name = writer != null ? writer : defaultWriter;
+        if (name != null) {
+            b.writer(name);
         }
         return b.build();
     }

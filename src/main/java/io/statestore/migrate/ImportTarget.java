@@ -1,0 +1,230 @@
+package io.statestore.migrate;
+
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.StorageMode;
+import io.statestore.client.internal.FunctionLibrary;
+import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.internal.ServerInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The importer's side of Redis: the ledger, pipelined reads of documents, and batches of
+ * {@code ss_put} calls committed together with their ledger entries in one MULTI/EXEC under
+ * WATCH (docs/migration.md). Uses the store's own function library and key layout, so every
+ * write gets a revision, metadata and exactly one change event, marked op=import.
+ */
+public final class ImportTarget implements AutoCloseable {
+    public static final String LEDGER_SUFFIX = "migrate:ledger";
+
+    private final StateStoreOptions options;
+    private final RedisGateway gateway;
+    private final Jedis jedis;
+    private final KeyLayout layout;
+    private final StorageMode mode;
+    private final String ledgerKey;
+
+    /** One document write of a batch; {@code text} null means "ledger entry only". */
+    public record Write(String path, String key, String text, Long ifRevision, Duration ttl, LedgerEntry entry,
+                        String previousLedger) {
+    }
+
+    /** What EXEC said about one write: the new revision, or the error. */
+    public record Committed(long revision, String error) {
+    }
+
+    public ImportTarget(StateStoreOptions options) {
+        this.options = options;
+        this.gateway = new RedisGateway(options);
+        try {
+            ServerInfo info = ServerInfo.probe(gateway);
+            FunctionLibrary.bundled().install(gateway);
+            this.mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
+            this.layout = new KeyLayout(options.keyPrefix());
+            this.ledgerKey = options.keyPrefix() + LEDGER_SUFFIX;
+            this.jedis = gateway.dedicatedConnection();
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    public KeyLayout layout() {
+        return layout;
+    }
+
+    public String ledgerKey() {
+        return ledgerKey;
+    }
+
+    public StorageMode mode() {
+        return mode;
+    }
+
+    /** Raw ledger values (JSON text, null when absent) for the given paths, in order. */
+    public List<String> ledger(List<String> paths) {
+        if (paths.isEmpty()) {
+            return List.of();
+        }
+        return jedis.hmget(ledgerKey, paths.toArray(String[]::new));
+    }
+
+    /** Ledger values by path, read on a pooled connection (safe from another thread). */
+    public Map<String, String> ledgerHint(List<String> paths) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (paths.isEmpty()) {
+            return out;
+        }
+        List<String> values = gateway.call(j -> j.hmget(ledgerKey, paths.toArray(String[]::new)), ledgerKey, false);
+        for (int i = 0; i < paths.size(); i++) {
+            out.put(paths.get(i), values.get(i));
+        }
+        return out;
+    }
+
+    /** The documents at {@code keys}, read in one pipeline. */
+    public Map<String, StoredState> read(List<String> keys) {
+        Pipeline p = jedis.pipelined();
+        List<Response<Object>> replies = new ArrayList<>();
+        for (String k : keys) {
+            replies.add(p.fcallReadonly("ss_get", List.of(k, layout.meta(k)), List.of()));
+        }
+        p.sync();
+        Map<String, StoredState> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String k = keys.get(i);
+            try {
+                List<?> r = (List<?>) replies.get(i).get();
+                out.put(k, new StoredState(k, text(r.get(0)), number(r.get(1)), null));
+            } catch (JedisDataException e) {
+                out.put(k, new StoredState(k, null, 0, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** WATCHes the documents, their metadata and the ledger; a commit fails if any changes meanwhile. */
+    public void watch(List<String> keys) {
+        List<String> watched = new ArrayList<>(keys.size() * 2 + 1);
+        for (String k : keys) {
+            watched.add(k);
+            watched.add(layout.meta(k));
+        }
+        watched.add(ledgerKey);
+        jedis.watch(watched.toArray(String[]::new));
+    }
+
+    public void unwatch() {
+        jedis.unwatch();
+    }
+
+    /**
+     * Commits the writes and their ledger entries in one MULTI/EXEC. Returns null when a WATCHed
+     * key changed (nothing was written; read again and retry).
+     */
+    public List<Committed> commit(List<Write> writes) {
+        Transaction t = jedis.multi();
+        for (Write w : writes) {
+            if (w.text() != null) {
+                t.fcall("ss_put", layout.documentCallKeys(w.key()), putArgs(w));
+            }
+            t.hset(ledgerKey, w.path(), w.entry().toJson());
+        }
+        List<Object> results = t.exec();
+        if (results == null || (results.isEmpty() && !writes.isEmpty())) {
+            return null;
+        }
+        List<Committed> out = new ArrayList<>(writes.size());
+        List<Write> undo = new ArrayList<>();
+        int i = 0;
+        for (Write w : writes) {
+            if (w.text() == null) {
+                i++;
+                out.add(new Committed(0, null));
+                continue;
+            }
+            Object reply = results.get(i);
+            i += 2;
+            if (reply instanceof Exception e) {
+                out.add(new Committed(0, e.getMessage()));
+                undo.add(w);
+            } else {
+                out.add(new Committed(number(((List<?>) reply).get(0)), null));
+            }
+        }
+        restoreLedger(undo);
+        return out;
+    }
+
+    /** A write that the store refused must not keep the ledger entry queued with it. */
+    private void restoreLedger(List<Write> undo) {
+        for (Write w : undo) {
+            if (w.previousLedger() == null) {
+                jedis.hdel(ledgerKey, w.path());
+            } else {
+                jedis.hset(ledgerKey, w.path(), w.previousLedger());
+            }
+        }
+    }
+
+    private List<String> putArgs(Write w) {
+        List<String> args = new ArrayList<>(20);
+        args.add("writer");
+        args.add(options.writer());
+        args.add("mode");
+        args.add(mode == StorageMode.MODULE ? "json" : "string");
+        args.add("feedmax");
+        args.add(Long.toString(options.feedMaxLength()));
+        args.add("histmax");
+        args.add(Integer.toString(options.historyLength()));
+        args.add("src");
+        args.add(w.path());
+        args.add("op");
+        args.add("import");
+        args.add("doc");
+        args.add(w.text());
+        if (w.ifRevision() != null) {
+            args.add("ifrev");
+            args.add(Long.toString(w.ifRevision()));
+        }
+        if (w.ttl() != null) {
+            args.add("ttl");
+            args.add(Long.toString(w.ttl().toMillis()));
+        }
+        return args;
+    }
+
+    static String text(Object o) {
+        if (o == null) {
+            return null;
+        }
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    static long number(Object o) {
+        if (o instanceof Long l) {
+            return l;
+        }
+        String s = text(o);
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    @Override
+    public void close() {
+        try {
+            jedis.close();
+        } finally {
+            gateway.close();
+        }
+    }
+}

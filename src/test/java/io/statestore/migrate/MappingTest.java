@@ -1,0 +1,59 @@
+package io.statestore.migrate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MappingTest {
+
+    @Test
+    void defaultRulesMapTheLegacyLayoutBothWays() {
+        Mapping m = Mapping.defaults();
+        assertEquals("quantum:status", m.match("quantum_states/status.json").orElseThrow().key());
+        assertEquals("quantum:session:current", m.match("quantum_states/memories/current_session.json").orElseThrow().key());
+        assertEquals("quantum:daily:2025-07-01", m.match("quantum_states/memories/daily/2025-07-01.json").orElseThrow().key());
+        assertEquals("quantum:work:summary24h", m.match("quantum_states/memories/work_summary_24h.json").orElseThrow().key());
+        assertEquals("entity:claude:state", m.match("consciousness/entities/claude/state.json").orElseThrow().key());
+        assertTrue(m.match("quantum_states/status.json.tmp").isEmpty());
+        assertTrue(m.match("consciousness/entities/claude/sub/state.json").isEmpty());
+        assertEquals(Optional.of("consciousness/entities/entity-001/relationships.json"),
+                m.pathFor("entity:entity-001:relationships"));
+        assertEquals(Optional.of("quantum_states/memories/daily/2025-07-01.json"), m.pathFor("quantum:daily:2025-07-01"));
+        assertTrue(m.pathFor("entity:a/b:c").isEmpty(), "a key must never turn into a path leaving its folder");
+        assertTrue(m.pathFor("other:key").isEmpty());
+    }
+
+    @Test
+    void configFileIsTheBuiltInMapping() throws Exception {
+        Path config = Path.of("config/migration.yaml");
+        try (var in = Mapping.class.getResourceAsStream(Mapping.DEFAULT_RESOURCE)) {
+            assertEquals(Files.readString(config), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void errorsNameTheFileAndKey() {
+        MappingException e = assertThrows(MappingException.class,
+                () -> Mapping.parse("rules:\n  - path: a/{x}.json\n    key: a:{x}\n    tll: 3d\n", "m.yaml"));
+        assertTrue(e.getMessage().contains("m.yaml") && e.getMessage().contains("tll"), e.getMessage());
+        e = assertThrows(MappingException.class, () -> Mapping.parse("rules:\n  - path: a/{x}.json\n    key: a\n", "m.yaml"));
+        assertTrue(e.getMessage().contains("m.yaml: rules[0].key"), e.getMessage());
+        e = assertThrows(MappingException.class,
+                () -> Mapping.parse("rules:\n  - path: a/{x}.json\n    key: a:{x}\n    ttl: soon\n", "m.yaml"));
+        assertTrue(e.getMessage().contains("rules[0].ttl"), e.getMessage());
+    }
+
+    @Test
+    void globsAndTtl() {
+        Mapping m = Mapping.parse("rules:\n  - path: logs/**/{name}.json\n    key: log:{name}\n    ttl: 12h\n", "t");
+        assertEquals("log:x", m.match("logs/a/b/x.json").orElseThrow().key());
+        assertEquals("log:y", m.match("logs/y.json").orElseThrow().key());
+        assertEquals(Optional.of(Duration.ofHours(12)), m.rules().get(0).ttl());
+    }
+}
