@@ -36,6 +36,9 @@ import picocli.CommandLine.ScopeType;
                 LsCommand.class,
                 MigrateCommand.class,
                 ExportCommand.class,
+                DaemonCommand.class,
+                StatusCommand.class,
+                BackupCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
@@ -67,7 +70,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String... args) {
-        if (System.getProperty("logback.configurationFile") == null) {
+        // The daemon logs one line per event to stdout (journald); it sets that up itself.
+        boolean daemon = args.length > 0 && args[0].equals("daemon");
+        if (System.getProperty("logback.configurationFile") == null && !daemon) {
             System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
         }
         System.exit(run(System.out, System.err, args));

@@ -1,0 +1,125 @@
+package io.statestore.cli;
+
+import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.backup.BackupException;
+import io.statestore.daemon.backup.BackupNames;
+import io.statestore.daemon.backup.BackupResult;
+import io.statestore.daemon.backup.BackupService;
+import io.statestore.daemon.backup.EmbeddedRestore;
+import io.statestore.daemon.backup.RdbVerifier;
+import io.statestore.daemon.config.ConfigException;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.redis.RedisAdmin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code statestore backup now|list|verify FILE|restore FILE}. */
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Make, list, verify or restore RDB backups.")
+public final class BackupCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config = new ConfigOption();
+    @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore")
+    String action;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE")
+    Path file;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public BackupCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    public BackupCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        DaemonConfig cfg;
+        try {
+            cfg = config.load(env);
+        } catch (ConfigException e) {
+            err.println("statestore: " + e.getMessage());
+            return 1;
+        }
+        try {
+            switch (action) {
+                case "now":
+                    return now(cfg);
+                case "list":
+                    for (Path p : BackupNames.list(cfg.backupPath())) {
+                        out.println(p + "\t" + Files.size(p));
+                    }
+                    return 0;
+                case "verify":
+                    if (file == null) {
+                        err.println("statestore: backup verify needs a FILE");
+                        return 2;
+                    }
+                    out.println(file + ": ok (" + new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file) + ")");
+                    return 0;
+                case "restore":
+                    return restore(cfg);
+                default:
+                    err.println("statestore: unknown backup action \"" + action + "\" (now, list, verify, restore)");
+                    return 2;
+            }
+        } catch (BackupException | IOException | RuntimeException e) {
+            err.println("statestore: backup " + action + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int now(DaemonConfig cfg) throws BackupException, InterruptedException {
+        String uri = cfg.redis().embedded() ? "redis://" + cfg.embedded().bind() + ":" + cfg.embedded().port() : cfg.redis().url();
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri);
+        if (cfg.redis().passwordFile() != null && !cfg.redis().passwordFile().isBlank()) {
+            b.passwordFile(Path.of(cfg.redis().passwordFile()));
+        }
+        try (RedisAdmin redis = new RedisAdmin(b.build())) {
+            BackupResult r = new BackupService(redis, cfg.backup(), cfg.backupPath()).backupNow();
+            out.println(r.file() + "\t" + r.size() + " bytes\tverified by " + r.verifiedBy());
+            return 0;
+        }
+    }
+
+    private int restore(DaemonConfig cfg) throws BackupException, InterruptedException, IOException {
+        if (file == null) {
+            err.println("statestore: backup restore needs a FILE");
+            return 2;
+        }
+        new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
+        if (!cfg.redis().embedded()) {
+            out.println("""
+                    The server is external; restore it by hand:
+                      1. stop every writer and the statestore daemon
+                      2. on the Redis host: redis-cli SHUTDOWN NOSAVE (or stop its service)
+                      3. copy %s to the server's dir as its dbfilename (redis-cli CONFIG GET dir / dbfilename)
+                      4. if appendonly is yes, move the appendonlydir aside (Redis would load the AOF instead)
+                      5. start Redis, check DBSIZE, then start the daemon (with AOF on, Redis rewrites it from the RDB)
+                    """.formatted(file));
+            return 0;
+        }
+        try (java.net.Socket probe = new java.net.Socket(cfg.embedded().bind(), cfg.embedded().port())) {
+            err.println("statestore: the embedded server is running (" + probe.getRemoteSocketAddress()
+                    + "); stop the daemon (systemctl stop statestore) and retry");
+            return 1;
+        } catch (IOException notRunning) {
+            // good: nothing listens, the data directory is ours
+        }
+        EmbeddedRestore.Result r = new EmbeddedRestore(cfg).restore(file);
+        out.println("restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
+        return 0;
+    }
+}

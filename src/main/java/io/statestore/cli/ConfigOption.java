@@ -1,0 +1,21 @@
+package io.statestore.cli;
+
+import io.statestore.daemon.config.ConfigLoader;
+import io.statestore.daemon.config.DaemonConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The {@code --config FILE} option shared by the daemon commands (default: $STATESTORE_CONFIG). */
+public final class ConfigOption {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "daemon config (YAML); default $STATESTORE_CONFIG, else built-in defaults")
+    Path file;
+
+    DaemonConfig load(Map<String, String> env) {
+        Path f = file;
+        if (f == null && env.get("STATESTORE_CONFIG") != null) {
+            f = Path.of(env.get("STATESTORE_CONFIG"));
+        }
+        return new ConfigLoader().load(f, env);
+    }
+}

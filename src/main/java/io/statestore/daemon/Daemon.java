@@ -1,0 +1,258 @@
+package io.statestore.daemon;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.internal.KeyLayout;
+import io.statestore.daemon.backup.BackupNames;
+import io.statestore.daemon.backup.BackupService;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.expiry.ExpiryListener;
+import io.statestore.daemon.jobs.JobScheduler;
+import io.statestore.daemon.jobs.JobServices;
+import io.statestore.daemon.lease.JobLeases;
+import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.status.HttpEndpoint;
+import io.statestore.daemon.status.Metrics;
+import io.statestore.daemon.status.StatusStore;
+import io.statestore.daemon.sweep.Archiver;
+import io.statestore.daemon.sweep.Reaper;
+import io.statestore.daemon.sweep.RetentionSweeper;
+import io.statestore.daemon.trim.StreamTrimmer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's lifecycle in two readable methods: {@link #start()} (embedded server, store
+ * and function library, services, listener, HTTP, scheduler) and {@link #stop()} (stop
+ * scheduling, bounded wait for jobs, release leases, close connections, stop the server with
+ * a save). Everything is an instance field; several daemons can live in one JVM (tests).
+ */
+public final class Daemon implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonConfig config;
+    private final Metrics metrics = new Metrics();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private EmbeddedRedis embedded;
+    private StateStore store;
+    private RedisAdmin admin;
+    private JobLeases leases;
+    private StatusStore status;
+    private BackupService backups;
+    private ExpiryListener expiry;
+    private HttpEndpoint http;
+    private JobScheduler scheduler;
+    private JobServices services;
+    private ScheduledExecutorService heartbeat;
+    private boolean stopping;
+
+    public Daemon(DaemonConfig config) {
+        this.config = config;
+    }
+
+    public synchronized void start() throws Exception {
+        String uri = config.redis().url();
+        if (config.redis().embedded()) {
+            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath());
+            embedded.start();
+            uri = embedded.uri();
+        }
+        StateStoreOptions.Builder ob = StateStoreOptions.builder().uri(uri).keyPrefix(config.redis().keyPrefix())
+                .timeout(config.redis().timeout())
+                .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer());
+        if (!blank(config.redis().passwordFile())) {
+            ob.passwordFile(Path.of(config.redis().passwordFile()));
+        }
+        StateStoreOptions options = ob.build();
+        store = StateStore.connect(options); // installs or upgrades the function library
+        admin = new RedisAdmin(options);
+        KeyLayout layout = new KeyLayout(config.redis().keyPrefix());
+        String prefix = config.redis().keyPrefix();
+        leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
+        status = new StatusStore(admin, prefix, config.daemon().id());
+        Reaper reaper = new Reaper(admin, layout, options.writer());
+        Optional<Archiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
+                : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
+        RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
+        backups = new BackupService(admin, config.backup(), config.backupPath());
+        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), backups);
+        publishStatus(uri);
+        registerGauges(prefix);
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.daemon().heartbeatInterval().toMillis();
+        heartbeat.scheduleAtFixedRate(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        if (config.expiry().enabled()) {
+            expiry = new ExpiryListener(admin, reaper);
+            expiry.start();
+        }
+        if (config.http().enabled()) {
+            http = new HttpEndpoint(config.http().bind(), config.http().port(), this::healthy, metrics);
+            LOG.info("HTTP /health and /metrics on {}:{}", config.http().bind(), http.port());
+        }
+        scheduler = new JobScheduler(config, services);
+        scheduler.start();
+        LOG.info("statestore daemon {} started: {} ({} mode, server {}), {} jobs scheduled", config.daemon().id(),
+                embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "") : uri,
+                store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
+    }
+
+    private void publishStatus(String uri) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("version", VERSION);
+        f.put("mode", store.mode().name().toLowerCase(java.util.Locale.ROOT));
+        f.put("server_version", store.serverVersion());
+        f.put("started_at", Instant.now().toString());
+        f.put("daemon", config.daemon().id());
+        f.put("redis", embedded != null ? "embedded " + uri : uri.replaceAll("//[^@/]*@", "//***@"));
+        status.put(f);
+    }
+
+    private void registerGauges(String prefix) {
+        metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
+        metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
+        metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
+        metrics.gauge("statestore_embedded_restarts", "Restarts of the embedded redis-server",
+                () -> embedded == null ? 0 : embedded.restarts());
+        metrics.gauge("statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
+        metrics.gauge("statestore_feed_entries_added", "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
+                () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
+        metrics.gauge("statestore_expired_reaped", "Tombstones written by the expiry listener",
+                () -> expiry == null ? 0 : expiry.reaped());
+        metrics.gauge("statestore_backup_age_seconds", "Age of the newest backup", () -> newestBackup(true));
+        metrics.gauge("statestore_backup_size_bytes", "Size of the newest backup", () -> newestBackup(false));
+    }
+
+    private double newestBackup(boolean age) {
+        try {
+            List<Path> l = BackupNames.list(backups.dir());
+            if (l.isEmpty()) {
+                return Double.NaN;
+            }
+            return age ? (System.currentTimeMillis() - Files.getLastModifiedTime(l.get(0)).toMillis()) / 1000.0 : Files.size(l.get(0));
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    private void beat() {
+        try {
+            status.heartbeat(config.daemon().heartbeatTtl());
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    public boolean healthy() {
+        return (embedded == null || embedded.alive()) && admin.ping();
+    }
+
+    /** Orderly stop; safe to call more than once and from a shutdown hook. */
+    public void stop() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        if (scheduler != null) {
+            LOG.info("stopping: no new job runs; waiting up to {} for running jobs",
+                io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+        }
+        try {
+            if (scheduler != null && !scheduler.stop(config.daemon().shutdownTimeout())) {
+                LOG.warn("jobs still running after {}; aborting them", io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+                backups.abort();
+                scheduler.stop(java.time.Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (backups != null) {
+                backups.abort();
+            }
+        }
+        closeQuietly(scheduler);
+        if (leases != null) {
+            leases.releaseAll();
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        closeQuietly(expiry);
+        closeQuietly(http);
+        if (status != null) {
+            try {
+                status.clearHeartbeat();
+            } catch (RuntimeException ignored) {
+                // the heartbeat expires on its own
+            }
+        }
+        closeQuietly(store);
+        closeQuietly(admin);
+        closeQuietly(embedded);
+        if (scheduler != null) {
+            LOG.info("statestore daemon stopped");
+        }
+        stopped.countDown();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    public Optional<EmbeddedRedis> embedded() {
+        return Optional.ofNullable(embedded);
+    }
+
+    public JobServices services() {
+        return services;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Optional<HttpEndpoint> http() {
+        return Optional.ofNullable(http);
+    }
+}

@@ -1,0 +1,86 @@
+package io.statestore.daemon.backup;
+
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.RedisAdmin;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Restores an RDB backup into the embedded server's data directory (the daemon must be
+ * stopped): the current AOF directory and dump are kept aside as {@code *.before-restore-<ms>},
+ * the RDB is loaded with AOF off, AOF is switched on (Redis rewrites it from the loaded data;
+ * with AOF on and no AOF files it would start empty), and the server stops with a save.
+ */
+public final class EmbeddedRestore {
+    private final DaemonConfig cfg;
+
+    public EmbeddedRestore(DaemonConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    /** Keys loaded, and the suffix the previous data was kept under. */
+    public record Result(long keys, String stamp) {
+    }
+
+    public Result restore(Path file) throws BackupException, IOException, InterruptedException {
+        Path dir = cfg.redisDataPath();
+        Files.createDirectories(dir);
+        String stamp = String.valueOf(System.currentTimeMillis());
+        setAside(dir.resolve("appendonlydir"), stamp);
+        Path dump = dir.resolve("dump.rdb");
+        setAside(dump, stamp);
+        Path tmp = dir.resolve(".dump.rdb.restoring");
+        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dump, StandardCopyOption.ATOMIC_MOVE);
+        return new Result(loadAndRebuildAof(dir), stamp);
+    }
+
+    private static void setAside(Path p, String stamp) throws IOException {
+        if (Files.exists(p)) {
+            Files.move(p, p.resolveSibling(p.getFileName() + ".before-restore-" + stamp));
+        }
+    }
+
+    private long loadAndRebuildAof(Path dir) throws BackupException, InterruptedException {
+        DaemonConfig.Embedded e = cfg.embedded();
+        List<String> args = new ArrayList<>(e.extraArgs());
+        args.addAll(List.of("--appendonly", "no")); // later arguments win
+        DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
+                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args);
+        try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir)) {
+            server.start();
+            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000)) {
+                long keys = j.dbSize();
+                j.configSet("appendonly", "yes");
+                awaitAofRewrite(j, dir);
+                return keys;
+            }
+        } catch (IOException ex) {
+            throw new BackupException("the embedded server did not start from the restored file: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void awaitAofRewrite(Jedis j, Path dir) throws BackupException, InterruptedException {
+        long deadline = System.nanoTime() + cfg.backup().timeout().toNanos();
+        while (true) {
+            String info = j.info("persistence");
+            if (info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")
+                    && Files.exists(dir.resolve("appendonlydir"))) {
+                if (!info.contains("aof_last_bgrewrite_status:ok")) {
+                    throw new BackupException("rebuilding the AOF from the restored data failed; see " + dir.resolve("redis.log"));
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BackupException("rebuilding the AOF did not finish within " + cfg.backup().timeout());
+            }
+            Thread.sleep(50);
+        }
+    }
+}

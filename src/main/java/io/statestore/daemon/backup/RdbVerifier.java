@@ -1,0 +1,100 @@
+package io.statestore.daemon.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks an RDB file: with {@code redis-check-rdb} when it is installed, otherwise
+ * structurally (the {@code REDIS00nn} header, the EOF opcode and the CRC-64 trailer).
+ */
+public final class RdbVerifier {
+    private final String checkBinary;
+
+    public RdbVerifier(String checkBinary) {
+        this.checkBinary = checkBinary;
+    }
+
+    /** Returns how the file was checked; throws when it is not a sound RDB file. */
+    public String verify(Path file) throws BackupException, InterruptedException {
+        String structural = verifyStructure(file);
+        if (checkBinary == null || checkBinary.isBlank()) {
+            return structural;
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(checkBinary, file.toString()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            return structural;
+        }
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            out = "";
+        }
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new BackupException("redis-check-rdb did not finish on " + file);
+        }
+        if (p.exitValue() != 0 || !out.contains("RDB looks OK")) {
+            String last = out.strip();
+            int nl = last.lastIndexOf('\n');
+            throw new BackupException("redis-check-rdb rejected " + file + ": " + (nl < 0 ? last : last.substring(nl + 1)));
+        }
+        return "redis-check-rdb";
+    }
+
+    /** Header, EOF opcode and CRC-64 checks without any external tool. */
+    public static String verifyStructure(Path file) throws BackupException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long size = f.length();
+            if (size < 9 + 1 + 8) {
+                throw new BackupException(file + " is too short to be an RDB file (" + size + " bytes)");
+            }
+            byte[] header = new byte[9];
+            f.readFully(header);
+            String h = new String(header, StandardCharsets.US_ASCII);
+            if (!h.matches("REDIS\\d{4}")) {
+                throw new BackupException(file + " has no RDB header");
+            }
+            Crc64 crc = new Crc64();
+            crc.update(header, 0, 9);
+            byte[] buf = new byte[1 << 16];
+            long remaining = size - 9 - 8;
+            byte lastByte = 0;
+            while (remaining > 0) {
+                int n = f.read(buf, 0, (int) Math.min(buf.length, remaining));
+                crc.update(buf, 0, n);
+                lastByte = buf[n - 1];
+                remaining -= n;
+            }
+            if ((lastByte & 0xff) != 0xFF) {
+                throw new BackupException(file + " is truncated (no EOF marker)");
+            }
+            byte[] trailer = new byte[8];
+            f.readFully(trailer);
+            long stored = 0;
+            for (int i = 7; i >= 0; i--) {
+                stored = (stored << 8) | (trailer[i] & 0xff);
+            }
+            if (stored == 0) {
+                return "header (checksum disabled on the server)";
+            }
+            if (stored != crc.value()) {
+                throw new BackupException(file + " fails its CRC-64 check");
+            }
+            return "header and CRC-64";
+        } catch (IOException e) {
+            throw new BackupException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean exists(Path file) {
+        return Files.exists(file);
+    }
+}

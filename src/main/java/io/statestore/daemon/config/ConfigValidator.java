@@ -1,0 +1,128 @@
+package io.statestore.daemon.config;
+
+import io.statestore.client.StateStoreOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.quartz.CronExpression;
+
+/** Checks values that bind but make no sense; every problem names its key. */
+final class ConfigValidator {
+    private final Map<String, String> origins;
+    private List<String> problems;
+
+    ConfigValidator(Map<String, String> origins) {
+        this.origins = origins;
+    }
+
+    void validate(DaemonConfig c, List<String> out) {
+        this.problems = out;
+        DaemonConfig.Redis r = c.redis();
+        if (!r.embedded()) {
+            try {
+                StateStoreOptions.builder().uri(r.url());
+            } catch (RuntimeException e) {
+                problem("redis.url", e.getMessage());
+            }
+        }
+        if (r.keyPrefix() == null || r.keyPrefix().isEmpty() || r.keyPrefix().contains("{")) {
+            problem("redis.keyPrefix", "must be non-empty and contain no braces");
+        }
+        positive("redis.timeout", r.timeout());
+        DaemonConfig.Embedded e = c.embedded();
+        port("embedded.port", e.port());
+        if (!Set.of("always", "everysec", "no").contains(e.appendfsync())) {
+            problem("embedded.appendfsync", "must be always, everysec or no, got \"" + e.appendfsync() + "\"");
+        }
+        positive("embedded.startTimeout", e.startTimeout());
+        positive("embedded.stopTimeout", e.stopTimeout());
+        positive("embedded.restartBackoff", e.restartBackoff());
+        positive("embedded.maxRestartBackoff", e.maxRestartBackoff());
+        DaemonConfig.Daemon d = c.daemon();
+        positive("daemon.heartbeatInterval", d.heartbeatInterval());
+        positive("daemon.shutdownTimeout", d.shutdownTimeout());
+        positive("daemon.leaseTtl", d.leaseTtl());
+        if (d.heartbeatTtl() == null || d.heartbeatInterval() == null || d.heartbeatTtl().compareTo(d.heartbeatInterval()) <= 0) {
+            problem("daemon.heartbeatTtl", "must be longer than daemon.heartbeatInterval");
+        }
+        port("http.port", c.http().port());
+        cron("sweep.schedule", c.sweep().schedule());
+        List<DaemonConfig.Policy> policies = c.sweep().policies() == null ? List.of() : c.sweep().policies();
+        for (int i = 0; i < policies.size(); i++) {
+            DaemonConfig.Policy p = policies.get(i);
+            String k = "sweep.policies[" + i + "]";
+            if (p.pattern() == null || p.pattern().isBlank()) {
+                problem(k + ".pattern", "is required");
+            }
+            if (p.keepNewest() < 0) {
+                problem(k + ".keepNewest", "must not be negative");
+            }
+            if (p.maxAge() == null && p.keepNewest() == 0 && p.defaultTtl() == null) {
+                problem(k, "needs at least one of maxAge, keepNewest, defaultTtl");
+            }
+            if (p.maxAge() != null) {
+                positive(k + ".maxAge", p.maxAge());
+            }
+            if (p.defaultTtl() != null) {
+                positive(k + ".defaultTtl", p.defaultTtl());
+            }
+        }
+        cron("trim.schedule", c.trim().schedule());
+        List<DaemonConfig.Stream> streams = c.trim().streams() == null ? List.of() : c.trim().streams();
+        for (int i = 0; i < streams.size(); i++) {
+            DaemonConfig.Stream s = streams.get(i);
+            if (s.key() == null || s.key().isBlank()) {
+                problem("trim.streams[" + i + "].key", "is required");
+            }
+            if (s.maxLength() < 0) {
+                problem("trim.streams[" + i + "].maxLength", "must not be negative");
+            }
+        }
+        DaemonConfig.Backup b = c.backup();
+        cron("backup.schedule", b.schedule());
+        if (b.keep() < 1) {
+            problem("backup.keep", "must be at least 1, got " + b.keep());
+        }
+        if (b.keepDaily() < 0) {
+            problem("backup.keepDaily", "must not be negative");
+        }
+        if (b.keepWeekly() < 0) {
+            problem("backup.keepWeekly", "must not be negative");
+        }
+        if (!Set.of("auto", "local", "replication").contains(b.source())) {
+            problem("backup.source", "must be auto, local or replication, got \"" + b.source() + "\"");
+        }
+        positive("backup.timeout", b.timeout());
+    }
+
+    private void cron(String key, String expr) {
+        if (expr == null || !CronExpression.isValidExpression(expr)) {
+            String why;
+            try {
+                CronExpression.validateExpression(expr);
+                why = "";
+            } catch (Exception ex) {
+                why = ": " + ex.getMessage();
+            }
+            problem(key, "not a valid Quartz cron expression \"" + expr + "\"" + why);
+        }
+    }
+
+    private void port(String key, int port) {
+        if (port < 1 || port > 65535) {
+            problem(key, "must be a port between 1 and 65535, got " + port);
+        }
+    }
+
+    private void positive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            problem(key, "must be a positive duration");
+        }
+    }
+
+    private void problem(String key, String message) {
+        String var = origins.get(key);
+        problems.add("key '" + key + "'" + (var == null ? "" : " (from " + var + ")") + ": " + message);
+    }
+}

@@ -1,0 +1,65 @@
+package io.statestore.daemon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The daemon's whole configuration, immutable and already validated. Built by {@link ConfigLoader}
+ * from the bundled defaults, the YAML file and {@code STATESTORE_*} environment variables.
+ */
+public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemon daemon, Http http,
+                           Sweep sweep, Trim trim, Backup backup, Expiry expiry) {
+
+    /** An empty {@code url} means: start and supervise the embedded redis-server. */
+    public record Redis(String url, String passwordFile, String keyPrefix, Duration timeout, String writer) {
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    public record Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
+                           String save, Duration startTimeout, Duration stopTimeout,
+                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs) {
+    }
+
+    public record Daemon(String id, Duration heartbeatInterval, Duration heartbeatTtl, Duration shutdownTimeout,
+                         Duration leaseTtl) {
+    }
+
+    public record Http(boolean enabled, String bind, int port) {
+    }
+
+    public record Sweep(boolean enabled, String schedule, String archiveDir, List<Policy> policies) {
+    }
+
+    /** Retention for the documents whose keys match {@code pattern} (a Redis glob). */
+    public record Policy(String pattern, Duration maxAge, int keepNewest, Duration defaultTtl) {
+    }
+
+    public record Trim(boolean enabled, String schedule, List<Stream> streams) {
+    }
+
+    public record Stream(String key, Duration maxAge, long maxLength) {
+    }
+
+    public record Backup(boolean enabled, String schedule, String dir, int keep, int keepDaily, int keepWeekly,
+                         String source, Duration timeout, String checkRdbBinary) {
+    }
+
+    public record Expiry(boolean enabled) {
+    }
+
+    /** The data directory: redis data under {@code redis/}, backups under {@code backups/} unless set. */
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    public Path redisDataPath() {
+        return dataPath().resolve("redis");
+    }
+
+    public Path backupPath() {
+        return backup.dir() == null || backup.dir().isBlank() ? dataPath().resolve("backups") : Path.of(backup.dir());
+    }
+}

@@ -1,0 +1,84 @@
+package io.statestore.daemon.jobs;
+
+import io.statestore.daemon.config.DaemonConfig;
+import java.time.Duration;
+import java.util.Properties;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+
+/** The Quartz scheduler, built from explicit Properties (RAM job store, no statics). */
+public final class JobScheduler implements AutoCloseable {
+    private final Scheduler scheduler;
+
+    public JobScheduler(DaemonConfig config, JobServices services) throws SchedulerException {
+        Properties p = new Properties();
+        // Quartz keeps schedulers in a static repository by name: a unique name per instance keeps
+        // daemons in one JVM (tests) apart.
+        p.setProperty("org.quartz.scheduler.instanceName", "statestore-" + config.daemon().id().replaceAll("[^A-Za-z0-9_-]", "_")
+                + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        p.setProperty("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        p.setProperty("org.quartz.threadPool.threadCount", "3");
+        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        StdSchedulerFactory factory = new StdSchedulerFactory(p);
+        scheduler = factory.getScheduler();
+        scheduler.setJobFactory(new DaemonJobFactory(services));
+        if (config.sweep().enabled()) {
+            schedule(SweepJob.class, "sweep", config.sweep().schedule());
+        }
+        if (config.trim().enabled()) {
+            schedule(TrimJob.class, "trim", config.trim().schedule());
+        }
+        if (config.backup().enabled()) {
+            schedule(BackupJob.class, "backup", config.backup().schedule());
+        }
+    }
+
+    private void schedule(Class<? extends LeasedJob> type, String name, String cron) throws SchedulerException {
+        scheduler.scheduleJob(JobBuilder.newJob(type).withIdentity(name).build(),
+                TriggerBuilder.newTrigger().withIdentity(name).withSchedule(
+                        CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing()).build());
+    }
+
+    public void start() throws SchedulerException {
+        scheduler.start();
+    }
+
+    /** Stops firing new runs; returns true when running jobs ended within {@code wait}. */
+    public boolean stop(Duration wait) throws InterruptedException {
+        try {
+            scheduler.standby();
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (!scheduler.getCurrentlyExecutingJobs().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+            return true;
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    public int jobCount() throws SchedulerException {
+        return scheduler.getJobKeys(GroupMatcher.anyJobGroup()).size();
+    }
+
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(false);
+        } catch (SchedulerException ignored) {
+            // already shut down
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.statestore.daemon.redis;
+
+import io.statestore.daemon.config.DaemonConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A supervised {@code redis-server} child: loopback plus a Unix socket, AOF everysec plus RDB
+ * snapshots under the data directory, expiry notifications on. Restarted with backoff when it
+ * dies; stopped with {@code SHUTDOWN SAVE}.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+    private static final Duration STABLE = Duration.ofMinutes(1);
+    private final DaemonConfig.Embedded cfg;
+    private final Path dir;
+    private final AtomicInteger restarts = new AtomicInteger();
+    private volatile Process process;
+    private volatile boolean stopping;
+    private Thread supervisor;
+
+    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
+        this.cfg = cfg;
+        this.dir = dir;
+    }
+
+    public String uri() {
+        return "redis://" + cfg.bind() + ":" + cfg.port();
+    }
+
+    public Path socket() {
+        return dir.resolve("redis.sock");
+    }
+
+    public Path dataDir() {
+        return dir;
+    }
+
+    public int restarts() {
+        return restarts.get();
+    }
+
+    public boolean alive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    /** Starts the child and waits until it answers PING (loading its AOF first). */
+    public synchronized void start() throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        launch();
+        supervisor = new Thread(this::supervise, "embedded-redis-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
+                "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
+                "--appendonly", "yes", "--appendfsync", cfg.appendfsync(), "--dbfilename", "dump.rdb",
+                "--save", cfg.save(), "--notify-keyspace-events", "Ex"));
+        if (cfg.unixSocket()) {
+            cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
+        }
+        cmd.addAll(cfg.extraArgs());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.out").toFile())).start();
+        process = p;
+        awaitPing(p, cfg.startTimeout());
+        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}", p.pid(), cfg.bind(), cfg.port(),
+                cfg.unixSocket() ? " and " + socket() : "");
+    }
+
+    private void awaitPing(Process p, Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
+            }
+            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not accepting connections yet, or still loading the AOF
+            }
+            Thread.sleep(25);
+        }
+        p.destroyForcibly();
+        throw new IOException("embedded redis-server did not answer PING within " + limit + ": " + tail());
+    }
+
+    private String tail() {
+        try {
+            Path log = dir.resolve("redis.log");
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /**
+     * Restarts the child when it dies. The backoff doubles (up to maxRestartBackoff) while the
+     * server keeps dying within a minute of starting, and falls back once it has run longer.
+     */
+    private void supervise() {
+        long backoff = cfg.restartBackoff().toMillis();
+        long launchedAt = System.nanoTime();
+        while (!stopping) {
+            Process p = process;
+            try {
+                int code = p.waitFor();
+                if (stopping) {
+                    return;
+                }
+                boolean ranLong = System.nanoTime() - launchedAt > STABLE.toNanos();
+                backoff = ranLong ? cfg.restartBackoff().toMillis() : backoff;
+                LOG.warn("embedded redis-server (pid {}) exited with code {}; restarting in {} ms", p.pid(), code, backoff);
+                Thread.sleep(backoff);
+                if (stopping) {
+                    return;
+                }
+                launchedAt = System.nanoTime();
+                try {
+                    launch();
+                    restarts.incrementAndGet();
+                } catch (IOException e) {
+                    LOG.error("restarting embedded redis-server failed: {}", e.getMessage());
+                }
+                backoff = Math.min(backoff * 2, cfg.maxRestartBackoff().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Stops the child with SHUTDOWN SAVE (bounded); kills it if it does not stop in time. */
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis())) {
+            j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
+        } catch (RuntimeException expected) {
+            // the connection closes as the server exits
+        }
+        try {
+            if (!p.waitFor(cfg.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", cfg.stopTimeout());
+                p.destroy();
+                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                LOG.info("embedded redis-server stopped (saved)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroy();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.statestore.daemon.sweep;
+
+import io.statestore.client.internal.KeyLayout;
+import io.statestore.daemon.redis.RedisAdmin;
+import java.util.List;
+
+/**
+ * Commits the tombstone of a document Redis expired on its own, through the library's
+ * {@code ss_reap} (idempotent: a second call for the same expiry writes nothing).
+ */
+public final class Reaper {
+    private final RedisAdmin redis;
+    private final KeyLayout layout;
+    private final String writer;
+
+    public Reaper(RedisAdmin redis, KeyLayout layout, String writer) {
+        this.redis = redis;
+        this.layout = layout;
+        this.writer = writer;
+    }
+
+    /** True when a tombstone was written now. */
+    public boolean reap(String key) {
+        if (key.startsWith(layout.prefix())) {
+            return false;
+        }
+        Object r = redis.with(j -> j.fcall("ss_reap", layout.documentCallKeys(key), List.of("writer", writer)));
+        return Long.valueOf(1).equals(r);
+    }
+}

@@ -1,0 +1,70 @@
+package io.statestore.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.cli.DaemonCommand;
+import io.statestore.daemon.config.ConfigException;
+import io.statestore.daemon.config.ConfigLoader;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.config.EnvOverrides;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ConfigLoadingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void badConfigExitsOneNamingKeyAndFile() throws Exception {
+        Path f = TestSupport.writeConfig(dir, "backup:\n  keep: 0\nsweep:\n  schedule: \"not cron\"\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new CommandLine(new DaemonCommand(Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8), false))
+                .execute("--config", f.toString());
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, msg);
+        assertTrue(msg.contains("key 'backup.keep'") && msg.contains("key 'sweep.schedule'") && msg.contains(f.toString()), msg);
+        assertEquals(1, msg.strip().lines().count(), "one line on stderr: " + msg);
+    }
+
+    @Test
+    void unknownAndMistypedKeysAreNamed() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TestSupport.load(dir, "embeded:\n  port: 1\ndaemon:\n  leaseTtl: soon\n"));
+        assertTrue(e.getMessage().contains("key 'embeded': unknown setting"), e.getMessage());
+        ConfigException e2 = assertThrows(ConfigException.class, () -> TestSupport.load(dir, "daemon:\n  leaseTtl: soon\n"));
+        assertTrue(e2.getMessage().contains("key 'daemon.leaseTtl'") && e2.getMessage().contains("invalid duration"), e2.getMessage());
+    }
+
+    @Test
+    void environmentOverridesFollowOneRule() throws Exception {
+        assertEquals("STATESTORE_BACKUP__KEEP_DAILY", EnvOverrides.variableFor("backup.keepDaily"));
+        assertEquals("STATESTORE_SWEEP__POLICIES__0__MAX_AGE", EnvOverrides.variableFor("sweep.policies[0].maxAge"));
+        DaemonConfig c = new ConfigLoader().load(TestSupport.writeConfig(dir, "backup:\n  keep: 3\n"),
+                Map.of("STATESTORE_BACKUP__KEEP", "9", "STATESTORE_DATA_DIR", dir.toString(),
+                        "STATESTORE_SWEEP__POLICIES__0__PATTERN", "log:*", "STATESTORE_SWEEP__POLICIES__0__MAX_AGE", "90d"));
+        assertEquals(9, c.backup().keep());
+        assertEquals(dir.toString(), c.dataDir());
+        assertEquals(Duration.ofDays(90), c.sweep().policies().get(0).maxAge());
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(null,
+                Map.of("STATESTORE_BACKUP__KEEP", "-1")));
+        assertTrue(e.getMessage().contains("key 'backup.keep' (from STATESTORE_BACKUP__KEEP)"), e.getMessage());
+    }
+
+    @Test
+    void exampleConfigLoadsAndMatchesTheDefaults() {
+        DaemonConfig example = new ConfigLoader().load(Path.of("config/statestore.yaml"), Map.of("HOME", "/h"));
+        DaemonConfig defaults = new ConfigLoader().load(null, Map.of("HOME", "/h"));
+        assertEquals(defaults.backup(), example.backup());
+        assertEquals(defaults.embedded(), example.embedded());
+        assertEquals(defaults.trim(), example.trim());
+    }
+}
