@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -159,7 +160,7 @@ final class DefaultStateStore implements StateStore {
         layout.validate(key);
         JsonNode p = StrictJson.toTree(patch);
         String change = StrictJson.write(p);
-        return inPlaceOrComputed(key, "merge", change, opts, ModuleSteps.merge(p),
+        return inPlaceOrComputed(key, "merge", change, opts, () -> ModuleSteps.merge(p),
                 doc -> new JsonNode[] {MergePatch.apply(doc, p), null}, true);
     }
 
@@ -169,7 +170,7 @@ final class DefaultStateStore implements StateStore {
         JsonPath jp = JsonPath.parse(path);
         JsonNode v = StrictJson.toTree(value);
         String change = ops(op("set", jp).set("value", v));
-        return inPlaceOrComputed(key, "set", change, opts, ModuleSteps.set(jp, v),
+        return inPlaceOrComputed(key, "set", change, opts, () -> ModuleSteps.set(jp, v),
                 doc -> new JsonNode[] {PathEditor.set(key, doc, jp, v), null}, jp.isRoot());
     }
 
@@ -180,7 +181,7 @@ final class DefaultStateStore implements StateStore {
         if (jp.isRoot()) {
             throw new InvalidInputException("bad path: \"" + key + "\": cannot remove $; delete the document instead");
         }
-        return inPlaceOrComputed(key, "remove", ops(op("remove", jp)), opts, ModuleSteps.remove(jp),
+        return inPlaceOrComputed(key, "remove", ops(op("remove", jp)), opts, () -> ModuleSteps.remove(jp),
                 doc -> new JsonNode[] {PathEditor.remove(key, doc, jp), null}, false);
     }
 
@@ -193,7 +194,7 @@ final class DefaultStateStore implements StateStore {
         }
         JsonNode d = PathEditor.numberNode(delta);
         String change = ops(op("incr", jp).set("by", d));
-        return inPlaceOrComputed(key, "incr", change, opts, ModuleSteps.increment(jp, d),
+        return inPlaceOrComputed(key, "incr", change, opts, () -> ModuleSteps.increment(jp, d),
                 doc -> PathEditor.increment(key, doc, jp, delta), false);
     }
 
@@ -209,7 +210,7 @@ final class DefaultStateStore implements StateStore {
         if (maxLength > 0) {
             o.put("max", maxLength);
         }
-        return inPlaceOrComputed(key, "append", ops(o), opts, ModuleSteps.append(jp, v, maxLength),
+        return inPlaceOrComputed(key, "append", ops(o), opts, () -> ModuleSteps.append(jp, v, maxLength),
                 doc -> new JsonNode[] {PathEditor.append(key, doc, jp, v, maxLength), null}, false);
     }
 
@@ -258,12 +259,14 @@ final class DefaultStateStore implements StateStore {
     // ---- helpers
 
     /**
-     * Module mode applies {@code steps} in place; when there are none (names the module cannot
+     * Module mode applies {@code moduleSteps} in place (computed only in module mode); when there are none (names the module cannot
      * take) or the document is kept as a string, the new document is computed here instead.
      */
-    private WriteResult inPlaceOrComputed(String key, String op, String change, WriteOptions opts, List<String> steps,
-                                          WriteCalls.Computation compute, boolean createsMissing) {
-        if (mode == StorageMode.MODULE && steps != null) {
+    private WriteResult inPlaceOrComputed(String key, String op, String change, WriteOptions opts,
+                                          Supplier<List<String>> moduleSteps, WriteCalls.Computation compute,
+                                          boolean createsMissing) {
+        List<String> steps = mode == StorageMode.MODULE ? moduleSteps.get() : null;
+        if (steps != null) {
             try {
                 return calls.jsonSteps(key, op, change, opts, steps);
             } catch (StoredAsStringException e) {

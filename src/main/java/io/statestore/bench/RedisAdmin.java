@@ -1,0 +1,66 @@
+package io.statestore.bench;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPool;
+
+/** Connections to the benchmark's Redis outside statestore: FLUSHALL, INFO, and the SET baseline's pool. */
+final class RedisAdmin {
+    private final HostAndPort address;
+    private final JedisClientConfig config;
+
+    RedisAdmin(URI uri) {
+        this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(60_000)
+                .ssl("rediss".equals(uri.getScheme()));
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                b.password(decode(info));
+            } else {
+                if (colon > 0) {
+                    b.user(decode(info.substring(0, colon)));
+                }
+                b.password(decode(info.substring(colon + 1)));
+            }
+        }
+        this.config = b.build();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    Jedis connect() {
+        return new Jedis(address, config);
+    }
+
+    /** A pool like statestore's (no borrow test), sized for {@code size} clients. */
+    JedisPool pool(int size) {
+        GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();
+        pc.setMaxTotal(size);
+        pc.setMaxIdle(size);
+        pc.setTestOnBorrow(false);
+        pc.setJmxEnabled(false);
+        return new JedisPool(pc, address, config);
+    }
+
+    void flushAll() {
+        try (Jedis j = connect()) {
+            j.flushAll();
+        }
+    }
+
+    long dbSize() {
+        try (Jedis j = connect()) {
+            return j.dbSize();
+        }
+    }
+}
