@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '1'
+local LIB_VERSION = '2'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -26,6 +26,9 @@ local function fail(code, msg)
 end
 
 local function fmt(n)
+  if n < 1e14 then
+    return tostring(n) -- exact for integers below 10^14 (Lua prints 14 significant digits)
+  end
   return string.format('%.0f', n)
 end
 
@@ -35,6 +38,9 @@ local function now_ms()
 end
 
 local function quote(s)
+  if not string.find(s, '[%c"\\\128-\255]') then
+    return '"' .. s .. '"'
+  end
   return cjson.encode(s) -- strings only: key names and writer names, never document content
 end
 
@@ -63,17 +69,25 @@ local function int_opt(o, name, default)
   if v == nil or v == '' then
     return default
   end
-  if not string.match(v, '^%-?%d+$') then
+  local n = tonumber(v)
+  if n == nil or n ~= math.floor(n) or string.find(v, '[^%-%d]') then
     fail('SS_INVALID', 'option "' .. name .. '" must be an integer, got "' .. v .. '"')
   end
-  return tonumber(v)
+  return n
 end
 
+local channel_prefixes = {} -- feed key -> channel prefix; the library's state lives across calls
+
 local function channel_prefix(feed)
+  local cached = channel_prefixes[feed]
+  if cached then
+    return cached
+  end
   local p = string.match(feed, '^(.*)feed$') or string.match(feed, '^(.*)feed{[^}]+}$')
   if not p then
     fail('SS_INVALID', 'feed key "' .. feed .. '" must be <prefix>feed or <prefix>feed{tag}')
   end
+  channel_prefixes[feed] = p .. 'chg:'
   return p .. 'chg:'
 end
 

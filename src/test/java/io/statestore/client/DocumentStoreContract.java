@@ -300,6 +300,34 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void updatesFromAnotherClientAreNeverOverwrittenByWhatThisClientLastWrote() {
+        StateStore other = redis().newStore(b -> b.writer("other"));
+        store.put("shared", json("{\"n\":0}"));
+        store.merge("shared", json("{\"mine\":1}"));
+        other.merge("shared", json("{\"theirs\":1}"));
+        other.increment("shared", "$.n", 5);
+        store.merge("shared", json("{\"mine\":2}"));
+        store.increment("shared", "$.n", 1);
+        assertEquals(json("{\"n\":6,\"mine\":2,\"theirs\":1}"), store.get("shared").orElseThrow().value());
+        other.delete("shared");
+        store.merge("shared", json("{\"again\":true}"));
+        assertEquals(json("{\"again\":true}"), store.get("shared").orElseThrow().value());
+        assertEquals(8, store.get("shared").orElseThrow().revision());
+    }
+
+    @Test
+    void anUpdateFunctionThatMutatesItsInputAndFailsChangesNothing() {
+        store.put("mut", json("{\"a\":1}"));
+        store.merge("mut", json("{\"b\":1}"));
+        assertThrows(IllegalStateException.class, () -> store.update("mut", JsonNode.class, cur -> {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cur).put("a", 999);
+            throw new IllegalStateException("changed my mind");
+        }));
+        store.update("mut", JsonNode.class, cur -> ((com.fasterxml.jackson.databind.node.ObjectNode) cur).put("c", 1));
+        assertEquals(json("{\"a\":1,\"b\":1,\"c\":1}"), store.get("mut").orElseThrow().value());
+    }
+
+    @Test
     void documentKeysAreTheUsersNamesAndReadableWithPlainCommands() {
         store.put("quantum:status", json("{\"a\":[],\"big\":12345678901234567890}"));
         try (Jedis j = redis().jedis()) {

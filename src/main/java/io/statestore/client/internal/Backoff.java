@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /** Full-jitter exponential backoff between conflicting attempts. */
 final class Backoff {
     private static final long BASE_MICROS = 100;
-    private static final long CAP_MICROS = 20_000;
+    private static final long CAP_MICROS = 5_000;
 
     private Backoff() {
     }

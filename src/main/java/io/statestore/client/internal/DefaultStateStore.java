@@ -218,12 +218,14 @@ final class DefaultStateStore implements StateStore {
     public <T> WriteResult update(String key, Class<T> type, UnaryOperator<T> fn) {
         layout.validate(key);
         return calls.computed(key, "update", null, WriteOptions.DEFAULT, doc -> {
-            T current = doc == null ? null : StrictJson.convert(doc, type, "document \"" + key + "\"");
+            // The function gets its own copy and its result is copied: it may mutate either, and the
+            // client keeps the committed version for its next update.
+            T current = doc == null ? null : StrictJson.convert(doc.deepCopy(), type, "document \"" + key + "\"");
             T next = fn.apply(current);
             if (next == null) {
                 throw new InvalidInputException("update of \"" + key + "\": the function returned null; use delete() to remove a document");
             }
-            return new JsonNode[] {StrictJson.toTree(next), null};
+            return new JsonNode[] {StrictJson.toTree(next).deepCopy(), null};
         });
     }
 

@@ -83,6 +83,7 @@ final class TransactionRunner {
                 throw new InvalidInputException("transaction changes \"" + c.key() + "\" twice");
             }
             written.add(c.key());
+            calls.forget(c.key());
             callKeys.add(c.key());
             callKeys.add(layout.meta(c.key()));
             callKeys.add(layout.history(c.key()));

@@ -10,6 +10,7 @@ import io.statestore.client.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {
@@ -24,12 +25,17 @@ final class WriteCalls {
     private final RedisGateway redis;
     private final KeyLayout layout;
     private final StorageMode mode;
+    private final DocumentCache cache = new DocumentCache();
+    private final ReentrantLock[] stripes = new ReentrantLock[128];
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
         this.options = options;
         this.redis = redis;
         this.layout = layout;
         this.mode = mode;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     /** Options every write carries: writer, storage mode for new keys, feed and history bounds. */
@@ -53,6 +59,7 @@ final class WriteCalls {
     /** ss_put; {@code ifRevision} null writes unconditionally. */
     WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
                          JsonNode value) {
+        cache.remove(key);
         List<String> args = commonArgs(opts);
         args.add("op");
         args.add(op);
@@ -74,17 +81,24 @@ final class WriteCalls {
         return result(key, reply, value);
     }
 
+    /** Forgets what this client knows of a document written by other means (transactions). */
+    void forget(String key) {
+        cache.remove(key);
+    }
+
     RedisGateway redis() {
         return redis;
     }
 
     WriteResult delete(String key, WriteOptions opts) {
+        cache.remove(key);
         List<String> args = commonArgs(opts);
         addRevision(args, opts);
         return result(key, redis.fcall("ss_del", layout.documentCallKeys(key), args, key), null);
     }
 
     WriteResult ttl(String key, String op, WriteOptions opts) {
+        cache.remove(key);
         List<String> args = commonArgs(opts);
         args.add("op");
         args.add(op);
@@ -96,6 +110,7 @@ final class WriteCalls {
 
     /** ss_jop: in-place steps in module mode. */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
+        cache.remove(key);
         List<String> args = commonArgs(opts);
         args.add("op");
         args.add(op);
@@ -119,22 +134,32 @@ final class WriteCalls {
      * between, unless the caller asked for a specific revision.
      */
     WriteResult computed(String key, String op, String change, WriteOptions opts, Computation compute) {
+        // Threads of this process updating one document take turns instead of racing each other's
+        // compare-and-set: with the cached version each turn is one round trip, where a race costs
+        // a conflict, a re-read and a backoff. Writers in other processes are still handled by
+        // the revision check.
+        ReentrantLock lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        lock.lock();
+        try {
+            return computedUnderLock(key, op, change, opts, compute);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WriteResult computedUnderLock(String key, String op, String change, WriteOptions opts, Computation compute) {
         boolean conditional = opts.expectedRevision().isPresent();
         int attempts = conditional ? 1 : options.maxAttempts();
         for (int attempt = 1; ; attempt++) {
-            List<Object> raw = RedisGateway.list(redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
-            StoredDocument current = StoredDocument.fromReply(key, raw);
-            JsonNode[] out = compute.apply(current.exists() ? current.json() : null);
-            Long expected;
-            if (conditional) {
-                expected = opts.expectedRevision().getAsLong();
-            } else {
-                long e = current.expectedRevision();
-                expected = e < 0 ? null : e;
-            }
+            Base base = base(key, opts);
+            JsonNode[] out = compute.apply(base.document());
+            String text = StrictJson.write(out[0]);
             try {
-                return putWhole(key, op, StrictJson.write(out[0]), change, opts, expected, out[1]);
+                WriteResult result = putWhole(key, op, text, change, opts, base.expectedRevision(), out[1]);
+                cache.put(key, result.revision(), out[0], text.length());
+                return result;
             } catch (ConflictException e) {
+                cache.remove(key);
                 if (attempt >= attempts) {
                     if (conditional) {
                         throw e;
@@ -142,9 +167,36 @@ final class WriteCalls {
                     throw new ConflictException(key, e.currentRevision(), "conflict: \"" + key + "\" kept changing; gave up after "
                             + attempts + " attempts");
                 }
-                Backoff.pause(attempt);
+                if (!base.cached()) {
+                    Backoff.pause(attempt);
+                }
+            } catch (RuntimeException e) {
+                cache.remove(key);
+                throw e;
             }
         }
+    }
+
+    /** What a computed update starts from: the document (null: absent) and the revision to expect. */
+    private record Base(JsonNode document, Long expectedRevision, boolean cached) {
+    }
+
+    private Base base(String key, WriteOptions opts) {
+        boolean conditional = opts.expectedRevision().isPresent();
+        DocumentCache.Entry hit = cache.get(key);
+        if (hit != null && (!conditional || opts.expectedRevision().getAsLong() == hit.revision())) {
+            return new Base(hit.document(), hit.revision(), true);
+        }
+        StoredDocument current = StoredDocument.fromReply(key,
+                redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
+        Long expected;
+        if (conditional) {
+            expected = opts.expectedRevision().getAsLong();
+        } else {
+            long e = current.expectedRevision();
+            expected = e < 0 ? null : e;
+        }
+        return new Base(current.exists() ? current.json() : null, expected, false);
     }
 
     private static void addRevision(List<String> args, WriteOptions opts) {
