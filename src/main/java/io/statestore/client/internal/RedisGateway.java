@@ -49,7 +49,13 @@ public final class RedisGateway implements AutoCloseable {
         poolConfig.setMaxIdle(options.poolSize());
         poolConfig.setMinIdle(0);
         poolConfig.setMaxWait(options.timeout());
+        // Checking on every borrow would cost a round trip per call; instead idle connections are
+        // checked every few seconds, so one left over from before a server restart is replaced
+        // before a write can fail on it (reads also retry once).
         poolConfig.setTestOnBorrow(false);
+        poolConfig.setTestWhileIdle(true);
+        poolConfig.setTimeBetweenEvictionRuns(java.time.Duration.ofSeconds(5));
+        poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
         this.endpoint = uri.getHost() + ":" + port;
         this.pool = new JedisPool(poolConfig, new HostAndPort(uri.getHost(), port), config.build());
