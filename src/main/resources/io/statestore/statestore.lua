@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '2'
+local LIB_VERSION = '3'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -32,9 +32,12 @@ local function fmt(n)
   return string.format('%.0f', n)
 end
 
+-- Server time in epoch milliseconds, as a string: built from TIME's strings without going
+-- through a Lua number, whose formatting is among the costliest steps of a write.
 local function now_ms()
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local us = t[2]
+  return t[1] .. string.sub(string.rep('0', 6 - #us) .. us, 1, 3)
 end
 
 local function quote(s)
@@ -108,7 +111,9 @@ local function context(o, feed, index)
     index = index,
     chan = channel_prefix(feed),
     feedmax = int_opt(o, 'feedmax', 0),
+    feedmax_s = o.feedmax,
     histmax = int_opt(o, 'histmax', 0),
+    histmax_s = o.histmax,
     src = o.src,
     mode = mode,
   }
@@ -121,18 +126,18 @@ end
 local function load_state(d)
   local m = redis.call('HMGET', d.meta, 'rev', 'del')
   local typ = redis.call('TYPE', d.key)['ok']
-  return {rev = tonumber(m[1]) or 0, tomb = m[2] == '1', typ = typ, exists = typ ~= 'none'}
+  return {rev = tonumber(m[1]) or 0, rev_s = m[1] or '0', tomb = m[2] == '1', typ = typ, exists = typ ~= 'none'}
 end
 
 local EXPIRY_WRITER = 'redis-expiry'
 
-local function emit(d, ctx, op, rev, prev, change)
+-- rs, ps: the new and previous revision as strings.
+local function emit(d, ctx, op, rs, ps, change)
   local writer = ctx.writer
   if op == 'expired' then
     writer = EXPIRY_WRITER
   end
-  local fields = {'key', d.key, 'op', op, 'rev', fmt(rev), 'prev', fmt(prev),
-                  'writer', writer, 'time', fmt(ctx.now)}
+  local fields = {'key', d.key, 'op', op, 'rev', rs, 'prev', ps, 'writer', writer, 'time', ctx.now}
   if change ~= nil and change ~= '' then
     fields[#fields + 1] = 'change'
     fields[#fields + 1] = change
@@ -143,17 +148,16 @@ local function emit(d, ctx, op, rev, prev, change)
   end
   local id
   if ctx.feedmax > 0 then
-    id = redis.call('XADD', ctx.feed, 'MAXLEN', '~', ctx.feedmax, '*', unpack(fields))
+    id = redis.call('XADD', ctx.feed, 'MAXLEN', '~', ctx.feedmax_s, '*', unpack(fields))
   else
     id = redis.call('XADD', ctx.feed, '*', unpack(fields))
   end
   redis.call('PUBLISH', ctx.chan .. d.key,
-    '{"key":' .. quote(d.key) .. ',"op":"' .. op .. '","rev":' .. fmt(rev) ..
-    ',"prev":' .. fmt(prev) .. ',"id":"' .. id .. '"}')
+    '{"key":' .. quote(d.key) .. ',"op":"' .. op .. '","rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
   return id
 end
 
-local function record_history(d, ctx, op, rev, content)
+local function record_history(d, ctx, op, rs, content)
   if ctx.histmax <= 0 then
     return
   end
@@ -161,25 +165,26 @@ local function record_history(d, ctx, op, rev, content)
   if op == 'expired' then
     writer = EXPIRY_WRITER
   end
-  local fields = {'rev', fmt(rev), 'op', op, 'writer', writer, 'time', fmt(ctx.now)}
+  local fields = {'rev', rs, 'op', op, 'writer', writer, 'time', ctx.now}
   if content ~= nil then
     fields[#fields + 1] = 'doc'
     fields[#fields + 1] = content
   end
-  redis.call('XADD', d.hist, 'MAXLEN', ctx.histmax, '*', unpack(fields))
+  redis.call('XADD', d.hist, 'MAXLEN', ctx.histmax_s, '*', unpack(fields))
 end
 
 -- A document whose metadata says it is alive but whose key is gone was expired by Redis.
 -- Its tombstone is committed first, so the feed never skips the expiry.
 local function reconcile_expiry(d, st, ctx)
   if st.rev > 0 and not st.tomb and not st.exists then
-    local prev = st.rev
-    st.rev = prev + 1
+    local ps = st.rev_s
+    st.rev = st.rev + 1
+    st.rev_s = fmt(st.rev)
     st.tomb = true
-    redis.call('HSET', d.meta, 'rev', fmt(st.rev), 'del', '1', 'mtime', fmt(ctx.now), 'writer', EXPIRY_WRITER)
+    redis.call('HSET', d.meta, 'rev', st.rev_s, 'del', '1', 'mtime', ctx.now, 'writer', EXPIRY_WRITER)
     redis.call('ZREM', ctx.index, d.key)
-    record_history(d, ctx, 'expired', st.rev, nil)
-    emit(d, ctx, 'expired', st.rev, prev, nil)
+    record_history(d, ctx, 'expired', st.rev_s, nil)
+    emit(d, ctx, 'expired', st.rev_s, ps, nil)
     return true
   end
   return false
@@ -228,20 +233,19 @@ local function apply_ttl(d, ttl)
 end
 
 local function commit(d, st, ctx, op, change, deleted, content)
-  local prev = st.rev
-  local rev = prev + 1
+  local rev = st.rev + 1
+  local rs = fmt(rev)
   if deleted then
-    redis.call('HSET', d.meta, 'rev', fmt(rev), 'del', '1', 'mtime', fmt(ctx.now), 'writer', ctx.writer)
+    redis.call('HSET', d.meta, 'rev', rs, 'del', '1', 'mtime', ctx.now, 'writer', ctx.writer)
     redis.call('ZREM', ctx.index, d.key)
   elseif st.exists then
-    redis.call('HSET', d.meta, 'rev', fmt(rev), 'mtime', fmt(ctx.now), 'writer', ctx.writer)
+    redis.call('HSET', d.meta, 'rev', rs, 'mtime', ctx.now, 'writer', ctx.writer)
   else
-    redis.call('HSET', d.meta, 'rev', fmt(rev), 'del', '0', 'ctime', fmt(ctx.now), 'mtime', fmt(ctx.now),
-      'writer', ctx.writer)
+    redis.call('HSET', d.meta, 'rev', rs, 'del', '0', 'ctime', ctx.now, 'mtime', ctx.now, 'writer', ctx.writer)
     redis.call('ZADD', ctx.index, 0, d.key)
   end
-  record_history(d, ctx, op, rev, content)
-  local id = emit(d, ctx, op, rev, prev, change)
+  record_history(d, ctx, op, rs, content)
+  local id = emit(d, ctx, op, rs, st.rev_s, change)
   return {rev, id}
 end
 
