@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 
-/** RFC 7386 JSON Merge Patch, applied to a copy of the target. */
+/**
+ * RFC 7386 JSON Merge Patch. The target is left untouched: objects on patched paths are copied,
+ * everything else is shared with the target (trees this client keeps are never mutated, so
+ * sharing is safe and a small patch to a large document copies little).
+ */
 final class MergePatch {
     private MergePatch() {
     }
@@ -16,9 +20,10 @@ final class MergePatch {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }
-        ObjectNode result = target != null && target.isObject()
-                ? ((ObjectNode) target).deepCopy()
-                : JsonNodeFactory.instance.objectNode();
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        if (target != null && target.isObject()) {
+            result.setAll((ObjectNode) target);
+        }
         Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -25,7 +25,7 @@ final class PathEditor {
         if (path.isRoot()) {
             return value.deepCopy();
         }
-        JsonNode copy = doc.deepCopy();
+        JsonNode copy = copyAlong(doc, path.parent());
         JsonNode parent = resolve(copy, path.parent());
         JsonPath.Segment last = path.last();
         if (last instanceof JsonPath.Member m) {
@@ -51,7 +51,7 @@ final class PathEditor {
         if (path.isRoot()) {
             throw new InvalidInputException("bad path: \"" + key + "\": cannot remove $; delete the document instead");
         }
-        JsonNode copy = doc.deepCopy();
+        JsonNode copy = copyAlong(doc, path.parent());
         JsonNode parent = resolve(copy, path.parent());
         JsonPath.Segment last = path.last();
         boolean removed = false;
@@ -82,7 +82,7 @@ final class PathEditor {
     }
 
     static JsonNode append(String key, JsonNode doc, JsonPath path, JsonNode value, int maxLength) {
-        JsonNode copy = doc.deepCopy();
+        JsonNode copy = copyAlong(doc, path);
         JsonNode target = resolve(copy, path);
         if (target == null) {
             throw new InvalidInputException("bad path: \"" + key + "\": " + path + " does not exist");
@@ -141,6 +141,50 @@ final class PathEditor {
             return BigDecimal.valueOf(d);
         }
         return BigDecimal.valueOf(n.longValue());
+    }
+
+    /**
+     * A new root in which every container from the root down to {@code path} is a fresh shallow
+     * copy, safe to change; everything else is shared with {@code doc}, which stays untouched.
+     */
+    static JsonNode copyAlong(JsonNode doc, JsonPath path) {
+        JsonNode root = shallow(doc);
+        JsonNode node = root;
+        for (JsonPath.Segment s : path.segments()) {
+            JsonNode child;
+            if (s instanceof JsonPath.Member m) {
+                child = node.isObject() ? node.get(m.name()) : null;
+                if (child == null || !child.isContainerNode()) {
+                    break;
+                }
+                child = shallow(child);
+                ((ObjectNode) node).set(m.name(), child);
+            } else {
+                int i = ((JsonPath.Index) s).index();
+                child = node.isArray() && i < node.size() ? node.get(i) : null;
+                if (child == null || !child.isContainerNode()) {
+                    break;
+                }
+                child = shallow(child);
+                ((ArrayNode) node).set(i, child);
+            }
+            node = child;
+        }
+        return root;
+    }
+
+    private static JsonNode shallow(JsonNode n) {
+        if (n.isObject()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.setAll((ObjectNode) n);
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode(n.size());
+            a.addAll((ArrayNode) n);
+            return a;
+        }
+        return n;
     }
 
     /** The node at {@code path}, or null when any step is missing. */
