@@ -28,6 +28,10 @@ final class DockerRedis implements AutoCloseable {
         return new DockerRedis(c);
     }
 
+    String host() {
+        return container.getHost();
+    }
+
     int port() {
         return container.getMappedPort(6379);
     }

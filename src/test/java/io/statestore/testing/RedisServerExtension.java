@@ -38,6 +38,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private final List<String> extraArgs = new ArrayList<>();
     private final List<StateStore> stores = new ArrayList<>();
     private Path dir;
+    private String host = "127.0.0.1";
     private int port;
     private Process process;
     private DockerRedis docker;
@@ -78,6 +79,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     public void beforeAll(ExtensionContext context) throws Exception {
         if (moduleMode && System.getenv(MODULE_ENV) == null) {
             docker = DockerRedis.start();
+            host = docker.host();
             port = docker.port();
             return;
         }
@@ -176,7 +178,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + host + ":" + port;
     }
 
     public Path dataDir() {
@@ -189,7 +191,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** A plain Jedis connection for inspecting what the store wrote. Caller closes it. */
     public Jedis jedis() {
-        return new Jedis("127.0.0.1", port);
+        return new Jedis(host, port);
     }
 
     public void flushAll() {
