@@ -39,6 +39,8 @@ import picocli.CommandLine.ScopeType;
                 DaemonCommand.class,
                 StatusCommand.class,
                 BackupCommand.class,
+                EventsCommand.class,
+                TaskCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */

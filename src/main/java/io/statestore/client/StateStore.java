@@ -131,6 +131,14 @@ public interface StateStore extends AutoCloseable {
      */
     Map<String, WriteResult> transaction(Collection<String> keys, TransactionBody body);
 
+    // ---- event bus and task streams (docs/events.md)
+
+    /** The event bus on this store's connections (no outage spool: see {@link EventBus#open}). */
+    EventBus events();
+
+    /** Task output streams on this store's connections. */
+    TaskStreams tasks();
+
     @Override
     void close();
 }

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.ConflictException;
 import io.statestore.client.Document;
+import io.statestore.client.EventBus;
+import io.statestore.client.TaskStreams;
+import io.statestore.client.events.EventBusOptions;
+import io.statestore.client.internal.events.DefaultEventBus;
+import io.statestore.client.internal.events.DefaultTaskStreams;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.JsonPath;
 import io.statestore.client.NotFoundException;
@@ -38,6 +43,8 @@ final class DefaultStateStore implements StateStore {
     private final StorageMode mode;
     private final String serverVersion;
     private final WriteCalls calls;
+    private final DefaultEventBus events;
+    private final DefaultTaskStreams tasks;
 
     DefaultStateStore(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
         this.options = options;
@@ -46,6 +53,18 @@ final class DefaultStateStore implements StateStore {
         this.mode = mode;
         this.serverVersion = serverVersion;
         this.calls = new WriteCalls(options, redis, layout, mode);
+        this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, true, null);
+        this.tasks = new DefaultTaskStreams(redis, options.keyPrefix(), true);
+    }
+
+    @Override
+    public EventBus events() {
+        return events;
+    }
+
+    @Override
+    public TaskStreams tasks() {
+        return tasks;
     }
 
     @Override
@@ -255,6 +274,7 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public void close() {
+        events.close();
         redis.close();
     }
 

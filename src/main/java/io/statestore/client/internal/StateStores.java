@@ -18,6 +18,7 @@ public final class StateStores {
         try {
             ServerInfo info = ServerInfo.probe(redis);
             FunctionLibrary.bundled().install(redis);
+            FunctionLibrary.events().install(redis);
             StorageMode mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             LOG.debug("connected to {} at {}: {} mode", info.version(), redis.endpoint(), mode);
             return new DefaultStateStore(options, redis, mode, info.version());

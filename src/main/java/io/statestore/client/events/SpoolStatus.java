@@ -1,0 +1,14 @@
+package io.statestore.client.events;
+
+import java.nio.file.Path;
+
+/**
+ * The outage spool's state.
+ *
+ * @param enabled whether this bus has a spool at all
+ * @param depth   events waiting to be forwarded to Redis
+ * @param bytes   the spool file's size (forwarded events included until it is emptied)
+ * @param online  whether the last attempt to reach Redis succeeded
+ */
+public record SpoolStatus(boolean enabled, Path file, long depth, long bytes, long maxBytes, boolean online) {
+}

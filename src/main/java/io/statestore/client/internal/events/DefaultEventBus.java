@@ -1,0 +1,293 @@
+package io.statestore.client.internal.events;
+
+import io.statestore.client.EventBus;
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.StrictJson;
+import io.statestore.client.events.ConsumeOptions;
+import io.statestore.client.events.DeadLetter;
+import io.statestore.client.events.Event;
+import io.statestore.client.events.EventBusOptions;
+import io.statestore.client.events.EventHandler;
+import io.statestore.client.events.PendingEntry;
+import io.statestore.client.events.ReplayRange;
+import io.statestore.client.events.SpoolStatus;
+import io.statestore.client.events.StreamStats;
+import io.statestore.client.events.Subscription;
+import io.statestore.client.events.TrimPolicy;
+import io.statestore.client.internal.RedisGateway;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The event bus on one Redis server. Writes go through the {@code statestore_events}
+ * functions; reads, group reads and acknowledgements are plain stream commands.
+ */
+public final class DefaultEventBus implements EventBus {
+    private final EventCalls calls;
+    private final EventKeys keys;
+    private final EventBusOptions options;
+    private final EventIds ids = new EventIds();
+    private final SpoolingPublisher spooler;
+    private final PublishBatcher batcher = new PublishBatcher(this::sendBatch);
+    private final EventStats stats;
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final Runnable onClose;
+
+    /**
+     * @param installed whether the function library is known to be on the server already
+     * @param onClose   run after close (releases connections the bus owns), may be null
+     */
+    public DefaultEventBus(RedisGateway redis, String prefix, EventBusOptions options, boolean installed, Runnable onClose) {
+        this.calls = new EventCalls(redis, installed);
+        this.keys = new EventKeys(prefix);
+        this.options = options;
+        this.stats = new EventStats(redis, keys);
+        this.onClose = onClose;
+        this.spooler = options.spool().map(s -> new SpoolingPublisher(s, batcher::publish, this::sendBatch)).orElse(null);
+    }
+
+    EventCalls calls() {
+        return calls;
+    }
+
+    EventKeys keys() {
+        return keys;
+    }
+
+    @Override
+    public String publish(String type, String source, Object data) {
+        EventKeys.validName(type, "event type");
+        SpooledEvent ev = new SpooledEvent(ids.next(), type, source == null ? "" : source, System.currentTimeMillis(),
+                StrictJson.write(data));
+        if (spooler == null) {
+            batcher.publish(ev);
+        } else {
+            spooler.publish(ev);
+        }
+        return ev.id();
+    }
+
+    /** One ev_publish_batch call for {@code events}, in order. */
+    private void sendBatch(List<SpooledEvent> events) {
+        List<String> k = new ArrayList<>(3 + events.size());
+        k.add(keys.all());
+        k.add(keys.ids());
+        k.add(keys.types());
+        List<String> a = new ArrayList<>(3 + 5 * events.size());
+        a.add(Long.toString(options.maxLength()));
+        a.add(Long.toString(options.idRetention().toMillis()));
+        a.add(Long.toString(options.maxIds()));
+        for (SpooledEvent ev : events) {
+            k.add(keys.stream(ev.type()));
+            a.add(ev.id());
+            a.add(ev.type());
+            a.add(ev.source());
+            a.add(Long.toString(ev.time()));
+            a.add(ev.data());
+        }
+        calls.fcall("ev_publish_batch", k, a, events.get(0).type());
+    }
+
+    @Override
+    public Subscription consume(Collection<String> types, String group, String consumer, EventHandler handler,
+                                ConsumeOptions opts) {
+        if (types.isEmpty()) {
+            throw new InvalidInputException("consume needs at least one event type");
+        }
+        EventKeys.validName(group, "group name");
+        EventKeys.validName(consumer, "consumer name");
+        Map<String, String> typeByStream = new LinkedHashMap<>();
+        for (String t : types) {
+            // Named types only: a dead letter goes to its type's stream, and redrive back to it.
+            typeByStream.put(keys.stream(EventKeys.validName(t, "event type")), t);
+        }
+        calls.ensureInstalled();
+        for (String stream : typeByStream.keySet()) {
+            ensureGroup(stream, group, opts.startId());
+        }
+        return register(new ConsumerLoop(this, typeByStream, group, consumer, handler, opts));
+    }
+
+    private Subscription register(Worker w) {
+        workers.add(w);
+        w.start();
+        return w;
+    }
+
+    void ensureGroup(String stream, String group, String startId) {
+        try {
+            xgroupCreate(stream, group, startId);
+        } catch (InvalidInputException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** XGROUP CREATE ... MKSTREAM with the ID as text (IDs with a 64-bit sequence do not fit StreamEntryID). */
+    private void xgroupCreate(String stream, String group, String startId) {
+        calls.redis().call(j -> j.sendCommand(Protocol.Command.XGROUP, "CREATE", stream, group, startId, "MKSTREAM"),
+                stream, true);
+    }
+
+    @Override
+    public void createGroup(String type, String group, String startId) {
+        EventKeys.validName(group, "group name");
+        ensureGroup(keys.stream(type), group, startId);
+    }
+
+    @Override
+    public Subscription tail(String type, String fromId, EventHandler handler) {
+        String after = fromId.equals("$") ? "$" : EventKeys.before(fromId);
+        return register(new TailLoop(calls.redis(), keys.stream(type), after, handler));
+    }
+
+    @Override
+    public long replay(String type, ReplayRange range, EventHandler handler) {
+        String stream = keys.stream(type);
+        String from = range.fromId();
+        long n = 0;
+        while (true) {
+            String start = from;
+            List<StreamEntry> page = calls.redis().call(j -> j.xrange(stream, start, range.toId(), 500), stream, false);
+            for (StreamEntry e : page) {
+                try {
+                    handler.handle(Entries.toEvent(e, 0));
+                } catch (RuntimeException ex) {
+                    throw ex;
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("replay interrupted at " + e.getID(), ex);
+                } catch (Exception ex) {
+                    throw new IllegalStateException("replay handler failed at " + e.getID() + ": " + ex.getMessage(), ex);
+                }
+                n++;
+            }
+            if (page.size() < 500) {
+                return n;
+            }
+            from = "(" + page.get(page.size() - 1).getID();
+        }
+    }
+
+    @Override
+    public void replayToGroup(String type, String group, ReplayRange range) {
+        EventKeys.validName(group, "group name");
+        String stream = keys.stream(type);
+        String start = EventKeys.before(range.fromId());
+        try {
+            xgroupCreate(stream, group, start);
+        } catch (InvalidInputException e) {
+            if (e.getMessage() != null && e.getMessage().contains("BUSYGROUP")) {
+                throw new InvalidInputException("group \"" + group + "\" already exists on " + stream
+                        + "; replay to a new group name");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Event> read(String type, ReplayRange range, int limit) {
+        String stream = keys.stream(type);
+        List<Event> out = new ArrayList<>();
+        for (StreamEntry e : calls.redis().call(j -> j.xrange(stream, range.fromId(), range.toId(), limit), stream, false)) {
+            out.add(Entries.toEvent(e, 0));
+        }
+        return out;
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String type, int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        for (String t : type.isEmpty() ? types() : List.of(type)) {
+            String dlq = keys.dlq(t);
+            for (StreamEntry e : calls.redis().call(j -> j.xrange(dlq, "-", "+", limit), dlq, false)) {
+                out.add(Entries.toDeadLetter(e));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long redrive(String type, long max) {
+        Object r = calls.fcall("ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
+        return Long.parseLong(EventCalls.text(r));
+    }
+
+    @Override
+    public List<StreamStats> info() {
+        return stats.info(types());
+    }
+
+    @Override
+    public List<PendingEntry> pending(String group, int limit) {
+        return stats.pending(types(), group, limit);
+    }
+
+    @Override
+    public Map<String, Long> trim(TrimPolicy policy) {
+        String minId = "";
+        if (policy.maxAge().isPresent()) {
+            long now = stats.serverTimeMillis();
+            minId = Math.max(0, now - policy.maxAge().get().toMillis()) + "-0";
+        }
+        Map<String, Long> removed = new LinkedHashMap<>();
+        List<String> streams = new ArrayList<>();
+        for (String t : types()) {
+            streams.add(keys.stream(t));
+            streams.add(keys.dlq(t));
+        }
+        streams.add(keys.all());
+        for (String s : streams) {
+            long total = 0;
+            for (int round = 0; round < 1000; round++) {
+                long n = Long.parseLong(EventCalls.text(calls.fcall("ev_trim", List.of(s),
+                        List.of(Long.toString(policy.maxLength()), minId), s)));
+                total += n;
+                if (n == 0) {
+                    break;
+                }
+            }
+            removed.put(s, total);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<String> types() {
+        String k = keys.types();
+        List<String> t = new ArrayList<>(calls.redis().call(j -> j.smembers(k), k, false));
+        t.sort(null);
+        return t;
+    }
+
+    @Override
+    public SpoolStatus spoolStatus() {
+        return spooler == null ? new SpoolStatus(false, null, 0, 0, 0, true) : spooler.status();
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.close();
+        }
+        workers.clear();
+        if (spooler != null) {
+            spooler.close();
+        }
+        if (onClose != null) {
+            onClose.run();
+        }
+    }
+
+    static boolean isNoGroup(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("NOGROUP");
+    }
+}

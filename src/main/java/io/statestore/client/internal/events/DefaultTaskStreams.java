@@ -1,0 +1,89 @@
+package io.statestore.client.internal.events;
+
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.TaskStreams;
+import io.statestore.client.UnavailableException;
+import io.statestore.client.events.Subscription;
+import io.statestore.client.events.TaskChunk;
+import io.statestore.client.events.TaskEnd;
+import io.statestore.client.events.TaskListener;
+import io.statestore.client.events.TaskProducer;
+import io.statestore.client.internal.RedisGateway;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** Task streams: {@code ev_task} appends (TTL refreshed each time), {@link TaskFollower} reads. */
+public final class DefaultTaskStreams implements TaskStreams {
+    private final EventCalls calls;
+    private final EventKeys keys;
+
+    public DefaultTaskStreams(RedisGateway redis, String prefix, boolean installed) {
+        this.calls = new EventCalls(redis, installed);
+        this.keys = new EventKeys(prefix);
+    }
+
+    @Override
+    public TaskProducer producer(String taskId, Duration ttl) {
+        String key = keys.task(taskId);
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new InvalidInputException("a task stream needs a positive TTL");
+        }
+        String ttlMs = Long.toString(ttl.toMillis());
+        return new TaskProducer() {
+            @Override
+            public String taskId() {
+                return taskId;
+            }
+
+            @Override
+            public String append(String text) {
+                return EventCalls.text(calls.fcall("ev_task", List.of(key), List.of("chunk", text, ttlMs), taskId));
+            }
+
+            @Override
+            public void done(String message) {
+                calls.fcall("ev_task", List.of(key), List.of("end", "done", message == null ? "" : message, ttlMs), taskId);
+            }
+
+            @Override
+            public void failed(String error) {
+                calls.fcall("ev_task", List.of(key), List.of("end", "failed", error == null ? "" : error, ttlMs), taskId);
+            }
+        };
+    }
+
+    @Override
+    public Subscription subscribe(String taskId, TaskListener listener) {
+        return new TaskFollower(calls.redis(), taskId, keys.task(taskId), listener).start();
+    }
+
+    @Override
+    public TaskEnd follow(String taskId, Consumer<TaskChunk> onChunk, Duration timeout) {
+        CompletableFuture<TaskEnd> end = new CompletableFuture<>();
+        try (Subscription s = subscribe(taskId, new TaskListener() {
+            @Override
+            public void onChunk(TaskChunk chunk) {
+                onChunk.accept(chunk);
+            }
+
+            @Override
+            public void onEnd(TaskEnd e) {
+                end.complete(e);
+            }
+        })) {
+            return timeout == null ? end.get() : end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new UnavailableException("task " + taskId + " did not end within " + timeout, false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while following task " + taskId, false, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

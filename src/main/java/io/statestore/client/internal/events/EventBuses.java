@@ -1,0 +1,36 @@
+package io.statestore.client.internal.events;
+
+import io.statestore.client.EventBus;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.events.EventBusOptions;
+import io.statestore.client.internal.RedisGateway;
+
+/** Opens stand-alone event buses: own connections, nothing sent to Redis until first used. */
+public final class EventBuses {
+    private EventBuses() {
+    }
+
+    public static EventBus open(StateStoreOptions store, EventBusOptions options) {
+        StateStoreOptions o = store;
+        if (options.spool().isPresent() && options.publishTimeout().compareTo(store.timeout()) < 0) {
+            o = withTimeout(store, options.publishTimeout());
+        }
+        RedisGateway redis = new RedisGateway(o);
+        try {
+            return new DefaultEventBus(redis, store.keyPrefix(), options, false, redis::close);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** A copy of {@code o} with another timeout: a publish with a spool waits at most this for Redis. */
+    static StateStoreOptions withTimeout(StateStoreOptions o, java.time.Duration timeout) {
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(o.uri()).writer(o.writer()).keyPrefix(o.keyPrefix())
+                .poolSize(o.poolSize()).timeout(timeout).maxAttempts(o.maxAttempts()).feedMaxLength(o.feedMaxLength())
+                .historyLength(o.historyLength());
+        o.passwordFile().ifPresent(b::passwordFile);
+        o.forcedMode().ifPresent(b::forceMode);
+        return b.build();
+    }
+}

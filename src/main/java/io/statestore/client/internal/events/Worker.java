@@ -1,0 +1,125 @@
+package io.statestore.client.internal.events;
+
+import io.statestore.client.events.Subscription;
+import io.statestore.client.internal.RedisGateway;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A loop on its own thread and its own connection (consumers, tails, task followers). A lost
+ * connection is replaced after a backoff; {@link #close()} stops the loop and waits for it.
+ */
+abstract class Worker implements Subscription, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private final RedisGateway redis;
+    private final String name;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    Worker(RedisGateway redis, String name) {
+        this.redis = redis;
+        this.name = name;
+    }
+
+    final Worker start() {
+        thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** One round of work on the connection; returns false to end the loop. */
+    abstract boolean step(Jedis conn) throws InterruptedException;
+
+    /** Called when the loop ends on its own. */
+    void finished() {
+    }
+
+    @Override
+    public final void run() {
+        Jedis conn = null;
+        int failures = 0;
+        try {
+            while (running) {
+                try {
+                    if (conn == null) {
+                        conn = redis.dedicatedConnection();
+                    }
+                    if (!step(conn)) {
+                        running = false;
+                        finished();
+                    }
+                    failures = 0;
+                } catch (JedisDataException e) {
+                    LOG.warn("{}: Redis refused a call: {}", name, e.getMessage());
+                    onDataError(e);
+                    failures++;
+                    pause(failures);
+                } catch (JedisException | io.statestore.client.UnavailableException e) {
+                    if (running) {
+                        LOG.debug("{}: Redis unavailable ({}); retrying", name, e.getMessage());
+                    }
+                    closeQuietly(conn);
+                    conn = null;
+                    failures++;
+                    pause(failures);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: {}", name, e.toString());
+                    failures++;
+                    pause(failures);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(conn);
+        }
+    }
+
+    /** A data error (e.g. NOGROUP after the server lost its data): subclasses may repair. */
+    void onDataError(JedisDataException e) {
+    }
+
+    private void pause(int failures) throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        long ceiling = Math.min(1000, 50L << Math.min(failures, 5));
+        Thread.sleep(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    private static void closeQuietly(Jedis conn) {
+        if (conn != null) {
+            try {
+                conn.close();
+            } catch (RuntimeException ignored) {
+                // a broken connection: nothing more to release
+            }
+        }
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

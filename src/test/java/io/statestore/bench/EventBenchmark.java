@@ -1,0 +1,155 @@
+package io.statestore.bench;
+
+import io.statestore.client.EventBus;
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.events.ConsumeOptions;
+import io.statestore.client.events.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Events/s published and consumed through statestore's event bus, side by side with raw
+ * XADD / XREADGROUP + XACK from the same harness (docs/benchmarks-events.md).
+ * Args: redis URL (a scratch server: it is flushed), events per run (default 20000),
+ * publisher threads (default 4), runs (default 3). Consumers: 4 in one group.
+ */
+public final class EventBenchmark {
+    static final int CONSUMERS = 4;
+
+    private EventBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String uri = args.length > 0 ? args[0] : "redis://127.0.0.1:6391";
+        int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int publishers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        String payload = "x".repeat(1000);
+        java.net.URI u = java.net.URI.create(uri);
+        System.out.printf("events=%d payload=1 KB publishers=%d consumers=%d (one group)%n", events, publishers, CONSUMERS);
+        System.out.printf("%-4s %-10s %12s %12s%n", "run", "client", "publish/s", "consume/s");
+        try (StateStore store = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench").build())) {
+            for (int run = 0; run <= runs; run++) {
+                String label = run == 0 ? "warm" : Integer.toString(run);
+                flush(u);
+                double[] raw = raw(u, events, publishers, payload);
+                flush(u);
+                double[] ss = statestore(store.events(), events, publishers, payload);
+                System.out.printf("%-4s %-10s %12.0f %12.0f%n", label, "raw", raw[0], raw[1]);
+                System.out.printf("%-4s %-10s %12.0f %12.0f   (%.0f%% / %.0f%% of raw)%n", label, "statestore", ss[0], ss[1],
+                        100 * ss[0] / raw[0], 100 * ss[1] / raw[1]);
+            }
+        }
+    }
+
+    private static void flush(java.net.URI u) {
+        try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
+            j.flushAll();
+        }
+    }
+
+    private static double[] statestore(EventBus bus, int events, int publishers, String payload) throws Exception {
+        Map<String, String> data = Map.of("blob", payload);
+        bus.createGroup("bench", "g", "0");
+        double pub = parallel(publishers, events, i -> bus.publish("bench", "bench", data));
+        CountDownLatch all = new CountDownLatch(events);
+        long t0 = System.nanoTime();
+        List<Subscription> subs = new ArrayList<>();
+        ConsumeOptions opts = ConsumeOptions.builder().batchSize(100).block(Duration.ofMillis(100)).build();
+        for (int c = 0; c < CONSUMERS; c++) {
+            subs.add(bus.consume(List.of("bench"), "g", "c" + c, e -> all.countDown(), opts));
+        }
+        all.await();
+        double cons = events / ((System.nanoTime() - t0) / 1e9);
+        for (Subscription s : subs) {
+            s.close();
+        }
+        return new double[] {pub, cons};
+    }
+
+    private static double[] raw(java.net.URI u, int events, int publishers, String payload) throws Exception {
+        String stream = "raw:bench";
+        String body = "{\"blob\":\"" + payload + "\"}";
+        ThreadLocal<Jedis> conns = ThreadLocal.withInitial(() -> new Jedis(u.getHost(), u.getPort()));
+        try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
+            j.xgroupCreate(stream, "g", new StreamEntryID(0, 0), true);
+        }
+        double pub = parallel(publishers, events, i -> conns.get().xadd(stream, XAddParams.xAddParams(),
+                Map.of("type", "bench", "data", body)));
+        AtomicLong consumed = new AtomicLong();
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < CONSUMERS; c++) {
+            String name = "c" + c;
+            Thread t = new Thread(() -> {
+                try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
+                    while (consumed.get() < events) {
+                        var got = j.xreadGroup("g", name, XReadGroupParams.xReadGroupParams().count(100).block(100),
+                                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                        if (got == null) {
+                            continue;
+                        }
+                        for (var s : got) {
+                            List<StreamEntryID> ids = new ArrayList<>();
+                            for (StreamEntry e : s.getValue()) {
+                                ids.add(e.getID());
+                            }
+                            j.xack(stream, "g", ids.toArray(new StreamEntryID[0]));
+                            consumed.addAndGet(ids.size());
+                        }
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double cons = events / ((System.nanoTime() - t0) / 1e9);
+        return new double[] {pub, cons};
+    }
+
+    interface Op {
+        void run(int i) throws Exception;
+    }
+
+    private static double parallel(int threads, int events, Op op) throws Exception {
+        AtomicLong next = new AtomicLong();
+        List<Thread> ts = new ArrayList<>();
+        List<Exception> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                long i;
+                while ((i = next.getAndIncrement()) < events) {
+                    try {
+                        op.run((int) i);
+                    } catch (Exception e) {
+                        errors.add(e);
+                        return;
+                    }
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        if (!errors.isEmpty()) {
+            throw errors.get(0);
+        }
+        return events / ((System.nanoTime() - t0) / 1e9);
+    }
+}

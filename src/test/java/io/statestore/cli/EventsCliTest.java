@@ -1,0 +1,109 @@
+package io.statestore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.StateStore;
+import io.statestore.client.StrictJson;
+import io.statestore.client.events.ConsumeOptions;
+import io.statestore.client.events.Subscription;
+import io.statestore.client.events.TaskProducer;
+import io.statestore.testing.RedisServerExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code statestore events ...} and {@code statestore task tail}, run in-process. */
+class EventsCliTest {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.portable();
+
+    @TempDir
+    Path dir;
+
+    private CliRunner cli() {
+        return new CliRunner(redis.uri(), dir);
+    }
+
+    @BeforeEach
+    void clean() {
+        redis.flushAll();
+    }
+
+    @Test
+    void publishThenTailFromTheStartPrintsTheEventAsJson() {
+        CliRunner.Result pub = cli().run("events", "publish", "asset.discovered", "{\"n\":12345678901234567890,\"a\":[]}", "--source", "cli");
+        assertEquals(0, pub.exitCode(), pub.toString());
+        String id = pub.outLines().get(0);
+        CliRunner.Result tail = cli().run("events", "tail", "asset.discovered", "--from", "0", "--count", "1", "--timeout", "10s");
+        assertEquals(0, tail.exitCode(), tail.toString());
+        JsonNode line = StrictJson.parse(tail.outLines().get(0));
+        assertEquals(id, line.get("id").asText());
+        assertEquals("cli", line.get("source").asText());
+        assertEquals("{\"n\":12345678901234567890,\"a\":[]}", StrictJson.write(line.get("data")));
+        CliRunner.Result all = cli().run("events", "tail", "--from", "0", "--count", "1", "--timeout", "10s");
+        assertEquals(id, StrictJson.parse(all.outLines().get(0)).get("id").asText());
+    }
+
+    @Test
+    void infoPendingDlqAndRedrive() throws Exception {
+        StateStore store = redis.newStore();
+        store.events().publish("job", "t", 1);
+        ConsumeOptions fast = ConsumeOptions.builder().block(Duration.ofMillis(100)).reclaimIdle(Duration.ofMillis(100))
+                .reclaimEvery(Duration.ofMillis(50)).maxDeliveries(2).build();
+        try (Subscription s = store.events().consume(List.of("job"), "g", "c", e -> {
+            throw new IllegalStateException("nope");
+        }, fast)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (store.events().deadLetters("job", 1).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline);
+                Thread.sleep(20);
+            }
+        }
+        CliRunner.Result info = cli().run("events", "info");
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("type  job"), info.out());
+        assertTrue(info.out().contains("group g: consumers 1, pending 0, lag 0"), info.out());
+        assertTrue(info.out().contains("dlq   job"), info.out());
+        CliRunner.Result dlq = cli().run("events", "dlq", "job");
+        JsonNode d = StrictJson.parse(dlq.outLines().get(0));
+        assertEquals(2, d.get("deliveries").asInt());
+        assertTrue(d.get("error").asText().contains("nope"));
+        assertEquals(List.of(), cli().run("events", "pending", "g").outLines());
+        CliRunner.Result redrive = cli().run("events", "redrive", "job");
+        assertEquals(List.of("1"), redrive.outLines());
+        assertEquals(List.of(), cli().run("events", "dlq").outLines());
+        CliRunner.Result pending = cli().run("events", "info", "--json");
+        assertEquals(0, pending.exitCode(), pending.toString());
+    }
+
+    @Test
+    void taskTailPrintsTheWholeOutputAndExitsByHowTheTaskEnded() {
+        StateStore store = redis.newStore();
+        TaskProducer ok = store.tasks().producer("build-1", Duration.ofMinutes(1));
+        ok.append("compiling\n");
+        ok.append("done\n");
+        ok.done("");
+        CliRunner.Result r = cli().run("task", "tail", "build-1", "--timeout", "10s");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("compiling\ndone\n", r.out());
+        TaskProducer bad = store.tasks().producer("build-2", Duration.ofMinutes(1));
+        bad.append("compiling\n");
+        bad.failed("syntax error");
+        CliRunner.Result f = cli().run("task", "tail", "build-2", "--timeout", "10s");
+        assertEquals(1, f.exitCode(), f.toString());
+        assertEquals("compiling\n", f.out());
+        assertTrue(f.err().contains("task tail build-2: task failed: syntax error"), f.err());
+    }
+
+    @Test
+    void eventsWithoutASubcommandIsAUsageError() {
+        assertEquals(2, cli().run("events").exitCode());
+        assertEquals(2, cli().run("task").exitCode());
+    }
+}
