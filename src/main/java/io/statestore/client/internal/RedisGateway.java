@@ -27,6 +27,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisGateway implements AutoCloseable {
     private final JedisPool pool;
     private final String endpoint;
+    private final HostAndPort address;
+    private final DefaultJedisClientConfig clientConfig;
 
     public RedisGateway(StateStoreOptions options) {
         URI uri = options.uri();
@@ -58,7 +60,9 @@ public final class RedisGateway implements AutoCloseable {
         poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
         this.endpoint = uri.getHost() + ":" + port;
-        this.pool = new JedisPool(poolConfig, new HostAndPort(uri.getHost(), port), config.build());
+        this.address = new HostAndPort(uri.getHost(), port);
+        this.clientConfig = config.build();
+        this.pool = new JedisPool(poolConfig, address, clientConfig);
     }
 
     private static void applyCredentials(DefaultJedisClientConfig.Builder config, StateStoreOptions options) {
@@ -135,10 +139,15 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
-    /** A dedicated connection outside the pool (blocking reads, subscriptions). Caller closes it. */
+    /**
+     * A connection of its own, outside the pool, for long blocking reads (watchers, consumers,
+     * tails) that would otherwise hold pooled connections and starve ordinary calls. Caller closes it.
+     */
     public Jedis dedicatedConnection() {
         try {
-            return pool.getResource();
+            Jedis jedis = new Jedis(address, clientConfig);
+            jedis.ping();
+            return jedis;
         } catch (JedisException e) {
             throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
         }
