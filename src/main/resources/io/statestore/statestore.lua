@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '3'
+local LIB_VERSION = '4'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -669,6 +669,164 @@ local function reap(keys, argv)
   return 0
 end
 
+---------------------------------------------------------------------------------------
+-- Watch and history reads (LIB_VERSION 2). All no-writes.
+
+-- Compares two stream IDs ("ms-seq"); -1, 0 or 1.
+local function cmp_id(a, b)
+  local am, as = string.match(a, '^(%d+)%-?(%d*)$')
+  local bm, bs = string.match(b, '^(%d+)%-?(%d*)$')
+  if am == nil or bm == nil then
+    fail('SS_INVALID', 'invalid stream ID "' .. tostring(a) .. '" or "' .. tostring(b) .. '"')
+  end
+  am, bm = tonumber(am), tonumber(bm)
+  as, bs = tonumber(as) or 0, tonumber(bs) or 0
+  if am ~= bm then
+    return am < bm and -1 or 1
+  end
+  if as ~= bs then
+    return as < bs and -1 or 1
+  end
+  return 0
+end
+
+-- XINFO STREAM as a table (RESP2 replies are flat name/value lists).
+local function stream_info(key)
+  local raw = redis.call('XINFO', 'STREAM', key)
+  local info = {}
+  for i = 1, #raw, 2 do
+    info[raw[i]] = raw[i + 1]
+  end
+  return info
+end
+
+local function feed_position(feed)
+  if redis.call('EXISTS', feed) == 0 then
+    return '0-0'
+  end
+  return stream_info(feed)['last-generated-id']
+end
+
+-- The metadata key of a document, as KeyLayout.meta() names it, for keys found in the index.
+local function meta_key(feed, key)
+  local prefix = string.match(feed, '^(.*)feed$') or string.match(feed, '^(.*)feed{[^}]+}$')
+  local open = string.find(key, '{', 1, true)
+  if open then
+    local close = string.find(key, '}', open + 1, true)
+    if close and close > open + 1 then
+      return prefix .. 'm:' .. key
+    end
+  end
+  return prefix .. 'm:{' .. key .. '}'
+end
+
+-- ss_snapshot: documents and the feed position they correspond to, read in one call.
+-- KEYS: feed, index, then optionally (document, metadata) pairs.
+-- ARGV with document keys: none. Without: prefix, after (exclusive, '' to start), limit.
+-- Reply: {position, cursor, {key, ss_get reply}, ...}; absent documents are left out; cursor
+-- is '' when the page completes the prefix. The position is the feed's last generated ID.
+local function snapshot(keys, argv)
+  if #keys < 2 or #keys % 2 ~= 0 then
+    fail('SS_INVALID', 'expected feed, index and (document, metadata) pairs, got ' .. #keys .. ' keys')
+  end
+  local out = {feed_position(keys[1]), ''}
+  if #keys > 2 then
+    for i = 3, #keys, 2 do
+      local r = read_one(keys[i], keys[i + 1])
+      if r[1] then
+        out[#out + 1] = {keys[i], r}
+      end
+    end
+    return out
+  end
+  local page = list_keys({keys[2]}, argv)
+  out[2] = page[1]
+  for i = 2, #page do
+    local k = page[i]
+    local r = read_one(k, meta_key(keys[1], k))
+    if r[1] then
+      out[#out + 1] = {k, r}
+    end
+  end
+  return out
+end
+
+-- ss_read: feed entries after a position, with a check that none after it was trimmed away.
+-- KEYS: feed. ARGV: after (an entry ID; '0-0' for the beginning), count.
+-- Reply: {status, last generated ID, entries}; status 'ok', 'trimmed' (entries after the
+-- position were removed: resync) or 'behind' (the position is later than anything the feed
+-- holds: the feed lost entries, e.g. Redis restarted without them). Entries as XRANGE replies.
+local function feed_read(keys, argv)
+  local feed = keys[1]
+  local after = argv[1] or '0-0'
+  local count = tonumber(argv[2] or '1000')
+  if redis.call('EXISTS', feed) == 0 then
+    if cmp_id(after, '0-0') == 0 then
+      return {'ok', '0-0', {}}
+    end
+    return {'behind', '0-0', {}}
+  end
+  local info = stream_info(feed)
+  local last = info['last-generated-id']
+  local c = cmp_id(after, last)
+  if c > 0 then
+    return {'behind', last, {}}
+  end
+  if c == 0 then
+    return {'ok', last, {}}
+  end
+  if cmp_id(info['max-deleted-entry-id'], after) > 0 then
+    return {'trimmed', last, {}}
+  end
+  if tonumber(info['entries-added']) > tonumber(info['length']) then
+    -- Something was trimmed from the head. The position is safe if it is not older than the
+    -- oldest kept entry, or if its own entry is still there.
+    local first = info['first-entry']
+    local safe = first and type(first) == 'table' and first[1] and cmp_id(after, first[1]) >= 0
+    if not safe and #redis.call('XRANGE', feed, after, after) == 0 then
+      return {'trimmed', last, {}}
+    end
+  end
+  return {'ok', last, redis.call('XRANGE', feed, '(' .. after, '+', 'COUNT', count)}
+end
+
+-- ss_history: the kept versions of a document, oldest first, or the one of a revision.
+-- KEYS: history stream. ARGV: maximum age in ms (0 = any age)[, revision (0 = all)].
+-- Reply: XRANGE entries (id, {rev, op, writer, time[, doc]}) no older than the maximum age;
+-- with a revision, at most the one entry recording it (searched from the newest).
+local function history_read(keys, argv)
+  local maxage = tonumber(argv[1] or '0') or 0
+  local want = tonumber(argv[2] or '0') or 0
+  local low = '-'
+  if maxage > 0 then
+    low = fmt(now_ms() - maxage)
+  end
+  if want <= 0 then
+    return redis.call('XRANGE', keys[1], low, '+')
+  end
+  local high = '+'
+  while true do
+    local page = redis.call('XREVRANGE', keys[1], high, low, 'COUNT', 16)
+    if #page == 0 then
+      return {}
+    end
+    for _, e in ipairs(page) do
+      local f = e[2]
+      for i = 1, #f, 2 do
+        if f[i] == 'rev' then
+          local r = tonumber(f[i + 1])
+          if r == want then
+            return {e}
+          elseif r < want then
+            return {}
+          end
+        end
+      end
+    end
+    high = '(' .. page[#page][1]
+  end
+end
+
 register('ss_version', function() return LIB_VERSION end, {'no-writes'})
 register('ss_get', function(keys) return get_many(keys)[1] end, {'no-writes'})
 register('ss_mget', function(keys) return get_many(keys) end, {'no-writes'})
@@ -679,3 +837,6 @@ register('ss_ttl', function(keys, argv) return whole_write(keys, argv, 'ttl', 't
 register('ss_jop', json_steps)
 register('ss_tx', transaction)
 register('ss_reap', reap)
+register('ss_snapshot', snapshot, {'no-writes'})
+register('ss_read', feed_read, {'no-writes'})
+register('ss_history', history_read, {'no-writes'})

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.Document;
 import io.statestore.client.DocumentMeta;
+import io.statestore.client.HistoryEntry;
 import io.statestore.client.NotFoundException;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
@@ -21,13 +22,34 @@ final class GetCommand extends StoreCommand {
     @Option(names = "--meta", description = "Print {\"key\",\"revision\",\"created\",\"updated\",\"writer\",\"expiresAt\",\"value\"} instead.")
     boolean meta;
 
+    @Option(names = "--at", paramLabel = "REV", description = "The document as it was at revision REV (from its history; exit 1 when not kept).")
+    Long at;
+
     @Override
     public Integer call() {
+        if (at != null) {
+            return callAt();
+        }
         Document<JsonNode> doc;
         try (StateStore store = openStore()) {
             doc = store.get(key).orElseThrow(() -> new NotFoundException(key, "not found: \"" + key + "\" does not exist"));
         }
         out().println(StrictJson.write(meta ? withMeta(doc) : doc.value()));
+        return 0;
+    }
+
+    private int callAt() {
+        HistoryEntry e;
+        try (StateStore store = openStore()) {
+            e = store.history().get(key, at);
+        }
+        if (meta) {
+            out().println(StrictJson.write(HistoryCommand.line(e)));
+            return 0;
+        }
+        JsonNode value = e.document().orElseThrow(() -> new NotFoundException(key, "not found: \"" + key
+                + "\" was deleted at revision " + at));
+        out().println(StrictJson.write(value));
         return 0;
     }
 

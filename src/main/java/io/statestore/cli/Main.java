@@ -41,6 +41,9 @@ import picocli.CommandLine.ScopeType;
                 BackupCommand.class,
                 EventsCommand.class,
                 TaskCommand.class,
+                WatchCommand.class,
+                HistoryCommand.class,
+                RevertCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */

@@ -138,6 +138,13 @@ public interface StateStore extends AutoCloseable {
 
     /** Task output streams on this store's connections. */
     TaskStreams tasks();
+    // ---- watch and history
+
+    /** Change subscriptions: a consistent snapshot, then every later change (docs/watch.md). */
+    Watch watch();
+
+    /** The kept versions of documents, reads at a past revision, and revert. */
+    History history();
 
     @Override
     void close();

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** How a {@link StateStore} connects and behaves. Immutable; build with {@link #builder()}. */
@@ -27,6 +29,7 @@ public final class StateStoreOptions {
     private final int maxAttempts;
     private final long feedMaxLength;
     private final int historyLength;
+    private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
 
     private StateStoreOptions(Builder b) {
@@ -39,11 +42,29 @@ public final class StateStoreOptions {
         this.maxAttempts = b.maxAttempts;
         this.feedMaxLength = b.feedMaxLength;
         this.historyLength = b.historyLength;
+        this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding these options, to derive a variant (another timeout, writer, ...). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.uri = uri;
+        b.passwordFile = passwordFile;
+        b.writer = writer;
+        b.keyPrefix = keyPrefix;
+        b.poolSize = poolSize;
+        b.timeout = timeout;
+        b.maxAttempts = maxAttempts;
+        b.feedMaxLength = feedMaxLength;
+        b.historyLength = historyLength;
+        b.historyPolicies.addAll(historyPolicies);
+        b.forcedMode = forcedMode;
+        return b;
     }
 
     public static StateStoreOptions of(String uri) {
@@ -87,9 +108,24 @@ public final class StateStoreOptions {
         return feedMaxLength;
     }
 
-    /** How many past versions of each document are kept for history; 0 keeps none. */
+    /** How many past versions of each document are kept for history; 0 keeps none. Per-pattern policies take precedence. */
     public int historyLength() {
         return historyLength;
+    }
+
+    /** History policies by key pattern, first match wins; keys matching none keep {@link #historyLength()} versions. */
+    public List<HistoryPolicy> historyPolicies() {
+        return historyPolicies;
+    }
+
+    /** The history policy that applies to {@code key}. */
+    public HistoryPolicy historyFor(String key) {
+        for (HistoryPolicy p : historyPolicies) {
+            if (p.matches(key)) {
+                return p;
+            }
+        }
+        return new HistoryPolicy("*", historyLength, Duration.ZERO);
     }
 
     /** A storage mode to use instead of the detected one (only PORTABLE can be forced). */
@@ -117,6 +153,7 @@ public final class StateStoreOptions {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private long feedMaxLength = DEFAULT_FEED_MAX_LENGTH;
         private int historyLength;
+        private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
 
         private Builder() {
@@ -202,6 +239,22 @@ public final class StateStoreOptions {
                 throw new InvalidInputException("historyLength must not be negative, got " + historyLength);
             }
             this.historyLength = historyLength;
+            return this;
+        }
+
+        /** Adds a per-pattern history policy; policies are tried in the order added. */
+        public Builder historyPolicy(HistoryPolicy policy) {
+            if (policy == null) {
+                throw new InvalidInputException("history policy must not be null");
+            }
+            this.historyPolicies.add(policy);
+            return this;
+        }
+
+        /** Replaces the per-pattern history policies. */
+        public Builder historyPolicies(List<HistoryPolicy> policies) {
+            this.historyPolicies.clear();
+            policies.forEach(this::historyPolicy);
             return this;
         }
 

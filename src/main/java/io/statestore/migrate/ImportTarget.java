@@ -186,7 +186,7 @@ public final class ImportTarget implements AutoCloseable {
         args.add("feedmax");
         args.add(Long.toString(options.feedMaxLength()));
         args.add("histmax");
-        args.add(Integer.toString(options.historyLength()));
+        args.add(Integer.toString(options.historyFor(w.key()).maxVersions()));
         args.add("src");
         args.add(w.path());
         args.add("op");

@@ -11,6 +11,7 @@ import io.statestore.client.TaskStreams;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.events.DefaultEventBus;
 import io.statestore.client.internal.events.DefaultTaskStreams;
+import io.statestore.client.History;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.JsonPath;
 import io.statestore.client.NotFoundException;
@@ -19,6 +20,7 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import io.statestore.client.StrictJson;
 import io.statestore.client.TransactionBody;
+import io.statestore.client.Watch;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
 import java.time.Duration;
@@ -45,6 +47,8 @@ final class DefaultStateStore implements StateStore {
     private final WriteCalls calls;
     private final DefaultEventBus events;
     private final DefaultTaskStreams tasks;
+    private final DefaultWatch watch;
+    private final History history;
 
     DefaultStateStore(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
         this.options = options;
@@ -53,6 +57,9 @@ final class DefaultStateStore implements StateStore {
         this.mode = mode;
         this.serverVersion = serverVersion;
         this.calls = new WriteCalls(options, redis, layout, mode);
+        HistoryReads historyReads = new HistoryReads(options, redis, layout);
+        this.watch = new DefaultWatch(redis, layout, new DocumentLookup(options, historyReads, this), options.timeout());
+        this.history = new DefaultHistory(this, historyReads, calls, layout);
         this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, true, null);
         this.tasks = new DefaultTaskStreams(redis, options.keyPrefix(), true);
     }
@@ -272,9 +279,22 @@ final class DefaultStateStore implements StateStore {
         return new TransactionRunner(this, calls, layout, options).run(keys, body);
     }
 
+    // ---- watch and history
+
+    @Override
+    public Watch watch() {
+        return watch;
+    }
+
+    @Override
+    public History history() {
+        return history;
+    }
+
     @Override
     public void close() {
         events.close();
+        watch.closeAll();
         redis.close();
     }
 

@@ -10,11 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -27,8 +34,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisGateway implements AutoCloseable {
     private final JedisPool pool;
     private final String endpoint;
-    private final HostAndPort address;
-    private final DefaultJedisClientConfig clientConfig;
+    private final HostAndPort hostAndPort;
+    private final JedisClientConfig clientConfig;
 
     public RedisGateway(StateStoreOptions options) {
         URI uri = options.uri();
@@ -60,9 +67,9 @@ public final class RedisGateway implements AutoCloseable {
         poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
         this.endpoint = uri.getHost() + ":" + port;
-        this.address = new HostAndPort(uri.getHost(), port);
+        this.hostAndPort = new HostAndPort(uri.getHost(), port);
         this.clientConfig = config.build();
-        this.pool = new JedisPool(poolConfig, address, clientConfig);
+        this.pool = new JedisPool(poolConfig, hostAndPort, clientConfig);
     }
 
     private static void applyCredentials(DefaultJedisClientConfig.Builder config, StateStoreOptions options) {
@@ -145,7 +152,7 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Jedis dedicatedConnection() {
         try {
-            Jedis jedis = new Jedis(address, clientConfig);
+            Jedis jedis = new Jedis(hostAndPort, clientConfig);
             jedis.ping();
             return jedis;
         } catch (JedisException e) {
@@ -153,9 +160,101 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection of its own, outside the pool, named {@code name} in CLIENT LIST: for a
+     * watcher's reads and blocking waits. Connects lazily; the caller closes it.
+     */
+    public BlockingConnection openBlockingConnection(String name) {
+        return new BlockingConnection(name);
+    }
+
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** One non-pooled connection; {@link #close()} may be called from another thread to break a wait. */
+    public final class BlockingConnection implements AutoCloseable {
+        private final String name;
+        private volatile Jedis jedis;
+
+        private BlockingConnection(String name) {
+            this.name = name;
+        }
+
+        private Jedis connected() {
+            Jedis j = jedis;
+            if (j == null) {
+                try {
+                    j = new Jedis(hostAndPort, clientConfig);
+                    j.clientSetname(name);
+                } catch (JedisException e) {
+                    throw ErrorMapper.map(e, null, false);
+                }
+                jedis = j;
+            }
+            return j;
+        }
+
+        /** FCALL_RO of a read-only function; failures map to the statestore exception family. */
+        public Object fcallReadOnly(String function, List<String> keys, List<String> args) {
+            try {
+                return connected().fcallReadonly(function, keys, args);
+            } catch (JedisException e) {
+                throw ErrorMapper.map(e, null, false);
+            }
+        }
+
+        /**
+         * Pipelines XREAD BLOCK (up to {@code count} entries after {@code afterId}) and then a
+         * read-only function call, which Redis runs as soon as the XREAD returns. Replies:
+         * the entries in XRANGE reply form ({@code [id, [field, value, ...]]}), and the call's reply.
+         */
+        public Object[] awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
+                                             String function, List<String> keys, List<String> args) {
+            try {
+                Pipeline p = connected().pipelined();
+                Response<List<Map.Entry<String, List<StreamEntry>>>> read = p.xread(
+                        XReadParams.xReadParams().count(count).block(blockMillis), Map.of(stream, new StreamEntryID(afterId)));
+                Response<Object> call = p.fcallReadonly(function, keys, args);
+                p.sync();
+                List<Object> entries = new ArrayList<>();
+                List<Map.Entry<String, List<StreamEntry>>> r = read.get();
+                if (r != null) {
+                    for (Map.Entry<String, List<StreamEntry>> s : r) {
+                        for (StreamEntry e : s.getValue()) {
+                            List<Object> fields = new ArrayList<>();
+                            e.getFields().forEach((k, v) -> {
+                                fields.add(k);
+                                fields.add(v);
+                            });
+                            entries.add(List.of(e.getID().toString(), fields));
+                        }
+                    }
+                }
+                return new Object[] {entries, call.get()};
+            } catch (JedisException e) {
+                throw ErrorMapper.map(e, null, false);
+            }
+        }
+
+        /** Drops the connection; the next call reconnects. Safe from any thread. */
+        public void reset() {
+            Jedis j = jedis;
+            jedis = null;
+            if (j != null) {
+                try {
+                    j.close();
+                } catch (RuntimeException ignored) {
+                    // already broken: nothing to release
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            reset();
+        }
     }
 
     /** Decodes a bulk reply (bytes or string) as UTF-8 text; null stays null. */

@@ -72,7 +72,7 @@ final class TransactionRunner {
                                             TransactionChanges changes) {
         String first = keySet.iterator().next();
         List<String> callKeys = new ArrayList<>(List.of(layout.feed(first), layout.index(first)));
-        List<String> args = calls.commonArgs(WriteOptions.DEFAULT);
+        List<String> args = calls.commonArgs(keySet, WriteOptions.DEFAULT);
         args.add("--");
         List<String> written = new ArrayList<>();
         for (TransactionChanges.Change c : changes.changes()) {

@@ -38,8 +38,17 @@ final class WriteCalls {
         }
     }
 
-    /** Options every write carries: writer, storage mode for new keys, feed and history bounds. */
-    List<String> commonArgs(WriteOptions opts) {
+    /** Options every write of {@code key} carries: writer, storage mode for new keys, feed and history bounds. */
+    List<String> commonArgs(String key, WriteOptions opts) {
+        return commonArgs(List.of(key), opts);
+    }
+
+    /** The same for a call writing several documents: the largest history length among them applies. */
+    List<String> commonArgs(java.util.Collection<String> keys, WriteOptions opts) {
+        int histmax = 0;
+        for (String k : keys) {
+            histmax = Math.max(histmax, options.historyFor(k).maxVersions());
+        }
         List<String> args = new ArrayList<>();
         args.add("writer");
         args.add(options.writer());
@@ -48,7 +57,7 @@ final class WriteCalls {
         args.add("feedmax");
         args.add(Long.toString(options.feedMaxLength()));
         args.add("histmax");
-        args.add(Integer.toString(options.historyLength()));
+        args.add(Integer.toString(histmax));
         if (opts.source() != null) {
             args.add("src");
             args.add(opts.source());
@@ -60,7 +69,7 @@ final class WriteCalls {
     WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
                          JsonNode value) {
         cache.remove(key);
-        List<String> args = commonArgs(opts);
+        List<String> args = commonArgs(key, opts);
         args.add("op");
         args.add(op);
         args.add("doc");
@@ -92,14 +101,14 @@ final class WriteCalls {
 
     WriteResult delete(String key, WriteOptions opts) {
         cache.remove(key);
-        List<String> args = commonArgs(opts);
+        List<String> args = commonArgs(key, opts);
         addRevision(args, opts);
         return result(key, redis.fcall("ss_del", layout.documentCallKeys(key), args, key), null);
     }
 
     WriteResult ttl(String key, String op, WriteOptions opts) {
         cache.remove(key);
-        List<String> args = commonArgs(opts);
+        List<String> args = commonArgs(key, opts);
         args.add("op");
         args.add(op);
         args.add("ttl");
@@ -111,7 +120,7 @@ final class WriteCalls {
     /** ss_jop: in-place steps in module mode. */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
-        List<String> args = commonArgs(opts);
+        List<String> args = commonArgs(key, opts);
         args.add("op");
         args.add(op);
         args.add("change");

@@ -26,11 +26,6 @@ public final class EventBuses {
 
     /** A copy of {@code o} with another timeout: a publish with a spool waits at most this for Redis. */
     static StateStoreOptions withTimeout(StateStoreOptions o, java.time.Duration timeout) {
-        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(o.uri()).writer(o.writer()).keyPrefix(o.keyPrefix())
-                .poolSize(o.poolSize()).timeout(timeout).maxAttempts(o.maxAttempts()).feedMaxLength(o.feedMaxLength())
-                .historyLength(o.historyLength());
-        o.passwordFile().ifPresent(b::passwordFile);
-        o.forcedMode().ifPresent(b::forceMode);
-        return b.build();
+        return o.toBuilder().timeout(timeout).build();
     }
 }

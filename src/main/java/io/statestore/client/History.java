@@ -1,0 +1,26 @@
+package io.statestore.client;
+
+import java.util.List;
+
+/**
+ * The last versions of each document (as many and as old as its {@link HistoryPolicy} keeps),
+ * and time travel over them. Obtain it with {@link StateStore#history()}; see docs/watch.md.
+ */
+public interface History {
+
+    /** The kept versions of {@code key}, oldest first; empty when history is off for it. */
+    List<HistoryEntry> list(String key);
+
+    /**
+     * The document as it was at {@code revision}. {@link NotFoundException} when that revision
+     * is no longer (or was never) kept; the entry of a deletion has no document.
+     */
+    HistoryEntry get(String key, long revision);
+
+    /**
+     * Writes the content the document had at {@code revision} as a new revision (op
+     * {@code revert}): a normal change with its own event. {@link NotFoundException} when the
+     * revision is not kept, {@link InvalidInputException} when it was a deletion.
+     */
+    WriteResult revert(String key, long revision);
+}

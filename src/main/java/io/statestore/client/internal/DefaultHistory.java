@@ -1,0 +1,69 @@
+package io.statestore.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.History;
+import io.statestore.client.HistoryEntry;
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.NotFoundException;
+import io.statestore.client.StrictJson;
+import io.statestore.client.WriteOptions;
+import io.statestore.client.WriteResult;
+import java.util.List;
+import java.util.Optional;
+
+/** History and time travel over the per-document history stream (docs/watch.md). */
+final class DefaultHistory implements History {
+    private final DefaultStateStore store;
+    private final HistoryReads reads;
+    private final WriteCalls calls;
+    private final KeyLayout layout;
+
+    DefaultHistory(DefaultStateStore store, HistoryReads reads, WriteCalls calls, KeyLayout layout) {
+        this.store = store;
+        this.reads = reads;
+        this.calls = calls;
+        this.layout = layout;
+    }
+
+    @Override
+    public List<HistoryEntry> list(String key) {
+        layout.validate(key);
+        return reads.all(key);
+    }
+
+    @Override
+    public HistoryEntry get(String key, long revision) {
+        layout.validate(key);
+        if (revision < 1) {
+            throw new InvalidInputException("revision of \"" + key + "\" must be at least 1, got " + revision);
+        }
+        List<HistoryEntry> kept = reads.all(key);
+        for (HistoryEntry e : kept) {
+            if (e.revision() == revision) {
+                if (e.document().isEmpty() && !e.isDeletion()) {
+                    throw new NotFoundException(key, "not found: the content of \"" + key + "\" at revision " + revision
+                            + " (a " + e.op() + ") is no longer kept");
+                }
+                return e;
+            }
+        }
+        // Not in history (history off, or trimmed): the current document still answers for its own revision.
+        StoredDocument current = store.read(key);
+        if (current.exists() && current.revision() == revision) {
+            return new HistoryEntry(key, revision, "current", current.writer() == null ? "" : current.writer(),
+                    java.time.Instant.ofEpochMilli(current.updatedMs()), Optional.of(current.json()));
+        }
+        String kept0 = kept.isEmpty() ? "no history is kept" : "history keeps revisions "
+                + kept.get(0).revision() + ".." + kept.get(kept.size() - 1).revision();
+        throw new NotFoundException(key, "not found: revision " + revision + " of \"" + key + "\" is not kept ("
+                + kept0 + ", current revision " + current.revision() + ")");
+    }
+
+    @Override
+    public WriteResult revert(String key, long revision) {
+        HistoryEntry e = get(key, revision);
+        JsonNode doc = e.document().orElseThrow(() -> new InvalidInputException("cannot revert \"" + key
+                + "\" to revision " + revision + ": it was a deletion; use delete()"));
+        return calls.putWhole(key, "revert", StrictJson.write(doc), null, WriteOptions.DEFAULT, null, null);
+    }
+}

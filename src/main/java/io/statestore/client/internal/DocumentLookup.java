@@ -1,0 +1,53 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.ChangeEvent;
+import io.statestore.client.HistoryEntry;
+import io.statestore.client.StateStoreException;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.UnavailableException;
+import java.util.Optional;
+
+/**
+ * The document that goes with a change event: the version of that revision from history when
+ * the key keeps history, else the current document (possibly newer; its revision says so).
+ */
+final class DocumentLookup {
+    private final StateStoreOptions options;
+    private final HistoryReads history;
+    private final DefaultStateStore store;
+
+    DocumentLookup(StateStoreOptions options, HistoryReads history, DefaultStateStore store) {
+        this.options = options;
+        this.history = history;
+        this.store = store;
+    }
+
+    /**
+     * The event with its document. Unavailability propagates (the watcher reconnects and retries
+     * the entry); a document that cannot be read as one (a foreign key type, invalid content) is
+     * left out rather than stalling the watch.
+     */
+    ChangeEvent attach(ChangeEvent e) {
+        if (e.isDeletion()) {
+            return e;
+        }
+        try {
+            return lookup(e);
+        } catch (UnavailableException unavailable) {
+            throw unavailable;
+        } catch (StateStoreException unreadable) {
+            return e;
+        }
+    }
+
+    private ChangeEvent lookup(ChangeEvent e) {
+        if (options.historyFor(e.key()).enabled()) {
+            Optional<HistoryEntry> h = history.exact(e.key(), e.revision());
+            if (h.isPresent() && h.get().document().isPresent()) {
+                return e.withDocument(h.get().document().get(), e.revision());
+            }
+        }
+        StoredDocument current = store.read(e.key());
+        return current.exists() ? e.withDocument(current.json(), current.revision()) : e;
+    }
+}

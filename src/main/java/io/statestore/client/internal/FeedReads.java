@@ -1,0 +1,171 @@
+package io.statestore.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.statestore.client.ChangeEvent;
+import io.statestore.client.Document;
+import io.statestore.client.InvalidInputException;
+import io.statestore.client.StrictJson;
+import io.statestore.client.WatchOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The watch-side reads of the protocol: {@code ss_snapshot} and {@code ss_read} (docs/protocol.md). */
+final class FeedReads {
+    /** Documents per {@code ss_snapshot} page; a prefix with more spans several calls (docs/watch.md). */
+    static final int SNAPSHOT_PAGE = 1000;
+
+    /** How a read-only function is called: on the pool or on a watcher's own connection. */
+    @FunctionalInterface
+    interface ReadCall {
+        Object fcallReadOnly(String function, List<String> keys, List<String> args);
+    }
+
+    /** One {@code ss_read} reply. */
+    record Batch(String status, String lastId, List<ChangeEvent> events) {
+        boolean ok() {
+            return "ok".equals(status);
+        }
+    }
+
+    /**
+     * A snapshot: the documents, the position of its first page (changes after it are delivered,
+     * except those already in the documents) and of its last page.
+     */
+    record Snapshot(List<Document<JsonNode>> documents, String position, String lastPagePosition) {
+        /** Per-key revisions to skip events up to, when pages were read at different positions. */
+        Map<String, Long> revisionsToSkip() {
+            Map<String, Long> m = new HashMap<>();
+            if (!position.equals(lastPagePosition)) {
+                for (Document<JsonNode> d : documents) {
+                    m.put(d.key(), d.revision());
+                }
+            }
+            return m;
+        }
+    }
+
+    private final KeyLayout layout;
+
+    FeedReads(KeyLayout layout) {
+        this.layout = layout;
+    }
+
+    Snapshot snapshot(ReadCall call, WatchOptions options) {
+        String anchor = options.target();
+        List<String> base = List.of(layout.feed(anchor), layout.index(anchor));
+        List<Document<JsonNode>> docs = new ArrayList<>();
+        if (options.scope() == WatchOptions.Scope.KEY) {
+            List<String> keys = new ArrayList<>(base);
+            keys.add(anchor);
+            keys.add(layout.meta(anchor));
+            List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_snapshot", keys, List.of()));
+            addDocuments(r, docs);
+            String pos = RedisGateway.text(r.get(0));
+            return new Snapshot(docs, pos, pos);
+        }
+        String cursor = "";
+        String first = null;
+        String last;
+        do {
+            List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_snapshot", base,
+                    List.of(anchor, cursor, Integer.toString(SNAPSHOT_PAGE))));
+            last = RedisGateway.text(r.get(0));
+            if (first == null) {
+                first = last;
+            }
+            cursor = RedisGateway.text(r.get(1));
+            addDocuments(r, docs);
+        } while (!cursor.isEmpty());
+        return new Snapshot(docs, first, last);
+    }
+
+    private static void addDocuments(List<Object> reply, List<Document<JsonNode>> into) {
+        for (int i = 2; i < reply.size(); i++) {
+            List<Object> pair = RedisGateway.list(reply.get(i));
+            String key = RedisGateway.text(pair.get(0));
+            StoredDocument.fromReply(key, pair.get(1)).toDocument().ifPresent(into::add);
+        }
+    }
+
+    Batch read(ReadCall call, String feed, String afterId, int count) {
+        List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_read", List.of(feed),
+                List.of(afterId, Integer.toString(count))));
+        List<ChangeEvent> events = new ArrayList<>();
+        for (Object e : RedisGateway.list(r.get(2))) {
+            events.add(event(e));
+        }
+        return new Batch(RedisGateway.text(r.get(0)), RedisGateway.text(r.get(1)), events);
+    }
+
+    /**
+     * Waits for entries after {@code afterId} and reads them with XREAD, then, in the same
+     * pipeline, runs the gap check of {@code ss_read} for {@code afterId} (with no entries).
+     * Redis runs that check after the XREAD returned, so when it says "ok" nothing after
+     * {@code afterId} had been removed when the XREAD read: the entries it returned are the next
+     * ones, without a gap. Otherwise the batch is not ok and the caller falls back to
+     * {@link #read}, which reports the resync.
+     */
+    Batch awaitNext(RedisGateway.BlockingConnection conn, String feed, String afterId, int blockMillis, int count) {
+        Object[] r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count, "ss_read", List.of(feed),
+                List.of(afterId, "0"));
+        List<Object> check = RedisGateway.list(r[1]);
+        List<ChangeEvent> events = new ArrayList<>();
+        for (Object e : RedisGateway.list(r[0])) {
+            events.add(event(e));
+        }
+        return new Batch(RedisGateway.text(check.get(0)), RedisGateway.text(check.get(1)), events);
+    }
+
+    /** A feed entry (XRANGE reply element) as an event. */
+    static ChangeEvent event(Object entry) {
+        List<Object> e = RedisGateway.list(entry);
+        String id = RedisGateway.text(e.get(0));
+        List<Object> f = RedisGateway.list(e.get(1));
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < f.size(); i += 2) {
+            m.put(RedisGateway.text(f.get(i)), RedisGateway.text(f.get(i + 1)));
+        }
+        String change = m.get("change");
+        JsonNode changeJson = change == null ? null : changeJson(change, m.get("key"), id);
+        return new ChangeEvent(id, m.get("key"), m.get("op"), parseLong(m.get("rev")), parseLong(m.get("prev")),
+                m.getOrDefault("writer", ""), Instant.ofEpochMilli(parseLong(m.get("time"))), changeJson,
+                Optional.ofNullable(m.get("src")), Optional.empty(), 0);
+    }
+
+    /**
+     * The change as JSON. A change field that is not valid JSON (written by a foreign client)
+     * is passed on as a JSON string rather than stalling the watch on an entry it cannot skip.
+     */
+    private static JsonNode changeJson(String change, String key, String id) {
+        try {
+            return StrictJson.parse(change, "change of \"" + key + "\" at " + id);
+        } catch (InvalidInputException e) {
+            return TextNode.valueOf(change);
+        }
+    }
+
+    private static long parseLong(String s) {
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
+    /** Stream IDs compared numerically. */
+    static int compareIds(String a, String b) {
+        long[] x = splitId(a);
+        long[] y = splitId(b);
+        int c = Long.compareUnsigned(x[0], y[0]);
+        return c != 0 ? c : Long.compareUnsigned(x[1], y[1]);
+    }
+
+    private static long[] splitId(String id) {
+        int dash = id.indexOf('-');
+        if (dash < 0) {
+            return new long[] {Long.parseUnsignedLong(id), 0};
+        }
+        return new long[] {Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))};
+    }
+}

@@ -1,0 +1,337 @@
+package io.statestore.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.ChangeEvent;
+import io.statestore.client.Document;
+import io.statestore.client.ResyncReason;
+import io.statestore.client.SlowListenerPolicy;
+import io.statestore.client.StateStoreException;
+import io.statestore.client.WatchListener;
+import io.statestore.client.WatchOptions;
+import io.statestore.client.Watcher;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch: a reader thread that takes the snapshot and reads the feed on its own connection
+ * ({@code ss_read} for gap-checked batches; once caught up, XREAD BLOCK pipelined with the same
+ * gap check, see {@link FeedReads#awaitNext}), and a listener thread fed
+ * through a bounded queue. The reader's position only advances past entries it has queued, so
+ * a reconnect resumes exactly after the last queued change.
+ */
+final class FeedWatcher implements Watcher {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedWatcher.class);
+    static final String CONNECTION_NAME = "statestore-watch";
+    static final int BATCH = 500;
+    private static final int MAX_BLOCK_MILLIS = 1000;
+    private static final long BACKOFF_BASE_MS = 20;
+    private static final long BACKOFF_CAP_MS = 2000;
+
+    private sealed interface Signal permits Snap, Event, Resync, Failure, End {
+    }
+
+    private record Snap(List<Document<JsonNode>> documents, String position) implements Signal {
+    }
+
+    private record Event(ChangeEvent event) implements Signal {
+    }
+
+    private record Resync(ResyncReason reason) implements Signal {
+    }
+
+    private record Failure(StateStoreException error) implements Signal {
+    }
+
+    private record End() implements Signal {
+    }
+
+    private final WatchOptions options;
+    private final WatchListener listener;
+    private final FeedReads reads;
+    private final DocumentLookup documents;
+    private final RedisGateway.BlockingConnection conn;
+    private final String feed;
+    private final BlockingQueue<Signal> queue;
+    private final Thread reader;
+    private final Thread dispatcher;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final int blockMillis;
+
+    private final RedisGateway redis;
+    private volatile boolean closed;
+    private volatile boolean closedByUser;
+    private volatile String delivered;
+    private String readPosition;
+    private Map<String, Long> skip = Map.of();
+    private String skipUntil;
+
+    FeedWatcher(WatchOptions options, WatchListener listener, FeedReads reads, DocumentLookup documents,
+                RedisGateway redis, String feed, Duration timeout) {
+        this.options = options;
+        this.listener = listener;
+        this.reads = reads;
+        this.documents = documents;
+        this.redis = redis;
+        this.blockMillis = blockMillis(timeout);
+        this.conn = redis.openBlockingConnection(CONNECTION_NAME);
+        this.feed = feed;
+        this.queue = new ArrayBlockingQueue<>(options.bufferSize());
+        this.delivered = options.fromId().orElse("");
+        this.reader = new Thread(this::readLoop, "statestore-watch-reader");
+        this.dispatcher = new Thread(this::dispatchLoop, "statestore-watch-listener");
+        reader.setDaemon(true);
+        dispatcher.setDaemon(true);
+    }
+
+    /** XREAD BLOCK must end well within the socket timeout, or every idle wait would look like a failure. */
+    private static int blockMillis(Duration socketTimeout) {
+        return (int) Math.max(10, Math.min(MAX_BLOCK_MILLIS, socketTimeout.toMillis() / 2));
+    }
+
+    void start() {
+        dispatcher.start();
+        reader.start();
+    }
+
+    // ---- reader thread
+
+    private void readLoop() {
+        int failures = 0;
+        boolean started = false;
+        boolean live = false;
+        try {
+            while (!closed) {
+                try {
+                    if (!started) {
+                        begin();
+                        started = true;
+                    }
+                    FeedReads.Batch b = live ? reads.awaitNext(conn, feed, readPosition, blockMillis, BATCH)
+                            : reads.read(conn::fcallReadOnly, feed, readPosition, BATCH);
+                    if (!b.ok()) {
+                        if (live) {
+                            live = false; // re-read with ss_read, which reports the resync
+                            continue;
+                        }
+                        resync("trimmed".equals(b.status()) ? ResyncReason.TRIMMED : ResyncReason.FEED_BEHIND);
+                        continue;
+                    }
+                    failures = 0;
+                    live = b.events().size() < BATCH;
+                    for (ChangeEvent e : b.events()) {
+                        if (!queueEvent(e)) {
+                            live = false;
+                            break;
+                        }
+                    }
+                } catch (StateStoreException e) {
+                    live = false;
+                    if (closed) {
+                        break;
+                    }
+                    conn.reset();
+                    failures++;
+                    reinstallIfMissing(e);
+                    if (failures == 1) {
+                        LOG.debug("watch lost its connection; reconnecting: {}", e.getMessage());
+                        put(new Failure(e));
+                    }
+                    pause(failures);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            conn.close();
+            closed = true;
+            end();
+        }
+    }
+
+    /** Ends the listener thread: at once when closed by the user, after the queued signals otherwise. */
+    private void end() {
+        if (closedByUser) {
+            queue.clear();
+        }
+        while (!queue.offer(new End())) {
+            if (done.getCount() == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(1); // the listener thread is draining a full buffer; End must come last
+            } catch (InterruptedException e) {
+                queue.clear();
+            }
+        }
+    }
+
+    /** A server restarted without persistence has lost the function library: load it again. */
+    private void reinstallIfMissing(StateStoreException e) {
+        if (e.getMessage() != null && e.getMessage().contains("Function not found")) {
+            try {
+                FunctionLibrary.bundled().install(redis);
+            } catch (StateStoreException again) {
+                LOG.debug("could not reinstall the function library yet: {}", again.getMessage());
+            }
+        }
+    }
+
+    /** The start position: the given ID, or a snapshot's, or the current end of the feed. */
+    private void begin() throws InterruptedException {
+        if (options.fromId().isPresent()) {
+            readPosition = options.fromId().get();
+        } else if (options.snapshot()) {
+            takeSnapshot();
+        } else {
+            readPosition = reads.read(conn::fcallReadOnly, feed, "0-0", 0).lastId();
+        }
+    }
+
+    private void takeSnapshot() throws InterruptedException {
+        FeedReads.Snapshot s = reads.snapshot(conn::fcallReadOnly, options);
+        readPosition = s.position();
+        skip = s.revisionsToSkip();
+        skipUntil = s.lastPagePosition();
+        put(new Snap(s.documents(), s.position()));
+    }
+
+    /** Queues one feed entry if the watch follows its key; false when a resync replaced the queue. */
+    private boolean queueEvent(ChangeEvent e) throws InterruptedException {
+        String id = e.id();
+        if (options.matches(e.key()) && !alreadyInSnapshot(e)) {
+            ChangeEvent out = options.withDocuments() ? documents.attach(e) : e;
+            if (!put(new Event(out))) {
+                return false;
+            }
+        }
+        readPosition = id;
+        return true;
+    }
+
+    private boolean alreadyInSnapshot(ChangeEvent e) {
+        if (skip.isEmpty()) {
+            return false;
+        }
+        if (FeedReads.compareIds(e.id(), skipUntil) > 0) {
+            skip = Map.of();
+            return false;
+        }
+        Long rev = skip.get(e.key());
+        return rev != null && e.revision() <= rev;
+    }
+
+    /**
+     * Hands a signal to the listener thread: waits for room (BLOCK), or on a full buffer drops
+     * what is queued and resyncs (RESYNC). False when the signal was dropped for a resync.
+     */
+    private boolean put(Signal s) throws InterruptedException {
+        if (options.slowListenerPolicy() == SlowListenerPolicy.BLOCK || !(s instanceof Event)) {
+            while (!queue.offer(s, 200, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new InterruptedException("watch closed");
+                }
+            }
+            return true;
+        }
+        if (queue.offer(s)) {
+            return true;
+        }
+        queue.clear();
+        resync(ResyncReason.SLOW_LISTENER);
+        return false;
+    }
+
+    private void resync(ResyncReason reason) throws InterruptedException {
+        LOG.debug("watch resync: {} at {}", reason, readPosition);
+        put(new Resync(reason));
+        if (options.resyncSnapshot()) {
+            takeSnapshot();
+        } else {
+            closed = true;
+        }
+    }
+
+    private void pause(int failures) throws InterruptedException {
+        long ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(failures, 10));
+        Thread.sleep(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    // ---- listener thread
+
+    private void dispatchLoop() {
+        try {
+            while (true) {
+                Signal s = queue.take();
+                if (s instanceof End) {
+                    break;
+                }
+                deliver(s);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closed = true;
+            done.countDown();
+        }
+    }
+
+    private void deliver(Signal s) {
+        try {
+            if (s instanceof Snap snap) {
+                listener.onSnapshot(snap.documents(), snap.position());
+                delivered = snap.position();
+            } else if (s instanceof Event ev) {
+                listener.onEvent(ev.event());
+                delivered = ev.event().id();
+            } else if (s instanceof Resync r) {
+                listener.onResync(r.reason());
+            } else if (s instanceof Failure f) {
+                listener.onError(f.error());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("watch listener failed; continuing with the next change", e);
+        }
+    }
+
+    // ---- handle
+
+    @Override
+    public String position() {
+        return delivered;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closedByUser = true;
+        closed = true;
+        reader.interrupt();
+        conn.reset();
+        if (Thread.currentThread() != dispatcher) {
+            try {
+                if (!done.await(5, TimeUnit.SECONDS)) {
+                    dispatcher.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.statestore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.HistoryPolicy;
+import io.statestore.client.StateStore;
+import io.statestore.client.StrictJson;
+import io.statestore.testing.RedisServerExtension;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** statestore watch / history / get --at / revert, in-process against a real server. */
+class WatchCliTest {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.portable();
+
+    @TempDir
+    Path dir;
+
+    /** Collects stdout lines as they are flushed; tests wait on it. */
+    static final class Lines extends OutputStream {
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final List<String> lines = new ArrayList<>();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(partial.toString(StandardCharsets.UTF_8));
+                partial.reset();
+                notifyAll();
+            } else {
+                partial.write(b);
+            }
+        }
+
+        synchronized List<String> await(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (lines.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " lines, got " + lines);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return new ArrayList<>(lines);
+        }
+    }
+
+    @Test
+    void watchPrintsTheSnapshotThenEachChangeAsAFlushedJsonLineAndExitsZeroWhenStopped() throws Exception {
+        StateStore store = redis.newStore();
+        store.put("cw:1", StrictJson.parse("{\"n\":18446744073709551615,\"e\":[]}"));
+        store.put("other", StrictJson.parse("{}"));
+        Lines out = new Lines();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread cli = new Thread(() -> exit.set(Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
+                "--redis", redis.uri(), "watch", "cw:", "--with-doc")));
+        cli.start();
+        List<String> first = out.await(2);
+        JsonNode snap = StrictJson.parse(first.get(0));
+        assertEquals("snapshot", snap.get("type").asText());
+        assertEquals("cw:1", snap.get("key").asText());
+        assertEquals("{\"n\":18446744073709551615,\"e\":[]}", StrictJson.write(snap.get("value")));
+        JsonNode ready = StrictJson.parse(first.get(1));
+        assertEquals("ready", ready.get("type").asText());
+        assertEquals(1, ready.get("documents").asInt());
+
+        String id = store.merge("cw:1", StrictJson.parse("{\"x\":[]}")).changeId();
+        store.put("other", StrictJson.parse("{\"y\":1}"));
+        store.put("cw:2", StrictJson.parse("[]"));
+        List<String> all = out.await(4);
+        JsonNode change = StrictJson.parse(all.get(2));
+        assertEquals("change", change.get("type").asText());
+        assertEquals(id, change.get("id").asText());
+        assertEquals("merge", change.get("op").asText());
+        assertEquals(2, change.get("rev").asLong());
+        assertEquals(1, change.get("prev").asLong());
+        assertEquals("{\"x\":[]}", StrictJson.write(change.get("change")));
+        assertEquals("{\"n\":18446744073709551615,\"e\":[],\"x\":[]}", StrictJson.write(change.get("doc")));
+        assertEquals("cw:2", StrictJson.parse(all.get(3)).get("key").asText());
+
+        cli.interrupt();
+        cli.join(10_000);
+        assertEquals(0, exit.get(), err.toString(StandardCharsets.UTF_8));
+        assertEquals(4, out.await(4).size(), "nothing else printed");
+
+        // --from replays after a position without a snapshot
+        Lines replay = new Lines();
+        Thread again = new Thread(() -> Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(replay, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
+                "--redis", redis.uri(), "watch", "cw:", "--from", id));
+        again.start();
+        List<String> replayed = replay.await(1);
+        assertEquals("cw:2", StrictJson.parse(replayed.get(0)).get("key").asText());
+        assertEquals("change", StrictJson.parse(replayed.get(0)).get("type").asText());
+        again.interrupt();
+        again.join(10_000);
+    }
+
+    @Test
+    void historyGetAtAndRevertCommands() {
+        StateStore store = redis.newStore(b -> b.historyPolicy(HistoryPolicy.of("ch:*", 10)));
+        store.put("ch:1", StrictJson.parse("{\"v\":9223372036854775807,\"a\":[]}"));
+        store.put("ch:1", StrictJson.parse("{\"v\":2}"));
+        CliRunner cli = new CliRunner(redis.uri(), dir);
+        CliRunner.Result h = cli.run("history", "ch:1");
+        assertEquals(0, h.exitCode(), h.toString());
+        assertEquals(2, h.outLines().size());
+        assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(StrictJson.parse(h.outLines().get(0)).get("value")));
+        CliRunner.Result at = cli.run("get", "ch:1", "--at", "1");
+        assertEquals(List.of("{\"v\":9223372036854775807,\"a\":[]}"), at.outLines(), at.toString());
+        CliRunner.Result missing = cli.run("get", "ch:1", "--at", "7");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("not kept"), missing.toString());
+        // the CLI's own store has no policy for ch:*, so the revert itself keeps no history entry
+        CliRunner.Result rev = cli.run("revert", "ch:1", "1");
+        assertEquals(List.of("3"), rev.outLines(), rev.toString());
+        assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(store.get("ch:1").orElseThrow().value()));
+    }
+}
