@@ -1,7 +1,11 @@
 package io.statestore.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.EventBus;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.events.EventBusOptions;
+import io.statestore.client.events.GroupStats;
+import io.statestore.client.events.StreamStats;
 import io.statestore.client.StrictJson;
 import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
@@ -64,16 +68,19 @@ public final class StatusCommand implements Callable<Integer> {
             err.println("statestore: cannot reach Redis at " + uri + ": " + e.getMessage());
             return 1;
         }
+        String events = eventsSummary(b.keyPrefix(prefix).build());
         boolean backupFailed = "failed".equals(status.get("backup_result"));
         if (json) {
             ObjectNode o = StrictJson.mapper().createObjectNode();
             o.put("alive", !alive.isEmpty());
             o.putPOJO("daemons", alive);
             o.putPOJO("status", status);
+            o.put("events", events);
             out.println(o.toString());
         } else {
             out.println("daemons alive: " + (alive.isEmpty() ? "none" : String.join(", ", alive)));
             status.forEach((k, v) -> out.println(k + ": " + v));
+            out.println("events: " + events);
         }
         if (alive.isEmpty()) {
             err.println("statestore: no daemon is alive (no heartbeat)");
@@ -84,5 +91,48 @@ public final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * One line about the event bus: streams, total pending, the largest lag (and where), the
+     * oldest pending entry. A failure to read it is reported in the line, not as an exit code.
+     */
+    static String eventsSummary(StateStoreOptions options) {
+        try (EventBus bus = EventBus.open(options, EventBusOptions.DEFAULT)) {
+            List<StreamStats> streams = bus.info();
+            long entries = 0;
+            long pending = 0;
+            long lag = -1;
+            String lagWhere = "";
+            java.time.Duration oldest = java.time.Duration.ZERO;
+            int groups = 0;
+            for (StreamStats s : streams) {
+                entries += s.length();
+                for (GroupStats g : s.groups()) {
+                    groups++;
+                    pending += g.pending();
+                    if (g.lag() > lag) {
+                        lag = g.lag();
+                        lagWhere = g.name() + " on " + s.key();
+                    }
+                    if (g.pending() > 0 && g.oldestPendingAge().compareTo(oldest) > 0) {
+                        oldest = g.oldestPendingAge();
+                    }
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            sb.append(streams.size()).append(streams.size() == 1 ? " stream" : " streams").append(", ")
+                    .append(entries).append(" entries, ").append(groups).append(groups == 1 ? " group" : " groups")
+                    .append(", ").append(pending).append(" pending");
+            if (lag >= 0) {
+                sb.append(", largest lag ").append(lag).append(" (").append(lagWhere).append(')');
+            }
+            if (pending > 0) {
+                sb.append(", oldest pending ").append(oldest.toSeconds()).append('s');
+            }
+            return sb.toString();
+        } catch (RuntimeException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
     }
 }

@@ -12,12 +12,14 @@ import io.statestore.daemon.jobs.JobServices;
 import io.statestore.daemon.lease.JobLeases;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
 import io.statestore.daemon.sweep.Archiver;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
+import io.statestore.daemon.trim.EventTrimmer;
 import io.statestore.daemon.trim.StreamTrimmer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** Scrapes within this interval share one {@code EventBus.info()} call. */
+    private static final java.time.Duration EVENT_METRICS_CACHE = java.time.Duration.ofSeconds(1);
 
     private final DaemonConfig config;
     private final Metrics metrics = new Metrics();
@@ -88,7 +92,8 @@ public final class Daemon implements AutoCloseable {
                 : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
         RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
-        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), backups);
+        EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
+        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
         publishStatus(uri);
         registerGauges(prefix);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -135,6 +140,7 @@ public final class Daemon implements AutoCloseable {
                 () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
         metrics.gauge("statestore_expired_reaped", "Tombstones written by the expiry listener",
                 () -> expiry == null ? 0 : expiry.reaped());
+        new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
         metrics.gauge("statestore_backup_age_seconds", "Age of the newest backup", () -> newestBackup(true));
         metrics.gauge("statestore_backup_size_bytes", "Size of the newest backup", () -> newestBackup(false));
     }

@@ -106,4 +106,35 @@ class EventsCliTest {
         assertEquals(2, cli().run("events").exitCode());
         assertEquals(2, cli().run("task").exitCode());
     }
+
+    @Test
+    void publishWithSpoolWhileRedisIsDownSpoolsAndExitsZeroThenTheNextPublishForwardsInOrder() throws Exception {
+        int down;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            down = s.getLocalPort(); // nothing listens here afterwards
+        }
+        Path spool = dir.resolve("spool");
+        long t0 = System.nanoTime();
+        CliRunner.Result r = new CliRunner("redis://127.0.0.1:" + down, dir)
+                .run("events", "publish", "job", "{\"n\":1}", "--spool", "spool");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "bounded");
+        String spooledId = r.outLines().get(0);
+        assertTrue(r.err().contains("events publish job: Redis unavailable; event spooled in " + spool + " (1 event waiting"), r.err());
+        assertTrue(java.nio.file.Files.size(spool.resolve("events.spool")) > 0);
+        // without --spool the same publish fails
+        CliRunner.Result noSpool = new CliRunner("redis://127.0.0.1:" + down, dir).run("events", "publish", "job", "{\"n\":1}");
+        assertEquals(1, noSpool.exitCode(), noSpool.toString());
+
+        CliRunner.Result up = cli().run("events", "publish", "job", "{\"n\":2}", "--spool", "spool");
+        assertEquals(0, up.exitCode(), up.toString());
+        assertTrue(up.err().contains("forwarded 1 spooled event from " + spool), up.err());
+        StateStore store = redis.newStore();
+        List<String> ids = store.events().read("job", io.statestore.client.events.ReplayRange.all(), 10)
+                .stream().map(e -> e.id()).toList();
+        assertEquals(List.of(spooledId, up.outLines().get(0)), ids);
+        CliRunner.Result again = cli().run("events", "publish", "job", "{\"n\":3}", "--spool", "spool");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals("", again.err());
+    }
 }

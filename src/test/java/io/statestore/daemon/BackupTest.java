@@ -57,7 +57,9 @@ class BackupTest {
             for (String source : new String[] {"local", "replication"}) {
                 Path dir = tmp.resolve(source);
                 BackupResult r = new BackupService(admin, cfg(3, source), dir).backupNow();
-                assertEquals("redis-check-rdb", new RdbVerifier("redis-check-rdb").verify(r.file()));
+                String how = new RdbVerifier("redis-check-rdb").verify(r.file());
+                // Debian's 7.0 checker cannot read the RDB format of a newer server (Valkey 8, Redis 8).
+                assertTrue(how.equals("redis-check-rdb") || how.endsWith("(redis-check-rdb is older than this RDB format)"), how);
                 assertTrue(RdbVerifier.verifyStructure(r.file()).contains("CRC-64"));
                 assertEquals(expected, loadInSecondServer(r.file()), "data restored from the " + source + " backup");
             }
@@ -120,7 +122,7 @@ class BackupTest {
         Path d = Files.createTempDirectory(tmp, "second");
         Files.copy(rdb, d.resolve("dump.rdb"));
         int port = TestSupport.freePort();
-        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        Process p = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", d.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no")
                 .redirectErrorStream(true).redirectOutput(d.resolve("out").toFile()).start();
         try {

@@ -41,12 +41,26 @@ public final class RdbVerifier {
             p.destroyForcibly();
             throw new BackupException("redis-check-rdb did not finish on " + file);
         }
+        if (out.contains("Can't handle RDB format version")) {
+            // An older checker (Debian's 7.0 tools) next to a newer server (Redis 8, Valkey 8):
+            // it cannot judge this format, so the structural check is what we have.
+            return structural + " (redis-check-rdb is older than this RDB format)";
+        }
         if (p.exitValue() != 0 || !out.contains("RDB looks OK")) {
-            String last = out.strip();
-            int nl = last.lastIndexOf('\n');
-            throw new BackupException("redis-check-rdb rejected " + file + ": " + (nl < 0 ? last : last.substring(nl + 1)));
+            throw new BackupException("redis-check-rdb rejected " + file + ": " + checkerReason(out));
         }
         return "redis-check-rdb";
+    }
+
+    /** The checker's own diagnosis: the line after "RDB ERROR DETECTED", else its last line. */
+    private static String checkerReason(String out) {
+        String[] lines = out.strip().split("\r?\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].contains("RDB ERROR DETECTED")) {
+                return lines[i + 1].strip();
+            }
+        }
+        return lines[lines.length - 1].strip();
     }
 
     /** Header, EOF opcode and CRC-64 checks without any external tool. */

@@ -79,6 +79,20 @@ final class ConfigValidator {
                 problem("trim.streams[" + i + "].maxLength", "must not be negative");
             }
         }
+        DaemonConfig.Events ev = c.trim().events();
+        if (ev == null) {
+            problem("trim.events", "is required");
+        } else {
+            if (ev.maxLength() < 0) {
+                problem("trim.events.maxLength", "must not be negative, got " + ev.maxLength());
+            }
+            if (ev.maxAge() == null || ev.maxAge().isNegative()) {
+                problem("trim.events.maxAge", "must be a duration (0 = no age limit)");
+            }
+            if (ev.enabled() && ev.maxLength() == 0 && ev.maxAge() != null && ev.maxAge().isZero()) {
+                problem("trim.events", "enabled, but neither maxLength nor maxAge is set (set one, or enabled: false)");
+            }
+        }
         DaemonConfig.Backup b = c.backup();
         cron("backup.schedule", b.schedule());
         if (b.keep() < 1) {

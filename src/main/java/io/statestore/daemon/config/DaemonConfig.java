@@ -37,7 +37,16 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
     public record Policy(String pattern, Duration maxAge, int keepNewest, Duration defaultTtl) {
     }
 
-    public record Trim(boolean enabled, String schedule, List<Stream> streams) {
+    /** {@code streams}: plain streams such as the change feed; {@code events}: the event bus's streams. */
+    public record Trim(boolean enabled, String schedule, List<Stream> streams, Events events) {
+    }
+
+    /**
+     * Trimming of every event-bus stream (each type, its dead letters, the global stream) through
+     * {@code EventBus.trim}: beyond {@code maxLength} entries (0 = no length limit) and older than
+     * {@code maxAge} (0 = no age limit), never past an entry a consumer group has not acknowledged.
+     */
+    public record Events(boolean enabled, long maxLength, Duration maxAge) {
     }
 
     public record Stream(String key, Duration maxAge, long maxLength) {

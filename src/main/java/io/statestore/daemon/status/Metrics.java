@@ -5,12 +5,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /** Counters and gauges of this daemon, rendered in the Prometheus text format. */
 public final class Metrics {
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
     private final Map<String, String> help = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Map<String, Double>>> families = new ConcurrentHashMap<>();
 
     public void increment(String name, String labels, long by) {
         counters.computeIfAbsent(series(name, labels), k -> new AtomicLong()).addAndGet(by);
@@ -28,6 +30,29 @@ public final class Metrics {
     public void gauge(String name, String helpText, DoubleSupplier value) {
         gauges.put(name, value);
         help.put(name, helpText);
+    }
+
+    /**
+     * A gauge with labelled series, computed at scrape time: {@code series} returns the label
+     * part (e.g. {@code stream="a",group="g"}, built with {@link #labels}) to value. When it
+     * throws, the family is left out of that scrape.
+     */
+    public void gaugeFamily(String name, String helpText, Supplier<Map<String, Double>> series) {
+        families.put(name, series);
+        help.put(name, helpText);
+    }
+
+    /** {@code k1="v1",k2="v2"} with the values escaped as the text format requires. */
+    public static String labels(String... namesAndValues) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(namesAndValues[i]).append("=\"").append(namesAndValues[i + 1]
+                    .replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+        }
+        return sb.toString();
     }
 
     public void describe(String name, String helpText) {
@@ -57,6 +82,18 @@ public final class Metrics {
             sb.append("# HELP ").append(name).append(' ').append(help.get(name)).append('\n');
             sb.append("# TYPE ").append(name).append(" gauge\n");
             sb.append(name).append(' ').append(Double.isNaN(v) ? "NaN" : format(v)).append('\n');
+        });
+        new TreeMap<>(families).forEach((name, supplier) -> {
+            Map<String, Double> series;
+            try {
+                series = new TreeMap<>(supplier.get());
+            } catch (RuntimeException e) {
+                return;
+            }
+            sb.append("# HELP ").append(name).append(' ').append(help.get(name)).append('\n');
+            sb.append("# TYPE ").append(name).append(" gauge\n");
+            series.forEach((labels, v) -> sb.append(series(name, labels)).append(' ')
+                    .append(Double.isNaN(v) ? "NaN" : format(v)).append('\n'));
         });
         return sb.toString();
     }
