@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '4'
+local LIB_VERSION = '5'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -827,16 +827,52 @@ local function history_read(keys, argv)
   end
 end
 
+-- ss_version: KEYS none. ARGV none. Reply: the library version (string). Errors: none.
 register('ss_version', function() return LIB_VERSION end, {'no-writes'})
+
+-- ss_get: KEYS document, metadata. ARGV none.
+-- Reply: {content or nil, revision, created ms, updated ms, writer, pttl ms, Redis type}.
+-- Errors: SS_WRONGTYPE (the key holds a hash, list, ...), SS_INVALID (wrong key count).
 register('ss_get', function(keys) return get_many(keys)[1] end, {'no-writes'})
+
+-- ss_mget: KEYS (document, metadata) pairs. ARGV none. Reply: one ss_get reply per pair.
+-- Errors: as ss_get.
 register('ss_mget', function(keys) return get_many(keys) end, {'no-writes'})
+
+-- ss_list: KEYS index. ARGV prefix, after (exclusive; '' to start), limit.
+-- Reply: {cursor ('' when done), key...}: existing documents only. Errors: none.
 register('ss_list', list_keys, {'no-writes'})
+
+-- ss_put: KEYS document, metadata, history, feed, index. ARGV options: doc (required), ifrev,
+-- ttl, writer, op, change, mode, feedmax, histmax, src. Reply: {revision, feed entry id}.
+-- Errors: SS_CONFLICT (ifrev), SS_WRONGTYPE, SS_INVALID (options); the module's own error if
+-- JSON.SET refuses the document (before anything is written).
 register('ss_put', function(keys, argv) return whole_write(keys, argv, 'put', 'put') end)
+
+-- ss_del: KEYS as ss_put. ARGV options: ifrev, writer, op, feedmax, histmax, src.
+-- Reply: {revision of the tombstone, feed entry id}. Errors: SS_NOTFOUND, SS_CONFLICT, SS_INVALID.
 register('ss_del', function(keys, argv) return whole_write(keys, argv, 'del', 'del') end)
+
+-- ss_ttl: KEYS as ss_put. ARGV options: ttl (required; 0 removes the expiry), ifrev, writer,
+-- op, feedmax, histmax, src. Reply: {revision, feed entry id}.
+-- Errors: SS_NOTFOUND, SS_CONFLICT, SS_INVALID.
 register('ss_ttl', function(keys, argv) return whole_write(keys, argv, 'ttl', 'ttl') end)
+
+-- ss_jop: KEYS as ss_put. ARGV options (ifrev, writer, op, change, feedmax, histmax, src), `--`,
+-- then steps (see the steps section above). Reply: {revision, feed entry id[, incr result]}.
+-- Errors: SS_NOTFOUND, SS_CONFLICT, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_INVALID.
 register('ss_jop', json_steps)
+
+-- ss_tx: KEYS feed, index, then (document, metadata, history) per document. ARGV options
+-- (writer, mode, feedmax, histmax, src), `--`, then OP IFREV TTL VALUE CHANGE per document.
+-- Reply: {{revision, feed entry id}, ...} in document order. Errors: as ss_put and ss_del, for
+-- any document; nothing is written unless every document passes.
 register('ss_tx', transaction)
+
+-- ss_reap: KEYS as ss_put. ARGV options: writer, feedmax, histmax.
+-- Reply: 1 if the tombstone of a document Redis expired was committed, else 0. Errors: SS_INVALID.
 register('ss_reap', reap)
+
 register('ss_snapshot', snapshot, {'no-writes'})
 register('ss_read', feed_read, {'no-writes'})
 register('ss_history', history_read, {'no-writes'})
