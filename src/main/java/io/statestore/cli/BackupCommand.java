@@ -31,14 +31,24 @@ public final class BackupCommand implements Callable<Integer> {
     Path file;
 
     private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
+    private final boolean streamsFromMain;
+    private PrintStream out;
+    private PrintStream err;
+
+    /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public BackupCommand() {
-        this(System.getenv(), System.out, System.err);
+        this(System.getenv(), System.out, System.err, true);
     }
 
     public BackupCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, out, err, false);
+    }
+
+    private BackupCommand(Map<String, String> env, PrintStream out, PrintStream err, boolean streamsFromMain) {
+        this.streamsFromMain = streamsFromMain;
         this.env = env;
         this.out = out;
         this.err = err;
@@ -46,6 +56,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        useMainStreams();
         DaemonConfig cfg;
         try {
             cfg = config.load(env);
@@ -121,5 +132,12 @@ public final class BackupCommand implements Callable<Integer> {
         EmbeddedRestore.Result r = new EmbeddedRestore(cfg).restore(file);
         out.println("restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
         return 0;
+    }
+
+    private void useMainStreams() {
+        if (streamsFromMain && spec != null && spec.root().userObject() instanceof Main main) {
+            out = main.io().out();
+            err = main.io().err();
+        }
     }
 }

@@ -29,14 +29,24 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
+    private final boolean streamsFromMain;
+    private PrintStream out;
+    private PrintStream err;
+
+    /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public StatusCommand() {
-        this(System.getenv(), System.out, System.err);
+        this(System.getenv(), System.out, System.err, true);
     }
 
     public StatusCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, out, err, false);
+    }
+
+    private StatusCommand(Map<String, String> env, PrintStream out, PrintStream err, boolean streamsFromMain) {
+        this.streamsFromMain = streamsFromMain;
         this.env = env;
         this.out = out;
         this.err = err;
@@ -44,6 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        useMainStreams();
         DaemonConfig cfg;
         try {
             cfg = config.load(env);
@@ -133,6 +144,13 @@ public final class StatusCommand implements Callable<Integer> {
             return sb.toString();
         } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    private void useMainStreams() {
+        if (streamsFromMain && spec != null && spec.root().userObject() instanceof Main main) {
+            out = main.io().out();
+            err = main.io().err();
         }
     }
 }
