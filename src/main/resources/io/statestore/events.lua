@@ -28,7 +28,7 @@ last-delivered-id. Only entries below the floor are ever removed.
 Errors (first word of the error reply): SS_INVALID.
 ]]
 
-local LIB_VERSION = '1'
+local LIB_VERSION = '2'
 local PUBLISH_TRIM_EVERY = 100   -- about one publish in this many checks trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
@@ -174,16 +174,21 @@ local function publish_one(tkey, gkey, idskey, typeskey, argv, at, p)
   local id = need(argv[at], 'event id', 200)
   local typ = need(argv[at + 1], 'event type', 200)
   local src = argv[at + 2] or ''
-  local time = int_arg(argv[at + 3], 'time')
+  local time = argv[at + 3]
+  int_arg(time, 'time')
   local data = need(argv[at + 4], 'data')
   -- Remember the ID first: ZADD NX answers 0 for an ID already published (a re-send).
-  if redis.call('ZADD', idskey, 'NX', p.now, id) == 0 then
+  -- Numbers stay strings on the way to redis.call: Lua's number formatting is costly.
+  if redis.call('ZADD', idskey, 'NX', p.now_s, id) == 0 then
     return {'', ''}
   end
-  local fields = {'id', id, 'type', typ, 'src', src, 'time', fmt(time), 'data', data}
+  local fields = {'id', id, 'type', typ, 'src', src, 'time', time, 'data', data}
   local tid = append_event(tkey, fields, p.maxlen, p.check_now)
   local gid = append_event(gkey, fields, p.maxlen, p.check_now)
-  redis.call('SADD', typeskey, typ)
+  if not p.types_added[typ] then
+    redis.call('SADD', typeskey, typ)
+    p.types_added[typ] = true
+  end
   return {tid, gid}
 end
 
@@ -192,12 +197,16 @@ end
 -- forgotten and the streams trimmed towards maxlen.
 local function publish_settings(argv, at)
   local t = redis.call('TIME')
+  local us = t[2]
+  local now_s = t[1] .. string.sub(string.rep('0', 6 - #us) .. us, 1, 3)
   return {
     maxlen = int_arg(argv[at], 'maxlen'),
     keep = int_arg(argv[at + 1], 'id retention'),
     maxids = int_arg(argv[at + 2], 'max ids'),
-    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000),
-    check_now = tonumber(t[2]) % PUBLISH_TRIM_EVERY == 0,
+    now = tonumber(now_s),
+    now_s = now_s,
+    check_now = tonumber(us) % PUBLISH_TRIM_EVERY == 0,
+    types_added = {},
   }
 end
 
