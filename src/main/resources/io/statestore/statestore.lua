@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '5'
+local LIB_VERSION = '6'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -94,7 +94,132 @@ local function channel_prefix(feed)
   return p .. 'chg:'
 end
 
+---------------------------------------------------------------------------------------
+-- History policy kept in Redis (LIB_VERSION 6; docs/watch.md). The hash <prefix>histpolicy
+-- (next to <prefix>feed; <prefix>histpolicy{tag} next to <prefix>feed{tag}) holds
+--   version  changes whenever the policy changes (ss_hpolicy_set writes it)
+--   count    the number of rules
+--   1..count "MAXVERSIONS MAXAGEMS PATTERN": key glob (* any characters, ? one character),
+--            first match wins; keys matching none keep no history.
+-- A write without the histmax option follows it. The rules are compiled to Lua patterns once
+-- per version and kept in the library's state, so a write costs one HGET for the version
+-- plus one string.find per rule tried.
+local policy_keys = {} -- feed key -> policy key
+local policies = {}    -- policy key -> {version =, rules = {{lua =, n =, ns =, age =}, ...}}
+local NO_HISTORY = {n = 0, ns = '0', age = 0}
+
+local function policy_key(feed)
+  local cached = policy_keys[feed]
+  if cached then
+    return cached
+  end
+  local p, tag = string.match(feed, '^(.*)feed$'), ''
+  if not p then
+    p, tag = string.match(feed, '^(.*)feed({[^}]+})$')
+  end
+  if not p then
+    fail('SS_INVALID', 'feed key "' .. feed .. '" must be <prefix>feed or <prefix>feed{tag}')
+  end
+  policy_keys[feed] = p .. 'histpolicy' .. tag
+  return policy_keys[feed]
+end
+
+-- A key glob as an anchored Lua pattern; ? is one UTF-8 character.
+local function glob_pattern(glob)
+  local out = {'^'}
+  for i = 1, #glob do
+    local c = string.sub(glob, i, i)
+    if c == '*' then
+      out[#out + 1] = '.*'
+    elseif c == '?' then
+      out[#out + 1] = '[%z\1-\127\194-\244][\128-\191]*'
+    elseif string.find(c, '^[%^%$%(%)%%%.%[%]%*%+%-%?]$') then
+      out[#out + 1] = '%' .. c
+    else
+      out[#out + 1] = c
+    end
+  end
+  out[#out + 1] = '$'
+  return table.concat(out)
+end
+
+local function parse_rule(text)
+  local n, age, pat = string.match(text or '', '^(%d+) (%d+) (.+)$')
+  if not n then
+    return nil
+  end
+  return {lua = glob_pattern(pat), n = tonumber(n), ns = n, age = tonumber(age), pattern = pat}
+end
+
+local function server_policy(pkey)
+  local v = redis.call('HGET', pkey, 'version')
+  if not v then
+    return false
+  end
+  local c = policies[pkey]
+  if c and c.version == v then
+    return c
+  end
+  local raw = redis.call('HGETALL', pkey)
+  local h = {}
+  for i = 1, #raw, 2 do
+    h[raw[i]] = raw[i + 1]
+  end
+  local rules = {}
+  for i = 1, tonumber(h.count) or 0 do
+    local r = parse_rule(h[tostring(i)])
+    if r then
+      rules[#rules + 1] = r
+    end
+  end
+  c = {version = v, rules = rules}
+  policies[pkey] = c
+  return c
+end
+
+-- The history rule of a document in this call: the explicit histmax/histage options when
+-- given, else the first matching rule of the server policy.
+local function hist_for(d, ctx)
+  if d.rule then
+    return d.rule
+  end
+  local r = ctx.hist
+  if not r then
+    local pol = ctx.policy
+    if pol == nil then
+      pol = server_policy(policy_key(ctx.feed))
+      ctx.policy = pol
+    end
+    r = NO_HISTORY
+    if pol then
+      for _, rule in ipairs(pol.rules) do
+        if string.find(d.key, rule.lua) then
+          r = rule
+          break
+        end
+      end
+    end
+  end
+  d.rule = r
+  return r
+end
+
 -- Shared per-call context: who writes, when, and where events go.
+local function explicit_hist(o)
+  local n = int_opt(o, 'histmax', nil)
+  if n == nil then
+    return nil -- the server policy applies
+  end
+  local age = int_opt(o, 'histage', 0)
+  if n < 0 or age < 0 then
+    fail('SS_INVALID', 'options "histmax" and "histage" must not be negative')
+  end
+  if n == 0 then
+    return NO_HISTORY
+  end
+  return {n = n, ns = o.histmax, age = age} -- the option's own text: formatting a number costs more
+end
+
 local function context(o, feed, index)
   local writer = o.writer
   if writer == nil or writer == '' then
@@ -112,8 +237,7 @@ local function context(o, feed, index)
     chan = channel_prefix(feed),
     feedmax = int_opt(o, 'feedmax', 0),
     feedmax_s = o.feedmax,
-    histmax = int_opt(o, 'histmax', 0),
-    histmax_s = o.histmax,
+    hist = explicit_hist(o),
     src = o.src,
     mode = mode,
   }
@@ -158,7 +282,11 @@ local function emit(d, ctx, op, rs, ps, change)
 end
 
 local function record_history(d, ctx, op, rs, content)
-  if ctx.histmax <= 0 then
+  local rule = hist_for(d, ctx)
+  if rule.n <= 0 then
+    if rule.pattern then
+      redis.call('DEL', d.hist) -- a server rule keeping no versions drops what an older one kept
+    end
     return
   end
   local writer = ctx.writer
@@ -170,7 +298,10 @@ local function record_history(d, ctx, op, rs, content)
     fields[#fields + 1] = 'doc'
     fields[#fields + 1] = content
   end
-  redis.call('XADD', d.hist, 'MAXLEN', ctx.histmax_s, '*', unpack(fields))
+  redis.call('XADD', d.hist, 'MAXLEN', rule.ns, '*', unpack(fields))
+  if rule.age > 0 then
+    redis.call('XTRIM', d.hist, 'MINID', fmt(tonumber(ctx.now) - rule.age))
+  end
 end
 
 -- A document whose metadata says it is alive but whose key is gone was expired by Redis.
@@ -313,7 +444,7 @@ local function apply_whole(d, st, ctx, spec)
 end
 
 local WRITE_OPTS = {writer = true, ifrev = true, ttl = true, doc = true, op = true, change = true,
-                    mode = true, feedmax = true, histmax = true, src = true}
+                    mode = true, feedmax = true, histmax = true, histage = true, src = true}
 
 local function single_doc(keys)
   if #keys ~= 5 then
@@ -498,7 +629,7 @@ local function apply_steps(d, st, steps)
 end
 
 local STEP_OPTS = {writer = true, ifrev = true, op = true, change = true, mode = true,
-                   feedmax = true, histmax = true, src = true}
+                   feedmax = true, histmax = true, histage = true, src = true}
 
 local function json_steps(keys, argv)
   local d = single_doc(keys)
@@ -519,7 +650,7 @@ local function json_steps(keys, argv)
   validate_steps(d, st, steps)
   local value = apply_steps(d, st, steps)
   local content = nil
-  if ctx.histmax > 0 then
+  if hist_for(d, ctx).n > 0 then
     content = redis.call('JSON.GET', d.key)
   end
   local reply = commit(d, st, ctx, o.op or 'patch', o.change, false, content)
@@ -536,7 +667,7 @@ end
 -- Multi-document transaction. KEYS: feed, index, then (document, metadata, history) per
 -- document. ARGV: options, `--`, then five entries per document:
 --   OP IFREV TTL VALUE CHANGE   with OP put|del, and '' for "not given".
-local TX_OPTS = {writer = true, mode = true, feedmax = true, histmax = true, src = true}
+local TX_OPTS = {writer = true, mode = true, feedmax = true, histmax = true, histage = true, src = true}
 
 local function transaction(keys, argv)
   if #keys < 5 or (#keys - 2) % 3 ~= 0 then
@@ -660,7 +791,7 @@ end
 -- Commits the tombstone of a document Redis expired on its own; reply 1 if one was written.
 local function reap(keys, argv)
   local d = single_doc(keys)
-  local o = parse_opts(argv, 1, {writer = true, feedmax = true, histmax = true})
+  local o = parse_opts(argv, 1, {writer = true, feedmax = true, histmax = true, histage = true})
   local ctx = context(o, keys[4], keys[5])
   local st = load_state(d)
   if reconcile_expiry(d, st, ctx) then
@@ -826,6 +957,60 @@ local function history_read(keys, argv)
     high = '(' .. page[#page][1]
   end
 end
+
+---------------------------------------------------------------------------------------
+-- History policy (LIB_VERSION 6).
+
+-- ss_hpolicy_set: replaces the policy atomically. KEYS policy hash. ARGV: PATTERN MAXVERSIONS
+-- MAXAGEMS per rule, first match wins (none: no server policy, keys keep no history unless
+-- the writer passes histmax). Reply: the new version. Errors: SS_INVALID.
+local function policy_set(keys, argv)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
+  end
+  if #argv % 3 ~= 0 then
+    fail('SS_INVALID', 'expected PATTERN MAXVERSIONS MAXAGEMS per rule, got ' .. #argv .. ' arguments')
+  end
+  local fields = {}
+  for i = 1, #argv, 3 do
+    local pat, n, age = argv[i], argv[i + 1], argv[i + 2]
+    if pat == '' or string.find(pat, '%c') then
+      fail('SS_INVALID', 'history policy pattern must be non-empty without control characters')
+    end
+    if not string.match(n, '^%d+$') or not string.match(age, '^%d+$') then
+      fail('SS_INVALID', 'history policy "' .. pat .. '": versions and age must be non-negative integers')
+    end
+    fields[#fields + 1] = fmt((i + 2) / 3)
+    fields[#fields + 1] = n .. ' ' .. age .. ' ' .. pat
+  end
+  local key = keys[1]
+  local seq = tonumber(string.match(redis.call('HGET', key, 'version') or '', '^(%d+)')) or 0
+  -- The time makes versions unique even when the hash was deleted (FLUSHALL) and set again.
+  local version = fmt(seq + 1) .. '-' .. now_ms()
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'version', version, 'count', fmt(#argv / 3), unpack(fields))
+  return version
+end
+
+-- ss_hpolicy_get: KEYS policy hash. ARGV none. Reply: {version ('' when never set),
+-- {pattern, maxversions, maxagems}, ...} in match order. Errors: SS_INVALID.
+local function policy_get(keys)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
+  end
+  local pol = server_policy(keys[1])
+  if not pol then
+    return {''}
+  end
+  local out = {pol.version}
+  for _, r in ipairs(pol.rules) do
+    out[#out + 1] = {r.pattern, r.ns, fmt(r.age)}
+  end
+  return out
+end
+
+register('ss_hpolicy_set', policy_set)
+register('ss_hpolicy_get', policy_get, {'no-writes'})
 
 -- ss_version: KEYS none. ARGV none. Reply: the library version (string). Errors: none.
 register('ss_version', function() return LIB_VERSION end, {'no-writes'})

@@ -5,18 +5,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {"Print the kept versions of a document, oldest first, one JSON line each:",
-                "{\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion). Nothing when history is off for the key."})
+                "{\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion). Nothing when history is off for the key.",
+                "`history policy ...` shows and changes the history policy kept in Redis, which every writer follows."},
+        subcommands = HistoryPolicyCommand.class)
 final class HistoryCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "The document key.")
     String key;
 
     @Override
     public Integer call() {
+        if (key == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'KEY'");
+        }
         try (StateStore store = openStore()) {
             for (HistoryEntry e : store.history().list(key)) {
                 out().println(StrictJson.write(line(e)));

@@ -23,4 +23,24 @@ public interface History {
      * revision is not kept, {@link InvalidInputException} when it was a deletion.
      */
     WriteResult revert(String key, long revision);
+
+    // ---- the history policy kept in Redis
+
+    /**
+     * The history policy kept in Redis, first match wins; empty when none is set (then keys keep
+     * no history unless a writer asks for it, e.g. with client-side
+     * {@link StateStoreOptions.Builder#historyPolicy}).
+     */
+    List<HistoryPolicy> policies();
+
+    /**
+     * Replaces the history policy kept in Redis, atomically. Every writer's next write follows
+     * it (this client, other clients, the CLI, {@code FCALL ss_put} from any language), unless
+     * the writer passes its own history length ({@code histmax}), as a client with client-side
+     * policies does for the keys they match. An empty list clears it.
+     */
+    void setPolicies(List<HistoryPolicy> policies);
+
+    /** The policy that applies to this client's writes of {@code key}: its client-side one, else the server's. */
+    HistoryPolicy policyFor(String key);
 }

@@ -5,9 +5,11 @@ import java.time.Duration;
 /**
  * How much history the documents whose keys match {@code pattern} keep: at most
  * {@code maxVersions} versions (trimmed on every write), none older than {@code maxAge}
- * ({@link Duration#ZERO}: any age). Patterns are globs: {@code *} any characters, {@code ?}
- * one character, e.g. {@code quantum:*}. The first matching policy of
- * {@link StateStoreOptions#historyPolicies()} applies.
+ * ({@link Duration#ZERO}: any age; older versions are trimmed on write and left out on read).
+ * Patterns are globs: {@code *} any characters, {@code ?} one character, e.g.
+ * {@code quantum:*}. The first matching policy applies: of the policy kept in Redis
+ * ({@link History#setPolicies}), or of the client-side {@link StateStoreOptions#historyPolicies()},
+ * which override it for that client's writes.
  */
 public record HistoryPolicy(String pattern, int maxVersions, Duration maxAge) {
 

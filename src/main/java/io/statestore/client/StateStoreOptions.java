@@ -108,17 +108,39 @@ public final class StateStoreOptions {
         return feedMaxLength;
     }
 
-    /** How many past versions of each document are kept for history; 0 keeps none. Per-pattern policies take precedence. */
+    /**
+     * How many past versions of each document this client asks for, overriding the server's
+     * history policy ({@link History#setPolicies}); 0 (the default) leaves it to the server
+     * policy. Per-pattern client policies take precedence.
+     */
     public int historyLength() {
         return historyLength;
     }
 
-    /** History policies by key pattern, first match wins; keys matching none keep {@link #historyLength()} versions. */
+    /**
+     * Client-side history policies by key pattern, first match wins; keys matching none keep
+     * {@link #historyLength()} versions when that is set. Prefer the policy kept in Redis
+     * ({@link History#setPolicies}), which every writer follows; a client-side policy that
+     * applies to a key overrides it for this client's writes (docs/watch.md).
+     */
     public List<HistoryPolicy> historyPolicies() {
         return historyPolicies;
     }
 
-    /** The history policy that applies to {@code key}. */
+    /**
+     * The client-side history policy of {@code key}: the first matching per-pattern policy, else
+     * {@link #historyLength()} when it is set; empty when the server policy applies.
+     */
+    public Optional<HistoryPolicy> clientHistoryFor(String key) {
+        for (HistoryPolicy p : historyPolicies) {
+            if (p.matches(key)) {
+                return Optional.of(p);
+            }
+        }
+        return historyLength > 0 ? Optional.of(new HistoryPolicy("*", historyLength, Duration.ZERO)) : Optional.empty();
+    }
+
+    /** The client-side history policy that applies to {@code key} (none: 0 versions); see {@link #clientHistoryFor}. */
     public HistoryPolicy historyFor(String key) {
         for (HistoryPolicy p : historyPolicies) {
             if (p.matches(key)) {

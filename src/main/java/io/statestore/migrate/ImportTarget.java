@@ -3,6 +3,7 @@ package io.statestore.migrate;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import io.statestore.client.internal.FunctionLibrary;
+import io.statestore.client.internal.HistoryPolicies;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisGateway;
 import io.statestore.client.internal.ServerInfo;
@@ -185,8 +186,7 @@ public final class ImportTarget implements AutoCloseable {
         args.add(mode == StorageMode.MODULE ? "json" : "string");
         args.add("feedmax");
         args.add(Long.toString(options.feedMaxLength()));
-        args.add("histmax");
-        args.add(Integer.toString(options.historyFor(w.key()).maxVersions()));
+        HistoryPolicies.addWriteArgs(options, List.of(w.key()), args);
         args.add("src");
         args.add(w.path());
         args.add("op");

@@ -132,4 +132,41 @@ class WatchCliTest {
         assertEquals(List.of("3"), rev.outLines(), rev.toString());
         assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(store.get("ch:1").orElseThrow().value()));
     }
+
+    @Test
+    void historyPolicyCommandsSetTheServerPolicyTheCliItselfFollows() {
+        CliRunner cli = new CliRunner(redis.uri(), dir);
+        try {
+            CliRunner.Result set = cli.run("history", "policy", "set", "pol:*", "--versions", "2");
+            assertEquals(0, set.exitCode(), set.toString());
+            assertEquals(List.of("{\"pattern\":\"pol:*\",\"versions\":2,\"maxAgeMs\":0}"), set.outLines());
+            assertEquals(0, cli.run("history", "policy", "set", "pol:keep:*", "--versions", "5", "--max-age", "7d", "--first").exitCode());
+            assertEquals(0, cli.run("history", "policy", "set", "tmp:*", "--versions", "1").exitCode());
+            CliRunner.Result list = cli.run("history", "policy", "list");
+            assertEquals(List.of("{\"pattern\":\"pol:keep:*\",\"versions\":5,\"maxAgeMs\":604800000}",
+                    "{\"pattern\":\"pol:*\",\"versions\":2,\"maxAgeMs\":0}",
+                    "{\"pattern\":\"tmp:*\",\"versions\":1,\"maxAgeMs\":0}"), list.outLines(), list.toString());
+            assertEquals(0, cli.run("history", "policy", "rm", "tmp:*").exitCode());
+            CliRunner.Result gone = cli.run("history", "policy", "rm", "tmp:*");
+            assertEquals(1, gone.exitCode(), gone.toString());
+            assertTrue(gone.err().contains("no history policy rule"), gone.toString());
+            CliRunner.Result badAge = cli.run("history", "policy", "set", "x:*", "--versions", "1", "--max-age", "7");
+            assertEquals(1, badAge.exitCode(), badAge.toString());
+
+            // the CLI keeps no history options of its own: its writes follow the policy in Redis
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0, cli.runWithStdin(("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), "put", "pol:1").exitCode());
+            }
+            CliRunner.Result h = cli.run("history", "pol:1");
+            assertEquals(2, h.outLines().size(), h.toString());
+            assertEquals(3, StrictJson.parse(h.outLines().get(0)).get("rev").asLong());
+
+            CliRunner.Result noKey = cli.run("history");
+            assertEquals(2, noKey.exitCode(), noKey.toString());
+            assertTrue(noKey.err().contains("KEY"), noKey.toString());
+        } finally {
+            assertEquals(0, cli.run("history", "policy", "clear").exitCode());
+        }
+        assertEquals(List.of(), cli.run("history", "policy", "list").outLines());
+    }
 }

@@ -3,6 +3,7 @@ package io.statestore.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.History;
 import io.statestore.client.HistoryEntry;
+import io.statestore.client.HistoryPolicy;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.NotFoundException;
 import io.statestore.client.StrictJson;
@@ -17,8 +18,11 @@ final class DefaultHistory implements History {
     private final HistoryReads reads;
     private final WriteCalls calls;
     private final KeyLayout layout;
+    private final HistoryPolicies policies;
 
-    DefaultHistory(DefaultStateStore store, HistoryReads reads, WriteCalls calls, KeyLayout layout) {
+    DefaultHistory(DefaultStateStore store, HistoryReads reads, WriteCalls calls, KeyLayout layout,
+                   HistoryPolicies policies) {
+        this.policies = policies;
         this.store = store;
         this.reads = reads;
         this.calls = calls;
@@ -57,6 +61,25 @@ final class DefaultHistory implements History {
                 + kept.get(0).revision() + ".." + kept.get(kept.size() - 1).revision();
         throw new NotFoundException(key, "not found: revision " + revision + " of \"" + key + "\" is not kept ("
                 + kept0 + ", current revision " + current.revision() + ")");
+    }
+
+    @Override
+    public List<HistoryPolicy> policies() {
+        return policies.server();
+    }
+
+    @Override
+    public void setPolicies(List<HistoryPolicy> list) {
+        if (list == null || list.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new InvalidInputException("history policies must not be null");
+        }
+        policies.setServer(list);
+    }
+
+    @Override
+    public HistoryPolicy policyFor(String key) {
+        layout.validate(key);
+        return policies.effective(key);
     }
 
     @Override

@@ -57,9 +57,10 @@ final class DefaultStateStore implements StateStore {
         this.mode = mode;
         this.serverVersion = serverVersion;
         this.calls = new WriteCalls(options, redis, layout, mode);
-        HistoryReads historyReads = new HistoryReads(options, redis, layout);
-        this.watch = new DefaultWatch(redis, layout, new DocumentLookup(options, historyReads, this), options.timeout());
-        this.history = new DefaultHistory(this, historyReads, calls, layout);
+        HistoryPolicies historyPolicies = new HistoryPolicies(options, redis, layout);
+        HistoryReads historyReads = new HistoryReads(historyPolicies, redis, layout);
+        this.watch = new DefaultWatch(redis, layout, new DocumentLookup(historyPolicies, historyReads, this), options.timeout());
+        this.history = new DefaultHistory(this, historyReads, calls, layout, historyPolicies);
         this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, true, null);
         this.tasks = new DefaultTaskStreams(redis, options.keyPrefix(), true);
     }

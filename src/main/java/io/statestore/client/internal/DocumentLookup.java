@@ -3,7 +3,6 @@ package io.statestore.client.internal;
 import io.statestore.client.ChangeEvent;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.StateStoreException;
-import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import java.util.Optional;
 
@@ -12,12 +11,12 @@ import java.util.Optional;
  * the key keeps history, else the current document (possibly newer; its revision says so).
  */
 final class DocumentLookup {
-    private final StateStoreOptions options;
+    private final HistoryPolicies policies;
     private final HistoryReads history;
     private final DefaultStateStore store;
 
-    DocumentLookup(StateStoreOptions options, HistoryReads history, DefaultStateStore store) {
-        this.options = options;
+    DocumentLookup(HistoryPolicies policies, HistoryReads history, DefaultStateStore store) {
+        this.policies = policies;
         this.history = history;
         this.store = store;
     }
@@ -41,7 +40,7 @@ final class DocumentLookup {
     }
 
     private ChangeEvent lookup(ChangeEvent e) {
-        if (options.historyFor(e.key()).enabled()) {
+        if (policies.effective(e.key()).enabled()) {
             Optional<HistoryEntry> h = history.exact(e.key(), e.revision());
             if (h.isPresent() && h.get().document().isPresent()) {
                 return e.withDocument(h.get().document().get(), e.revision());

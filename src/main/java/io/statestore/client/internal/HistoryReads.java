@@ -3,7 +3,6 @@ package io.statestore.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
-import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StrictJson;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,12 +13,12 @@ import java.util.Optional;
 
 /** Reads of the per-document history stream with {@code ss_history}. */
 final class HistoryReads {
-    private final StateStoreOptions options;
+    private final HistoryPolicies policies;
     private final RedisGateway redis;
     private final KeyLayout layout;
 
-    HistoryReads(StateStoreOptions options, RedisGateway redis, KeyLayout layout) {
-        this.options = options;
+    HistoryReads(HistoryPolicies policies, RedisGateway redis, KeyLayout layout) {
+        this.policies = policies;
         this.redis = redis;
         this.layout = layout;
     }
@@ -48,7 +47,7 @@ final class HistoryReads {
     }
 
     private List<HistoryEntry> raw(String key, long revision) {
-        HistoryPolicy policy = options.historyFor(key);
+        HistoryPolicy policy = policies.effective(key);
         Object reply = redis.fcallReadOnly("ss_history", List.of(layout.history(key)),
                 List.of(Long.toString(policy.maxAge().toMillis()), Long.toString(revision)), key);
         List<HistoryEntry> out = new ArrayList<>();

@@ -86,6 +86,14 @@ public final class KeyLayout {
         return prefix + "index";
     }
 
+    /**
+     * The history policy hash every write function follows (docs/watch.md); named after the
+     * feed so that it sits in the feed's slot group.
+     */
+    public String historyPolicy() {
+        return prefix + "histpolicy";
+    }
+
     /** The PUBLISH channel of the document's change notifications. */
     public String channel(String key) {
         return prefix + "chg:" + key;

@@ -43,12 +43,12 @@ final class WriteCalls {
         return commonArgs(List.of(key), opts);
     }
 
-    /** The same for a call writing several documents: the largest history length among them applies. */
+    /**
+     * The same for a call writing several documents. History options are sent only when a
+     * client-side policy applies (the largest length among the keys); otherwise the server's
+     * history policy decides, per document.
+     */
     List<String> commonArgs(java.util.Collection<String> keys, WriteOptions opts) {
-        int histmax = 0;
-        for (String k : keys) {
-            histmax = Math.max(histmax, options.historyFor(k).maxVersions());
-        }
         List<String> args = new ArrayList<>();
         args.add("writer");
         args.add(options.writer());
@@ -56,8 +56,7 @@ final class WriteCalls {
         args.add(mode == StorageMode.MODULE ? "json" : "string");
         args.add("feedmax");
         args.add(Long.toString(options.feedMaxLength()));
-        args.add("histmax");
-        args.add(Integer.toString(histmax));
+        HistoryPolicies.addWriteArgs(options, keys, args);
         if (opts.source() != null) {
             args.add("src");
             args.add(opts.source());

@@ -1,0 +1,105 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.HistoryPolicy;
+import io.statestore.client.StateStoreOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The history policy kept in Redis ({@code <prefix>histpolicy}, written by {@code ss_hpolicy_set})
+ * and how it combines with the client-side policies of {@link StateStoreOptions}: a client-side
+ * policy that applies to a key is sent as {@code histmax}/{@code histage} and overrides the
+ * server policy for that write; otherwise the write functions follow the server policy.
+ */
+public final class HistoryPolicies {
+    /** How long reads trust the fetched server policy; writes always follow the current one. */
+    static final long CACHE_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final StateStoreOptions options;
+    private final RedisGateway redis;
+    private final KeyLayout layout;
+    private volatile Cached cached;
+
+    private record Cached(List<HistoryPolicy> policies, long fetchedAt) {
+    }
+
+    HistoryPolicies(StateStoreOptions options, RedisGateway redis, KeyLayout layout) {
+        this.options = options;
+        this.redis = redis;
+        this.layout = layout;
+    }
+
+    /**
+     * Adds {@code histmax} (and {@code histage}) to a write's options when a client-side policy
+     * applies to any of {@code keys}: the largest length among them, and the largest age when all
+     * have one. Adds nothing when none applies, so the server policy decides.
+     */
+    public static void addWriteArgs(StateStoreOptions options, Collection<String> keys, List<String> args) {
+        int versions = -1;
+        boolean allAged = true;
+        long age = 0;
+        for (String k : keys) {
+            Optional<HistoryPolicy> p = options.clientHistoryFor(k);
+            if (p.isPresent()) {
+                versions = Math.max(versions, p.get().maxVersions());
+                long a = p.get().maxAge().toMillis();
+                allAged &= a > 0;
+                age = Math.max(age, a);
+            }
+        }
+        if (versions < 0) {
+            return;
+        }
+        args.add("histmax");
+        args.add(Integer.toString(versions));
+        if (allAged && age > 0) {
+            args.add("histage");
+            args.add(Long.toString(age));
+        }
+    }
+
+    /** The server policy, first match wins; empty when none is set. */
+    List<HistoryPolicy> server() {
+        List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_hpolicy_get", List.of(layout.historyPolicy()),
+                List.of(), layout.historyPolicy()));
+        List<HistoryPolicy> out = new ArrayList<>();
+        for (int i = 1; i < reply.size(); i++) {
+            List<Object> r = RedisGateway.list(reply.get(i));
+            out.add(new HistoryPolicy(RedisGateway.text(r.get(0)), Integer.parseInt(RedisGateway.text(r.get(1))),
+                    Duration.ofMillis(Long.parseLong(RedisGateway.text(r.get(2))))));
+        }
+        cached = new Cached(List.copyOf(out), System.nanoTime());
+        return List.copyOf(out);
+    }
+
+    /** Replaces the server policy atomically; the next write of every writer follows it. */
+    void setServer(List<HistoryPolicy> policies) {
+        List<String> args = new ArrayList<>();
+        for (HistoryPolicy p : policies) {
+            args.add(p.pattern());
+            args.add(Integer.toString(p.maxVersions()));
+            args.add(Long.toString(p.maxAge().toMillis()));
+        }
+        redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), args, layout.historyPolicy());
+        cached = new Cached(List.copyOf(policies), System.nanoTime());
+    }
+
+    /** The policy that applies to {@code key}: a client-side one, else the server's (no history: 0 versions). */
+    HistoryPolicy effective(String key) {
+        Optional<HistoryPolicy> client = options.clientHistoryFor(key);
+        if (client.isPresent()) {
+            return client.get();
+        }
+        Cached c = cached;
+        List<HistoryPolicy> server = c != null && System.nanoTime() - c.fetchedAt() < CACHE_NANOS ? c.policies() : server();
+        for (HistoryPolicy p : server) {
+            if (p.matches(key)) {
+                return p;
+            }
+        }
+        return new HistoryPolicy("*", 0, Duration.ZERO);
+    }
+}

@@ -1,0 +1,14 @@
+package io.statestore.watch;
+
+import io.statestore.testing.RedisServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ModuleServerHistoryPolicyTest extends ServerHistoryPolicyContract {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.module();
+
+    @Override
+    RedisServerExtension redis() {
+        return redis;
+    }
+}
