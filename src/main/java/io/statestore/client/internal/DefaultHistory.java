@@ -6,7 +6,6 @@ import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.NotFoundException;
-import io.statestore.client.StrictJson;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
 import java.util.List;
@@ -87,6 +86,6 @@ final class DefaultHistory implements History {
         HistoryEntry e = get(key, revision);
         JsonNode doc = e.document().orElseThrow(() -> new InvalidInputException("cannot revert \"" + key
                 + "\" to revision " + revision + ": it was a deletion; use delete()"));
-        return calls.putWhole(key, "revert", StrictJson.write(doc), null, WriteOptions.DEFAULT, null, null);
+        return calls.putWhole(key, "revert", TreeText.of(doc), null, WriteOptions.DEFAULT, null, null);
     }
 }

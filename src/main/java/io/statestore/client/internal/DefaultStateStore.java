@@ -186,7 +186,7 @@ final class DefaultStateStore implements StateStore {
     public WriteResult merge(String key, Object patch, WriteOptions opts) {
         layout.validate(key);
         JsonNode p = StrictJson.toTree(patch);
-        String change = StrictJson.write(p);
+        String change = TreeText.of(p);
         return inPlaceOrComputed(key, "merge", change, opts, () -> ModuleSteps.merge(p),
                 doc -> new JsonNode[] {MergePatch.apply(doc, p), null}, true);
     }
@@ -338,6 +338,6 @@ final class DefaultStateStore implements StateStore {
     private static String ops(ObjectNode single) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         a.add(single);
-        return StrictJson.write(a);
+        return TreeText.of(a);
     }
 }

@@ -2,7 +2,6 @@ package io.statestore.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.JsonPath;
-import io.statestore.client.StrictJson;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +23,7 @@ final class ModuleSteps {
         List<String> steps = new ArrayList<>();
         if (!patch.isObject()) {
             steps.add("root");
-            steps.add(StrictJson.write(patch));
+            steps.add(TreeText.of(patch));
             return steps;
         }
         steps.add("obj");
@@ -57,7 +56,7 @@ final class ModuleSteps {
                 steps.add(child.toString());
                 steps.add(at.toString());
                 steps.add("m");
-                steps.add(StrictJson.write(v));
+                steps.add(TreeText.of(v));
             }
         }
         return true;
@@ -65,13 +64,13 @@ final class ModuleSteps {
 
     static List<String> set(JsonPath path, JsonNode value) {
         if (path.isRoot()) {
-            return List.of("root", StrictJson.write(value));
+            return List.of("root", TreeText.of(value));
         }
         if (!safe(path)) {
             return null;
         }
         String slot = path.last() instanceof JsonPath.Index i ? Integer.toString(i.index()) : "m";
-        return List.of("set", path.toString(), path.parent().toString(), slot, StrictJson.write(value));
+        return List.of("set", path.toString(), path.parent().toString(), slot, TreeText.of(value));
     }
 
     static List<String> remove(JsonPath path) {
@@ -79,11 +78,11 @@ final class ModuleSteps {
     }
 
     static List<String> increment(JsonPath path, JsonNode delta) {
-        return safe(path) ? List.of("incr", path.toString(), StrictJson.write(delta)) : null;
+        return safe(path) ? List.of("incr", path.toString(), TreeText.of(delta)) : null;
     }
 
     static List<String> append(JsonPath path, JsonNode value, int maxLength) {
-        return safe(path) ? List.of("append", path.toString(), Integer.toString(maxLength), StrictJson.write(value)) : null;
+        return safe(path) ? List.of("append", path.toString(), Integer.toString(maxLength), TreeText.of(value)) : null;
     }
 
     private static boolean safe(JsonPath path) {

@@ -161,7 +161,7 @@ final class WriteCalls {
         for (int attempt = 1; ; attempt++) {
             Base base = base(key, opts);
             JsonNode[] out = compute.apply(base.document());
-            String text = StrictJson.write(out[0]);
+            String text = TreeText.of(out[0]);
             try {
                 WriteResult result = putWhole(key, op, text, change, opts, base.expectedRevision(), out[1]);
                 cache.put(key, result.revision(), out[0], text.length());
