@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '6'
+local LIB_VERSION = '7'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -240,6 +240,7 @@ local function context(o, feed, index)
     hist = explicit_hist(o),
     src = o.src,
     mode = mode,
+    wid = (o.wid ~= '' and o.wid) or nil,
   }
 end
 
@@ -248,9 +249,19 @@ local function doc_keys(key, meta, hist)
 end
 
 local function load_state(d)
-  local m = redis.call('HMGET', d.meta, 'rev', 'del')
+  local m = redis.call('HMGET', d.meta, 'rev', 'del', 'wid', 'wfid')
   local typ = redis.call('TYPE', d.key)['ok']
-  return {rev = tonumber(m[1]) or 0, rev_s = m[1] or '0', tomb = m[2] == '1', typ = typ, exists = typ ~= 'none'}
+  return {rev = tonumber(m[1]) or 0, rev_s = m[1] or '0', tomb = m[2] == '1', typ = typ, exists = typ ~= 'none',
+          wid = m[3], wfid = m[4]}
+end
+
+-- A write carrying the write ID (option wid) of the document's last committed write is a
+-- re-send of that write (its reply was lost): answer what it answered, change nothing.
+local function replayed(st, ctx)
+  if ctx.wid and st.wid == ctx.wid then
+    return {st.rev, st.wfid}
+  end
+  return nil
 end
 
 local EXPIRY_WRITER = 'redis-expiry'
@@ -366,17 +377,25 @@ end
 local function commit(d, st, ctx, op, change, deleted, content)
   local rev = st.rev + 1
   local rs = fmt(rev)
-  if deleted then
-    redis.call('HSET', d.meta, 'rev', rs, 'del', '1', 'mtime', ctx.now, 'writer', ctx.writer)
-    redis.call('ZREM', ctx.index, d.key)
-  elseif st.exists then
-    redis.call('HSET', d.meta, 'rev', rs, 'mtime', ctx.now, 'writer', ctx.writer)
-  else
-    redis.call('HSET', d.meta, 'rev', rs, 'del', '0', 'ctime', ctx.now, 'mtime', ctx.now, 'writer', ctx.writer)
-    redis.call('ZADD', ctx.index, 0, d.key)
-  end
   record_history(d, ctx, op, rs, content)
   local id = emit(d, ctx, op, rs, st.rev_s, change)
+  local f
+  if deleted then
+    f = {'rev', rs, 'del', '1', 'mtime', ctx.now, 'writer', ctx.writer}
+    redis.call('ZREM', ctx.index, d.key)
+  elseif st.exists then
+    f = {'rev', rs, 'mtime', ctx.now, 'writer', ctx.writer}
+  else
+    f = {'rev', rs, 'del', '0', 'ctime', ctx.now, 'mtime', ctx.now, 'writer', ctx.writer}
+    redis.call('ZADD', ctx.index, 0, d.key)
+  end
+  if ctx.wid then
+    f[#f + 1] = 'wid'
+    f[#f + 1] = ctx.wid
+    f[#f + 1] = 'wfid'
+    f[#f + 1] = id
+  end
+  redis.call('HSET', d.meta, unpack(f))
   return {rev, id}
 end
 
@@ -444,7 +463,7 @@ local function apply_whole(d, st, ctx, spec)
 end
 
 local WRITE_OPTS = {writer = true, ifrev = true, ttl = true, doc = true, op = true, change = true,
-                    mode = true, feedmax = true, histmax = true, histage = true, src = true}
+                    mode = true, feedmax = true, histmax = true, histage = true, src = true, wid = true}
 
 local function single_doc(keys)
   if #keys ~= 5 then
@@ -463,6 +482,10 @@ local function whole_write(keys, argv, kind, default_op)
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
   end
   local st = load_state(d)
+  local again = replayed(st, ctx)
+  if again then
+    return again
+  end
   reconcile_expiry(d, st, ctx)
   validate_whole(d, st, spec)
   return apply_whole(d, st, ctx, spec)
@@ -629,7 +652,7 @@ local function apply_steps(d, st, steps)
 end
 
 local STEP_OPTS = {writer = true, ifrev = true, op = true, change = true, mode = true,
-                   feedmax = true, histmax = true, histage = true, src = true}
+                   feedmax = true, histmax = true, histage = true, src = true, wid = true}
 
 local function json_steps(keys, argv)
   local d = single_doc(keys)
@@ -637,6 +660,10 @@ local function json_steps(keys, argv)
   local ctx = context(o, keys[4], keys[5])
   local steps = parse_steps(argv, next_arg)
   local st = load_state(d)
+  local again = replayed(st, ctx)
+  if again then
+    return again
+  end
   reconcile_expiry(d, st, ctx)
   check_writable_type(d, st)
   if st.typ == 'string' then

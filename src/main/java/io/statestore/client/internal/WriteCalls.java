@@ -5,11 +5,13 @@ import io.statestore.client.ConflictException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import io.statestore.client.StrictJson;
+import io.statestore.client.UnavailableException;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
@@ -25,6 +27,9 @@ final class WriteCalls {
     private final RedisGateway redis;
     private final KeyLayout layout;
     private final StorageMode mode;
+    static final int WRITE_ATTEMPTS = 3;
+    private static final long RESEND_PAUSE_MS = 25;
+
     private final DocumentCache cache = new DocumentCache();
     private final ReentrantLock[] stripes = new ReentrantLock[128];
 
@@ -85,7 +90,7 @@ final class WriteCalls {
             args.add("change");
             args.add(change);
         }
-        Object reply = redis.fcall("ss_put", layout.documentCallKeys(key), args, key);
+        Object reply = sendOnce("ss_put", key, args);
         return result(key, reply, value);
     }
 
@@ -102,7 +107,7 @@ final class WriteCalls {
         cache.remove(key);
         List<String> args = commonArgs(key, opts);
         addRevision(args, opts);
-        return result(key, redis.fcall("ss_del", layout.documentCallKeys(key), args, key), null);
+        return result(key, sendOnce("ss_del", key, args), null);
     }
 
     WriteResult ttl(String key, String op, WriteOptions opts) {
@@ -113,7 +118,7 @@ final class WriteCalls {
         args.add("ttl");
         args.add(Long.toString(opts.ttl().toMillis()));
         addRevision(args, opts);
-        return result(key, redis.fcall("ss_ttl", layout.documentCallKeys(key), args, key), null);
+        return result(key, sendOnce("ss_ttl", key, args), null);
     }
 
     /** ss_jop: in-place steps in module mode. */
@@ -127,7 +132,7 @@ final class WriteCalls {
         addRevision(args, opts);
         args.add("--");
         args.addAll(steps);
-        Object reply = redis.fcall("ss_jop", layout.documentCallKeys(key), args, key);
+        Object reply = sendOnce("ss_jop", key, args);
         List<Object> r = RedisGateway.list(reply);
         JsonNode value = null;
         if (r.size() > 2 && r.get(2) != null) {
@@ -212,6 +217,42 @@ final class WriteCalls {
             args.add("ifrev");
             args.add(Long.toString(opts.expectedRevision().getAsLong()));
         }
+    }
+
+    /**
+     * Sends a single-document write with a fresh write ID and, when Redis did not answer (a
+     * stale connection after a restart, a timeout), sends the very same call again: the
+     * function recognises its own write ID and replays the first reply instead of committing
+     * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
+     */
+    private Object sendOnce(String function, String key, List<String> args) {
+        args.add(0, "wid"); // options come first: ss_jop's steps follow them after "--"
+        args.add(1, writeId());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return redis.fcall(function, layout.documentCallKeys(key), args, key);
+            } catch (UnavailableException e) {
+                if (attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                pauseBeforeResend(attempt);
+            }
+        }
+    }
+
+    private static void pauseBeforeResend(int attempt) {
+        try {
+            Thread.sleep(RESEND_PAUSE_MS * attempt * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while re-sending a write", true, e);
+        }
+    }
+
+    /** 96 random bits: unique per document for all practical purposes. */
+    private static String writeId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Integer.toHexString(r.nextInt());
     }
 
     static WriteResult result(String key, Object reply, JsonNode value) {
