@@ -228,12 +228,15 @@ final class WriteCalls {
     private Object sendOnce(String function, String key, List<String> args) {
         args.add(0, "wid"); // options come first: ss_jop's steps follow them after "--"
         args.add(1, writeId());
+        boolean maybeApplied = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 return redis.fcall(function, layout.documentCallKeys(key), args, key);
             } catch (UnavailableException e) {
+                maybeApplied |= e.outcomeUnknown();
                 if (attempt >= WRITE_ATTEMPTS) {
-                    throw e;
+                    // An earlier send may have been applied even if the last one never left.
+                    throw maybeApplied == e.outcomeUnknown() ? e : new UnavailableException(e.getMessage(), true, e);
                 }
                 pauseBeforeResend(attempt);
             }
