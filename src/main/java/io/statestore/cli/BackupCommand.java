@@ -7,7 +7,6 @@ import io.statestore.daemon.backup.BackupResult;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.backup.RdbVerifier;
-import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
@@ -17,26 +16,16 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code statestore backup now|list|verify FILE|restore FILE}. */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Make, list, verify or restore RDB backups.")
-public final class BackupCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOption config = new ConfigOption();
+public final class BackupCommand extends DaemonConfigCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore")
     String action;
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE")
     Path file;
 
-    private final Map<String, String> env;
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private final boolean streamsFromMain;
-    private PrintStream out;
-    private PrintStream err;
 
     /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public BackupCommand() {
@@ -48,20 +37,13 @@ public final class BackupCommand implements Callable<Integer> {
     }
 
     private BackupCommand(Map<String, String> env, PrintStream out, PrintStream err, boolean streamsFromMain) {
-        this.streamsFromMain = streamsFromMain;
-        this.env = env;
-        this.out = out;
-        this.err = err;
+        super(env, out, err, streamsFromMain);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        useMainStreams();
-        DaemonConfig cfg;
-        try {
-            cfg = config.load(env);
-        } catch (ConfigException e) {
-            err.println("statestore: " + e.getMessage());
+        DaemonConfig cfg = loadConfig();
+        if (cfg == null) {
             return 1;
         }
         try {
@@ -132,12 +114,5 @@ public final class BackupCommand implements Callable<Integer> {
         EmbeddedRestore.Result r = new EmbeddedRestore(cfg).restore(file);
         out.println("restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
         return 0;
-    }
-
-    private void useMainStreams() {
-        if (streamsFromMain && spec != null && spec.root().userObject() instanceof Main main) {
-            out = main.io().out();
-            err = main.io().err();
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.GroupStats;
 import io.statestore.client.events.StreamStats;
 import io.statestore.client.StrictJson;
-import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.PrintStream;
@@ -16,25 +15,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.params.ScanParams;
 
 /** {@code statestore status [--json]}: the status hash and live daemons; exit 1 if none alive or the last backup failed. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the daemon status.")
-public final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOption config = new ConfigOption();
+public final class StatusCommand extends DaemonConfigCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON for scripts")
     boolean json;
 
-    private final Map<String, String> env;
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private final boolean streamsFromMain;
-    private PrintStream out;
-    private PrintStream err;
 
     /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public StatusCommand() {
@@ -46,20 +35,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private StatusCommand(Map<String, String> env, PrintStream out, PrintStream err, boolean streamsFromMain) {
-        this.streamsFromMain = streamsFromMain;
-        this.env = env;
-        this.out = out;
-        this.err = err;
+        super(env, out, err, streamsFromMain);
     }
 
     @Override
     public Integer call() {
-        useMainStreams();
-        DaemonConfig cfg;
-        try {
-            cfg = config.load(env);
-        } catch (ConfigException e) {
-            err.println("statestore: " + e.getMessage());
+        DaemonConfig cfg = loadConfig();
+        if (cfg == null) {
             return 1;
         }
         String uri = cfg.redis().embedded() ? "redis://" + cfg.embedded().bind() + ":" + cfg.embedded().port() : cfg.redis().url();
@@ -144,13 +126,6 @@ public final class StatusCommand implements Callable<Integer> {
             return sb.toString();
         } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
-        }
-    }
-
-    private void useMainStreams() {
-        if (streamsFromMain && spec != null && spec.root().userObject() instanceof Main main) {
-            out = main.io().out();
-            err = main.io().err();
         }
     }
 }
