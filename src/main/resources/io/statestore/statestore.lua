@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '7'
+local LIB_VERSION = '8'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -177,6 +177,18 @@ local function server_policy(pkey)
   return c
 end
 
+-- The first rule of a server policy (false: none set) matching the key.
+local function policy_rule(pol, key)
+  if pol then
+    for _, rule in ipairs(pol.rules) do
+      if string.find(key, rule.lua) then
+        return rule
+      end
+    end
+  end
+  return NO_HISTORY
+end
+
 -- The history rule of a document in this call: the explicit histmax/histage options when
 -- given, else the first matching rule of the server policy.
 local function hist_for(d, ctx)
@@ -190,15 +202,7 @@ local function hist_for(d, ctx)
       pol = server_policy(policy_key(ctx.feed))
       ctx.policy = pol
     end
-    r = NO_HISTORY
-    if pol then
-      for _, rule in ipairs(pol.rules) do
-        if string.find(d.key, rule.lua) then
-          r = rule
-          break
-        end
-      end
-    end
+    r = policy_rule(pol, d.key)
   end
   d.rule = r
   return r
@@ -248,11 +252,17 @@ local function doc_keys(key, meta, hist)
   return {key = key, meta = meta, hist = hist}
 end
 
-local function load_state(d)
-  local m = redis.call('HMGET', d.meta, 'rev', 'del', 'wid', 'wfid')
-  local typ = redis.call('TYPE', d.key)['ok']
+local META_STATE = {'rev', 'del', 'wid', 'wfid'} -- what a write reads of the metadata hash
+
+-- m: HMGET of META_STATE; typ: the key's TYPE.
+local function state_of(m, typ)
   return {rev = tonumber(m[1]) or 0, rev_s = m[1] or '0', tomb = m[2] == '1', typ = typ, exists = typ ~= 'none',
           wid = m[3], wfid = m[4]}
+end
+
+local function load_state(d)
+  local m = redis.call('HMGET', d.meta, unpack(META_STATE))
+  return state_of(m, redis.call('TYPE', d.key)['ok'])
 end
 
 -- A write carrying the write ID (option wid) of the document's last committed write is a
@@ -266,30 +276,39 @@ end
 
 local EXPIRY_WRITER = 'redis-expiry'
 
--- rs, ps: the new and previous revision as strings.
+-- Appends the feed entry of one change and publishes its notification; reply: the entry ID.
+-- Positional on purpose: this runs on every write, and table lookups cost Lua VM steps.
+-- feedmax: the MAXLEN string, or nil for no trimming. rs, ps: new and previous revision.
+local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, change, src)
+  local f = {'key', key, 'op', op, 'rev', rs, 'prev', ps, 'writer', writer, 'time', now, false, false, false, false}
+  local n = 12
+  if change ~= nil and change ~= '' then
+    f[13], f[14], n = 'change', change, 14
+  end
+  if src ~= nil and src ~= '' then
+    f[n + 1], f[n + 2], n = 'src', src, n + 2
+  end
+  local id
+  if feedmax then
+    id = redis.call('XADD', feed, 'MAXLEN', '~', feedmax, '*', unpack(f, 1, n))
+  else
+    id = redis.call('XADD', feed, '*', unpack(f, 1, n))
+  end
+  redis.call('PUBLISH', chan .. key,
+    '{"key":' .. quote(key) .. ',"op":"' .. op .. '","rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
+  return id
+end
+
 local function emit(d, ctx, op, rs, ps, change)
   local writer = ctx.writer
   if op == 'expired' then
     writer = EXPIRY_WRITER
   end
-  local fields = {'key', d.key, 'op', op, 'rev', rs, 'prev', ps, 'writer', writer, 'time', ctx.now}
-  if change ~= nil and change ~= '' then
-    fields[#fields + 1] = 'change'
-    fields[#fields + 1] = change
-  end
-  if ctx.src ~= nil and ctx.src ~= '' then
-    fields[#fields + 1] = 'src'
-    fields[#fields + 1] = ctx.src
-  end
-  local id
+  local feedmax = nil
   if ctx.feedmax > 0 then
-    id = redis.call('XADD', ctx.feed, 'MAXLEN', '~', ctx.feedmax_s, '*', unpack(fields))
-  else
-    id = redis.call('XADD', ctx.feed, '*', unpack(fields))
+    feedmax = ctx.feedmax_s
   end
-  redis.call('PUBLISH', ctx.chan .. d.key,
-    '{"key":' .. quote(d.key) .. ',"op":"' .. op .. '","rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
-  return id
+  return append_change(ctx.feed, feedmax, ctx.chan, d.key, op, rs, ps, writer, ctx.now, change, ctx.src)
 end
 
 local function record_history(d, ctx, op, rs, content)
@@ -472,16 +491,24 @@ local function single_doc(keys)
   return doc_keys(keys[1], keys[2], keys[3])
 end
 
-local function whole_write(keys, argv, kind, default_op)
+-- o: the options; pre (optional): what ss_write's fast path already read ({st =, policy =}).
+local function whole_write_opts(keys, o, kind, default_op, pre)
   local d = single_doc(keys)
-  local o = parse_opts(argv, 1, WRITE_OPTS)
   local ctx = context(o, keys[4], keys[5])
   local spec = {kind = kind, op = o.op or default_op, ifrev = int_opt(o, 'ifrev', nil),
                 ttl = int_opt(o, 'ttl', nil), value = o.doc, change = o.change}
   if kind == 'ttl' and spec.ttl == nil then
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
   end
-  local st = load_state(d)
+  local st
+  if pre then
+    st = pre.st
+    if ctx.hist == nil then
+      ctx.policy = pre.policy
+    end
+  else
+    st = load_state(d)
+  end
   local again = replayed(st, ctx)
   if again then
     return again
@@ -489,6 +516,87 @@ local function whole_write(keys, argv, kind, default_op)
   reconcile_expiry(d, st, ctx)
   validate_whole(d, st, spec)
   return apply_whole(d, st, ctx, spec)
+end
+
+local function whole_write(keys, argv, kind, default_op)
+  return whole_write_opts(keys, parse_opts(argv, 1, WRITE_OPTS), kind, default_op, nil)
+end
+
+---------------------------------------------------------------------------------------
+-- ss_write: ss_put with positional arguments, the form the Java client sends on every put.
+-- The common update (an existing string document, no ttl, no explicit history option) takes a
+-- fast path that keeps everything in locals: on Redis's Lua 5.1 every table, option lookup and
+-- string built costs VM steps, and the general path spends more on them than on its Redis
+-- commands. Anything else goes to the general path with what was already read, so both paths
+-- validate, write, emit and record history the same way (docs/protocol.md).
+local WRITE_ARGS = {'op', 'doc', 'change', 'ifrev', 'wid', 'writer', 'feedmax', 'mode', 'ttl', 'histmax',
+                    'histage', 'src'}
+
+local function write_general(keys, argv, pre)
+  if #argv ~= #WRITE_ARGS then
+    fail('SS_INVALID', 'ss_write expects ' .. #WRITE_ARGS .. ' arguments (' .. table.concat(WRITE_ARGS, ' ')
+      .. '), got ' .. #argv)
+  end
+  local o = {}
+  for i, name in ipairs(WRITE_ARGS) do
+    if argv[i] ~= '' then
+      o[name] = argv[i]
+    end
+  end
+  return whole_write_opts(keys, o, 'put', 'put', pre)
+end
+
+local function write(keys, argv)
+  local doc, feedmax = argv[2], argv[7]
+  if #keys ~= 5 or #argv ~= 12 or doc == '' or argv[8] ~= 'string' or argv[9] ~= '' or argv[10] ~= ''
+      or (feedmax ~= '' and not string.find(feedmax, '^%d+$')) then
+    return write_general(keys, argv, nil) -- unusual or invalid: the general path decides
+  end
+  local key, meta = keys[1], keys[2]
+  local m = redis.call('HMGET', meta, unpack(META_STATE))
+  local ps, wid = m[1], argv[5]
+  if wid ~= '' and m[3] == wid then
+    return {tonumber(ps), m[4]} -- a re-send of the last committed write
+  end
+  local typ = redis.call('TYPE', key)['ok']
+  local ifrev = argv[4]
+  if not ps or m[2] == '1' or typ ~= 'string' or (ifrev ~= '' and ifrev ~= ps) then
+    -- a creation, a tombstone, an expiry to reconcile, a JSON or foreign key, a conflict
+    return write_general(keys, argv, {st = state_of(m, typ)})
+  end
+  local feed = keys[4]
+  local pol = server_policy(policy_key(feed))
+  local rule = policy_rule(pol, key)
+  if rule.n > 0 then
+    return write_general(keys, argv, {st = state_of(m, typ), policy = pol})
+  end
+  local op, change, writer, src = argv[1], argv[3], argv[6], argv[12]
+  if op == '' then
+    op = 'put'
+  end
+  if writer == '' then
+    writer = 'unknown'
+  end
+  if feedmax == '0' or feedmax == '' then
+    feedmax = nil
+  end
+  local now = now_ms()
+  local rev = tonumber(ps) + 1
+  local rs = fmt(rev)
+  redis.call('SET', key, doc, 'KEEPTTL')
+  if rule.pattern then
+    redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
+  end
+  if change == '' then
+    change = doc
+  end
+  local id = append_change(feed, feedmax, channel_prefix(feed), key, op, rs, ps, writer, now, change, src)
+  if wid ~= '' then
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id)
+  else
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
+  end
+  return {rev, id}
 end
 
 ---------------------------------------------------------------------------------------
@@ -1063,6 +1171,10 @@ register('ss_put', function(keys, argv) return whole_write(keys, argv, 'put', 'p
 
 -- ss_del: KEYS as ss_put. ARGV options: ifrev, writer, op, feedmax, histmax, src.
 -- Reply: {revision of the tombstone, feed entry id}. Errors: SS_NOTFOUND, SS_CONFLICT, SS_INVALID.
+-- ss_write: KEYS as ss_put. ARGV (12, positional, '' for none): op, doc, change, ifrev, wid,
+-- writer, feedmax, mode, ttl, histmax, histage, src. Reply and errors: as ss_put.
+register('ss_write', write)
+
 register('ss_del', function(keys, argv) return whole_write(keys, argv, 'del', 'del') end)
 
 -- ss_ttl: KEYS as ss_put. ARGV options: ttl (required; 0 removes the expiry), ifrev, writer,

@@ -38,6 +38,22 @@ public final class HistoryPolicies {
      * have one. Adds nothing when none applies, so the server policy decides.
      */
     public static void addWriteArgs(StateStoreOptions options, Collection<String> keys, List<String> args) {
+        clientRule(options, keys).ifPresent(r -> {
+            args.add("histmax");
+            args.add(Integer.toString(r.versions()));
+            if (r.maxAgeMillis() > 0) {
+                args.add("histage");
+                args.add(Long.toString(r.maxAgeMillis()));
+            }
+        });
+    }
+
+    /** A client-side rule for a write: versions kept, and the age limit in ms (0: none). */
+    record ClientRule(int versions, long maxAgeMillis) {
+    }
+
+    /** The client-side rule that applies to a write of {@code keys}, as {@link #addWriteArgs} describes. */
+    static Optional<ClientRule> clientRule(StateStoreOptions options, Collection<String> keys) {
         int versions = -1;
         boolean allAged = true;
         long age = 0;
@@ -51,14 +67,9 @@ public final class HistoryPolicies {
             }
         }
         if (versions < 0) {
-            return;
+            return Optional.empty();
         }
-        args.add("histmax");
-        args.add(Integer.toString(versions));
-        if (allAged && age > 0) {
-            args.add("histage");
-            args.add(Long.toString(age));
-        }
+        return Optional.of(new ClientRule(versions, allAged ? age : 0));
     }
 
     /** The server policy, first match wins; empty when none is set. */

@@ -69,29 +69,28 @@ final class WriteCalls {
         return args;
     }
 
-    /** ss_put; {@code ifRevision} null writes unconditionally. */
+    /**
+     * ss_write (ss_put with positional arguments, docs/protocol.md); {@code ifRevision} null
+     * writes unconditionally.
+     */
     WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
                          JsonNode value) {
         cache.remove(key);
-        List<String> args = commonArgs(key, opts);
-        args.add("op");
+        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
+        List<String> args = new ArrayList<>(12);
         args.add(op);
-        args.add("doc");
         args.add(text);
-        if (ifRevision != null) {
-            args.add("ifrev");
-            args.add(Long.toString(ifRevision));
-        }
-        if (opts.ttl() != null) {
-            args.add("ttl");
-            args.add(Long.toString(opts.ttl().toMillis()));
-        }
-        if (change != null) {
-            args.add("change");
-            args.add(change);
-        }
-        Object reply = sendOnce("ss_put", key, args);
-        return result(key, reply, value);
+        args.add(change == null ? "" : change);
+        args.add(ifRevision == null ? "" : Long.toString(ifRevision));
+        args.add(writeId());
+        args.add(options.writer());
+        args.add(Long.toString(options.feedMaxLength()));
+        args.add(mode == StorageMode.MODULE ? "json" : "string");
+        args.add(opts.ttl() == null ? "" : Long.toString(opts.ttl().toMillis()));
+        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
+        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
+        args.add(opts.source() == null ? "" : opts.source());
+        return result(key, send("ss_write", key, args), value);
     }
 
     /** Forgets what this client knows of a document written by other means (transactions). */
@@ -225,9 +224,18 @@ final class WriteCalls {
      * function recognises its own write ID and replays the first reply instead of committing
      * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
      */
+    /** Sends a write of the named-option form with a fresh write ID (see {@link #send}). */
     private Object sendOnce(String function, String key, List<String> args) {
         args.add(0, "wid"); // options come first: ss_jop's steps follow them after "--"
         args.add(1, writeId());
+        return send(function, key, args);
+    }
+
+    /**
+     * Sends a write whose arguments carry a write ID, re-sending it when the reply was lost:
+     * the server answers a re-send of its last committed write without writing again.
+     */
+    private Object send(String function, String key, List<String> args) {
         boolean maybeApplied = false;
         for (int attempt = 1; ; attempt++) {
             try {

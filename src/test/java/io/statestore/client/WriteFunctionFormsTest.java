@@ -1,0 +1,184 @@
+package io.statestore.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.testing.RedisServerExtension;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * {@code ss_write} (positional, with a fast path for plain updates) and {@code ss_put} (named
+ * options, the general path) must leave exactly the same state behind: document, metadata, feed
+ * entries, history and errors. Each step runs on document "a" through ss_put and on document "b"
+ * through ss_write, and the two states are compared with the key names and times taken out.
+ */
+class WriteFunctionFormsTest {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.portable();
+
+    private static final String[] ARG_NAMES = {"op", "doc", "change", "ifrev", "wid", "writer", "feedmax", "mode",
+        "ttl", "histmax", "histage", "src"};
+
+    private Jedis j;
+
+    @BeforeEach
+    void fresh() {
+        redis.flushAll();
+        redis.newStore(); // installs the function library
+        j = redis.jedis();
+    }
+
+    private static List<String> keys(String doc) {
+        return List.of(doc, "ss:m:{" + doc + "}", "ss:h:{" + doc + "}", "ss:feed", "ss:index");
+    }
+
+    /** Runs one write both ways; returns both replies (or error texts) with the key names replaced. */
+    private List<String> both(Map<String, String> opts) {
+        List<String> named = new ArrayList<>();
+        opts.forEach((k, v) -> {
+            named.add(k);
+            named.add(v);
+        });
+        List<String> positional = new ArrayList<>();
+        for (String name : ARG_NAMES) {
+            positional.add(opts.getOrDefault(name, name.equals("mode") ? "string" : ""));
+        }
+        String a = call("ss_put", "a", named);
+        String b = call("ss_write", "b", positional);
+        return List.of(a.replace("\"a\"", "DOC"), b.replace("\"b\"", "DOC"));
+    }
+
+    private String call(String function, String doc, List<String> args) {
+        try {
+            Object r = j.fcall(function, keys(doc), args);
+            return r instanceof List<?> l ? "ok rev " + l.get(0) : String.valueOf(r);
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void assertSameOutcome(Map<String, String> opts) {
+        List<String> r = both(opts);
+        assertEquals(r.get(0), r.get(1), "replies of ss_put and ss_write for " + opts);
+        assertEquals(state("a"), state("b"), "state after " + opts);
+    }
+
+    /** Everything a write leaves behind for one document, without its name and times. */
+    private Map<String, Object> state(String doc) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("value", j.get(doc));
+        s.put("hasTtl", j.pttl(doc) > 0);
+        Map<String, String> meta = new TreeMap<>(j.hgetAll("ss:m:{" + doc + "}"));
+        meta.remove("ctime");
+        meta.remove("mtime");
+        meta.remove("wid");
+        meta.remove("wfid");
+        s.put("meta", meta);
+        List<Map<String, String>> feed = new ArrayList<>();
+        for (StreamEntry e : j.xrange("ss:feed", (StreamEntryID) null, null)) {
+            if (doc.equals(e.getFields().get("key"))) {
+                Map<String, String> f = new TreeMap<>(e.getFields());
+                f.remove("time");
+                f.remove("key");
+                feed.add(f);
+            }
+        }
+        s.put("feed", feed);
+        List<Map<String, String>> hist = new ArrayList<>();
+        for (StreamEntry e : j.xrange("ss:h:{" + doc + "}", (StreamEntryID) null, null)) {
+            Map<String, String> f = new TreeMap<>(e.getFields());
+            f.remove("time");
+            hist.add(f);
+        }
+        s.put("history", hist);
+        s.put("indexed", j.zscore("ss:index", doc) != null);
+        return s;
+    }
+
+    private static Map<String, String> opts(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void plainCreatesUpdatesAndConflictsMatch() {
+        assertSameOutcome(opts("doc", "{\"n\":1}", "ifrev", "0", "writer", "w1", "op", "create"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "writer", "w1", "feedmax", "100"));
+        assertSameOutcome(opts("doc", "{\"n\":3,\"big\":12345678901234567890,\"e\":[]}", "ifrev", "2", "op", "merge",
+            "change", "{\"n\":3}", "src", "test-suite"));
+        assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "2")); // conflict: current revision 3
+        assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "0")); // conflict: expected absent
+        assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "03")); // same number, other spelling
+        assertSameOutcome(opts("doc", "{\"héllo\":\"wörld \\u2028\"}", "writer", ""));
+    }
+
+    @Test
+    void writesTheFastPathHandsOnMatch() {
+        assertSameOutcome(opts("doc", "{\"n\":1}"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "ttl", "60000"));
+        assertSameOutcome(opts("doc", "{\"n\":3}")); // keeps the ttl
+        assertSameOutcome(opts("doc", "{\"n\":4}", "histmax", "3"));
+        assertSameOutcome(opts("doc", "{\"n\":5}", "histmax", "3", "histage", "60000"));
+        assertSameOutcome(opts("doc", "{\"n\":6}", "ttl", "0"));
+        assertSameOutcome(opts("doc", "{\"n\":7}", "mode", "json")); // portable server: stays a string
+        assertSameOutcome(opts("op", "del")); // an op name is only a label for a whole write
+    }
+
+    @Test
+    void serverHistoryPolicyAppliesOnBothPaths() {
+        j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("*", "2", "0"));
+        for (int i = 1; i <= 4; i++) {
+            assertSameOutcome(opts("doc", "{\"n\":" + i + "}"));
+        }
+        // A rule that keeps nothing drops what the older rule kept, on the next write.
+        j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("*", "0", "0"));
+        assertSameOutcome(opts("doc", "{\"n\":5}"));
+        assertEquals(0, j.xlen("ss:h:{b}"));
+    }
+
+    @Test
+    void anExpiredDocumentGetsItsTombstoneFirstOnBothPaths() throws InterruptedException {
+        assertSameOutcome(opts("doc", "{\"n\":1}", "ttl", "20"));
+        Thread.sleep(60); // no timing is asserted: the keys only have to be gone
+        j.get("a"); // expire both keys now rather than at the next active-expiry cycle
+        j.get("b");
+        assertSameOutcome(opts("doc", "{\"n\":2}"));
+        List<StreamEntry> feed = j.xrange("ss:feed", (StreamEntryID) null, null);
+        assertTrue(feed.stream().anyMatch(e -> "b".equals(e.getFields().get("key"))
+            && "expired".equals(e.getFields().get("op"))), "the expiry of b is in the feed");
+    }
+
+    @Test
+    void aResendIsAnsweredWithoutWritingAgain() {
+        assertSameOutcome(opts("doc", "{\"n\":1}", "wid", "w-1"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "wid", "w-2"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "wid", "w-2"));
+        assertEquals("2", j.hget("ss:m:{b}", "rev"));
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeAnythingIsWritten() {
+        assertSameOutcome(opts("doc", "{\"n\":1}"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "feedmax", "lots"));
+        assertSameOutcome(opts("doc", ""));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "ifrev", "x"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "mode", "xml"));
+        assertEquals(1, j.xlen("ss:feed") / 2);
+        assertEquals("{\"n\":1}", j.get("b"));
+        String wrongCount = call("ss_write", "b", List.of("put", "{}"));
+        assertTrue(wrongCount.startsWith("SS_INVALID ss_write expects 12 arguments"), wrongCount);
+    }
+}
