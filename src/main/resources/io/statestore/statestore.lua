@@ -532,45 +532,45 @@ end
 local WRITE_ARGS = {'op', 'doc', 'change', 'ifrev', 'wid', 'writer', 'feedmax', 'mode', 'ttl', 'histmax',
                     'histage', 'src'}
 
-local function write_general(keys, argv, pre)
-  if #argv ~= #WRITE_ARGS then
-    fail('SS_INVALID', 'ss_write expects ' .. #WRITE_ARGS .. ' arguments (' .. table.concat(WRITE_ARGS, ' ')
-      .. '), got ' .. #argv)
-  end
+-- The general path for the write at keys[ki..ki+4], argv[ai+1..ai+12].
+local function write_general(keys, ki, argv, ai, pre)
   local o = {}
   for i, name in ipairs(WRITE_ARGS) do
-    if argv[i] ~= '' then
-      o[name] = argv[i]
+    local v = argv[ai + i]
+    if v ~= '' then
+      o[name] = v
     end
   end
-  return whole_write_opts(keys, o, 'put', 'put', pre)
+  return whole_write_opts({keys[ki], keys[ki + 1], keys[ki + 2], keys[ki + 3], keys[ki + 4]}, o, 'put', 'put', pre)
 end
 
-local function write(keys, argv)
-  local doc, feedmax = argv[2], argv[7]
-  if #keys ~= 5 or #argv ~= 12 or doc == '' or argv[8] ~= 'string' or argv[9] ~= '' or argv[10] ~= ''
+-- One write: its document, metadata, history, feed and index keys from keys[ki], its twelve
+-- arguments after argv[ai]. Offsets instead of slices, so ss_write_many builds no table per write.
+local function write_at(keys, ki, argv, ai)
+  local doc, feedmax = argv[ai + 2], argv[ai + 7]
+  if doc == '' or argv[ai + 8] ~= 'string' or argv[ai + 9] ~= '' or argv[ai + 10] ~= ''
       or (feedmax ~= '' and not string.find(feedmax, '^%d+$')) then
-    return write_general(keys, argv, nil) -- unusual or invalid: the general path decides
+    return write_general(keys, ki, argv, ai, nil) -- unusual or invalid: the general path decides
   end
-  local key, meta = keys[1], keys[2]
+  local key, meta = keys[ki], keys[ki + 1]
   local m = redis.call('HMGET', meta, unpack(META_STATE))
-  local ps, wid = m[1], argv[5]
+  local ps, wid = m[1], argv[ai + 5]
   if wid ~= '' and m[3] == wid then
     return {tonumber(ps), m[4]} -- a re-send of the last committed write
   end
   local typ = redis.call('TYPE', key)['ok']
-  local ifrev = argv[4]
+  local ifrev = argv[ai + 4]
   if not ps or m[2] == '1' or typ ~= 'string' or (ifrev ~= '' and ifrev ~= ps) then
     -- a creation, a tombstone, an expiry to reconcile, a JSON or foreign key, a conflict
-    return write_general(keys, argv, {st = state_of(m, typ)})
+    return write_general(keys, ki, argv, ai, {st = state_of(m, typ)})
   end
-  local feed = keys[4]
+  local feed = keys[ki + 3]
   local pol = server_policy(policy_key(feed))
   local rule = policy_rule(pol, key)
   if rule.n > 0 then
-    return write_general(keys, argv, {st = state_of(m, typ), policy = pol})
+    return write_general(keys, ki, argv, ai, {st = state_of(m, typ), policy = pol})
   end
-  local op, change, writer, src = argv[1], argv[3], argv[6], argv[12]
+  local op, change, writer, src = argv[ai + 1], argv[ai + 3], argv[ai + 6], argv[ai + 12]
   if op == '' then
     op = 'put'
   end
@@ -585,7 +585,7 @@ local function write(keys, argv)
   local rs = fmt(rev)
   redis.call('SET', key, doc, 'KEEPTTL')
   if rule.pattern then
-    redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
+    redis.call('DEL', keys[ki + 2]) -- a server rule keeping no versions drops what an older one kept
   end
   if change == '' then
     change = doc
@@ -597,6 +597,46 @@ local function write(keys, argv)
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
   end
   return {rev, id}
+end
+
+local function write_args_error(what, got)
+  fail('SS_INVALID', what .. ' expects ' .. #WRITE_ARGS .. ' arguments (' .. table.concat(WRITE_ARGS, ' ')
+    .. ')' .. got)
+end
+
+local function write(keys, argv)
+  if #keys ~= 5 then
+    fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
+  end
+  if #argv ~= #WRITE_ARGS then
+    write_args_error('ss_write', ', got ' .. #argv)
+  end
+  return write_at(keys, 1, argv, 0)
+end
+
+-- Writes one after the other, each atomic and independent: a write that fails (a conflict, a
+-- bad argument) is answered with its error in its place and the others still commit. This is
+-- the client's group commit: concurrent writers of one process share a call (docs/protocol.md).
+local function write_many(keys, argv)
+  local n = #keys / 5
+  if n < 1 or n ~= math.floor(n) then
+    fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index) per write, got ' .. #keys)
+  end
+  if #argv ~= n * #WRITE_ARGS then
+    write_args_error('ss_write_many', ' per write, got ' .. #argv .. ' for ' .. n .. ' writes')
+  end
+  local replies = {}
+  for i = 1, n do
+    local ok, r = pcall(write_at, keys, 5 * i - 4, argv, 12 * (i - 1))
+    if not ok then
+      if type(r) == 'table' then
+        r = r.err
+      end
+      r = redis.error_reply(tostring(r))
+    end
+    replies[i] = r
+  end
+  return replies
 end
 
 ---------------------------------------------------------------------------------------
@@ -1174,6 +1214,10 @@ register('ss_put', function(keys, argv) return whole_write(keys, argv, 'put', 'p
 -- ss_write: KEYS as ss_put. ARGV (12, positional, '' for none): op, doc, change, ifrev, wid,
 -- writer, feedmax, mode, ttl, histmax, histage, src. Reply and errors: as ss_put.
 register('ss_write', write)
+
+-- ss_write_many: KEYS the five keys of ss_write per write. ARGV ss_write's twelve per write.
+-- Reply: per write, {revision, feed entry id} or its error reply. Errors: SS_INVALID (counts).
+register('ss_write_many', write_many)
 
 register('ss_del', function(keys, argv) return whole_write(keys, argv, 'del', 'del') end)
 

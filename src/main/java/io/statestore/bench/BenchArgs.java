@@ -19,7 +19,8 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
               --allow-flushall    let the benchmark FLUSHALL a non-empty --redis server
               --portable          force portable mode even when the server has a JSON module
               --seconds N         measured seconds per cell (default 3)
-              --warmup N          warm-up seconds per cell, not recorded (default 1)
+              --warmup N          warm-up seconds per cell, not recorded (default 1); before the first
+                                  cell every contender also runs 2N s unrecorded, for the JIT
               --max-ops N         at most N measured calls per cell (default 2000000)
               --ops LIST          operations (default put,merge,increment)
               --sizes LIST        document sizes in KB (default 1,10,100)

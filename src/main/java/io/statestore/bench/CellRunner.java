@@ -17,10 +17,13 @@ final class CellRunner {
     private final double seconds;
     private final long maxOps;
 
-    CellRunner(double warmupSeconds, double seconds, long maxOps) {
+    private final CpuClock cpu;
+
+    CellRunner(double warmupSeconds, double seconds, long maxOps, CpuClock cpu) {
         this.warmupSeconds = warmupSeconds;
         this.seconds = seconds;
         this.maxOps = maxOps;
+        this.cpu = cpu;
     }
 
     CellResult run(Contender contender, Workload w) throws Exception {
@@ -77,9 +80,16 @@ final class CellRunner {
         window[0] = start + (long) (warmupSeconds * 1e9);
         window[1] = window[0] + (long) (seconds * 1e9);
         go.countDown();
+        // CPU is read over the measured window only, so the warm-up's JIT compiling stays out.
+        long untilWindow = window[0] - System.nanoTime();
+        if (untilWindow > 0) {
+            Thread.sleep(untilWindow / 1_000_000, (int) (untilWindow % 1_000_000));
+        }
+        CpuClock.Reading before = cpu.read();
         for (Thread t : threads) {
             t.join();
         }
+        CpuClock.Reading after = cpu.read();
         if (firstError.get() != null) {
             System.err.println("  " + contender.name() + " " + w.label() + ": " + errors.get()
                     + " failed calls, first: " + firstError.get());
@@ -87,6 +97,12 @@ final class CellRunner {
         long[] all = LatencyLog.concat(logs);
         Percentiles p = Percentiles.of(all, all.length);
         double measured = Math.max(0, lastFinish.get() - window[0]) / 1e9;
-        return new CellResult(all.length, measured, p.at(50), p.at(99), errors.get());
+        return new CellResult(all.length, measured, p.at(50), p.at(99), errors.get(),
+                perOp(before.jvm(), after.jvm(), all.length),
+                contender.usesServer() ? perOp(before.server(), after.server(), all.length) : Double.NaN);
+    }
+
+    private static double perOp(long before, long after, long ops) {
+        return before < 0 || after < 0 || ops == 0 ? Double.NaN : (after - before) / (double) ops;
     }
 }

@@ -12,6 +12,11 @@ interface Contender extends AutoCloseable {
     /** The update client {@code client} runs in a loop; called after {@link #prepare}. */
     ClientOp client(Workload workload, int client);
 
+    /** Whether its updates run on the Redis server (whose CPU then counts towards theirs). */
+    default boolean usesServer() {
+        return true;
+    }
+
     @Override
     void close() throws Exception;
 }

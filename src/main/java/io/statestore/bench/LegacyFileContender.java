@@ -37,6 +37,11 @@ final class LegacyFileContender implements Contender {
     }
 
     @Override
+    public boolean usesServer() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "legacy";
     }

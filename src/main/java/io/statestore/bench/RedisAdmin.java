@@ -63,4 +63,18 @@ final class RedisAdmin {
             return j.dbSize();
         }
     }
+
+    /** The server's process ID if it runs on this host (its /proc entry is visible), else -1. */
+    long localPid() {
+        try (Jedis j = connect()) {
+            for (String line : j.info("server").split("\r?\n")) {
+                if (line.startsWith("process_id:")) {
+                    long pid = Long.parseLong(line.substring("process_id:".length()).trim());
+                    return java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"))
+                            && java.util.Set.of("127.0.0.1", "localhost", "::1").contains(address.getHost()) ? pid : -1;
+                }
+            }
+        }
+        return -1;
+    }
 }

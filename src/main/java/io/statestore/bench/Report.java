@@ -52,6 +52,17 @@ final class Report {
                     cell(r.statestore()), cell(r.set()), cell(r.legacy()), 100 * r.ratioToSet(), r.ratioToLegacy()));
         }
         out.println();
+        out.println("CPU per update, us (client JVM + redis-server, over the measured window; legacy: JVM only):");
+        String cpuHead = String.format(Locale.ROOT, "%-10s %7s %7s | %-24s | %-24s | %-14s | %s",
+                "op", "doc B", "clients", "statestore  client server", "SET  client server", "legacy", "SET/ss");
+        out.println(cpuHead);
+        for (Row r : rows) {
+            Workload w = r.workload();
+            out.println(String.format(Locale.ROOT, "%-10s %7d %7s | %s | %s | %14.1f | %5.0f%%",
+                    w.op().label(), r.docBytes(), w.clients() + (w.hot() ? " hot" : ""), cpuCell(r.statestore()),
+                    cpuCell(r.set()), r.legacy().cpuMicros(), 100 * r.set().cpuMicros() / r.statestore().cpuMicros()));
+        }
+        out.println();
         for (Verdict v : verdicts(rows)) {
             out.println(String.format(Locale.ROOT, "%s  %s (measured %s)", v.status(), v.name(),
                     v.actual().map(a -> v.threshold() < 1 ? String.format(Locale.ROOT, "%.0f%%", 100 * a)
@@ -61,6 +72,11 @@ final class Report {
 
     private static String cell(CellResult c) {
         return String.format(Locale.ROOT, "%8.0f %6d %8d", c.opsPerSecond(), c.p50Nanos() / 1000, c.p99Nanos() / 1000);
+    }
+
+    private static String cpuCell(CellResult c) {
+        return String.format(Locale.ROOT, "%6.1f = %6.1f + %6.1f", c.cpuMicros(), c.clientCpuNs() / 1000,
+                c.serverCpuNs() / 1000);
     }
 
     static String json(Map<String, String> notes, List<Row> rows) {
@@ -104,5 +120,7 @@ final class Report {
         o.put("p50Micros", c.p50Nanos() / 1000.0);
         o.put("p99Micros", c.p99Nanos() / 1000.0);
         o.put("errors", c.errors());
+        o.put("clientCpuMicrosPerOp", c.clientCpuNs() / 1000);
+        o.put("serverCpuMicrosPerOp", c.serverCpuNs() / 1000);
     }
 }

@@ -300,6 +300,51 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void concurrentWritesToManyDocumentsLoseNothing() throws Exception {
+        // Sixteen threads on eight shared documents: writes of different documents share
+        // ss_write_many calls (the client's group commit), writes of one document take turns.
+        int threads = 16;
+        int perThread = 400;
+        int docs = 8;
+        for (int d = 0; d < docs; d++) {
+            store.put("many:" + d, json("{\"counter\":0}"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String key = "many:" + ((id + i) % docs);
+                        if (i % 2 == 0) {
+                            store.increment(key, "$.counter", 1);
+                        } else {
+                            store.merge(key, Map.of("last" + id, i));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long counted = 0;
+        long revisions = 0;
+        for (int d = 0; d < docs; d++) {
+            Document<JsonNode> doc = store.get("many:" + d).orElseThrow();
+            counted += doc.value().get("counter").asLong();
+            revisions += doc.revision();
+        }
+        assertEquals(threads * perThread / 2, counted);
+        assertEquals(docs + threads * perThread, revisions, "one revision per write");
+        assertEquals(docs + threads * perThread, feed().size(), "one feed entry per write");
+    }
+
+    @Test
     void updatesFromAnotherClientAreNeverOverwrittenByWhatThisClientLastWrote() {
         StateStore other = redis().newStore(b -> b.writer("other"));
         store.put("shared", json("{\"n\":0}"));

@@ -1,6 +1,7 @@
 package io.statestore.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.testing.RedisServerExtension;
@@ -180,5 +181,46 @@ class WriteFunctionFormsTest {
         assertEquals("{\"n\":1}", j.get("b"));
         String wrongCount = call("ss_write", "b", List.of("put", "{}"));
         assertTrue(wrongCount.startsWith("SS_INVALID ss_write expects 12 arguments"), wrongCount);
+    }
+
+    private static List<String> positional(String doc, String ifrev) {
+        List<String> a = new ArrayList<>(List.of("put", doc, "", ifrev, "", "w", "0", "string", "", "", "", ""));
+        return a;
+    }
+
+    @Test
+    void aBatchCommitsEachWriteOnItsOwnAndAnswersEachInItsPlace() {
+        j.fcall("ss_write", keys("x"), positional("{\"n\":1}", "0"));
+        List<String> ks = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        for (String d : List.of("x", "y", "x")) {
+            ks.addAll(keys(d));
+        }
+        args.addAll(positional("{\"n\":2}", "1")); // x: revision 1 -> 2
+        args.addAll(positional("{\"n\":1}", "5")); // y: does not exist -> conflict
+        args.addAll(positional("{\"n\":3}", "2")); // x again: sees the first write of the batch
+        List<?> r = (List<?>) j.fcall("ss_write_many", ks, args);
+        assertEquals(3, r.size());
+        assertEquals(2L, ((List<?>) r.get(0)).get(0));
+        assertTrue(r.get(1) instanceof redis.clients.jedis.exceptions.JedisDataException, String.valueOf(r.get(1)));
+        assertTrue(((Exception) r.get(1)).getMessage().startsWith("SS_CONFLICT \"y\" expected revision 5"),
+            ((Exception) r.get(1)).getMessage());
+        assertEquals(3L, ((List<?>) r.get(2)).get(0));
+        assertEquals("{\"n\":3}", j.get("x"));
+        assertEquals(null, j.get("y"));
+        assertEquals(3, j.xlen("ss:feed"), "one feed entry per committed write, none for the conflict");
+    }
+
+    @Test
+    void aBatchWithArgumentsThatDoNotAddUpIsRefusedWhole() {
+        List<String> ks = new ArrayList<>(keys("x"));
+        ks.addAll(keys("y"));
+        List<String> args = positional("{}", "");
+        String err = call("ss_write_many", "x", List.of()); // keys of one write, no arguments
+        assertTrue(err.startsWith("SS_INVALID ss_write_many expects 12 arguments"), err);
+        Exception e = assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+            () -> j.fcall("ss_write_many", ks, args));
+        assertTrue(e.getMessage().contains("got 12 for 2 writes"), e.getMessage());
+        assertEquals(0, j.xlen("ss:feed"));
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {
@@ -31,6 +33,7 @@ final class WriteCalls {
     private static final long RESEND_PAUSE_MS = 25;
 
     private final DocumentCache cache = new DocumentCache();
+    private final WriteBatcher batcher = new WriteBatcher(this::sendWrites);
     private final ReentrantLock[] stripes = new ReentrantLock[128];
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
@@ -90,7 +93,7 @@ final class WriteCalls {
         args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
         args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
         args.add(opts.source() == null ? "" : opts.source());
-        return result(key, send("ss_write", key, args), value);
+        return result(key, send(key, () -> batcher.write(key, args)), value);
     }
 
     /** Forgets what this client knows of a document written by other means (transactions). */
@@ -228,18 +231,18 @@ final class WriteCalls {
     private Object sendOnce(String function, String key, List<String> args) {
         args.add(0, "wid"); // options come first: ss_jop's steps follow them after "--"
         args.add(1, writeId());
-        return send(function, key, args);
+        return send(key, () -> redis.fcall(function, layout.documentCallKeys(key), args, key));
     }
 
     /**
      * Sends a write whose arguments carry a write ID, re-sending it when the reply was lost:
      * the server answers a re-send of its last committed write without writing again.
      */
-    private Object send(String function, String key, List<String> args) {
+    private Object send(String key, Supplier<Object> call) {
         boolean maybeApplied = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                return redis.fcall(function, layout.documentCallKeys(key), args, key);
+                return call.get();
             } catch (UnavailableException e) {
                 maybeApplied |= e.outcomeUnknown();
                 if (attempt >= WRITE_ATTEMPTS) {
@@ -257,6 +260,31 @@ final class WriteCalls {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while re-sending a write", true, e);
+        }
+    }
+
+    /** One ss_write, or one ss_write_many for writes of several threads (see {@link WriteBatcher}). */
+    private void sendWrites(List<WriteBatcher.Write> batch) {
+        if (batch.size() == 1) {
+            WriteBatcher.Write w = batch.get(0);
+            w.succeed(redis.fcall("ss_write", layout.documentCallKeys(w.key), w.args, w.key));
+            return;
+        }
+        List<String> keys = new ArrayList<>(batch.size() * 5);
+        List<String> args = new ArrayList<>(batch.size() * 12);
+        for (WriteBatcher.Write w : batch) {
+            keys.addAll(layout.documentCallKeys(w.key));
+            args.addAll(w.args);
+        }
+        List<Object> replies = RedisGateway.list(redis.fcall("ss_write_many", keys, args, batch.size() + " writes"));
+        for (int i = 0; i < batch.size(); i++) {
+            WriteBatcher.Write w = batch.get(i);
+            Object r = replies.get(i);
+            if (r instanceof JedisDataException e) {
+                w.fail(ErrorMapper.map(e, w.key, true));
+            } else {
+                w.succeed(r);
+            }
         }
     }
 

@@ -1,0 +1,180 @@
+package io.statestore.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.ConflictException;
+import io.statestore.client.UnavailableException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The group commit's bookkeeping, with a sender that stands in for the ss_write_many call (the
+ * call itself is covered against a real server by WriteFunctionFormsTest and the contracts).
+ */
+class WriteBatcherTest {
+
+    /** Records batches; answers each write with its own key, or fails the writes named "conflict-*". */
+    private static final class RecordingSender implements WriteBatcher.Sender {
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+
+        @Override
+        public void send(List<WriteBatcher.Write> batch) {
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(1); // long enough for other threads to queue behind this call
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<String> keys = new ArrayList<>();
+            for (WriteBatcher.Write w : batch) {
+                keys.add(w.key);
+                if (w.key.startsWith("conflict-")) {
+                    w.fail(new ConflictException(w.key, OptionalLong.of(7), "conflict: " + w.key));
+                } else {
+                    w.succeed("reply-" + w.key);
+                }
+            }
+            batches.add(keys);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Test
+    void everyWriteGetsItsOwnOutcomeExactlyOnceAndConcurrentWritesShareCalls() throws Exception {
+        RecordingSender sender = new RecordingSender();
+        WriteBatcher batcher = new WriteBatcher(sender);
+        int threads = 16;
+        int perThread = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Set<String> conflicts = ConcurrentHashMap.newKeySet();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String key = (i % 10 == 0 ? "conflict-" : "k-") + id + "-" + i;
+                        if (key.startsWith("conflict-")) {
+                            ConflictException e = assertThrows(ConflictException.class, () -> batcher.write(key, List.of("x")));
+                            assertTrue(e.getMessage().contains(key), e.getMessage());
+                            conflicts.add(key);
+                        } else {
+                            assertEquals("reply-" + key, batcher.write(key, List.of("x")));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> sent = new ArrayList<>();
+        sender.batches.forEach(sent::addAll);
+        assertEquals(threads * perThread, sent.size(), "every write sent once");
+        assertEquals(threads * perThread, Set.copyOf(sent).size(), "no write sent twice");
+        assertEquals(threads * perThread / 10, conflicts.size());
+        assertTrue(sender.batches.size() < threads * perThread, "concurrent writes shared calls: "
+            + sender.batches.size() + " calls for " + sent.size() + " writes");
+        assertTrue(sender.maxInFlight.get() <= WriteBatcher.MAX_IN_FLIGHT, "calls in flight: " + sender.maxInFlight.get());
+    }
+
+    @Test
+    void aLoneWriterSendsItsWriteAtOnceAsABatchOfOne() {
+        RecordingSender sender = new RecordingSender();
+        WriteBatcher batcher = new WriteBatcher(sender);
+        for (int i = 0; i < 5; i++) {
+            assertEquals("reply-a" + i, batcher.write("a" + i, List.of()));
+        }
+        assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("a2"), List.of("a3"), List.of("a4")), sender.batches);
+    }
+
+    @Test
+    void aFailedCallFailsEveryWriteItCarriedAndTheNextCallsStillGoOut() throws Exception {
+        UnavailableException down = new UnavailableException("Redis did not answer", true, null);
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        WriteBatcher batcher = new WriteBatcher(batch -> {
+            if (calls.incrementAndGet() == 1) {
+                inCall.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw down;
+            }
+            batch.forEach(w -> w.succeed("ok-" + w.key));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<Object> first = pool.submit(() -> batcher.write("first", List.of()));
+            inCall.await();
+            Future<Object> second = pool.submit(() -> batcher.write("second", List.of()));
+            assertEquals("ok-second", second.get(), "a second call goes out while the first hangs");
+            release.countDown();
+            Exception e = assertThrows(Exception.class, first::get);
+            assertSame(down, e.getCause());
+            assertEquals("ok-third", batcher.write("third", List.of()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anInterruptedCallerStillLearnsItsOutcomeAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(2);
+        WriteBatcher batcher = new WriteBatcher(batch -> {
+            inCall.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            batch.forEach(w -> w.succeed("ok-" + w.key));
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            // Two calls in flight hold both turns; the third write queues and its caller parks.
+            Future<Object> a = pool.submit(() -> batcher.write("a", List.of()));
+            Future<Object> b = pool.submit(() -> batcher.write("b", List.of()));
+            inCall.await();
+            AtomicInteger interruptedAfter = new AtomicInteger(-1);
+            Thread queued = new Thread(() -> {
+                Object r = batcher.write("c", List.of());
+                interruptedAfter.set(Thread.currentThread().isInterrupted() && "ok-c".equals(r) ? 1 : 0);
+            });
+            queued.start();
+            Thread.sleep(50); // no timing is asserted: this only lets the thread reach its park
+            queued.interrupt();
+            release.countDown();
+            release.countDown();
+            queued.join(10_000);
+            assertEquals("ok-a", a.get());
+            assertEquals("ok-b", b.get());
+            assertEquals(1, interruptedAfter.get(), "c got its reply and kept its interrupt");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
