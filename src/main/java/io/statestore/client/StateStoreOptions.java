@@ -28,6 +28,7 @@ public final class StateStoreOptions {
     private final Duration timeout;
     private final int maxAttempts;
     private final long feedMaxLength;
+    private final boolean groupCommit;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -41,6 +42,7 @@ public final class StateStoreOptions {
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
         this.feedMaxLength = b.feedMaxLength;
+        this.groupCommit = b.groupCommit;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -61,6 +63,7 @@ public final class StateStoreOptions {
         b.timeout = timeout;
         b.maxAttempts = maxAttempts;
         b.feedMaxLength = feedMaxLength;
+        b.groupCommit = groupCommit;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -106,6 +109,11 @@ public final class StateStoreOptions {
     /** Approximate length the change feed is trimmed to on every write; 0 leaves trimming to the daemon. */
     public long feedMaxLength() {
         return feedMaxLength;
+    }
+
+    /** Whether concurrent whole-document writes of this client share calls (default true; docs/decisions.md). */
+    public boolean groupCommit() {
+        return groupCommit;
     }
 
     /**
@@ -174,6 +182,7 @@ public final class StateStoreOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private long feedMaxLength = DEFAULT_FEED_MAX_LENGTH;
+        private boolean groupCommit = true;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -245,6 +254,15 @@ public final class StateStoreOptions {
                 throw new InvalidInputException("maxAttempts must be at least 1, got " + maxAttempts);
             }
             this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * Whether threads of this client that write whole documents at the same time share one
+         * call (group commit). Each write stays atomic and independent either way.
+         */
+        public Builder groupCommit(boolean groupCommit) {
+            this.groupCommit = groupCommit;
             return this;
         }
 

@@ -223,4 +223,36 @@ class WriteFunctionFormsTest {
         assertTrue(e.getMessage().contains("got 12 for 2 writes"), e.getMessage());
         assertEquals(0, j.xlen("ss:feed"));
     }
+
+    @Test
+    void withoutGroupCommitConcurrentWritesStillLoseNothing() throws Exception {
+        StateStore store = redis.newStore(b -> b.groupCommit(false));
+        for (int d = 0; d < 4; d++) {
+            store.put("plain:" + d, StrictJson.parse("{\"counter\":0}"));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        store.increment("plain:" + ((id + i) % 4), "$.counter", 1);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long total = 0;
+        for (int d = 0; d < 4; d++) {
+            total += store.get("plain:" + d).orElseThrow().value().get("counter").asLong();
+        }
+        assertEquals(8 * 200, total);
+        assertEquals(4 + 8 * 200, j.xlen("ss:feed"));
+    }
 }

@@ -142,37 +142,43 @@ class WriteBatcherTest {
 
     @Test
     void anInterruptedCallerStillLearnsItsOutcomeAndKeepsItsInterrupt() throws Exception {
-        CountDownLatch inCall = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(2);
+        int turns = WriteBatcher.MAX_IN_FLIGHT;
+        CountDownLatch allInCall = new CountDownLatch(turns);
+        CountDownLatch release = new CountDownLatch(1);
         WriteBatcher batcher = new WriteBatcher(batch -> {
-            inCall.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            allInCall.countDown();
+            if (!batch.get(0).key.equals("queued")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             batch.forEach(w -> w.succeed("ok-" + w.key));
         });
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(turns);
         try {
-            // Two calls in flight hold both turns; the third write queues and its caller parks.
-            Future<Object> a = pool.submit(() -> batcher.write("a", List.of()));
-            Future<Object> b = pool.submit(() -> batcher.write("b", List.of()));
-            inCall.await();
-            AtomicInteger interruptedAfter = new AtomicInteger(-1);
+            // Calls in flight hold every turn, so the next write queues and its caller parks.
+            List<Future<Object>> holders = new ArrayList<>();
+            for (int i = 0; i < turns; i++) {
+                String key = "holder" + i;
+                holders.add(pool.submit(() -> batcher.write(key, List.of())));
+            }
+            allInCall.await();
+            AtomicInteger outcome = new AtomicInteger(-1);
             Thread queued = new Thread(() -> {
-                Object r = batcher.write("c", List.of());
-                interruptedAfter.set(Thread.currentThread().isInterrupted() && "ok-c".equals(r) ? 1 : 0);
+                Object r = batcher.write("queued", List.of());
+                outcome.set(Thread.currentThread().isInterrupted() && "ok-queued".equals(r) ? 1 : 0);
             });
             queued.start();
             Thread.sleep(50); // no timing is asserted: this only lets the thread reach its park
             queued.interrupt();
             release.countDown();
-            release.countDown();
             queued.join(10_000);
-            assertEquals("ok-a", a.get());
-            assertEquals("ok-b", b.get());
-            assertEquals(1, interruptedAfter.get(), "c got its reply and kept its interrupt");
+            for (int i = 0; i < turns; i++) {
+                assertEquals("ok-holder" + i, holders.get(i).get());
+            }
+            assertEquals(1, outcome.get(), "the queued write got its reply and its caller kept the interrupt");
         } finally {
             pool.shutdownNow();
         }
