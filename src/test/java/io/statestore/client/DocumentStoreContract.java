@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.testing.Concurrently;
 import io.statestore.testing.RedisServerExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -268,28 +265,15 @@ abstract class DocumentStoreContract {
         int threads = 16;
         int perThread = 2000;
         store.put("hot", json("{\"counter\":0}"));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        if (i % 2 == 0) {
-                            store.increment("hot", "$.counter", 1);
-                        } else {
-                            store.merge("hot", Map.of("t" + id, i));
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, id -> {
+            for (int i = 0; i < perThread; i++) {
+                if (i % 2 == 0) {
+                    store.increment("hot", "$.counter", 1);
+                } else {
+                    store.merge("hot", Map.of("t" + id, i));
+                }
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         Document<JsonNode> d = store.get("hot").orElseThrow();
         assertEquals(threads * perThread / 2, d.value().get("counter").asLong());
         assertEquals(1 + threads * perThread, d.revision());
@@ -309,29 +293,16 @@ abstract class DocumentStoreContract {
         for (int d = 0; d < docs; d++) {
             store.put("many:" + d, json("{\"counter\":0}"));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        String key = "many:" + ((id + i) % docs);
-                        if (i % 2 == 0) {
-                            store.increment(key, "$.counter", 1);
-                        } else {
-                            store.merge(key, Map.of("last" + id, i));
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, id -> {
+            for (int i = 0; i < perThread; i++) {
+                String key = "many:" + ((id + i) % docs);
+                if (i % 2 == 0) {
+                    store.increment(key, "$.counter", 1);
+                } else {
+                    store.merge(key, Map.of("last" + id, i));
+                }
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         long counted = 0;
         long revisions = 0;
         for (int d = 0; d < docs; d++) {

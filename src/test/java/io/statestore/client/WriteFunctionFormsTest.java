@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.testing.Concurrently;
 import io.statestore.testing.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -230,24 +231,11 @@ class WriteFunctionFormsTest {
         for (int d = 0; d < 4; d++) {
             store.put("plain:" + d, StrictJson.parse("{\"counter\":0}"));
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-        try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < 200; i++) {
-                        store.increment("plain:" + ((id + i) % 4), "$.counter", 1);
-                    }
-                    return null;
-                }));
+        Concurrently.run(8, id -> {
+            for (int i = 0; i < 200; i++) {
+                store.increment("plain:" + ((id + i) % 4), "$.counter", 1);
             }
-            for (java.util.concurrent.Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         long total = 0;
         for (int d = 0; d < 4; d++) {
             total += store.get("plain:" + d).orElseThrow().value().get("counter").asLong();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.ConflictException;
 import io.statestore.client.UnavailableException;
+import io.statestore.testing.Concurrently;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,32 +62,19 @@ class WriteBatcherTest {
         WriteBatcher batcher = new WriteBatcher(sender);
         int threads = 16;
         int perThread = 300;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         Set<String> conflicts = ConcurrentHashMap.newKeySet();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        String key = (i % 10 == 0 ? "conflict-" : "k-") + id + "-" + i;
-                        if (key.startsWith("conflict-")) {
-                            ConflictException e = assertThrows(ConflictException.class, () -> batcher.write(key, List.of("x")));
-                            assertTrue(e.getMessage().contains(key), e.getMessage());
-                            conflicts.add(key);
-                        } else {
-                            assertEquals("reply-" + key, batcher.write(key, List.of("x")));
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, id -> {
+            for (int i = 0; i < perThread; i++) {
+                String key = (i % 10 == 0 ? "conflict-" : "k-") + id + "-" + i;
+                if (key.startsWith("conflict-")) {
+                    ConflictException e = assertThrows(ConflictException.class, () -> batcher.write(key, List.of("x")));
+                    assertTrue(e.getMessage().contains(key), e.getMessage());
+                    conflicts.add(key);
+                } else {
+                    assertEquals("reply-" + key, batcher.write(key, List.of("x")));
+                }
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         List<String> sent = new ArrayList<>();
         sender.batches.forEach(sent::addAll);
         assertEquals(threads * perThread, sent.size(), "every write sent once");
