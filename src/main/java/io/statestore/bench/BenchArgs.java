@@ -7,6 +7,7 @@ import java.util.Locale;
 
 /** Command-line options of the benchmark; {@link #parse} throws {@link UsageException} on bad input. */
 record BenchArgs(String redisUrl, String server, String module, boolean allowFlushAll, boolean forcePortable,
+                 boolean groupCommit,
                  double seconds, double warmup, long maxOps, List<Workload.Operation> ops, List<Integer> sizesKb,
                  List<Integer> clients, boolean hotRow, long feedMaxLength, Path legacyDir, boolean json, boolean help) {
 
@@ -18,6 +19,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                                   because every cell runs FLUSHALL (or pass --allow-flushall)
               --allow-flushall    let the benchmark FLUSHALL a non-empty --redis server
               --portable          force portable mode even when the server has a JSON module
+              --no-group-commit   statestore sends one call per write (StateStoreOptions.groupCommit)
               --seconds N         measured seconds per cell (default 3)
               --warmup N          warm-up seconds per cell, not recorded (default 1); before the first
                                   cell every contender also runs 2N s unrecorded, for the JIT
@@ -44,6 +46,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         String module = null;
         boolean allowFlush = false;
         boolean portable = false;
+        boolean groupCommit = true;
         double seconds = 3;
         double warmup = 1;
         long maxOps = 2_000_000;
@@ -63,6 +66,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                 case "--module" -> module = value(argv, ++i, a);
                 case "--allow-flushall" -> allowFlush = true;
                 case "--portable" -> portable = true;
+                case "--no-group-commit" -> groupCommit = false;
                 case "--seconds" -> seconds = positive(value(argv, ++i, a), a);
                 case "--warmup" -> warmup = nonNegative(value(argv, ++i, a), a);
                 case "--max-ops" -> maxOps = (long) positive(value(argv, ++i, a), a);
@@ -80,7 +84,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         if (redisUrl != null && module != null) {
             throw new UsageException("--module only applies to a server the benchmark starts; not with --redis");
         }
-        return new BenchArgs(redisUrl, server, module, allowFlush, portable, seconds, warmup, maxOps, ops, sizes,
+        return new BenchArgs(redisUrl, server, module, allowFlush, portable, groupCommit, seconds, warmup, maxOps, ops, sizes,
                 clients, hot, feedMax, legacyDir, json, help);
     }
 

@@ -72,7 +72,7 @@ public final class Benchmark {
     private static int measure(BenchArgs args, String uri, RedisAdmin admin, boolean started) throws Exception {
         int maxClients = Collections.max(args.clients());
         StateStoreOptions.Builder ob = StateStoreOptions.builder().uri(uri).writer("bench")
-                .feedMaxLength(args.feedMaxLength()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
+                .feedMaxLength(args.feedMaxLength()).groupCommit(args.groupCommit()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
         if (args.forcePortable()) {
             ob.forceMode(StorageMode.PORTABLE);
         }
@@ -144,7 +144,8 @@ public final class Benchmark {
                   + ") on 127.0.0.1, appendonly no, save \"\" (no persistence)"
                 : " at " + args.redisUrl() + " (persistence as configured there)"));
         n.put("statestore mode", store.mode().name().toLowerCase(Locale.ROOT) + ", feedMaxLength "
-                + args.feedMaxLength() + ", pool " + store.options().poolSize() + ", FLUSHALL before every cell");
+                + args.feedMaxLength() + ", pool " + store.options().poolSize() + ", group commit "
+                + (store.options().groupCommit() ? "on" : "off") + ", FLUSHALL before every cell");
         n.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs seen by the JVM, Java "
                 + System.getProperty("java.version") + ", client and server on the same host");
         n.put("cells", String.format(Locale.ROOT, "%.1f s warm-up + %.1f s measured (at most %d calls), closed loop",

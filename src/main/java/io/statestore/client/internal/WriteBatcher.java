@@ -26,7 +26,13 @@ final class WriteBatcher {
      */
     static final int MAX_IN_FLIGHT = 4;
     static final int MAX_WRITES = 64;
-    static final long MAX_BYTES = 1 << 20;
+    static final long MAX_BYTES = 256 << 10;
+    /**
+     * Larger documents are sent on their own: their own copying and hashing outweighs the fixed
+     * cost of a call, and batched they made other threads wait for them. Measured with 16 threads
+     * putting 100 KB documents: 580-660 puts/s batched, 890-1,350 one call each.
+     */
+    static final int MAX_DOCUMENT_CHARS = 16 << 10;
 
     /** One queued write and, once done, its outcome. */
     static final class Write {

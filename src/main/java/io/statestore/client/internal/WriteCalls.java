@@ -93,7 +93,7 @@ final class WriteCalls {
         args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
         args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
         args.add(opts.source() == null ? "" : opts.source());
-        if (options.groupCommit()) {
+        if (options.groupCommit() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
             return result(key, send(key, () -> batcher.write(key, args)), value);
         }
         return result(key, send(key, () -> redis.fcall("ss_write", layout.documentCallKeys(key), args, key)), value);
