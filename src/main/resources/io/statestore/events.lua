@@ -28,7 +28,7 @@ last-delivered-id. Only entries below the floor are ever removed.
 Errors (first word of the error reply): SS_INVALID.
 ]]
 
-local LIB_VERSION = '2'
+local LIB_VERSION = '3'
 local PUBLISH_TRIM_EVERY = 100   -- about one publish in this many checks trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
@@ -160,61 +160,99 @@ local function safe_trim(stream, maxlen, minid, chunk)
   return redis.call('XTRIM', stream, 'MINID', cut)
 end
 
-local function append_event(stream, fields, maxlen, check_now)
-  local id = redis.call('XADD', stream, '*', unpack(fields))
-  if maxlen > 0 and check_now and redis.call('XLEN', stream) > maxlen then
-    safe_trim(stream, maxlen, '', PUBLISH_TRIM_CHUNK)
-  end
-  return id
-end
-
 ---------------------------------------------------------------------------------------
--- Publishes one event (shared by ev_publish and ev_publish_batch); reply {tid, gid} or {'', ''}.
-local function publish_one(tkey, gkey, idskey, typeskey, argv, at, p)
-  local id = need(argv[at], 'event id', 200)
-  local typ = need(argv[at + 1], 'event type', 200)
-  local src = argv[at + 2] or ''
-  local time = argv[at + 3]
-  int_arg(time, 'time')
-  local data = need(argv[at + 4], 'data')
-  -- Remember the ID first: ZADD NX answers 0 for an ID already published (a re-send).
-  -- Numbers stay strings on the way to redis.call: Lua's number formatting is costly.
-  if redis.call('ZADD', idskey, 'NX', p.now_s, id) == 0 then
-    return {'', ''}
-  end
-  local fields = {'id', id, 'type', typ, 'src', src, 'time', time, 'data', data}
-  local tid = append_event(tkey, fields, p.maxlen, p.check_now)
-  local gid = append_event(gkey, fields, p.maxlen, p.check_now)
-  if not p.types_added[typ] then
-    redis.call('SADD', typeskey, typ)
-    p.types_added[typ] = true
-  end
-  return {tid, gid}
+-- The publish path runs for every event, so it is written for the Lua VM's costs (measured
+-- with callgrind, docs/benchmarks-events.md). Per event: no table or string is built (fields
+-- go to redis.call as arguments, the reply is a count), no tonumber() or
+-- string.format (numbers stay strings on the way to Redis), one anchored string.find. Per
+-- call: settings and type-stream keys equal to those of the previous call are not checked
+-- again (equal Lua strings are one interned object, so the comparison is a pointer compare),
+-- and a batch of one type (the usual case) builds no type tables.
+
+-- Bound by each publish entry point: neither `redis` nor `string` is reachable while the
+-- library loads, and upvalues are cheaper than global + field lookups per event.
+local call, find, sub
+local function bind()
+  call, find, sub = redis.call, string.find, string.sub
 end
 
--- Settings shared by the events of one call, and the amortised housekeeping: on about one
--- call in PUBLISH_TRIM_EVERY (picked by the server clock's microseconds) old IDs are
--- forgotten and the streams trimmed towards maxlen.
-local function publish_settings(argv, at)
-  local t = redis.call('TIME')
-  local us = t[2]
-  local now_s = t[1] .. string.sub(string.rep('0', 6 - #us) .. us, 1, 3)
-  return {
-    maxlen = int_arg(argv[at], 'maxlen'),
-    keep = int_arg(argv[at + 1], 'id retention'),
-    maxids = int_arg(argv[at + 2], 'max ids'),
-    now = tonumber(now_s),
-    now_s = now_s,
-    check_now = tonumber(us) % PUBLISH_TRIM_EVERY == 0,
-    types_added = {},
-  }
+-- Checks one event's arguments (argv[at] .. argv[at + 4]: id, type, source, time, data).
+local function check_event(argv, at)
+  local id, typ, time, data = argv[at], argv[at + 1], argv[at + 3], argv[at + 4]
+  if id == nil or id == '' or #id > 200 then
+    need(id, 'event id', 200)
+  end
+  if typ == nil or typ == '' or #typ > 200 then
+    need(typ, 'event type', 200)
+  end
+  if time == nil or not find(time, '^%d+$') then
+    int_arg(time, 'time')
+  end
+  if data == nil or data == '' then
+    need(data, 'data')
+  end
 end
 
-local function forget_old_ids(idskey, p)
-  if p.check_now then
-    redis.call('ZREMRANGEBYSCORE', idskey, '-inf', '(' .. fmt(p.now - p.keep))
-    if p.maxids > 0 then
-      redis.call('ZREMRANGEBYRANK', idskey, 0, -p.maxids - 1)
+-- The settings (maxlen, id retention ms, max ids) last seen valid: a publisher sends the same
+-- three strings on every call.
+local valid_maxlen, valid_keep, valid_maxids
+local function check_settings(argv, at)
+  local maxlen, keep, maxids = argv[at], argv[at + 1], argv[at + 2]
+  if maxlen ~= valid_maxlen or keep ~= valid_keep or maxids ~= valid_maxids then
+    int_arg(maxlen, 'maxlen')
+    int_arg(keep, 'id retention')
+    int_arg(maxids, 'max ids')
+    valid_maxlen, valid_keep, valid_maxids = maxlen, keep, maxids
+  end
+end
+
+-- A type stream key must end in ":t:<type>" (a client bug must not write one type's events
+-- into another's stream). The last pair checked is remembered.
+local valid_tkey, valid_type
+local function check_type_key(k, typ, nk)
+  if k == valid_tkey and typ == valid_type then
+    return
+  end
+  if k == nil or sub(k, -#typ - 3) ~= ':t:' .. typ then
+    fail('SS_INVALID', 'key ' .. nk .. ' must be the stream of type "' .. typ .. '", got "' .. tostring(k) .. '"')
+  end
+  valid_tkey, valid_type = k, typ
+end
+
+-- The server time as ms text (the ID set's score), and whether this call does the amortised
+-- housekeeping: about one call in 100, picked by the clock's microseconds.
+local function clock()
+  local t = call('TIME')
+  local us = t[2] -- 0..999999, no leading zeros
+  return t[1] .. sub('00000' .. us, -6, -4), sub(us, -2) == '00'
+end
+
+-- Appends one event to its type stream and the global stream unless its ID was published
+-- within the retention (ZADD NX answers 0 for a re-send). Returns the two entry IDs, or nil.
+local function append(tkey, gkey, idskey, now_s, argv, at)
+  local id = argv[at]
+  if call('ZADD', idskey, 'NX', now_s, id) == 0 then
+    return nil
+  end
+  local typ, src, time, data = argv[at + 1], argv[at + 2] or '', argv[at + 3], argv[at + 4]
+  return call('XADD', tkey, '*', 'id', id, 'type', typ, 'src', src, 'time', time, 'data', data),
+    call('XADD', gkey, '*', 'id', id, 'type', typ, 'src', src, 'time', time, 'data', data)
+end
+
+-- Housekeeping on the calls picked by clock(): forget expired IDs, trim the streams written
+-- towards maxlen (safely: never past a group's floor).
+local function housekeeping(idskey, streams, maxlen_s, keep_s, maxids_s, now_s)
+  local maxlen = tonumber(maxlen_s)
+  local maxids = tonumber(maxids_s)
+  call('ZREMRANGEBYSCORE', idskey, '-inf', '(' .. fmt(tonumber(now_s) - tonumber(keep_s)))
+  if maxids > 0 then
+    call('ZREMRANGEBYRANK', idskey, 0, -maxids - 1)
+  end
+  if maxlen > 0 then
+    for _, s in ipairs(streams) do
+      if call('XLEN', s) > maxlen then
+        safe_trim(s, maxlen, '', PUBLISH_TRIM_CHUNK)
+      end
     end
   end
 end
@@ -225,41 +263,102 @@ end
 --         id retention ms, max ids kept (0 = no limit)
 --   reply: {type stream entry ID, global entry ID}, or {'', ''} when the event ID was
 --          already published within the retention (a re-send: nothing written)
---   errors: SS_INVALID (key count, empty id/type/data, non-integer numbers)
+--   errors: SS_INVALID (key or argument count, empty id/type/data, non-integer numbers,
+--           a type stream key not ending in ":t:<type>")
 local function publish(keys, argv)
+  bind()
   check_keys(keys, 4, 'type stream, global stream, ids, types')
-  local p = publish_settings(argv, 6)
-  local r = publish_one(keys[1], keys[2], keys[3], keys[4], argv, 1, p)
-  forget_old_ids(keys[3], p)
-  return r
+  if #argv ~= 8 then
+    fail('SS_INVALID', 'expected 8 arguments, got ' .. #argv)
+  end
+  check_event(argv, 1)
+  check_type_key(keys[1], argv[2], 1)
+  check_settings(argv, 6)
+  local now_s, housekeep = clock()
+  local tid, gid = append(keys[1], keys[2], keys[3], now_s, argv, 1)
+  if tid then
+    call('SADD', keys[4], argv[2])
+  end
+  if housekeep then
+    housekeeping(keys[3], {keys[1], keys[2]}, argv[6], argv[7], argv[8], now_s)
+  end
+  return {tid or '', gid or ''}
 end
 
 -- ev_publish_batch: several events in one call, in order (same guarantees as ev_publish each).
---   KEYS: global stream, ids zset, types set, then the type stream of each event
+--   KEYS: global stream, ids zset, types set, then the type stream of each distinct event type,
+--         in the order the types first appear among the events (a batch of one type: one key);
+--         or, as clients of LIB_VERSION <= 2 send it, the type stream of each event (3 + N keys;
+--         the two forms agree whenever N = 1 or all types differ)
 --   ARGV: maxlen, id retention ms, max ids, then per event: id, type, source, time ms, data
---   reply: {tid1, gid1, tid2, gid2, ...} ('' '' for a re-sent ID)
---   errors: SS_INVALID (checked for every event before the first write)
+--   reply: the number of events written (the others were re-sent IDs). Not the entry IDs:
+--          nobody needs them, and an array of 2N strings cost the server about 5k
+--          instructions per event to build and send (callgrind).
+--   errors: SS_INVALID (all checked before the first write: key and argument counts, empty
+--           id/type/data, non-integer numbers, a type stream key not ending in ":t:<type>")
 local function publish_batch(keys, argv)
-  local n = #keys - 3
-  if n < 1 or #argv ~= 3 + 5 * n then
-    fail('SS_INVALID', 'expected 3 + N keys and 3 + 5N arguments, got ' .. #keys .. ' keys, ' .. #argv .. ' arguments')
+  bind()
+  local nargs = #argv
+  if nargs < 8 or (nargs - 3) % 5 ~= 0 then
+    fail('SS_INVALID', 'expected 3 + 5N arguments (N >= 1), got ' .. nargs)
   end
-  for i = 1, n do
-    local at = 4 + 5 * (i - 1)
-    need(argv[at], 'event id', 200)
-    need(argv[at + 1], 'event type', 200)
-    int_arg(argv[at + 3], 'time')
-    need(argv[at + 4], 'data')
+  check_settings(argv, 1)
+  local n = (nargs - 3) / 5
+  local first = argv[5]
+  check_event(argv, 4)
+  check_type_key(keys[4], first, 4)
+  -- tkey: type -> key when the batch has several types; per_event: one key per event
+  local tkey, types, nk, per_event = nil, nil, 4, n > 1 and #keys == 3 + n
+  for at = 9, nargs, 5 do
+    check_event(argv, at)
+    local typ = argv[at + 1]
+    if per_event then
+      nk = nk + 1
+      check_type_key(keys[nk], typ, nk)
+      types = types or {first}
+      types[#types + 1] = typ
+    elseif typ ~= first then
+      if tkey == nil then
+        tkey, types = {[first] = keys[4]}, {first}
+      end
+      if tkey[typ] == nil then
+        nk = nk + 1
+        check_type_key(keys[nk], typ, nk)
+        tkey[typ] = keys[nk]
+        types[#types + 1] = typ
+      end
+    end
   end
-  local p = publish_settings(argv, 1)
-  local out = {}
-  for i = 1, n do
-    local r = publish_one(keys[3 + i], keys[1], keys[2], keys[3], argv, 4 + 5 * (i - 1), p)
-    out[#out + 1] = r[1]
-    out[#out + 1] = r[2]
+  if nk ~= #keys then
+    fail('SS_INVALID', 'expected ' .. nk .. ' keys (global stream, ids, types, one stream per type), got ' .. #keys)
   end
-  forget_old_ids(keys[2], p)
-  return out
+  local gkey, idskey, k = keys[1], keys[2], keys[4]
+  local now_s, housekeep = clock()
+  local written, i = 0, 4
+  for at = 4, nargs, 5 do
+    if per_event then
+      k = keys[i]
+      i = i + 1
+    elseif tkey ~= nil then
+      k = tkey[argv[at + 1]]
+    end
+    if append(k, gkey, idskey, now_s, argv, at) then
+      written = written + 1
+    end
+  end
+  if types == nil then
+    call('SADD', keys[3], first)
+  else
+    call('SADD', keys[3], unpack(types))
+  end
+  if housekeep then
+    local streams = {gkey}
+    for j = 4, nk do
+      streams[#streams + 1] = keys[j]
+    end
+    housekeeping(idskey, streams, argv[1], argv[2], argv[3], now_s)
+  end
+  return written
 end
 
 -- ev_dead: move a pending entry to the dead-letter stream and acknowledge it, atomically.

@@ -37,19 +37,51 @@ public final class EventBenchmark {
         String payload = "x".repeat(1000);
         java.net.URI u = java.net.URI.create(uri);
         System.out.printf("events=%d payload=1 KB publishers=%d consumers=%d (one group)%n", events, publishers, CONSUMERS);
-        System.out.printf("%-4s %-10s %12s %12s%n", "run", "client", "publish/s", "consume/s");
+        System.out.printf("%-4s %-10s %12s %12s %16s%n", "run", "client", "publish/s", "consume/s", "pub CPU us/ev");
         try (StateStore store = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench").build())) {
             for (int run = 0; run <= runs; run++) {
                 String label = run == 0 ? "warm" : Integer.toString(run);
                 flush(u);
                 double[] raw = raw(u, events, publishers, payload);
                 flush(u);
-                double[] ss = statestore(store.events(), events, publishers, payload);
-                System.out.printf("%-4s %-10s %12.0f %12.0f%n", label, "raw", raw[0], raw[1]);
-                System.out.printf("%-4s %-10s %12.0f %12.0f   (%.0f%% / %.0f%% of raw)%n", label, "statestore", ss[0], ss[1],
-                        100 * ss[0] / raw[0], 100 * ss[1] / raw[1]);
+                double[] ss = statestore(u, store.events(), events, publishers, payload);
+                System.out.printf("%-4s %-10s %12.0f %12.0f %16s%n", label, "raw", raw[0], raw[1], cpu(raw, events));
+                System.out.printf("%-4s %-10s %12.0f %12.0f %16s   (%.0f%% / %.0f%% of raw)%n", label, "statestore", ss[0], ss[1],
+                        cpu(ss, events), 100 * ss[0] / raw[0], 100 * ss[1] / raw[1]);
             }
         }
+    }
+
+    /** CPU time per published event in the publish phase: "client+server" in microseconds. */
+    private static String cpu(double[] r, int events) {
+        return String.format("%.0f+%.0f", r[2] / events / 1e3, r[3] / events / 1e3);
+    }
+
+    /** CPU time of this JVM, ns (all threads: publishers, GC, JIT). */
+    private static long clientCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of the Redis server (user + sys), ns, from INFO cpu. */
+    private static long serverCpu(java.net.URI u) {
+        try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
+            double s = 0;
+            for (String line : j.info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    s += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return (long) (s * 1e9);
+        }
+    }
+
+    /** Publish rate and the CPU it took: {events/s, client ns, server ns}. */
+    private static double[] measuredPublish(java.net.URI u, int threads, int events, Op op) throws Exception {
+        long c0 = clientCpu();
+        long s0 = serverCpu(u);
+        double rate = parallel(threads, events, op);
+        return new double[] {rate, clientCpu() - c0, serverCpu(u) - s0};
     }
 
     private static void flush(java.net.URI u) {
@@ -58,10 +90,10 @@ public final class EventBenchmark {
         }
     }
 
-    private static double[] statestore(EventBus bus, int events, int publishers, String payload) throws Exception {
+    private static double[] statestore(java.net.URI u, EventBus bus, int events, int publishers, String payload) throws Exception {
         Map<String, String> data = Map.of("blob", payload);
         bus.createGroup("bench", "g", "0");
-        double pub = parallel(publishers, events, i -> bus.publish("bench", "bench", data));
+        double[] pub = measuredPublish(u, publishers, events, i -> bus.publish("bench", "bench", data));
         CountDownLatch all = new CountDownLatch(events);
         long t0 = System.nanoTime();
         List<Subscription> subs = new ArrayList<>();
@@ -74,7 +106,7 @@ public final class EventBenchmark {
         for (Subscription s : subs) {
             s.close();
         }
-        return new double[] {pub, cons};
+        return new double[] {pub[0], cons, pub[1], pub[2]};
     }
 
     private static double[] raw(java.net.URI u, int events, int publishers, String payload) throws Exception {
@@ -84,7 +116,7 @@ public final class EventBenchmark {
         try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
             j.xgroupCreate(stream, "g", new StreamEntryID(0, 0), true);
         }
-        double pub = parallel(publishers, events, i -> conns.get().xadd(stream, XAddParams.xAddParams(),
+        double[] pub = measuredPublish(u, publishers, events, i -> conns.get().xadd(stream, XAddParams.xAddParams(),
                 Map.of("type", "bench", "data", body)));
         AtomicLong consumed = new AtomicLong();
         long t0 = System.nanoTime();
@@ -117,7 +149,7 @@ public final class EventBenchmark {
             t.join();
         }
         double cons = events / ((System.nanoTime() - t0) / 1e9);
-        return new double[] {pub, cons};
+        return new double[] {pub[0], cons, pub[1], pub[2]};
     }
 
     interface Op {

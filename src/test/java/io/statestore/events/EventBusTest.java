@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadGroupParams;
 
 class EventBusTest {
@@ -77,6 +78,47 @@ class EventBusTest {
             assertEquals("", String.valueOf(((List<?>) again).get(0)));
             assertEquals(1, j.xlen("ss:{ev}:t:x"));
             assertEquals(1, j.xlen("ss:{ev}:all"));
+        }
+    }
+
+    @Test
+    void aBatchOfSeveralTypesWritesEachEventOnceToItsStreamAndCountsWhatItWrote() {
+        try (Jedis j = redis.jedis()) {
+            List<String> keys = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:a", "ss:{ev}:t:b");
+            List<String> args = List.of("0", "60000", "0",
+                    "e1", "a", "src", "1", "{\"n\":1}",
+                    "e2", "b", "src", "2", "{\"n\":2}",
+                    "e1", "a", "src", "1", "{\"n\":1}",
+                    "e3", "a", "src", "3", "{\"n\":3}");
+            assertEquals(3L, j.fcall("ev_publish_batch", keys, args));
+            assertEquals(0L, j.fcall("ev_publish_batch", keys, args), "a re-sent batch writes nothing");
+            assertEquals(2, j.xlen("ss:{ev}:t:a"));
+            assertEquals(1, j.xlen("ss:{ev}:t:b"));
+            assertEquals(List.of("e1", "e2", "e3"),
+                    j.xrange("ss:{ev}:all", "-", "+").stream().map(e -> e.getFields().get("id")).toList());
+            assertEquals(java.util.Set.of("a", "b"), j.smembers("ss:{ev}:types"));
+
+            // type streams out of first-appearance order: refused before anything is written
+            List<String> swapped = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:b", "ss:{ev}:t:a");
+            List<String> fresh = List.of("0", "60000", "0", "e4", "a", "src", "4", "{}", "e5", "b", "src", "5", "{}");
+            JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class,
+                    () -> j.fcall("ev_publish_batch", swapped, fresh));
+            assertTrue(e.getMessage().startsWith("SS_INVALID key 4 must be the stream of type \"a\""), e.getMessage());
+            assertEquals(3, j.xlen("ss:{ev}:all"));
+        }
+    }
+
+    @Test
+    void aBatchWithOneTypeStreamKeyPerEventAsOlderClientsSendItIsStillAccepted() {
+        try (Jedis j = redis.jedis()) {
+            List<String> keys = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types",
+                    "ss:{ev}:t:a", "ss:{ev}:t:a", "ss:{ev}:t:b");
+            List<String> args = List.of("0", "60000", "0",
+                    "o1", "a", "src", "1", "{}", "o2", "a", "src", "2", "{}", "o3", "b", "src", "3", "{}");
+            assertEquals(3L, j.fcall("ev_publish_batch", keys, args));
+            assertEquals(2, j.xlen("ss:{ev}:t:a"));
+            assertEquals(1, j.xlen("ss:{ev}:t:b"));
+            assertEquals(java.util.Set.of("a", "b"), j.smembers("ss:{ev}:types"));
         }
     }
 

@@ -74,9 +74,13 @@ public final class DefaultEventBus implements EventBus {
         return ev.id();
     }
 
-    /** One ev_publish_batch call for {@code events}, in order. */
+    /**
+     * One ev_publish_batch call for {@code events}, in order. KEYS name each type stream once, in
+     * the order the types first appear (the function maps types to keys that way): one key per
+     * event would cost the server a Lua string per event for nothing.
+     */
     private void sendBatch(List<SpooledEvent> events) {
-        List<String> k = new ArrayList<>(3 + events.size());
+        List<String> k = new ArrayList<>(4);
         k.add(keys.all());
         k.add(keys.ids());
         k.add(keys.types());
@@ -84,8 +88,12 @@ public final class DefaultEventBus implements EventBus {
         a.add(Long.toString(options.maxLength()));
         a.add(Long.toString(options.idRetention().toMillis()));
         a.add(Long.toString(options.maxIds()));
+        String lastType = null;
         for (SpooledEvent ev : events) {
-            k.add(keys.stream(ev.type()));
+            if (!ev.type().equals(lastType) && !k.subList(3, k.size()).contains(keys.stream(ev.type()))) {
+                k.add(keys.stream(ev.type()));
+            }
+            lastType = ev.type();
             a.add(ev.id());
             a.add(ev.type());
             a.add(ev.source());
