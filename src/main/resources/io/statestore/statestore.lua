@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '8'
+local LIB_VERSION = '9'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -1136,18 +1136,31 @@ end
 ---------------------------------------------------------------------------------------
 -- History policy (LIB_VERSION 6).
 
--- ss_hpolicy_set: replaces the policy atomically. KEYS policy hash. ARGV: PATTERN MAXVERSIONS
--- MAXAGEMS per rule, first match wins (none: no server policy, keys keep no history unless
--- the writer passes histmax). Reply: the new version. Errors: SS_INVALID.
+-- ss_hpolicy_set: replaces the policy atomically. KEYS policy hash. ARGV: [ifversion VERSION]
+-- then PATTERN MAXVERSIONS MAXAGEMS per rule, first match wins (none: no server policy, keys
+-- keep no history unless the writer passes histmax). With ifversion (LIB_VERSION 9) the rules
+-- are replaced only if the policy's version is still VERSION ('' = never set), so a
+-- read-modify-write of one rule cannot undo a concurrent change; the option is told apart from
+-- a rule by the argument count. Reply: the new version. Errors: SS_CONFLICT (another version),
+-- SS_INVALID.
 local function policy_set(keys, argv)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
   end
-  if #argv % 3 ~= 0 then
-    fail('SS_INVALID', 'expected PATTERN MAXVERSIONS MAXAGEMS per rule, got ' .. #argv .. ' arguments')
+  local first = 1
+  if #argv % 3 == 2 and argv[1] == 'ifversion' then
+    first = 3
+    local current = redis.call('HGET', keys[1], 'version') or ''
+    if current ~= argv[2] then
+      fail('SS_CONFLICT', 'history policy changed meanwhile: expected version "' .. argv[2]
+        .. '", current "' .. current .. '"')
+    end
+  elseif #argv % 3 ~= 0 then
+    fail('SS_INVALID', 'expected [ifversion VERSION] and PATTERN MAXVERSIONS MAXAGEMS per rule, got '
+      .. #argv .. ' arguments')
   end
   local fields = {}
-  for i = 1, #argv, 3 do
+  for i = first, #argv, 3 do
     local pat, n, age = argv[i], argv[i + 1], argv[i + 2]
     if pat == '' or string.find(pat, '%c') then
       fail('SS_INVALID', 'history policy pattern must be non-empty without control characters')
@@ -1155,7 +1168,7 @@ local function policy_set(keys, argv)
     if not string.match(n, '^%d+$') or not string.match(age, '^%d+$') then
       fail('SS_INVALID', 'history policy "' .. pat .. '": versions and age must be non-negative integers')
     end
-    fields[#fields + 1] = fmt((i + 2) / 3)
+    fields[#fields + 1] = fmt((i - first) / 3 + 1)
     fields[#fields + 1] = n .. ' ' .. age .. ' ' .. pat
   end
   local key = keys[1]
@@ -1163,7 +1176,7 @@ local function policy_set(keys, argv)
   -- The time makes versions unique even when the hash was deleted (FLUSHALL) and set again.
   local version = fmt(seq + 1) .. '-' .. now_ms()
   redis.call('DEL', key)
-  redis.call('HSET', key, 'version', version, 'count', fmt(#argv / 3), unpack(fields))
+  redis.call('HSET', key, 'version', version, 'count', fmt((#argv - first + 1) / 3), unpack(fields))
   return version
 end
 

@@ -76,16 +76,18 @@ final class HistoryPolicyCommand implements Runnable {
             Duration age = maxAge == null ? Duration.ZERO : Durations.parse(maxAge, "--max-age");
             HistoryPolicy rule = new HistoryPolicy(pattern, versions, age);
             try (StateStore store = openStore()) {
-                java.util.List<HistoryPolicy> rules = new ArrayList<>(store.history().policies());
-                int at = indexOf(rules, pattern);
-                if (at >= 0) {
-                    rules.set(at, rule);
-                } else if (first) {
-                    rules.add(0, rule);
-                } else {
-                    rules.add(rule);
-                }
-                store.history().setPolicies(rules);
+                store.history().updatePolicies(current -> {
+                    java.util.List<HistoryPolicy> rules = new ArrayList<>(current);
+                    int at = indexOf(rules, pattern);
+                    if (at >= 0) {
+                        rules.set(at, rule);
+                    } else if (first) {
+                        rules.add(0, rule);
+                    } else {
+                        rules.add(rule);
+                    }
+                    return rules;
+                });
                 out().println(StrictJson.write(line(rule)));
             }
             return 0;
@@ -100,13 +102,15 @@ final class HistoryPolicyCommand implements Runnable {
         @Override
         public Integer call() {
             try (StateStore store = openStore()) {
-                java.util.List<HistoryPolicy> rules = new ArrayList<>(store.history().policies());
-                int at = indexOf(rules, pattern);
-                if (at < 0) {
-                    throw new CliException("no history policy rule for pattern \"" + pattern + "\"");
-                }
-                rules.remove(at);
-                store.history().setPolicies(rules);
+                store.history().updatePolicies(current -> {
+                    java.util.List<HistoryPolicy> rules = new ArrayList<>(current);
+                    int at = indexOf(rules, pattern);
+                    if (at < 0) {
+                        throw new CliException("no history policy rule for pattern \"" + pattern + "\"");
+                    }
+                    rules.remove(at);
+                    return rules;
+                });
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.statestore.client;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The last versions of each document (as many and as old as its {@link HistoryPolicy} keeps),
@@ -40,6 +41,16 @@ public interface History {
      * policies does for the keys they match. An empty list clears it.
      */
     void setPolicies(List<HistoryPolicy> policies);
+
+    /**
+     * Changes the history policy kept in Redis without losing a concurrent change: reads the
+     * rules, applies {@code change} to them (an unmodifiable list; return a new one) and writes
+     * the result only if nobody changed the rules in between; otherwise reads again and applies
+     * {@code change} to the new rules. {@code change} may therefore run more than once and should
+     * only compute. Returns the rules written. {@link ConflictException} when other changes kept
+     * landing first (20 attempts); whatever {@code change} throws is passed on, nothing written.
+     */
+    List<HistoryPolicy> updatePolicies(UnaryOperator<List<HistoryPolicy>> change);
 
     /** The policy that applies to this client's writes of {@code key}: its client-side one, else the server's. */
     HistoryPolicy policyFor(String key);

@@ -10,7 +10,9 @@ public enum SlowListenerPolicy {
     BLOCK,
     /**
      * The buffered changes are dropped and the listener gets {@link ResyncReason#SLOW_LISTENER}
-     * (then a fresh snapshot when resync snapshots are on). The reader never waits.
+     * (then a fresh snapshot when resync snapshots are on). The reader never waits for the
+     * buffer; it only waits while it runs a callback itself (a caught-up watcher with nothing
+     * buffered, see {@link WatchListener}).
      */
     RESYNC
 }

@@ -8,9 +8,9 @@ package io.statestore.client;
 public interface Watch {
 
     /**
-     * Starts watching. The listener is called on one dedicated thread, in order: the snapshot
-     * (unless {@link WatchOptions#fromId()} was given or snapshots are off), then the changes.
-     * Close the returned handle to stop.
+     * Starts watching. The listener is called one call at a time, in order, on the watcher's own
+     * threads (see {@link WatchListener}): the snapshot (unless {@link WatchOptions#fromId()} was
+     * given or snapshots are off), then the changes. Close the returned handle to stop.
      */
     Watcher watch(WatchOptions options, WatchListener listener);
 }

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * Receives what a {@link Watcher} sees, on one thread, in order. A listener that throws is
- * logged and the watch goes on with the next change.
+ * Receives what a {@link Watcher} sees, in order and one call at a time: each call
+ * happens-before the next, so state touched only by the callbacks needs no locking. The calls
+ * come from the watcher's reader thread when it is caught up and nothing is buffered (one thread
+ * wake-up per notification), otherwise from its listener thread (docs/watch.md). A callback that
+ * blocks therefore delays the watch, not other watchers; the feed keeps what it has not read. A
+ * listener that throws is logged and the watch goes on with the next change.
  */
 @FunctionalInterface
 public interface WatchListener {

@@ -77,7 +77,7 @@ public final class WatchOptions {
         return snapshot;
     }
 
-    /** How many snapshots/changes may wait between the reader and a slow listener. */
+    /** How many snapshots/changes may wait between the reader and a listener that is behind. */
     public int bufferSize() {
         return bufferSize;
     }

@@ -2,7 +2,11 @@ package io.statestore.client;
 
 import java.time.Duration;
 
-/** A running watch. Closing it stops the reader and the listener thread; idempotent. */
+/**
+ * A running watch. Closing it stops the reader and the listener thread; idempotent. It may be
+ * closed from inside a callback: close() then returns at once and the watcher stops when the
+ * callback returns. No callback starts after close() (or the callback that called it) returned.
+ */
 public interface Watcher extends AutoCloseable {
 
     /**

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -131,6 +132,49 @@ class WatchCliTest {
         CliRunner.Result rev = cli.run("revert", "ch:1", "1");
         assertEquals(List.of("3"), rev.outLines(), rev.toString());
         assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(store.get("ch:1").orElseThrow().value()));
+    }
+
+    @Test
+    void administratorsSettingRulesAtTheSameTimeLoseNone() throws Exception {
+        CliRunner cli = new CliRunner(redis.uri(), dir);
+        int admins = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        List<CliRunner.Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < admins; i++) {
+            String pattern = "race" + i + ":*";
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                results.add(cli.run("history", "policy", "set", pattern, "--versions", "3"));
+                results.add(cli.run("history", "policy", "rm", pattern.replace("race", "gone")));
+            });
+            threads.add(t);
+            t.start();
+        }
+        try {
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            long ok = results.stream().filter(r -> r.exitCode() == 0).count();
+            assertEquals(admins, ok, "every set succeeded, every rm of an absent rule failed: " + results);
+            List<String> patterns = new ArrayList<>();
+            for (String line : cli.run("history", "policy", "list").outLines()) {
+                patterns.add(StrictJson.parse(line).get("pattern").asText());
+            }
+            java.util.Collections.sort(patterns);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < admins; i++) {
+                expected.add("race" + i + ":*");
+            }
+            assertEquals(expected, patterns, "no administrator's rule was lost");
+        } finally {
+            assertEquals(0, cli.run("history", "policy", "clear").exitCode());
+        }
     }
 
     @Test

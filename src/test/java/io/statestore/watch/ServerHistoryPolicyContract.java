@@ -2,6 +2,7 @@ package io.statestore.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.HistoryEntry;
@@ -9,6 +10,7 @@ import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
 import io.statestore.testing.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The history policy kept in Redis ({@code ss:histpolicy}) is followed by every writer: clients
@@ -70,6 +73,50 @@ abstract class ServerHistoryPolicyContract {
         assertEquals("redis-cli", plain.history().list("h:raw").get(2).writer());
         assertEquals(0, xlen("other:raw"), "keys matching no rule keep no history");
         assertTrue(plain.history().list("other:raw").isEmpty());
+    }
+
+    @Test
+    void aRuleChangeAppliedWhileAnotherAdministratorChangedTheRulesIsAppliedAgainToTheirs() {
+        admin.history().setPolicies(List.of(HistoryPolicy.of("base:*", 1)));
+        StateStore other = redis().newStore();
+        List<List<HistoryPolicy>> seen = new ArrayList<>();
+        List<HistoryPolicy> written = admin.history().updatePolicies(current -> {
+            seen.add(current);
+            if (seen.size() == 1) {
+                // between this administrator's read and write, another one adds a rule
+                other.history().updatePolicies(r -> append(r, HistoryPolicy.of("theirs:*", 2)));
+            }
+            return append(current, HistoryPolicy.of("mine:*", 3));
+        });
+        assertEquals(2, seen.size(), "the change was applied again after the conflicting write");
+        List<HistoryPolicy> expected = List.of(HistoryPolicy.of("base:*", 1), HistoryPolicy.of("theirs:*", 2),
+                HistoryPolicy.of("mine:*", 3));
+        assertEquals(expected, written);
+        assertEquals(expected, other.history().policies(), "neither rule was lost");
+    }
+
+    @Test
+    void hpolicySetWithAStaleVersionIsRefusedAndChangesNothing() {
+        try (Jedis j = redis().jedis()) {
+            String v1 = text(j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
+            j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "b:*", "2", "0"));
+            JedisDataException stale = assertThrows(JedisDataException.class,
+                    () -> j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
+            assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
+        }
+        assertEquals(List.of(HistoryPolicy.of("b:*", 2)), admin.history().policies());
+        assertTrue(admin.history().updatePolicies(r -> List.of()).isEmpty());
+        assertEquals(List.of(), admin.history().policies());
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    private static List<HistoryPolicy> append(List<HistoryPolicy> rules, HistoryPolicy rule) {
+        List<HistoryPolicy> out = new ArrayList<>(rules);
+        out.add(rule);
+        return out;
     }
 
     @Test

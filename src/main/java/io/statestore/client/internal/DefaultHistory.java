@@ -1,6 +1,7 @@
 package io.statestore.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.ConflictException;
 import io.statestore.client.History;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
@@ -10,6 +11,8 @@ import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /** History and time travel over the per-document history stream (docs/watch.md). */
 final class DefaultHistory implements History {
@@ -17,6 +20,9 @@ final class DefaultHistory implements History {
     private final HistoryReads reads;
     private final WriteCalls calls;
     private final KeyLayout layout;
+    /** Re-reads before giving up: each retry means another administrator's change did land. */
+    private static final int UPDATE_ATTEMPTS = 20;
+
     private final HistoryPolicies policies;
 
     DefaultHistory(DefaultStateStore store, HistoryReads reads, WriteCalls calls, KeyLayout layout,
@@ -73,6 +79,27 @@ final class DefaultHistory implements History {
             throw new InvalidInputException("history policies must not be null");
         }
         policies.setServer(list);
+    }
+
+    @Override
+    public List<HistoryPolicy> updatePolicies(UnaryOperator<List<HistoryPolicy>> change) {
+        if (change == null) {
+            throw new InvalidInputException("updatePolicies needs a change");
+        }
+        for (int attempt = 1; ; attempt++) {
+            HistoryPolicies.Versioned current = policies.serverVersioned();
+            List<HistoryPolicy> next = change.apply(current.rules());
+            if (next == null || next.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new InvalidInputException("history policies must not be null");
+            }
+            if (policies.setServerIf(current.version(), next)) {
+                return List.copyOf(next);
+            }
+            if (attempt == UPDATE_ATTEMPTS) {
+                throw new ConflictException(null, OptionalLong.empty(), "conflict: the history policy was changed by someone else "
+                        + UPDATE_ATTEMPTS + " times while this change was applied; nothing was written");
+            }
+        }
     }
 
     @Override

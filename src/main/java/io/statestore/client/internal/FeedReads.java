@@ -111,11 +111,11 @@ final class FeedReads {
      * {@link #read}, which reports the resync.
      */
     Batch awaitNext(RedisGateway.BlockingConnection conn, String feed, String afterId, int blockMillis, int count) {
-        Object[] r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count, "ss_read", List.of(feed),
+        RedisGateway.Awaited r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count, "ss_read", List.of(feed),
                 List.of(afterId, "0"));
-        List<Object> check = RedisGateway.list(r[1]);
-        List<ChangeEvent> events = new ArrayList<>();
-        for (Object e : RedisGateway.list(r[0])) {
+        List<Object> check = RedisGateway.list(r.callReply());
+        List<ChangeEvent> events = new ArrayList<>(r.entries().size());
+        for (Object e : r.entries()) {
             events.add(event(e));
         }
         return new Batch(RedisGateway.text(check.get(0)), RedisGateway.text(check.get(1)), events);
@@ -123,9 +123,9 @@ final class FeedReads {
 
     /** A feed entry (XRANGE reply element) as an event. */
     static ChangeEvent event(Object entry) {
-        List<Object> e = RedisGateway.list(entry);
+        List<?> e = (List<?>) entry;
         String id = RedisGateway.text(e.get(0));
-        List<Object> f = RedisGateway.list(e.get(1));
+        List<?> f = (List<?>) e.get(1);
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i + 1 < f.size(); i += 2) {
             m.put(RedisGateway.text(f.get(i)), RedisGateway.text(f.get(i + 1)));

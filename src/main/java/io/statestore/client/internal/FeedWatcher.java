@@ -17,15 +17,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One watch: a reader thread that takes the snapshot and reads the feed on its own connection
  * ({@code ss_read} for gap-checked batches; once caught up, XREAD BLOCK pipelined with the same
- * gap check, see {@link FeedReads#awaitNext}), and a listener thread fed
- * through a bounded queue. The reader's position only advances past entries it has queued, so
- * a reconnect resumes exactly after the last queued change.
+ * gap check, see {@link FeedReads#awaitNext}), and a listener thread fed through a bounded queue.
+ *
+ * <p>When nothing is queued or being delivered by the listener thread, the reader calls the
+ * listener itself for a short batch: a notification then costs one thread wake-up instead of
+ * two, which is what its tail latency on a busy machine is made of. Callbacks never overlap:
+ * the reader only delivers while {@link #pending} is zero, and only the reader adds to it.
+ * The reader's position only advances past entries it has delivered or queued, so a reconnect
+ * resumes exactly after the last of them.
  */
 final class FeedWatcher implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(FeedWatcher.class);
@@ -34,6 +40,11 @@ final class FeedWatcher implements Watcher {
     private static final int MAX_BLOCK_MILLIS = 1000;
     private static final long BACKOFF_BASE_MS = 20;
     private static final long BACKOFF_CAP_MS = 2000;
+    /**
+     * Longest batch the reader delivers itself. A longer one means the watch is behind: it goes
+     * through the buffer, so the reader keeps reading and the slow-listener policy applies.
+     */
+    static final int INLINE_MAX = 16;
 
     private sealed interface Signal permits Snap, Event, Resync, Failure, End {
     }
@@ -62,7 +73,15 @@ final class FeedWatcher implements Watcher {
     private final BlockingQueue<Signal> queue;
     private final Thread reader;
     private final Thread dispatcher;
-    private final CountDownLatch done = new CountDownLatch(1);
+    /** Counted down by each of the two threads when it ends: then no callback runs any more. */
+    private final CountDownLatch done = new CountDownLatch(2);
+    /**
+     * Signals queued and neither delivered nor dropped yet. The listener thread decrements it
+     * after each callback, so the reader seeing zero also sees that callback's effects.
+     */
+    private final AtomicInteger pending = new AtomicInteger();
+    /** The reader is in a callback: close() must not interrupt it (the listener's code runs there). */
+    private volatile boolean readerDelivering;
     private final int blockMillis;
 
     private final RedisGateway redis;
@@ -126,8 +145,9 @@ final class FeedWatcher implements Watcher {
                     }
                     failures = 0;
                     live = b.events().size() < BATCH;
+                    boolean direct = b.events().size() <= INLINE_MAX && pending.get() == 0;
                     for (ChangeEvent e : b.events()) {
-                        if (!queueEvent(e)) {
+                        if (!handOver(e, direct)) {
                             live = false;
                             break;
                         }
@@ -153,6 +173,7 @@ final class FeedWatcher implements Watcher {
             conn.close();
             closed = true;
             end();
+            done.countDown();
         }
     }
 
@@ -162,7 +183,7 @@ final class FeedWatcher implements Watcher {
             queue.clear();
         }
         while (!queue.offer(new End())) {
-            if (done.getCount() == 0) {
+            if (!dispatcher.isAlive()) {
                 return;
             }
             try {
@@ -203,17 +224,39 @@ final class FeedWatcher implements Watcher {
         put(new Snap(s.documents(), s.position()));
     }
 
-    /** Queues one feed entry if the watch follows its key; false when a resync replaced the queue. */
-    private boolean queueEvent(ChangeEvent e) throws InterruptedException {
+    /**
+     * Delivers one feed entry if the watch follows its key: on this thread ({@code direct}) or
+     * through the queue. False when it was not delivered: the watcher was closed, or a resync
+     * replaced the queue.
+     */
+    private boolean handOver(ChangeEvent e, boolean direct) throws InterruptedException {
         String id = e.id();
         if (options.matches(e.key()) && !alreadyInSnapshot(e)) {
             ChangeEvent out = options.withDocuments() ? documents.attach(e) : e;
-            if (!put(new Event(out))) {
+            if (!(direct ? deliverHere(out) : put(new Event(out)))) {
                 return false;
             }
         }
         readPosition = id;
         return true;
+    }
+
+    /**
+     * Calls the listener on the reader thread. The flag is set before {@code closed} is read and
+     * close() sets {@code closed} before reading the flag, so either the callback is skipped or
+     * close() leaves this thread uninterrupted.
+     */
+    private boolean deliverHere(ChangeEvent e) {
+        readerDelivering = true;
+        try {
+            if (closed) {
+                return false;
+            }
+            deliverEvent(e);
+            return true;
+        } finally {
+            readerDelivering = false;
+        }
     }
 
     private boolean alreadyInSnapshot(ChangeEvent e) {
@@ -233,6 +276,7 @@ final class FeedWatcher implements Watcher {
      * what is queued and resyncs (RESYNC). False when the signal was dropped for a resync.
      */
     private boolean put(Signal s) throws InterruptedException {
+        pending.incrementAndGet();
         if (options.slowListenerPolicy() == SlowListenerPolicy.BLOCK || !(s instanceof Event)) {
             while (!queue.offer(s, 200, TimeUnit.MILLISECONDS)) {
                 if (closed) {
@@ -244,9 +288,18 @@ final class FeedWatcher implements Watcher {
         if (queue.offer(s)) {
             return true;
         }
-        queue.clear();
+        pending.decrementAndGet();
+        dropQueued();
         resync(ResyncReason.SLOW_LISTENER);
         return false;
+    }
+
+    private void dropQueued() {
+        int dropped = 0;
+        while (queue.poll() != null) {
+            dropped++;
+        }
+        pending.addAndGet(-dropped);
     }
 
     private void resync(ResyncReason reason) throws InterruptedException {
@@ -270,10 +323,11 @@ final class FeedWatcher implements Watcher {
         try {
             while (true) {
                 Signal s = queue.take();
-                if (s instanceof End) {
+                if (s instanceof End || closedByUser) { // after close() no callback starts
                     break;
                 }
                 deliver(s);
+                pending.decrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -284,13 +338,14 @@ final class FeedWatcher implements Watcher {
     }
 
     private void deliver(Signal s) {
+        if (s instanceof Event ev) {
+            deliverEvent(ev.event());
+            return;
+        }
         try {
             if (s instanceof Snap snap) {
                 listener.onSnapshot(snap.documents(), snap.position());
                 delivered = snap.position();
-            } else if (s instanceof Event ev) {
-                listener.onEvent(ev.event());
-                delivered = ev.event().id();
             } else if (s instanceof Resync r) {
                 listener.onResync(r.reason());
             } else if (s instanceof Failure f) {
@@ -298,6 +353,16 @@ final class FeedWatcher implements Watcher {
             }
         } catch (RuntimeException e) {
             LOG.warn("watch listener failed; continuing with the next change", e);
+        }
+    }
+
+    /** Listener thread or reader thread: never both at once (see the class comment). */
+    private void deliverEvent(ChangeEvent e) {
+        try {
+            listener.onEvent(e);
+            delivered = e.id();
+        } catch (RuntimeException ex) {
+            LOG.warn("watch listener failed; continuing with the next change", ex);
         }
     }
 
@@ -322,12 +387,16 @@ final class FeedWatcher implements Watcher {
     public void close() {
         closedByUser = true;
         closed = true;
-        reader.interrupt();
+        Thread self = Thread.currentThread();
+        if (self != reader && !readerDelivering) {
+            reader.interrupt(); // ends a backoff pause or a wait for buffer room at once
+        }
         conn.reset();
-        if (Thread.currentThread() != dispatcher) {
+        if (self != dispatcher && self != reader) { // from a callback: the threads end when it returns
             try {
                 if (!done.await(5, TimeUnit.SECONDS)) {
                     dispatcher.interrupt();
+                    reader.interrupt();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.statestore.client.internal;
 
+import io.statestore.client.ConflictException;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStoreOptions;
 import java.time.Duration;
@@ -72,8 +73,16 @@ public final class HistoryPolicies {
         return Optional.of(new ClientRule(versions, allAged ? age : 0));
     }
 
+    /** The server policy's rules and the version they are ({@code ""} when never set). */
+    record Versioned(String version, List<HistoryPolicy> rules) {
+    }
+
     /** The server policy, first match wins; empty when none is set. */
     List<HistoryPolicy> server() {
+        return serverVersioned().rules();
+    }
+
+    Versioned serverVersioned() {
         List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_hpolicy_get", List.of(layout.historyPolicy()),
                 List.of(), layout.historyPolicy()));
         List<HistoryPolicy> out = new ArrayList<>();
@@ -83,19 +92,38 @@ public final class HistoryPolicies {
                     Duration.ofMillis(Long.parseLong(RedisGateway.text(r.get(2))))));
         }
         cached = new Cached(List.copyOf(out), System.nanoTime());
-        return List.copyOf(out);
+        return new Versioned(RedisGateway.text(reply.get(0)), List.copyOf(out));
     }
 
     /** Replaces the server policy atomically; the next write of every writer follows it. */
     void setServer(List<HistoryPolicy> policies) {
-        List<String> args = new ArrayList<>();
+        redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), ruleArgs(new ArrayList<>(), policies),
+                layout.historyPolicy());
+        cached = new Cached(List.copyOf(policies), System.nanoTime());
+    }
+
+    /**
+     * Replaces the server policy only if it is still at {@code version}; false (nothing written)
+     * when someone changed it since it was read.
+     */
+    boolean setServerIf(String version, List<HistoryPolicy> policies) {
+        List<String> args = new ArrayList<>(List.of("ifversion", version));
+        try {
+            redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), ruleArgs(args, policies), layout.historyPolicy());
+        } catch (ConflictException e) {
+            return false;
+        }
+        cached = new Cached(List.copyOf(policies), System.nanoTime());
+        return true;
+    }
+
+    private static List<String> ruleArgs(List<String> args, List<HistoryPolicy> policies) {
         for (HistoryPolicy p : policies) {
             args.add(p.pattern());
             args.add(Integer.toString(p.maxVersions()));
             args.add(Long.toString(p.maxAge().toMillis()));
         }
-        redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), args, layout.historyPolicy());
-        cached = new Cached(List.copyOf(policies), System.nanoTime());
+        return args;
     }
 
     /** The policy that applies to {@code key}: a client-side one, else the server's (no history: 0 versions). */

@@ -10,18 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -173,6 +169,10 @@ public final class RedisGateway implements AutoCloseable {
         pool.close();
     }
 
+    /** What {@link BlockingConnection#awaitEntriesThenCall} read: the entries, then the call's reply. */
+    public record Awaited(List<Object> entries, Object callReply) {
+    }
+
     /** One non-pooled connection; {@link #close()} may be called from another thread to break a wait. */
     public final class BlockingConnection implements AutoCloseable {
         private final String name;
@@ -207,35 +207,41 @@ public final class RedisGateway implements AutoCloseable {
 
         /**
          * Pipelines XREAD BLOCK (up to {@code count} entries after {@code afterId}) and then a
-         * read-only function call, which Redis runs as soon as the XREAD returns. Replies:
-         * the entries in XRANGE reply form ({@code [id, [field, value, ...]]}), and the call's reply.
+         * read-only function call, which Redis runs as soon as the XREAD returns. The entries come
+         * back in raw XRANGE reply form ({@code [id, [field, value, ...]]}, bulk strings as bytes):
+         * this runs once per notification, and Jedis's typed stream replies would build every
+         * entry twice (strings, linked maps, parsed IDs) before the caller reads it once.
          */
-        public Object[] awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
-                                             String function, List<String> keys, List<String> args) {
+        public Awaited awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
+                                            String function, List<String> keys, List<String> args) {
             try {
-                Pipeline p = connected().pipelined();
-                Response<List<Map.Entry<String, List<StreamEntry>>>> read = p.xread(
-                        XReadParams.xReadParams().count(count).block(blockMillis), Map.of(stream, new StreamEntryID(afterId)));
-                Response<Object> call = p.fcallReadonly(function, keys, args);
-                p.sync();
-                List<Object> entries = new ArrayList<>();
-                List<Map.Entry<String, List<StreamEntry>>> r = read.get();
-                if (r != null) {
-                    for (Map.Entry<String, List<StreamEntry>> s : r) {
-                        for (StreamEntry e : s.getValue()) {
-                            List<Object> fields = new ArrayList<>();
-                            e.getFields().forEach((k, v) -> {
-                                fields.add(k);
-                                fields.add(v);
-                            });
-                            entries.add(List.of(e.getID().toString(), fields));
-                        }
+                Connection c = connected().getConnection();
+                c.sendCommand(Protocol.Command.XREAD, "COUNT", Integer.toString(count), "BLOCK",
+                        Integer.toString(blockMillis), "STREAMS", stream, afterId);
+                List<String> call = new ArrayList<>(2 + keys.size() + args.size());
+                call.add(function);
+                call.add(Integer.toString(keys.size()));
+                call.addAll(keys);
+                call.addAll(args);
+                c.sendCommand(Protocol.Command.FCALL_RO, call.toArray(new String[0]));
+                List<Object> replies = c.getMany(2);
+                for (Object r : replies) {
+                    if (r instanceof JedisDataException e) {
+                        throw e;
                     }
                 }
-                return new Object[] {entries, call.get()};
+                return new Awaited(streamEntries(replies.get(0)), replies.get(1));
             } catch (JedisException e) {
                 throw ErrorMapper.map(e, null, false);
             }
+        }
+
+        /** The entries of a one-stream XREAD reply ({@code [[stream, [entry, ...]]]}, or nil on timeout). */
+        private static List<Object> streamEntries(Object reply) {
+            if (!(reply instanceof List<?> streams) || streams.isEmpty()) {
+                return List.of();
+            }
+            return list(list(streams.get(0)).get(1));
         }
 
         /** Drops the connection; the next call reconnects. Safe from any thread. */
