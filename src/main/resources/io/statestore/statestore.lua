@@ -18,7 +18,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
 ]]
 
-local LIB_VERSION = '9'
+local LIB_VERSION = '10'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -37,6 +37,9 @@ end
 local function now_ms()
   local t = redis.call('TIME')
   local us = t[2]
+  if #us == 6 then
+    return t[1] .. string.sub(us, 1, 3) -- nine times in ten: no padding to build
+  end
   return t[1] .. string.sub(string.rep('0', 6 - #us) .. us, 1, 3)
 end
 
@@ -274,12 +277,22 @@ local function replayed(st, ctx)
   return nil
 end
 
+-- The document's state, as a positional fast path already read it (pre = {st =, policy =}) or
+-- read now; the fast path's server policy is reused unless the call names its own history rule.
+local function preloaded_state(d, ctx, pre)
+  if not pre then
+    return load_state(d)
+  end
+  if ctx.hist == nil then
+    ctx.policy = pre.policy
+  end
+  return pre.st
+end
+
 local EXPIRY_WRITER = 'redis-expiry'
 
--- Appends the feed entry of one change and publishes its notification; reply: the entry ID.
--- Positional on purpose: this runs on every write, and table lookups cost Lua VM steps.
--- feedmax: the MAXLEN string, or nil for no trimming. rs, ps: new and previous revision.
-local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, change, src)
+-- The XADD of a feed entry with any fields (the general case of append_change).
+local function append_fields(feed, feedmax, key, op, rs, ps, writer, now, change, src)
   local f = {'key', key, 'op', op, 'rev', rs, 'prev', ps, 'writer', writer, 'time', now, false, false, false, false}
   local n = 12
   if change ~= nil and change ~= '' then
@@ -288,11 +301,28 @@ local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, 
   if src ~= nil and src ~= '' then
     f[n + 1], f[n + 2], n = 'src', src, n + 2
   end
-  local id
   if feedmax then
-    id = redis.call('XADD', feed, 'MAXLEN', '~', feedmax, '*', unpack(f, 1, n))
+    return redis.call('XADD', feed, 'MAXLEN', '~', feedmax, '*', unpack(f, 1, n))
+  end
+  return redis.call('XADD', feed, '*', unpack(f, 1, n))
+end
+
+-- Appends the feed entry of one change and publishes its notification; reply: the entry ID.
+-- Positional on purpose: this runs on every write, and table lookups cost Lua VM steps.
+-- feedmax: the MAXLEN string, or nil for no trimming. rs, ps: new and previous revision.
+local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, change, src)
+  local id
+  if change ~= nil and change ~= '' and (src == nil or src == '') then
+    -- the usual entry, sent without building and unpacking a table of its fields
+    if feedmax then
+      id = redis.call('XADD', feed, 'MAXLEN', '~', feedmax, '*', 'key', key, 'op', op, 'rev', rs, 'prev', ps,
+        'writer', writer, 'time', now, 'change', change)
+    else
+      id = redis.call('XADD', feed, '*', 'key', key, 'op', op, 'rev', rs, 'prev', ps, 'writer', writer, 'time', now,
+        'change', change)
+    end
   else
-    id = redis.call('XADD', feed, '*', unpack(f, 1, n))
+    id = append_fields(feed, feedmax, key, op, rs, ps, writer, now, change, src)
   end
   redis.call('PUBLISH', chan .. key,
     '{"key":' .. quote(key) .. ',"op":"' .. op .. '","rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
@@ -500,15 +530,7 @@ local function whole_write_opts(keys, o, kind, default_op, pre)
   if kind == 'ttl' and spec.ttl == nil then
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
   end
-  local st
-  if pre then
-    st = pre.st
-    if ctx.hist == nil then
-      ctx.policy = pre.policy
-    end
-  else
-    st = load_state(d)
-  end
+  local st = preloaded_state(d, ctx, pre)
   local again = replayed(st, ctx)
   if again then
     return again
@@ -531,6 +553,21 @@ end
 -- validate, write, emit and record history the same way (docs/protocol.md).
 local WRITE_ARGS = {'op', 'doc', 'change', 'ifrev', 'wid', 'writer', 'feedmax', 'mode', 'ttl', 'histmax',
                     'histage', 'src'}
+
+-- What '' means in the positional forms (ss_write, ss_jwrite): the function's default op name,
+-- writer "unknown", and no feed trimming ('' or '0').
+local function fast_defaults(op, default_op, writer, feedmax)
+  if op == '' then
+    op = default_op
+  end
+  if writer == '' then
+    writer = 'unknown'
+  end
+  if feedmax == '0' or feedmax == '' then
+    feedmax = nil
+  end
+  return op, writer, feedmax
+end
 
 -- The general path for the write at keys[ki..ki+4], argv[ai+1..ai+12].
 local function write_general(keys, ki, argv, ai, pre)
@@ -571,15 +608,7 @@ local function write_at(keys, ki, argv, ai)
     return write_general(keys, ki, argv, ai, {st = state_of(m, typ), policy = pol})
   end
   local op, change, writer, src = argv[ai + 1], argv[ai + 3], argv[ai + 6], argv[ai + 12]
-  if op == '' then
-    op = 'put'
-  end
-  if writer == '' then
-    writer = 'unknown'
-  end
-  if feedmax == '0' or feedmax == '' then
-    feedmax = nil
-  end
+  op, writer, feedmax = fast_defaults(op, 'put', writer, feedmax)
   local now = now_ms()
   local rev = tonumber(ps) + 1
   local rs = fmt(rev)
@@ -802,12 +831,12 @@ end
 local STEP_OPTS = {writer = true, ifrev = true, op = true, change = true, mode = true,
                    feedmax = true, histmax = true, histage = true, src = true, wid = true}
 
-local function json_steps(keys, argv)
-  local d = single_doc(keys)
-  local o, next_arg = parse_opts(argv, 1, STEP_OPTS)
+-- d: the document's keys; o: the options; from: the first step in argv; pre (optional): what
+-- ss_jwrite's fast path already read ({st =, policy =}).
+local function json_steps_opts(d, keys, o, argv, from, pre)
   local ctx = context(o, keys[4], keys[5])
-  local steps = parse_steps(argv, next_arg)
-  local st = load_state(d)
+  local steps = parse_steps(argv, from)
+  local st = preloaded_state(d, ctx, pre)
   local again = replayed(st, ctx)
   if again then
     return again
@@ -836,6 +865,223 @@ local function json_steps(keys, argv)
     reply[3] = value
   end
   return reply
+end
+
+local function json_steps(keys, argv)
+  local d = single_doc(keys)
+  local o, next_arg = parse_opts(argv, 1, STEP_OPTS)
+  return json_steps_opts(d, keys, o, argv, next_arg, nil)
+end
+
+---------------------------------------------------------------------------------------
+-- ss_jwrite: ss_jop with positional arguments, the form the Java client sends (LIB_VERSION 10).
+-- ARGV: the ten of JWRITE_ARGS ('' = not given), then the steps (no "--").
+-- As with ss_write, the common update (an existing JSON document, no explicit history option,
+-- the server policy keeping no versions of the key, steps among obj/set of a member/del/rm/incr/
+-- append on paths below the root) takes a fast path that keeps everything in locals and sends
+-- no command whose answer it already knows (EXISTS per obj step, PTTL before and after: only a
+-- root replacement drops a TTL). Anything else, including every error, goes to the general
+-- path with what was already read, so state and errors are those of ss_jop (docs/protocol.md).
+local JWRITE_ARGS = {'op', 'change', 'ifrev', 'wid', 'writer', 'feedmax', 'mode', 'histmax', 'histage', 'src'}
+local NJ = #JWRITE_ARGS
+local INCR_NUMBER = '^%-?%d+%.?%d*[eE]?[%+%-]?%d*$'
+
+local function jwrite_general(keys, argv, pre)
+  local o = {}
+  for i, name in ipairs(JWRITE_ARGS) do
+    local v = argv[i]
+    if v ~= '' then
+      o[name] = v
+    end
+  end
+  return json_steps_opts(single_doc(keys), keys, o, argv, NJ + 1, pre)
+end
+
+-- Whether the steps after the ten arguments are all of a shape the fast path handles; steps it
+-- leaves to the general path include every one the general path would refuse. No step may
+-- name the root ('$' or '.', the only paths JSON.SET replaces the document at and JSON.DEL
+-- deletes the key at) except `obj $`, so the key stays and keeps its TTL.
+local function fast_steps(argv, na)
+  local i = NJ + 1
+  while i <= na do
+    local name, p = argv[i], argv[i + 1]
+    if p == '$' or p == '.' or p == '' or p == nil then
+      if name ~= 'obj' or p ~= '$' or i + 2 > na then
+        return false
+      end
+      i = i + 3
+    elseif name == 'set' then
+      if i + 4 > na or argv[i + 3] ~= 'm' then
+        return false
+      end
+      i = i + 5
+    elseif name == 'obj' then
+      if i + 2 > na then
+        return false
+      end
+      i = i + 3
+    elseif name == 'del' or name == 'rm' then
+      i = i + 2
+    elseif name == 'incr' then
+      if i + 2 > na or not string.match(argv[i + 2], INCR_NUMBER) then
+        return false
+      end
+      i = i + 3
+    elseif name == 'append' then
+      if i + 3 > na or not string.match(argv[i + 2], '^%d+$') then
+        return false
+      end
+      i = i + 4
+    else
+      return false
+    end
+  end
+  return true
+end
+
+-- The checks of validate_steps for an existing document, made the same way; false when one
+-- fails (the general path then makes them again and answers the error).
+local function fast_valid(key, argv, na)
+  local made = nil -- paths earlier obj steps make objects (validate_steps' made)
+  local i = NJ + 1
+  while i <= na do
+    local name, p = argv[i], argv[i + 1]
+    if name == 'set' then
+      local parent = argv[i + 2]
+      if not (made and made[parent]) and json_type(key, parent) ~= 'object' then
+        return false
+      end
+      if made then
+        made[p] = nil
+      end
+      i = i + 5
+    elseif name == 'obj' then
+      local parent = argv[i + 2]
+      if p ~= '$' and not (made and made[parent]) and json_type(key, parent) ~= 'object' then
+        return false
+      end
+      made = made or {}
+      made[p] = true
+      i = i + 3
+    elseif name == 'del' then
+      i = i + 2
+    elseif name == 'rm' then
+      if json_type(key, p) == nil then
+        return false
+      end
+      i = i + 2
+    elseif name == 'incr' then
+      local t = json_type(key, p)
+      if t ~= 'integer' and t ~= 'number' then
+        return false
+      end
+      i = i + 3
+    else -- append
+      if json_type(key, p) ~= 'array' then
+        return false
+      end
+      i = i + 4
+    end
+  end
+  return true
+end
+
+-- Applies validated fast-path steps; reply: the last increment's result (nil: none).
+local function fast_apply(key, argv, na)
+  local keep = nil -- the TTL before a root replacement (obj $ on a non-object root)
+  local result = nil
+  local i = NJ + 1
+  while i <= na do
+    local name, p = argv[i], argv[i + 1]
+    if name == 'set' then
+      redis.call('JSON.SET', key, p, argv[i + 4])
+      i = i + 5
+    elseif name == 'obj' then
+      if json_type(key, p) ~= 'object' then
+        if p == '$' and keep == nil then
+          keep = redis.call('PTTL', key)
+        end
+        redis.call('JSON.SET', key, p, '{}')
+      end
+      i = i + 3
+    elseif name == 'del' or name == 'rm' then
+      redis.call('JSON.DEL', key, p)
+      i = i + 2
+    elseif name == 'incr' then
+      result = redis.call('JSON.NUMINCRBY', key, p, argv[i + 2])
+      i = i + 3
+    else -- append
+      local len = redis.call('JSON.ARRAPPEND', key, p, argv[i + 3])
+      if type(len) == 'table' then
+        len = len[1]
+      end
+      local max = tonumber(argv[i + 2])
+      if max > 0 and len > max then
+        redis.call('JSON.ARRTRIM', key, p, len - max, len - 1)
+      end
+      i = i + 4
+    end
+  end
+  if keep and keep > 0 then
+    redis.call('PEXPIRE', key, keep)
+  end
+  return result
+end
+
+local function jwrite(keys, argv)
+  if #keys ~= 5 then
+    fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
+  end
+  local na = #argv
+  if na < NJ then
+    fail('SS_INVALID', 'ss_jwrite expects ' .. NJ .. ' arguments (' .. table.concat(JWRITE_ARGS, ' ')
+      .. ') and then the steps, got ' .. na .. ' arguments')
+  end
+  local feedmax, mode = argv[6], argv[7]
+  if argv[8] ~= '' or argv[9] ~= '' or (feedmax ~= '' and not string.find(feedmax, '^%d+$'))
+      or (mode ~= 'json' and mode ~= 'string' and mode ~= '') or na == NJ or not fast_steps(argv, na) then
+    return jwrite_general(keys, argv, nil) -- unusual or invalid: the general path decides
+  end
+  local key, meta, feed = keys[1], keys[2], keys[4]
+  local chan = channel_prefix(feed) -- refuses a malformed feed key first, as the general path does
+  local m = redis.call('HMGET', meta, 'rev', 'del', 'wid', 'wfid') -- META_STATE
+  local ps, wid = m[1], argv[4]
+  if wid ~= '' and m[3] == wid then
+    return {tonumber(ps), m[4]} -- a re-send of the last committed write
+  end
+  local typ = redis.call('TYPE', key)['ok']
+  local ifrev = argv[3]
+  if not ps or m[2] == '1' or typ ~= JSON_TYPE or (ifrev ~= '' and ifrev ~= ps) then
+    -- a creation, a tombstone, an expiry to reconcile, a string or foreign key, a conflict
+    return jwrite_general(keys, argv, {st = state_of(m, typ)})
+  end
+  local pol = server_policy(policy_key(feed))
+  local rule = policy_rule(pol, key)
+  if rule.n > 0 or not fast_valid(key, argv, na) then
+    return jwrite_general(keys, argv, {st = state_of(m, typ), policy = pol})
+  end
+  local result = fast_apply(key, argv, na)
+  local op, change, writer, src = argv[1], argv[2], argv[5], argv[10]
+  op, writer, feedmax = fast_defaults(op, 'patch', writer, feedmax)
+  local now = now_ms()
+  local rev = tonumber(ps) + 1
+  local rs = fmt(rev)
+  if rule.pattern then
+    redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
+  end
+  local id = append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, change, src)
+  if wid ~= '' then
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id)
+  else
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
+  end
+  if result ~= nil then
+    if type(result) == 'table' then
+      result = result[1]
+    end
+    return {rev, id, result}
+  end
+  return {rev, id}
 end
 
 ---------------------------------------------------------------------------------------
@@ -1243,6 +1489,10 @@ register('ss_ttl', function(keys, argv) return whole_write(keys, argv, 'ttl', 't
 -- then steps (see the steps section above). Reply: {revision, feed entry id[, incr result]}.
 -- Errors: SS_NOTFOUND, SS_CONFLICT, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_INVALID.
 register('ss_jop', json_steps)
+
+-- ss_jwrite: KEYS as ss_put. ARGV (10, positional, '' for none): op, change, ifrev, wid, writer,
+-- feedmax, mode, histmax, histage, src; then the steps. Reply and errors: as ss_jop.
+register('ss_jwrite', jwrite)
 
 -- ss_tx: KEYS feed, index, then (document, metadata, history) per document. ARGV options
 -- (writer, mode, feedmax, histmax, src), `--`, then OP IFREV TTL VALUE CHANGE per document.

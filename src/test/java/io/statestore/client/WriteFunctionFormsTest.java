@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,39 +71,7 @@ class WriteFunctionFormsTest {
     private void assertSameOutcome(Map<String, String> opts) {
         List<String> r = both(opts);
         assertEquals(r.get(0), r.get(1), "replies of ss_put and ss_write for " + opts);
-        assertEquals(state("a"), state("b"), "state after " + opts);
-    }
-
-    /** Everything a write leaves behind for one document, without its name and times. */
-    private Map<String, Object> state(String doc) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("value", j.get(doc));
-        s.put("hasTtl", j.pttl(doc) > 0);
-        Map<String, String> meta = new TreeMap<>(j.hgetAll("ss:m:{" + doc + "}"));
-        meta.remove("ctime");
-        meta.remove("mtime");
-        meta.remove("wid");
-        meta.remove("wfid");
-        s.put("meta", meta);
-        List<Map<String, String>> feed = new ArrayList<>();
-        for (StreamEntry e : j.xrange("ss:feed", (StreamEntryID) null, null)) {
-            if (doc.equals(e.getFields().get("key"))) {
-                Map<String, String> f = new TreeMap<>(e.getFields());
-                f.remove("time");
-                f.remove("key");
-                feed.add(f);
-            }
-        }
-        s.put("feed", feed);
-        List<Map<String, String>> hist = new ArrayList<>();
-        for (StreamEntry e : j.xrange("ss:h:{" + doc + "}", (StreamEntryID) null, null)) {
-            Map<String, String> f = new TreeMap<>(e.getFields());
-            f.remove("time");
-            hist.add(f);
-        }
-        s.put("history", hist);
-        s.put("indexed", j.zscore("ss:index", doc) != null);
-        return s;
+        assertEquals(DocumentState.of(j, "a"), DocumentState.of(j, "b"), "state after " + opts);
     }
 
     private static Map<String, String> opts(String... kv) {

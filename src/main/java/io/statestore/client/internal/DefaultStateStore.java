@@ -34,7 +34,8 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The store on one Redis server. Module mode updates documents in place with {@code ss_jop};
+ * The store on one Redis server. Module mode updates documents in place with {@code ss_jwrite}
+ * (the positional form of {@code ss_jop});
  * portable mode (and documents kept as strings) computes the new document here and commits it
  * with a compare-revision-and-set {@code ss_put}, retrying conflicts with jitter.
  */

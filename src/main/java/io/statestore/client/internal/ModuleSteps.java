@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns updates into the in-place steps of {@code ss_jop} (module mode). Merge patches are
+ * Turns updates into the in-place steps of {@code ss_jop}/{@code ss_jwrite} (module mode). Merge patches are
  * decomposed into set/delete steps because valkey-json has no JSON.MERGE.
  *
  * <p>valkey-json mishandles new members whose name holds {@code ~} or {@code /} (it reads them as

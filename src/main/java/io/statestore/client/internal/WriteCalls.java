@@ -126,18 +126,26 @@ final class WriteCalls {
         return result(key, sendOnce("ss_ttl", key, args), null);
     }
 
-    /** ss_jop: in-place steps in module mode. */
+    /**
+     * ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module
+     * mode. The ten arguments are those of ss_jop's options, '' for "not given".
+     */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
-        List<String> args = commonArgs(key, opts);
-        args.add("op");
+        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
+        List<String> args = new ArrayList<>(10 + steps.size());
         args.add(op);
-        args.add("change");
-        args.add(change);
-        addRevision(args, opts);
-        args.add("--");
+        args.add(change == null ? "" : change);
+        args.add(opts.expectedRevision().isPresent() ? Long.toString(opts.expectedRevision().getAsLong()) : "");
+        args.add(writeId());
+        args.add(options.writer());
+        args.add(Long.toString(options.feedMaxLength()));
+        args.add(mode == StorageMode.MODULE ? "json" : "string");
+        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
+        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
+        args.add(opts.source() == null ? "" : opts.source());
         args.addAll(steps);
-        Object reply = sendOnce("ss_jop", key, args);
+        Object reply = send(key, () -> redis.fcall("ss_jwrite", layout.documentCallKeys(key), args, key));
         List<Object> r = RedisGateway.list(reply);
         JsonNode value = null;
         if (r.size() > 2 && r.get(2) != null) {
@@ -232,7 +240,7 @@ final class WriteCalls {
      */
     /** Sends a write of the named-option form with a fresh write ID (see {@link #send}). */
     private Object sendOnce(String function, String key, List<String> args) {
-        args.add(0, "wid"); // options come first: ss_jop's steps follow them after "--"
+        args.add(0, "wid"); // options are name/value pairs: the write ID goes first
         args.add(1, writeId());
         return send(key, () -> redis.fcall(function, layout.documentCallKeys(key), args, key));
     }
