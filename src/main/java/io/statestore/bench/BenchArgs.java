@@ -19,7 +19,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                                   because every cell runs FLUSHALL (or pass --allow-flushall)
               --allow-flushall    let the benchmark FLUSHALL a non-empty --redis server
               --portable          force portable mode even when the server has a JSON module
-              --no-group-commit   statestore sends one call per write (StateStoreOptions.groupCommit)
+              --group-commit      statestore with StateStoreOptions.groupCommit(true)
               --seconds N         measured seconds per cell (default 3)
               --warmup N          warm-up seconds per cell, not recorded (default 1); before the first
                                   cell every contender also runs 2N s unrecorded, for the JIT
@@ -46,7 +46,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         String module = null;
         boolean allowFlush = false;
         boolean portable = false;
-        boolean groupCommit = true;
+        boolean groupCommit = false;
         double seconds = 3;
         double warmup = 1;
         long maxOps = 2_000_000;
@@ -66,7 +66,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                 case "--module" -> module = value(argv, ++i, a);
                 case "--allow-flushall" -> allowFlush = true;
                 case "--portable" -> portable = true;
-                case "--no-group-commit" -> groupCommit = false;
+                case "--group-commit" -> groupCommit = true;
                 case "--seconds" -> seconds = positive(value(argv, ++i, a), a);
                 case "--warmup" -> warmup = nonNegative(value(argv, ++i, a), a);
                 case "--max-ops" -> maxOps = (long) positive(value(argv, ++i, a), a);

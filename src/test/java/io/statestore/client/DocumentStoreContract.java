@@ -285,8 +285,8 @@ abstract class DocumentStoreContract {
 
     @Test
     void concurrentWritesToManyDocumentsLoseNothing() throws Exception {
-        // Sixteen threads on eight shared documents: writes of different documents share
-        // ss_write_many calls (the client's group commit), writes of one document take turns.
+        // Sixteen threads on eight shared documents: writes of one document take turns, writes
+        // of different documents go out side by side.
         int threads = 16;
         int perThread = 400;
         int docs = 8;

@@ -193,8 +193,8 @@ class WriteFunctionFormsTest {
     }
 
     @Test
-    void withoutGroupCommitConcurrentWritesStillLoseNothing() throws Exception {
-        StateStore store = redis.newStore(b -> b.groupCommit(false));
+    void withGroupCommitConcurrentWritesStillLoseNothing() throws Exception {
+        StateStore store = redis.newStore(b -> b.groupCommit(true));
         for (int d = 0; d < 4; d++) {
             store.put("plain:" + d, StrictJson.parse("{\"counter\":0}"));
         }

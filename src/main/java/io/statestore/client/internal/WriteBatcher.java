@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit for single-document writes: threads of one process that write at the same time
- * share one {@code ss_write_many} call instead of sending one call each (docs/decisions.md).
+ * Group commit for single-document writes, when {@code StateStoreOptions.groupCommit(true)}:
+ * threads of one process that write at the same time share one {@code ss_write_many} call
+ * instead of sending one call each (docs/decisions.md).
  *
  * <p>A thread that finds fewer than {@link #MAX_IN_FLIGHT} calls in flight sends at once,
  * taking along whatever other threads have queued; a lone writer therefore sends its own write
@@ -20,9 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class WriteBatcher {
     /**
-     * Calls in flight at once. Measured with 16 writing threads on 2 cores (docs/benchmarks.md):
-     * 2 left the server idle between calls and cost more client CPU per write than no batching;
-     * 4 and 8 cost about a third less CPU per write than one call per write.
+     * Calls in flight at once. With 16 writing threads on 2 cores, 2 left the server idle between
+     * calls; 4 and 8 measured alike (docs/decisions.md has why group commit is off by default).
      */
     static final int MAX_IN_FLIGHT = 4;
     static final int MAX_WRITES = 64;
