@@ -79,24 +79,34 @@ final class WriteCalls {
     WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
                          JsonNode value) {
         cache.remove(key);
-        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
         List<String> args = new ArrayList<>(12);
         args.add(op);
         args.add(text);
         args.add(change == null ? "" : change);
         args.add(ifRevision == null ? "" : Long.toString(ifRevision));
-        args.add(writeId());
-        args.add(options.writer());
-        args.add(Long.toString(options.feedMaxLength()));
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
+        addWriterArgs(args);
         args.add(opts.ttl() == null ? "" : Long.toString(opts.ttl().toMillis()));
-        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
-        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
-        args.add(opts.source() == null ? "" : opts.source());
+        addHistoryAndSource(args, key, opts);
         if (options.groupCommit() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
             return result(key, send(key, () -> batcher.write(key, args)), value);
         }
         return result(key, send(key, () -> redis.fcall("ss_write", layout.documentCallKeys(key), args, key)), value);
+    }
+
+    /** The positional forms' WID WRITER FEEDMAX MODE, with a fresh write ID. */
+    private void addWriterArgs(List<String> args) {
+        args.add(writeId());
+        args.add(options.writer());
+        args.add(Long.toString(options.feedMaxLength()));
+        args.add(mode == StorageMode.MODULE ? "json" : "string");
+    }
+
+    /** The positional forms' HISTMAX HISTAGE SRC: a client-side history rule, if any, and the source. */
+    private void addHistoryAndSource(List<String> args, String key, WriteOptions opts) {
+        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
+        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
+        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
+        args.add(opts.source() == null ? "" : opts.source());
     }
 
     /** Forgets what this client knows of a document written by other means (transactions). */
@@ -132,18 +142,12 @@ final class WriteCalls {
      */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
-        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
         List<String> args = new ArrayList<>(10 + steps.size());
         args.add(op);
         args.add(change == null ? "" : change);
         args.add(opts.expectedRevision().isPresent() ? Long.toString(opts.expectedRevision().getAsLong()) : "");
-        args.add(writeId());
-        args.add(options.writer());
-        args.add(Long.toString(options.feedMaxLength()));
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
-        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
-        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
-        args.add(opts.source() == null ? "" : opts.source());
+        addWriterArgs(args);
+        addHistoryAndSource(args, key, opts);
         args.addAll(steps);
         Object reply = send(key, () -> redis.fcall("ss_jwrite", layout.documentCallKeys(key), args, key));
         List<Object> r = RedisGateway.list(reply);
@@ -232,12 +236,6 @@ final class WriteCalls {
         }
     }
 
-    /**
-     * Sends a single-document write with a fresh write ID and, when Redis did not answer (a
-     * stale connection after a restart, a timeout), sends the very same call again: the
-     * function recognises its own write ID and replays the first reply instead of committing
-     * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
-     */
     /** Sends a write of the named-option form with a fresh write ID (see {@link #send}). */
     private Object sendOnce(String function, String key, List<String> args) {
         args.add(0, "wid"); // options are name/value pairs: the write ID goes first
@@ -246,8 +244,10 @@ final class WriteCalls {
     }
 
     /**
-     * Sends a write whose arguments carry a write ID, re-sending it when the reply was lost:
-     * the server answers a re-send of its last committed write without writing again.
+     * Sends a single-document write whose arguments carry a write ID and, when Redis did not
+     * answer (a stale connection after a restart, a timeout), sends the very same call again:
+     * the function recognises its own write ID and replays the first reply instead of committing
+     * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
      */
     private Object send(String key, Supplier<Object> call) {
         boolean maybeApplied = false;
@@ -287,7 +287,7 @@ final class WriteCalls {
             keys.addAll(layout.documentCallKeys(w.key));
             args.addAll(w.args);
         }
-        List<Object> replies = RedisGateway.list(redis.fcall("ss_write_many", keys, args, batch.size() + " writes"));
+        List<Object> replies = RedisGateway.list(redis.fcall("ss_write_many", keys, args, null));
         for (int i = 0; i < batch.size(); i++) {
             WriteBatcher.Write w = batch.get(i);
             Object r = replies.get(i);
