@@ -32,6 +32,7 @@ public final class RedisGateway implements AutoCloseable {
     private final String endpoint;
     private final HostAndPort hostAndPort;
     private final JedisClientConfig clientConfig;
+    private final int poolSize;
 
     public RedisGateway(StateStoreOptions options) {
         URI uri = options.uri();
@@ -66,6 +67,12 @@ public final class RedisGateway implements AutoCloseable {
         this.hostAndPort = new HostAndPort(uri.getHost(), port);
         this.clientConfig = config.build();
         this.pool = new JedisPool(poolConfig, hostAndPort, clientConfig);
+        this.poolSize = options.poolSize();
+    }
+
+    /** The most pooled connections in use at once. */
+    public int poolSize() {
+        return poolSize;
     }
 
     private static void applyCredentials(DefaultJedisClientConfig.Builder config, StateStoreOptions options) {

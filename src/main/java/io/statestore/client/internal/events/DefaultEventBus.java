@@ -35,7 +35,7 @@ public final class DefaultEventBus implements EventBus {
     private final EventBusOptions options;
     private final EventIds ids = new EventIds();
     private final SpoolingPublisher spooler;
-    private final PublishBatcher batcher = new PublishBatcher(this::sendBatch);
+    private final PublishBatcher batcher;
     private final EventStats stats;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final Runnable onClose;
@@ -49,6 +49,9 @@ public final class DefaultEventBus implements EventBus {
         this.keys = new EventKeys(prefix);
         this.options = options;
         this.stats = new EventStats(redis, keys);
+        // A quarter of the pool for direct publishes: the rest stays for document calls and
+        // the group commit's leader.
+        this.batcher = new PublishBatcher(this::sendBatch, Math.max(1, redis.poolSize() / 4));
         this.onClose = onClose;
         this.spooler = options.spool().map(s -> new SpoolingPublisher(s, batcher::publish, this::sendBatch)).orElse(null);
     }

@@ -3,15 +3,25 @@ package io.statestore.client.internal.events;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Group commit for publishes: concurrent publishers queue their events; a leader (at most
- * {@link #MAX_LEADERS} at a time) sends everything queued in one {@code ev_publish_batch} call
- * while the others wait for the outcome of the batch holding their event. A lone publisher
- * sends its event at once (a batch of one). Each caller returns only after its own event was
- * committed, or throws what the call threw.
+ * How publishes go out: each on its own call while at most {@code maxDirect} are in flight
+ * (the common case: a few publishing threads), and group-committed beyond that. In the group
+ * commit, concurrent publishers queue their events; a leader (at most {@link #MAX_LEADERS} at a
+ * time) sends everything queued in one {@code ev_publish_batch} call while the others wait for
+ * the outcome of the batch holding their event. Either way a caller returns only after its own
+ * event was committed, or throws what the call threw.
+ *
+ * <p>Why direct first: with 4 publishing threads, direct calls made 1.7x the events/s of the
+ * group commit and cost less CPU per event (docs/benchmarks-events.md, round 3). A hand-off
+ * costs a park and an unpark (futex calls and a context switch) on each side, more than a
+ * call's own overhead on client and server; and one batch in flight leaves the server idle while
+ * the next leader wakes up. The group commit is kept for many more publishers than connections,
+ * where it bounds the connections publishing takes and saves the server a third of its CPU
+ * per event.
  *
  * <p>Wake-ups are the cost here, not the locking: each waiter parks on its own and is unparked
  * once, when its event is committed or when it is made the next leader (rather than every waiter
@@ -34,6 +44,8 @@ final class PublishBatcher {
     }
 
     private final Consumer<List<SpooledEvent>> sender;
+    private final int maxDirect;
+    private final AtomicInteger direct = new AtomicInteger();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /**
      * Batches in flight at once. 2 measured no better than 1 (before and after the leaner Lua
@@ -42,11 +54,25 @@ final class PublishBatcher {
     static final int MAX_LEADERS = 1;
     private int leaders;
 
-    PublishBatcher(Consumer<List<SpooledEvent>> sender) {
+    /**
+     * @param sender    sends a batch in one call, in order, or throws
+     * @param maxDirect publishes sent on their own call at once (0: always group-commit)
+     */
+    PublishBatcher(Consumer<List<SpooledEvent>> sender, int maxDirect) {
         this.sender = sender;
+        this.maxDirect = maxDirect;
     }
 
     void publish(SpooledEvent ev) {
+        if (direct.incrementAndGet() <= maxDirect) {
+            try {
+                sender.accept(List.of(ev));
+                return;
+            } finally {
+                direct.decrementAndGet();
+            }
+        }
+        direct.decrementAndGet(); // every direct slot taken: join the group commit
         Pending me = new Pending(ev);
         synchronized (this) {
             queue.add(me);
