@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** Command-line options of the benchmark; {@link #parse} throws {@link UsageException} on bad input. */
 record BenchArgs(String redisUrl, String server, String module, boolean allowFlushAll, boolean forcePortable,
-                 boolean groupCommit,
+                 boolean groupCommit, boolean floor,
                  double seconds, double warmup, long maxOps, List<Workload.Operation> ops, List<Integer> sizesKb,
                  List<Integer> clients, boolean hotRow, long feedMaxLength, Path legacyDir, boolean json, boolean help) {
 
@@ -20,6 +20,9 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
               --allow-flushall    let the benchmark FLUSHALL a non-empty --redis server
               --portable          force portable mode even when the server has a JSON module
               --group-commit      statestore with StateStoreOptions.groupCommit(true)
+              --floor             also run "floor": one function call per update doing only the
+                                  writes the contract needs (document, feed, notification,
+                                  metadata), nothing read or checked; printed as its own table
               --seconds N         measured seconds per cell (default 3)
               --warmup N          warm-up seconds per cell, not recorded (default 1); before the first
                                   cell every contender also runs 2N s unrecorded, for the JIT
@@ -47,6 +50,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         boolean allowFlush = false;
         boolean portable = false;
         boolean groupCommit = false;
+        boolean floor = false;
         double seconds = 3;
         double warmup = 1;
         long maxOps = 2_000_000;
@@ -67,6 +71,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                 case "--allow-flushall" -> allowFlush = true;
                 case "--portable" -> portable = true;
                 case "--group-commit" -> groupCommit = true;
+                case "--floor" -> floor = true;
                 case "--seconds" -> seconds = positive(value(argv, ++i, a), a);
                 case "--warmup" -> warmup = nonNegative(value(argv, ++i, a), a);
                 case "--max-ops" -> maxOps = (long) positive(value(argv, ++i, a), a);
@@ -84,7 +89,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         if (redisUrl != null && module != null) {
             throw new UsageException("--module only applies to a server the benchmark starts; not with --redis");
         }
-        return new BenchArgs(redisUrl, server, module, allowFlush, portable, groupCommit, seconds, warmup, maxOps, ops, sizes,
+        return new BenchArgs(redisUrl, server, module, allowFlush, portable, groupCommit, floor, seconds, warmup, maxOps, ops, sizes,
                 clients, hot, feedMax, legacyDir, json, help);
     }
 

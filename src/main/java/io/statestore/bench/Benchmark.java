@@ -80,19 +80,23 @@ public final class Benchmark {
         Map<String, String> notes;
         try (StateStoreContender ss = new StateStoreContender(StateStore.connect(ob.build()), admin);
              RedisSetContender set = new RedisSetContender(admin, Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
-             LegacyFileContender legacy = new LegacyFileContender(args.legacyDir())) {
+             LegacyFileContender legacy = new LegacyFileContender(args.legacyDir());
+             FloorContender floor = args.floor()
+                     ? new FloorContender(admin, Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients), args.feedMaxLength())
+                     : null) {
             notes = notes(args, ss, legacy, started);
             CellRunner runner = new CellRunner(args.warmup(), args.seconds(), args.maxOps(), new CpuClock(admin.localPid()));
             List<Workload> workloads = workloads(args, maxClients);
-            warmUpJit(args, workloads.get(0), ss, set, legacy);
+            warmUpJit(args, workloads.get(0), floor == null ? new Contender[] {ss, set, legacy} : new Contender[] {ss, set, legacy, floor});
             for (Workload w : workloads) {
                 long t0 = System.nanoTime();
                 CellResult a = runner.run(ss, w);
                 CellResult b = runner.run(set, w);
                 CellResult c = runner.run(legacy, w);
+                CellResult d = floor == null ? null : runner.run(floor, w);
                 System.err.printf(Locale.ROOT, "%-40s done in %.1f s%n", w.label(), (System.nanoTime() - t0) / 1e9);
                 rows.add(new Row(w, Documents.size(Documents.generate(w.targetBytes(), 0, StrictJson.mapper()),
-                        StrictJson.mapper()), a, b, c));
+                        StrictJson.mapper()), a, b, c, d));
             }
             admin.flushAll();
         }

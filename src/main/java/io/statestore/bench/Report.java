@@ -63,11 +63,37 @@ final class Report {
                     cpuCell(r.set()), r.legacy().cpuMicros(), 100 * r.set().cpuMicros() / r.statestore().cpuMicros()));
         }
         out.println();
+        if (rows.stream().anyMatch(r -> r.floor() != null)) {
+            printFloor(out, rows);
+        }
         for (Verdict v : verdicts(rows)) {
             out.println(String.format(Locale.ROOT, "%s  %s (measured %s)", v.status(), v.name(),
                     v.actual().map(a -> v.threshold() < 1 ? String.format(Locale.ROOT, "%.0f%%", 100 * a)
                             : String.format(Locale.ROOT, "%.1fx", a)).orElse("not run")));
         }
+    }
+
+    /**
+     * The floor next to statestore and the two references: how far the contract's bare writes
+     * get, so statestore's ratios can be read against what is reachable at all.
+     */
+    private static void printFloor(PrintStream out, List<Row> rows) {
+        out.println("floor: one function call per update doing only the contract's writes (document, feed entry,"
+                + " notification, metadata), nothing read or checked:");
+        String head = String.format(Locale.ROOT, "%-10s %7s %7s | %-24s | %-24s | %8s %8s %11s",
+                "op", "doc B", "clients", "floor/s p50 p99 us", "floor CPU client server", "fl/SET", "ss/fl", "fl/legacy");
+        out.println(head);
+        for (Row r : rows) {
+            if (r.floor() == null) {
+                continue;
+            }
+            Workload w = r.workload();
+            out.println(String.format(Locale.ROOT, "%-10s %7d %7s | %s | %s | %7.0f%% %7.0f%% %10.1fx",
+                    w.op().label(), r.docBytes(), w.clients() + (w.hot() ? " hot" : ""), cell(r.floor()),
+                    cpuCell(r.floor()), 100 * Row.ratio(r.floor(), r.set()), 100 * Row.ratio(r.statestore(), r.floor()),
+                    Row.ratio(r.floor(), r.legacy())));
+        }
+        out.println();
     }
 
     private static String cell(CellResult c) {
@@ -95,6 +121,9 @@ final class Report {
             cellJson(o.putObject("statestore"), r.statestore());
             cellJson(o.putObject("set"), r.set());
             cellJson(o.putObject("legacy"), r.legacy());
+            if (r.floor() != null) {
+                cellJson(o.putObject("floor"), r.floor());
+            }
             o.put("ratioToSet", r.ratioToSet());
             o.put("ratioToLegacy", r.ratioToLegacy());
         }
