@@ -30,16 +30,24 @@ class PublishBatcherTest {
 
     @Test
     void everyEventIsSentOnceAndEachThreadsEventsInOrder() throws Exception {
+        assertEquals(PublishBatcher.MAX_LEADERS, publishFromEightThreads(0, 2000));
+    }
+
+    /**
+     * Eight threads publish {@code each} events each through a recording sender; checks that
+     * every event was sent once and each thread's in order. Returns the most calls in flight at once.
+     */
+    private static int publishFromEightThreads(int maxDirect, int each) throws InterruptedException {
         List<SpooledEvent> sent = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        PublishBatcher b = groupCommitOnly(batch -> {
+        PublishBatcher b = new PublishBatcher(batch -> {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             sent.addAll(batch);
+            Thread.yield();
             inFlight.decrementAndGet();
-        });
+        }, maxDirect);
         int threads = 8;
-        int each = 2000;
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int me = t;
@@ -60,7 +68,7 @@ class PublishBatcherTest {
             int t = Integer.parseInt(e.id().substring(0, e.id().indexOf('-')));
             assertEquals(next[t]++, e.time(), "thread " + t + " in order");
         }
-        assertEquals(PublishBatcher.MAX_LEADERS, maxInFlight.get());
+        return maxInFlight.get();
     }
 
     @Test
@@ -218,37 +226,7 @@ class PublishBatcherTest {
 
     @Test
     void withDirectSlotsEveryEventIsStillSentOnceAndInOrderPerThread() throws Exception {
-        List<SpooledEvent> sent = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger maxInFlight = new AtomicInteger();
-        PublishBatcher b = new PublishBatcher(batch -> {
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            sent.addAll(batch);
-            Thread.yield();
-            inFlight.decrementAndGet();
-        }, 2);
-        int threads = 8;
-        int each = 1000;
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            ts.add(new Thread(() -> {
-                for (int i = 0; i < each; i++) {
-                    b.publish(event(me, i));
-                }
-            }));
-        }
-        ts.forEach(Thread::start);
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertEquals(threads * each, sent.stream().map(SpooledEvent::id).distinct().count());
-        assertEquals(threads * each, sent.size());
-        int[] next = new int[threads];
-        for (SpooledEvent e : sent) {
-            int t = Integer.parseInt(e.id().substring(0, e.id().indexOf('-')));
-            assertEquals(next[t]++, e.time(), "thread " + t + " in order");
-        }
-        assertTrue(maxInFlight.get() <= 2 + PublishBatcher.MAX_LEADERS, "in flight at once: " + maxInFlight.get());
+        int most = publishFromEightThreads(2, 1000);
+        assertTrue(most <= 2 + PublishBatcher.MAX_LEADERS, "in flight at once: " + most);
     }
 }
