@@ -1,7 +1,6 @@
 package io.statestore.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
@@ -13,7 +12,8 @@ import redis.clients.jedis.JedisPool;
  * no compare-and-set, no type or expiry check, no history policy, no JSON work on the client
  * (the document's bytes are serialized once, before the cell, as for SET). statestore's own
  * function does all of that on top, so it cannot beat this; the gap between the two is what
- * the checks and the client cost (docs/benchmarks.md, "The floor").
+ * the checks and the client cost (docs/benchmarks.md, "The floor"). It is the portable mode's
+ * floor: the document is a string, also when the server has a JSON module.
  */
 final class FloorContender implements Contender {
     static final String LIBRARY = """
