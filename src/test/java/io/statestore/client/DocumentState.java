@@ -17,6 +17,11 @@ final class DocumentState {
     private DocumentState() {
     }
 
+    /** The five KEYS of a single-document write function (ss_put, ss_write, ss_jop, ...), default layout. */
+    static List<String> callKeys(String doc) {
+        return List.of(doc, "ss:m:{" + doc + "}", "ss:h:{" + doc + "}", "ss:feed", "ss:index");
+    }
+
     static Map<String, Object> of(Jedis j, String doc) {
         Map<String, Object> s = new LinkedHashMap<>();
         String type = j.type(doc);

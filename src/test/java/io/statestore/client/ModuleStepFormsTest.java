@@ -37,13 +37,9 @@ class ModuleStepFormsTest {
         j = redis.jedis();
     }
 
-    private static List<String> keys(String doc) {
-        return List.of(doc, "ss:m:{" + doc + "}", "ss:h:{" + doc + "}", "ss:feed", "ss:index");
-    }
-
     private String call(String function, String doc, List<String> args) {
         try {
-            Object r = j.fcall(function, keys(doc), args);
+            Object r = j.fcall(function, DocumentState.callKeys(doc), args);
             if (r instanceof List<?> l) {
                 return "ok rev " + l.get(0) + (l.size() > 2 ? " value " + l.get(2) : "");
             }
@@ -86,7 +82,7 @@ class ModuleStepFormsTest {
             if (ttl != null) {
                 args.addAll(List.of("ttl", ttl));
             }
-            j.fcall("ss_put", keys(d), args);
+            j.fcall("ss_put", DocumentState.callKeys(d), args);
         }
     }
 
@@ -159,14 +155,14 @@ class ModuleStepFormsTest {
         same(opts(), MERGE); // absent: a merge starting with obj $ $ creates the document
         same(opts(), "incr", "$.seq", "1");
         for (String d : List.of("a", "b")) {
-            j.fcall("ss_del", keys(d), List.of("writer", "w"));
+            j.fcall("ss_del", DocumentState.callKeys(d), List.of("writer", "w"));
         }
         same(opts(), "incr", "$.seq", "1"); // tombstone
         same(opts(), MERGE); // re-creation after a tombstone
         putBoth("{\"seq\":1}", "string", null);
         for (String d : List.of("a", "b")) {
             j.del(d);
-            j.fcall("ss_put", keys(d), List.of("doc", "{\"seq\":1}", "mode", "string"));
+            j.fcall("ss_put", DocumentState.callKeys(d), List.of("doc", "{\"seq\":1}", "mode", "string"));
         }
         same(opts(), "incr", "$.seq", "1"); // SS_STRINGDOC
         for (String d : List.of("a", "b")) {

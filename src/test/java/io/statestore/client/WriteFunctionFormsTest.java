@@ -39,10 +39,6 @@ class WriteFunctionFormsTest {
         j = redis.jedis();
     }
 
-    private static List<String> keys(String doc) {
-        return List.of(doc, "ss:m:{" + doc + "}", "ss:h:{" + doc + "}", "ss:feed", "ss:index");
-    }
-
     /** Runs one write both ways; returns both replies (or error texts) with the key names replaced. */
     private List<String> both(Map<String, String> opts) {
         List<String> named = new ArrayList<>();
@@ -61,7 +57,7 @@ class WriteFunctionFormsTest {
 
     private String call(String function, String doc, List<String> args) {
         try {
-            Object r = j.fcall(function, keys(doc), args);
+            Object r = j.fcall(function, DocumentState.callKeys(doc), args);
             return r instanceof List<?> l ? "ok rev " + l.get(0) : String.valueOf(r);
         } catch (redis.clients.jedis.exceptions.JedisDataException e) {
             return e.getMessage();
@@ -158,11 +154,11 @@ class WriteFunctionFormsTest {
 
     @Test
     void aBatchCommitsEachWriteOnItsOwnAndAnswersEachInItsPlace() {
-        j.fcall("ss_write", keys("x"), positional("{\"n\":1}", "0"));
+        j.fcall("ss_write", DocumentState.callKeys("x"), positional("{\"n\":1}", "0"));
         List<String> ks = new ArrayList<>();
         List<String> args = new ArrayList<>();
         for (String d : List.of("x", "y", "x")) {
-            ks.addAll(keys(d));
+            ks.addAll(DocumentState.callKeys(d));
         }
         args.addAll(positional("{\"n\":2}", "1")); // x: revision 1 -> 2
         args.addAll(positional("{\"n\":1}", "5")); // y: does not exist -> conflict
@@ -181,8 +177,8 @@ class WriteFunctionFormsTest {
 
     @Test
     void aBatchWithArgumentsThatDoNotAddUpIsRefusedWhole() {
-        List<String> ks = new ArrayList<>(keys("x"));
-        ks.addAll(keys("y"));
+        List<String> ks = new ArrayList<>(DocumentState.callKeys("x"));
+        ks.addAll(DocumentState.callKeys("y"));
         List<String> args = positional("{}", "");
         String err = call("ss_write_many", "x", List.of()); // keys of one write, no arguments
         assertTrue(err.startsWith("SS_INVALID ss_write_many expects 12 arguments"), err);
