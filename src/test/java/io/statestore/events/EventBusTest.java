@@ -123,6 +123,31 @@ class EventBusTest {
     }
 
     @Test
+    void theIdSetIsScoredByTheEventsTimeUnlessItLagsTheServersClockByHalfTheRetention() {
+        List<String> keys = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:c");
+        try (Jedis j = redis.jedis()) {
+            long now = serverMillis(j);
+            long behind = now - 3_600_000;
+            long ahead = now + 3_600_000;
+            for (String[] e : List.of(new String[] {"c1", Long.toString(now)}, new String[] {"c2", Long.toString(behind)},
+                    new String[] {"c3", Long.toString(ahead)})) {
+                assertEquals(1L, j.fcall("ev_publish_batch", keys, List.of("0", "60000", "0", e[0], "c", "src", e[1], "{}")));
+            }
+            assertEquals((double) now, j.zscore("ss:{ev}:ids", "c1"));
+            assertEquals((double) ahead, j.zscore("ss:{ev}:ids", "c3"));
+            double c2 = j.zscore("ss:{ev}:ids", "c2");
+            assertTrue(c2 >= now && c2 < serverMillis(j) + 1, "an event an hour behind is scored with the server's clock: " + c2);
+            assertEquals(Long.toString(behind), j.xrange("ss:{ev}:t:c", "-", "+").get(1).getFields().get("time"),
+                    "the event keeps its own time");
+        }
+    }
+
+    private static long serverMillis(Jedis j) {
+        List<String> t = j.time();
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
+    @Test
     void concurrentPublishersAreBatchedAndEachThreadsEventsStayInOrder() throws Exception {
         int threads = 4;
         int each = 500;
