@@ -44,4 +44,43 @@ class StrictJsonTest {
     void writesBackExactlyWhatItRead(String text) {
         assertEquals(text, StrictJson.write(StrictJson.parse(text.getBytes(StandardCharsets.UTF_8), "v")));
     }
+
+    @Test
+    void javaValuesAreWrittenAsTheirTreeWouldBe() throws Exception {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("z", new java.math.BigDecimal("0.10"));
+        v.put("max", Long.MAX_VALUE);
+        v.put("big", new java.math.BigInteger("18446744073709551616"));
+        v.put("d", 0.1);
+        v.put("e", java.util.List.of());
+        v.put("o", java.util.Map.of());
+        v.put("u", "😀é\u2028\t\"");
+        v.put("when", java.time.Instant.parse("2026-11-22T07:00:00.123Z"));
+        v.put("nothing", null);
+        v.put("nested", java.util.List.of(java.util.Map.of("a", 1)));
+        String direct = StrictJson.write(v);
+        assertEquals(StrictJson.mapper().writeValueAsString(StrictJson.toTree(v)), direct);
+        assertEquals(StrictJson.mapper().writeValueAsString(StrictJson.mapper().valueToTree(v)), direct, "as Jackson's own tree");
+        assertTrue(direct.startsWith("{\"z\":0.10,\"max\":9223372036854775807,\"big\":18446744073709551616,"), direct);
+        // a float as Java prints it (the tree widened it to a double: 0.10000000149011612)
+        assertEquals("{\"f\":0.1}", StrictJson.write(java.util.Map.of("f", 0.1f)));
+        assertEquals("{\"f\":0.1}", StrictJson.write(StrictJson.toTree(java.util.Map.of("f", 0.1f))));
+    }
+
+    @Test
+    void anUnpairedSurrogateInAJavaValuesKeyOrStringIsRefused() {
+        for (Object bad : java.util.List.of(java.util.Map.of("k", "a\ud800"), java.util.Map.of("\udc00", 1),
+                java.util.List.of("ok", java.util.Map.of("deep", "\ud83d")))) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> StrictJson.write(bad));
+            assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+        }
+        assertEquals("\"😀\"", StrictJson.write("😀"), "a pair is fine");
+    }
+
+    @Test
+    void aValueJacksonCannotSerializeIsAnInvalidInput() {
+        Object noProperties = new Object();
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> StrictJson.write(noProperties));
+        assertTrue(e.getMessage().startsWith("cannot convert java.lang.Object to JSON"), e.getMessage());
+    }
 }
