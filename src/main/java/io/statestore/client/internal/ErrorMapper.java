@@ -63,7 +63,12 @@ final class ErrorMapper {
                 return new StoredAsStringException(key, rest);
             case "SS_INVALID":
                 return new InvalidInputException("invalid request: " + rest);
-            case "NOSCRIPT", "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN":
+            // The server is up but cannot take the call for now, and did nothing: still loading,
+            // demoted to a replica by a failover (READONLY), out of memory, too few replicas,
+            // unable to persist (MISCONF). A retry or the outage spool is the answer, not a fix
+            // of the input.
+            case "NOSCRIPT", "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "OOM", "NOREPLICAS",
+                    "MISCONF":
                 return new UnavailableException("Redis cannot serve the call now" + about(key) + ": " + message, false, null);
             case "NOAUTH", "WRONGPASS":
                 return new InvalidInputException("Redis refused the credentials (check the URL's user and password"
