@@ -51,7 +51,8 @@ public final class Main implements Runnable {
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL:-" + StateStoreOptions.DEFAULT_URI + "}",
-            description = "Redis URL, redis:// or rediss:// (env STATESTORE_REDIS_URL; default: ${DEFAULT-VALUE}).")
+            description = "Redis URL: redis://, rediss://, or redis-sentinel://HOST:PORT,...?master=NAME"
+                    + " (env STATESTORE_REDIS_URL; default: ${DEFAULT-VALUE}).")
     String redisUrl;
 
     @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_PASSWORD_FILE}",

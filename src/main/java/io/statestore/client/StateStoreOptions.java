@@ -1,5 +1,6 @@
 package io.statestore.client;
 
+import io.statestore.client.internal.RedisEndpoint;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
@@ -200,14 +201,12 @@ public final class StateStoreOptions {
             return uri(parsed);
         }
 
+        /**
+         * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://}: TLS), or a primary
+         * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}.
+         */
         public Builder uri(URI uri) {
-            String scheme = uri.getScheme();
-            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": scheme must be redis:// or rediss://");
-            }
-            if (uri.getHost() == null) {
-                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": no host");
-            }
+            RedisEndpoint.parse(uri, Optional.empty()); // refuses a bad URL now, not at connect
             this.uri = uri;
             return this;
         }

@@ -1,24 +1,17 @@
 package io.statestore.client.internal;
 
-import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.util.Pool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -28,28 +21,15 @@ import redis.clients.jedis.exceptions.JedisException;
  * mapping. A Jedis API change should only ever need this file (and its tests) to change.
  */
 public final class RedisGateway implements AutoCloseable {
-    private final JedisPool pool;
+    private final RedisEndpoint redis;
+    private final Pool<Jedis> pool;
     private final String endpoint;
-    private final HostAndPort hostAndPort;
     private final JedisClientConfig clientConfig;
     private final int poolSize;
 
     public RedisGateway(StateStoreOptions options) {
-        URI uri = options.uri();
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .timeoutMillis((int) options.timeout().toMillis())
-                .protocol(RedisProtocol.RESP2)
-                .ssl("rediss".equals(uri.getScheme()));
-        applyCredentials(config, options);
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                config.database(Integer.parseInt(path.substring(1)));
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("invalid Redis URL \"" + uri + "\": database must be a number");
-            }
-        }
-        int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+        this.redis = RedisEndpoint.parse(options.uri(), options.passwordFile());
+        int timeout = (int) options.timeout().toMillis();
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(options.poolSize());
         poolConfig.setMaxIdle(options.poolSize());
@@ -63,49 +43,20 @@ public final class RedisGateway implements AutoCloseable {
         poolConfig.setTimeBetweenEvictionRuns(java.time.Duration.ofSeconds(5));
         poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
-        this.endpoint = uri.getHost() + ":" + port;
-        this.hostAndPort = new HostAndPort(uri.getHost(), port);
-        this.clientConfig = config.build();
-        this.pool = new JedisPool(poolConfig, hostAndPort, clientConfig);
+        this.endpoint = redis.describe();
+        this.clientConfig = redis.clientConfig(timeout).protocol(RedisProtocol.RESP2).build();
+        try {
+            this.pool = redis.pool(poolConfig, clientConfig, timeout);
+        } catch (JedisException e) {
+            // a Sentinel pool asks the Sentinels for the primary at once
+            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+        }
         this.poolSize = options.poolSize();
     }
 
     /** The most pooled connections in use at once. */
     public int poolSize() {
         return poolSize;
-    }
-
-    private static void applyCredentials(DefaultJedisClientConfig.Builder config, StateStoreOptions options) {
-        URI uri = options.uri();
-        String user = null;
-        String password = null;
-        String info = uri.getRawUserInfo();
-        if (info != null && !info.isEmpty()) {
-            int colon = info.indexOf(':');
-            if (colon < 0) {
-                password = decode(info);
-            } else {
-                user = colon == 0 ? null : decode(info.substring(0, colon));
-                password = decode(info.substring(colon + 1));
-            }
-        }
-        if (options.passwordFile().isPresent()) {
-            try {
-                password = Files.readString(options.passwordFile().get(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new InvalidInputException("cannot read Redis password file " + options.passwordFile().get() + ": " + e.getMessage(), e);
-            }
-        }
-        if (user != null && !user.isEmpty()) {
-            config.user(user);
-        }
-        if (password != null && !password.isEmpty()) {
-            config.password(password);
-        }
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     public String endpoint() {
@@ -155,7 +106,7 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Jedis dedicatedConnection() {
         try {
-            Jedis jedis = new Jedis(hostAndPort, clientConfig);
+            Jedis jedis = new Jedis(redis.current(pool), clientConfig);
             jedis.ping();
             return jedis;
         } catch (JedisException e) {
@@ -193,7 +144,7 @@ public final class RedisGateway implements AutoCloseable {
             Jedis j = jedis;
             if (j == null) {
                 try {
-                    j = new Jedis(hostAndPort, clientConfig);
+                    j = new Jedis(redis.current(pool), clientConfig);
                     j.clientSetname(name);
                 } catch (JedisException e) {
                     throw ErrorMapper.map(e, null, false);

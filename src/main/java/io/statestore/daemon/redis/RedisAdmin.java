@@ -1,11 +1,7 @@
 package io.statestore.daemon.redis;
 
 import io.statestore.client.StateStoreOptions;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.statestore.client.internal.RedisEndpoint;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -13,62 +9,27 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.util.Pool;
 
 /**
  * The daemon's own connections for administrative commands (BGSAVE, INFO, XTRIM, leases,
- * status). Connection setup lives here only, so Sentinel and Cluster can slot in later.
+ * status), to a standalone server or a Sentinel-managed primary ({@link RedisEndpoint}).
  */
 public final class RedisAdmin implements AutoCloseable {
-    private final JedisPool pool;
-    private final HostAndPort address;
+    private final RedisEndpoint endpoint;
+    private final Pool<Jedis> pool;
     private final JedisClientConfig clientConfig;
-    private final String user;
-    private final String password;
-    private final int database;
 
     public RedisAdmin(StateStoreOptions options) {
-        URI uri = options.uri();
-        String u = null;
-        String pw = null;
-        String info = uri.getRawUserInfo();
-        if (info != null && !info.isEmpty()) {
-            int colon = info.indexOf(':');
-            if (colon < 0) {
-                pw = URLDecoder.decode(info, StandardCharsets.UTF_8);
-            } else {
-                u = colon == 0 ? null : URLDecoder.decode(info.substring(0, colon), StandardCharsets.UTF_8);
-                pw = URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8);
-            }
-        }
-        if (options.passwordFile().isPresent()) {
-            try {
-                pw = Files.readString(options.passwordFile().get()).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read Redis password file " + options.passwordFile().get() + ": " + e.getMessage(), e);
-            }
-        }
-        this.user = u;
-        this.password = pw;
-        String path = uri.getPath();
-        this.database = path != null && path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-                .timeoutMillis((int) options.timeout().toMillis())
-                .ssl("rediss".equals(uri.getScheme())).database(database).clientName("statestore-daemon").autoNegotiateProtocol(false);
-        if (u != null && !u.isEmpty()) {
-            b.user(u);
-        }
-        if (pw != null && !pw.isEmpty()) {
-            b.password(pw);
-        }
-        this.clientConfig = b.build();
-        this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        this.endpoint = RedisEndpoint.parse(options.uri(), options.passwordFile());
+        int timeout = (int) options.timeout().toMillis();
+        this.clientConfig = endpoint.clientConfig(timeout).clientName("statestore-daemon").autoNegotiateProtocol(false).build();
         GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();
         pc.setMaxTotal(8);
         pc.setJmxEnabled(false);
         pc.setTestOnBorrow(true); // admin traffic is light; survive restarts of the (embedded) server
         pc.setMaxWait(options.timeout());
-        this.pool = new JedisPool(pc, address, clientConfig);
+        this.pool = endpoint.pool(pc, clientConfig, timeout);
     }
 
     public <T> T with(Function<Jedis, T> work) {
@@ -79,16 +40,8 @@ public final class RedisAdmin implements AutoCloseable {
 
     /** A connection outside the pool (subscriptions, long waits); caller closes it. */
     public Jedis dedicated(int timeoutMillis) {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
-                .ssl(clientConfig.isSsl()).database(database).clientName("statestore-daemon")
-                .autoNegotiateProtocol(false);
-        if (user != null && !user.isEmpty()) {
-            b.user(user);
-        }
-        if (password != null && !password.isEmpty()) {
-            b.password(password);
-        }
-        return new Jedis(address, b.build());
+        return new Jedis(address(), endpoint.clientConfig(timeoutMillis).clientName("statestore-daemon")
+                .autoNegotiateProtocol(false).build());
     }
 
     /** A plain connection to a loopback server (embedded server checks), without the RESP3 probe. */
@@ -97,24 +50,25 @@ public final class RedisAdmin implements AutoCloseable {
                 .autoNegotiateProtocol(false).clientName("statestore-daemon").build());
     }
 
+    /** The server, or the Sentinels' current primary. */
     public HostAndPort address() {
-        return address;
+        return endpoint.current(pool);
     }
 
     public int database() {
-        return database;
+        return endpoint.database();
     }
 
     public Optional<String> user() {
-        return Optional.ofNullable(user);
+        return endpoint.user();
     }
 
     public Optional<String> password() {
-        return Optional.ofNullable(password);
+        return endpoint.password();
     }
 
     public boolean ssl() {
-        return clientConfig.isSsl();
+        return endpoint.ssl();
     }
 
     /** One field of INFO, or empty. */

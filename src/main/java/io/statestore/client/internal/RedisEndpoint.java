@@ -1,0 +1,229 @@
+package io.statestore.client.internal;
+
+import io.statestore.client.InvalidInputException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.util.Pool;
+
+/**
+ * Where Redis is, read from a statestore URL (docs/daemon.md, "Redis URLs and Sentinel"):
+ * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://} for TLS), or, for a
+ * Sentinel-managed primary, {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}
+ * ({@code rediss-sentinel://} for TLS to the primary). The credentials and database are the
+ * primary's; the Sentinels are asked without them. The client and the daemon both connect
+ * through this class, so the two read URLs alike.
+ */
+public final class RedisEndpoint {
+    static final int DEFAULT_PORT = 6379;
+    static final int DEFAULT_SENTINEL_PORT = 26379;
+
+    private final String url;
+    private final boolean ssl;
+    private final List<HostAndPort> hosts;
+    private final String master; // null: a standalone server
+    private final String user;
+    private final String password;
+    private final int database;
+
+    private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
+                          int database) {
+        this.url = url;
+        this.ssl = ssl;
+        this.hosts = List.copyOf(hosts);
+        this.master = master;
+        this.user = user;
+        this.password = password;
+        this.database = database;
+    }
+
+    /** Parses a URL; a password file, when given, overrides the URL's password. */
+    public static RedisEndpoint parse(URI uri, Optional<Path> passwordFile) {
+        String scheme = uri.getScheme();
+        boolean sentinel = "redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme);
+        if (!sentinel && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            throw invalid(uri, "scheme must be redis://, rediss://, redis-sentinel:// or rediss-sentinel://");
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            throw invalid(uri, "no host");
+        }
+        String user = null;
+        String password = null;
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String info = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                password = decode(info);
+            } else {
+                user = colon == 0 ? null : decode(info.substring(0, colon));
+                password = decode(info.substring(colon + 1));
+            }
+        }
+        List<HostAndPort> hosts = new ArrayList<>();
+        for (String h : authority.split(",", -1)) {
+            hosts.add(hostAndPort(uri, h, sentinel ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT));
+        }
+        if (!sentinel && hosts.size() > 1) {
+            throw invalid(uri, "several hosts are for Sentinels: use redis-sentinel://");
+        }
+        String master = sentinel ? queryValue(uri, "master") : null;
+        if (sentinel && (master == null || master.isEmpty())) {
+            throw invalid(uri, "a Sentinel URL names the primary with ?master=NAME");
+        }
+        if (!sentinel && uri.getRawQuery() != null) {
+            throw invalid(uri, "a redis:// URL takes no query");
+        }
+        int database = 0;
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                database = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw invalid(uri, "database must be a number");
+            }
+        }
+        if (passwordFile.isPresent()) {
+            try {
+                password = Files.readString(passwordFile.get(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot read Redis password file " + passwordFile.get() + ": " + e.getMessage(), e);
+            }
+        }
+        boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme);
+        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, database);
+    }
+
+    private static HostAndPort hostAndPort(URI uri, String text, int defaultPort) {
+        if (text.isEmpty()) {
+            throw invalid(uri, "an empty host");
+        }
+        int colon = text.lastIndexOf(':');
+        boolean bracketed = text.startsWith("[");
+        if (colon < 0 || (bracketed && colon < text.indexOf(']'))) {
+            return new HostAndPort(unbracket(text), defaultPort);
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw invalid(uri, "port out of range in \"" + text + "\"");
+            }
+            return new HostAndPort(unbracket(text.substring(0, colon)), port);
+        } catch (NumberFormatException e) {
+            throw invalid(uri, "port must be a number in \"" + text + "\"");
+        }
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static String queryValue(URI uri, String name) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        String found = null;
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!k.equals(name)) {
+                throw invalid(uri, "unknown parameter \"" + k + "\" (only " + name + " is known)");
+            }
+            found = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        }
+        return found;
+    }
+
+    private static String withoutPassword(URI uri) {
+        String s = uri.toString();
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        return at < 0 ? s : s.replace(authority, authority.substring(at + 1));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static InvalidInputException invalid(URI uri, String why) {
+        return new InvalidInputException("invalid Redis URL \"" + withoutPassword(uri) + "\": " + why);
+    }
+
+    public boolean sentinel() {
+        return master != null;
+    }
+
+    /** The primary's name at the Sentinels; empty for a standalone server. */
+    public Optional<String> master() {
+        return Optional.ofNullable(master);
+    }
+
+    /** The server, or the Sentinels. */
+    public List<HostAndPort> hosts() {
+        return hosts;
+    }
+
+    public boolean ssl() {
+        return ssl;
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(user).filter(u -> !u.isEmpty());
+    }
+
+    public Optional<String> password() {
+        return Optional.ofNullable(password).filter(p -> !p.isEmpty());
+    }
+
+    public int database() {
+        return database;
+    }
+
+    /** The URL without its password, for messages and logs. */
+    public String describe() {
+        return url;
+    }
+
+    /** Connection settings for the primary (or the standalone server): TLS, credentials, database. */
+    public DefaultJedisClientConfig.Builder clientConfig(int timeoutMillis) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
+                .database(database);
+        user().ifPresent(b::user);
+        password().ifPresent(b::password);
+        return b;
+    }
+
+    /**
+     * A pool of connections to the server, or to the Sentinels' current primary (Jedis follows
+     * a failover: it listens for the Sentinels' switch-master and moves the pool over).
+     */
+    public Pool<Jedis> pool(GenericObjectPoolConfig<Jedis> poolConfig, JedisClientConfig primaryConfig, int timeoutMillis) {
+        if (!sentinel()) {
+            return new JedisPool(poolConfig, hosts.get(0), primaryConfig);
+        }
+        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl).build();
+        return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig);
+    }
+
+    /** Where a connection outside {@code pool} should go now: the server, or the current primary. */
+    public HostAndPort current(Pool<Jedis> pool) {
+        return pool instanceof JedisSentinelPool s ? s.getCurrentHostMaster() : hosts.get(0);
+    }
+}

@@ -1,0 +1,150 @@
+package io.statestore.sentinel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.UnavailableException;
+import io.statestore.client.events.Event;
+import io.statestore.client.events.ReplayRange;
+import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.testing.RedisServerExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A primary, a replica and a Sentinel, all real redis-server processes on free loopback ports:
+ * the client and the daemon's connections find the primary through the Sentinel
+ * ({@code redis-sentinel://...?master=NAME}) and follow it through a failover.
+ */
+class SentinelFailoverTest {
+    static final String MASTER = "statestore-test";
+
+    @RegisterExtension
+    @Order(1)
+    static RedisServerExtension primary = RedisServerExtension.portable();
+    @RegisterExtension
+    @Order(2)
+    static RedisServerExtension replica = RedisServerExtension.portable();
+
+    static Process sentinel;
+    static int sentinelPort;
+
+    @BeforeAll
+    static void startSentinel() throws Exception {
+        try (Jedis r = replica.jedis()) {
+            r.replicaof("127.0.0.1", primary.port());
+            await("the replica is in sync", Duration.ofSeconds(20), () -> r.info("replication").contains("master_link_status:up"));
+        }
+        Path dir = Files.createTempDirectory("sentinel-");
+        try (ServerSocket s = new ServerSocket(0)) {
+            sentinelPort = s.getLocalPort();
+        }
+        Path conf = dir.resolve("sentinel.conf");
+        Files.writeString(conf, String.join("\n",
+                "port " + sentinelPort,
+                "bind 127.0.0.1",
+                "dir " + dir,
+                "logfile " + dir.resolve("sentinel.log"),
+                "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1",
+                "sentinel down-after-milliseconds " + MASTER + " 2000",
+                "sentinel failover-timeout " + MASTER + " 10000",
+                ""));
+        sentinel = new ProcessBuilder(RedisServerExtension.serverBinary(), conf.toString(), "--sentinel")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.out").toFile()).start();
+        try (Jedis s = new Jedis("127.0.0.1", sentinelPort)) {
+            await("the Sentinel answers", Duration.ofSeconds(20), () -> {
+                try {
+                    return "PONG".equals(s.ping());
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
+            // a forced failover needs a replica the Sentinel knows (it learns them from the primary's INFO)
+            await("the Sentinel knows the replica", Duration.ofSeconds(30),
+                    () -> !s.sentinelReplicas(MASTER).isEmpty());
+        }
+    }
+
+    @AfterAll
+    static void stopSentinel() throws InterruptedException {
+        if (sentinel != null) {
+            sentinel.destroy();
+            sentinel.waitFor();
+        }
+    }
+
+    @Test
+    void documentsEventsAndTheDaemonsConnectionsFollowTheSentinelsPrimaryThroughAFailover() throws Exception {
+        String url = "redis-sentinel://127.0.0.1:" + sentinelPort + "?master=" + MASTER;
+        StateStoreOptions options = StateStoreOptions.builder().uri(url).writer("sentinel-test").timeout(Duration.ofSeconds(2)).build();
+        try (StateStore store = StateStore.connect(options); RedisAdmin admin = new RedisAdmin(options)) {
+            assertEquals(1L, store.put("svc:status", Map.of("state", "running")).revision());
+            String before = store.events().publish("svc.started", "test", Map.of("n", 1));
+            assertEquals(primary.port(), admin.address().getPort());
+            try (Jedis p = primary.jedis()) {
+                assertEquals(1L, p.waitReplicas(1, 5000), "the replica has every write before the failover");
+            }
+
+            try (Jedis s = new Jedis("127.0.0.1", sentinelPort)) {
+                s.sentinelFailover(MASTER);
+                await("the Sentinel promoted the replica", Duration.ofSeconds(30),
+                        () -> s.sentinelGetMasterAddrByName(MASTER).get(1).equals(Integer.toString(replica.port())));
+            }
+
+            // Until the client hears of the switch, a call may fail as unavailable (the old
+            // primary is a replica now: READONLY); it must never fail any other way.
+            long revision = retryWhileUnavailable(() -> store.merge("svc:status", Map.of("state", "failed-over")).revision());
+            assertEquals(2L, revision);
+            String after = retryWhileUnavailable(() -> store.events().publish("svc.failover", "test", Map.of("n", 2)));
+            try (Jedis promoted = replica.jedis()) {
+                assertTrue(promoted.info("replication").contains("role:master"));
+            }
+            assertEquals("failed-over", store.get("svc:status").orElseThrow().value().get("state").asText());
+            assertEquals(List.of(before, after), store.events().read("", ReplayRange.all(), 10).stream().map(Event::id).toList(),
+                    "both events, once each, on the new primary");
+            await("the daemon's connections moved too", Duration.ofSeconds(10), () -> admin.address().equals(
+                    new HostAndPort("127.0.0.1", replica.port())));
+            assertTrue(admin.ping());
+        }
+    }
+
+    private static <T> T retryWhileUnavailable(Supplier<T> call) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (UnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
