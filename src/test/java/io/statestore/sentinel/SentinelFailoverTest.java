@@ -8,7 +8,11 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import io.statestore.client.events.Event;
 import io.statestore.client.events.ReplayRange;
+import io.statestore.client.WriteOptions;
+import io.statestore.client.internal.KeyLayout;
+import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.sweep.Reaper;
 import io.statestore.testing.RedisServerExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -29,7 +33,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A primary, a replica and a Sentinel, all real redis-server processes on free loopback ports:
- * the client and the daemon's connections find the primary through the Sentinel
+ * the client and the daemon's connections (and its expiry listener) find the primary through the Sentinel
  * ({@code redis-sentinel://...?master=NAME}) and follow it through a failover.
  */
 class SentinelFailoverTest {
@@ -93,7 +97,9 @@ class SentinelFailoverTest {
     void documentsEventsAndTheDaemonsConnectionsFollowTheSentinelsPrimaryThroughAFailover() throws Exception {
         String url = "redis-sentinel://127.0.0.1:" + sentinelPort + "?master=" + MASTER;
         StateStoreOptions options = StateStoreOptions.builder().uri(url).writer("sentinel-test").timeout(Duration.ofSeconds(2)).build();
-        try (StateStore store = StateStore.connect(options); RedisAdmin admin = new RedisAdmin(options)) {
+        try (StateStore store = StateStore.connect(options); RedisAdmin admin = new RedisAdmin(options);
+             ExpiryListener expiries = new ExpiryListener(admin, new Reaper(admin, new KeyLayout("ss:"), "test-daemon"))) {
+            expiries.start();
             assertEquals(1L, store.put("svc:status", Map.of("state", "running")).revision());
             String before = store.events().publish("svc.started", "test", Map.of("n", 1));
             assertEquals(primary.port(), admin.address().getPort());
@@ -121,6 +127,17 @@ class SentinelFailoverTest {
             await("the daemon's connections moved too", Duration.ofSeconds(10), () -> admin.address().equals(
                     new HostAndPort("127.0.0.1", replica.port())));
             assertTrue(admin.ping());
+
+            // the daemon's expiry listener moved too, and turned expiry notifications on there
+            // (expiries before it resubscribed are the sweep's; not this test's)
+            try (Jedis promoted = replica.jedis()) {
+                await("the listener subscribed at the new primary", Duration.ofSeconds(15), () -> promoted
+                        .pubsubNumSub("__keyevent@0__:expired").getOrDefault("__keyevent@0__:expired", 0L) > 0);
+                store.put("session:x", Map.of("u", 1), WriteOptions.ttl(Duration.ofMillis(200)));
+                await("the expired document's tombstone from the listener", Duration.ofSeconds(15), () ->
+                        promoted.xrange("ss:feed", "-", "+").stream().anyMatch(e ->
+                                "expired".equals(e.getFields().get("op")) && "session:x".equals(e.getFields().get("key"))));
+            }
         }
     }
 

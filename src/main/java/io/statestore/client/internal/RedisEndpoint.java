@@ -18,6 +18,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.util.Pool;
 
 /**
@@ -218,7 +219,8 @@ public final class RedisEndpoint {
         if (!sentinel()) {
             return new JedisPool(poolConfig, hosts.get(0), primaryConfig);
         }
-        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl).build();
+        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
+                .protocol(RedisProtocol.RESP2).build();
         return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig);
     }
 

@@ -2,16 +2,22 @@ package io.statestore.daemon.expiry;
 
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.sweep.Reaper;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Turns {@code __keyevent@<db>__:expired} notifications into tombstones ({@code ss_reap}),
- * reconnecting when the connection drops. Expiries missed while it was down are caught by
- * the sweep.
+ * reconnecting when the connection drops, and moving to the new primary after a Sentinel
+ * failover (the old one stays up as a replica, where keys do not expire on their own, so the
+ * subscription would go quiet without dropping). Expiries missed meanwhile are caught by the sweep.
  */
 public final class ExpiryListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryListener.class);
@@ -20,7 +26,10 @@ public final class ExpiryListener implements AutoCloseable {
     private final AtomicLong reaped = new AtomicLong();
     private volatile boolean closed;
     private volatile JedisPubSub current;
+    private volatile HostAndPort subscribedTo;
     private Thread thread;
+    private ScheduledExecutorService watch;
+    private boolean warnedConfig;
 
     public ExpiryListener(RedisAdmin redis, Reaper reaper) {
         this.redis = redis;
@@ -32,6 +41,33 @@ public final class ExpiryListener implements AutoCloseable {
     }
 
     public void start() {
+        thread = new Thread(this::run, "expiry-listener");
+        thread.setDaemon(true);
+        thread.start();
+        watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "expiry-listener-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(this::followPrimary, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Ends the subscription when the primary moved; the loop then subscribes at the new one. */
+    private void followPrimary() {
+        try {
+            HostAndPort at = subscribedTo;
+            JedisPubSub sub = current;
+            if (at != null && sub != null && sub.isSubscribed() && !at.equals(redis.address())) {
+                LOG.info("primary moved from {} to {}: subscribing to expiries there", at, redis.address());
+                sub.unsubscribe();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("expiry listener watch: {}", e.getMessage());
+        }
+    }
+
+    // A server's own setting: applied again on whichever server is the primary now.
+    private void enableNotifications() {
         try {
             redis.with(j -> {
                 String now = j.configGet("notify-keyspace-events").getOrDefault("notify-keyspace-events", "");
@@ -40,18 +76,23 @@ public final class ExpiryListener implements AutoCloseable {
                 }
                 return null;
             });
+        } catch (JedisConnectionException e) {
+            LOG.debug("cannot reach Redis to enable expiry notifications: {}", e.getMessage()); // the subscribe says so
         } catch (RuntimeException e) {
-            LOG.warn("cannot enable expiry notifications (notify-keyspace-events Ex): {}; the sweep will reap expired documents", e.getMessage());
+            if (!warnedConfig) {
+                warnedConfig = true;
+                LOG.warn("cannot enable expiry notifications (notify-keyspace-events Ex): {}; the sweep will reap expired documents",
+                        e.getMessage());
+            }
         }
-        thread = new Thread(this::run, "expiry-listener");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private void run() {
         String channel = "__keyevent@" + redis.database() + "__:expired";
         long backoff = 200;
         while (!closed) {
+            enableNotifications();
+            HostAndPort at = redis.address();
             try (Jedis j = redis.dedicated(0)) {
                 JedisPubSub sub = new JedisPubSub() {
                     @Override
@@ -66,6 +107,7 @@ public final class ExpiryListener implements AutoCloseable {
                     }
                 };
                 current = sub;
+                subscribedTo = at;
                 backoff = 200;
                 j.subscribe(sub, channel);
             } catch (RuntimeException e) {
@@ -94,6 +136,9 @@ public final class ExpiryListener implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // connection already gone
             }
+        }
+        if (watch != null) {
+            watch.shutdownNow();
         }
         if (thread != null) {
             thread.interrupt();
