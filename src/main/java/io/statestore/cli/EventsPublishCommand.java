@@ -60,7 +60,8 @@ final class EventsPublishCommand extends StoreCommand {
         StateStoreOptions options = root().storeOptions();
         PrintWriter err = spec.commandLine().getErr();
         try (EventBus bus = EventBus.open(options, EventBusOptions.builder().spool(SpoolOptions.in(dir)).build())) {
-            long before = bus.spoolStatus().depth();
+            SpoolStatus opened = bus.spoolStatus();
+            long before = opened.depth() + opened.forwarded(); // left by earlier runs, even if already forwarded
             String id = bus.publish(type, source != null ? source : options.writer(), value);
             SpoolStatus st = bus.spoolStatus();
             boolean failedJustNow = before == 0 && st.depth() > 0; // the direct attempt failed: Redis is down

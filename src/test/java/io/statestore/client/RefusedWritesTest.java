@@ -95,6 +95,7 @@ class RefusedWritesTest {
                 Thread.sleep(50);
             }
             assertEquals(0, bus.spoolStatus().depth(), bus.spoolStatus().toString());
+            assertEquals(2, bus.spoolStatus().forwarded(), "the two refused events went through the spool");
             assertEquals(List.of(0, 1, 2), bus.read("refused", io.statestore.client.events.ReplayRange.all(), 10).stream()
                     .map(ev -> ev.data().get("n").asInt()).toList());
         }

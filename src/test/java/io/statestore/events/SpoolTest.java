@@ -45,6 +45,7 @@ class SpoolTest {
                 bus.publish("t", "s", Map.of("n", i));
             }
             assertEquals(10, bus.spoolStatus().depth());
+            assertEquals(0, bus.spoolStatus().forwarded());
             assertFalse(bus.spoolStatus().online());
         }
         long size = Files.size(dir.resolve("events.spool"));

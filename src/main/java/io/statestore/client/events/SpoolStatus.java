@@ -9,6 +9,9 @@ import java.nio.file.Path;
  * @param depth   events waiting to be forwarded to Redis
  * @param bytes   the spool file's size (forwarded events included until it is emptied)
  * @param online  whether the last attempt to reach Redis succeeded
+ * @param forwarded events this bus has forwarded from the spool to Redis since it opened; read
+ *                  together with {@code depth}, so {@code depth + forwarded} right after opening
+ *                  is what earlier runs left in the spool, however fast the forwarder is
  */
-public record SpoolStatus(boolean enabled, Path file, long depth, long bytes, long maxBytes, boolean online) {
+public record SpoolStatus(boolean enabled, Path file, long depth, long bytes, long maxBytes, boolean online, long forwarded) {
 }

@@ -3,6 +3,7 @@ package io.statestore.client.internal.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.events.SpoolStatus;
 import io.statestore.client.StrictJson;
 import io.statestore.client.UnavailableException;
 import io.statestore.client.events.SpoolOptions;
@@ -47,6 +48,7 @@ final class Spool implements AutoCloseable {
     private long readOffset;
     private long writeOffset;
     private long depth;
+    private long forwarded; // since open
     private boolean dirty;
     private long lastSync = System.nanoTime();
 
@@ -200,6 +202,7 @@ final class Spool implements AutoCloseable {
     synchronized void advance(long end, int count) {
         try {
             depth -= count;
+            forwarded += count;
             if (depth == 0 && end == writeOffset) {
                 writePosition(0);
                 pos.force(false);
@@ -222,6 +225,11 @@ final class Spool implements AutoCloseable {
         while (b.hasRemaining()) {
             pos.write(b, b.position());
         }
+    }
+
+    /** Depth, size and forwarded count in one consistent reading. */
+    synchronized SpoolStatus status(long maxBytes, boolean online) {
+        return new SpoolStatus(true, file, depth, bytes(), maxBytes, online, forwarded);
     }
 
     synchronized long depth() {

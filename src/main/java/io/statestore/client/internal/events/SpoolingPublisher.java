@@ -183,7 +183,7 @@ final class SpoolingPublisher implements AutoCloseable {
     }
 
     SpoolStatus status() {
-        return new SpoolStatus(true, spool.file(), spool.depth(), spool.bytes(), options.maxBytes(), online);
+        return spool.status(options.maxBytes(), online);
     }
 
     @Override
