@@ -60,6 +60,17 @@ class ConfigLoadingTest {
     }
 
     @Test
+    void theClisOwnVariablesAreNotTakenForSettings() {
+        // documented for the CLI (docs/cli.md); `statestore daemon` and `status` load this config too
+        DaemonConfig c = new ConfigLoader().load(null, Map.of("HOME", "/h", "STATESTORE_REDIS_URL", "redis://elsewhere:6379",
+                "STATESTORE_WRITER", "me", "STATESTORE_PASSWORD_FILE", "/run/pw"));
+        assertEquals(new ConfigLoader().load(null, Map.of("HOME", "/h")).redis(), c.redis(), "the daemon's Redis is STATESTORE_REDIS__URL");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(null,
+                Map.of("HOME", "/h", "STATESTORE_REDIS_URLS", "x")));
+        assertTrue(e.getMessage().contains("unknown setting"), e.getMessage());
+    }
+
+    @Test
     void exampleConfigLoadsAndMatchesTheDefaults() {
         DaemonConfig example = new ConfigLoader().load(Path.of("config/statestore.yaml"), Map.of("HOME", "/h"));
         DaemonConfig defaults = new ConfigLoader().load(null, Map.of("HOME", "/h"));

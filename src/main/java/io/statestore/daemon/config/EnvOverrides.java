@@ -20,8 +20,14 @@ import java.util.TreeMap;
  */
 public final class EnvOverrides {
     public static final String PREFIX = "STATESTORE_";
-    /** Variables with the prefix that are not settings (plus {@code STATESTORE_TEST_*} of the test harness). */
-    public static final java.util.Set<String> RESERVED = java.util.Set.of("STATESTORE_CONFIG", "STATESTORE_LOG_LEVEL");
+    /**
+     * Variables with the prefix that are not settings (plus {@code STATESTORE_TEST_*} of the test
+     * harness): the config file, the log level, and the CLI's own connection variables, which a
+     * user's shell may well set while the CLI also loads this config ({@code statestore daemon},
+     * {@code status}); the daemon's Redis is {@code STATESTORE_REDIS__URL}.
+     */
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("STATESTORE_CONFIG", "STATESTORE_LOG_LEVEL",
+            "STATESTORE_REDIS_URL", "STATESTORE_WRITER", "STATESTORE_PASSWORD_FILE");
 
     private EnvOverrides() {
     }
