@@ -1,6 +1,5 @@
 package io.statestore.cli;
 
-import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.backup.BackupException;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupResult;
@@ -75,12 +74,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
     }
 
     private int now(DaemonConfig cfg) throws BackupException, InterruptedException {
-        String uri = cfg.redis().embedded() ? "redis://" + cfg.embedded().bind() + ":" + cfg.embedded().port() : cfg.redis().url();
-        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri);
-        if (cfg.redis().passwordFile() != null && !cfg.redis().passwordFile().isBlank()) {
-            b.passwordFile(Path.of(cfg.redis().passwordFile()));
-        }
-        try (RedisAdmin redis = new RedisAdmin(b.build())) {
+        try (RedisAdmin redis = new RedisAdmin(cfg.redisOptions().build())) {
             BackupResult r = new BackupService(redis, cfg.backup(), cfg.backupPath()).backupNow();
             out.println(r.file() + "\t" + r.size() + " bytes\tverified by " + r.verifiedBy());
             return 0;

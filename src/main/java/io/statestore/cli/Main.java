@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
         footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
-                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_WRITER."},
+                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_WRITER."},
         subcommands = {
                 PutCommand.class,
                 GetCommand.class,
@@ -58,6 +58,11 @@ public final class Main implements Runnable {
     @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_PASSWORD_FILE}",
             description = "File holding the Redis password (env STATESTORE_PASSWORD_FILE); overrides one in the URL.")
     Path passwordFile;
+
+    @Option(names = "--sentinel-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            defaultValue = "${env:STATESTORE_SENTINEL_PASSWORD_FILE}",
+            description = "With a redis-sentinel:// URL: file holding the Sentinels' own password (env STATESTORE_SENTINEL_PASSWORD_FILE).")
+    Path sentinelPasswordFile;
 
     @Option(names = "--writer", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_WRITER}",
             description = "Writer name recorded with every change (env STATESTORE_WRITER; default: host:pid).")
@@ -132,6 +137,9 @@ public final class Main implements Runnable {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(redisUrl);
         if (passwordFile != null) {
             b.passwordFile(io.workDir().resolve(passwordFile));
+        }
+        if (sentinelPasswordFile != null) {
+            b.sentinelPasswordFile(io.workDir().resolve(sentinelPasswordFile));
         }
         String name = writer != null ? writer : defaultWriter;
         if (name != null) {

@@ -7,11 +7,13 @@ import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.GroupStats;
 import io.statestore.client.events.StreamStats;
 import io.statestore.client.StrictJson;
+import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,15 +46,12 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         if (cfg == null) {
             return 1;
         }
-        String uri = cfg.redis().embedded() ? "redis://" + cfg.embedded().bind() + ":" + cfg.embedded().port() : cfg.redis().url();
-        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri);
-        if (cfg.redis().passwordFile() != null && !cfg.redis().passwordFile().isBlank()) {
-            b.passwordFile(java.nio.file.Path.of(cfg.redis().passwordFile()));
-        }
+        StateStoreOptions options = cfg.redisOptions().build();
+        String uri = RedisEndpoint.parse(options.uri(), Optional.empty(), Optional.empty()).describe(); // no password
         String prefix = cfg.redis().keyPrefix();
         Map<String, String> status;
         List<String> alive;
-        try (RedisAdmin redis = new RedisAdmin(b.build())) {
+        try (RedisAdmin redis = new RedisAdmin(options)) {
             Map<String, String> h = redis.with(j -> j.hgetAll(prefix + "status"));
             status = new TreeMap<>(h);
             alive = redis.with(j -> j.scan("0", new ScanParams().match(prefix + "heartbeat:*").count(1000)).getResult())
@@ -61,7 +60,7 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             err.println("statestore: cannot reach Redis at " + uri + ": " + e.getMessage());
             return 1;
         }
-        String events = eventsSummary(b.keyPrefix(prefix).build());
+        String events = eventsSummary(options);
         boolean backupFailed = "failed".equals(status.get("backup_result"));
         if (json) {
             ObjectNode o = StrictJson.mapper().createObjectNode();

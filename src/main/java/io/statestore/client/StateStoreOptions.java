@@ -23,6 +23,7 @@ public final class StateStoreOptions {
 
     private final URI uri;
     private final Path passwordFile;
+    private final Path sentinelPasswordFile;
     private final String writer;
     private final String keyPrefix;
     private final int poolSize;
@@ -37,6 +38,7 @@ public final class StateStoreOptions {
     private StateStoreOptions(Builder b) {
         this.uri = b.uri;
         this.passwordFile = b.passwordFile;
+        this.sentinelPasswordFile = b.sentinelPasswordFile;
         this.writer = b.writer == null ? defaultWriter() : b.writer;
         this.keyPrefix = b.keyPrefix;
         this.poolSize = b.poolSize;
@@ -58,6 +60,7 @@ public final class StateStoreOptions {
         Builder b = new Builder();
         b.uri = uri;
         b.passwordFile = passwordFile;
+        b.sentinelPasswordFile = sentinelPasswordFile;
         b.writer = writer;
         b.keyPrefix = keyPrefix;
         b.poolSize = poolSize;
@@ -82,6 +85,11 @@ public final class StateStoreOptions {
     /** A file holding the Redis password (e.g. a systemd credential); overrides one in the URI. */
     public Optional<Path> passwordFile() {
         return Optional.ofNullable(passwordFile);
+    }
+
+    /** With a {@code redis-sentinel://} URL: a file holding the Sentinels' own password. */
+    public Optional<Path> sentinelPasswordFile() {
+        return Optional.ofNullable(sentinelPasswordFile);
     }
 
     /** The name recorded as writer of every change this store makes. */
@@ -177,6 +185,7 @@ public final class StateStoreOptions {
     public static final class Builder {
         private URI uri = URI.create(DEFAULT_URI);
         private Path passwordFile;
+        private Path sentinelPasswordFile;
         private String writer;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int poolSize = DEFAULT_POOL_SIZE;
@@ -206,13 +215,19 @@ public final class StateStoreOptions {
          * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}.
          */
         public Builder uri(URI uri) {
-            RedisEndpoint.parse(uri, Optional.empty()); // refuses a bad URL now, not at connect
+            RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()); // refuses a bad URL now, not at connect
             this.uri = uri;
             return this;
         }
 
         public Builder passwordFile(Path passwordFile) {
             this.passwordFile = passwordFile;
+            return this;
+        }
+
+        /** For Sentinels that require a password ({@code requirepass} in their config). */
+        public Builder sentinelPasswordFile(Path sentinelPasswordFile) {
+            this.sentinelPasswordFile = sentinelPasswordFile;
             return this;
         }
 
@@ -309,6 +324,10 @@ public final class StateStoreOptions {
         }
 
         public StateStoreOptions build() {
+            if (sentinelPasswordFile != null && !uri.getScheme().endsWith("-sentinel")) {
+                throw new InvalidInputException("a Sentinel password file goes with a redis-sentinel:// URL, not \""
+                        + RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()).describe() + "\"");
+            }
             return new StateStoreOptions(this);
         }
     }

@@ -74,13 +74,9 @@ public final class Daemon implements AutoCloseable {
             embedded.start();
             uri = embedded.uri();
         }
-        StateStoreOptions.Builder ob = StateStoreOptions.builder().uri(uri).keyPrefix(config.redis().keyPrefix())
-                .timeout(config.redis().timeout())
-                .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer());
-        if (!blank(config.redis().passwordFile())) {
-            ob.passwordFile(Path.of(config.redis().passwordFile()));
-        }
-        StateStoreOptions options = ob.build();
+        StateStoreOptions options = config.redis().options(uri)
+                .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer())
+                .build();
         store = StateStore.connect(options); // installs or upgrades the function library
         admin = new RedisAdmin(options);
         KeyLayout layout = new KeyLayout(config.redis().keyPrefix());

@@ -60,6 +60,17 @@ class ConfigLoadingTest {
     }
 
     @Test
+    void aSentinelPasswordFileNeedsASentinelUrl() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(null,
+                Map.of("HOME", "/h", "STATESTORE_REDIS__SENTINEL_PASSWORD_FILE", "/run/sentinel-pw")));
+        assertTrue(e.getMessage().contains("key 'redis.sentinelPasswordFile' (from STATESTORE_REDIS__SENTINEL_PASSWORD_FILE): goes with a redis-sentinel:// redis.url"), e.getMessage());
+        DaemonConfig c = new ConfigLoader().load(null, Map.of("HOME", "/h",
+                "STATESTORE_REDIS__URL", "redis-sentinel://s1:26379,s2:26379?master=m",
+                "STATESTORE_REDIS__SENTINEL_PASSWORD_FILE", "/run/sentinel-pw"));
+        assertEquals(java.util.Optional.of(Path.of("/run/sentinel-pw")), c.redisOptions().build().sentinelPasswordFile());
+    }
+
+    @Test
     void theClisOwnVariablesAreNotTakenForSettings() {
         // documented for the CLI (docs/cli.md); `statestore daemon` and `status` load this config too
         DaemonConfig c = new ConfigLoader().load(null, Map.of("HOME", "/h", "STATESTORE_REDIS_URL", "redis://elsewhere:6379",

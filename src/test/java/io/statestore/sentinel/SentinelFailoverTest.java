@@ -38,6 +38,7 @@ import redis.clients.jedis.Jedis;
  */
 class SentinelFailoverTest {
     static final String MASTER = "statestore-test";
+    static final String SENTINEL_PASSWORD = "sentinel-secret";
 
     @RegisterExtension
     @Order(1)
@@ -48,6 +49,7 @@ class SentinelFailoverTest {
 
     static Process sentinel;
     static int sentinelPort;
+    static Path sentinelPasswordFile;
 
     @BeforeAll
     static void startSentinel() throws Exception {
@@ -59,6 +61,8 @@ class SentinelFailoverTest {
         try (ServerSocket s = new ServerSocket(0)) {
             sentinelPort = s.getLocalPort();
         }
+        sentinelPasswordFile = dir.resolve("sentinel-password");
+        Files.writeString(sentinelPasswordFile, SENTINEL_PASSWORD + "\n");
         Path conf = dir.resolve("sentinel.conf");
         Files.writeString(conf, String.join("\n",
                 "port " + sentinelPort,
@@ -68,17 +72,18 @@ class SentinelFailoverTest {
                 "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1",
                 "sentinel down-after-milliseconds " + MASTER + " 2000",
                 "sentinel failover-timeout " + MASTER + " 10000",
+                "requirepass " + SENTINEL_PASSWORD, // the Sentinel's own password: clients need the password file
                 ""));
         sentinel = new ProcessBuilder(RedisServerExtension.serverBinary(), conf.toString(), "--sentinel")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.out").toFile()).start();
-        try (Jedis s = new Jedis("127.0.0.1", sentinelPort)) {
-            await("the Sentinel answers", Duration.ofSeconds(20), () -> {
-                try {
-                    return "PONG".equals(s.ping());
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            });
+        await("the Sentinel answers", Duration.ofSeconds(20), () -> {
+            try (Jedis s = sentinelConnection()) {
+                return "PONG".equals(s.ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        try (Jedis s = sentinelConnection()) {
             // a forced failover needs a replica the Sentinel knows (it learns them from the primary's INFO)
             await("the Sentinel knows the replica", Duration.ofSeconds(30),
                     () -> !s.sentinelReplicas(MASTER).isEmpty());
@@ -96,7 +101,11 @@ class SentinelFailoverTest {
     @Test
     void documentsEventsAndTheDaemonsConnectionsFollowTheSentinelsPrimaryThroughAFailover() throws Exception {
         String url = "redis-sentinel://127.0.0.1:" + sentinelPort + "?master=" + MASTER;
-        StateStoreOptions options = StateStoreOptions.builder().uri(url).writer("sentinel-test").timeout(Duration.ofSeconds(2)).build();
+        StateStoreOptions options = StateStoreOptions.builder().uri(url).sentinelPasswordFile(sentinelPasswordFile)
+                .writer("sentinel-test").timeout(Duration.ofSeconds(2)).build();
+        UnavailableException noPassword = org.junit.jupiter.api.Assertions.assertThrows(UnavailableException.class,
+                () -> StateStore.connect(StateStoreOptions.builder().uri(url).build()).close());
+        assertTrue(noPassword.getMessage().contains("redis-sentinel://127.0.0.1:" + sentinelPort), noPassword.getMessage());
         try (StateStore store = StateStore.connect(options); RedisAdmin admin = new RedisAdmin(options);
              ExpiryListener expiries = new ExpiryListener(admin, new Reaper(admin, new KeyLayout("ss:"), "test-daemon"))) {
             expiries.start();
@@ -107,7 +116,7 @@ class SentinelFailoverTest {
                 assertEquals(1L, p.waitReplicas(1, 5000), "the replica has every write before the failover");
             }
 
-            try (Jedis s = new Jedis("127.0.0.1", sentinelPort)) {
+            try (Jedis s = sentinelConnection()) {
                 s.sentinelFailover(MASTER);
                 await("the Sentinel promoted the replica", Duration.ofSeconds(30),
                         () -> s.sentinelGetMasterAddrByName(MASTER).get(1).equals(Integer.toString(replica.port())));
@@ -139,6 +148,12 @@ class SentinelFailoverTest {
                                 "expired".equals(e.getFields().get("op")) && "session:x".equals(e.getFields().get("key"))));
             }
         }
+    }
+
+    private static Jedis sentinelConnection() {
+        Jedis s = new Jedis("127.0.0.1", sentinelPort);
+        s.auth(SENTINEL_PASSWORD);
+        return s;
     }
 
     private static <T> T retryWhileUnavailable(Supplier<T> call) throws InterruptedException {

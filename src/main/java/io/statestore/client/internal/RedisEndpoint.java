@@ -26,7 +26,8 @@ import redis.clients.jedis.util.Pool;
  * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://} for TLS), or, for a
  * Sentinel-managed primary, {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}
  * ({@code rediss-sentinel://} for TLS to the primary). The credentials and database are the
- * primary's; the Sentinels are asked without them. The client and the daemon both connect
+ * primary's; the Sentinels' own password, if they have one, comes from a separate file
+ * ({@code StateStoreOptions.sentinelPasswordFile}). The client and the daemon both connect
  * through this class, so the two read URLs alike.
  */
 public final class RedisEndpoint {
@@ -39,21 +40,31 @@ public final class RedisEndpoint {
     private final String master; // null: a standalone server
     private final String user;
     private final String password;
+    private final String sentinelPassword;
     private final int database;
 
     private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
-                          int database) {
+                          String sentinelPassword, int database) {
         this.url = url;
         this.ssl = ssl;
         this.hosts = List.copyOf(hosts);
         this.master = master;
         this.user = user;
         this.password = password;
+        this.sentinelPassword = sentinelPassword;
         this.database = database;
     }
 
-    /** Parses a URL; a password file, when given, overrides the URL's password. */
-    public static RedisEndpoint parse(URI uri, Optional<Path> passwordFile) {
+    /** The endpoint of a store's options: URL and password files. */
+    public static RedisEndpoint of(io.statestore.client.StateStoreOptions options) {
+        return parse(options.uri(), options.passwordFile(), options.sentinelPasswordFile());
+    }
+
+    /**
+     * Parses a URL; a password file, when given, overrides the URL's password; a Sentinel
+     * password file holds the Sentinels' own password.
+     */
+    public static RedisEndpoint parse(URI uri, Optional<Path> passwordFile, Optional<Path> sentinelPasswordFile) {
         String scheme = uri.getScheme();
         boolean sentinel = "redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme);
         if (!sentinel && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
@@ -101,14 +112,25 @@ public final class RedisEndpoint {
             }
         }
         if (passwordFile.isPresent()) {
-            try {
-                password = Files.readString(passwordFile.get(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new InvalidInputException("cannot read Redis password file " + passwordFile.get() + ": " + e.getMessage(), e);
+            password = readPassword(passwordFile.get(), "Redis password file");
+        }
+        String sentinelPassword = null;
+        if (sentinelPasswordFile.isPresent()) {
+            if (!sentinel) {
+                throw invalid(uri, "a Sentinel password file goes with a redis-sentinel:// URL");
             }
+            sentinelPassword = readPassword(sentinelPasswordFile.get(), "Sentinel password file");
         }
         boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme);
-        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, database);
+        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database);
+    }
+
+    private static String readPassword(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static HostAndPort hostAndPort(URI uri, String text, int defaultPort) {
@@ -219,9 +241,12 @@ public final class RedisEndpoint {
         if (!sentinel()) {
             return new JedisPool(poolConfig, hosts.get(0), primaryConfig);
         }
-        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
-                .protocol(RedisProtocol.RESP2).build();
-        return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig);
+        DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
+                .protocol(RedisProtocol.RESP2);
+        if (sentinelPassword != null && !sentinelPassword.isEmpty()) {
+            sentinelConfig.password(sentinelPassword);
+        }
+        return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig.build());
     }
 
     /** Where a connection outside {@code pool} should go now: the server, or the current primary. */

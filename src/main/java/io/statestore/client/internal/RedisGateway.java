@@ -28,7 +28,7 @@ public final class RedisGateway implements AutoCloseable {
     private final int poolSize;
 
     public RedisGateway(StateStoreOptions options) {
-        this.redis = RedisEndpoint.parse(options.uri(), options.passwordFile());
+        this.redis = RedisEndpoint.of(options);
         int timeout = (int) options.timeout().toMillis();
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(options.poolSize());

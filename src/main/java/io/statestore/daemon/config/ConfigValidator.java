@@ -26,6 +26,10 @@ final class ConfigValidator {
                 problem("redis.url", e.getMessage());
             }
         }
+        boolean sentinelUrl = !r.embedded() && r.url().contains("-sentinel://");
+        if (r.sentinelPasswordFile() != null && !r.sentinelPasswordFile().isBlank() && !sentinelUrl) {
+            problem("redis.sentinelPasswordFile", "goes with a redis-sentinel:// redis.url");
+        }
         if (r.keyPrefix() == null || r.keyPrefix().isEmpty() || r.keyPrefix().contains("{")) {
             problem("redis.keyPrefix", "must be non-empty and contain no braces");
         }

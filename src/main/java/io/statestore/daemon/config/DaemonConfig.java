@@ -1,5 +1,6 @@
 package io.statestore.daemon.config;
 
+import io.statestore.client.StateStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,10 +12,28 @@ import java.util.List;
 public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemon daemon, Http http,
                            Sweep sweep, Trim trim, Backup backup, Expiry expiry) {
 
+    /** Options to reach the daemon's Redis from outside the daemon (CLI commands): redis.url, or the embedded server. */
+    public StateStoreOptions.Builder redisOptions() {
+        return redis.options(redis.embedded() ? "redis://" + embedded.bind() + ":" + embedded.port() : redis.url());
+    }
+
     /** An empty {@code url} means: start and supervise the embedded redis-server. */
-    public record Redis(String url, String passwordFile, String keyPrefix, Duration timeout, String writer) {
+    public record Redis(String url, String passwordFile, String sentinelPasswordFile, String keyPrefix, Duration timeout,
+                        String writer) {
         public boolean embedded() {
             return url == null || url.isBlank();
+        }
+
+        /** Options to reach {@code uri} (this URL, or the embedded server's) with the password files set here. */
+        public StateStoreOptions.Builder options(String uri) {
+            StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri).keyPrefix(keyPrefix).timeout(timeout);
+            if (passwordFile != null && !passwordFile.isBlank()) {
+                b.passwordFile(Path.of(passwordFile));
+            }
+            if (sentinelPasswordFile != null && !sentinelPasswordFile.isBlank()) {
+                b.sentinelPasswordFile(Path.of(sentinelPasswordFile));
+            }
+            return b;
         }
     }
 

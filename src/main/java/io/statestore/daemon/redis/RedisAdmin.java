@@ -21,7 +21,7 @@ public final class RedisAdmin implements AutoCloseable {
     private final JedisClientConfig clientConfig;
 
     public RedisAdmin(StateStoreOptions options) {
-        this.endpoint = RedisEndpoint.parse(options.uri(), options.passwordFile());
+        this.endpoint = RedisEndpoint.of(options);
         int timeout = (int) options.timeout().toMillis();
         this.clientConfig = endpoint.clientConfig(timeout).clientName("statestore-daemon").autoNegotiateProtocol(false).build();
         GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();

@@ -18,7 +18,7 @@ import redis.clients.jedis.HostAndPort;
 
 class RedisEndpointTest {
     private static RedisEndpoint parse(String url) {
-        return RedisEndpoint.parse(URI.create(url), Optional.empty());
+        return RedisEndpoint.parse(URI.create(url), Optional.empty(), Optional.empty());
     }
 
     @Test
@@ -53,10 +53,28 @@ class RedisEndpointTest {
     void aPasswordFileOverridesTheUrlsPassword() throws Exception {
         Path f = Files.createTempFile("pw", ".txt");
         Files.writeString(f, "from-file\n");
-        assertEquals(Optional.of("from-file"), RedisEndpoint.parse(URI.create("redis://:url@h"), Optional.of(f)).password());
+        assertEquals(Optional.of("from-file"), RedisEndpoint.parse(URI.create("redis://:url@h"), Optional.of(f), Optional.empty()).password());
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> RedisEndpoint.parse(URI.create("redis://h"), Optional.of(f.resolveSibling("missing-pw-file"))));
+                () -> RedisEndpoint.parse(URI.create("redis://h"), Optional.of(f.resolveSibling("missing-pw-file")), Optional.empty()));
         assertTrue(e.getMessage().startsWith("cannot read Redis password file"), e.getMessage());
+    }
+
+    @Test
+    void aSentinelPasswordFileIsForSentinelUrlsOnly() throws Exception {
+        Path f = Files.createTempFile("sentinel-pw", ".txt");
+        Files.writeString(f, "s3ntinel\n");
+        // read without complaint for a Sentinel URL (the pool uses it for the Sentinels only)
+        RedisEndpoint e = RedisEndpoint.parse(URI.create("redis-sentinel://:primary@s1?master=m"), Optional.empty(), Optional.of(f));
+        assertEquals(Optional.of("primary"), e.password(), "the primary's password stays the URL's");
+        InvalidInputException wrong = assertThrows(InvalidInputException.class,
+                () -> RedisEndpoint.parse(URI.create("redis://h"), Optional.empty(), Optional.of(f)));
+        assertEquals("invalid Redis URL \"redis://h\": a Sentinel password file goes with a redis-sentinel:// URL", wrong.getMessage());
+        InvalidInputException early = assertThrows(InvalidInputException.class, () -> io.statestore.client.StateStoreOptions.builder()
+                .uri("redis://u:secret@h").sentinelPasswordFile(f).build());
+        assertEquals("a Sentinel password file goes with a redis-sentinel:// URL, not \"redis://h\"", early.getMessage());
+        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> RedisEndpoint.parse(
+                URI.create("redis-sentinel://s1?master=m"), Optional.empty(), Optional.of(f.resolveSibling("no-such-file"))));
+        assertTrue(missing.getMessage().startsWith("cannot read Sentinel password file"), missing.getMessage());
     }
 
     @ParameterizedTest
