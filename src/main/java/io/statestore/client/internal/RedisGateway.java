@@ -54,6 +54,38 @@ public final class RedisGateway implements AutoCloseable {
         this.poolSize = options.poolSize();
     }
 
+    /**
+     * A pooled connection to the current primary. After a Sentinel failover the pool is moved to
+     * the new primary, but a connection that was borrowed during the switch comes back to it
+     * afterwards, still open to the old one, and (borrows are not tested, to save a round trip)
+     * would be lent out again: to a server that may take writes for a while before Sentinel
+     * demotes it and its data is replaced. Such a connection is discarded here instead.
+     */
+    private Jedis currentConnection() {
+        for (int stale = 0; ; stale++) {
+            Jedis jedis = pool.getResource();
+            if (!redis.sentinel() || isCurrent(jedis) || stale > poolSize) {
+                return jedis;
+            }
+            jedis.getConnection().setBroken(); // closed, not returned to the pool
+            jedis.close();
+        }
+    }
+
+    /** Whether {@code jedis} is connected to the server, or to the Sentinels' current primary. */
+    public boolean isCurrent(Jedis jedis) {
+        return jedis.getConnection().getHostAndPort().equals(redis.current(pool));
+    }
+
+    /**
+     * Whether an error reply means the server cannot take the call for now and did nothing
+     * (READONLY after a failover, LOADING, OOM, ...): a connection that got one is better replaced,
+     * as it may be pointing at a server that is no longer the primary.
+     */
+    public static boolean refusedForNow(JedisDataException e) {
+        return ErrorMapper.fromReply(e.getMessage(), null) instanceof UnavailableException;
+    }
+
     /** The most pooled connections in use at once. */
     public int poolSize() {
         return poolSize;
@@ -87,7 +119,7 @@ public final class RedisGateway implements AutoCloseable {
     public <T> T call(Function<Jedis, T> work, String subject, boolean writes) {
         Jedis jedis;
         try {
-            jedis = pool.getResource();
+            jedis = currentConnection();
         } catch (JedisException e) {
             throw ErrorMapper.map(e, subject, false);
         }

@@ -66,18 +66,16 @@ public final class ExpiryListener implements AutoCloseable {
         }
     }
 
-    // A server's own setting: applied again on whichever server is the primary now.
-    private void enableNotifications() {
+    // A server's own setting, so it is applied on the very connection that then subscribes: on
+    // whichever server is the primary now, even while a failover is still being noticed.
+    private void enableNotifications(Jedis j) {
         try {
-            redis.with(j -> {
-                String now = j.configGet("notify-keyspace-events").getOrDefault("notify-keyspace-events", "");
-                if (!(now.contains("E") && (now.contains("x") || now.contains("A")))) {
-                    j.configSet("notify-keyspace-events", now + (now.contains("E") ? "" : "E") + "x");
-                }
-                return null;
-            });
+            String now = j.configGet("notify-keyspace-events").getOrDefault("notify-keyspace-events", "");
+            if (!(now.contains("E") && (now.contains("x") || now.contains("A")))) {
+                j.configSet("notify-keyspace-events", now + (now.contains("E") ? "" : "E") + "x");
+            }
         } catch (JedisConnectionException e) {
-            LOG.debug("cannot reach Redis to enable expiry notifications: {}", e.getMessage()); // the subscribe says so
+            throw e; // the loop reconnects
         } catch (RuntimeException e) {
             if (!warnedConfig) {
                 warnedConfig = true;
@@ -91,9 +89,9 @@ public final class ExpiryListener implements AutoCloseable {
         String channel = "__keyevent@" + redis.database() + "__:expired";
         long backoff = 200;
         while (!closed) {
-            enableNotifications();
-            HostAndPort at = redis.address();
             try (Jedis j = redis.dedicated(0)) {
+                enableNotifications(j);
+                HostAndPort at = j.getConnection().getHostAndPort();
                 JedisPubSub sub = new JedisPubSub() {
                     @Override
                     public void onMessage(String ch, String key) {

@@ -39,6 +39,11 @@ abstract class Worker implements Subscription, Runnable {
     void finished() {
     }
 
+    private Jedis dropped(Jedis conn) {
+        closeQuietly(conn);
+        return null;
+    }
+
     @Override
     public final void run() {
         Jedis conn = null;
@@ -52,19 +57,29 @@ abstract class Worker implements Subscription, Runnable {
                     if (!step(conn)) {
                         running = false;
                         finished();
+                    } else if (!redis.isCurrent(conn)) {
+                        // a Sentinel failover: the old primary stays up (and may even take writes) until
+                        // Sentinel demotes it, so its connection does not break by itself
+                        LOG.info("{}: the primary moved; reconnecting", name);
+                        conn = dropped(conn);
                     }
                     failures = 0;
                 } catch (JedisDataException e) {
-                    LOG.warn("{}: Redis refused a call: {}", name, e.getMessage());
-                    onDataError(e);
+                    if (RedisGateway.refusedForNow(e)) {
+                        // e.g. READONLY: this connection may be on a demoted primary; the next one goes to the current one
+                        LOG.debug("{}: Redis cannot serve the call now ({}); reconnecting", name, e.getMessage());
+                        conn = dropped(conn);
+                    } else {
+                        LOG.warn("{}: Redis refused a call: {}", name, e.getMessage());
+                        onDataError(e);
+                    }
                     failures++;
                     pause(failures);
                 } catch (JedisException | io.statestore.client.UnavailableException e) {
                     if (running) {
                         LOG.debug("{}: Redis unavailable ({}); retrying", name, e.getMessage());
                     }
-                    closeQuietly(conn);
-                    conn = null;
+                    conn = dropped(conn);
                     failures++;
                     pause(failures);
                 } catch (RuntimeException e) {
