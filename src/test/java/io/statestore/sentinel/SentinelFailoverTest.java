@@ -9,6 +9,12 @@ import io.statestore.client.UnavailableException;
 import io.statestore.client.events.ConsumeOptions;
 import io.statestore.client.events.Event;
 import io.statestore.client.events.ReplayRange;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.ChangeEvent;
+import io.statestore.client.Document;
+import io.statestore.client.WatchListener;
+import io.statestore.client.Watcher;
+import io.statestore.client.WatchOptions;
 import io.statestore.client.events.Subscription;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.internal.KeyLayout;
@@ -116,6 +122,18 @@ class SentinelFailoverTest {
             Subscription consumer = store.events().consume(List.of("svc.failover"), "ops", "c1", e -> handled.add(e.id()),
                     ConsumeOptions.builder().block(Duration.ofMillis(200)).build());
             String before = store.events().publish("svc.started", "test", Map.of("n", 1));
+            java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Watcher watcher = store.watch().watch(WatchOptions.builder().prefix("svc:").build(), new WatchListener() {
+                @Override
+                public void onSnapshot(List<Document<JsonNode>> documents, String position) {
+                    documents.forEach(d -> seen.add(d.key() + " " + d.revision())); // a resync shows it this way
+                }
+
+                @Override
+                public void onEvent(ChangeEvent e) {
+                    seen.add(e.key() + " " + e.revision());
+                }
+            });
             assertEquals(primary.port(), admin.address().getPort());
             try (Jedis p = primary.jedis()) {
                 assertEquals(1L, p.waitReplicas(1, 5000), "the replica has every write before the failover");
@@ -144,6 +162,11 @@ class SentinelFailoverTest {
                 assertTrue(promoted.info("replication").contains("role:master"));
             }
             String after = retryWhileUnavailable(() -> store.events().publish("svc.failover", "test", Map.of("n", 2)));
+            // a watcher blocked on the old primary (quiet until Sentinel demotes it, ~10 s) moves at once
+            long landed = store.get("svc:status").orElseThrow().revision();
+            await("the watcher saw the change made on the new primary", Duration.ofSeconds(5),
+                    () -> seen.contains("svc:status " + landed));
+            watcher.close();
             assertEquals("failed-over", store.get("svc:status").orElseThrow().value().get("state").asText());
             assertEquals(List.of(before, after), store.events().read("", ReplayRange.all(), 10).stream().map(Event::id).toList(),
                     "both events, once each, on the new primary");

@@ -174,6 +174,12 @@ public final class RedisGateway implements AutoCloseable {
 
         private Jedis connected() {
             Jedis j = jedis;
+            if (j != null && !isCurrent(j)) {
+                // a Sentinel failover: the old primary stays up, quiet, until Sentinel demotes it
+                jedis = null;
+                j.close();
+                j = null;
+            }
             if (j == null) {
                 try {
                     j = new Jedis(redis.current(pool), clientConfig);
