@@ -18,9 +18,7 @@ class IdempotentWritesTest {
 
     @Test
     void aResentWriteIdReplaysTheFirstReplyAndCommitsNothing() {
-        redis.flushAll();
-        redis.newStore(); // installs the function library
-        try (Jedis j = redis.jedis()) {
+        try (Jedis j = redis.flushedWithLibraries()) {
             Object first = j.fcall("ss_put", KEYS, List.of("doc", "{\"n\":1}", "wid", "w-1"));
             Object again = j.fcall("ss_put", KEYS, List.of("doc", "{\"n\":1}", "wid", "w-1"));
             assertEquals(first.toString(), again.toString());

@@ -32,9 +32,7 @@ class ModuleStepFormsTest {
 
     @BeforeEach
     void fresh() {
-        redis.flushAll();
-        redis.newStore(); // installs the function library
-        j = redis.jedis();
+        j = redis.flushedWithLibraries();
     }
 
     private String call(String function, String doc, List<String> args) {

@@ -34,9 +34,7 @@ class WriteFunctionFormsTest {
 
     @BeforeEach
     void fresh() {
-        redis.flushAll();
-        redis.newStore(); // installs the function library
-        j = redis.jedis();
+        j = redis.flushedWithLibraries();
     }
 
     /** Runs one write both ways; returns both replies (or error texts) with the key names replaced. */

@@ -194,6 +194,16 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return new Jedis(host, port);
     }
 
+    /**
+     * For tests that call the functions directly: flushes the server, installs the function
+     * libraries (a store does that when it connects) and returns a plain connection to it.
+     */
+    public Jedis flushedWithLibraries() {
+        flushAll();
+        newStore();
+        return jedis();
+    }
+
     public void flushAll() {
         try (Jedis j = jedis()) {
             j.flushAll();

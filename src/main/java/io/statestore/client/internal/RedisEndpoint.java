@@ -1,6 +1,7 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.StateStoreOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -56,7 +57,7 @@ public final class RedisEndpoint {
     }
 
     /** The endpoint of a store's options: URL and password files. */
-    public static RedisEndpoint of(io.statestore.client.StateStoreOptions options) {
+    public static RedisEndpoint of(StateStoreOptions options) {
         return parse(options.uri(), options.passwordFile(), options.sentinelPasswordFile());
     }
 
