@@ -92,9 +92,10 @@ class SentinelFailoverTest {
             }
         });
         try (Jedis s = sentinelConnection()) {
-            // a forced failover needs a replica the Sentinel knows (it learns them from the primary's INFO)
-            await("the Sentinel knows the replica", Duration.ofSeconds(30),
-                    () -> !s.sentinelReplicas(MASTER).isEmpty());
+            // a forced failover needs a replica the Sentinel knows (it learns them from the primary's
+            // INFO) and is connected to, with the replica's link to the primary up
+            await("the Sentinel sees a good replica", Duration.ofSeconds(30), () -> s.sentinelReplicas(MASTER).stream().anyMatch(r ->
+                    "slave".equals(r.get("flags")) && "ok".equals(r.get("master-link-status"))));
         }
     }
 
@@ -140,7 +141,18 @@ class SentinelFailoverTest {
             }
 
             try (Jedis s = sentinelConnection()) {
-                s.sentinelFailover(MASTER);
+                // NOGOODSLAVE while the Sentinel's view of the replica is still being refreshed: ask again
+                await("the Sentinel accepted the failover", Duration.ofSeconds(30), () -> {
+                    try {
+                        s.sentinelFailover(MASTER);
+                        return true;
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        if (!e.getMessage().startsWith("NOGOODSLAVE")) {
+                            throw e;
+                        }
+                        return false;
+                    }
+                });
                 await("the Sentinel promoted the replica", Duration.ofSeconds(30),
                         () -> s.sentinelGetMasterAddrByName(MASTER).get(1).equals(Integer.toString(replica.port())));
             }
