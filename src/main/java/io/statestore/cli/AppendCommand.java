@@ -18,7 +18,7 @@ final class AppendCommand extends StoreCommand {
     @Parameters(index = "1", paramLabel = "PATH", description = "Where the array is, e.g. $.events.")
     String path;
 
-    @Parameters(index = "2", paramLabel = "VALUE", description = "JSON text, or @FILE.")
+    @Parameters(index = "2", paramLabel = "VALUE", description = "JSON text, or @FILE: the JSON in FILE (@- for stdin).")
     String value;
 
     @Option(names = "--max", paramLabel = "N", defaultValue = "0",

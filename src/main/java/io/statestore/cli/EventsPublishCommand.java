@@ -23,7 +23,7 @@ final class EventsPublishCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "TYPE", description = "The event type, e.g. asset.discovered.")
     String type;
 
-    @Parameters(index = "1", paramLabel = "DATA", description = "JSON text, or @FILE, or @- for stdin.")
+    @Parameters(index = "1", paramLabel = "DATA", description = "JSON text, or @FILE: the JSON in FILE (@- for stdin).")
     String data;
 
     @Option(names = "--source", paramLabel = "NAME", description = "Who publishes (default: the writer name).")

@@ -20,7 +20,7 @@ final class IncrCommand extends StoreCommand {
     @Parameters(index = "1", paramLabel = "PATH", description = "Where the number is, e.g. $.count.")
     String path;
 
-    @Parameters(index = "2", paramLabel = "N", description = "A JSON number (integer or decimal, may be negative).")
+    @Parameters(index = "2", paramLabel = "N", description = "A JSON number (integer or decimal, may be negative), or @FILE: the JSON in FILE.")
     String delta;
 
     @Mixin
@@ -30,9 +30,11 @@ final class IncrCommand extends StoreCommand {
     public Integer call() {
         WriteOptions options = write.toOptions();
         JsonPath.parse(path);
-        JsonNode n = StrictJson.parse(delta, "N argument");
+        JsonNode n = JsonInput.textOrFile(this, delta, "N argument");
         if (!n.isNumber()) {
-            throw new InvalidInputException("N must be a number, got " + delta);
+            // Text is echoed as typed; a file may hold a long document, so only its kind is named.
+            throw new InvalidInputException("N must be a number, got "
+                    + (delta.startsWith("@") ? kind(n) + " in " + delta : delta));
         }
         WriteResult r;
         try (StateStore store = openStore()) {
@@ -41,6 +43,16 @@ final class IncrCommand extends StoreCommand {
         out().println(r.value().map(StrictJson::write).orElseThrow(
                 () -> new IllegalStateException("the store returned no number for the increment")));
         return 0;
+    }
+
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case STRING -> "a string";
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case BOOLEAN -> "a boolean";
+            default -> "null";
+        };
     }
 
     @Override

@@ -104,7 +104,12 @@ public final class Main implements Runnable {
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(handler)
-                .setParameterExceptionHandler(handler);
+                .setParameterExceptionHandler(handler)
+                // picocli would replace an argument @FILE by the words in FILE, before any command
+                // sees it: a value's quotes vanished and keys starting with @ were rewritten
+                // (issue 14). @FILE means "the JSON in FILE" for JSON values only (JsonInput).
+                // Set after the constructor has added every subcommand, so they all inherit it.
+                .setExpandAtFiles(false);
         try {
             return cli.execute(args);
         } finally {

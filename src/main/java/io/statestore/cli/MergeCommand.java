@@ -13,7 +13,7 @@ final class MergeCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 
-    @Parameters(index = "1", paramLabel = "PATCH", description = "The patch as JSON text, or @FILE (@- for stdin).")
+    @Parameters(index = "1", paramLabel = "PATCH", description = "The patch as JSON text, or @FILE: the JSON in FILE (@- for stdin).")
     String patch;
 
     @Mixin

@@ -18,7 +18,8 @@ final class SetCommand extends StoreCommand {
     @Parameters(index = "1", paramLabel = "PATH", description = "Where, e.g. $.status.phase or $.items[0] or $[\"a b\"].")
     String path;
 
-    @Parameters(index = "2", paramLabel = "VALUE", description = "JSON text (a string needs its quotes: '\"idle\"'), or @FILE.")
+    @Parameters(index = "2", paramLabel = "VALUE", description = "JSON text (a string needs its quotes: '\"idle\"'), or @FILE: the JSON in FILE "
+                    + "(@- for stdin).")
     String value;
 
     @Mixin
