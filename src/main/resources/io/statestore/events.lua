@@ -25,10 +25,10 @@ Trimming never removes an entry that a consumer group has not acknowledged: the 
 stream is the smallest of, per group, its oldest pending ID and the ID after its
 last-delivered-id. Only entries below the floor are ever removed.
 
-Errors (first word of the error reply): SS_INVALID.
+Errors (first word of the error reply): SS_INVALID, SS_JSON (event data that is not valid JSON), SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '4'
+local LIB_VERSION = '5'
 local PUBLISH_TRIM_EVERY = 100   -- one publish call in this many does trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
@@ -36,6 +36,8 @@ local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by
 local function fail(code, msg)
   error({err = code .. ' ' .. msg})
 end
+
+-- #include json_check.lua
 
 local function fmt(n)
   return string.format('%.0f', n)
@@ -191,6 +193,7 @@ local function check_event(argv, at)
   if data == nil or data == '' then
     need(data, 'data')
   end
+  check_json(data, 'data of event ' .. id) -- LIB_VERSION 5: handlers must be able to read it
 end
 
 -- The settings (maxlen, id retention ms, max ids) last seen valid: a publisher sends the same
@@ -495,6 +498,10 @@ local function task(keys, argv)
   local id, ttl
   if op == 'chunk' then
     ttl = int_arg(argv[3], 'ttl')
+    local text = argv[2] or ''
+    if string.find(text, '[\128-\255]') and not utf8_valid(text) then
+      fail('SS_INVALID', 'task chunk text is not valid UTF-8')
+    end
     id = redis.call('XADD', keys[1], '*', 'c', argv[2] or '')
   elseif op == 'end' then
     local status = argv[2]
@@ -523,10 +530,12 @@ local function guarded(fn)
     if type(res) == 'table' then
       res = res.err
     end
-    if type(res) == 'string' and string.sub(res, 1, 3) == 'SS_' then
+    res = tostring(res)
+    if string.sub(res, 1, 3) == 'SS_' then
       return redis.error_reply(res)
     end
-    error(res)
+    -- Anything else is a bug or a server refusal met half way; the caller still gets a code.
+    return redis.error_reply('SS_INTERNAL ' .. string.gsub(res, '^user_function:%d+: ', ''))
   end
 end
 

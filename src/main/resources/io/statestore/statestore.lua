@@ -10,15 +10,23 @@ Rules every function here follows:
   * Every committed change raises the document's revision by exactly one and appends
     exactly one entry to the feed stream, then PUBLISHes a notification.
 
+  * The functions are the trust boundary (LIB_VERSION 11): whatever a caller sends, a call
+    either commits a change that keeps every rule or fails before its first write. They check
+    every JSON value (json_check), derive the internal keys from the document key and refuse
+    KEYS that differ, refuse document keys under an internal prefix, take the feed length
+    from the store's settings, and bind write IDs to their arguments.
+
 Keys of a single-document call, always in this order:
   KEYS[1] document   KEYS[2] metadata hash   KEYS[3] history stream
   KEYS[4] feed stream   KEYS[5] index sorted set
+with, for the prefix P (KEYS[4] is P.."feed"): metadata P.."m:{"..doc.."}" and history
+P.."h:{"..doc.."}", or P.."mt:"..doc and P.."ht:"..doc when doc has a hash tag of its own.
 Options are name/value pairs in ARGV, in any order; `--` ends them where steps follow.
-Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
-SS_INVALID, SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE.
+Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND, SS_INVALID,
+SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '10'
+local LIB_VERSION = '11'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -48,6 +56,160 @@ local function quote(s)
     return '"' .. s .. '"'
   end
   return cjson.encode(s) -- strings only: key names and writer names, never document content
+end
+
+-- #include json_check.lua
+
+local DEFAULT_FEEDMAX = '100000'
+local MAX_KEY_BYTES = 1024
+local MAX_TTL_DIGITS = 13 -- milliseconds: up to about 300 years
+
+-- The operation names a write may record (docs/protocol.md); "expired" is the server's own.
+local OPS = {put = true, create = true, update = true, merge = true, set = true, remove = true, incr = true,
+             append = true, patch = true, revert = true, import = true, del = true, expire = true,
+             persist = true, ttl = true}
+
+local function check_op(op)
+  if not OPS[op] then
+    fail('SS_INVALID', 'op ' .. quote(op) .. ' is not one of put create update merge set remove incr append '
+      .. 'patch revert import del expire persist ttl')
+  end
+end
+
+---------------------------------------------------------------------------------------
+-- Document keys and the internal keys derived from them (docs/key-layout.md).
+
+-- Unicode white space as Java's Character.isWhitespace has it, in UTF-8: U+1680,
+-- U+2000..U+2006, U+2008..U+200A, U+2028, U+2029, U+205F, U+3000.
+local UNICODE_SPACES = {'\225\154\128', '\226\128[\128-\134\136-\138\168\169]', '\226\129\159', '\227\128\128'}
+
+local function key_fail(key, why)
+  if #key > 80 then
+    key = string.sub(key, 1, 77) .. '...'
+  end
+  fail('SS_KEY', 'invalid document key ' .. quote(key) .. ': ' .. why)
+end
+
+local function check_doc_key(key, p)
+  if key == '' then
+    key_fail(key, 'a key must not be empty')
+  end
+  if #key > MAX_KEY_BYTES then
+    key_fail(key, 'longer than ' .. MAX_KEY_BYTES .. ' bytes')
+  end
+  if string.find(key, '[%z\1- \127]') then
+    key_fail(key, 'contains white space or a control character')
+  end
+  if string.find(key, '[\128-\255]') then
+    if not utf8_valid(key) then
+      key_fail(key, 'not valid UTF-8')
+    end
+    for _, sp in ipairs(UNICODE_SPACES) do
+      if string.find(key, sp) then
+        key_fail(key, 'contains white space')
+      end
+    end
+  end
+  if string.find(key, '[{}]') and not string.find(key, '^[^{}]*{[^{}]+}[^{}]*$') then
+    key_fail(key, 'braces may only form one hash tag such as {group}')
+  end
+  if string.sub(key, 1, #p) == p or string.sub(key, 1, 3) == 'ss:' then
+    key_fail(key, 'keys starting with "' .. p .. '"' .. (p ~= 'ss:' and ' or "ss:"' or '') .. ' are statestore\'s internal keys')
+  end
+end
+
+-- Whether Redis Cluster would hash the key by a tag of its own: {...} with something inside.
+local function has_tag(key)
+  local open = string.find(key, '{', 1, true)
+  if open then
+    local close = string.find(key, '}', open + 1, true)
+    return close ~= nil and close > open + 1
+  end
+  return false
+end
+
+-- The metadata and history keys of a document. A key with its own hash tag keeps it (so they
+-- share its slot) under a prefix of their own: "x" and "{x}" must not share "m:{x}".
+local function meta_of(p, key)
+  if has_tag(key) then
+    return p .. 'mt:' .. key
+  end
+  return p .. 'm:{' .. key .. '}'
+end
+
+local function hist_of(p, key)
+  if has_tag(key) then
+    return p .. 'ht:' .. key
+  end
+  return p .. 'h:{' .. key .. '}'
+end
+
+-- Up to LIB_VERSION 10 a tagged key's metadata and history were P.."m:"..key and P.."h:"..key.
+local function legacy_meta(p, key)
+  if has_tag(key) then
+    return p .. 'm:' .. key
+  end
+  return nil
+end
+
+-- The prefix P of an internal key P..suffix (feed, index, histpolicy, config).
+local function prefix_of(key, suffix)
+  local p = key and string.match(key, '^(.+)' .. suffix .. '$')
+  if not p or string.find(p, '[{}%s%c]') then
+    fail('SS_KEYS', quote(tostring(key)) .. ' is not <prefix>' .. suffix .. ' (a prefix without braces or spaces)')
+  end
+  return p
+end
+
+-- KEYS[ki..ki+4] of a single-document call: checks the document key and that the other four
+-- are those derived from it. Reply: the prefix.
+local function doc_call(keys, ki)
+  local key, feed = keys[ki], keys[ki + 3]
+  local p = prefix_of(feed, 'feed')
+  check_doc_key(key, p)
+  local meta, hist = meta_of(p, key), hist_of(p, key)
+  if keys[ki + 1] ~= meta or keys[ki + 2] ~= hist or keys[ki + 4] ~= p .. 'index' then
+    fail('SS_KEYS', quote(key) .. ': the keys of its call are ' .. meta .. ' ' .. hist .. ' ' .. feed .. ' '
+      .. p .. 'index, in this order after the document')
+  end
+  return p
+end
+
+-- The store's settings (ss_config_set): the feed length ('0': no trimming) and whether JSON
+-- values are checked.
+local function settings(p)
+  local s = redis.call('HMGET', p .. 'config', 'feedmax', 'jsoncheck')
+  return s[1] or DEFAULT_FEEDMAX, s[2] ~= 'off'
+end
+
+-- The feed length setting as XADD's MAXLEN, nil for no trimming.
+local function maxlen(feedmax_s)
+  if feedmax_s == '0' or feedmax_s == '' then
+    return nil
+  end
+  return feedmax_s
+end
+
+local function check_value(ctx, text, what)
+  if ctx.jsoncheck then
+    check_json(text, what)
+  end
+end
+
+-- The digest a write ID is bound to: everything that makes the write what it is.
+local function write_sig(kind, op, doc, change, ifrev, ttl, writer, mode, histmax, histage, src)
+  if mode == nil or mode == '' then
+    mode = 'string' -- what an absent mode means, so that both forms of a call agree
+  end
+  return redis.sha1hex(kind .. '\0' .. op .. '\0' .. (doc or '') .. '\0' .. (change or '') .. '\0' .. (ifrev or '')
+    .. '\0' .. (ttl or '') .. '\0' .. writer .. '\0' .. (mode or '') .. '\0' .. (histmax or '') .. '\0'
+    .. (histage or '') .. '\0' .. (src or ''))
+end
+
+local function no_feedmax(v)
+  if v ~= nil and v ~= '' then
+    fail('SS_INVALID', 'feedmax is a store setting (ss_config_set feedmax N), not an argument of a write')
+  end
 end
 
 local function parse_opts(argv, from, allowed)
@@ -227,23 +389,30 @@ local function explicit_hist(o)
   return {n = n, ns = o.histmax, age = age} -- the option's own text: formatting a number costs more
 end
 
-local function context(o, feed, index)
+-- kind: what the call does (put, del, ttl, steps, tx), for the write ID's digest.
+local function context(o, p, kind)
   local writer = o.writer
   if writer == nil or writer == '' then
     writer = 'unknown'
   end
   local mode = o.mode or 'string'
   if mode ~= 'string' and mode ~= 'json' then
-    fail('SS_INVALID', 'option "mode" must be "string" or "json", got "' .. mode .. '"')
+    fail('SS_INVALID', 'option "mode" must be "string" or "json", got ' .. quote(mode))
   end
+  no_feedmax(o.feedmax)
+  local feedmax, jsoncheck = settings(p)
+  local feed = p .. 'feed'
   return {
+    kind = kind,
     writer = writer,
     now = now_ms(),
+    prefix = p,
     feed = feed,
-    index = index,
+    index = p .. 'index',
     chan = channel_prefix(feed),
-    feedmax = int_opt(o, 'feedmax', 0),
-    feedmax_s = o.feedmax,
+    feedmax = tonumber(feedmax) or 0,
+    feedmax_s = feedmax,
+    jsoncheck = jsoncheck,
     hist = explicit_hist(o),
     src = o.src,
     mode = mode,
@@ -251,37 +420,77 @@ local function context(o, feed, index)
   }
 end
 
-local function doc_keys(key, meta, hist)
-  return {key = key, meta = meta, hist = hist}
+local function doc_keys(key, meta, hist, p)
+  return {key = key, meta = meta, hist = hist, p = p}
 end
 
-local META_STATE = {'rev', 'del', 'wid', 'wfid'} -- what a write reads of the metadata hash
+local META_STATE = {'rev', 'del', 'wid', 'wfid', 'wsig'} -- what a write reads of the metadata hash
 
 -- m: HMGET of META_STATE; typ: the key's TYPE.
 local function state_of(m, typ)
   return {rev = tonumber(m[1]) or 0, rev_s = m[1] or '0', tomb = m[2] == '1', typ = typ, exists = typ ~= 'none',
-          wid = m[3], wfid = m[4]}
+          wid = m[3], wfid = m[4], wsig = m[5], managed = m[1] and true or false}
 end
 
+-- The state of a document; a tagged key not written since LIB_VERSION 10 has its metadata at
+-- the old place, which the commit moves (st.legacy).
 local function load_state(d)
   local m = redis.call('HMGET', d.meta, unpack(META_STATE))
+  if not m[1] then
+    local old = legacy_meta(d.p, d.key)
+    if old and redis.call('EXISTS', old) == 1 then
+      m = redis.call('HMGET', old, unpack(META_STATE))
+      local st = state_of(m, redis.call('TYPE', d.key)['ok'])
+      st.legacy = old
+      return st
+    end
+  end
   return state_of(m, redis.call('TYPE', d.key)['ok'])
 end
 
 -- A write carrying the write ID (option wid) of the document's last committed write is a
--- re-send of that write (its reply was lost): answer what it answered, change nothing.
-local function replayed(st, ctx)
-  if ctx.wid and st.wid == ctx.wid then
+-- re-send of that write (its reply was lost): answer what it answered, change nothing. The ID
+-- is bound to the digest of its write: the same ID with other arguments is a client's bug, and
+-- answering it as a re-send would swallow a write.
+local function replayed_sig(st, wid, sig)
+  if wid and st.wid == wid then
+    if st.wsig and st.wsig ~= sig then
+      fail('SS_WID', 'write ID ' .. quote(wid) .. ' was used for another write of this document; '
+        .. 'a write ID must be new for every write (only a re-send of the same call may repeat it)')
+    end
     return {st.rev, st.wfid}
   end
   return nil
 end
 
+-- Moves the metadata and history of a tagged key from the LIB_VERSION 10 place to its own.
+-- The old "m:{x}" of "{x}" was also the place of "x" (same slot): while a document "x" exists
+-- they shared it, and both keep a copy, so both revision sequences go on rising.
+local function move_legacy(d, st)
+  if not st.legacy then
+    return
+  end
+  local p, key = d.p, d.key
+  local old_hist = p .. 'h:' .. key
+  if string.find(key, '^{[^{}]+}$') and redis.call('EXISTS', string.sub(key, 2, -2)) == 1 then
+    redis.call('COPY', st.legacy, d.meta)
+    if redis.call('EXISTS', old_hist) == 1 then
+      redis.call('COPY', old_hist, d.hist)
+    end
+  else
+    redis.call('RENAME', st.legacy, d.meta)
+    if redis.call('EXISTS', old_hist) == 1 then
+      redis.call('RENAME', old_hist, d.hist)
+    end
+  end
+  st.legacy = nil
+end
+
 -- The document's state, as a positional fast path already read it (pre = {st =, policy =}) or
 -- read now; the fast path's server policy is reused unless the call names its own history rule.
 local function preloaded_state(d, ctx, pre)
-  if not pre then
-    return load_state(d)
+  if not pre or (not pre.st.managed and has_tag(d.key)) then
+    return load_state(d) -- (a tagged key without metadata may have it at the old place)
   end
   if ctx.hist == nil then
     ctx.policy = pre.policy
@@ -325,7 +534,7 @@ local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, 
     id = append_fields(feed, feedmax, key, op, rs, ps, writer, now, change, src)
   end
   redis.call('PUBLISH', chan .. key,
-    '{"key":' .. quote(key) .. ',"op":"' .. op .. '","rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
+    '{"key":' .. quote(key) .. ',"op":' .. quote(op) .. ',"rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
   return id
 end
 
@@ -334,11 +543,7 @@ local function emit(d, ctx, op, rs, ps, change)
   if op == 'expired' then
     writer = EXPIRY_WRITER
   end
-  local feedmax = nil
-  if ctx.feedmax > 0 then
-    feedmax = ctx.feedmax_s
-  end
-  return append_change(ctx.feed, feedmax, ctx.chan, d.key, op, rs, ps, writer, ctx.now, change, ctx.src)
+  return append_change(ctx.feed, maxlen(ctx.feedmax_s), ctx.chan, d.key, op, rs, ps, writer, ctx.now, change, ctx.src)
 end
 
 local function record_history(d, ctx, op, rs, content)
@@ -364,26 +569,45 @@ local function record_history(d, ctx, op, rs, content)
   end
 end
 
--- A document whose metadata says it is alive but whose key is gone was expired by Redis.
--- Its tombstone is committed first, so the feed never skips the expiry.
-local function reconcile_expiry(d, st, ctx)
+-- A document whose metadata says it is alive but whose key is gone was expired by Redis. Its
+-- tombstone comes first in the feed, so the feed never skips the expiry; it is written only by
+-- a call that succeeds (commit_expiry), and checks meet the state as if it were.
+local function expire_virtually(st)
   if st.rev > 0 and not st.tomb and not st.exists then
-    local ps = st.rev_s
+    st.expired_prev = st.rev_s
     st.rev = st.rev + 1
     st.rev_s = fmt(st.rev)
     st.tomb = true
-    redis.call('HSET', d.meta, 'rev', st.rev_s, 'del', '1', 'mtime', ctx.now, 'writer', EXPIRY_WRITER)
-    redis.call('ZREM', ctx.index, d.key)
-    record_history(d, ctx, 'expired', st.rev_s, nil)
-    emit(d, ctx, 'expired', st.rev_s, ps, nil)
     return true
   end
   return false
 end
 
+local function commit_expiry(d, st, ctx)
+  move_legacy(d, st)
+  if st.expired_prev then
+    redis.call('HSET', d.meta, 'rev', st.rev_s, 'del', '1', 'mtime', ctx.now, 'writer', EXPIRY_WRITER)
+    redis.call('ZREM', ctx.index, d.key)
+    record_history(d, ctx, 'expired', st.rev_s, nil)
+    emit(d, ctx, 'expired', st.rev_s, st.expired_prev, nil)
+    st.expired_prev = nil
+  end
+end
+
 local function check_revision(d, st, ifrev)
   if ifrev == nil then
     return
+  end
+  if ifrev == -1 then
+    -- a key written by something else: it exists, and no statestore metadata says it does
+    if not st.exists or (st.managed and not st.tomb) then
+      fail('SS_CONFLICT', quote(d.key) .. ' expected a key written outside statestore, current revision '
+        .. (st.exists and fmt(st.rev) or (fmt(st.rev) .. ', document does not exist')))
+    end
+    return
+  end
+  if ifrev < -1 then
+    fail('SS_INVALID', 'ifrev must be -1 (a key written outside statestore), 0 (absent) or a revision, got ' .. fmt(ifrev))
   end
   local current = 0
   if st.exists then
@@ -407,8 +631,8 @@ local function check_writable_type(d, st)
 end
 
 local function validate_ttl(ttl)
-  if ttl ~= nil and ttl < 0 then
-    fail('SS_INVALID', 'ttl must be 0 (none) or a positive number of milliseconds')
+  if ttl ~= nil and (ttl < 0 or ttl >= 10 ^ MAX_TTL_DIGITS) then
+    fail('SS_INVALID', 'ttl must be 0 (none) or a positive number of milliseconds below 10^' .. MAX_TTL_DIGITS)
   end
 end
 
@@ -424,6 +648,7 @@ local function apply_ttl(d, ttl)
 end
 
 local function commit(d, st, ctx, op, change, deleted, content)
+  move_legacy(d, st)
   local rev = st.rev + 1
   local rs = fmt(rev)
   record_history(d, ctx, op, rs, content)
@@ -443,6 +668,8 @@ local function commit(d, st, ctx, op, change, deleted, content)
     f[#f + 1] = ctx.wid
     f[#f + 1] = 'wfid'
     f[#f + 1] = id
+    f[#f + 1] = 'wsig'
+    f[#f + 1] = ctx.sig
   end
   redis.call('HSET', d.meta, unpack(f))
   return {rev, id}
@@ -481,7 +708,14 @@ end
 -- Whole-document writes, shared by ss_put, ss_del, ss_ttl and ss_tx.
 -- spec: {op=, ifrev=, ttl=, value=, change=}; op is put|create|del|ttl or a client op name
 -- for a whole-document write computed by the client (merge, set, incr, ... in portable mode).
-local function validate_whole(d, st, spec)
+-- Whether the server has a JSON module, asked of a key the call declares.
+local function has_json_module(key)
+  local r = redis.pcall('JSON.TYPE', key)
+  return not (type(r) == 'table' and r.err)
+end
+
+local function validate_whole(d, st, ctx, spec)
+  check_op(spec.op)
   check_writable_type(d, st)
   check_revision(d, st, spec.ifrev)
   validate_ttl(spec.ttl)
@@ -491,6 +725,14 @@ local function validate_whole(d, st, spec)
     end
   elseif spec.value == nil or spec.value == '' then
     fail('SS_INVALID', quote(d.key) .. ': option "doc" (the document JSON) is required')
+  else
+    check_value(ctx, spec.value, 'document ' .. quote(d.key))
+    if not st.exists and ctx.mode == 'json' and not has_json_module(d.key) then
+      fail('SS_INVALID', quote(d.key) .. ': mode "json" needs a JSON module, and this server has none')
+    end
+  end
+  if spec.change ~= nil and spec.change ~= '' and spec.change ~= spec.value then
+    check_value(ctx, spec.change, 'change of ' .. quote(d.key))
   end
 end
 
@@ -514,29 +756,35 @@ end
 local WRITE_OPTS = {writer = true, ifrev = true, ttl = true, doc = true, op = true, change = true,
                     mode = true, feedmax = true, histmax = true, histage = true, src = true, wid = true}
 
+-- The document of a single-document call, its keys checked (doc_call).
 local function single_doc(keys)
   if #keys ~= 5 then
     fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
   end
-  return doc_keys(keys[1], keys[2], keys[3])
+  local p = doc_call(keys, 1)
+  return doc_keys(keys[1], keys[2], keys[3], p)
 end
 
 -- o: the options; pre (optional): what ss_write's fast path already read ({st =, policy =}).
 local function whole_write_opts(keys, o, kind, default_op, pre)
   local d = single_doc(keys)
-  local ctx = context(o, keys[4], keys[5])
+  local ctx = context(o, d.p, kind)
   local spec = {kind = kind, op = o.op or default_op, ifrev = int_opt(o, 'ifrev', nil),
                 ttl = int_opt(o, 'ttl', nil), value = o.doc, change = o.change}
   if kind == 'ttl' and spec.ttl == nil then
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
   end
   local st = preloaded_state(d, ctx, pre)
-  local again = replayed(st, ctx)
-  if again then
-    return again
+  if ctx.wid then
+    ctx.sig = write_sig(kind, spec.op, o.doc, o.change, o.ifrev, o.ttl, ctx.writer, o.mode, o.histmax, o.histage, o.src)
+    local again = replayed_sig(st, ctx.wid, ctx.sig)
+    if again then
+      return again
+    end
   end
-  reconcile_expiry(d, st, ctx)
-  validate_whole(d, st, spec)
+  expire_virtually(st)
+  validate_whole(d, st, ctx, spec)
+  commit_expiry(d, st, ctx)
   return apply_whole(d, st, ctx, spec)
 end
 
@@ -554,19 +802,16 @@ end
 local WRITE_ARGS = {'op', 'doc', 'change', 'ifrev', 'wid', 'writer', 'feedmax', 'mode', 'ttl', 'histmax',
                     'histage', 'src'}
 
--- What '' means in the positional forms (ss_write, ss_jwrite): the function's default op name,
--- writer "unknown", and no feed trimming ('' or '0').
-local function fast_defaults(op, default_op, writer, feedmax)
+-- What '' means in the positional forms (ss_write, ss_jwrite): the function's default op name
+-- and writer "unknown".
+local function fast_defaults(op, default_op, writer)
   if op == '' then
     op = default_op
   end
   if writer == '' then
     writer = 'unknown'
   end
-  if feedmax == '0' or feedmax == '' then
-    feedmax = nil
-  end
-  return op, writer, feedmax
+  return op, writer
 end
 
 -- The general path for the write at keys[ki..ki+4], argv[ai+1..ai+12].
@@ -584,21 +829,22 @@ end
 -- One write: its document, metadata, history, feed and index keys from keys[ki], its twelve
 -- arguments after argv[ai]. Offsets instead of slices, so ss_write_many builds no table per write.
 local function write_at(keys, ki, argv, ai)
-  local doc, feedmax = argv[ai + 2], argv[ai + 7]
-  if doc == '' or argv[ai + 8] ~= 'string' or argv[ai + 9] ~= '' or argv[ai + 10] ~= ''
-      or (feedmax ~= '' and not string.find(feedmax, '^%d+$')) then
+  local doc = argv[ai + 2]
+  if doc == '' or argv[ai + 7] ~= '' or argv[ai + 8] ~= 'string' or argv[ai + 9] ~= '' or argv[ai + 10] ~= '' then
     return write_general(keys, ki, argv, ai, nil) -- unusual or invalid: the general path decides
+  end
+  local p = doc_call(keys, ki)
+  local op, writer = fast_defaults(argv[ai + 1], 'put', argv[ai + 6])
+  if not OPS[op] then
+    return write_general(keys, ki, argv, ai, nil)
   end
   local key, meta = keys[ki], keys[ki + 1]
   local m = redis.call('HMGET', meta, unpack(META_STATE))
   local ps, wid = m[1], argv[ai + 5]
-  if wid ~= '' and m[3] == wid then
-    return {tonumber(ps), m[4]} -- a re-send of the last committed write
-  end
   local typ = redis.call('TYPE', key)['ok']
   local ifrev = argv[ai + 4]
-  if not ps or m[2] == '1' or typ ~= 'string' or (ifrev ~= '' and ifrev ~= ps) then
-    -- a creation, a tombstone, an expiry to reconcile, a JSON or foreign key, a conflict
+  if not ps or m[2] == '1' or typ ~= 'string' or (ifrev ~= '' and ifrev ~= ps) or (wid ~= '' and m[3] == wid) then
+    -- a creation, a tombstone, an expiry to reconcile, a JSON or foreign key, a conflict, a re-send
     return write_general(keys, ki, argv, ai, {st = state_of(m, typ)})
   end
   local feed = keys[ki + 3]
@@ -607,8 +853,18 @@ local function write_at(keys, ki, argv, ai)
   if rule.n > 0 then
     return write_general(keys, ki, argv, ai, {st = state_of(m, typ), policy = pol})
   end
-  local op, change, writer, src = argv[ai + 1], argv[ai + 3], argv[ai + 6], argv[ai + 12]
-  op, writer, feedmax = fast_defaults(op, 'put', writer, feedmax)
+  local change, src = argv[ai + 3], argv[ai + 12]
+  local feedmax_s, jsoncheck = settings(p)
+  if jsoncheck then
+    check_json(doc, 'document ' .. quote(key))
+    if change ~= '' and change ~= doc then
+      check_json(change, 'change of ' .. quote(key))
+    end
+  end
+  local sig = nil
+  if wid ~= '' then
+    sig = write_sig('put', op, doc, change, ifrev, '', writer, 'string', '', '', src)
+  end
   local now = now_ms()
   local rev = tonumber(ps) + 1
   local rs = fmt(rev)
@@ -619,9 +875,9 @@ local function write_at(keys, ki, argv, ai)
   if change == '' then
     change = doc
   end
-  local id = append_change(feed, feedmax, channel_prefix(feed), key, op, rs, ps, writer, now, change, src)
-  if wid ~= '' then
-    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id)
+  local id = append_change(feed, maxlen(feedmax_s), channel_prefix(feed), key, op, rs, ps, writer, now, change, src)
+  if sig then
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id, 'wsig', sig)
   else
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
   end
@@ -831,17 +1087,51 @@ end
 local STEP_OPTS = {writer = true, ifrev = true, op = true, change = true, mode = true,
                    feedmax = true, histmax = true, histage = true, src = true, wid = true}
 
+local STEP_VALUE = {root = 1, set = 4, append = 3} -- which argument of a step is a JSON value
+
+-- The JSON values of steps argv[from..], and the change, before anything is written.
+local function check_step_values(ctx, key, argv, from, change)
+  if not ctx.jsoncheck then
+    return
+  end
+  local i = from
+  while i <= #argv do
+    local name = argv[i]
+    local v = STEP_VALUE[name]
+    if v then
+      check_json(argv[i + v], 'value of step "' .. name .. '" for ' .. quote(key))
+    elseif name == 'incr' and #argv[i + 2] > JSON_MAX_NUMBER then
+      fail('SS_INVALID', 'increment of ' .. quote(key) .. ' is longer than ' .. JSON_MAX_NUMBER .. ' characters')
+    end
+    i = i + (STEP_ARITY[name] or 0) + 1
+  end
+  if change ~= nil and change ~= '' then
+    check_json(change, 'change of ' .. quote(key))
+  end
+end
+
+local function steps_sig(ctx, argv, from, op, o)
+  return write_sig('steps', op, table.concat(argv, '\0', from, #argv), o.change, o.ifrev, nil, ctx.writer,
+    o.mode, o.histmax, o.histage, o.src)
+end
+
 -- d: the document's keys; o: the options; from: the first step in argv; pre (optional): what
 -- ss_jwrite's fast path already read ({st =, policy =}).
 local function json_steps_opts(d, keys, o, argv, from, pre)
-  local ctx = context(o, keys[4], keys[5])
+  local ctx = context(o, d.p, 'steps')
+  local op = o.op or 'patch'
   local steps = parse_steps(argv, from)
   local st = preloaded_state(d, ctx, pre)
-  local again = replayed(st, ctx)
-  if again then
-    return again
+  if ctx.wid then
+    ctx.sig = steps_sig(ctx, argv, from, op, o)
+    local again = replayed_sig(st, ctx.wid, ctx.sig)
+    if again then
+      return again
+    end
   end
-  reconcile_expiry(d, st, ctx)
+  check_op(op)
+  check_step_values(ctx, d.key, argv, from, o.change)
+  expire_virtually(st)
   check_writable_type(d, st)
   if st.typ == 'string' then
     fail('SS_STRINGDOC', quote(d.key) .. ' is stored as a JSON string; update it as a whole document')
@@ -852,12 +1142,13 @@ local function json_steps_opts(d, keys, o, argv, from, pre)
     fail('SS_NOTFOUND', quote(d.key) .. ' does not exist')
   end
   validate_steps(d, st, steps)
+  commit_expiry(d, st, ctx)
   local value = apply_steps(d, st, steps)
   local content = nil
   if hist_for(d, ctx).n > 0 then
     content = redis.call('JSON.GET', d.key)
   end
-  local reply = commit(d, st, ctx, o.op or 'patch', o.change, false, content)
+  local reply = commit(d, st, ctx, op, o.change, false, content)
   if value ~= nil then
     if type(value) == 'table' then
       value = value[1]
@@ -1037,22 +1328,24 @@ local function jwrite(keys, argv)
     fail('SS_INVALID', 'ss_jwrite expects ' .. NJ .. ' arguments (' .. table.concat(JWRITE_ARGS, ' ')
       .. ') and then the steps, got ' .. na .. ' arguments')
   end
-  local feedmax, mode = argv[6], argv[7]
-  if argv[8] ~= '' or argv[9] ~= '' or (feedmax ~= '' and not string.find(feedmax, '^%d+$'))
-      or (mode ~= 'json' and mode ~= 'string' and mode ~= '') or na == NJ or not fast_steps(argv, na) then
+  local mode = argv[7]
+  if argv[6] ~= '' or argv[8] ~= '' or argv[9] ~= '' or (mode ~= 'json' and mode ~= 'string' and mode ~= '')
+      or na == NJ or not fast_steps(argv, na) then
     return jwrite_general(keys, argv, nil) -- unusual or invalid: the general path decides
   end
-  local key, meta, feed = keys[1], keys[2], keys[4]
-  local chan = channel_prefix(feed) -- refuses a malformed feed key first, as the general path does
-  local m = redis.call('HMGET', meta, 'rev', 'del', 'wid', 'wfid') -- META_STATE
-  local ps, wid = m[1], argv[4]
-  if wid ~= '' and m[3] == wid then
-    return {tonumber(ps), m[4]} -- a re-send of the last committed write
+  local p = doc_call(keys, 1)
+  local op, writer = fast_defaults(argv[1], 'patch', argv[5])
+  if not OPS[op] then
+    return jwrite_general(keys, argv, nil)
   end
+  local key, meta, feed = keys[1], keys[2], keys[4]
+  local chan = channel_prefix(feed)
+  local m = redis.call('HMGET', meta, unpack(META_STATE))
+  local ps, wid = m[1], argv[4]
   local typ = redis.call('TYPE', key)['ok']
   local ifrev = argv[3]
-  if not ps or m[2] == '1' or typ ~= JSON_TYPE or (ifrev ~= '' and ifrev ~= ps) then
-    -- a creation, a tombstone, an expiry to reconcile, a string or foreign key, a conflict
+  if not ps or m[2] == '1' or typ ~= JSON_TYPE or (ifrev ~= '' and ifrev ~= ps) or (wid ~= '' and m[3] == wid) then
+    -- a creation, a tombstone, an expiry to reconcile, a string or foreign key, a conflict, a re-send
     return jwrite_general(keys, argv, {st = state_of(m, typ)})
   end
   local pol = server_policy(policy_key(feed))
@@ -1060,18 +1353,24 @@ local function jwrite(keys, argv)
   if rule.n > 0 or not fast_valid(key, argv, na) then
     return jwrite_general(keys, argv, {st = state_of(m, typ), policy = pol})
   end
+  local change, src = argv[2], argv[10]
+  local feedmax_s, jsoncheck = settings(p)
+  check_step_values({jsoncheck = jsoncheck}, key, argv, NJ + 1, change)
+  local sig = nil
+  if wid ~= '' then
+    sig = write_sig('steps', op, table.concat(argv, '\0', NJ + 1, na), change, ifrev, nil, writer, mode,
+      nil, nil, src)
+  end
   local result = fast_apply(key, argv, na)
-  local op, change, writer, src = argv[1], argv[2], argv[5], argv[10]
-  op, writer, feedmax = fast_defaults(op, 'patch', writer, feedmax)
   local now = now_ms()
   local rev = tonumber(ps) + 1
   local rs = fmt(rev)
   if rule.pattern then
     redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
   end
-  local id = append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, change, src)
-  if wid ~= '' then
-    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id)
+  local id = append_change(feed, maxlen(feedmax_s), chan, key, op, rs, ps, writer, now, change, src)
+  if sig then
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id, 'wsig', sig)
   else
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
   end
@@ -1090,34 +1389,55 @@ end
 --   OP IFREV TTL VALUE CHANGE   with OP put|del, and '' for "not given".
 local TX_OPTS = {writer = true, mode = true, feedmax = true, histmax = true, histage = true, src = true}
 
+-- One document of a transaction: its keys (checked like a single-document call's) and its spec.
+local function tx_document(keys, i, argv, a, p)
+  local key, meta, hist = keys[3 * i], keys[3 * i + 1], keys[3 * i + 2]
+  check_doc_key(key, p)
+  if meta ~= meta_of(p, key) or hist ~= hist_of(p, key) then
+    fail('SS_KEYS', quote(key) .. ': its keys in a transaction are ' .. meta_of(p, key) .. ' ' .. hist_of(p, key))
+  end
+  local kind = argv[a]
+  if kind ~= 'put' and kind ~= 'del' then
+    fail('SS_INVALID', 'transaction operation must be put or del, got ' .. quote(tostring(kind)))
+  end
+  local args = {ifrev = argv[a + 1], ttl = argv[a + 2]}
+  local spec = {kind = kind, op = kind, ifrev = int_opt(args, 'ifrev', nil), ttl = int_opt(args, 'ttl', nil),
+                value = argv[a + 3], change = argv[a + 4]}
+  return {d = doc_keys(key, meta, hist, p), spec = spec}
+end
+
+-- Every document is read and checked (expiries applied virtually) before the first write, so
+-- a transaction commits whole or not at all.
 local function transaction(keys, argv)
   if #keys < 5 or (#keys - 2) % 3 ~= 0 then
     fail('SS_INVALID', 'expected feed, index and three keys per document, got ' .. #keys .. ' keys')
   end
+  local p = prefix_of(keys[1], 'feed')
+  if keys[2] ~= p .. 'index' then
+    fail('SS_KEYS', 'the second key of a transaction must be ' .. p .. 'index, got ' .. quote(keys[2]))
+  end
   local o, next_arg = parse_opts(argv, 1, TX_OPTS)
-  local ctx = context(o, keys[1], keys[2])
+  local ctx = context(o, p, 'tx')
   local count = (#keys - 2) / 3
   if #argv - next_arg + 1 ~= count * 5 then
     fail('SS_INVALID', 'expected 5 arguments per document after "--" for ' .. count .. ' documents')
   end
-  local docs = {}
+  local docs, seen = {}, {}
   for i = 1, count do
-    local d = doc_keys(keys[3 * i], keys[3 * i + 1], keys[3 * i + 2])
-    local a = next_arg + (i - 1) * 5
-    local kind = argv[a]
-    if kind ~= 'put' and kind ~= 'del' then
-      fail('SS_INVALID', 'transaction operation must be put or del, got "' .. kind .. '"')
+    local e = tx_document(keys, i, argv, next_arg + (i - 1) * 5, p)
+    if seen[e.d.key] then
+      fail('SS_INVALID', quote(e.d.key) .. ' appears twice in one transaction')
     end
-    local spec = {kind = kind, op = kind, ifrev = int_opt({v = argv[a + 1]}, 'v', nil),
-                  ttl = int_opt({v = argv[a + 2]}, 'v', nil), value = argv[a + 3], change = argv[a + 4]}
-    docs[i] = {d = d, spec = spec}
+    seen[e.d.key] = true
+    docs[i] = e
   end
   for _, e in ipairs(docs) do
     e.st = load_state(e.d)
-    reconcile_expiry(e.d, e.st, ctx)
+    expire_virtually(e.st)
+    validate_whole(e.d, e.st, ctx, e.spec)
   end
   for _, e in ipairs(docs) do
-    validate_whole(e.d, e.st, e.spec)
+    commit_expiry(e.d, e.st, ctx)
   end
   local replies = {}
   for i, e in ipairs(docs) do
@@ -1129,10 +1449,28 @@ end
 ---------------------------------------------------------------------------------------
 -- Reads.
 
--- Reply: {value or nil, revision, created ms, updated ms, writer, pttl ms, storage type}
-local function read_one(key, meta)
+-- The prefix of a document's metadata key, checking that it is the one derived from the key.
+local function meta_prefix(key, meta)
+  local suffix = string.sub(meta_of('', key), 1)
+  local p = #meta > #suffix and string.sub(meta, -#suffix) == suffix and string.sub(meta, 1, #meta - #suffix)
+  if not p or p == '' or string.find(p, '[{}%s%c]') then
+    fail('SS_KEYS', quote(key) .. ': its metadata key is <prefix>' .. suffix .. ', got ' .. quote(tostring(meta)))
+  end
+  check_doc_key(key, p)
+  return p
+end
+
+-- Reply: {value or nil, revision, created ms, updated ms, writer, pttl ms, storage type,
+-- foreign (1: the key exists but statestore has no live metadata for it: written by others)}
+local function read_one(key, meta, p)
   local typ = redis.call('TYPE', key)['ok']
-  local m = redis.call('HMGET', meta, 'rev', 'ctime', 'mtime', 'writer')
+  local m = redis.call('HMGET', meta, 'rev', 'ctime', 'mtime', 'writer', 'del')
+  if not m[1] then
+    local old = legacy_meta(p, key)
+    if old then
+      m = redis.call('HMGET', old, 'rev', 'ctime', 'mtime', 'writer', 'del')
+    end
+  end
   local value = false
   if typ == 'string' then
     value = redis.call('GET', key)
@@ -1145,7 +1483,11 @@ local function read_one(key, meta)
   if typ ~= 'none' then
     pttl = redis.call('PTTL', key)
   end
-  return {value, tonumber(m[1]) or 0, m[2] or '', m[3] or '', m[4] or '', pttl, typ}
+  local foreign = 0
+  if typ ~= 'none' and (not m[1] or m[5] == '1') then
+    foreign = 1
+  end
+  return {value, tonumber(m[1]) or 0, m[2] or '', m[3] or '', m[4] or '', pttl, typ, foreign}
 end
 
 local function get_many(keys)
@@ -1154,7 +1496,7 @@ local function get_many(keys)
   end
   local out = {}
   for i = 1, #keys, 2 do
-    out[#out + 1] = read_one(keys[i], keys[i + 1])
+    out[#out + 1] = read_one(keys[i], keys[i + 1], meta_prefix(keys[i], keys[i + 1]))
   end
   return out
 end
@@ -1162,9 +1504,16 @@ end
 -- KEYS: index. ARGV: prefix, after (exclusive, '' to start at the prefix), limit.
 -- Reply: {cursor, key...}; cursor is '' when the listing is complete.
 local function list_keys(keys, argv)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the index), got ' .. #keys)
+  end
+  prefix_of(keys[1], 'index')
   local prefix = argv[1] or ''
   local after = argv[2] or ''
   local limit = tonumber(argv[3] or '1000')
+  if not limit or limit < 1 or limit > 100000 or limit ~= math.floor(limit) then
+    fail('SS_INVALID', 'limit must be an integer from 1 to 100000, got ' .. quote(tostring(argv[3])))
+  end
   local low = '[' .. prefix
   if after ~= '' then
     low = '(' .. after
@@ -1198,10 +1547,12 @@ local function guarded(fn)
     if type(res) == 'table' then
       res = res.err
     end
-    if type(res) == 'string' and string.sub(res, 1, 3) == 'SS_' then
+    res = tostring(res)
+    if string.sub(res, 1, 3) == 'SS_' then
       return redis.error_reply(res)
     end
-    error(res)
+    -- Anything else is a bug or a server refusal met half way; the caller still gets a code.
+    return redis.error_reply('SS_INTERNAL ' .. string.gsub(res, '^user_function:%d+: ', ''))
   end
 end
 
@@ -1213,9 +1564,10 @@ end
 local function reap(keys, argv)
   local d = single_doc(keys)
   local o = parse_opts(argv, 1, {writer = true, feedmax = true, histmax = true, histage = true})
-  local ctx = context(o, keys[4], keys[5])
+  local ctx = context(o, d.p, 'reap')
   local st = load_state(d)
-  if reconcile_expiry(d, st, ctx) then
+  if expire_virtually(st) then
+    commit_expiry(d, st, ctx)
     return 1
   end
   return 0
@@ -1259,19 +1611,6 @@ local function feed_position(feed)
   return stream_info(feed)['last-generated-id']
 end
 
--- The metadata key of a document, as KeyLayout.meta() names it, for keys found in the index.
-local function meta_key(feed, key)
-  local prefix = string.match(feed, '^(.*)feed$') or string.match(feed, '^(.*)feed{[^}]+}$')
-  local open = string.find(key, '{', 1, true)
-  if open then
-    local close = string.find(key, '}', open + 1, true)
-    if close and close > open + 1 then
-      return prefix .. 'm:' .. key
-    end
-  end
-  return prefix .. 'm:{' .. key .. '}'
-end
-
 -- ss_snapshot: documents and the feed position they correspond to, read in one call.
 -- KEYS: feed, index, then optionally (document, metadata) pairs.
 -- ARGV with document keys: none. Without: prefix, after (exclusive, '' to start), limit.
@@ -1281,10 +1620,18 @@ local function snapshot(keys, argv)
   if #keys < 2 or #keys % 2 ~= 0 then
     fail('SS_INVALID', 'expected feed, index and (document, metadata) pairs, got ' .. #keys .. ' keys')
   end
+  local p = prefix_of(keys[1], 'feed')
+  if keys[2] ~= p .. 'index' then
+    fail('SS_KEYS', 'the second key must be ' .. p .. 'index, got ' .. quote(keys[2]))
+  end
   local out = {feed_position(keys[1]), ''}
   if #keys > 2 then
     for i = 3, #keys, 2 do
-      local r = read_one(keys[i], keys[i + 1])
+      if keys[i + 1] ~= meta_of(p, keys[i]) then
+        fail('SS_KEYS', quote(keys[i]) .. ': its metadata key is ' .. meta_of(p, keys[i]))
+      end
+      check_doc_key(keys[i], p)
+      local r = read_one(keys[i], keys[i + 1], p)
       if r[1] then
         out[#out + 1] = {keys[i], r}
       end
@@ -1295,7 +1642,7 @@ local function snapshot(keys, argv)
   out[2] = page[1]
   for i = 2, #page do
     local k = page[i]
-    local r = read_one(k, meta_key(keys[1], k))
+    local r = read_one(k, meta_of(p, k), p)
     if r[1] then
       out[#out + 1] = {k, r}
     end
@@ -1309,7 +1656,11 @@ end
 -- position were removed: resync) or 'behind' (the position is later than anything the feed
 -- holds: the feed lost entries, e.g. Redis restarted without them). Entries as XRANGE replies.
 local function feed_read(keys, argv)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the feed), got ' .. #keys)
+  end
   local feed = keys[1]
+  prefix_of(feed, 'feed')
   local after = argv[1] or '0-0'
   local count = tonumber(argv[2] or '1000')
   if redis.call('EXISTS', feed) == 0 then
@@ -1346,7 +1697,30 @@ end
 -- KEYS: history stream. ARGV: maximum age in ms (0 = any age)[, revision (0 = all)].
 -- Reply: XRANGE entries (id, {rev, op, writer, time[, doc]}) no older than the maximum age;
 -- with a revision, at most the one entry recording it (searched from the newest).
+-- The history stream to read: keys[1] must be a document's history key; a tagged document not
+-- written since LIB_VERSION 10 still has its history at the old place.
+local function history_key(keys)
+  local hist = keys[1]
+  if #keys ~= 1 or not hist then
+    fail('SS_INVALID', 'expected 1 key (the history stream), got ' .. #keys)
+  end
+  local p, doc = string.match(hist, '^([^{}]-)h:{([^{}]+)}$')
+  if not p then
+    p, doc = string.match(hist, '^([^{}]-)ht:(.+)$')
+  end
+  if not p or p == '' or hist_of(p, doc) ~= hist then
+    fail('SS_KEYS', quote(hist) .. ' is not the history key of a document')
+  end
+  check_doc_key(doc, p)
+  if has_tag(doc) and redis.call('EXISTS', hist) == 0 then
+    return p .. 'h:' .. doc
+  end
+  return hist
+end
+
 local function history_read(keys, argv)
+  local hist = history_key(keys)
+  keys = {hist}
   local maxage = tonumber(argv[1] or '0') or 0
   local want = tonumber(argv[2] or '0') or 0
   local low = '-'
@@ -1393,6 +1767,7 @@ local function policy_set(keys, argv)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
   end
+  prefix_of(keys[1], 'histpolicy')
   local first = 1
   if #argv % 3 == 2 and argv[1] == 'ifversion' then
     first = 3
@@ -1432,6 +1807,7 @@ local function policy_get(keys)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
   end
+  prefix_of(keys[1], 'histpolicy')
   local pol = server_policy(keys[1])
   if not pol then
     return {''}
@@ -1442,6 +1818,70 @@ local function policy_get(keys)
   end
   return out
 end
+
+---------------------------------------------------------------------------------------
+-- Store settings (LIB_VERSION 11): what affects every client is set once, by an admin.
+local SETTINGS = {
+  feedmax = function(v) return string.find(v, '^%d+$') and #v <= 12 end,
+  jsoncheck = function(v) return v == 'on' or v == 'off' end,
+}
+local SETTING_DEFAULTS = {feedmax = DEFAULT_FEEDMAX, jsoncheck = 'on'}
+
+-- ss_config_set: KEYS the settings hash <prefix>config. ARGV name value pairs: feedmax N (feed
+-- length, 0 = no trimming; default 100000), jsoncheck on|off (off: "trusted writers", JSON
+-- values are not checked; default on). Reply: OK. Errors: SS_INVALID, SS_KEYS.
+local function config_set(keys, argv)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the settings hash), got ' .. #keys)
+  end
+  prefix_of(keys[1], 'config')
+  if #argv == 0 or #argv % 2 ~= 0 then
+    fail('SS_INVALID', 'expected name value pairs (feedmax N, jsoncheck on|off)')
+  end
+  for i = 1, #argv, 2 do
+    local ok = SETTINGS[argv[i]]
+    if not ok then
+      fail('SS_INVALID', 'unknown setting ' .. quote(argv[i]) .. ' (settings: feedmax, jsoncheck)')
+    end
+    if not ok(argv[i + 1]) then
+      fail('SS_INVALID', 'setting ' .. argv[i] .. ': ' .. quote(argv[i + 1]) .. ' is not '
+        .. (argv[i] == 'feedmax' and 'a non-negative integer' or 'on or off'))
+    end
+  end
+  redis.call('HSET', keys[1], unpack(argv))
+  return redis.status_reply('OK')
+end
+
+-- ss_config_get: KEYS the settings hash. ARGV none. Reply: {name, value, ...} with defaults.
+local function config_get(keys)
+  if #keys ~= 1 then
+    fail('SS_INVALID', 'expected 1 key (the settings hash), got ' .. #keys)
+  end
+  prefix_of(keys[1], 'config')
+  local out = {}
+  for _, name in ipairs({'feedmax', 'jsoncheck'}) do
+    out[#out + 1] = name
+    out[#out + 1] = redis.call('HGET', keys[1], name) or SETTING_DEFAULTS[name]
+  end
+  return out
+end
+
+-- ss_upgrade: KEYS as ss_put. ARGV none. Moves a tagged document's metadata and history from
+-- their LIB_VERSION 10 place to their own; the daemon calls it for every such key at start.
+-- Reply: 1 if something was moved, else 0. Errors: SS_KEY, SS_KEYS.
+local function upgrade(keys)
+  local d = single_doc(keys)
+  local st = load_state(d)
+  if not st.legacy then
+    return 0
+  end
+  move_legacy(d, st)
+  return 1
+end
+
+register('ss_config_set', config_set)
+register('ss_config_get', config_get, {'no-writes'})
+register('ss_upgrade', upgrade)
 
 register('ss_hpolicy_set', policy_set)
 register('ss_hpolicy_get', policy_get, {'no-writes'})

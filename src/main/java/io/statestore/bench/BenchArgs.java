@@ -9,7 +9,8 @@ import java.util.Locale;
 record BenchArgs(String redisUrl, String server, String module, boolean allowFlushAll, boolean forcePortable,
                  boolean groupCommit, boolean floor,
                  double seconds, double warmup, long maxOps, List<Workload.Operation> ops, List<Integer> sizesKb,
-                 List<Integer> clients, boolean hotRow, long feedMaxLength, Path legacyDir, boolean json, boolean help) {
+                 List<Integer> clients, boolean hotRow, long feedMaxLength, boolean jsonCheck, Path legacyDir, boolean json,
+                 boolean help) {
 
     static final String USAGE = """
             Usage: scripts/bench [options]
@@ -31,7 +32,8 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
               --sizes LIST        document sizes in KB (default 1,10,100)
               --clients LIST      concurrent clients (default 1,16)
               --no-hot            skip the hot-document row (16 clients merging into one document)
-              --feed-max N        statestore feedMaxLength (default 10000)
+              --feed-max N        the store's feed length setting (default 10000)
+              --json-check on|off the store's JSON check setting (default on; off: "trusted writers")
               --legacy-dir DIR    where the legacy files go (default: the system temp directory)
               --json              print the results as JSON on stdout (progress stays on stderr)
               -h, --help          this text
@@ -59,6 +61,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
         List<Integer> clients = List.of(1, 16);
         boolean hot = true;
         long feedMax = 10_000;
+        boolean jsonCheck = true;
         Path legacyDir = Path.of(System.getProperty("java.io.tmpdir"));
         boolean json = false;
         boolean help = false;
@@ -80,6 +83,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
                 case "--clients" -> clients = integers(value(argv, ++i, a), a);
                 case "--no-hot" -> hot = false;
                 case "--feed-max" -> feedMax = (long) nonNegative(value(argv, ++i, a), a);
+                case "--json-check" -> jsonCheck = onOff(value(argv, ++i, a), a);
                 case "--legacy-dir" -> legacyDir = Path.of(value(argv, ++i, a));
                 case "--json" -> json = true;
                 case "-h", "--help" -> help = true;
@@ -90,7 +94,7 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
             throw new UsageException("--module only applies to a server the benchmark starts; not with --redis");
         }
         return new BenchArgs(redisUrl, server, module, allowFlush, portable, groupCommit, floor, seconds, warmup, maxOps, ops, sizes,
-                clients, hot, feedMax, legacyDir, json, help);
+                clients, hot, feedMax, jsonCheck, legacyDir, json, help);
     }
 
     private static String value(String[] argv, int i, String name) throws UsageException {
@@ -150,5 +154,13 @@ record BenchArgs(String redisUrl, String server, String module, boolean allowFlu
             }
         }
         return out;
+    }
+
+    private static boolean onOff(String v, String option) throws UsageException {
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new UsageException(option + " takes on or off, got \"" + v + "\"");
+        };
     }
 }

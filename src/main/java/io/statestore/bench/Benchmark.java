@@ -72,13 +72,15 @@ public final class Benchmark {
     private static int measure(BenchArgs args, String uri, RedisAdmin admin, boolean started) throws Exception {
         int maxClients = Collections.max(args.clients());
         StateStoreOptions.Builder ob = StateStoreOptions.builder().uri(uri).writer("bench")
-                .feedMaxLength(args.feedMaxLength()).groupCommit(args.groupCommit()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
+                .groupCommit(args.groupCommit()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
         if (args.forcePortable()) {
             ob.forceMode(StorageMode.PORTABLE);
         }
         List<Row> rows = new ArrayList<>();
         Map<String, String> notes;
-        try (StateStoreContender ss = new StateStoreContender(StateStore.connect(ob.build()), admin);
+        StateStore store = StateStore.connect(ob.build());
+        admin.setStoreSettings(args.feedMaxLength(), args.jsonCheck()); // store settings since library v11
+        try (StateStoreContender ss = new StateStoreContender(store, admin);
              RedisSetContender set = new RedisSetContender(admin, Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
              LegacyFileContender legacy = new LegacyFileContender(args.legacyDir());
              FloorContender floor = args.floor()
@@ -148,7 +150,7 @@ public final class Benchmark {
                   + ") on 127.0.0.1, appendonly no, save \"\" (no persistence)"
                 : " at " + args.redisUrl() + " (persistence as configured there)"));
         n.put("statestore mode", store.mode().name().toLowerCase(Locale.ROOT) + ", feedMaxLength "
-                + args.feedMaxLength() + ", pool " + store.options().poolSize() + ", group commit "
+                + args.feedMaxLength() + ", JSON check " + (args.jsonCheck() ? "on" : "off") + ", pool " + store.options().poolSize() + ", group commit "
                 + (store.options().groupCommit() ? "on" : "off") + ", FLUSHALL before every cell");
         n.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs seen by the JVM, Java "
                 + System.getProperty("java.version") + ", client and server on the same host");

@@ -52,9 +52,25 @@ final class RedisAdmin {
         return new JedisPool(pc, address, config);
     }
 
+    private java.util.List<String> settings;
+
+    /**
+     * Sets the store's settings (ss_config_set: the feed length, the JSON check; the functions
+     * take neither per call), again after every {@link #flushAll()}.
+     */
+    void setStoreSettings(long feedMaxLength, boolean jsonCheck) {
+        settings = java.util.List.of("feedmax", Long.toString(feedMaxLength), "jsoncheck", jsonCheck ? "on" : "off");
+        try (Jedis j = connect()) {
+            j.fcall("ss_config_set", java.util.List.of("ss:config"), settings);
+        }
+    }
+
     void flushAll() {
         try (Jedis j = connect()) {
             j.flushAll();
+            if (settings != null) {
+                j.fcall("ss_config_set", java.util.List.of("ss:config"), settings);
+            }
         }
     }
 

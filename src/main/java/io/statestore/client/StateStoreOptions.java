@@ -19,7 +19,6 @@ public final class StateStoreOptions {
     public static final int DEFAULT_POOL_SIZE = 32;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_ATTEMPTS = 200;
-    public static final long DEFAULT_FEED_MAX_LENGTH = 100_000;
 
     private final URI uri;
     private final Path passwordFile;
@@ -29,7 +28,6 @@ public final class StateStoreOptions {
     private final int poolSize;
     private final Duration timeout;
     private final int maxAttempts;
-    private final long feedMaxLength;
     private final boolean groupCommit;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
@@ -44,7 +42,6 @@ public final class StateStoreOptions {
         this.poolSize = b.poolSize;
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
-        this.feedMaxLength = b.feedMaxLength;
         this.groupCommit = b.groupCommit;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
@@ -66,7 +63,6 @@ public final class StateStoreOptions {
         b.poolSize = poolSize;
         b.timeout = timeout;
         b.maxAttempts = maxAttempts;
-        b.feedMaxLength = feedMaxLength;
         b.groupCommit = groupCommit;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
@@ -113,11 +109,6 @@ public final class StateStoreOptions {
     /** How many times an unconditional update is attempted when other writers keep winning. */
     public int maxAttempts() {
         return maxAttempts;
-    }
-
-    /** Approximate length the change feed is trimmed to on every write; 0 leaves trimming to the daemon. */
-    public long feedMaxLength() {
-        return feedMaxLength;
     }
 
     /** Whether concurrent whole-document writes of this client share calls (default false; docs/decisions.md). */
@@ -191,7 +182,6 @@ public final class StateStoreOptions {
         private int poolSize = DEFAULT_POOL_SIZE;
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private long feedMaxLength = DEFAULT_FEED_MAX_LENGTH;
         private boolean groupCommit;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
@@ -280,14 +270,6 @@ public final class StateStoreOptions {
          */
         public Builder groupCommit(boolean groupCommit) {
             this.groupCommit = groupCommit;
-            return this;
-        }
-
-        public Builder feedMaxLength(long feedMaxLength) {
-            if (feedMaxLength < 0) {
-                throw new InvalidInputException("feedMaxLength must not be negative, got " + feedMaxLength);
-            }
-            this.feedMaxLength = feedMaxLength;
             return this;
         }
 

@@ -35,6 +35,18 @@ public final class WriteOptions {
         return builder().ifRevision(revision).build();
     }
 
+    /**
+     * Commit only if the key exists but was written outside statestore (a plain {@code SET}: no
+     * revision yet, it reads as revision 0): the compare-and-set that adopts such a key without
+     * losing a concurrent writer's change. Revision {@value #FOREIGN} on the wire (docs/protocol.md).
+     */
+    public static WriteOptions ifForeign() {
+        return builder().ifRevision(FOREIGN).build();
+    }
+
+    /** The expected revision that stands for "written outside statestore". */
+    public static final long FOREIGN = -1;
+
     public static WriteOptions ttl(Duration ttl) {
         return builder().ttl(ttl).build();
     }
@@ -62,8 +74,9 @@ public final class WriteOptions {
         }
 
         public Builder ifRevision(long revision) {
-            if (revision < 0) {
-                throw new InvalidInputException("ifRevision must be 0 (absent) or a positive revision, got " + revision);
+            if (revision < FOREIGN) {
+                throw new InvalidInputException("ifRevision must be 0 (absent), a positive revision or WriteOptions.FOREIGN,"
+                        + " got " + revision);
             }
             this.ifRevision = OptionalLong.of(revision);
             return this;

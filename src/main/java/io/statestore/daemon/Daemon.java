@@ -12,6 +12,7 @@ import io.statestore.daemon.jobs.JobServices;
 import io.statestore.daemon.lease.JobLeases;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.Metrics;
@@ -81,6 +82,9 @@ public final class Daemon implements AutoCloseable {
         admin = new RedisAdmin(options);
         KeyLayout layout = new KeyLayout(config.redis().keyPrefix());
         String prefix = config.redis().keyPrefix();
+        StoreSetup setup = new StoreSetup(admin, layout);
+        setup.feedMaxLength(config.redis().feedMaxLength());
+        setup.upgradeLayout();
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(admin, prefix, config.daemon().id());
         Reaper reaper = new Reaper(admin, layout, options.writer());

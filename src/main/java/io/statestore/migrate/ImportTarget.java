@@ -184,8 +184,6 @@ public final class ImportTarget implements AutoCloseable {
         args.add(options.writer());
         args.add("mode");
         args.add(mode == StorageMode.MODULE ? "json" : "string");
-        args.add("feedmax");
-        args.add(Long.toString(options.feedMaxLength()));
         HistoryPolicies.addWriteArgs(options, List.of(w.key()), args);
         args.add("src");
         args.add(w.path());

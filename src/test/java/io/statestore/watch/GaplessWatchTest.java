@@ -41,7 +41,7 @@ class GaplessWatchTest {
 
     @Test
     void watcherSequenceEqualsFeedAcrossConnectionKillsAndServerRestarts() throws Exception {
-        StateStore store = redis.newStore(b -> b.feedMaxLength(0).timeout(Duration.ofSeconds(2)));
+        StateStore store = redis.newStore(b -> b.timeout(Duration.ofSeconds(2)));
         StateStore watchStore = redis.newStore(b -> b.timeout(Duration.ofSeconds(2)));
         Recorder rec = new Recorder();
         Watcher watcher = watchStore.watch().watch(WatchOptions.builder().prefix("g:").build(), rec);

@@ -154,8 +154,8 @@ abstract class ServerHistoryPolicyContract {
             plain.transaction(List.of("{g}:h1", "{g}:x1"), (cur, ch) -> ch.put("{g}:h1", Map.of("i", n)).put("{g}:x1", Map.of("i", n)));
         }
         try (Jedis j = redis().jedis()) {
-            assertEquals(2, j.xlen("ss:h:{g}:h1"));
-            assertFalse(j.exists("ss:h:{g}:x1"));
+            assertEquals(2, j.xlen("ss:ht:{g}:h1"));
+            assertFalse(j.exists("ss:ht:{g}:x1"));
         }
     }
 

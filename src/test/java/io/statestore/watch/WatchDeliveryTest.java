@@ -41,7 +41,7 @@ class WatchDeliveryTest {
     @BeforeEach
     void clean() {
         redis.flushAll();
-        store = redis.newStore(b -> b.feedMaxLength(0));
+        store = redis.newStore(b -> { });
     }
 
     /** Records each callback's thread and whether another callback of the watcher was running. */

@@ -36,7 +36,7 @@ abstract class WatchSemanticsContract {
     @BeforeEach
     void clean() {
         redis().flushAll();
-        store = redis().newStore(b -> b.feedMaxLength(0).historyPolicy(HistoryPolicy.of("h:*", 10)));
+        store = redis().newStore(b -> b.historyPolicy(HistoryPolicy.of("h:*", 10)));
     }
 
     @Test

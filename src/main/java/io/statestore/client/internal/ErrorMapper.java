@@ -63,6 +63,16 @@ final class ErrorMapper {
                 return new StoredAsStringException(key, rest);
             case "SS_INVALID":
                 return new InvalidInputException("invalid request: " + rest);
+            case "SS_KEY":
+                return new InvalidInputException(rest);
+            case "SS_KEYS":
+                return new InvalidInputException("the call named keys other than those its document needs: " + rest);
+            case "SS_JSON":
+                return new InvalidInputException("invalid JSON in " + rest);
+            case "SS_WID":
+                return new InvalidInputException("reused write ID: " + rest);
+            case "SS_INTERNAL":
+                return new InvalidInputException("the statestore function failed unexpectedly" + about(key) + ": " + rest);
             // The server is up but cannot take the call for now, and did nothing: still loading,
             // demoted to a replica by a failover (READONLY), out of memory, too few replicas,
             // unable to persist (MISCONF). A retry or the outage spool is the answer, not a fix

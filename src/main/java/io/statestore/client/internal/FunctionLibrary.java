@@ -25,6 +25,7 @@ public final class FunctionLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionLibrary.class);
     private static final Pattern VERSION = Pattern.compile("local LIB_VERSION = '(\\d+)'");
     private static final Pattern NAME = Pattern.compile("^#!lua name=(\\S+)");
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^-- #include ([a-z_]+\\.lua)$");
 
     private final String code;
     private final int version;
@@ -54,11 +55,26 @@ public final class FunctionLibrary {
     }
 
     private static FunctionLibrary load(String resource, String versionFunction) {
+        return new FunctionLibrary(expandIncludes(readResource(resource)), versionFunction);
+    }
+
+    /** Replaces each line {@code -- #include NAME.lua} with the shared fragment /io/statestore/lua/NAME.lua. */
+    static String expandIncludes(String code) {
+        Matcher m = INCLUDE.matcher(code);
+        StringBuilder out = new StringBuilder(code.length() + 8192);
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(readResource("/io/statestore/lua/" + m.group(1))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String readResource(String resource) {
         try (InputStream in = FunctionLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
             }
-            return new FunctionLibrary(new String(in.readAllBytes(), StandardCharsets.UTF_8), versionFunction);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

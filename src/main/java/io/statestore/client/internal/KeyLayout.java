@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class KeyLayout {
     public static final int MAX_KEY_BYTES = 1024;
+    /** Reserved under every prefix too: the functions refuse documents named like internal keys of the default store. */
+    private static final String DEFAULT_PREFIX = "ss:";
     private static final Pattern BRACES = Pattern.compile("[^{}]*\\{[^{}]+}[^{}]*");
 
     private final String prefix;
@@ -44,8 +46,9 @@ public final class KeyLayout {
                 }
             }
         }
-        if (key.startsWith(prefix)) {
-            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": keys starting with \"" + prefix + "\" are reserved for statestore's internal keys");
+        if (key.startsWith(prefix) || key.startsWith(DEFAULT_PREFIX)) {
+            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": keys starting with \"" + prefix + "\""
+                    + (prefix.equals(DEFAULT_PREFIX) ? "" : " or \"" + DEFAULT_PREFIX + "\"") + " are reserved for statestore's internal keys");
         }
         if ((key.indexOf('{') >= 0 || key.indexOf('}') >= 0) && !BRACES.matcher(key).matches()) {
             throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": braces may only form one hash tag such as {group}");
@@ -64,16 +67,27 @@ public final class KeyLayout {
         return key;
     }
 
-    private static String slotted(String key) {
-        return hashTag(key).equals(key) ? "{" + key + "}" : key;
+    /** Whether Redis Cluster hashes the key by a tag of its own ({...} with something inside). */
+    public static boolean hasTag(String key) {
+        int open = key.indexOf('{');
+        return open >= 0 && key.indexOf('}', open + 1) > open + 1;
     }
 
+    /**
+     * The metadata hash: {@code ss:m:{key}}, or {@code ss:mt:key} for a key with its own hash tag
+     * (it keeps the key's slot; a separate prefix so that "x" and "{x}" never share one).
+     */
     public String meta(String key) {
-        return prefix + "m:" + slotted(key);
+        return hasTag(key) ? prefix + "mt:" + key : prefix + "m:{" + key + "}";
     }
 
     public String history(String key) {
-        return prefix + "h:" + slotted(key);
+        return hasTag(key) ? prefix + "ht:" + key : prefix + "h:{" + key + "}";
+    }
+
+    /** The store settings hash (feed length, JSON check), changed by the admin with ss_config_set. */
+    public String settings() {
+        return prefix + "config";
     }
 
     /** The change feed of the document's slot group; one feed on a standalone server. */

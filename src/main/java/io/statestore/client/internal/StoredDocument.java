@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.Document;
 import io.statestore.client.DocumentMeta;
 import io.statestore.client.StrictJson;
+import io.statestore.client.WriteOptions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +14,14 @@ import java.util.Optional;
  * writer, TTL and Redis type. The revision of an absent document is its tombstone's, or 0.
  */
 record StoredDocument(String key, String text, long revision, long createdMs, long updatedMs, String writer,
-                      long pttlMs, String redisType, long readAtMs) {
+                      long pttlMs, String redisType, boolean foreign, long readAtMs) {
 
     static StoredDocument fromReply(String key, Object reply) {
         List<Object> r = RedisGateway.list(reply);
+        boolean foreign = r.size() > 7 && RedisGateway.number(r.get(7)) == 1;
         return new StoredDocument(key, RedisGateway.text(r.get(0)), RedisGateway.number(r.get(1)),
                 millis(r.get(2)), millis(r.get(3)), RedisGateway.text(r.get(4)), RedisGateway.number(r.get(5)),
-                RedisGateway.text(r.get(6)), System.currentTimeMillis());
+                RedisGateway.text(r.get(6)), foreign, System.currentTimeMillis());
     }
 
     private static long millis(Object o) {
@@ -31,12 +33,12 @@ record StoredDocument(String key, String text, long revision, long createdMs, lo
         return text != null;
     }
 
-    /** The revision a compare-and-set against this read must name; -1: unmanaged, write unconditionally. */
+    /** The revision a compare-and-set against this read must name ({@link WriteOptions#FOREIGN} for a foreign key). */
     long expectedRevision() {
         if (!exists()) {
             return 0;
         }
-        return revision > 0 ? revision : -1;
+        return foreign ? WriteOptions.FOREIGN : revision;
     }
 
     JsonNode json() {

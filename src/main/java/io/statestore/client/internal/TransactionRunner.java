@@ -89,7 +89,7 @@ final class TransactionRunner {
             callKeys.add(layout.history(c.key()));
             long expected = current.get(c.key()).expectedRevision();
             args.add(c.isDelete() ? "del" : "put");
-            args.add(expected < 0 ? "" : Long.toString(expected));
+            args.add(Long.toString(expected)); // -1: a foreign key, adopted by compare-and-set
             args.add(c.ttl() == null ? "" : Long.toString(c.ttl().toMillis()));
             args.add(c.value().map(StrictJson::write).orElse(""));
             args.add("");

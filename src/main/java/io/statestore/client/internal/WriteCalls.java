@@ -62,8 +62,6 @@ final class WriteCalls {
         args.add(options.writer());
         args.add("mode");
         args.add(mode == StorageMode.MODULE ? "json" : "string");
-        args.add("feedmax");
-        args.add(Long.toString(options.feedMaxLength()));
         HistoryPolicies.addWriteArgs(options, keys, args);
         if (opts.source() != null) {
             args.add("src");
@@ -93,11 +91,11 @@ final class WriteCalls {
         return result(key, send(key, () -> redis.fcall("ss_write", layout.documentCallKeys(key), args, key)), value);
     }
 
-    /** The positional forms' WID WRITER FEEDMAX MODE, with a fresh write ID. */
+    /** The positional forms' WID WRITER FEEDMAX MODE, with a fresh write ID (the feed length is a store setting). */
     private void addWriterArgs(List<String> args) {
         args.add(writeId());
         args.add(options.writer());
-        args.add(Long.toString(options.feedMaxLength()));
+        args.add("");
         args.add(mode == StorageMode.MODULE ? "json" : "string");
     }
 
@@ -219,13 +217,8 @@ final class WriteCalls {
         }
         StoredDocument current = StoredDocument.fromReply(key,
                 redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
-        Long expected;
-        if (conditional) {
-            expected = opts.expectedRevision().getAsLong();
-        } else {
-            long e = current.expectedRevision();
-            expected = e < 0 ? null : e;
-        }
+        // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
+        Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
         return new Base(current.exists() ? current.json() : null, expected, false);
     }
 

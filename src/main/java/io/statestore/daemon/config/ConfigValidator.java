@@ -34,6 +34,9 @@ final class ConfigValidator {
             problem("redis.keyPrefix", "must be non-empty and contain no braces");
         }
         positive("redis.timeout", r.timeout());
+        if (r.feedMaxLength() < 0) {
+            problem("redis.feedMaxLength", "must be 0 (no trimming) or a positive number of entries");
+        }
         DaemonConfig.Embedded e = c.embedded();
         port("embedded.port", e.port());
         if (!Set.of("always", "everysec", "no").contains(e.appendfsync())) {

@@ -18,8 +18,9 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
     }
 
     /** An empty {@code url} means: start and supervise the embedded redis-server. */
+    /** {@code feedMaxLength}: the store setting every write trims the change feed to (0: no trimming). */
     public record Redis(String url, String passwordFile, String sentinelPasswordFile, String keyPrefix, Duration timeout,
-                        String writer) {
+                        String writer, long feedMaxLength) {
         public boolean embedded() {
             return url == null || url.isBlank();
         }

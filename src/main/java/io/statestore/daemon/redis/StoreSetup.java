@@ -1,0 +1,76 @@
+package io.statestore.daemon.redis;
+
+import io.statestore.client.internal.KeyLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * What the daemon puts in order when it starts, before any job runs: the store settings it owns
+ * (the feed length every write trims to) and the key layout of documents written by an older
+ * function library (docs/key-layout.md, "Layout upgrade"). Both are idempotent.
+ */
+public final class StoreSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreSetup.class);
+    private static final int SCAN_COUNT = 1000;
+
+    private final RedisAdmin admin;
+    private final KeyLayout layout;
+
+    public StoreSetup(RedisAdmin admin, KeyLayout layout) {
+        this.admin = admin;
+        this.layout = layout;
+    }
+
+    /** Sets the store's feed length (ss_config_set: the one place it is decided for every writer). */
+    public void feedMaxLength(long entries) {
+        admin.with(j -> j.fcall("ss_config_set", List.of(layout.settings()), List.of("feedmax", Long.toString(entries))));
+    }
+
+    /**
+     * Moves the metadata and history of tagged documents from where LIB_VERSION 10 kept them
+     * ({@code ss:m:{g}x}) to their own place ({@code ss:mt:{g}x}). The functions also move them on
+     * the next write and read the old place meanwhile, so this only makes the store uniform.
+     * Reply: how many documents were moved.
+     */
+    public int upgradeLayout() {
+        String match = layout.prefix() + "m:*";
+        int moved = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            String c = cursor;
+            ScanResult<String> page = admin.with(j -> j.scan(c, new ScanParams().match(match).count(SCAN_COUNT)));
+            for (String key : legacyDocuments(page.getResult())) {
+                Object r = admin.with(j -> j.fcall("ss_upgrade", layout.documentCallKeys(key), List.of()));
+                if (r instanceof Long n && n == 1) {
+                    moved++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        if (moved > 0) {
+            LOG.info("moved the metadata of {} documents with a hash tag to the layout of function library v11", moved);
+        }
+        return moved;
+    }
+
+    /** The tagged documents among metadata keys in the old layout: "m:" followed by the key itself. */
+    private List<String> legacyDocuments(List<String> metaKeys) {
+        List<String> docs = new ArrayList<>();
+        int from = (layout.prefix() + "m:").length();
+        for (String meta : metaKeys) {
+            String rest = meta.substring(from);
+            if (!KeyLayout.hasTag(rest)) {
+                continue;
+            }
+            if (rest.startsWith("{") && rest.indexOf('}') == rest.length() - 1 && !admin.with(j -> j.exists(rest))) {
+                continue; // "m:{x}" is "x"'s place too; "{x}" gets its share only if it exists
+            }
+            docs.add(rest);
+        }
+        return docs;
+    }
+}

@@ -1,0 +1,152 @@
+--[[ json_check: the server's definition of valid JSON (docs/json.md), shared by both libraries.
+
+check_json(text, what) raises "SS_JSON <what>: <problem>" or returns nothing. It accepts
+exactly what the Java strict reader accepts: RFC 8259 syntax with nothing after the value, no
+NaN/Infinity/hex/leading zeros, no duplicate member names, valid UTF-8 without unpaired
+surrogates, no raw control characters inside strings, nesting at most JSON_MAX_DEPTH levels,
+number literals at most JSON_MAX_NUMBER characters, at most JSON_MAX_BYTES bytes.
+
+Lua's cjson decodes at C speed but lets through what JSON forbids; instead of a Lua scanner over
+every byte (about 10x slower), cheap passes catch what it misses:
+  * NUL bytes (cjson stops reading at one): a plain find;
+  * bytes above 127: UTF-8 checked only then, over those bytes alone;
+  * raw control characters inside strings (cjson copies them): the strings are matched with a
+    pattern that excludes them, and their count must equal the strings cjson decoded;
+  * duplicate names (cjson keeps the last): the ':' outside strings must equal the names decoded;
+  * "1." "-.5" "0.e1" (its strtod takes them): a plain find for each shape;
+  * long numbers: one pattern over the text outside strings.
+Patterns are written to consume long runs of one character class (a class of ranges or %z
+costs several times more per byte). docs/benchmarks.md has the costs. ]]
+local JSON_MAX_DEPTH = 128
+local JSON_MAX_NUMBER = 100
+local JSON_MAX_BYTES = 16 * 1024 * 1024
+
+local function json_fail(what, why)
+  error({err = 'SS_JSON ' .. what .. ': ' .. why})
+end
+
+-- Valid UTF-8 sequences of two to four bytes (no overlongs, no surrogates, at most U+10FFFF).
+local UTF8_SEQ = {
+  '[\194-\223][\128-\191]',
+  '\224[\160-\191][\128-\191]', '[\225-\236\238\239][\128-\191][\128-\191]', '\237[\128-\159][\128-\191]',
+  '\240[\144-\191][\128-\191][\128-\191]', '[\241-\243][\128-\191][\128-\191][\128-\191]',
+  '\244[\128-\143][\128-\191][\128-\191]',
+}
+
+-- Whether s (known to hold a byte above 127) is valid UTF-8.
+local function utf8_valid(s)
+  -- Runs of ASCII shrink to one '.' first, so the passes below run over the other bytes only;
+  -- the '.' keeps bytes that were apart from pairing up.
+  local t = string.gsub(s, '[^\128-\255]+', '.')
+  for _, p in ipairs(UTF8_SEQ) do
+    t = string.gsub(t, p, '.')
+  end
+  return string.find(t, '^[^\128-\255]*$') ~= nil
+end
+
+-- The member names in a decoded tree (cjson keeps one of duplicate names).
+local function count_names(v)
+  local names = 0
+  for k, c in pairs(v) do
+    if type(k) == 'string' then
+      names = names + 1
+    end
+    if type(c) == 'table' then
+      names = names + count_names(c)
+    end
+  end
+  return names
+end
+
+local ESCAPES = {['\\"'] = '__', ['\\\\'] = '__', ['\\/'] = '__', ['\\b'] = '__', ['\\f'] = '__',
+                 ['\\n'] = '__', ['\\r'] = '__', ['\\t'] = '__', ['\\u'] = '\1u'}
+
+-- The text with every escape (cjson already refused bad ones) turned into filler, so that no
+-- string holds a quote; a lone surrogate escape is refused here too, in case cjson let one by.
+local function without_escapes(s, what)
+  local t = string.gsub(s, '\\.', ESCAPES)
+  if string.find(t, '\1', 1, true) then
+    t = string.gsub(t, '\1u[dD][89abAB]%x%x\1u[dD][c-fC-F]%x%x', '____________')
+    if string.find(t, '\1u[dD][89a-fA-F]%x%x') then
+      json_fail(what, 'unpaired surrogate escape')
+    end
+    t = string.gsub(t, '\1', '_')
+  end
+  return t
+end
+
+local LONG_NUMBER = nil -- built on first use: load time has no string library
+
+local function check_numbers(outside, what)
+  if string.find(outside, '.', 1, true) then
+    for _, shape in ipairs({'-.', '.,', '.]', '.}', '.e', '.E', '. ', '.\n', '.\r', '.\t'}) do
+      if string.find(outside, shape, 1, true) then
+        json_fail(what, 'invalid number (a "." needs digits on both sides)')
+      end
+    end
+    if string.sub(outside, -1) == '.' then
+      json_fail(what, 'invalid number (a "." needs digits on both sides)')
+    end
+  end
+  if #outside > JSON_MAX_NUMBER then
+    -- The number characters alone, runs apart; a frontier pattern then starts only at a run.
+    local numbers = string.gsub(outside, '[^-+.%deE]+', ' ')
+    if #numbers > JSON_MAX_NUMBER then
+      LONG_NUMBER = LONG_NUMBER or ('%f[^ ]' .. string.rep('[^ ]', JSON_MAX_NUMBER + 1))
+      if string.find(numbers, LONG_NUMBER) then
+        json_fail(what, 'number longer than ' .. JSON_MAX_NUMBER .. ' characters')
+      end
+    end
+  end
+end
+
+local function check_json(s, what)
+  local n = #s
+  if n == 0 then
+    json_fail(what, 'empty')
+  end
+  if n > JSON_MAX_BYTES then
+    json_fail(what, 'larger than ' .. JSON_MAX_BYTES .. ' bytes')
+  end
+  if string.find(s, '\0', 1, true) then
+    json_fail(what, 'NUL byte')
+  end
+  if not string.find(s, '^[^\128-\255]*$') and not utf8_valid(s) then
+    json_fail(what, 'not valid UTF-8')
+  end
+  cjson.decode_invalid_numbers(false)
+  cjson.decode_max_depth(JSON_MAX_DEPTH)
+  local ok, tree = pcall(cjson.decode, s)
+  if not ok then
+    local why = tostring(tree)
+    if string.find(why, 'too many nested', 1, true) then
+      json_fail(what, 'nested deeper than ' .. JSON_MAX_DEPTH .. ' levels')
+    end
+    json_fail(what, 'not JSON (' .. string.gsub(why, '^.-: ', '') .. ')')
+  end
+  local t = s
+  if string.find(s, '\\', 1, true) then
+    t = without_escapes(s, what)
+  end
+  local outside
+  if string.find(t, '\n', 1, true) or string.find(t, '\r', 1, true) or string.find(t, '\t', 1, true) then
+    -- Line breaks and tabs are fine between tokens: a string holding one is not matched by the
+    -- pattern, so fewer strings match than the text has (each match takes two quotes in turn).
+    local quoted
+    outside, quoted = string.gsub(t, '"[^"\1-\31]*"', '""')
+    if 2 * quoted ~= #string.gsub(t, '[^"]+', '') then
+      json_fail(what, 'control character inside a string')
+    end
+  else
+    if not string.find(t, '^[^\1-\31]*$') then
+      json_fail(what, 'control character inside a string') -- cjson refused any outside strings
+    end
+    outside = string.gsub(t, '"[^"]*"', '""')
+  end
+  if type(tree) == 'table' and string.find(outside, ':', 1, true) then
+    if #string.gsub(outside, '[^:]+', '') ~= count_names(tree) then
+      json_fail(what, 'duplicate member name')
+    end
+  end
+  check_numbers(outside, what)
+end
