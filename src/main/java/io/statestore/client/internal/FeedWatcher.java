@@ -84,7 +84,6 @@ final class FeedWatcher implements Watcher {
     private volatile boolean readerDelivering;
     private final int blockMillis;
 
-    private final RedisGateway redis;
     private volatile boolean closed;
     private volatile boolean closedByUser;
     private volatile String delivered;
@@ -98,7 +97,6 @@ final class FeedWatcher implements Watcher {
         this.listener = listener;
         this.reads = reads;
         this.documents = documents;
-        this.redis = redis;
         this.blockMillis = blockMillis(timeout);
         this.conn = redis.openBlockingConnection(CONNECTION_NAME);
         this.feed = feed;
@@ -159,7 +157,6 @@ final class FeedWatcher implements Watcher {
                     }
                     conn.reset();
                     failures++;
-                    reinstallIfMissing(e);
                     if (failures == 1) {
                         LOG.debug("watch lost its connection; reconnecting: {}", e.getMessage());
                         put(new Failure(e));
@@ -190,17 +187,6 @@ final class FeedWatcher implements Watcher {
                 Thread.sleep(1); // the listener thread is draining a full buffer; End must come last
             } catch (InterruptedException e) {
                 queue.clear();
-            }
-        }
-    }
-
-    /** A server restarted without persistence has lost the function library: load it again. */
-    private void reinstallIfMissing(StateStoreException e) {
-        if (e.getMessage() != null && e.getMessage().contains("Function not found")) {
-            try {
-                FunctionLibrary.bundled().install(redis);
-            } catch (StateStoreException again) {
-                LOG.debug("could not reinstall the function library yet: {}", again.getMessage());
             }
         }
     }
