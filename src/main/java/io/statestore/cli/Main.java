@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
                 WatchCommand.class,
                 HistoryCommand.class,
                 RevertCommand.class,
+                FunctionsCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */

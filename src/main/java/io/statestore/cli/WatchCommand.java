@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
         description = {"Print changes as they are committed, one JSON line each (flushed), until Ctrl-C (exit 0).",
                 "Without --from, the current documents come first ({\"type\":\"snapshot\",...} lines), then a",
                 "{\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines. A position that was",
-                "trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot."})
+                "trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot. A document that is not",
+                "valid JSON prints {\"type\":\"unreadable\",\"key\",\"position\",\"error\"} and the watch goes on."})
 final class WatchCommand extends StoreCommand {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
 
@@ -84,7 +85,7 @@ final class WatchCommand extends StoreCommand {
         return prefix;
     }
 
-    /** Writes one JSON line per snapshot document, change and resync. */
+    /** Writes one JSON line per snapshot document, change, resync and unreadable document. */
     static final class Printer implements WatchListener {
         private final PrintWriter out;
 
@@ -121,9 +122,22 @@ final class WatchCommand extends StoreCommand {
             print(o);
         }
 
+        /**
+         * A document that cannot be read is data the user has to see (and fix), not a diagnostic:
+         * a line on stdout, in order with the others, naming the key and what is wrong.
+         */
+        @Override
+        public void onUnreadable(String key, String position, StateStoreException error) {
+            ObjectNode o = line("unreadable");
+            o.put("key", key);
+            o.put("position", position);
+            o.put("error", error.getMessage());
+            print(o);
+        }
+
         @Override
         public void onError(StateStoreException error) {
-            LOG.warn("watch: {} (reconnecting)", error.getMessage());
+            LOG.warn("watch: {}", error.getMessage());
         }
 
         static ObjectNode change(ChangeEvent e) {

@@ -34,8 +34,27 @@ public interface WatchListener {
     }
 
     /**
-     * A problem the watcher is handling itself, e.g. a lost connection it is re-establishing.
-     * Informational: no change is lost because of it.
+     * A document of the watch exists but cannot be read as JSON: something wrote it around
+     * statestore (a raw {@code SET key 'not json'}), or a foreign client stored invalid JSON. The
+     * watch goes on with every other document. Called
+     * <ul>
+     * <li>while taking a snapshot, before {@link #onSnapshot}, for each such document, which the
+     * snapshot leaves out; {@code position} is the snapshot's position;</li>
+     * <li>with {@link WatchOptions#withDocuments()}, before the {@link #onEvent} of a change whose
+     * document cannot be read, which then comes without a document; {@code position} is the
+     * change's feed ID.</li>
+     * </ul>
+     * The error's message names the key and what is wrong. The default passes the error to
+     * {@link #onError}, so a listener written before this method existed still hears of it.
+     */
+    default void onUnreadable(String key, String position, StateStoreException error) {
+        onError(error);
+    }
+
+    /**
+     * A problem the watcher is handling itself, e.g. a lost connection it is re-establishing,
+     * and, unless {@link #onUnreadable} is overridden, a document it cannot read. Informational:
+     * no change is lost because of it.
      */
     default void onError(StateStoreException error) {
     }

@@ -2,7 +2,6 @@ package io.statestore.migrate;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
-import io.statestore.client.internal.FunctionLibrary;
 import io.statestore.client.internal.HistoryPolicies;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisGateway;
@@ -49,7 +48,7 @@ public final class ImportTarget implements AutoCloseable {
         this.gateway = new RedisGateway(options);
         try {
             ServerInfo info = ServerInfo.probe(gateway);
-            FunctionLibrary.bundled().install(gateway);
+            gateway.installLibraries();
             this.mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             this.layout = new KeyLayout(options.keyPrefix());
             this.ledgerKey = options.keyPrefix() + LEDGER_SUFFIX;

@@ -114,6 +114,42 @@ class WatchCliTest {
     }
 
     @Test
+    void watchPrintsAnUnreadableDocumentAsALineWithAnErrorAndGoesOn() throws Exception {
+        StateStore store = redis.newStore();
+        store.put("cu:1", StrictJson.parse("{\"n\":1}"));
+        store.put("cu:2", StrictJson.parse("{\"n\":2}"));
+        try (redis.clients.jedis.Jedis j = redis.jedis()) {
+            j.set("cu:2", "not json"); // around statestore
+        }
+        Lines out = new Lines();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread cli = new Thread(() -> exit.set(Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
+                "--redis", redis.uri(), "watch", "cu:")));
+        cli.start();
+        List<String> first = out.await(3);
+        JsonNode unreadable = StrictJson.parse(first.get(0));
+        assertEquals("unreadable", unreadable.get("type").asText());
+        assertEquals("cu:2", unreadable.get("key").asText());
+        assertTrue(unreadable.get("error").asText().startsWith("invalid JSON in document \"cu:2\""), first.get(0));
+        JsonNode ready = StrictJson.parse(first.get(2));
+        assertEquals("cu:1", StrictJson.parse(first.get(1)).get("key").asText());
+        assertEquals("ready", ready.get("type").asText());
+        assertEquals(ready.get("position").asText(), unreadable.get("position").asText());
+        assertEquals(1, ready.get("documents").asInt());
+
+        store.merge("cu:1", StrictJson.parse("{\"m\":1}"));
+        JsonNode change = StrictJson.parse(out.await(4).get(3));
+        assertEquals("change", change.get("type").asText());
+        assertEquals("cu:1", change.get("key").asText());
+        cli.interrupt();
+        cli.join(10_000);
+        assertEquals(0, exit.get(), err.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "no reconnect warnings");
+    }
+
+    @Test
     void historyGetAtAndRevertCommands() {
         StateStore store = redis.newStore(b -> b.historyPolicy(HistoryPolicy.of("ch:*", 10)));
         store.put("ch:1", StrictJson.parse("{\"v\":9223372036854775807,\"a\":[]}"));

@@ -17,6 +17,8 @@ class Recorder implements WatchListener {
     final List<List<Document<JsonNode>>> snapshots = new ArrayList<>();
     final List<String> snapshotPositions = new ArrayList<>();
     final List<ResyncReason> resyncs = new ArrayList<>();
+    /** Unreadable documents reported, as {@code key@position: message}. */
+    final List<String> unreadable = new ArrayList<>();
     final List<String> order = new ArrayList<>();
     int errors;
 
@@ -43,6 +45,13 @@ class Recorder implements WatchListener {
     }
 
     @Override
+    public synchronized void onUnreadable(String key, String position, StateStoreException error) {
+        unreadable.add(key + "@" + position + ": " + error.getMessage());
+        order.add("unreadable:" + key);
+        notifyAll();
+    }
+
+    @Override
     public synchronized void onError(StateStoreException error) {
         errors++;
         notifyAll();
@@ -63,7 +72,8 @@ class Recorder implements WatchListener {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("timed out waiting for " + what + "; events=" + events.size()
-                        + " snapshots=" + snapshots.size() + " resyncs=" + resyncs + " errors=" + errors);
+                        + " snapshots=" + snapshots.size() + " resyncs=" + resyncs + " errors=" + errors
+                        + " unreadable=" + unreadable);
             }
             wait(Math.max(1, left / 1_000_000));
         }

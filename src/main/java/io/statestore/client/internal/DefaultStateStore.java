@@ -62,8 +62,8 @@ final class DefaultStateStore implements StateStore {
         HistoryReads historyReads = new HistoryReads(historyPolicies, redis, layout);
         this.watch = new DefaultWatch(redis, layout, new DocumentLookup(historyPolicies, historyReads, this), options.timeout());
         this.history = new DefaultHistory(this, historyReads, calls, layout, historyPolicies);
-        this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, true, null);
-        this.tasks = new DefaultTaskStreams(redis, options.keyPrefix(), true);
+        this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, null);
+        this.tasks = new DefaultTaskStreams(redis, options.keyPrefix());
     }
 
     @Override

@@ -21,21 +21,25 @@ final class DocumentLookup {
         this.store = store;
     }
 
+    /** The event with its document, or without one and the reason it could not be read. */
+    record Attached(ChangeEvent event, StateStoreException unreadable) {
+    }
+
     /**
      * The event with its document. Unavailability propagates (the watcher reconnects and retries
      * the entry); a document that cannot be read as one (a foreign key type, invalid content) is
-     * left out rather than stalling the watch.
+     * left out, and the reason returned for the listener, rather than stalling the watch.
      */
-    ChangeEvent attach(ChangeEvent e) {
+    Attached attach(ChangeEvent e) {
         if (e.isDeletion()) {
-            return e;
+            return new Attached(e, null);
         }
         try {
-            return lookup(e);
+            return new Attached(lookup(e), null);
         } catch (UnavailableException unavailable) {
             throw unavailable;
         } catch (StateStoreException unreadable) {
-            return e;
+            return new Attached(e, unreadable);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.statestore.client.ChangeEvent;
 import io.statestore.client.Document;
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.StateStoreException;
 import io.statestore.client.StrictJson;
 import io.statestore.client.WatchOptions;
 import java.time.Instant;
@@ -32,17 +33,28 @@ final class FeedReads {
         }
     }
 
+    /** A document that exists but cannot be read as JSON (written around statestore, e.g. a raw SET). */
+    record Unreadable(String key, long revision, StateStoreException error) {
+    }
+
     /**
-     * A snapshot: the documents, the position of its first page (changes after it are delivered,
-     * except those already in the documents) and of its last page.
+     * A snapshot: the documents, those that could not be read, the position of its first page
+     * (changes after it are delivered, except those already in the documents) and of its last page.
      */
-    record Snapshot(List<Document<JsonNode>> documents, String position, String lastPagePosition) {
-        /** Per-key revisions to skip events up to, when pages were read at different positions. */
+    record Snapshot(List<Document<JsonNode>> documents, List<Unreadable> unreadable, String position,
+                    String lastPagePosition) {
+        /**
+         * Per-key revisions to skip events up to, when pages were read at different positions.
+         * Unreadable documents count too: they were reported at that revision.
+         */
         Map<String, Long> revisionsToSkip() {
             Map<String, Long> m = new HashMap<>();
             if (!position.equals(lastPagePosition)) {
                 for (Document<JsonNode> d : documents) {
                     m.put(d.key(), d.revision());
+                }
+                for (Unreadable u : unreadable) {
+                    m.put(u.key(), u.revision());
                 }
             }
             return m;
@@ -59,14 +71,15 @@ final class FeedReads {
         String anchor = options.target();
         List<String> base = List.of(layout.feed(anchor), layout.index(anchor));
         List<Document<JsonNode>> docs = new ArrayList<>();
+        List<Unreadable> unreadable = new ArrayList<>();
         if (options.scope() == WatchOptions.Scope.KEY) {
             List<String> keys = new ArrayList<>(base);
             keys.add(anchor);
             keys.add(layout.meta(anchor));
             List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_snapshot", keys, List.of()));
-            addDocuments(r, docs);
+            addDocuments(r, docs, unreadable);
             String pos = RedisGateway.text(r.get(0));
-            return new Snapshot(docs, pos, pos);
+            return new Snapshot(docs, unreadable, pos, pos);
         }
         String cursor = "";
         String first = null;
@@ -79,16 +92,26 @@ final class FeedReads {
                 first = last;
             }
             cursor = RedisGateway.text(r.get(1));
-            addDocuments(r, docs);
+            addDocuments(r, docs, unreadable);
         } while (!cursor.isEmpty());
-        return new Snapshot(docs, first, last);
+        return new Snapshot(docs, unreadable, first, last);
     }
 
-    private static void addDocuments(List<Object> reply, List<Document<JsonNode>> into) {
+    /**
+     * The documents of an {@code ss_snapshot} reply. One that cannot be parsed is set aside for
+     * the listener instead of failing the snapshot: otherwise a single document written around
+     * statestore would stop the watch of every other document under the prefix, for good.
+     */
+    private static void addDocuments(List<Object> reply, List<Document<JsonNode>> into, List<Unreadable> unreadable) {
         for (int i = 2; i < reply.size(); i++) {
             List<Object> pair = RedisGateway.list(reply.get(i));
             String key = RedisGateway.text(pair.get(0));
-            StoredDocument.fromReply(key, pair.get(1)).toDocument().ifPresent(into::add);
+            StoredDocument stored = StoredDocument.fromReply(key, pair.get(1));
+            try {
+                stored.toDocument().ifPresent(into::add);
+            } catch (InvalidInputException e) {
+                unreadable.add(new Unreadable(key, stored.revision(), e));
+            }
         }
     }
 
@@ -96,8 +119,11 @@ final class FeedReads {
         List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_read", List.of(feed),
                 List.of(afterId, Integer.toString(count))));
         List<ChangeEvent> events = new ArrayList<>();
-        for (Object e : RedisGateway.list(r.get(2))) {
-            events.add(event(e));
+        // nil when the function's XRANGE answered nil: Redis 7.0 does so for COUNT 0
+        if (r.get(2) != null) {
+            for (Object e : RedisGateway.list(r.get(2))) {
+                events.add(event(e));
+            }
         }
         return new Batch(RedisGateway.text(r.get(0)), RedisGateway.text(r.get(1)), events);
     }

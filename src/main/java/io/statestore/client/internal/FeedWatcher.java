@@ -3,6 +3,7 @@ package io.statestore.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.ChangeEvent;
 import io.statestore.client.Document;
+import io.statestore.client.InvalidInputException;
 import io.statestore.client.ResyncReason;
 import io.statestore.client.SlowListenerPolicy;
 import io.statestore.client.StateStoreException;
@@ -46,13 +47,17 @@ final class FeedWatcher implements Watcher {
      */
     static final int INLINE_MAX = 16;
 
-    private sealed interface Signal permits Snap, Event, Resync, Failure, End {
+    private sealed interface Signal permits Snap, Event, Unreadable, Resync, Failure, End {
     }
 
     private record Snap(List<Document<JsonNode>> documents, String position) implements Signal {
     }
 
     private record Event(ChangeEvent event) implements Signal {
+    }
+
+    /** A document that cannot be read, as of a snapshot position or a change ID. */
+    private record Unreadable(String key, String position, StateStoreException error) implements Signal {
     }
 
     private record Resync(ResyncReason reason) implements Signal {
@@ -84,7 +89,6 @@ final class FeedWatcher implements Watcher {
     private volatile boolean readerDelivering;
     private final int blockMillis;
 
-    private final RedisGateway redis;
     private volatile boolean closed;
     private volatile boolean closedByUser;
     private volatile String delivered;
@@ -98,7 +102,6 @@ final class FeedWatcher implements Watcher {
         this.listener = listener;
         this.reads = reads;
         this.documents = documents;
-        this.redis = redis;
         this.blockMillis = blockMillis(timeout);
         this.conn = redis.openBlockingConnection(CONNECTION_NAME);
         this.feed = feed;
@@ -159,7 +162,6 @@ final class FeedWatcher implements Watcher {
                     }
                     conn.reset();
                     failures++;
-                    reinstallIfMissing(e);
                     if (failures == 1) {
                         LOG.debug("watch lost its connection; reconnecting: {}", e.getMessage());
                         put(new Failure(e));
@@ -169,6 +171,14 @@ final class FeedWatcher implements Watcher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException bug) {
+            // A reply this watcher cannot read. Retrying would read it again; ending silently
+            // (as an uncaught exception did) leaves the caller with no events and no error.
+            LOG.error("watch stopped: {}", bug.toString(), bug);
+            pending.incrementAndGet();
+            if (!queue.offer(new Failure(new InvalidInputException("the watch stopped on a reply it could not read: " + bug, bug)))) {
+                pending.decrementAndGet(); // a full buffer: the log line above has to do
+            }
         } finally {
             conn.close();
             closed = true;
@@ -194,17 +204,6 @@ final class FeedWatcher implements Watcher {
         }
     }
 
-    /** A server restarted without persistence has lost the function library: load it again. */
-    private void reinstallIfMissing(StateStoreException e) {
-        if (e.getMessage() != null && e.getMessage().contains("Function not found")) {
-            try {
-                FunctionLibrary.bundled().install(redis);
-            } catch (StateStoreException again) {
-                LOG.debug("could not reinstall the function library yet: {}", again.getMessage());
-            }
-        }
-    }
-
     /** The start position: the given ID, or a snapshot's, or the current end of the feed. */
     private void begin() throws InterruptedException {
         if (options.fromId().isPresent()) {
@@ -212,7 +211,9 @@ final class FeedWatcher implements Watcher {
         } else if (options.snapshot()) {
             takeSnapshot();
         } else {
-            readPosition = reads.read(conn::fcallReadOnly, feed, "0-0", 0).lastId();
+            // COUNT 1, not 0: only the end position is wanted, but Redis 7.0 answers XRANGE ...
+            // COUNT 0 with nil, which an ss_read of count 0 passes on in place of the entries.
+            readPosition = reads.read(conn::fcallReadOnly, feed, "0-0", 1).lastId();
         }
     }
 
@@ -221,6 +222,9 @@ final class FeedWatcher implements Watcher {
         readPosition = s.position();
         skip = s.revisionsToSkip();
         skipUntil = s.lastPagePosition();
+        for (FeedReads.Unreadable u : s.unreadable()) {
+            put(new Unreadable(u.key(), s.position(), u.error()));
+        }
         put(new Snap(s.documents(), s.position()));
     }
 
@@ -232,8 +236,15 @@ final class FeedWatcher implements Watcher {
     private boolean handOver(ChangeEvent e, boolean direct) throws InterruptedException {
         String id = e.id();
         if (options.matches(e.key()) && !alreadyInSnapshot(e)) {
-            ChangeEvent out = options.withDocuments() ? documents.attach(e) : e;
-            if (!(direct ? deliverHere(out) : put(new Event(out)))) {
+            ChangeEvent out = e;
+            if (options.withDocuments()) {
+                DocumentLookup.Attached a = documents.attach(e);
+                out = a.event();
+                if (a.unreadable() != null && !hand(new Unreadable(e.key(), id, a.unreadable()), direct)) {
+                    return false;
+                }
+            }
+            if (!hand(new Event(out), direct)) {
                 return false;
             }
         }
@@ -241,18 +252,22 @@ final class FeedWatcher implements Watcher {
         return true;
     }
 
+    private boolean hand(Signal s, boolean direct) throws InterruptedException {
+        return direct ? deliverHere(s) : put(s);
+    }
+
     /**
      * Calls the listener on the reader thread. The flag is set before {@code closed} is read and
      * close() sets {@code closed} before reading the flag, so either the callback is skipped or
      * close() leaves this thread uninterrupted.
      */
-    private boolean deliverHere(ChangeEvent e) {
+    private boolean deliverHere(Signal s) {
         readerDelivering = true;
         try {
             if (closed) {
                 return false;
             }
-            deliverEvent(e);
+            deliver(s);
             return true;
         } finally {
             readerDelivering = false;
@@ -346,6 +361,8 @@ final class FeedWatcher implements Watcher {
             if (s instanceof Snap snap) {
                 listener.onSnapshot(snap.documents(), snap.position());
                 delivered = snap.position();
+            } else if (s instanceof Unreadable u) {
+                listener.onUnreadable(u.key(), u.position(), u.error());
             } else if (s instanceof Resync r) {
                 listener.onResync(r.reason());
             } else if (s instanceof Failure f) {

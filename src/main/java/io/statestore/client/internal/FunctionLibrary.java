@@ -1,78 +1,110 @@
 package io.statestore.client.internal;
 
-import io.statestore.client.StateStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A Lua function library shipped as a resource, and its installation: loaded when the
- * server has none, replaced when the server's is older, left alone when it is newer (a newer
- * client got there first; libraries stay backward compatible). Two libraries ship: the
- * document library {@code statestore} ({@link #bundled()}) and the event bus
- * {@code statestore_events} ({@link #events()}); each has its own {@code LIB_VERSION} and
- * version function.
+ * A Lua function library shipped as a resource: its code with {@code -- #include NAME.lua} lines
+ * expanded, the SHA-256 digest of that code (its identity: two libraries of one name and version
+ * must be byte-identical), its {@code LIB_VERSION}, and the functions it registers. Two libraries
+ * ship: the document library {@code statestore} ({@link #bundled()}) and the event bus
+ * {@code statestore_events} ({@link #events()}). {@link LibraryInstaller} decides what to do with
+ * the one a server has (docs/functions.md).
  */
 public final class FunctionLibrary {
     public static final String RESOURCE = "/io/statestore/statestore.lua";
     public static final String EVENTS_RESOURCE = "/io/statestore/events.lua";
-    private static final Logger LOG = LoggerFactory.getLogger(FunctionLibrary.class);
+    /** Where an {@code -- #include NAME.lua} line finds {@code NAME.lua}. */
+    public static final String INCLUDE_DIR = "/io/statestore/lua/";
     private static final Pattern VERSION = Pattern.compile("local LIB_VERSION = '(\\d+)'");
     private static final Pattern NAME = Pattern.compile("^#!lua name=(\\S+)");
-    private static final Pattern INCLUDE = Pattern.compile("(?m)^-- #include ([a-z_]+\\.lua)$");
+    /** The whole line, nothing before or after it: an indented or commented-out form stays a comment. */
+    private static final Pattern INCLUDE = Pattern.compile("-- #include ([A-Za-z0-9_-]+)\\.lua");
+    /**
+     * A registration naming its function literally: our {@code register('name', ...)} helper, or
+     * {@code redis.register_function('name', ...)} / {@code redis.register_function{function_name = 'name', ...}}.
+     */
+    private static final Pattern REGISTERED = Pattern.compile(
+            "(?:\\bregister\\s*\\(\\s*|\\bredis\\.register_function\\s*\\(\\s*|\\bfunction_name\\s*=\\s*)['\"]([A-Za-z0-9_]+)['\"]");
 
     private final String code;
+    private final String digest;
     private final int version;
     private final String name;
     private final String versionFunction;
+    private final List<String> functions;
 
-    private FunctionLibrary(String code, String versionFunction) {
+    FunctionLibrary(String code, String versionFunction) {
         this.code = code;
+        this.digest = sha256(code);
         this.versionFunction = versionFunction;
         Matcher n = NAME.matcher(code);
         this.name = n.find() ? n.group(1) : "?";
         Matcher m = VERSION.matcher(code);
         if (!m.find()) {
-            throw new IllegalStateException("function library has no LIB_VERSION line");
+            throw new IllegalStateException("function library " + name + " has no LIB_VERSION line");
         }
         this.version = Integer.parseInt(m.group(1));
+        this.functions = registeredFunctions(code);
+        if (!functions.contains(versionFunction)) {
+            throw new IllegalStateException("function library " + name + " does not register its version function " + versionFunction);
+        }
+    }
+
+    private static final class Shipped {
+        // Loaded once: every gateway knows both libraries, and the code does not change at run time.
+        static final FunctionLibrary BUNDLED = fromResource(RESOURCE, "ss_version");
+        static final FunctionLibrary EVENTS = fromResource(EVENTS_RESOURCE, "ev_version");
     }
 
     /** The document library {@code statestore}. */
     public static FunctionLibrary bundled() {
-        return load(RESOURCE, "ss_version");
+        return Shipped.BUNDLED;
     }
 
     /** The event bus and task stream library {@code statestore_events}. */
     public static FunctionLibrary events() {
-        return load(EVENTS_RESOURCE, "ev_version");
+        return Shipped.EVENTS;
     }
 
-    private static FunctionLibrary load(String resource, String versionFunction) {
-        return new FunctionLibrary(expandIncludes(readResource(resource)), versionFunction);
+    /** Both shipped libraries, document library first. */
+    public static List<FunctionLibrary> all() {
+        return List.of(bundled(), events());
     }
 
-    /** Replaces each line {@code -- #include NAME.lua} with the shared fragment /io/statestore/lua/NAME.lua. */
-    static String expandIncludes(String code) {
-        Matcher m = INCLUDE.matcher(code);
-        StringBuilder out = new StringBuilder(code.length() + 8192);
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(readResource("/io/statestore/lua/" + m.group(1))));
-        }
-        m.appendTail(out);
-        return out.toString();
+    /** The shipped library of that name ({@code statestore} or {@code statestore_events}). */
+    public static Optional<FunctionLibrary> named(String name) {
+        return all().stream().filter(l -> l.name().equals(name)).findFirst();
     }
 
-    private static String readResource(String resource) {
-        try (InputStream in = FunctionLibrary.class.getResourceAsStream(resource)) {
+    /** A library from a classpath resource, its includes expanded from {@link #INCLUDE_DIR}. */
+    static FunctionLibrary fromResource(String resource, String versionFunction) {
+        return new FunctionLibrary(expandIncludes(resource(resource), FunctionLibrary::include), versionFunction);
+    }
+
+    private static String include(String fragment) {
+        return resource(INCLUDE_DIR + fragment + ".lua");
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = FunctionLibrary.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
+                throw new IllegalStateException("missing resource " + path);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -80,12 +112,101 @@ public final class FunctionLibrary {
         }
     }
 
+    /**
+     * Replaces each line of the exact form {@code -- #include NAME.lua} by the text {@code lookup}
+     * gives for NAME (itself expanded the same way), so shared Lua can live in one file while
+     * Redis still gets one self-contained library. An included text that does not end with a
+     * line break gets one, so the line after the include stays a line of its own.
+     */
+    static String expandIncludes(String code, Function<String, String> lookup) {
+        return expand(code, lookup, new ArrayDeque<>());
+    }
+
+    private static String expand(String code, Function<String, String> lookup, Deque<String> chain) {
+        StringBuilder out = new StringBuilder(code.length());
+        int start = 0;
+        while (start < code.length()) {
+            int nl = code.indexOf('\n', start);
+            int end = nl < 0 ? code.length() : nl;
+            Matcher m = INCLUDE.matcher(code.substring(start, end));
+            if (m.matches()) {
+                String fragment = m.group(1);
+                if (chain.contains(fragment)) {
+                    throw new IllegalStateException("Lua include cycle: " + String.join(".lua -> ", chain) + ".lua -> " + fragment + ".lua");
+                }
+                chain.addLast(fragment);
+                String text = expand(lookup.apply(fragment), lookup, chain);
+                chain.removeLast();
+                out.append(text);
+                if (nl >= 0 && !text.endsWith("\n")) {
+                    out.append('\n');
+                }
+            } else {
+                out.append(code, start, end);
+                if (nl >= 0) {
+                    out.append('\n');
+                }
+            }
+            start = end + 1;
+        }
+        return out.toString();
+    }
+
+    /**
+     * The functions the code registers under a literal name, in order, outside comments. These
+     * are the functions a client of this library may call, so a newer library on a server must
+     * have all of them.
+     */
+    static List<String> registeredFunctions(String code) {
+        Set<String> names = new LinkedHashSet<>();
+        boolean inBlockComment = false;
+        for (String line : code.split("\n", -1)) {
+            String t = line.strip();
+            if (inBlockComment) {
+                inBlockComment = !t.contains("]]");
+                continue;
+            }
+            if (t.startsWith("--[[")) {
+                inBlockComment = !t.substring(4).contains("]]");
+                continue;
+            }
+            if (t.startsWith("--") || t.startsWith("#!")) {
+                continue;
+            }
+            Matcher m = REGISTERED.matcher(t);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code code}. */
+    public static String sha256(String code) {
+        return sha256(code.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     public int version() {
         return version;
     }
 
+    /** The code as it is loaded into Redis: includes expanded. */
     public String code() {
         return code;
+    }
+
+    /** Lower-case hex SHA-256 of {@link #code()}. */
+    public String digest() {
+        return digest;
     }
 
     /** The library name from its {@code #!lua name=} line. */
@@ -93,34 +214,29 @@ public final class FunctionLibrary {
         return name;
     }
 
-    /** Returns the library version now on the server (after installing or upgrading ours if needed). */
-    public int install(RedisGateway redis) {
-        int installed = installedVersion(redis, versionFunction);
-        if (installed >= version) {
-            if (installed > version) {
-                LOG.info("server has function library {} v{}, newer than this client's v{}; using it", name, installed, version);
-            }
-            return installed;
-        }
-        redis.call(jedis -> jedis.functionLoadReplace(code), null, true);
-        LOG.info("installed function library {} v{} (was {})", name, version, installed == 0 ? "absent" : "v" + installed);
-        return version;
+    /** The function that answers the library's version ({@code ss_version}, {@code ev_version}). */
+    public String versionFunction() {
+        return versionFunction;
     }
 
-    /** The version of the document library on the server; 0 when it is not loaded. */
-    public static int installedVersion(RedisGateway redis) {
-        return installedVersion(redis, "ss_version");
+    /** The functions this library registers: what a client built with it may call. */
+    public List<String> functions() {
+        return functions;
     }
 
-    private static int installedVersion(RedisGateway redis, String versionFunction) {
-        try {
-            Object v = redis.fcallReadOnly(versionFunction, List.of(), List.of(), null);
-            return Integer.parseInt(RedisGateway.text(v));
-        } catch (StateStoreException e) {
-            if (e.getMessage() != null && e.getMessage().contains("Function not found")) {
-                return 0;
+    /** Our functions that {@code registered} lacks, in our order. */
+    public List<String> missingFrom(List<String> registered) {
+        List<String> missing = new ArrayList<>();
+        for (String f : functions) {
+            if (!registered.contains(f)) {
+                missing.add(f);
             }
-            throw e;
         }
+        return missing;
+    }
+
+    /** Installs or checks this library on the server of {@code redis}; see {@link LibraryInstaller}. */
+    public LibraryInstaller.Outcome install(RedisGateway redis, boolean force) {
+        return new LibraryInstaller(redis).install(this, force);
     }
 }

@@ -1,11 +1,13 @@
 package io.statestore.client.internal;
 
+import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
@@ -19,9 +21,15 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The one place statestore touches Jedis: a connection pool, function calls, and error
  * mapping. A Jedis API change should only ever need this file (and its tests) to change.
+ *
+ * <p>Every function call goes through {@link #fcall}, {@link #fcallReadOnly} or a
+ * {@link BlockingConnection}, which keep the function libraries on the server ({@link Libraries}):
+ * installed before the first call, and installed again, the call then tried once more, when the
+ * server answers that the function is missing.
  */
 public final class RedisGateway implements AutoCloseable {
     private final RedisEndpoint redis;
+    private final Libraries libraries = new Libraries(FunctionLibrary.all());
     private final Pool<Jedis> pool;
     private final String endpoint;
     private final JedisClientConfig clientConfig;
@@ -95,9 +103,21 @@ public final class RedisGateway implements AutoCloseable {
         return endpoint;
     }
 
-    /** Calls a function that writes. Failures map to the statestore exception family. */
+    /**
+     * Installs the function libraries on the server now, unless this gateway did already: a
+     * store does it when connecting, so a library it cannot use fails the connect.
+     */
+    public void installLibraries() {
+        libraries.ensureInstalled(this);
+    }
+
+    /**
+     * Calls a function that writes. Failures map to the statestore exception family. A call the
+     * server refused because the function is missing did nothing, so it is safe to send again
+     * once the libraries are back.
+     */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
-        return call(jedis -> jedis.fcall(function, keys, args), subject, true);
+        return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, true));
     }
 
     /**
@@ -105,10 +125,32 @@ public final class RedisGateway implements AutoCloseable {
      * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
      */
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
+        return withLibraries(function, () -> {
+            try {
+                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, true);
+            } catch (UnavailableException e) {
+                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, true);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code call} with the libraries installed; when the server answers that the function
+     * is missing, installs them again and runs it once more.
+     */
+    private <T> T withLibraries(String function, Supplier<T> call) {
+        long generation = libraries.ensureInstalled(this);
         try {
-            return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
-        } catch (UnavailableException e) {
-            return call(jedis -> jedis.fcallReadonly(function, keys, args), subject, false);
+            return call.get();
+        } catch (FunctionMissing missing) {
+            libraries.reinstall(this, generation);
+        }
+        try {
+            return call.get();
+        } catch (FunctionMissing still) {
+            throw new InvalidInputException("Redis at " + endpoint + " has no function " + function
+                    + " although this client has just installed its function libraries there (" + still.getMessage()
+                    + "); run 'statestore functions status' to see what the server has");
         }
     }
 
@@ -117,6 +159,10 @@ public final class RedisGateway implements AutoCloseable {
      * failures after that are "outcome unknown" when {@code writes} is true.
      */
     public <T> T call(Function<Jedis, T> work, String subject, boolean writes) {
+        return run(work, subject, writes, false);
+    }
+
+    private <T> T run(Function<Jedis, T> work, String subject, boolean writes, boolean functionCall) {
         Jedis jedis;
         try {
             jedis = currentConnection();
@@ -126,9 +172,23 @@ public final class RedisGateway implements AutoCloseable {
         try (jedis) {
             return work.apply(jedis);
         } catch (JedisDataException e) {
-            throw ErrorMapper.map(e, subject, true);
+            throw functionCall && FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, subject, true);
         } catch (JedisException e) {
             throw ErrorMapper.map(e, subject, writes);
+        }
+    }
+
+    /**
+     * The server has no function of the name called: its libraries are gone (FUNCTION FLUSH, a
+     * restart without persistence) or older than ours. Never leaves the gateway.
+     */
+    private static final class FunctionMissing extends RuntimeException {
+        FunctionMissing(JedisDataException e) {
+            super(e.getMessage(), null, false, false);
+        }
+
+        static boolean is(JedisDataException e) {
+            return e.getMessage() != null && e.getMessage().contains("Function not found");
         }
     }
 
@@ -194,11 +254,15 @@ public final class RedisGateway implements AutoCloseable {
 
         /** FCALL_RO of a read-only function; failures map to the statestore exception family. */
         public Object fcallReadOnly(String function, List<String> keys, List<String> args) {
-            try {
-                return connected().fcallReadonly(function, keys, args);
-            } catch (JedisException e) {
-                throw ErrorMapper.map(e, null, false);
-            }
+            return withLibraries(function, () -> {
+                try {
+                    return connected().fcallReadonly(function, keys, args);
+                } catch (JedisDataException e) {
+                    throw FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, null, false);
+                } catch (JedisException e) {
+                    throw ErrorMapper.map(e, null, false);
+                }
+            });
         }
 
         /**
@@ -210,6 +274,13 @@ public final class RedisGateway implements AutoCloseable {
          */
         public Awaited awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
                                             String function, List<String> keys, List<String> args) {
+            // Sent again whole when the function was missing: both are reads, so repeating the
+            // XREAD only reads the same entries again (or more, or waits again for new ones).
+            return withLibraries(function, () -> awaitOnce(stream, afterId, blockMillis, count, function, keys, args));
+        }
+
+        private Awaited awaitOnce(String stream, String afterId, int blockMillis, int count,
+                                  String function, List<String> keys, List<String> args) {
             try {
                 Connection c = connected().getConnection();
                 c.sendCommand(Protocol.Command.XREAD, "COUNT", Integer.toString(count), "BLOCK",
@@ -227,6 +298,8 @@ public final class RedisGateway implements AutoCloseable {
                     }
                 }
                 return new Awaited(streamEntries(replies.get(0)), replies.get(1));
+            } catch (JedisDataException e) {
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, null, false);
             } catch (JedisException e) {
                 throw ErrorMapper.map(e, null, false);
             }
@@ -260,7 +333,7 @@ public final class RedisGateway implements AutoCloseable {
     }
 
     /** Decodes a bulk reply (bytes or string) as UTF-8 text; null stays null. */
-    static String text(Object reply) {
+    public static String text(Object reply) {
         if (reply == null) {
             return null;
         }

@@ -6,7 +6,7 @@ import io.statestore.client.StorageMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens stores: connect, detect the storage mode, install or upgrade the function library. */
+/** Opens stores: connect, detect the storage mode, install or upgrade the function libraries. */
 public final class StateStores {
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
@@ -17,8 +17,7 @@ public final class StateStores {
         RedisGateway redis = new RedisGateway(options);
         try {
             ServerInfo info = ServerInfo.probe(redis);
-            FunctionLibrary.bundled().install(redis);
-            FunctionLibrary.events().install(redis);
+            redis.installLibraries(); // here, so a library this client cannot use fails the connect
             StorageMode mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             LOG.debug("connected to {} at {}: {} mode", info.version(), redis.endpoint(), mode);
             return new DefaultStateStore(options, redis, mode, info.version());

@@ -40,7 +40,7 @@ final class ConsumerLoop extends Worker {
 
     ConsumerLoop(DefaultEventBus bus, Map<String, String> typeByStream, String group, String consumer,
                  EventHandler handler, ConsumeOptions options) {
-        super(bus.calls().redis(), "statestore-consumer-" + group + "-" + consumer);
+        super(bus.redis(), "statestore-consumer-" + group + "-" + consumer);
         this.bus = bus;
         this.typeByStream = new LinkedHashMap<>(typeByStream);
         this.group = group;
@@ -116,7 +116,7 @@ final class ConsumerLoop extends Worker {
 
     private void deadLetter(String stream, String id, String error, long deliveries) {
         String type = typeByStream.get(stream);
-        bus.calls().fcall("ev_dead", List.of(stream, bus.keys().dlq(type)),
+        bus.redis().fcall("ev_dead", List.of(stream, bus.keys().dlq(type)),
                 List.of(group, id, error, Long.toString(deliveries), consumer), type);
         LOG.info("moved {} {} to the dead-letter stream after {} deliveries: {}", type, id, deliveries, error);
     }

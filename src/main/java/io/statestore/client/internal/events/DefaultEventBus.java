@@ -30,7 +30,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * functions; reads, group reads and acknowledgements are plain stream commands.
  */
 public final class DefaultEventBus implements EventBus {
-    private final EventCalls calls;
+    private final RedisGateway redis;
     private final EventKeys keys;
     private final EventBusOptions options;
     private final EventIds ids = new EventIds();
@@ -41,11 +41,13 @@ public final class DefaultEventBus implements EventBus {
     private final Runnable onClose;
 
     /**
-     * @param installed whether the function library is known to be on the server already
-     * @param onClose   run after close (releases connections the bus owns), may be null
+     * Nothing is sent to Redis here, so a bus can be made while Redis is down; the gateway
+     * installs the function libraries before the first call (and again if the server loses them).
+     *
+     * @param onClose run after close (releases connections the bus owns), may be null
      */
-    public DefaultEventBus(RedisGateway redis, String prefix, EventBusOptions options, boolean installed, Runnable onClose) {
-        this.calls = new EventCalls(redis, installed);
+    public DefaultEventBus(RedisGateway redis, String prefix, EventBusOptions options, Runnable onClose) {
+        this.redis = redis;
         this.keys = new EventKeys(prefix);
         this.options = options;
         this.stats = new EventStats(redis, keys);
@@ -56,8 +58,8 @@ public final class DefaultEventBus implements EventBus {
         this.spooler = options.spool().map(s -> new SpoolingPublisher(s, batcher::publish, this::sendBatch)).orElse(null);
     }
 
-    EventCalls calls() {
-        return calls;
+    RedisGateway redis() {
+        return redis;
     }
 
     EventKeys keys() {
@@ -103,7 +105,7 @@ public final class DefaultEventBus implements EventBus {
             a.add(Long.toString(ev.time()));
             a.add(ev.data());
         }
-        calls.fcall("ev_publish_batch", k, a, events.get(0).type());
+        redis.fcall("ev_publish_batch", k, a, events.get(0).type());
     }
 
     @Override
@@ -119,7 +121,7 @@ public final class DefaultEventBus implements EventBus {
             // Named types only: a dead letter goes to its type's stream, and redrive back to it.
             typeByStream.put(keys.stream(EventKeys.validName(t, "event type")), t);
         }
-        calls.ensureInstalled();
+        redis.installLibraries(); // fail here rather than at the first dead letter if the server's library will not do
         for (String stream : typeByStream.keySet()) {
             ensureGroup(stream, group, opts.startId());
         }
@@ -144,7 +146,7 @@ public final class DefaultEventBus implements EventBus {
 
     /** XGROUP CREATE ... MKSTREAM with the ID as text (IDs with a 64-bit sequence do not fit StreamEntryID). */
     private void xgroupCreate(String stream, String group, String startId) {
-        calls.redis().call(j -> j.sendCommand(Protocol.Command.XGROUP, "CREATE", stream, group, startId, "MKSTREAM"),
+        redis.call(j -> j.sendCommand(Protocol.Command.XGROUP, "CREATE", stream, group, startId, "MKSTREAM"),
                 stream, true);
     }
 
@@ -157,7 +159,7 @@ public final class DefaultEventBus implements EventBus {
     @Override
     public Subscription tail(String type, String fromId, EventHandler handler) {
         String after = fromId.equals("$") ? "$" : EventKeys.before(fromId);
-        return register(new TailLoop(calls.redis(), keys.stream(type), after, handler));
+        return register(new TailLoop(redis, keys.stream(type), after, handler));
     }
 
     @Override
@@ -167,7 +169,7 @@ public final class DefaultEventBus implements EventBus {
         long n = 0;
         while (true) {
             String start = from;
-            List<StreamEntry> page = calls.redis().call(j -> j.xrange(stream, start, range.toId(), 500), stream, false);
+            List<StreamEntry> page = redis.call(j -> j.xrange(stream, start, range.toId(), 500), stream, false);
             for (StreamEntry e : page) {
                 try {
                     handler.handle(Entries.toEvent(e, 0));
@@ -208,7 +210,7 @@ public final class DefaultEventBus implements EventBus {
     public List<Event> read(String type, ReplayRange range, int limit) {
         String stream = keys.stream(type);
         List<Event> out = new ArrayList<>();
-        for (StreamEntry e : calls.redis().call(j -> j.xrange(stream, range.fromId(), range.toId(), limit), stream, false)) {
+        for (StreamEntry e : redis.call(j -> j.xrange(stream, range.fromId(), range.toId(), limit), stream, false)) {
             out.add(Entries.toEvent(e, 0));
         }
         return out;
@@ -219,7 +221,7 @@ public final class DefaultEventBus implements EventBus {
         List<DeadLetter> out = new ArrayList<>();
         for (String t : type.isEmpty() ? types() : List.of(type)) {
             String dlq = keys.dlq(t);
-            for (StreamEntry e : calls.redis().call(j -> j.xrange(dlq, "-", "+", limit), dlq, false)) {
+            for (StreamEntry e : redis.call(j -> j.xrange(dlq, "-", "+", limit), dlq, false)) {
                 out.add(Entries.toDeadLetter(e));
             }
         }
@@ -228,8 +230,8 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public long redrive(String type, long max) {
-        Object r = calls.fcall("ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
-        return Long.parseLong(EventCalls.text(r));
+        Object r = redis.fcall("ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
+        return Long.parseLong(RedisGateway.text(r));
     }
 
     @Override
@@ -259,7 +261,7 @@ public final class DefaultEventBus implements EventBus {
         for (String s : streams) {
             long total = 0;
             for (int round = 0; round < 1000; round++) {
-                long n = Long.parseLong(EventCalls.text(calls.fcall("ev_trim", List.of(s),
+                long n = Long.parseLong(RedisGateway.text(redis.fcall("ev_trim", List.of(s),
                         List.of(Long.toString(policy.maxLength()), minId), s)));
                 total += n;
                 if (n == 0) {
@@ -274,7 +276,7 @@ public final class DefaultEventBus implements EventBus {
     @Override
     public List<String> types() {
         String k = keys.types();
-        List<String> t = new ArrayList<>(calls.redis().call(j -> j.smembers(k), k, false));
+        List<String> t = new ArrayList<>(redis.call(j -> j.smembers(k), k, false));
         t.sort(null);
         return t;
     }

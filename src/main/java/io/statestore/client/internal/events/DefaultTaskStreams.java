@@ -19,11 +19,11 @@ import java.util.function.Consumer;
 
 /** Task streams: {@code ev_task} appends (TTL refreshed each time), {@link TaskFollower} reads. */
 public final class DefaultTaskStreams implements TaskStreams {
-    private final EventCalls calls;
+    private final RedisGateway redis;
     private final EventKeys keys;
 
-    public DefaultTaskStreams(RedisGateway redis, String prefix, boolean installed) {
-        this.calls = new EventCalls(redis, installed);
+    public DefaultTaskStreams(RedisGateway redis, String prefix) {
+        this.redis = redis;
         this.keys = new EventKeys(prefix);
     }
 
@@ -42,24 +42,24 @@ public final class DefaultTaskStreams implements TaskStreams {
 
             @Override
             public String append(String text) {
-                return EventCalls.text(calls.fcall("ev_task", List.of(key), List.of("chunk", text, ttlMs), taskId));
+                return RedisGateway.text(redis.fcall("ev_task", List.of(key), List.of("chunk", text, ttlMs), taskId));
             }
 
             @Override
             public void done(String message) {
-                calls.fcall("ev_task", List.of(key), List.of("end", "done", message == null ? "" : message, ttlMs), taskId);
+                redis.fcall("ev_task", List.of(key), List.of("end", "done", message == null ? "" : message, ttlMs), taskId);
             }
 
             @Override
             public void failed(String error) {
-                calls.fcall("ev_task", List.of(key), List.of("end", "failed", error == null ? "" : error, ttlMs), taskId);
+                redis.fcall("ev_task", List.of(key), List.of("end", "failed", error == null ? "" : error, ttlMs), taskId);
             }
         };
     }
 
     @Override
     public Subscription subscribe(String taskId, TaskListener listener) {
-        return new TaskFollower(calls.redis(), taskId, keys.task(taskId), listener).start();
+        return new TaskFollower(redis, taskId, keys.task(taskId), listener).start();
     }
 
     @Override

@@ -17,7 +17,7 @@ public final class EventBuses {
         }
         RedisGateway redis = new RedisGateway(o);
         try {
-            return new DefaultEventBus(redis, store.keyPrefix(), options, false, redis::close);
+            return new DefaultEventBus(redis, store.keyPrefix(), options, redis::close);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
