@@ -145,11 +145,16 @@ local function hist_of(p, key)
 end
 
 -- Up to LIB_VERSION 10 a tagged key's metadata and history were P.."m:"..key and P.."h:"..key.
+-- For a key that is all tag, "{x}", that place is also "x"'s own: it is "{x}"'s only while a
+-- key "{x}" exists (written by v10); a new "{x}" must not take over "x"'s revisions.
 local function legacy_meta(p, key)
-  if has_tag(key) then
-    return p .. 'm:' .. key
+  if not has_tag(key) then
+    return nil
   end
-  return nil
+  if string.find(key, '^{[^{}]+}$') and redis.call('EXISTS', key) == 0 then
+    return nil
+  end
+  return p .. 'm:' .. key
 end
 
 -- The prefix P of an internal key P..suffix (feed, index, histpolicy, config).
@@ -769,7 +774,11 @@ end
 local function whole_write_opts(keys, o, kind, default_op, pre)
   local d = single_doc(keys)
   local ctx = context(o, d.p, kind)
-  local spec = {kind = kind, op = o.op or default_op, ifrev = int_opt(o, 'ifrev', nil),
+  local op = o.op
+  if op == nil or op == '' then
+    op = default_op
+  end
+  local spec = {kind = kind, op = op, ifrev = int_opt(o, 'ifrev', nil),
                 ttl = int_opt(o, 'ttl', nil), value = o.doc, change = o.change}
   if kind == 'ttl' and spec.ttl == nil then
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
@@ -1119,7 +1128,7 @@ end
 -- ss_jwrite's fast path already read ({st =, policy =}).
 local function json_steps_opts(d, keys, o, argv, from, pre)
   local ctx = context(o, d.p, 'steps')
-  local op = o.op or 'patch'
+  local op = (o.op ~= nil and o.op ~= '') and o.op or 'patch'
   local steps = parse_steps(argv, from)
   local st = preloaded_state(d, ctx, pre)
   if ctx.wid then
@@ -1140,6 +1149,9 @@ local function json_steps_opts(d, keys, o, argv, from, pre)
   local creates = steps[1].name == 'root' or (steps[1].name == 'obj' and steps[1][1] == '$')
   if not st.exists and not creates then
     fail('SS_NOTFOUND', quote(d.key) .. ' does not exist')
+  end
+  if not st.exists and not has_json_module(d.key) then
+    fail('SS_INVALID', quote(d.key) .. ': in-place steps need a JSON module, and this server has none')
   end
   validate_steps(d, st, steps)
   commit_expiry(d, st, ctx)
@@ -1712,7 +1724,7 @@ local function history_key(keys)
     fail('SS_KEYS', quote(hist) .. ' is not the history key of a document')
   end
   check_doc_key(doc, p)
-  if has_tag(doc) and redis.call('EXISTS', hist) == 0 then
+  if redis.call('EXISTS', hist) == 0 and legacy_meta(p, doc) then
     return p .. 'h:' .. doc
   end
   return hist

@@ -21,6 +21,14 @@ local JSON_MAX_DEPTH = 128
 local JSON_MAX_NUMBER = 100
 local JSON_MAX_BYTES = 16 * 1024 * 1024
 
+-- The standard functions the checks call most, bound on first use (load time has no standard
+-- library): an upvalue costs less than a global lookup, on every byte-heavy call.
+local j_type, j_pairs, j_find, j_gsub
+
+local function bind_json()
+  j_type, j_pairs, j_find, j_gsub = type, pairs, string.find, string.gsub
+end
+
 local function json_fail(what, why)
   error({err = 'SS_JSON ' .. what .. ': ' .. why})
 end
@@ -44,14 +52,23 @@ local function utf8_valid(s)
   return string.find(t, '^[^\128-\255]*$') ~= nil
 end
 
--- The member names in a decoded tree (cjson keeps one of duplicate names).
+-- The member names in a decoded tree (cjson keeps one of duplicate names). cjson makes an
+-- array a table with keys 1..n and an object one with string keys only, so # tells them apart.
 local function count_names(v)
   local names = 0
-  for k, c in pairs(v) do
-    if type(k) == 'string' then
-      names = names + 1
+  local n = #v
+  if n > 0 then
+    for i = 1, n do
+      local c = v[i]
+      if j_type(c) == 'table' then
+        names = names + count_names(c)
+      end
     end
-    if type(c) == 'table' then
+    return names
+  end
+  for _, c in j_pairs(v) do
+    names = names + 1
+    if j_type(c) == 'table' then
       names = names + count_names(c)
     end
   end
@@ -93,7 +110,7 @@ local function check_numbers(outside, what)
     local numbers = string.gsub(outside, '[^-+.%deE]+', ' ')
     if #numbers > JSON_MAX_NUMBER then
       LONG_NUMBER = LONG_NUMBER or ('%f[^ ]' .. string.rep('[^ ]', JSON_MAX_NUMBER + 1))
-      if string.find(numbers, LONG_NUMBER) then
+      if string.find(' ' .. numbers, LONG_NUMBER) then -- the frontier needs a character before
         json_fail(what, 'number longer than ' .. JSON_MAX_NUMBER .. ' characters')
       end
     end
@@ -101,6 +118,9 @@ local function check_numbers(outside, what)
 end
 
 local function check_json(s, what)
+  if not j_find then
+    bind_json()
+  end
   local n = #s
   if n == 0 then
     json_fail(what, 'empty')
@@ -108,43 +128,48 @@ local function check_json(s, what)
   if n > JSON_MAX_BYTES then
     json_fail(what, 'larger than ' .. JSON_MAX_BYTES .. ' bytes')
   end
-  if string.find(s, '\0', 1, true) then
+  if j_find(s, '\0', 1, true) then
     json_fail(what, 'NUL byte')
-  end
-  if not string.find(s, '^[^\128-\255]*$') and not utf8_valid(s) then
-    json_fail(what, 'not valid UTF-8')
   end
   cjson.decode_invalid_numbers(false)
   cjson.decode_max_depth(JSON_MAX_DEPTH)
   local ok, tree = pcall(cjson.decode, s)
   if not ok then
     local why = tostring(tree)
-    if string.find(why, 'too many nested', 1, true) then
+    if j_find(why, 'too many nested', 1, true) then
       json_fail(what, 'nested deeper than ' .. JSON_MAX_DEPTH .. ' levels')
     end
-    json_fail(what, 'not JSON (' .. string.gsub(why, '^.-: ', '') .. ')')
+    json_fail(what, 'not JSON (' .. j_gsub(why, '^.-: ', '') .. ')')
+  end
+  -- What is not printable ASCII, a '.' for each run of it: only control characters, line
+  -- breaks and bytes above 127 stay, so the checks of those run over a short string.
+  local rest = j_gsub(s, '[ -\127]+', '.')
+  if #rest > 1 then
+    if j_find(rest, '[\1-\8\11\12\14-\31]') then
+      json_fail(what, 'control character inside a string') -- cjson refused any outside strings
+    end
+    if j_find(rest, '[\128-\255]') and not utf8_valid(rest) then
+      json_fail(what, 'not valid UTF-8')
+    end
   end
   local t = s
-  if string.find(s, '\\', 1, true) then
+  if j_find(s, '\\', 1, true) then
     t = without_escapes(s, what)
   end
   local outside
-  if string.find(t, '\n', 1, true) or string.find(t, '\r', 1, true) or string.find(t, '\t', 1, true) then
+  if #rest > 1 and j_find(rest, '[\t\n\r]') then
     -- Line breaks and tabs are fine between tokens: a string holding one is not matched by the
     -- pattern, so fewer strings match than the text has (each match takes two quotes in turn).
     local quoted
-    outside, quoted = string.gsub(t, '"[^"\1-\31]*"', '""')
-    if 2 * quoted ~= #string.gsub(t, '[^"]+', '') then
+    outside, quoted = j_gsub(t, '"[^"\1-\31]*"', '""')
+    if 2 * quoted ~= #j_gsub(t, '[^"]+', '') then
       json_fail(what, 'control character inside a string')
     end
   else
-    if not string.find(t, '^[^\1-\31]*$') then
-      json_fail(what, 'control character inside a string') -- cjson refused any outside strings
-    end
-    outside = string.gsub(t, '"[^"]*"', '""')
+    outside = j_gsub(t, '"[^"]*"', '""')
   end
-  if type(tree) == 'table' and string.find(outside, ':', 1, true) then
-    if #string.gsub(outside, '[^:]+', '') ~= count_names(tree) then
+  if j_type(tree) == 'table' and j_find(outside, ':', 1, true) then
+    if #j_gsub(outside, '[^:]+', '') ~= count_names(tree) then
       json_fail(what, 'duplicate member name')
     end
   end

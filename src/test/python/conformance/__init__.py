@@ -1,0 +1,1 @@
+"""statestore protocol-conformance suite: every Redis function driven directly with redis-py (see harness.py)."""
