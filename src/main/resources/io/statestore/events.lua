@@ -4,7 +4,7 @@ statestore event bus and task streams (reference: docs/events.md).
 
 A separate library from the document library `statestore`, with its own LIB_VERSION, so the
 two can be upgraded independently. Installed by the Java client like the document library
-(FUNCTION LOAD REPLACE when the server has none or an older version).
+(docs/functions.md: by version and SHA-256 of the code, again after a FUNCTION FLUSH).
 
 Keys (prefix `ss:` by default). Every key an event-bus call touches carries the hash tag
 `{ev}`, so one publish (type stream + global stream + idempotency set) is one hash slot on

@@ -46,6 +46,24 @@ abstract class DocumentStoreContract {
     }
 
     @Test
+    void aKeyWrittenOutsideStatestoreIsAdoptedByCompareAndSet() {
+        try (Jedis j = redis().jedis()) {
+            j.set("legacy:doc", "{\"a\":1}");
+        }
+        assertEquals(0, store.get("legacy:doc").orElseThrow().revision());
+        assertThrows(ConflictException.class, () -> store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifRevision(0)),
+                "revision 0 means absent, and the key exists");
+        assertEquals(1, store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifForeign()).revision());
+        assertThrows(ConflictException.class, () -> store.put("legacy:doc", json("{\"a\":3}"), WriteOptions.ifForeign()),
+                "adopted now: no longer foreign");
+        try (Jedis j = redis().jedis()) {
+            j.set("legacy:other", "{\"n\":1}");
+        }
+        assertEquals(1, store.merge("legacy:other", json("{\"m\":2}")).revision(), "an unconditional update adopts it by CAS");
+        assertEquals(json("{\"n\":1,\"m\":2}"), store.get("legacy:other").orElseThrow().value());
+    }
+
+    @Test
     void putThenGetReturnsDocumentRevisionAndMetadata() {
         WriteResult w = store.put("quantum:status", json("{\"state\":\"running\",\"n\":1}"));
         assertEquals(1, w.revision());
