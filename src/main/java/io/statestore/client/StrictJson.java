@@ -1,6 +1,8 @@
 package io.statestore.client;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,24 +12,46 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
  * The JSON rules of statestore, in one place.
  *
- * <p>Parsing is strict: empty input, trailing content, NaN/Infinity, leading zeros, duplicate
- * keys, invalid UTF-8 and unpaired surrogates are rejected with an {@link InvalidInputException}
- * that says what is wrong. Numbers are kept exactly: integers of any size as integers, decimals
- * as {@link java.math.BigDecimal} with their digits and scale. Output is compact, keeps key order
+ * <p>{@link #parse} accepts exactly the documents the server accepts (docs/json.md, "The one
+ * definition of valid JSON"; the shared corpus in src/test/resources/json-corpus runs through
+ * both): RFC 8259 with nothing after the value, no NaN/Infinity, leading zeros or duplicate
+ * member names, valid UTF-8 without a byte order mark or NUL, no unpaired surrogates, no raw
+ * control characters in strings, at most {@link #MAX_DEPTH} levels of nesting, number literals of
+ * at most {@link #MAX_NUMBER_LENGTH} characters, at most {@link #MAX_BYTES} bytes. Anything else
+ * is an {@link InvalidInputException} that names the input and says what is wrong.
+ *
+ * <p>Numbers are kept exactly: integers of any size as integers, decimals as
+ * {@link java.math.BigDecimal} with their digits and scale. Output is compact, keeps key order
  * and writes non-ASCII characters as UTF-8.
  */
 public final class StrictJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Arrays and objects nest at most this deep: 128 nested arrays are valid, 129 are not. */
+    public static final int MAX_DEPTH = 128;
+    /** A number literal has at most this many characters: sign, digits, '.', exponent letter and exponent sign all count. */
+    public static final int MAX_NUMBER_LENGTH = 100;
+    /** A document has at most this many bytes (16 MiB) of UTF-8, whitespace included. */
+    public static final int MAX_BYTES = 16 * 1024 * 1024;
+
+    // Jackson's nesting limit is ours: 128 nested arrays pass, the 129th is refused. Its number
+    // limit counts digits only (a float's integer, fraction and exponent digits, not the signs,
+    // '.' or 'e'): CheckedTokens counts every character instead, so Jackson's is lifted and
+    // cannot refuse first. Strings and names get no limit of their own either (Jackson's default
+    // for names is 50,000 chars): in parse the document limit bounds them, and the mapper's
+    // other readers (an event spool record holds event data as a string) need no smaller one.
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_DEPTH)
+            .maxNumberLength(Integer.MAX_VALUE)
+            .maxStringLength(Integer.MAX_VALUE)
+            .maxNameLength(Integer.MAX_VALUE)
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
@@ -38,6 +62,8 @@ public final class StrictJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(new JavaTimeModule())
             .build();
+
+    private static final DocumentReader READER = new DocumentReader(MAPPER);
 
     private StrictJson() {
     }
@@ -51,33 +77,17 @@ public final class StrictJson {
         return parse(text, "JSON");
     }
 
-    /** Parses text; {@code what} names the input in error messages (a key, a file, an argument). */
+    /**
+     * Parses text; {@code what} names the input in error messages (a key, a file, an argument).
+     * The size limit is on the text's UTF-8 bytes.
+     */
     public static JsonNode parse(String text, String what) {
-        if (text == null || text.isBlank()) {
-            throw new InvalidInputException("invalid JSON in " + what + ": empty input");
-        }
-        try {
-            JsonNode node = MAPPER.readTree(text);
-            requireValidUnicode(node, what);
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException("invalid JSON in " + what + ": " + withoutJacksonAdvice(e.getOriginalMessage())
-                    + location(e), e);
-        }
+        return READER.read(text, what);
     }
 
     /** Parses UTF-8 bytes; invalid UTF-8 is an error, not a replacement character. */
     public static JsonNode parse(byte[] utf8, String what) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInputException("invalid JSON in " + what + ": not valid UTF-8 (" + e.getMessage() + ")", e);
-        }
-        return parse(text, what);
+        return READER.read(utf8, what);
     }
 
     /**
@@ -123,7 +133,8 @@ public final class StrictJson {
         try {
             return MAPPER.readTree(write(value));
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("cannot convert " + value.getClass().getName() + " to JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidInputException("cannot convert " + value.getClass().getName() + " to JSON: "
+                    + JsonProblems.describe(e, false), e);
         }
     }
 
@@ -135,7 +146,7 @@ public final class StrictJson {
         }
     }
 
-    private static void requireValidUnicode(JsonNode node, String what) {
+    static void requireValidUnicode(JsonNode node, String what) {
         if (node.isTextual()) {
             checkString(node.textValue(), what);
         } else if (node.isObject()) {
@@ -168,18 +179,5 @@ public final class StrictJson {
                         + String.format("%04x", (int) c) + " in a string");
             }
         }
-    }
-
-    // Jackson suggests enabling lenient features ("enable `JsonReadFeature...` to allow"); callers must not.
-    private static String withoutJacksonAdvice(String message) {
-        return message == null ? "" : message.replaceAll(":? *\\(?(enable|set) `[A-Za-z_.]+`[^)\n]*\\)?", "").strip();
-    }
-
-    private static String location(JsonProcessingException e) {
-        var loc = e.getLocation();
-        if (loc == null || loc.getLineNr() < 1) {
-            return "";
-        }
-        return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
 }

@@ -82,20 +82,23 @@ public final class StrictReader {
         if (m.contains("empty input")) {
             return "empty";
         }
-        if (m.contains("duplicate field") || m.contains("duplicate key")) {
+        if (m.contains("duplicate member name")) {
             return "duplicate-key";
         }
         if (m.contains("nan") || m.contains("infinity")) {
             return "nan-infinity";
         }
-        if (m.contains("end-of-input") || m.contains("unexpected end")) {
+        if (m.contains("input ends before the value is complete")) {
             return "truncated";
         }
-        if (m.contains("trailing token")) {
+        if (m.contains("content after the value")) {
             return "trailing-content";
         }
         if (m.contains("surrogate")) {
             return "invalid-unicode";
+        }
+        if (m.contains("larger than 16 mib")) {
+            return "too-large";
         }
         return "invalid-json";
     }

@@ -184,7 +184,7 @@ class CliTest {
         assertEquals(List.of("1"), cli().run("merge", "t:merge", "@p.json").outLines());
         assertEquals(List.of("2"), cli().runWithStdin(utf8("{\"a\":{\"c\":2,\"b\":null}}"), "merge", "t:merge", "@-").outLines());
         assertEquals("{\"a\":{\"c\":2}}\n", cli().run("get", "t:merge").out());
-        assertFailure(cli().run("merge", "t:merge", "{\"a\":1,\"a\":2}"), "merge t:merge: invalid JSON in PATCH argument", "Duplicate");
+        assertFailure(cli().run("merge", "t:merge", "{\"a\":1,\"a\":2}"), "merge t:merge: invalid JSON in PATCH argument", "duplicate member name");
     }
 
     @Test

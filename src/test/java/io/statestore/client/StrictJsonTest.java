@@ -16,15 +16,15 @@ class StrictJsonTest {
     @CsvSource(delimiter = '|', value = {
         "''|empty input",
         "'   '|empty input",
-        "'{\"a\":1} x'|Unrecognized token",
-        "'{\"a\":1}{}'|Trailing token",
+        "'{\"a\":1} x'|content after the value",
+        "'{\"a\":1}{}'|content after the value",
         "'{\"a\":NaN}'|NaN",
         "'[Infinity]'|Infinity",
-        "'{\"a\":1,\"a\":2}'|Duplicate field 'a'",
-        "'[01]'|Leading zeroes",
+        "'{\"a\":1,\"a\":2}'|duplicate member name \"a\"",
+        "'[01]'|leading zero",
         "'{\"a\":\"\\ud800\"}'|unpaired surrogate",
-        "'{\"a\":1'|end-of-input",
-        "'{a:1}'|double-quote"})
+        "'{\"a\":1'|ends before the value is complete",
+        "'{a:1}'|member name in double quotes"})
     void rejectsWhatLooseParsersAccept(String text, String reason) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> StrictJson.parse(text, "test input"));
         assertTrue(e.getMessage().contains("test input"), e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.EventBus;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.StrictJson;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.SpoolOptions;
 import io.statestore.testing.RedisServerExtension;
@@ -101,6 +102,27 @@ class SpoolOutageTest {
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, second.exitValue());
         assertStreamHoldsEveryEventOnceInOrder();
+    }
+
+    @Test
+    void aSpooledEventWhoseRecordExceedsTheDocumentLimitIsForwarded() throws Exception {
+        // 6 Mi quotes: the data is 12 MiB of JSON, within the document limit of 16 MiB; its spool
+        // record holds it as an escaped string, 24 MiB
+        String quotes = "\"".repeat(6 * 1024 * 1024);
+        Path dir = Files.createTempDirectory("spool-");
+        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(1)).build(),
+                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofMillis(500)).build())) {
+            redis.stop();
+            bus.publish("big", "spool-test", Map.of("q", quotes));
+            assertEquals(1, bus.spoolStatus().depth());
+            redis.start();
+            awaitDrained(bus);
+        }
+        try (Jedis j = redis.jedis()) {
+            List<StreamEntry> all = j.xrange("ss:{ev}:t:big", "-", "+");
+            assertEquals(1, all.size());
+            assertEquals(StrictJson.write(Map.of("q", quotes)), all.get(0).getFields().get("data"));
+        }
     }
 
     private static Process start(Path dir, int from, int to, String mode) throws Exception {

@@ -28,6 +28,12 @@ class StrictReaderTest {
         assertEquals("duplicate-key", code("{\"a\": 1, \"a\": 2}"));
         assertEquals("invalid-utf8", code(new byte[] {'"', (byte) 0xc3, '"'}));
         assertEquals("invalid-unicode", code("\"\\ud800\""));
+        assertEquals("invalid-json", code("[01]"));
+        assertEquals("invalid-json", code("[".repeat(129) + "]".repeat(129)));
+        byte[] tooLarge = new byte[16 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(tooLarge, (byte) ' ');
+        tooLarge[0] = '1';
+        assertEquals("too-large", code(tooLarge));
     }
 
     @Test

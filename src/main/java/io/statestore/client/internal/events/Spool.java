@@ -187,7 +187,10 @@ final class Spool implements AutoCloseable {
                 int len = h.flip().getInt();
                 ByteBuffer p = ByteBuffer.allocate(len);
                 data.read(p, at + HEADER);
-                JsonNode o = StrictJson.parse(p.array(), "event spool record at offset " + at);
+                // A record is the spool's own framing, checked by its CRC, not a document: the
+                // document limits (16 MiB) would refuse the record of a large event, whose data
+                // is in it as an escaped string.
+                JsonNode o = StrictJson.mapper().readTree(p.array());
                 at += HEADER + len;
                 out.add(new Entry(new SpooledEvent(o.get("id").asText(), o.get("type").asText(), o.get("src").asText(),
                         o.get("time").asLong(), o.get("data").asText()), at));
