@@ -1119,9 +1119,10 @@ local function check_step_values(ctx, key, argv, from, change)
   end
 end
 
+-- (mode is left out: steps always write JSON, so it changes nothing about them)
 local function steps_sig(ctx, argv, from, op, o)
   return write_sig('steps', op, table.concat(argv, '\0', from, #argv), o.change, o.ifrev, nil, ctx.writer,
-    o.mode, o.histmax, o.histage, o.src)
+    nil, o.histmax, o.histage, o.src)
 end
 
 -- d: the document's keys; o: the options; from: the first step in argv; pre (optional): what
@@ -1370,7 +1371,7 @@ local function jwrite(keys, argv)
   check_step_values({jsoncheck = jsoncheck}, key, argv, NJ + 1, change)
   local sig = nil
   if wid ~= '' then
-    sig = write_sig('steps', op, table.concat(argv, '\0', NJ + 1, na), change, ifrev, nil, writer, mode,
+    sig = write_sig('steps', op, table.concat(argv, '\0', NJ + 1, na), change, ifrev, nil, writer, nil,
       nil, nil, src)
   end
   local result = fast_apply(key, argv, na)
