@@ -33,21 +33,29 @@ local function json_fail(what, why)
   error({err = 'SS_JSON ' .. what .. ': ' .. why})
 end
 
--- Valid UTF-8 sequences of two to four bytes (no overlongs, no surrogates, at most U+10FFFF).
+-- Valid UTF-8 sequences of two to four bytes (no overlongs, no surrogates, at most U+10FFFF),
+-- the commonest first: each pass shrinks what the next ones scan.
 local UTF8_SEQ = {
-  '[\194-\223][\128-\191]',
-  '\224[\160-\191][\128-\191]', '[\225-\236\238\239][\128-\191][\128-\191]', '\237[\128-\159][\128-\191]',
-  '\240[\144-\191][\128-\191][\128-\191]', '[\241-\243][\128-\191][\128-\191][\128-\191]',
-  '\244[\128-\143][\128-\191][\128-\191]',
+  '[\194-\223][\128-\191]', '[\225-\236\238\239][\128-\191][\128-\191]',
+  '\240[\144-\191][\128-\191][\128-\191]', '\224[\160-\191][\128-\191]', '\237[\128-\159][\128-\191]',
+  '[\241-\243][\128-\191][\128-\191][\128-\191]', '\244[\128-\143][\128-\191][\128-\191]',
 }
 
--- Whether s (known to hold a byte above 127) is valid UTF-8.
-local function utf8_valid(s)
+-- Whether s (known to hold a byte above 127) is valid UTF-8; squeezed: runs of ASCII in s are
+-- already one byte each.
+local function utf8_valid(s, squeezed)
   -- Runs of ASCII shrink to one '.' first, so the passes below run over the other bytes only;
   -- the '.' keeps bytes that were apart from pairing up.
-  local t = string.gsub(s, '[^\128-\255]+', '.')
+  local t = s
+  if not squeezed then
+    t = string.gsub(s, '[^\128-\255]+', '.')
+  end
   for _, p in ipairs(UTF8_SEQ) do
-    t = string.gsub(t, p, '.')
+    local n
+    t, n = string.gsub(t, p, '.')
+    if n > 64 then
+      t = string.gsub(t, '[^\128-\255]+', '.') -- text in one script: the dots are most of it now
+    end
   end
   return string.find(t, '^[^\128-\255]*$') ~= nil
 end
@@ -145,10 +153,10 @@ local function check_json(s, what)
   -- breaks and bytes above 127 stay, so the checks of those run over a short string.
   local rest = j_gsub(s, '[ -\127]+', '.')
   if #rest > 1 then
-    if j_find(rest, '[\1-\8\11\12\14-\31]') then
+    if not j_find(rest, '^[^\1-\8\11\12\14-\31]*$') then
       json_fail(what, 'control character inside a string') -- cjson refused any outside strings
     end
-    if j_find(rest, '[\128-\255]') and not utf8_valid(rest) then
+    if j_find(rest, '[\128-\255]') and not utf8_valid(rest, true) then
       json_fail(what, 'not valid UTF-8')
     end
   end
