@@ -159,7 +159,7 @@ class CliAtFileTest {
         String dup = atFile("dup.json", "{\"a\": 1, \"a\": 2}");
         CliRunner.Result r = cli().run("merge", "t:bad", dup);
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().startsWith("statestore: merge t:bad: invalid JSON in file " + dup.substring(1) + ": Duplicate"), r.toString());
+        assertTrue(r.err().startsWith("statestore: merge t:bad: invalid JSON in file " + dup.substring(1) + ": duplicate member name \"a\""), r.toString());
         Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'"', (byte) 0xE9, ' ', '"'});
         CliRunner.Result u = cli().run("set", "t:bad", "$", "@" + latin1.toAbsolutePath());
         assertEquals(1, u.exitCode(), u.toString());
