@@ -656,12 +656,8 @@ def event_rows():
                 ('ev_publish empty event id', publish(b'{}', event_id='')),
                 ('ev_publish time abc', ('ev_publish', h.ev_publish_keys(EVENT_TYPE),
                                          ['x', EVENT_TYPE, 's', 'abc', b'{}'] + PUBLISH_SETTINGS)),
-                ('ev_publish into the stream of another type',
-                 ('ev_publish', h.ev_publish_keys('other.event'), publish_argv('x', b'{}'))),
                 ('ev_publish maxlen x', ('ev_publish', h.ev_publish_keys(EVENT_TYPE),
                                          ['x', EVENT_TYPE, 's', '1', b'{}', 'x', '1', '1'])),
-                ('ev_publish_batch later event into the wrong stream',
-                 ('ev_publish_batch', h.ev_batch_keys(EVENT_TYPE, 'third.event'), publish_batch(b'{}')[2])),
                 ('ev_dead deliveries x', ('ev_dead', [t, h.dlq_stream(EVENT_TYPE)], [GROUP, '0-1', 'e', 'x', 'c'])),
                 ('ev_dead entry ID bad', ('ev_dead', [t, h.dlq_stream(EVENT_TYPE)], [GROUP, 'bad', 'e', '1', 'c'])),
                 ('ev_redrive count -1', ('ev_redrive', [h.dlq_stream(EVENT_TYPE), t], ['-1'])),
@@ -672,6 +668,32 @@ def event_rows():
                 ('ev_task unknown operation', ('ev_task', [h.task_key(TASK)], ['append', b'1', '1000'])),
                 ('ev_task chunk ttl x', ('ev_task', [h.task_key(TASK)], ['chunk', b'1', 'x'])),
                 ('ev_task end status meh', ('ev_task', [h.task_key(TASK)], ['end', 'meh', 'm', '1000'])))
+
+
+def event_key_rows():
+    """Event functions given keys that are not the bus's own (protocol v11: events LIB_VERSION 5)."""
+    t, dlq = h.type_stream(EVENT_TYPE), h.dlq_stream(EVENT_TYPE)
+    g, ids, types = h.ev_batch_keys(EVENT_TYPE)[:3]
+    argv = publish_argv('x', b'{}')
+    return rows('SS_KEYS',
+                ('ev_publish into the stream of another type',
+                 ('ev_publish', h.ev_publish_keys('other.event'), argv)),
+                ('ev_publish_batch later event into the wrong stream',
+                 ('ev_publish_batch', h.ev_batch_keys(EVENT_TYPE, 'third.event'), publish_batch(b'{}')[2])),
+                ('ev_publish with the change feed as the global stream', ('ev_publish', [t, F, ids, types], argv)),
+                ('ev_publish into a document', ('ev_publish', [D, g, ids, types], argv)),
+                ('ev_publish with a document as the ID set', ('ev_publish', [t, g, D, types], argv)),
+                ('ev_publish into a stream ending in :t:<type> elsewhere',
+                 ('ev_publish', [b'quantum:t:' + b(EVENT_TYPE), g, ids, types], argv)),
+                ('ev_publish with another prefix\'s ID set', ('ev_publish', [t, g, b'app:{ev}:ids', types], argv)),
+                ('ev_dead into the change feed', ('ev_dead', [t, F], [GROUP, '0-1', 'e', '1', 'c'])),
+                ('ev_dead into another type\'s dead letters',
+                 ('ev_dead', [t, h.dlq_stream('other.event')], [GROUP, '0-1', 'e', '1', 'c'])),
+                ('ev_redrive into a document', ('ev_redrive', [dlq, D], ['10'])),
+                ('ev_trim of the change feed', ('ev_trim', [F], ['1', ''])),
+                ('ev_trim of a history stream', ('ev_trim', [HK], ['1', ''])),
+                ('ev_task chunk into the change feed', ('ev_task', [F], ['chunk', b'x', '1000'])),
+                ('ev_task chunk into a document', ('ev_task', [D], ['chunk', b'x', '1000'])))
 
 
 # --- the test ---------------------------------------------------------------------------------
@@ -732,6 +754,9 @@ class AdversarialTest(h.StoreTestCase):
 
     def test_invalid_json_event_data_is_refused(self):
         self.check(json_rows(EVENT_JSON_PLACES))
+
+    def test_event_functions_take_only_the_bus_keys(self):
+        self.check(event_key_rows())
 
     def test_task_chunks_that_are_not_utf8_are_refused(self):
         self.check(task_chunk_rows())

@@ -71,6 +71,37 @@ local function check_keys(keys, n, what)
   end
 end
 
+-- LIB_VERSION 5: every key is one of the bus's own, derived from the prefix P: P{ev}:all,
+-- P{ev}:ids, P{ev}:types, P{ev}:t:<type>, P{ev}:dlq:<type>, P task:{<id>}. Otherwise a caller
+-- could append events to a document, the change feed or another store's streams.
+local function keys_fail(key, what)
+  fail('SS_KEYS', '"' .. tostring(key) .. '" is not ' .. what)
+end
+
+-- The prefix P of a bus key P{ev}:<rest>; rest must match the Lua pattern given.
+local function bus_key(key, rest, what)
+  local p, tail = string.match(key or '', '^([^{}]-){ev}:(.*)$')
+  if not p or p == '' or string.find(p, '[%s%c]') or not string.find(tail, rest) then
+    keys_fail(key, what)
+  end
+  return p, tail
+end
+
+-- Checks the global stream, ids and types keys of a publish; reply: the prefix.
+local function check_bus_keys(global, ids, types)
+  local p = bus_key(global, '^all$', 'the global event stream <prefix>{ev}:all')
+  if ids ~= p .. '{ev}:ids' or types ~= p .. '{ev}:types' then
+    keys_fail(ids .. ' / ' .. tostring(types), 'the event bus\'s ' .. p .. '{ev}:ids and ' .. p .. '{ev}:types')
+  end
+  return p
+end
+
+-- The type of a type stream P{ev}:t:<type>, and P.
+local function stream_type(key)
+  local p, tail = bus_key(key, '^t:.', 'an event type stream <prefix>{ev}:t:<type>')
+  return string.sub(tail, 3), p
+end
+
 -- Stream IDs "ms-seq" as two numbers; compared numerically.
 local function parse_id(id)
   local ms, seq = string.match(id, '^(%d+)-(%d+)$')
@@ -212,14 +243,19 @@ end
 -- A type stream key must end in ":t:<type>" (a client bug must not write one type's events
 -- into another's stream). The last pair checked is remembered.
 local valid_tkey, valid_type
-local function check_type_key(k, typ, nk)
-  if k == valid_tkey and typ == valid_type then
+local valid_tprefix
+local function check_type_key(k, typ, nk, p)
+  if k == valid_tkey and typ == valid_type and p == valid_tprefix then
     return
   end
-  if k == nil or sub(k, -#typ - 3) ~= ':t:' .. typ then
-    fail('SS_INVALID', 'key ' .. nk .. ' must be the stream of type "' .. typ .. '", got "' .. tostring(k) .. '"')
+  if k == nil then
+    fail('SS_INVALID', 'expected a key ' .. nk .. ', the stream of type "' .. typ .. '"')
   end
-  valid_tkey, valid_type = k, typ
+  if k ~= p .. '{ev}:t:' .. typ then
+    fail('SS_KEYS', 'key ' .. nk .. ' must be the stream of type "' .. typ .. '", ' .. p .. '{ev}:t:' .. typ
+      .. ', got "' .. tostring(k) .. '"')
+  end
+  valid_tkey, valid_type, valid_tprefix = k, typ, p
 end
 
 -- The server's clock as ms text; server_ms keeps the last value this Lua VM read (a number).
@@ -307,7 +343,7 @@ local function publish(keys, argv)
     fail('SS_INVALID', 'expected 8 arguments, got ' .. #argv)
   end
   check_event(argv, 1)
-  check_type_key(keys[1], argv[2], 1)
+  check_type_key(keys[1], argv[2], 1, check_bus_keys(keys[2], keys[3], keys[4]))
   check_settings(argv, 6)
   local tid, gid = append(keys[1], keys[2], keys[3], server_clock(), argv, 1)
   if tid then
@@ -337,10 +373,11 @@ local function publish_batch(keys, argv)
     fail('SS_INVALID', 'expected 3 + 5N arguments (N >= 1), got ' .. nargs)
   end
   check_settings(argv, 1)
+  local p = check_bus_keys(keys[1], keys[2], keys[3])
   local n = (nargs - 3) / 5
   local first = argv[5]
   check_event(argv, 4)
-  check_type_key(keys[4], first, 4)
+  check_type_key(keys[4], first, 4, p)
   -- tkey: type -> key when the batch has several types; per_event: one key per event
   local tkey, types, nk, per_event = nil, nil, 4, n > 1 and #keys == 3 + n
   for at = 9, nargs, 5 do
@@ -348,7 +385,7 @@ local function publish_batch(keys, argv)
     local typ = argv[at + 1]
     if per_event then
       nk = nk + 1
-      check_type_key(keys[nk], typ, nk)
+      check_type_key(keys[nk], typ, nk, p)
       types = types or {first}
       types[#types + 1] = typ
     elseif typ ~= first then
@@ -357,7 +394,7 @@ local function publish_batch(keys, argv)
       end
       if tkey[typ] == nil then
         nk = nk + 1
-        check_type_key(keys[nk], typ, nk)
+        check_type_key(keys[nk], typ, nk, p)
         tkey[typ] = keys[nk]
         types[#types + 1] = typ
       end
@@ -402,6 +439,10 @@ end
 --   errors: SS_INVALID
 local function dead(keys, argv)
   check_keys(keys, 2, 'type stream, dead-letter stream')
+  local typ, p = stream_type(keys[1])
+  if keys[2] ~= p .. '{ev}:dlq:' .. typ then
+    keys_fail(keys[2], 'the dead-letter stream of "' .. typ .. '", ' .. p .. '{ev}:dlq:' .. typ)
+  end
   local group = need(argv[1], 'group')
   local id = need(argv[2], 'entry id')
   parse_id(id)
@@ -440,6 +481,10 @@ local DEAD_FIELDS = {error = true, deliveries = true, group = true, consumer = t
 --   errors: SS_INVALID
 local function redrive(keys, argv)
   check_keys(keys, 2, 'dead-letter stream, type stream')
+  local typ, p = stream_type(keys[2])
+  if keys[1] ~= p .. '{ev}:dlq:' .. typ then
+    keys_fail(keys[1], 'the dead-letter stream of "' .. typ .. '", ' .. p .. '{ev}:dlq:' .. typ)
+  end
   local max = int_arg(argv[1], 'count')
   local r
   if max > 0 then
@@ -474,6 +519,10 @@ end
 --   errors: SS_INVALID
 local function trim(keys, argv)
   check_keys(keys, 1, 'stream')
+  local _, tail = bus_key(keys[1], '^[atd]', 'an event stream of the bus (<prefix>{ev}:all, :t:<type>, :dlq:<type>)')
+  if tail ~= 'all' and not string.find(tail, '^t:.') and not string.find(tail, '^dlq:.') then
+    keys_fail(keys[1], 'an event stream of the bus (<prefix>{ev}:all, :t:<type>, :dlq:<type>)')
+  end
   local maxlen = int_arg(argv[1], 'maxlen')
   local minid = argv[2] or ''
   if minid ~= '' then
@@ -490,6 +539,10 @@ end
 --   errors: SS_INVALID (bad arguments, or the task has already ended)
 local function task(keys, argv)
   check_keys(keys, 1, 'task stream')
+  local tp = string.match(keys[1], '^([^{}]-)task:{[^{}]+}$')
+  if not tp or tp == '' or string.find(tp, '[%s%c]') then
+    keys_fail(keys[1], 'a task stream <prefix>task:{<id>}')
+  end
   local op = argv[1]
   local last = redis.call('XREVRANGE', keys[1], '+', '-', 'COUNT', 1)[1]
   if last ~= nil and pairs_to_map(last[2])['end'] ~= nil then

@@ -103,7 +103,7 @@ class EventBusTest {
             List<String> fresh = List.of("0", "60000", "0", "e4", "a", "src", "4", "{}", "e5", "b", "src", "5", "{}");
             JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class,
                     () -> j.fcall("ev_publish_batch", swapped, fresh));
-            assertTrue(e.getMessage().startsWith("SS_INVALID key 4 must be the stream of type \"a\""), e.getMessage());
+            assertTrue(e.getMessage().startsWith("SS_KEYS key 4 must be the stream of type \"a\""), e.getMessage());
             assertEquals(3, j.xlen("ss:{ev}:all"));
         }
     }
