@@ -166,18 +166,44 @@ local function prefix_of(key, suffix)
   return p
 end
 
+-- Feed keys already checked, and the documents checked under each: feed -> {p =, index =,
+-- docs = {key -> {meta, hist}}}. The library's state lives as long as the server's Lua VM; a
+-- hit costs two table lookups instead of a dozen string operations. Bounded: a feed's table is
+-- dropped when it holds too many keys.
+local checked_feeds = {}
+local CHECKED_KEYS_MAX = 10000
+
+local function checked_feed(feed)
+  local f = checked_feeds[feed]
+  if not f then
+    local p = prefix_of(feed, 'feed')
+    f = {p = p, index = p .. 'index', docs = {}, n = 0}
+    checked_feeds[feed] = f
+  end
+  return f
+end
+
 -- KEYS[ki..ki+4] of a single-document call: checks the document key and that the other four
 -- are those derived from it. Reply: the prefix.
 local function doc_call(keys, ki)
   local key, feed = keys[ki], keys[ki + 3]
-  local p = prefix_of(feed, 'feed')
+  local f = checked_feed(feed)
+  local p = f.p
+  local known = f.docs[key]
+  if known and keys[ki + 1] == known[1] and keys[ki + 2] == known[2] and keys[ki + 4] == f.index then
+    return p
+  end
   check_doc_key(key, p)
   local meta, hist = meta_of(p, key), hist_of(p, key)
-  if keys[ki + 1] ~= meta or keys[ki + 2] ~= hist or keys[ki + 4] ~= p .. 'index' then
-    fail('SS_KEYS', quote(key) .. ': the keys of its call are ' .. meta .. ' ' .. hist .. ' ' .. feed .. ' '
-      .. p .. 'index, in this order after the document')
+  if keys[ki + 1] == meta and keys[ki + 2] == hist and keys[ki + 4] == f.index then
+    if f.n >= CHECKED_KEYS_MAX then
+      f.docs, f.n = {}, 0
+    end
+    f.docs[key], f.n = {meta, hist}, f.n + 1
+    return p
   end
-  return p
+  fail('SS_KEYS', quote(key) .. ': the keys of its call are ' .. meta .. ' ' .. hist .. ' ' .. feed .. ' '
+    .. p .. 'index, in this order after the document')
 end
 
 -- The store's settings (ss_config_set): the feed length ('0': no trimming) and whether JSON

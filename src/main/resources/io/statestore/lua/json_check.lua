@@ -139,6 +139,13 @@ local function check_json(s, what)
   if j_find(s, '\0', 1, true) then
     json_fail(what, 'NUL byte')
   end
+  -- Small scalars (the values of most field updates) are taken as they are: these shapes are
+  -- valid JSON by construction (an integer without leading zeros, a string of printable ASCII
+  -- without quote or backslash, a literal).
+  if n <= JSON_MAX_NUMBER and (j_find(s, '^%-?[1-9][0-9]*$') or j_find(s, '^"[] !#-[^-~]*"$')
+      or s == '0' or s == 'true' or s == 'false' or s == 'null') then
+    return
+  end
   cjson.decode_invalid_numbers(false)
   cjson.decode_max_depth(JSON_MAX_DEPTH)
   local ok, tree = pcall(cjson.decode, s)
