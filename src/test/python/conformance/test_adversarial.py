@@ -510,6 +510,20 @@ def hostile_op_rows():
     return out
 
 
+def module_range_rows():
+    """Valid JSON that a JSON module cannot store (a number beyond a double): refused before the
+    first step, so no call stops half way."""
+    put = lambda doc: ('ss_put', doc_keys(ABSENT), ['doc', doc, 'mode', 'json'])
+    return rows('SS_JSON',
+                ('ss_jop set 1e400', jop(JSONDOC, ['set', '$.a', '$', 'm', b'1e400'])),
+                ('ss_jop later step holding -1e400',
+                 jop(JSONDOC, ['set', '$.a', '$', 'm', b'2', 'set', '$.b', '$', 'm', b'[1,{"x":-1e400}]'])),
+                ('ss_jwrite set 1e400 (fast path)', jwrite(JSONDOC, ['set', '$.a', '$', 'm', b'1e400'])),
+                ('ss_jwrite append 1e400', jwrite(JSONDOC, ['append', '$.arr', '0', b'1e400'])),
+                ('ss_put of a JSON document holding 1e400', put(b'{"a":1e400}'))) + rows(
+        'SS_INVALID', ('ss_jwrite incr by 1e400', jwrite(JSONDOC, ['incr', '$.a', '1e400'])))
+
+
 def module_op_rows():
     out = []
     for op in HOSTILE_OPS:
@@ -783,6 +797,10 @@ class AdversarialTest(h.StoreTestCase):
 
     def test_op_names_outside_the_list_are_refused(self):
         self.check(hostile_op_rows())
+
+    @h.needs_module
+    def test_numbers_a_json_module_cannot_store_are_refused_before_any_step(self):
+        self.check(module_range_rows())
 
     @h.needs_module
     def test_op_names_outside_the_list_are_refused_by_the_step_functions(self):

@@ -221,9 +221,13 @@ local function maxlen(feedmax_s)
   return feedmax_s
 end
 
-local function check_value(ctx, text, what)
+-- in_module: the value goes into a JSON module's document.
+local function check_value(ctx, text, what, in_module)
   if ctx.jsoncheck then
-    check_json(text, what)
+    local tree = check_json(text, what)
+    if in_module then
+      check_for_module(tree, what)
+    end
   end
 end
 
@@ -757,7 +761,8 @@ local function validate_whole(d, st, ctx, spec)
   elseif spec.value == nil or spec.value == '' then
     fail('SS_INVALID', quote(d.key) .. ': option "doc" (the document JSON) is required')
   else
-    check_value(ctx, spec.value, 'document ' .. quote(d.key))
+    local as_json = st.typ == JSON_TYPE or (not st.exists and ctx.mode == 'json')
+    check_value(ctx, spec.value, 'document ' .. quote(d.key), as_json)
     if not st.exists and ctx.mode == 'json' and not has_json_module(d.key) then
       fail('SS_INVALID', quote(d.key) .. ': mode "json" needs a JSON module, and this server has none')
     end
@@ -1134,9 +1139,14 @@ local function check_step_values(ctx, key, argv, from, change)
     local name = argv[i]
     local v = STEP_VALUE[name]
     if v then
-      check_json(argv[i + v], 'value of step "' .. name .. '" for ' .. quote(key))
-    elseif name == 'incr' and #argv[i + 2] > JSON_MAX_NUMBER then
-      fail('SS_INVALID', 'increment of ' .. quote(key) .. ' is longer than ' .. JSON_MAX_NUMBER .. ' characters')
+      check_value(ctx, argv[i + v], 'value of step "' .. name .. '" for ' .. quote(key), true)
+    elseif name == 'incr' then
+      local by = argv[i + 2] or ''
+      local n = tonumber(by)
+      if #by > JSON_MAX_NUMBER or (n and (n == math.huge or n == -math.huge)) then
+        fail('SS_INVALID', 'increment of ' .. quote(key) .. ' is longer than ' .. JSON_MAX_NUMBER
+          .. ' characters or beyond the range of a double')
+      end
     end
     i = i + (STEP_ARITY[name] or 0) + 1
   end

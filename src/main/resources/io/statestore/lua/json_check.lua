@@ -189,4 +189,21 @@ local function check_json(s, what)
     end
   end
   check_numbers(outside, what)
+  return tree
+end
+
+-- A JSON module refuses a number beyond the range of a double (1e400): valid JSON, so the
+-- check above lets it through, but a value written in place must not fail half way through a
+-- call. tree: what check_json returned (nil: a small scalar, always in range).
+local function check_for_module(tree, what)
+  local t = j_type(tree)
+  if t == 'number' then
+    if tree == math.huge or tree == -math.huge then
+      json_fail(what, 'a number beyond the range of a double, which the JSON module cannot store')
+    end
+  elseif t == 'table' then
+    for _, v in j_pairs(tree) do
+      check_for_module(v, what)
+    end
+  end
 end
