@@ -128,20 +128,22 @@ local function has_tag(key)
   return false
 end
 
--- The metadata and history keys of a document. A key with its own hash tag keeps it (so they
--- share its slot) under a prefix of their own: "x" and "{x}" must not share "m:{x}".
-local function meta_of(p, key)
+-- A document's internal key of a kind ('m' metadata, 'h' history). A key with its own hash tag
+-- keeps it (so they share its slot) under a prefix of their own: "x" and "{x}" must not share
+-- "m:{x}".
+local function derived_key(p, kind, key)
   if has_tag(key) then
-    return p .. 'mt:' .. key
+    return p .. kind .. 't:' .. key
   end
-  return p .. 'm:{' .. key .. '}'
+  return p .. kind .. ':{' .. key .. '}'
+end
+
+local function meta_of(p, key)
+  return derived_key(p, 'm', key)
 end
 
 local function hist_of(p, key)
-  if has_tag(key) then
-    return p .. 'ht:' .. key
-  end
-  return p .. 'h:{' .. key .. '}'
+  return derived_key(p, 'h', key)
 end
 
 -- Up to LIB_VERSION 10 a tagged key's metadata and history were P.."m:"..key and P.."h:"..key.

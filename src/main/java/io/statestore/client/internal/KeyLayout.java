@@ -78,11 +78,15 @@ public final class KeyLayout {
      * (it keeps the key's slot; a separate prefix so that "x" and "{x}" never share one).
      */
     public String meta(String key) {
-        return hasTag(key) ? prefix + "mt:" + key : prefix + "m:{" + key + "}";
+        return derived("m", key);
     }
 
     public String history(String key) {
-        return hasTag(key) ? prefix + "ht:" + key : prefix + "h:{" + key + "}";
+        return derived("h", key);
+    }
+
+    private String derived(String kind, String key) {
+        return hasTag(key) ? prefix + kind + "t:" + key : prefix + kind + ":{" + key + "}";
     }
 
     /** The store settings hash (feed length, JSON check), changed by the admin with ss_config_set. */
