@@ -560,6 +560,17 @@ class EventBusTest(h.StoreTestCase):
         self.assertEqual([b'', b''], self.publish('id-1'))
         self.assertEqual(1, self.r.xlen(h.EV + 'all'))
 
+    def test_the_store_limits_of_the_bus_override_a_publishers_own(self):
+        """A publisher sending maxlen 1 and an ID retention of 0 trims nobody's streams or IDs once
+        the admin has set the bus's limits (<p>{ev}:config, the daemon does at start)."""
+        self.r.hset(h.EV + 'config', mapping={'maxlen': '1000', 'idretention': '86400000', 'maxids': '0'})
+        t = 'asset.discovered'
+        for n in range(150):  # housekeeping runs on one publish call in a hundred
+            argv = ['hostile-%d' % n, t, 'tester', '1795307409913', b'{}', '1', '0', '1']
+            self.store.fcall('ev_publish', h.ev_publish_keys(t), argv)
+        self.assertEqual(150, self.r.xlen(h.type_stream(t)))
+        self.assertEqual(150, self.r.zcard(h.EV + 'ids'))
+
     def test_publish_batch_writes_each_new_event_once(self):
         keys = h.ev_batch_keys('a.one', 'b.two')
         argv = ['0', '86400000', '0', 'e1', 'a.one', 's', '1', b'{"n":1}', 'e2', 'b.two', 's', '2', b'[2]',

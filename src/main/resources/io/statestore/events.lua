@@ -311,9 +311,26 @@ end
 
 -- Housekeeping on the calls picked by housekeeping_due(): forget IDs older than the retention
 -- by the server's clock, trim the streams written towards maxlen (safely: never past a group's floor).
+-- The bus's limits are the store's when the admin has set them (hash <p>{ev}:config: maxlen,
+-- idretention ms, maxids; the daemon sets them at start): a publisher's own values would let one
+-- careless client shorten every consumer's replay history and every publisher's re-send window.
+-- Without them the publisher's values apply, as before LIB_VERSION 5.
+local function bus_limit(v, default)
+  if v and find(v, '^%d+$') then
+    return v
+  end
+  return default
+end
+
+local function bus_limits(idskey, maxlen_s, keep_s, maxids_s)
+  local cfg = call('HMGET', sub(idskey, 1, -4) .. 'config', 'maxlen', 'idretention', 'maxids')
+  return bus_limit(cfg[1], maxlen_s), bus_limit(cfg[2], keep_s), bus_limit(cfg[3], maxids_s)
+end
+
 local function housekeeping(idskey, streams, maxlen_s, keep_s, maxids_s)
-  local maxlen = tonumber(maxlen_s)
-  local maxids = tonumber(maxids_s)
+  maxlen_s, keep_s, maxids_s = bus_limits(idskey, maxlen_s, keep_s, maxids_s)
+  local maxlen = tonumber(maxlen_s) or 0
+  local maxids = tonumber(maxids_s) or 0
   server_clock()
   call('ZREMRANGEBYSCORE', idskey, '-inf', '(' .. fmt(server_ms - tonumber(keep_s)))
   if maxids > 0 then

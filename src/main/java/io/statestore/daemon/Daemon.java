@@ -2,6 +2,7 @@ package io.statestore.daemon;
 
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
@@ -84,6 +85,8 @@ public final class Daemon implements AutoCloseable {
         String prefix = config.redis().keyPrefix();
         StoreSetup setup = new StoreSetup(admin, layout);
         setup.feedMaxLength(config.redis().feedMaxLength());
+        setup.eventBusLimits(config.trim().events().maxLength(), EventBusOptions.DEFAULT_ID_RETENTION,
+                EventBusOptions.DEFAULT_MAX_IDS);
         setup.upgradeLayout();
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(admin, prefix, config.daemon().id());

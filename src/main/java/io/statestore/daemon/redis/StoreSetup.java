@@ -31,6 +31,16 @@ public final class StoreSetup {
     }
 
     /**
+     * Sets the event bus's limits for every publisher (hash {@code <prefix>{ev}:config}; events
+     * library v5 takes them over a publisher's own): stream length, how long and how many
+     * published IDs are remembered for dropping re-sends.
+     */
+    public void eventBusLimits(long maxLength, java.time.Duration idRetention, long maxIds) {
+        admin.with(j -> j.hset(layout.prefix() + "{ev}:config", java.util.Map.of("maxlen", Long.toString(maxLength),
+                "idretention", Long.toString(idRetention.toMillis()), "maxids", Long.toString(maxIds))));
+    }
+
+    /**
      * Moves the metadata and history of tagged documents from where LIB_VERSION 10 kept them
      * ({@code ss:m:{g}x}) to their own place ({@code ss:mt:{g}x}). The functions also move them on
      * the next write and read the old place meanwhile, so this only makes the store uniform.
