@@ -4,6 +4,7 @@ import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.config.DaemonConfig;
@@ -117,7 +118,8 @@ public final class Daemon implements AutoCloseable {
         scheduler = new JobScheduler(config, services);
         scheduler.start();
         LOG.info("statestore daemon {} started: {} ({} mode, server {}), {} jobs scheduled", config.daemon().id(),
-                embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "") : uri,
+                embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
+                        : RedisEndpoint.redacted(uri),
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
     }
 
@@ -128,7 +130,7 @@ public final class Daemon implements AutoCloseable {
         f.put("server_version", store.serverVersion());
         f.put("started_at", Instant.now().toString());
         f.put("daemon", config.daemon().id());
-        f.put("redis", embedded != null ? "embedded " + uri : uri.replaceAll("//[^@/]*@", "//***@"));
+        f.put("redis", embedded != null ? "embedded " + uri : RedisEndpoint.redacted(uri));
         status.put(f);
     }
 

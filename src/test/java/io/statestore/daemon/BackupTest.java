@@ -58,6 +58,10 @@ class BackupTest {
                 Path dir = tmp.resolve(source);
                 BackupResult r = new BackupService(admin, cfg(3, source), dir).backupNow();
                 String how = new RdbVerifier("redis-check-rdb").verify(r.file());
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(r.file())), "a backup is the whole store: its owner's alone");
+                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(r.file().getParent())));
                 // Debian's 7.0 checker cannot read the RDB format of a newer server (Valkey 8, Redis 8).
                 assertTrue(how.equals("redis-check-rdb") || how.endsWith("(redis-check-rdb is older than this RDB format)"), how);
                 assertTrue(RdbVerifier.verifyStructure(r.file()).contains("CRC-64"));

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,21 @@ class EmbeddedServerTest {
         EmbeddedRedis server = daemon.embedded().orElseThrow();
         assertFalse(server.alive());
         assertTrue(Files.readString(dir.resolve("data/redis/redis.log")).contains("DB saved on disk"), "stopped with a save");
+        assertOwnerOnly(dir.resolve("data"));
+    }
+
+    /** Whatever the umask (the suite runs with 022): the state is the daemon user's alone. */
+    private static void assertOwnerOnly(Path data) throws java.io.IOException {
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)), data.toString());
+        try (var all = Files.walk(data)) {
+            for (Path p : all.filter(p -> !Files.isSymbolicLink(p) && !p.getFileName().toString().endsWith(".sock")).toList()) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                boolean others = mode.substring(3).chars().anyMatch(c -> c != '-');
+                assertFalse(others, p + " is " + mode + ": readable or writable by group or others");
+            }
+        }
+        assertTrue(Files.exists(data.resolve("redis/dump.rdb")), "the RDB was written and checked");
+        assertTrue(Files.list(data.resolve("redis/appendonlydir")).findAny().isPresent(), "the AOF files were checked");
     }
 
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {

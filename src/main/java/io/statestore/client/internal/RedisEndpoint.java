@@ -221,6 +221,11 @@ public final class RedisEndpoint {
     }
 
     /** The URL without its password, for messages and logs. */
+    /** A Redis URL with its password replaced by {@code ***}, for logs and status (issue 15). */
+    public static String redacted(String uri) {
+        return uri == null ? null : uri.replaceAll("(://[^:@/]*):[^@/]*@", "$1:***@");
+    }
+
     public String describe() {
         return url;
     }

@@ -1,6 +1,7 @@
 package io.statestore.daemon.backup;
 
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.files.PrivateFiles;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,13 +52,14 @@ public final class BackupService {
         Instant at = Instant.now();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             for (Path stale : BackupNames.partials(dir)) {
                 Files.deleteIfExists(stale);
             }
             tmp = dir.resolve("." + BackupNames.name(at) + BackupNames.PARTIAL_SUFFIX);
             working = tmp;
             String source = obtain(tmp);
+            PrivateFiles.file(tmp); // the whole store is in it
             String verifiedBy = verifier.verify(tmp);
             check();
             Path target = dir.resolve(BackupNames.name(at));

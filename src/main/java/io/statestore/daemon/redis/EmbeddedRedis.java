@@ -1,6 +1,7 @@
 package io.statestore.daemon.redis;
 
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,14 +62,33 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** Starts the child and waits until it answers PING (loading its AOF first). */
     public synchronized void start() throws IOException, InterruptedException {
-        Files.createDirectories(dir);
+        PrivateFiles.directory(dir.getParent()); // the daemon's data directory: its state is nobody else's
+        PrivateFiles.directory(dir);
         launch();
         supervisor = new Thread(this::supervise, "embedded-redis-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
     }
 
+    /** The binary as the shell will find it; an error in our words when it will not. */
+    private static void requireExecutable(String binary) throws IOException {
+        if (binary.contains("/")) {
+            if (Files.isExecutable(Path.of(binary))) {
+                return;
+            }
+        } else {
+            for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+                if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary))) {
+                    return;
+                }
+            }
+        }
+        throw new IOException("cannot run the embedded redis-server: " + binary
+                + " is not an executable file or on PATH (install redis-server, or set embedded.binary)");
+    }
+
     private void launch() throws IOException, InterruptedException {
+        requireExecutable(cfg.binary());
         List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
                 "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
@@ -78,8 +98,16 @@ public final class EmbeddedRedis implements AutoCloseable {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
         cmd.addAll(cfg.extraArgs());
+        // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
+        // sets it and then becomes redis-server (exec: same process, same PID).
+        cmd.addAll(0, List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
+        Path out = dir.resolve("redis.out");
+        if (!Files.exists(out)) {
+            Files.createFile(out);
+        }
+        PrivateFiles.file(out);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.out").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         process = p;
         awaitPing(p, cfg.startTimeout());
         LOG.info("embedded redis-server (pid {}) listening on {}:{}{}", p.pid(), cfg.bind(), cfg.port(),

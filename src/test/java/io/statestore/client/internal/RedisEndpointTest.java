@@ -99,4 +99,13 @@ class RedisEndpointTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse("redis://u:hunter2@h/x"));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
+
+    @Test
+    void aUrlPasswordNeverReachesALogLine() {
+        assertEquals("redis://:***@127.0.0.1:6379/0", RedisEndpoint.redacted("redis://:s3cr%40t@127.0.0.1:6379/0"));
+        assertEquals("rediss://app:***@h:6380", RedisEndpoint.redacted("rediss://app:pw@h:6380"));
+        assertEquals("redis://app@h:6379", RedisEndpoint.redacted("redis://app@h:6379"), "no password, nothing to hide");
+        assertEquals("redis-sentinel://s1:26379,s2:26379/0?master=m",
+                RedisEndpoint.redacted("redis-sentinel://s1:26379,s2:26379/0?master=m"));
+    }
 }
