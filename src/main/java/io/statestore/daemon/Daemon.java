@@ -73,7 +73,9 @@ public final class Daemon implements AutoCloseable {
     public synchronized void start() throws Exception {
         String uri = config.redis().url();
         if (config.redis().embedded()) {
-            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath());
+            String pwFile = config.redis().passwordFile();
+            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(),
+                    blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile"));
             embedded.start();
             uri = embedded.uri();
         }

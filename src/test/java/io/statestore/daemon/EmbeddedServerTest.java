@@ -63,6 +63,36 @@ class EmbeddedServerTest {
         assertTrue(Files.list(data.resolve("redis/appendonlydir")).findAny().isPresent(), "the AOF files were checked");
     }
 
+    @Test
+    void anEmbeddedServerWithAPasswordStartsServesAndStops() throws Exception {
+        int port = TestSupport.freePort();
+        Path pw = dir.resolve("redis-password");
+        Files.writeString(pw, "s3cret-for-test\n");
+        Daemon daemon = new Daemon(TestSupport.load(dir, """
+                dataDir: %s
+                redis:
+                  passwordFile: %s
+                embedded:
+                  port: %d
+                  extraArgs: [--requirepass, s3cret-for-test]
+                """.formatted(dir.resolve("data"), pw, port)));
+        daemon.start(); // its start-up PING used to go without the password and time out
+        try {
+            try (StateStore store = StateStore.connect(io.statestore.client.StateStoreOptions.builder()
+                    .uri("redis://127.0.0.1:" + port).passwordFile(pw).build())) {
+                assertEquals(1, store.put("secured:doc", Map.of("n", 1)).revision());
+            }
+            try (Jedis anonymous = new Jedis("127.0.0.1", port)) {
+                assertTrue(org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+                        () -> anonymous.get("secured:doc")).getMessage().startsWith("NOAUTH"));
+            }
+        } finally {
+            daemon.stop();
+        }
+        assertFalse(daemon.embedded().orElseThrow().alive());
+        assertTrue(Files.readString(dir.resolve("data/redis/redis.log")).contains("DB saved on disk"), "stopped with a save");
+    }
+
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {
         EmbeddedRedis server = daemon.embedded().orElseThrow();
         try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {

@@ -126,7 +126,8 @@ public final class RedisEndpoint {
         return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database);
     }
 
-    private static String readPassword(Path file, String what) {
+    /** The password in a file (systemd credential, state directory), without its line end. */
+    public static String readPassword(Path file, String what) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {

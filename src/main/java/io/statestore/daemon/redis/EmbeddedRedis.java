@@ -29,9 +29,17 @@ public final class EmbeddedRedis implements AutoCloseable {
     private volatile boolean stopping;
     private Thread supervisor;
 
+    private final String password;
+
     public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
+        this(cfg, dir, null);
+    }
+
+    /** password: the server's requirepass (given in embedded.extraArgs), for its start and stop; null: none. */
+    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir, String password) {
         this.cfg = cfg;
         this.dir = dir;
+        this.password = password;
     }
 
     public String uri() {
@@ -120,7 +128,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
             }
-            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000)) {
+            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, password)) {
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -190,7 +198,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (p == null || !p.isAlive()) {
             return;
         }
-        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis())) {
+        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), password)) {
             j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits

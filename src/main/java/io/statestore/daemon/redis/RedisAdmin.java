@@ -46,8 +46,13 @@ public final class RedisAdmin implements AutoCloseable {
 
     /** A plain connection to a loopback server (embedded server checks), without the RESP3 probe. */
     public static Jedis loopback(String host, int port, int timeoutMillis) {
+        return loopback(host, port, timeoutMillis, null);
+    }
+
+    /** The same, authenticated with {@code password} when it is not null (a server given requirepass). */
+    public static Jedis loopback(String host, int port, int timeoutMillis, String password) {
         return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
-                .autoNegotiateProtocol(false).clientName("statestore-daemon").build());
+                .password(password).autoNegotiateProtocol(false).clientName("statestore-daemon").build());
     }
 
     /** The server, or the Sentinels' current primary. */
