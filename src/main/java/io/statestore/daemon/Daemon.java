@@ -17,6 +17,7 @@ import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HttpEndpoint;
+import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
 import io.statestore.daemon.sweep.Archiver;
@@ -114,8 +115,10 @@ public final class Daemon implements AutoCloseable {
             expiry.start();
         }
         if (config.http().enabled()) {
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), this::healthy, metrics);
-            LOG.info("HTTP /health and /metrics on {}:{}", config.http().bind(), http.port());
+            Optional<String> token = HttpToken.forBind(config.http().bind(), config.dataPath());
+            http = new HttpEndpoint(config.http().bind(), config.http().port(), this::healthy, metrics, token);
+            LOG.info("HTTP /health and /metrics on {}:{}{}", config.http().bind(), http.port(), token.isPresent()
+                    ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
         }
         scheduler = new JobScheduler(config, services);
         scheduler.start();

@@ -93,6 +93,41 @@ class EmbeddedServerTest {
         assertTrue(Files.readString(dir.resolve("data/redis/redis.log")).contains("DB saved on disk"), "stopped with a save");
     }
 
+    @Test
+    void httpEndpointsBeyondLoopbackAskForTheGeneratedBearerToken() throws Exception {
+        int port = TestSupport.freePort();
+        int httpPort = TestSupport.freePort();
+        Daemon daemon = new Daemon(TestSupport.load(dir, """
+                dataDir: %s
+                embedded:
+                  port: %d
+                http:
+                  enabled: true
+                  bind: 0.0.0.0
+                  port: %d
+                """.formatted(dir.resolve("data"), port, httpPort)));
+        daemon.start();
+        try {
+            Path tokenFile = dir.resolve("data").resolve(io.statestore.daemon.status.HttpToken.FILE);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+            String token = Files.readString(tokenFile).strip();
+            assertEquals(64, token.length(), "256 random bits, hex");
+            HttpClient http = HttpClient.newHttpClient();
+            URI health = URI.create("http://127.0.0.1:" + httpPort + "/health");
+            assertEquals(401, http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(401, http.send(HttpRequest.newBuilder(health).header("Authorization", "Bearer wrong").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(health).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, metrics.statusCode());
+            assertFalse(metrics.body().contains(token), "the refusal does not tell the token");
+        } finally {
+            daemon.stop();
+        }
+    }
+
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {
         EmbeddedRedis server = daemon.embedded().orElseThrow();
         try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {

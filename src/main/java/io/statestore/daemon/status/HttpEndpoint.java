@@ -6,14 +6,27 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
-/** Optional HTTP listener: {@code /health} (200 or 503) and {@code /metrics} (Prometheus text). */
+/**
+ * Optional HTTP listener: {@code /health} (200 or 503) and {@code /metrics} (Prometheus text). With a
+ * token (the endpoints listen beyond loopback: {@link HttpToken}) every request must carry
+ * {@code Authorization: Bearer <token>}, else 401.
+ */
 public final class HttpEndpoint implements AutoCloseable {
     private final HttpServer server;
+    private final Optional<byte[]> token;
 
     public HttpEndpoint(String bind, int port, BooleanSupplier healthy, Metrics metrics) throws IOException {
+        this(bind, port, healthy, metrics, Optional.empty());
+    }
+
+    public HttpEndpoint(String bind, int port, BooleanSupplier healthy, Metrics metrics, Optional<String> token)
+            throws IOException {
+        this.token = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "http");
@@ -21,11 +34,33 @@ public final class HttpEndpoint implements AutoCloseable {
             return t;
         }));
         server.createContext("/health", ex -> {
-            boolean ok = healthy.getAsBoolean();
-            respond(ex, ok ? 200 : 503, ok ? "ok\n" : "unhealthy\n", "text/plain");
+            if (authorized(ex)) {
+                boolean ok = healthy.getAsBoolean();
+                respond(ex, ok ? 200 : 503, ok ? "ok\n" : "unhealthy\n", "text/plain");
+            }
         });
-        server.createContext("/metrics", ex -> respond(ex, 200, metrics.render(), "text/plain; version=0.0.4"));
+        server.createContext("/metrics", ex -> {
+            if (authorized(ex)) {
+                respond(ex, 200, metrics.render(), "text/plain; version=0.0.4");
+            }
+        });
         server.start();
+    }
+
+    /** Whether the request may be answered; if not, it has been answered with 401. */
+    private boolean authorized(HttpExchange ex) throws IOException {
+        if (token.isEmpty()) {
+            return true;
+        }
+        String given = ex.getRequestHeaders().getFirst("Authorization");
+        // compared in constant time: the token is the only secret between a caller and the figures
+        if (given != null && MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.UTF_8))) {
+            return true;
+        }
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        respond(ex, 401, "a bearer token is required: Authorization: Bearer <the daemon's http-token file>\n",
+                "text/plain");
+        return false;
     }
 
     public int port() {

@@ -1,0 +1,50 @@
+package io.statestore.daemon.status;
+
+import io.statestore.daemon.files.PrivateFiles;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The bearer token the HTTP endpoints require when they listen beyond loopback (issue 15): 256
+ * random bits, generated on first need into a 0600 file of the daemon's data directory and never
+ * logged. On loopback no token is asked: whoever can reach it is on the machine.
+ */
+public final class HttpToken {
+    public static final String FILE = "http-token";
+
+    private HttpToken() {
+    }
+
+    /** The token for endpoints bound to {@code bind}: empty on a loopback address. */
+    public static Optional<String> forBind(String bind, Path dataDir) throws IOException {
+        if (InetAddress.getByName(bind).isLoopbackAddress()) {
+            return Optional.empty();
+        }
+        return Optional.of(loadOrCreate(dataDir.resolve(FILE)));
+    }
+
+    static String loadOrCreate(Path file) throws IOException {
+        PrivateFiles.directory(file.getParent());
+        if (Files.exists(file)) {
+            PrivateFiles.file(file);
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        // written owner-only from the first byte, then moved into place: never readable by others
+        Path tmp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        return token;
+    }
+}
