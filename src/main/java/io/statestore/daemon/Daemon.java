@@ -88,7 +88,7 @@ public final class Daemon implements AutoCloseable {
         KeyLayout layout = new KeyLayout(config.redis().keyPrefix());
         String prefix = config.redis().keyPrefix();
         StoreSetup setup = new StoreSetup(admin, layout);
-        setup.feedMaxLength(config.redis().feedMaxLength());
+        setup.settings(config.redis().feedMaxLength(), config.redis().jsonCheck());
         setup.eventBusLimits(config.trim().events().maxLength(), EventBusOptions.DEFAULT_ID_RETENTION,
                 EventBusOptions.DEFAULT_MAX_IDS);
         setup.upgradeLayout();

@@ -128,6 +128,29 @@ class EmbeddedServerTest {
         }
     }
 
+    @Test
+    void theDaemonSetsTheStoreSettingsFromItsConfig() throws Exception {
+        int port = TestSupport.freePort();
+        Daemon daemon = new Daemon(TestSupport.load(dir, """
+                dataDir: %s
+                redis:
+                  feedMaxLength: 500
+                  jsonCheck: false
+                embedded:
+                  port: %d
+                trim:
+                  events:
+                    maxLength: 7000
+                """.formatted(dir.resolve("data"), port)));
+        daemon.start();
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            assertEquals(Map.of("feedmax", "500", "jsoncheck", "off"), j.hgetAll("ss:config"));
+            assertEquals("7000", j.hget("ss:{ev}:config", "maxlen"));
+        } finally {
+            daemon.stop();
+        }
+    }
+
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {
         EmbeddedRedis server = daemon.embedded().orElseThrow();
         try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {

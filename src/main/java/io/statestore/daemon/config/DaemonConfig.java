@@ -18,9 +18,12 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
     }
 
     /** An empty {@code url} means: start and supervise the embedded redis-server. */
-    /** {@code feedMaxLength}: the store setting every write trims the change feed to (0: no trimming). */
+    /**
+     * {@code feedMaxLength}: the store setting every write trims the change feed to (0: no trimming);
+     * {@code jsonCheck}: the store setting "the functions check every JSON value" (false: trusted writers).
+     */
     public record Redis(String url, String passwordFile, String sentinelPasswordFile, String keyPrefix, Duration timeout,
-                        String writer, long feedMaxLength) {
+                        String writer, long feedMaxLength, boolean jsonCheck) {
         public boolean embedded() {
             return url == null || url.isBlank();
         }

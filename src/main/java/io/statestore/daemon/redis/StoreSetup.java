@@ -25,9 +25,16 @@ public final class StoreSetup {
         this.layout = layout;
     }
 
-    /** Sets the store's feed length (ss_config_set: the one place it is decided for every writer). */
-    public void feedMaxLength(long entries) {
-        admin.with(j -> j.fcall("ss_config_set", List.of(layout.settings()), List.of("feedmax", Long.toString(entries))));
+    /**
+     * Sets the store settings the daemon owns (ss_config_set: the one place they are decided for
+     * every writer): the feed length, and whether the functions check JSON values.
+     */
+    public void settings(long feedMaxLength, boolean jsonCheck) {
+        admin.with(j -> j.fcall("ss_config_set", List.of(layout.settings()),
+                List.of("feedmax", Long.toString(feedMaxLength), "jsoncheck", jsonCheck ? "on" : "off")));
+        if (!jsonCheck) {
+            LOG.warn("redis.jsonCheck is false: the functions store JSON values unchecked (trusted writers)");
+        }
     }
 
     /**
