@@ -28,16 +28,14 @@ class EmbeddedServerTest {
     void embeddedServerSurvivesKillNineWithDataFromAofAndStopsCleanly() throws Exception {
         int port = TestSupport.freePort();
         int httpPort = TestSupport.freePort();
-        Daemon daemon = new Daemon(TestSupport.load(dir, """
-                dataDir: %s
+        Daemon daemon = started("""
                 embedded:
                   port: %d
                   restartBackoff: 100ms
                 http:
                   enabled: true
                   port: %d
-                """.formatted(dir.resolve("data"), port, httpPort)));
-        daemon.start();
+                """.formatted(port, httpPort));
         try {
             checkKillNineAndHttp(daemon, port, httpPort);
         } finally {
@@ -68,15 +66,13 @@ class EmbeddedServerTest {
         int port = TestSupport.freePort();
         Path pw = dir.resolve("redis-password");
         Files.writeString(pw, "s3cret-for-test\n");
-        Daemon daemon = new Daemon(TestSupport.load(dir, """
-                dataDir: %s
+        Daemon daemon = started("""
                 redis:
                   passwordFile: %s
                 embedded:
                   port: %d
                   extraArgs: [--requirepass, s3cret-for-test]
-                """.formatted(dir.resolve("data"), pw, port)));
-        daemon.start(); // its start-up PING used to go without the password and time out
+                """.formatted(pw, port)); // its start-up PING used to go without the password and time out
         try {
             try (StateStore store = StateStore.connect(io.statestore.client.StateStoreOptions.builder()
                     .uri("redis://127.0.0.1:" + port).passwordFile(pw).build())) {
@@ -97,16 +93,14 @@ class EmbeddedServerTest {
     void httpEndpointsBeyondLoopbackAskForTheGeneratedBearerToken() throws Exception {
         int port = TestSupport.freePort();
         int httpPort = TestSupport.freePort();
-        Daemon daemon = new Daemon(TestSupport.load(dir, """
-                dataDir: %s
+        Daemon daemon = started("""
                 embedded:
                   port: %d
                 http:
                   enabled: true
                   bind: 0.0.0.0
                   port: %d
-                """.formatted(dir.resolve("data"), port, httpPort)));
-        daemon.start();
+                """.formatted(port, httpPort));
         try {
             Path tokenFile = dir.resolve("data").resolve(io.statestore.daemon.status.HttpToken.FILE);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
@@ -131,8 +125,7 @@ class EmbeddedServerTest {
     @Test
     void theDaemonSetsTheStoreSettingsFromItsConfig() throws Exception {
         int port = TestSupport.freePort();
-        Daemon daemon = new Daemon(TestSupport.load(dir, """
-                dataDir: %s
+        Daemon daemon = started("""
                 redis:
                   feedMaxLength: 500
                   jsonCheck: false
@@ -141,14 +134,20 @@ class EmbeddedServerTest {
                 trim:
                   events:
                     maxLength: 7000
-                """.formatted(dir.resolve("data"), port)));
-        daemon.start();
+                """.formatted(port));
         try (Jedis j = new Jedis("127.0.0.1", port)) {
             assertEquals(Map.of("feedmax", "500", "jsoncheck", "off"), j.hgetAll("ss:config"));
             assertEquals("7000", j.hget("ss:{ev}:config", "maxlen"));
         } finally {
             daemon.stop();
         }
+    }
+
+    /** A daemon on this test's data directory with the given YAML (dataDir added), started. */
+    private Daemon started(String yaml) throws Exception {
+        Daemon daemon = new Daemon(TestSupport.load(dir, "dataDir: " + dir.resolve("data") + "\n" + yaml));
+        daemon.start();
+        return daemon;
     }
 
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {
