@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.events.DeadLetter;
 import picocli.CommandLine.Command;
@@ -28,5 +29,10 @@ final class EventsDlqCommand extends StoreCommand {
     @Override
     public String subject() {
         return type;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
 import io.statestore.client.events.GroupStats;
@@ -40,5 +41,10 @@ final class EventsInfoCommand extends StoreCommand {
 
     private static String dash(String s) {
         return s.isEmpty() ? "-" : s;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

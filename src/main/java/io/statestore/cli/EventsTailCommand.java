@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.events.Subscription;
 import java.io.PrintWriter;
@@ -56,5 +57,10 @@ final class EventsTailCommand extends StoreCommand {
     @Override
     public String subject() {
         return type;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

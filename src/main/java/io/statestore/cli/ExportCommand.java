@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
@@ -42,7 +43,7 @@ public final class ExportCommand implements Callable<Integer> {
         StateStoreOptions options;
         try {
             rules = mapping == null ? Mapping.defaults() : Mapping.load(mapping);
-            options = ((Main) spec.root().userObject()).storeOptions(null);
+            options = ((Main) spec.root().userObject()).storeOptions(null, Role.READER);
         } catch (MappingException | StateStoreException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.internal.FunctionLibrary;
 import io.statestore.client.internal.LibraryInstaller;
@@ -28,7 +29,7 @@ final class FunctionsInstallCommand extends StoreCommand {
         PrintWriter out = out();
         // Not openStore(): connecting installs the libraries, and fails on the very library this
         // command is meant to replace.
-        try (RedisGateway redis = new RedisGateway(root().storeOptions())) {
+        try (RedisGateway redis = new RedisGateway(root().storeOptions(null, role()))) {
             for (FunctionLibrary lib : FunctionLibrary.all()) {
                 try {
                     out.println(describe(lib.install(redis, force)));
@@ -56,5 +57,10 @@ final class FunctionsInstallCommand extends StoreCommand {
             case KEPT_NEWER -> name + "kept the server's v" + s.serverVersion() + ", newer than v" + ours.version()
                     + " and with every function this client calls (--force replaces it)";
         };
+    }
+
+    @Override
+    protected Role role() {
+        return Role.ADMIN;
     }
 }

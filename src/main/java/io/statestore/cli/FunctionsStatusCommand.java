@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.StrictJson;
@@ -27,7 +28,7 @@ final class FunctionsStatusCommand extends StoreCommand {
     @Override
     public Integer call() {
         List<LibraryStatus> all = new ArrayList<>();
-        try (RedisGateway redis = new RedisGateway(root().storeOptions())) {
+        try (RedisGateway redis = new RedisGateway(root().storeOptions(null, role()))) {
             LibraryInstaller installer = new LibraryInstaller(redis);
             for (FunctionLibrary lib : FunctionLibrary.all()) {
                 all.add(installer.status(lib));
@@ -87,5 +88,10 @@ final class FunctionsStatusCommand extends StoreCommand {
             s.missingFunctions().forEach(missing::add);
         }
         return o;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,5 +70,10 @@ final class GetCommand extends StoreCommand {
     @Override
     public String subject() {
         return key;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

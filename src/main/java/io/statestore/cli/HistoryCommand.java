@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.HistoryEntry;
@@ -44,5 +45,10 @@ final class HistoryCommand extends StoreCommand {
     @Override
     public String subject() {
         return key;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -24,5 +25,10 @@ final class LsCommand extends StoreCommand {
     @Override
     public String subject() {
         return prefix.isEmpty() ? null : prefix;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

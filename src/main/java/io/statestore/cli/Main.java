@@ -1,10 +1,13 @@
 package io.statestore.cli;
 
 import io.statestore.client.StateStore;
+import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.internal.CredentialSources;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -24,7 +27,10 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
         footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
-                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_WRITER."},
+                "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE,"
+                        + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE.",
+                "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,"
+                        + " $CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md)."},
         subcommands = {
                 PutCommand.class,
                 GetCommand.class,
@@ -45,16 +51,23 @@ import picocli.CommandLine.ScopeType;
                 HistoryCommand.class,
                 RevertCommand.class,
                 FunctionsCommand.class,
+                AclCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
     static final String LOGBACK_CONFIG = "io/statestore/cli/logback.xml";
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
-            defaultValue = "${env:STATESTORE_REDIS_URL:-" + StateStoreOptions.DEFAULT_URI + "}",
+            defaultValue = "${env:STATESTORE_REDIS_URL}",
             description = "Redis URL: redis://, rediss://, or redis-sentinel://HOST:PORT,...?master=NAME"
-                    + " (env STATESTORE_REDIS_URL; default: ${DEFAULT-VALUE}).")
+                    + " (env STATESTORE_REDIS_URL; default: the local daemon's, from its connection file, else "
+                    + StateStoreOptions.DEFAULT_URI + ").")
     String redisUrl;
+
+    @Option(names = "--user", paramLabel = "USER", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_USER}",
+            description = "Redis ACL user: a role (admin, writer, reader) or another user (env STATESTORE_USER;"
+                    + " default: the role the command needs, from the daemon's connection file; docs/security.md).")
+    String user;
 
     @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_PASSWORD_FILE}",
             description = "File holding the Redis password (env STATESTORE_PASSWORD_FILE); overrides one in the URL.")
@@ -133,16 +146,32 @@ public final class Main implements Runnable {
         return debug;
     }
 
-    /** The store options the global options describe. */
+    /** The store options the global options describe, with the writer role's credential unless they name one. */
     public StateStoreOptions storeOptions() {
-        return storeOptions(null);
+        return storeOptions(null, Role.WRITER);
     }
 
-    /** The same, with a writer name to use when --writer is not given (null: host:pid). */
-    public StateStoreOptions storeOptions(String defaultWriter) {
-        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(redisUrl);
+    /**
+     * The same, with a writer name to use when --writer is not given (null: host:pid) and the
+     * role whose credential to find when the options name none (the least the command needs).
+     */
+    public StateStoreOptions storeOptions(String defaultWriter, Role role) {
+        StateStoreOptions.Builder b = StateStoreOptions.builder();
+        URI explicit = redisUrl == null || redisUrl.isBlank() ? null : URI.create(redisUrl);
         if (passwordFile != null) {
+            b.uri(explicit != null ? explicit : URI.create(StateStoreOptions.DEFAULT_URI));
+            b.user(user);
             b.passwordFile(io.workDir().resolve(passwordFile));
+        } else {
+            Role wanted = role;
+            if (user != null) {
+                wanted = Role.ofUser(user);
+                if (wanted == null) {
+                    throw new CliException("user \"" + user + "\" needs --password-file (the connection file knows only"
+                            + " the roles admin, writer and reader)");
+                }
+            }
+            CredentialSources.find(wanted, System.getenv(), explicit).applyTo(b);
         }
         if (sentinelPasswordFile != null) {
             b.sentinelPasswordFile(io.workDir().resolve(sentinelPasswordFile));
@@ -154,8 +183,8 @@ public final class Main implements Runnable {
         return b.build();
     }
 
-    /** Connects to Redis as the global options say. The caller closes the store. */
-    public StateStore openStore() {
-        return StateStore.connect(storeOptions());
+    /** Connects to Redis as the global options say, as {@code role} unless they name a user. The caller closes the store. */
+    public StateStore openStore(Role role) {
+        return StateStore.connect(storeOptions(null, role));
     }
 }

@@ -105,7 +105,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         StateStoreOptions options;
         try {
-            options = ((Main) spec.root().userObject()).storeOptions("statestore-migrate");
+            options = ((Main) spec.root().userObject()).storeOptions("statestore-migrate", io.statestore.client.Role.WRITER);
         } catch (StateStoreException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

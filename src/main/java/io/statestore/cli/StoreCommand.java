@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,7 +25,12 @@ public abstract class StoreCommand implements Callable<Integer> {
 
     /** Connects as the global options say; close it (try-with-resources). */
     protected StateStore openStore() {
-        return root().openStore();
+        return root().openStore(role());
+    }
+
+    /** The least role the command needs: its credential is the one found when the options name none. */
+    protected Role role() {
+        return Role.WRITER;
     }
 
     /** Where data goes. Nothing else may be written here. */

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.events.TaskEnd;
 import java.io.PrintWriter;
@@ -37,5 +38,10 @@ final class TaskTailCommand extends StoreCommand {
     @Override
     public String subject() {
         return taskId;
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

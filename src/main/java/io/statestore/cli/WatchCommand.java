@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -170,5 +171,10 @@ final class WatchCommand extends StoreCommand {
             out.println(StrictJson.write(o));
             out.flush();
         }
+    }
+
+    @Override
+    protected Role role() {
+        return Role.READER;
     }
 }

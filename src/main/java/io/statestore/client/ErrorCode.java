@@ -9,7 +9,12 @@ public enum ErrorCode {
     /** The document (or a path inside it) does not exist. */
     NOT_FOUND(false),
     /** The request is wrong: bad JSON, bad path, wrong type at a path, invalid key, bad option. */
-    INVALID_INPUT(false);
+    INVALID_INPUT(false),
+    /**
+     * The credential is missing, wrong, or its role may not do this (a reader writing, a writer
+     * changing store settings): use another credential (docs/security.md).
+     */
+    PERMISSION_DENIED(false);
 
     private final boolean retryable;
 

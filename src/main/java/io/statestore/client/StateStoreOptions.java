@@ -1,5 +1,6 @@
 package io.statestore.client;
 
+import io.statestore.client.internal.CredentialSources;
 import io.statestore.client.internal.RedisEndpoint;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** How a {@link StateStore} connects and behaves. Immutable; build with {@link #builder()}. */
@@ -21,6 +23,7 @@ public final class StateStoreOptions {
     public static final int DEFAULT_MAX_ATTEMPTS = 200;
 
     private final URI uri;
+    private final String user;
     private final Path passwordFile;
     private final Path sentinelPasswordFile;
     private final String writer;
@@ -35,6 +38,7 @@ public final class StateStoreOptions {
 
     private StateStoreOptions(Builder b) {
         this.uri = b.uri;
+        this.user = b.user;
         this.passwordFile = b.passwordFile;
         this.sentinelPasswordFile = b.sentinelPasswordFile;
         this.writer = b.writer == null ? defaultWriter() : b.writer;
@@ -56,6 +60,7 @@ public final class StateStoreOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.uri = uri;
+        b.user = user;
         b.passwordFile = passwordFile;
         b.sentinelPasswordFile = sentinelPasswordFile;
         b.writer = writer;
@@ -70,6 +75,18 @@ public final class StateStoreOptions {
         return b;
     }
 
+    /**
+     * Options to reach the local daemon's store as {@code role} with no configuration: the first
+     * credential source found (STATESTORE_PASSWORD_FILE, a systemd credential, the daemon's
+     * connection file; docs/security.md) and its server, or {@code STATESTORE_REDIS_URL}.
+     */
+    public static Builder local(Role role) {
+        Map<String, String> env = System.getenv();
+        String url = env.get("STATESTORE_REDIS_URL");
+        URI explicit = url == null || url.isBlank() ? null : URI.create(url);
+        return CredentialSources.find(role, env, explicit).applyTo(builder());
+    }
+
     public static StateStoreOptions of(String uri) {
         return builder().uri(uri).build();
     }
@@ -79,6 +96,11 @@ public final class StateStoreOptions {
     }
 
     /** A file holding the Redis password (e.g. a systemd credential); overrides one in the URI. */
+    /** The Redis ACL user (a {@link Role}'s name, or another), overriding the URL's; empty: the URL's, or none. */
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
     public Optional<Path> passwordFile() {
         return Optional.ofNullable(passwordFile);
     }
@@ -175,6 +197,7 @@ public final class StateStoreOptions {
 
     public static final class Builder {
         private URI uri = URI.create(DEFAULT_URI);
+        private String user;
         private Path passwordFile;
         private Path sentinelPasswordFile;
         private String writer;
@@ -210,6 +233,19 @@ public final class StateStoreOptions {
             return this;
         }
 
+        /** The Redis ACL user to authenticate as, e.g. {@code Role.WRITER.userName()}; null: the URL's. */
+        public Builder user(String user) {
+            if (user != null && (user.isBlank() || user.chars().anyMatch(c -> c <= ' '))) {
+                throw new InvalidInputException("invalid Redis user name \"" + user + "\": empty or with white space");
+            }
+            this.user = user;
+            return this;
+        }
+
+        /**
+         * The file holding the password; read again whenever it changes, so a rotated password
+         * reaches new connections without a restart.
+         */
         public Builder passwordFile(Path passwordFile) {
             this.passwordFile = passwordFile;
             return this;

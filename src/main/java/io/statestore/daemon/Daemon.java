@@ -5,6 +5,7 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.config.DaemonConfig;
@@ -52,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private static final java.time.Duration EVENT_METRICS_CACHE = java.time.Duration.ofSeconds(1);
 
     private final DaemonConfig config;
+    private final DaemonAccess access;
     private final Metrics metrics = new Metrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private EmbeddedRedis embedded;
@@ -69,18 +71,19 @@ public final class Daemon implements AutoCloseable {
 
     public Daemon(DaemonConfig config) {
         this.config = config;
+        this.access = new DaemonAccess(config);
     }
 
     public synchronized void start() throws Exception {
         String uri = config.redis().url();
         if (config.redis().embedded()) {
             String pwFile = config.redis().passwordFile();
-            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(),
-                    blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile"));
+            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(), access.embeddedAccess(
+                    blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
             embedded.start();
             uri = embedded.uri();
         }
-        StateStoreOptions options = config.redis().options(uri)
+        StateStoreOptions options = config.redisOptions()
                 .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer())
                 .build();
         store = StateStore.connect(options); // installs or upgrades the function library
@@ -92,6 +95,7 @@ public final class Daemon implements AutoCloseable {
         setup.eventBusLimits(config.trim().events().maxLength(), EventBusOptions.DEFAULT_ID_RETENTION,
                 EventBusOptions.DEFAULT_MAX_IDS);
         setup.upgradeLayout();
+        access.afterConnect(admin, uri);
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(admin, prefix, config.daemon().id());
         Reaper reaper = new Reaper(admin, layout, options.writer());
@@ -170,6 +174,7 @@ public final class Daemon implements AutoCloseable {
     private void beat() {
         try {
             status.heartbeat(config.daemon().heartbeatTtl());
+            access.retireDue(admin);
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: {}", e.getMessage());
         }

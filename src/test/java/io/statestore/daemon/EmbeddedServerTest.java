@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import java.net.URI;
@@ -67,6 +68,8 @@ class EmbeddedServerTest {
         Path pw = dir.resolve("redis-password");
         Files.writeString(pw, "s3cret-for-test\n");
         Daemon daemon = started("""
+                acl:
+                  enabled: false
                 redis:
                   passwordFile: %s
                 embedded:
@@ -135,7 +138,7 @@ class EmbeddedServerTest {
                   events:
                     maxLength: 7000
                 """.formatted(port));
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        try (Jedis j = TestSupport.jedisAs(dir.resolve("data"), port, Role.READER)) {
             assertEquals(Map.of("feedmax", "500", "jsoncheck", "off"), j.hgetAll("ss:config"));
             assertEquals("7000", j.hget("ss:{ev}:config", "maxlen"));
         } finally {
@@ -152,12 +155,13 @@ class EmbeddedServerTest {
 
     private void checkKillNineAndHttp(Daemon daemon, int port, int httpPort) throws Exception {
         EmbeddedRedis server = daemon.embedded().orElseThrow();
-        try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {
+        Path data = dir.resolve("data");
+        try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
             for (int i = 0; i < 100; i++) {
                 store.put("quantum:day:" + i, Map.of("n", i));
             }
             assertTrue(Files.exists(server.socket()), "unix socket");
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 assertEquals("yes", j.configGet("appendonly").get("appendonly"));
                 assertEquals("everysec", j.configGet("appendfsync").get("appendfsync"));
                 assertTrue(j.configGet("notify-keyspace-events").get("notify-keyspace-events").contains("x"));
@@ -169,7 +173,7 @@ class EmbeddedServerTest {
             assertTrue(server.pid() != pid);
         }
         // a fresh client: the core client's pooled connections do not survive a server restart (see report)
-        try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {
+        try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
             Map<String, JsonNode> after = new java.util.HashMap<>();
             for (int i = 0; i < 100; i++) {
                 after.put("quantum:day:" + i, store.get("quantum:day:" + i).orElseThrow().value());

@@ -3,6 +3,7 @@ package io.statestore.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import java.io.File;
 import java.nio.file.Files;
@@ -44,24 +45,24 @@ class SigtermTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
         try {
             TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
-                try (Jedis j = new Jedis("127.0.0.1", port)) {
+                try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     return j.exists("ss:status");
                 } catch (RuntimeException e) {
                     return false;
                 }
             });
-            try (StateStore store = StateStore.connect("redis://127.0.0.1:" + port)) {
+            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 for (int i = 0; i < 40; i++) {
                     store.put("doc:" + i, Map.of("i", i));
                 }
             }
             long savesBefore;
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 savesBefore = rdbSaves(j.info("persistence"));
             }
             // a backup's BGSAVE that started after all 40 documents were written: it takes ~2 s
             TestSupport.await(Duration.ofSeconds(10), "a backup's BGSAVE in progress", () -> {
-                try (Jedis j = new Jedis("127.0.0.1", port)) {
+                try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     String info = j.info("persistence");
                     return info.contains("rdb_bgsave_in_progress:1") && rdbSaves(info) > savesBefore;
                 }

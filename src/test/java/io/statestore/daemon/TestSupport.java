@@ -1,5 +1,7 @@
 package io.statestore.daemon;
 
+import io.statestore.client.Role;
+import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.daemon.config.DaemonConfig;
 import java.io.IOException;
@@ -9,9 +11,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 final class TestSupport {
     private TestSupport() {
+    }
+
+    /** Options to reach a daemon's embedded server on {@code port} as {@code role}, with the password it generated. */
+    static StateStoreOptions.Builder as(Path dataDir, int port, Role role) {
+        return StateStoreOptions.builder().uri("redis://127.0.0.1:" + port).user(role.userName())
+                .passwordFile(dataDir.resolve("secrets").resolve(role.userName() + ".password"));
+    }
+
+    /** A plain connection to that server as {@code role}. */
+    static Jedis jedisAs(Path dataDir, int port, Role role) {
+        String password;
+        try {
+            password = Files.readString(dataDir.resolve("secrets").resolve(role.userName() + ".password")).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().user(role.userName())
+                .password(password).build());
     }
 
     static int freePort() throws IOException {

@@ -3,6 +3,7 @@ package io.statestore.client.internal;
 import io.statestore.client.ConflictException;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.NotFoundException;
+import io.statestore.client.PermissionDeniedException;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.UnavailableException;
 import java.util.OptionalLong;
@@ -81,10 +82,10 @@ final class ErrorMapper {
                     "MISCONF":
                 return new UnavailableException("Redis cannot serve the call now" + about(key) + ": " + message, false, null);
             case "NOAUTH", "WRONGPASS":
-                return new InvalidInputException("Redis refused the credentials (check the URL's user and password"
-                        + " or the password file): " + message);
+                return new PermissionDeniedException("Redis refused the credentials (check the user and the password"
+                        + " file; docs/security.md): " + message);
             case "NOPERM":
-                return new InvalidInputException("the Redis user lacks a permission statestore needs" + about(key)
+                return new PermissionDeniedException("the Redis user lacks a permission for this call" + about(key)
                         + ": " + message);
             default:
                 return new InvalidInputException("Redis refused the call" + about(key) + ": " + message);

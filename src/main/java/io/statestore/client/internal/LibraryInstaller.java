@@ -1,6 +1,7 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.PermissionDeniedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,13 @@ public final class LibraryInstaller {
     }
 
     private void load(FunctionLibrary ours) {
-        redis.call(jedis -> jedis.functionLoadReplace(ours.code()), null, true);
+        try {
+            redis.call(jedis -> jedis.functionLoadReplace(ours.code()), null, true, "FUNCTION LOAD");
+        } catch (PermissionDeniedException e) {
+            throw new PermissionDeniedException("Redis at " + redis.endpoint() + " lacks function library " + ours.name()
+                    + " v" + ours.version() + " and this credential may not install it: " + e.getMessage()
+                    + "; the daemon installs it at start, or run 'statestore functions install' as the daemon's user");
+        }
     }
 
     private InvalidInputException refusal(LibraryStatus s) {

@@ -43,9 +43,10 @@ public final class RedisEndpoint {
     private final String password;
     private final String sentinelPassword;
     private final int database;
+    private final PasswordFileCredentials fileCredentials; // null: the password (if any) is fixed
 
     private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
-                          String sentinelPassword, int database) {
+                          String sentinelPassword, int database, PasswordFileCredentials fileCredentials) {
         this.url = url;
         this.ssl = ssl;
         this.hosts = List.copyOf(hosts);
@@ -54,11 +55,12 @@ public final class RedisEndpoint {
         this.password = password;
         this.sentinelPassword = sentinelPassword;
         this.database = database;
+        this.fileCredentials = fileCredentials;
     }
 
     /** The endpoint of a store's options: URL and password files. */
     public static RedisEndpoint of(StateStoreOptions options) {
-        return parse(options.uri(), options.passwordFile(), options.sentinelPasswordFile());
+        return parse(options.uri(), options.user(), options.passwordFile(), options.sentinelPasswordFile());
     }
 
     /**
@@ -66,6 +68,12 @@ public final class RedisEndpoint {
      * password file holds the Sentinels' own password.
      */
     public static RedisEndpoint parse(URI uri, Optional<Path> passwordFile, Optional<Path> sentinelPasswordFile) {
+        return parse(uri, Optional.empty(), passwordFile, sentinelPasswordFile);
+    }
+
+    /** The same, with an ACL user that overrides the URL's (a role name such as {@code writer}). */
+    public static RedisEndpoint parse(URI uri, Optional<String> userOverride, Optional<Path> passwordFile,
+                                      Optional<Path> sentinelPasswordFile) {
         String scheme = uri.getScheme();
         boolean sentinel = "redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme);
         if (!sentinel && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
@@ -112,8 +120,13 @@ public final class RedisEndpoint {
                 throw invalid(uri, "database must be a number");
             }
         }
+        if (userOverride.isPresent()) {
+            user = userOverride.get();
+        }
+        PasswordFileCredentials fileCredentials = null;
         if (passwordFile.isPresent()) {
             password = readPassword(passwordFile.get(), "Redis password file");
+            fileCredentials = new PasswordFileCredentials(user, passwordFile.get(), password);
         }
         String sentinelPassword = null;
         if (sentinelPasswordFile.isPresent()) {
@@ -123,7 +136,8 @@ public final class RedisEndpoint {
             sentinelPassword = readPassword(sentinelPasswordFile.get(), "Sentinel password file");
         }
         boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme);
-        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database);
+        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database,
+                fileCredentials);
     }
 
     /** The password in a file (systemd credential, state directory), without its line end. */
@@ -221,7 +235,6 @@ public final class RedisEndpoint {
         return database;
     }
 
-    /** The URL without its password, for messages and logs. */
     /** A Redis URL with its password replaced by {@code ***}, for logs and status (issue 15). */
     public static String redacted(String uri) {
         return uri == null ? null : uri.replaceAll("(://[^:@/]*):[^@/]*@", "$1:***@");
@@ -235,8 +248,14 @@ public final class RedisEndpoint {
     public DefaultJedisClientConfig.Builder clientConfig(int timeoutMillis) {
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
                 .database(database);
-        user().ifPresent(b::user);
-        password().ifPresent(b::password);
+        if (fileCredentials != null) {
+            // read again for every new connection: a rotated password (statestore acl rotate)
+            // reaches the pool without a restart
+            b.credentialsProvider(fileCredentials);
+        } else {
+            user().ifPresent(b::user);
+            password().ifPresent(b::password);
+        }
         return b;
     }
 

@@ -1,6 +1,7 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,11 @@ public final class RedisGateway implements AutoCloseable {
     private final String endpoint;
     private final JedisClientConfig clientConfig;
     private final int poolSize;
+    private final Permissions permissions;
 
     public RedisGateway(StateStoreOptions options) {
         this.redis = RedisEndpoint.of(options);
+        this.permissions = new Permissions(redis.describe(), redis.user());
         int timeout = (int) options.timeout().toMillis();
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(options.poolSize());
@@ -117,7 +120,7 @@ public final class RedisGateway implements AutoCloseable {
      * once the libraries are back.
      */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
-        return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, true));
+        return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, function));
     }
 
     /**
@@ -127,9 +130,9 @@ public final class RedisGateway implements AutoCloseable {
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
         return withLibraries(function, () -> {
             try {
-                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, true);
+                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, function);
             } catch (UnavailableException e) {
-                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, true);
+                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, function);
             }
         });
     }
@@ -159,23 +162,41 @@ public final class RedisGateway implements AutoCloseable {
      * failures after that are "outcome unknown" when {@code writes} is true.
      */
     public <T> T call(Function<Jedis, T> work, String subject, boolean writes) {
-        return run(work, subject, writes, false);
+        return call(work, subject, writes, null);
     }
 
-    private <T> T run(Function<Jedis, T> work, String subject, boolean writes, boolean functionCall) {
+    /** The same, naming the command for a refusal's message ({@code FUNCTION LOAD}). */
+    public <T> T call(Function<Jedis, T> work, String subject, boolean writes, String command) {
+        return run(work, subject, writes, command);
+    }
+
+    /** @param function the function called, or a command's name, or null: named in refusals */
+    private <T> T run(Function<Jedis, T> work, String subject, boolean writes, String function) {
+        boolean functionCall = function != null && (function.startsWith("ss_") || function.startsWith("ev_"));
         Jedis jedis;
         try {
             jedis = currentConnection();
         } catch (JedisException e) {
-            throw ErrorMapper.map(e, subject, false);
+            throw mapped(e, subject, false, function);
         }
         try (jedis) {
             return work.apply(jedis);
         } catch (JedisDataException e) {
-            throw functionCall && FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, subject, true);
+            throw functionCall && FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
         } catch (JedisException e) {
-            throw ErrorMapper.map(e, subject, writes);
+            throw mapped(e, subject, writes, function);
         }
+    }
+
+    private StateStoreException mapped(JedisException e, String subject, boolean sent, String function) {
+        String reply = e instanceof JedisDataException ? e.getMessage() : null;
+        if (reply == null && e.getCause() instanceof JedisDataException d) { // a refused AUTH while connecting
+            reply = d.getMessage();
+        }
+        if (Permissions.isRefusal(reply)) {
+            return permissions.explain(reply, function, subject);
+        }
+        return ErrorMapper.map(e, subject, sent);
     }
 
     /**

@@ -16,6 +16,36 @@ final class ConfigValidator {
         this.origins = origins;
     }
 
+    private void acl(DaemonConfig c) {
+        DaemonConfig.Acl a = c.acl();
+        patterns("acl.writerKeys", a.writerKeys());
+        patterns("acl.readerKeys", a.readerKeys());
+        if (a.rotationGrace() == null || a.rotationGrace().isNegative()) {
+            problem("acl.rotationGrace", "must be 0 or a positive duration");
+        }
+        boolean requirePass = c.embedded().extraArgs().stream().anyMatch(x -> x.equalsIgnoreCase("--requirepass"));
+        if (a.enabled() && c.redis().embedded() && requirePass) {
+            problem("embedded.extraArgs", "--requirepass goes with acl.enabled: false; with roles the embedded server's"
+                    + " users and passwords are generated (docs/security.md)");
+        }
+        if (a.enabled() && c.redis().embedded() && c.redis().passwordFile() != null && !c.redis().passwordFile().isBlank()) {
+            problem("redis.passwordFile", "is for an external server (redis.url) or acl.enabled: false; with roles the"
+                    + " embedded server's passwords are generated under the data directory (docs/security.md)");
+        }
+    }
+
+    private void patterns(String key, List<String> globs) {
+        if (globs == null || globs.isEmpty()) {
+            problem(key, "must list at least one Redis glob (\"*\": every document)");
+            return;
+        }
+        for (String g : globs) {
+            if (g == null || g.isEmpty() || g.chars().anyMatch(ch -> ch <= ' ')) {
+                problem(key, "\"" + g + "\" is not a Redis glob (empty, or with white space)");
+            }
+        }
+    }
+
     void validate(DaemonConfig c, List<String> out) {
         this.problems = out;
         DaemonConfig.Redis r = c.redis();
@@ -46,6 +76,7 @@ final class ConfigValidator {
         positive("embedded.stopTimeout", e.stopTimeout());
         positive("embedded.restartBackoff", e.restartBackoff());
         positive("embedded.maxRestartBackoff", e.maxRestartBackoff());
+        acl(c);
         DaemonConfig.Daemon d = c.daemon();
         positive("daemon.heartbeatInterval", d.heartbeatInterval());
         positive("daemon.shutdownTimeout", d.shutdownTimeout());

@@ -1,5 +1,6 @@
 package io.statestore.daemon.config;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,12 +10,23 @@ import java.util.List;
  * The daemon's whole configuration, immutable and already validated. Built by {@link ConfigLoader}
  * from the bundled defaults, the YAML file and {@code STATESTORE_*} environment variables.
  */
-public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemon daemon, Http http,
+public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl acl, Daemon daemon, Http http,
                            Sweep sweep, Trim trim, Backup backup, Expiry expiry) {
 
     /** Options to reach the daemon's Redis from outside the daemon (CLI commands): redis.url, or the embedded server. */
     public StateStoreOptions.Builder redisOptions() {
-        return redis.options(redis.embedded() ? "redis://" + embedded.bind() + ":" + embedded.port() : redis.url());
+        StateStoreOptions.Builder b = redis.options(redis.embedded() ? "redis://" + embedded.bind() + ":" + embedded.port()
+                : redis.url());
+        if (acl.enabled() && redis.embedded()) {
+            // the daemon's own credential: CLI commands that load this config act as the daemon
+            b.user(Role.ADMIN.userName()).passwordFile(secretsPath().resolve(Role.ADMIN.userName() + ".password"));
+        }
+        return b;
+    }
+
+    /** The roles' password files (docs/security.md). */
+    public Path secretsPath() {
+        return dataPath().resolve("secrets");
     }
 
     /** An empty {@code url} means: start and supervise the embedded redis-server. */
@@ -44,6 +56,10 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
     public record Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
                            String save, Duration startTimeout, Duration stopTimeout,
                            Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs) {
+    }
+
+    /** Roles as ACL users (docs/security.md); the key lists are Redis globs of documents. */
+    public record Acl(boolean enabled, List<String> writerKeys, List<String> readerKeys, Duration rotationGrace) {
     }
 
     public record Daemon(String id, Duration heartbeatInterval, Duration heartbeatTtl, Duration shutdownTimeout,

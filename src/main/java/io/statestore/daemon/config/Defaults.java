@@ -27,7 +27,7 @@ final class Defaults {
             d = new DaemonConfig.Daemon(hostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid(),
                     d.heartbeatInterval(), d.heartbeatTtl(), d.shutdownTimeout(), d.leaseTtl());
         }
-        return new DaemonConfig(c.redis(), c.embedded(), dataDir, d, c.http(), c.sweep(), c.trim(), c.backup(), c.expiry());
+        return new DaemonConfig(c.redis(), c.embedded(), dataDir, c.acl(), d, c.http(), c.sweep(), c.trim(), c.backup(), c.expiry());
     }
 
     private static String hostName() {

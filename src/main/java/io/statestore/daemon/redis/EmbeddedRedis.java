@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -29,17 +30,32 @@ public final class EmbeddedRedis implements AutoCloseable {
     private volatile boolean stopping;
     private Thread supervisor;
 
-    private final String password;
+    private final Access access;
 
-    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
-        this(cfg, dir, null);
+    /**
+     * How the daemon gets in: extra server arguments (the ACL file) and the user and password its
+     * start-up PING and SHUTDOWN use. The password is asked at each use, so a rotated one is taken.
+     */
+    public record Access(List<String> serverArgs, String user, Supplier<String> password) {
+        /** No credential: the default user, open (acl.enabled: false). */
+        public static Access open() {
+            return new Access(List.of(), null, () -> null);
+        }
+
+        /** The default user with a password (requirepass given in embedded.extraArgs). */
+        public static Access requirePass(String password) {
+            return new Access(List.of(), null, () -> password);
+        }
     }
 
-    /** password: the server's requirepass (given in embedded.extraArgs), for its start and stop; null: none. */
-    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir, String password) {
+    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
+        this(cfg, dir, Access.open());
+    }
+
+    public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir, Access access) {
         this.cfg = cfg;
         this.dir = dir;
-        this.password = password;
+        this.access = access;
     }
 
     public String uri() {
@@ -105,6 +121,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (cfg.unixSocket()) {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
+        cmd.addAll(access.serverArgs());
         cmd.addAll(cfg.extraArgs());
         // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
         // sets it and then becomes redis-server (exec: same process, same PID).
@@ -128,7 +145,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
             }
-            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, password)) {
+            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, access.user(), access.password().get())) {
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -198,7 +215,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (p == null || !p.isAlive()) {
             return;
         }
-        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), password)) {
+        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), access.user(),
+                access.password().get())) {
             j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits

@@ -51,8 +51,13 @@ public final class RedisAdmin implements AutoCloseable {
 
     /** The same, authenticated with {@code password} when it is not null (a server given requirepass). */
     public static Jedis loopback(String host, int port, int timeoutMillis, String password) {
+        return loopback(host, port, timeoutMillis, null, password);
+    }
+
+    /** The same, as ACL user {@code user} (null: the default user). */
+    public static Jedis loopback(String host, int port, int timeoutMillis, String user, String password) {
         return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
-                .password(password).autoNegotiateProtocol(false).clientName("statestore-daemon").build());
+                .user(user).password(password).autoNegotiateProtocol(false).clientName("statestore-daemon").build());
     }
 
     /** The server, or the Sentinels' current primary. */

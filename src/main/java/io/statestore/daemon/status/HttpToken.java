@@ -6,10 +6,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -37,14 +33,8 @@ public final class HttpToken {
             PrivateFiles.file(file);
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        // written owner-only from the first byte, then moved into place: never readable by others
-        Path tmp = Files.createTempFile(file.getParent(), "." + FILE, ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        String token = PrivateFiles.randomSecret();
+        PrivateFiles.write(file, token + "\n");
         return token;
     }
 }

@@ -1,0 +1,112 @@
+package io.statestore.daemon.acl;
+
+import io.statestore.client.Role;
+import io.statestore.client.internal.ConnectionFile;
+import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.files.PrivateFiles;
+import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.RedisAdmin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The daemon's side of issue 15: which credential the daemon uses, the roles it keeps on the
+ * server, and the connection file that lets local clients in without flags. With
+ * {@code acl.enabled: false} it does nothing and everything is as before roles.
+ */
+public final class DaemonAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonAccess.class);
+    private final DaemonConfig config;
+    private final Secrets secrets;
+    private boolean managesRoles;
+
+    public DaemonAccess(DaemonConfig config) {
+        this.config = config;
+        this.secrets = new Secrets(config.secretsPath());
+    }
+
+    public boolean enabled() {
+        return config.acl().enabled();
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** How the embedded server is started and entered: its ACL file prepared, the admin's password. */
+    public EmbeddedRedis.Access embeddedAccess(String legacyPassword) throws IOException {
+        if (!enabled()) {
+            return legacyPassword == null ? EmbeddedRedis.Access.open() : EmbeddedRedis.Access.requirePass(legacyPassword);
+        }
+        PrivateFiles.directory(config.redisDataPath());
+        AclFile file = new AclFile(config.redisDataPath());
+        file.prepare(secrets.password(Role.ADMIN));
+        return new EmbeddedRedis.Access(List.of("--aclfile", file.path().toString()), Role.ADMIN.userName(), () -> {
+            try {
+                return secrets.password(Role.ADMIN);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Creates or updates the writer and reader users, retires passwords past their grace, and
+     * writes the connection file. On an external server whose daemon user may not manage ACL
+     * users, says what an administrator must do and goes on.
+     */
+    public void afterConnect(RedisAdmin admin, String serverUrl) throws IOException {
+        if (!enabled()) {
+            return;
+        }
+        AclSync sync = new AclSync(admin, config.redis().keyPrefix());
+        try {
+            sync.apply(List.of(new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
+                    new AclSync.Managed(Role.READER, config.acl().readerKeys())), secrets);
+            sync.retireDue();
+            managesRoles = true;
+        } catch (JedisDataException e) {
+            if (config.redis().embedded()) {
+                throw e;
+            }
+            LOG.warn("cannot create the writer and reader users on {}: {}; an administrator can create them with the"
+                    + " lines 'statestore acl print' gives (docs/security.md)", RedisEndpoint.redacted(serverUrl), e.getMessage());
+        }
+        writeConnectionFile(serverUrl);
+    }
+
+    /** Takes away replaced passwords whose grace has passed (the heartbeat calls it). */
+    public void retireDue(RedisAdmin admin) {
+        if (managesRoles) {
+            new AclSync(admin, config.redis().keyPrefix()).retireDue();
+        }
+    }
+
+    private void writeConnectionFile(String serverUrl) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Role r : Role.values()) {
+            if (r != Role.ADMIN || config.redis().embedded()) {
+                files.put(r.userName(), secrets.file(r).toString());
+            }
+        }
+        Path socket = config.redis().embedded() && config.embedded().unixSocket()
+                ? config.redisDataPath().resolve("redis.sock") : null;
+        ConnectionFile c = new ConnectionFile(1, withoutCredentials(serverUrl), socket == null ? null : socket.toString(),
+                null, files, Role.WRITER.userName());
+        PrivateFiles.write(config.dataPath().resolve(ConnectionFile.NAME), new String(c.toJson(),
+                java.nio.charset.StandardCharsets.UTF_8) + "\n");
+    }
+
+    /** The URL without user or password: the connection file names the user by role. */
+    static String withoutCredentials(String url) {
+        return url.replaceFirst("://[^@/]*@", "://");
+    }
+}
