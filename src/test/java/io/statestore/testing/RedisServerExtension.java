@@ -1,6 +1,8 @@
 package io.statestore.testing;
 
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
+import io.statestore.daemon.acl.AclRules;
 import io.statestore.client.StateStoreOptions;
 import java.io.File;
 import java.io.IOException;
@@ -42,6 +44,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private int port;
     private Process process;
     private DockerRedis docker;
+    private Role role;
+    private Path rolePasswordFile;
 
     private RedisServerExtension(boolean moduleMode) {
         this.moduleMode = moduleMode;
@@ -55,6 +59,16 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     /** A server with a RedisJSON-compatible module, or a skipped test class when none is available. */
     public static RedisServerExtension module() {
         return new RedisServerExtension(true);
+    }
+
+    /**
+     * Stores from {@link #newStore} connect as this role's ACL user, made with the daemon's rules
+     * (issue 15), so a whole contract runs with no more permission than that role has; the
+     * default user stays open for the tests' own inspection.
+     */
+    public RedisServerExtension asRole(Role role) {
+        this.role = role;
+        return this;
     }
 
     /** Extra redis-server arguments, e.g. {@code "--appendonly", "yes"}. */
@@ -185,6 +199,25 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return dir;
     }
 
+    /** Installs the libraries as the default user (the daemon's part), then points {@code b} at the role's user. */
+    private void asRoleUser(StateStoreOptions.Builder b) {
+        try (StateStore installer = StateStore.connect(StateStoreOptions.builder().uri(uri()).build());
+             Jedis j = jedis()) {
+            boolean json = j.aclCat().stream().anyMatch(c -> c.equalsIgnoreCase("json"));
+            List<String> rules = new ArrayList<>(AclRules.rules(role, "ss:", List.of("*"), json));
+            rules.add(">" + role.userName() + "-test-password");
+            j.aclSetUser(role.userName(), rules.toArray(new String[0]));
+            if (rolePasswordFile == null) {
+                rolePasswordFile = Files.createTempFile("statestore-" + role.userName(), ".password");
+                Files.writeString(rolePasswordFile, role.userName() + "-test-password\n");
+                rolePasswordFile.toFile().deleteOnExit();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        b.user(role.userName()).passwordFile(rolePasswordFile);
+    }
+
     public boolean moduleMode() {
         return moduleMode;
     }
@@ -217,6 +250,9 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
+        if (role != null) {
+            asRoleUser(b);
+        }
         custom.accept(b);
         StateStore s = StateStore.connect(b.build());
         stores.add(s);
