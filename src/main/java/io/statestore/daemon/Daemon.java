@@ -140,6 +140,7 @@ public final class Daemon implements AutoCloseable {
         f.put("started_at", Instant.now().toString());
         f.put("daemon", config.daemon().id());
         f.put("redis", embedded != null ? "embedded " + uri : RedisEndpoint.redacted(uri));
+        f.put("acl", access.enabled() ? "roles admin, writer, reader (docs/security.md)" : "off");
         status.put(f);
     }
 

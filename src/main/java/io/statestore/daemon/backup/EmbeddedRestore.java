@@ -1,5 +1,6 @@
 package io.statestore.daemon.backup;
 
+import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
@@ -53,16 +54,26 @@ public final class EmbeddedRestore {
         args.addAll(List.of("--appendonly", "no")); // later arguments win
         DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
                 e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args);
-        try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir)) {
+        try {
+            // the restoring server is as closed as the daemon's: its ACL file, the admin's password
+            EmbeddedRedis.Access access = new DaemonAccess(cfg).embeddedAccess(null);
+            return loadWith(loadOnly, dir, access);
+        } catch (IOException ex) {
+            throw new BackupException("the embedded server did not start from the restored file: " + ex.getMessage(), ex);
+        }
+    }
+
+    private long loadWith(DaemonConfig.Embedded loadOnly, Path dir, EmbeddedRedis.Access access)
+            throws BackupException, IOException, InterruptedException {
+        DaemonConfig.Embedded e = loadOnly;
+        try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir, access)) {
             server.start();
-            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000)) {
+            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000, access.user(), access.password().get())) {
                 long keys = j.dbSize();
                 j.configSet("appendonly", "yes");
                 awaitAofRewrite(j, dir);
                 return keys;
             }
-        } catch (IOException ex) {
-            throw new BackupException("the embedded server did not start from the restored file: " + ex.getMessage(), ex);
         }
     }
 
