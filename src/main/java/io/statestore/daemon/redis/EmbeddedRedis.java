@@ -131,12 +131,22 @@ public final class EmbeddedRedis implements AutoCloseable {
             Files.createFile(out);
         }
         PrivateFiles.file(out);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        // redis-server needs none of the daemon's secrets: a password a user exported for
+        // redis-cli would otherwise sit in the child's /proc/PID/environ for its whole life
+        pb.environment().keySet().removeIf(EmbeddedRedis::secretLooking);
+        Process p = pb.start();
         process = p;
         awaitPing(p, cfg.startTimeout());
         LOG.info("embedded redis-server (pid {}) listening on {}:{}{}", p.pid(), cfg.bind(), cfg.port(),
                 cfg.unixSocket() ? " and " + socket() : "");
+    }
+
+    static boolean secretLooking(String variable) {
+        String v = variable.toUpperCase(java.util.Locale.ROOT);
+        return v.equals("REDISCLI_AUTH") || v.contains("PASSWORD") || v.contains("PASSWD") || v.contains("SECRET")
+                || v.contains("TOKEN") || v.contains("CREDENTIAL");
     }
 
     private void awaitPing(Process p, Duration limit) throws IOException, InterruptedException {
