@@ -2,6 +2,7 @@ package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -43,6 +44,7 @@ public final class RedisEndpoint {
     private final String password;
     private final String sentinelPassword;
     private final int database;
+    private TlsOptions tls = TlsOptions.defaults(); // set only by of(), on an instance nobody else holds yet
 
     private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
                           String sentinelPassword, int database) {
@@ -58,7 +60,9 @@ public final class RedisEndpoint {
 
     /** The endpoint of a store's options: URL and password files. */
     public static RedisEndpoint of(StateStoreOptions options) {
-        return parse(options.uri(), options.passwordFile(), options.sentinelPasswordFile());
+        RedisEndpoint e = parse(options.uri(), options.passwordFile(), options.sentinelPasswordFile());
+        e.tls = options.tls();
+        return e;
     }
 
     /**
@@ -237,7 +241,7 @@ public final class RedisEndpoint {
                 .database(database);
         user().ifPresent(b::user);
         password().ifPresent(b::password);
-        return b;
+        return ssl ? TlsContexts.configure(b, tls) : b;
     }
 
     /**
@@ -252,6 +256,9 @@ public final class RedisEndpoint {
                 .protocol(RedisProtocol.RESP2);
         if (sentinelPassword != null && !sentinelPassword.isEmpty()) {
             sentinelConfig.password(sentinelPassword);
+        }
+        if (ssl) {
+            TlsContexts.configure(sentinelConfig, tls);
         }
         return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig.build());
     }

@@ -1,6 +1,7 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class RedisGateway implements AutoCloseable {
             this.pool = redis.pool(poolConfig, clientConfig, timeout);
         } catch (JedisException e) {
             // a Sentinel pool asks the Sentinels for the primary at once
-            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+            throw unavailable(e);
         }
         this.poolSize = options.poolSize();
     }
@@ -202,8 +203,14 @@ public final class RedisGateway implements AutoCloseable {
             jedis.ping();
             return jedis;
         } catch (JedisException e) {
-            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+            throw unavailable(e);
         }
+    }
+
+    /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
+    private StateStoreException unavailable(JedisException e) {
+        StateStoreException tls = TlsFailures.translate(e);
+        return tls != null ? tls : new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
     }
 
     /**
