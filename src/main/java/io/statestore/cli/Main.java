@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
         footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
-                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_WRITER."},
+                "Environment: STATESTORE_REDIS_URL, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_WRITER,",
+                "STATESTORE_TLS_CA, STATESTORE_TLS_CERT, STATESTORE_TLS_KEY."},
         subcommands = {
                 PutCommand.class,
                 GetCommand.class,
@@ -68,6 +69,9 @@ public final class Main implements Runnable {
     @Option(names = "--writer", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_WRITER}",
             description = "Writer name recorded with every change (env STATESTORE_WRITER; default: host:pid).")
     String writer;
+
+    @CommandLine.Mixin
+    TlsArgs tls;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     boolean debug;
@@ -147,6 +151,7 @@ public final class Main implements Runnable {
         if (sentinelPasswordFile != null) {
             b.sentinelPasswordFile(io.workDir().resolve(sentinelPasswordFile));
         }
+        b.tls(tls.options(io.workDir()));
         String name = writer != null ? writer : defaultWriter;
         if (name != null) {
             b.writer(name);
