@@ -52,7 +52,8 @@ public final class EmbeddedRestore {
         List<String> args = new ArrayList<>(e.extraArgs());
         args.addAll(List.of("--appendonly", "no")); // later arguments win
         DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
-                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args);
+                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args,
+                false); // a private, short-lived server the restore talks to over loopback
         try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir)) {
             server.start();
             try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000)) {

@@ -1,6 +1,7 @@
 package io.statestore.daemon.config;
 
 import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.redis.EmbeddedTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
 
     /** Options to reach the daemon's Redis from outside the daemon (CLI commands): redis.url, or the embedded server. */
     public StateStoreOptions.Builder redisOptions() {
-        return redis.options(redis.embedded() ? "redis://" + embedded.bind() + ":" + embedded.port() : redis.url());
+        return redis.embedded() ? EmbeddedTls.clientOptions(redis, embedded, dataPath()) : redis.options(redis.url());
     }
 
     /** An empty {@code url} means: start and supervise the embedded redis-server. */
@@ -23,7 +24,7 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
      * {@code jsonCheck}: the store setting "the functions check every JSON value" (false: trusted writers).
      */
     public record Redis(String url, String passwordFile, String sentinelPasswordFile, String keyPrefix, Duration timeout,
-                        String writer, long feedMaxLength, boolean jsonCheck) {
+                        String writer, long feedMaxLength, boolean jsonCheck, TlsConfig tls) {
         public boolean embedded() {
             return url == null || url.isBlank();
         }
@@ -37,13 +38,13 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Daemo
             if (sentinelPasswordFile != null && !sentinelPasswordFile.isBlank()) {
                 b.sentinelPasswordFile(Path.of(sentinelPasswordFile));
             }
-            return b;
+            return tls != null && tls.configured() ? b.tls(tls.options()) : b;
         }
     }
 
     public record Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
                            String save, Duration startTimeout, Duration stopTimeout,
-                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs) {
+                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs, boolean tls) {
     }
 
     public record Daemon(String id, Duration heartbeatInterval, Duration heartbeatTtl, Duration shutdownTimeout,

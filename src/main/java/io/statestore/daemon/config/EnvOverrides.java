@@ -27,7 +27,8 @@ public final class EnvOverrides {
      * {@code status}); the daemon's Redis is {@code STATESTORE_REDIS__URL}.
      */
     public static final java.util.Set<String> RESERVED = java.util.Set.of("STATESTORE_CONFIG", "STATESTORE_LOG_LEVEL",
-            "STATESTORE_REDIS_URL", "STATESTORE_WRITER", "STATESTORE_PASSWORD_FILE", "STATESTORE_SENTINEL_PASSWORD_FILE");
+            "STATESTORE_REDIS_URL", "STATESTORE_WRITER", "STATESTORE_PASSWORD_FILE", "STATESTORE_SENTINEL_PASSWORD_FILE",
+            "STATESTORE_TLS_CA", "STATESTORE_TLS_CERT", "STATESTORE_TLS_KEY");
 
     private EnvOverrides() {
     }

@@ -43,7 +43,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public String uri() {
-        return "redis://" + cfg.bind() + ":" + cfg.port();
+        return (cfg.tls() ? "rediss://" : "redis://") + cfg.bind() + ":" + cfg.port();
     }
 
     public Path socket() {
@@ -105,6 +105,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (cfg.unixSocket()) {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
+        if (cfg.tls()) {
+            cmd.addAll(EmbeddedTls.serverArgs(dir.getParent(), cfg.bind(), cfg.port()));
+        }
         cmd.addAll(cfg.extraArgs());
         // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
         // sets it and then becomes redis-server (exec: same process, same PID).
@@ -118,7 +121,8 @@ public final class EmbeddedRedis implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         process = p;
         awaitPing(p, cfg.startTimeout());
-        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}", p.pid(), cfg.bind(), cfg.port(),
+        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}{}", p.pid(), cfg.bind(), cfg.port(),
+                cfg.tls() ? " (TLS only; CA " + EmbeddedTls.caFile(dir.getParent()) + ")" : "",
                 cfg.unixSocket() ? " and " + socket() : "");
     }
 
@@ -128,7 +132,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
             }
-            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, password)) {
+            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, password, loopbackTls())) {
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -139,6 +143,10 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("embedded redis-server did not answer PING within " + limit + ": " + tail());
+    }
+
+    private io.statestore.client.TlsOptions loopbackTls() {
+        return cfg.tls() ? EmbeddedTls.clientTls(dir.getParent()) : null;
     }
 
     private String tail() {
@@ -198,7 +206,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (p == null || !p.isAlive()) {
             return;
         }
-        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), password)) {
+        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), password,
+                loopbackTls())) {
             j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits
