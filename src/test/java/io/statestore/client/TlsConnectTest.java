@@ -127,6 +127,21 @@ class TlsConnectTest {
     }
 
     @Test
+    void anOrdinaryOutageAfterMutualTlsIsStillJustUnavailable() throws Exception {
+        // what a handshake did about client certificates must not explain a later, unrelated failure
+        try (StateStore store = connect(mutual.url("127.0.0.1"),
+                b -> b.caFile(certs.ca).certFile(certs.cert("client")).keyFile(certs.key("client")))) {
+            store.get("tls:mutual", Map.class);
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThrows(UnavailableException.class, () -> StateStore.connect("redis://127.0.0.1:" + closed).close());
+        assertThrows(UnavailableException.class, () -> connect("rediss://127.0.0.1:" + closed, b -> b.caFile(certs.ca)).close());
+    }
+
+    @Test
     void mutualTlsWithoutAClientCertificateSaysWhatToGive() {
         String m = refused(mutual.url("127.0.0.1"), b -> b.caFile(certs.ca));
         assertEquals("TLS: the server requires a client certificate: give --tls-cert and --tls-key", m);

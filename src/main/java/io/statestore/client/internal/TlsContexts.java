@@ -53,7 +53,7 @@ public final class TlsContexts {
         if (!tls.insecureSkipVerify()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS"); // host name against the certificate's IP and DNS names
         }
-        return b.sslSocketFactory(context(tls).getSocketFactory()).sslParameters(parameters);
+        return b.sslSocketFactory(new FreshHandshakes(context(tls).getSocketFactory())).sslParameters(parameters);
     }
 
     static SSLContext context(TlsOptions tls) {

@@ -32,7 +32,7 @@ final class TlsFailures {
                 }
             }
         }
-        String why = duringSetUp(failure) ? fromClientCertificate(ClientCertificates.takeLatest()) : null;
+        String why = duringTlsSetUp(failure) ? fromClientCertificate(ClientCertificates.takeLatest()) : null;
         return why == null ? null : new TlsException(why, failure);
     }
 
@@ -50,16 +50,21 @@ final class TlsFailures {
         };
     }
 
-    private static boolean duringSetUp(Throwable failure) {
+    /**
+     * Whether the connection broke while it was being set up (its first commands) and inside
+     * TLS (the JDK's TLS socket was reading or writing): not while connecting, not on a plain socket.
+     */
+    private static boolean duringTlsSetUp(Throwable failure) {
+        boolean setUp = false;
+        boolean tls = false;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().equals("redis.clients.jedis.Connection")
-                        && frame.getMethodName().equals("initializeFromClientConfig")) {
-                    return true;
-                }
+                setUp |= frame.getClassName().equals("redis.clients.jedis.Connection")
+                        && frame.getMethodName().equals("initializeFromClientConfig");
+                tls |= frame.getClassName().startsWith("sun.security.ssl.SSLSocketImpl");
             }
         }
-        return false;
+        return setUp && tls;
     }
 
     private static String explain(String message) {
