@@ -213,6 +213,11 @@ public final class RedisEndpoint {
         return ssl;
     }
 
+    /** How TLS connections verify the server and present a client certificate (when {@link #ssl()}). */
+    public TlsOptions tls() {
+        return tls;
+    }
+
     public Optional<String> user() {
         return Optional.ofNullable(user).filter(u -> !u.isEmpty());
     }

@@ -210,6 +210,9 @@ public final class RedisGateway implements AutoCloseable {
     /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
     private StateStoreException unavailable(JedisException e) {
         StateStoreException tls = TlsFailures.translate(e);
+        if (tls == null && redis.sentinel() && redis.ssl()) {
+            tls = TlsFailures.probeSentinels(redis, clientConfig.getConnectionTimeoutMillis());
+        }
         return tls != null ? tls : new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
     }
 

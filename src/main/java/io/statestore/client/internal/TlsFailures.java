@@ -3,6 +3,10 @@ package io.statestore.client.internal;
 import io.statestore.client.TlsException;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Recognises, in a connection failure, the TLS problems that trying again cannot fix (a
@@ -65,6 +69,25 @@ final class TlsFailures {
             }
         }
         return setUp && tls;
+    }
+
+    /**
+     * Jedis reports Sentinels it could not ask as "All sentinels down", without the reason; when
+     * that reason is a TLS problem, one direct connection to each Sentinel finds it.
+     */
+    static TlsException probeSentinels(RedisEndpoint endpoint, int timeoutMillis) {
+        for (HostAndPort sentinel : endpoint.hosts()) {
+            DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().ssl(true).timeoutMillis(timeoutMillis);
+            try (Jedis j = new Jedis(sentinel, TlsContexts.configure(b, endpoint.tls()).build())) {
+                j.ping();
+            } catch (JedisException e) {
+                TlsException tls = translate(e); // anything else (NOAUTH, down) is for the pool's message
+                if (tls != null) {
+                    return tls;
+                }
+            }
+        }
+        return null;
     }
 
     private static String explain(String message) {
