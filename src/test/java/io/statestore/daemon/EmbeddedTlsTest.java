@@ -10,6 +10,7 @@ import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsException;
 import io.statestore.client.TlsOptions;
+import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.redis.EmbeddedTls;
 import io.statestore.testing.TestCertificates;
@@ -83,6 +84,11 @@ class EmbeddedTlsTest {
         } finally {
             again.stop();
         }
+        // a restore (daemon stopped) starts the server on the same address, so with the same TLS
+        Path backup = dir.resolve("backup.rdb");
+        Files.copy(data.resolve("redis/dump.rdb"), backup);
+        long keys = new EmbeddedRestore(again.config()).restore(backup).keys();
+        assertTrue(keys >= 2, "the two documents (and statestore's own keys) were loaded, got " + keys);
     }
 
     private static void assertOwnerOnly(Path tls) throws java.io.IOException {

@@ -2,6 +2,7 @@ package io.statestore.daemon.backup;
 
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.EmbeddedTls;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,10 +54,11 @@ public final class EmbeddedRestore {
         args.addAll(List.of("--appendonly", "no")); // later arguments win
         DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
                 e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args,
-                false); // a private, short-lived server the restore talks to over loopback
+                e.tls()); // on the same address as the daemon's server, so with the same TLS
         try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir)) {
             server.start();
-            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000)) {
+            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000, null,
+                    e.tls() ? EmbeddedTls.clientTls(cfg.dataPath()) : null)) {
                 long keys = j.dbSize();
                 j.configSet("appendonly", "yes");
                 awaitAofRewrite(j, dir);
