@@ -125,6 +125,11 @@ public final class TlsContexts {
         return store;
     }
 
+    /** For tests: the next insecure context warns again. */
+    static void forgetInsecureWarning() {
+        INSECURE_WARNED.set(false);
+    }
+
     private static TrustManager insecure() {
         if (INSECURE_WARNED.compareAndSet(false, true)) {
             LOG.warn("TLS server certificates are NOT verified (insecure skip verify): anyone on the network path can"
