@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
             embedded.start();
             uri = embedded.uri();
         }
-        StateStoreOptions options = config.redisOptions() // the URL, or the embedded server's (rediss:// with embedded.tls)
+        StateStoreOptions options = config.redisOptions()
                 .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer())
                 .build();
         store = StateStore.connect(options); // installs or upgrades the function library
