@@ -3,6 +3,7 @@ package io.statestore.cli;
 import io.statestore.client.StateStore;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
 import io.statestore.client.internal.CredentialSources;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -28,7 +29,7 @@ import picocli.CommandLine.ScopeType;
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
         footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
                 "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE,"
-                        + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE.",
+                        + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA, STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
                 "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,"
                         + " $CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md)."},
         subcommands = {
@@ -81,6 +82,9 @@ public final class Main implements Runnable {
     @Option(names = "--writer", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_WRITER}",
             description = "Writer name recorded with every change (env STATESTORE_WRITER; default: host:pid).")
     String writer;
+
+    @CommandLine.Mixin
+    TlsArgs tls;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     boolean debug;
@@ -175,6 +179,10 @@ public final class Main implements Runnable {
         }
         if (sentinelPasswordFile != null) {
             b.sentinelPasswordFile(io.workDir().resolve(sentinelPasswordFile));
+        }
+        TlsOptions given = tls.options(io.workDir());
+        if (given.configured()) { // else the connection file's CA, if it named one, stays
+            b.tls(given);
         }
         String name = writer != null ? writer : defaultWriter;
         if (name != null) {

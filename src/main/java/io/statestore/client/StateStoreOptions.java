@@ -2,6 +2,7 @@ package io.statestore.client;
 
 import io.statestore.client.internal.CredentialSources;
 import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.client.internal.TlsContexts;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
@@ -35,6 +36,7 @@ public final class StateStoreOptions {
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
+    private final TlsOptions tls;
 
     private StateStoreOptions(Builder b) {
         this.uri = b.uri;
@@ -50,6 +52,7 @@ public final class StateStoreOptions {
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
+        this.tls = b.tls;
     }
 
     public static Builder builder() {
@@ -72,6 +75,7 @@ public final class StateStoreOptions {
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
+        b.tls = tls;
         return b;
     }
 
@@ -185,6 +189,11 @@ public final class StateStoreOptions {
         return Optional.ofNullable(forcedMode);
     }
 
+    /** How a {@code rediss://} connection verifies the server and presents a client certificate (docs/tls.md). */
+    public TlsOptions tls() {
+        return tls;
+    }
+
     private static String defaultWriter() {
         String host;
         try {
@@ -209,6 +218,7 @@ public final class StateStoreOptions {
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
+        private TlsOptions tls = TlsOptions.defaults();
 
         private Builder() {
         }
@@ -341,7 +351,14 @@ public final class StateStoreOptions {
             return this;
         }
 
+        /** CA file, client certificate, or the explicit insecure skip; only with a {@code rediss://} URL. */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls == null ? TlsOptions.defaults() : tls;
+            return this;
+        }
+
         public StateStoreOptions build() {
+            TlsContexts.requireTlsUrl(uri, tls);
             if (sentinelPasswordFile != null && !uri.getScheme().endsWith("-sentinel")) {
                 throw new InvalidInputException("a Sentinel password file goes with a redis-sentinel:// URL, not \""
                         + RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()).describe() + "\"");

@@ -3,6 +3,7 @@ package io.statestore.client.internal;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class CredentialSources {
             b.uri(uri);
             user.ifPresent(b::user);
             passwordFile.ifPresent(b::passwordFile);
+            tlsCa.ifPresent(ca -> b.tls(TlsOptions.builder().caFile(ca).build()));
             return b;
         }
     }

@@ -28,6 +28,10 @@ final class ErrorMapper {
         if (e instanceof JedisDataException) {
             return fromReply(e.getMessage(), key);
         }
+        StateStoreException tls = TlsFailures.translate(e); // lasting: never mapped to "unavailable", so never retried
+        if (tls != null) {
+            return tls;
+        }
         String what = key == null ? "" : " (key \"" + key + "\")";
         if (e instanceof JedisConnectionException && !sent) {
             return new UnavailableException("Redis is unavailable" + what + ": " + e.getMessage(), false, e);

@@ -2,6 +2,7 @@ package io.statestore.client.internal;
 
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -44,6 +45,7 @@ public final class RedisEndpoint {
     private final String sentinelPassword;
     private final int database;
     private final PasswordFileCredentials fileCredentials; // null: the password (if any) is fixed
+    private TlsOptions tls = TlsOptions.defaults(); // set only by of(), on an instance nobody else holds yet
 
     private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
                           String sentinelPassword, int database, PasswordFileCredentials fileCredentials) {
@@ -60,7 +62,9 @@ public final class RedisEndpoint {
 
     /** The endpoint of a store's options: URL and password files. */
     public static RedisEndpoint of(StateStoreOptions options) {
-        return parse(options.uri(), options.user(), options.passwordFile(), options.sentinelPasswordFile());
+        RedisEndpoint e = parse(options.uri(), options.user(), options.passwordFile(), options.sentinelPasswordFile());
+        e.tls = options.tls();
+        return e;
     }
 
     /**
@@ -223,6 +227,11 @@ public final class RedisEndpoint {
         return ssl;
     }
 
+    /** How TLS connections verify the server and present a client certificate (when {@link #ssl()}). */
+    public TlsOptions tls() {
+        return tls;
+    }
+
     public Optional<String> user() {
         return Optional.ofNullable(user).filter(u -> !u.isEmpty());
     }
@@ -256,7 +265,7 @@ public final class RedisEndpoint {
             user().ifPresent(b::user);
             password().ifPresent(b::password);
         }
-        return b;
+        return ssl ? TlsContexts.configure(b, tls) : b;
     }
 
     /**
@@ -271,6 +280,9 @@ public final class RedisEndpoint {
                 .protocol(RedisProtocol.RESP2);
         if (sentinelPassword != null && !sentinelPassword.isEmpty()) {
             sentinelConfig.password(sentinelPassword);
+        }
+        if (ssl) {
+            TlsContexts.configure(sentinelConfig, tls);
         }
         return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig.build());
     }

@@ -60,7 +60,7 @@ public final class RedisGateway implements AutoCloseable {
             this.pool = redis.pool(poolConfig, clientConfig, timeout);
         } catch (JedisException e) {
             // a Sentinel pool asks the Sentinels for the primary at once
-            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+            throw unavailable(e);
         }
         this.poolSize = options.poolSize();
     }
@@ -223,8 +223,17 @@ public final class RedisGateway implements AutoCloseable {
             jedis.ping();
             return jedis;
         } catch (JedisException e) {
-            throw new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+            throw unavailable(e);
         }
+    }
+
+    /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
+    private StateStoreException unavailable(JedisException e) {
+        StateStoreException tls = TlsFailures.translate(e);
+        if (tls == null && redis.sentinel() && redis.ssl()) {
+            tls = TlsFailures.probeSentinels(redis, clientConfig.getConnectionTimeoutMillis());
+        }
+        return tls != null ? tls : new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
     }
 
     /**

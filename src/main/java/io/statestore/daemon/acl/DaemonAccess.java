@@ -6,6 +6,7 @@ import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.files.PrivateFiles;
 import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.EmbeddedTls;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,8 +100,10 @@ public final class DaemonAccess {
         }
         Path socket = config.redis().embedded() && config.embedded().unixSocket()
                 ? config.redisDataPath().resolve("redis.sock") : null;
+        String ca = config.redis().embedded() && config.embedded().tls()
+                ? EmbeddedTls.caFile(config.dataPath()).toString() : null;
         ConnectionFile c = new ConnectionFile(1, withoutCredentials(serverUrl), socket == null ? null : socket.toString(),
-                null, files, Role.WRITER.userName());
+                ca, files, Role.WRITER.userName());
         PrivateFiles.write(config.dataPath().resolve(ConnectionFile.NAME), new String(c.toJson(),
                 java.nio.charset.StandardCharsets.UTF_8) + "\n");
     }

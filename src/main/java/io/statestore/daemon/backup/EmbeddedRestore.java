@@ -3,6 +3,7 @@ package io.statestore.daemon.backup;
 import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.EmbeddedTls;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,8 @@ public final class EmbeddedRestore {
         List<String> args = new ArrayList<>(e.extraArgs());
         args.addAll(List.of("--appendonly", "no")); // later arguments win
         DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
-                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args);
+                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args,
+                e.tls()); // on the same address as the daemon's server, so with the same TLS
         try {
             // the restoring server is as closed as the daemon's: its ACL file, the admin's password
             EmbeddedRedis.Access access = new DaemonAccess(cfg).embeddedAccess(null);
@@ -68,7 +70,8 @@ public final class EmbeddedRestore {
         DaemonConfig.Embedded e = loadOnly;
         try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir, access)) {
             server.start();
-            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000, access.user(), access.password().get())) {
+            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000, access.user(), access.password().get(),
+                    e.tls() ? EmbeddedTls.clientTls(cfg.dataPath()) : null)) {
                 long keys = j.dbSize();
                 j.configSet("appendonly", "yes");
                 awaitAofRewrite(j, dir);

@@ -64,6 +64,7 @@ final class ConfigValidator {
             problem("redis.keyPrefix", "must be non-empty and contain no braces");
         }
         positive("redis.timeout", r.timeout());
+        TlsConfig.validate(r, this::problem);
         if (r.feedMaxLength() < 0) {
             problem("redis.feedMaxLength", "must be 0 (no trimming) or a positive number of entries");
         }

@@ -2,6 +2,7 @@ package io.statestore.daemon.config;
 
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.redis.EmbeddedTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,8 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl a
 
     /** Options to reach the daemon's Redis from outside the daemon (CLI commands): redis.url, or the embedded server. */
     public StateStoreOptions.Builder redisOptions() {
-        StateStoreOptions.Builder b = redis.options(redis.embedded() ? "redis://" + embedded.bind() + ":" + embedded.port()
-                : redis.url());
+        StateStoreOptions.Builder b = redis.embedded() ? EmbeddedTls.clientOptions(redis, embedded, dataPath())
+                : redis.options(redis.url());
         if (acl.enabled() && redis.embedded()) {
             // the daemon's own credential: CLI commands that load this config act as the daemon
             b.user(Role.ADMIN.userName()).passwordFile(secretsPath().resolve(Role.ADMIN.userName() + ".password"));
@@ -35,7 +36,7 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl a
      * {@code jsonCheck}: the store setting "the functions check every JSON value" (false: trusted writers).
      */
     public record Redis(String url, String passwordFile, String sentinelPasswordFile, String keyPrefix, Duration timeout,
-                        String writer, long feedMaxLength, boolean jsonCheck) {
+                        String writer, long feedMaxLength, boolean jsonCheck, TlsConfig tls) {
         public boolean embedded() {
             return url == null || url.isBlank();
         }
@@ -49,13 +50,13 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl a
             if (sentinelPasswordFile != null && !sentinelPasswordFile.isBlank()) {
                 b.sentinelPasswordFile(Path.of(sentinelPasswordFile));
             }
-            return b;
+            return tls != null && tls.configured() ? b.tls(tls.options()) : b;
         }
     }
 
     public record Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
                            String save, Duration startTimeout, Duration stopTimeout,
-                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs) {
+                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs, boolean tls) {
     }
 
     /** Roles as ACL users (docs/security.md); the key lists are Redis globs of documents. */

@@ -59,7 +59,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public String uri() {
-        return "redis://" + cfg.bind() + ":" + cfg.port();
+        return (cfg.tls() ? "rediss://" : "redis://") + cfg.bind() + ":" + cfg.port();
     }
 
     public Path socket() {
@@ -122,6 +122,9 @@ public final class EmbeddedRedis implements AutoCloseable {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
         cmd.addAll(access.serverArgs());
+        if (cfg.tls()) {
+            cmd.addAll(EmbeddedTls.serverArgs(dir.getParent(), cfg.bind(), cfg.port()));
+        }
         cmd.addAll(cfg.extraArgs());
         // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
         // sets it and then becomes redis-server (exec: same process, same PID).
@@ -139,7 +142,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         Process p = pb.start();
         process = p;
         awaitPing(p, cfg.startTimeout());
-        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}", p.pid(), cfg.bind(), cfg.port(),
+        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}{}", p.pid(), cfg.bind(), cfg.port(),
+                cfg.tls() ? " (TLS only; CA " + EmbeddedTls.caFile(dir.getParent()) + ")" : "",
                 cfg.unixSocket() ? " and " + socket() : "");
     }
 
@@ -155,7 +159,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
             }
-            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, access.user(), access.password().get())) {
+            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, access.user(), access.password().get(),
+                    loopbackTls())) {
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -166,6 +171,10 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("embedded redis-server did not answer PING within " + limit + ": " + tail());
+    }
+
+    private io.statestore.client.TlsOptions loopbackTls() {
+        return cfg.tls() ? EmbeddedTls.clientTls(dir.getParent()) : null;
     }
 
     private String tail() {
@@ -226,7 +235,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             return;
         }
         try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), access.user(),
-                access.password().get())) {
+                access.password().get(), loopbackTls())) {
             j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits

@@ -1,7 +1,9 @@
 package io.statestore.daemon.redis;
 
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
 import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.client.internal.TlsContexts;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -51,13 +53,17 @@ public final class RedisAdmin implements AutoCloseable {
 
     /** The same, authenticated with {@code password} when it is not null (a server given requirepass). */
     public static Jedis loopback(String host, int port, int timeoutMillis, String password) {
-        return loopback(host, port, timeoutMillis, null, password);
+        return loopback(host, port, timeoutMillis, null, password, null);
     }
 
-    /** The same, as ACL user {@code user} (null: the default user). */
-    public static Jedis loopback(String host, int port, int timeoutMillis, String user, String password) {
-        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
-                .user(user).password(password).autoNegotiateProtocol(false).clientName("statestore-daemon").build());
+    /**
+     * The same, as ACL user {@code user} (null: the default user), over TLS verified with
+     * {@code tls} when it is not null (embedded.tls).
+     */
+    public static Jedis loopback(String host, int port, int timeoutMillis, String user, String password, TlsOptions tls) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
+                .user(user).password(password).autoNegotiateProtocol(false).clientName("statestore-daemon");
+        return new Jedis(new HostAndPort(host, port), tls == null ? b.build() : TlsContexts.configure(b.ssl(true), tls).build());
     }
 
     /** The server, or the Sentinels' current primary. */

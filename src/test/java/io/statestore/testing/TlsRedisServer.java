@@ -1,0 +1,63 @@
+package io.statestore.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A redis-server serving TLS only (no plain port) on a free loopback port, with the given certificate. */
+public final class TlsRedisServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private TlsRedisServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** authClients: redis-server's tls-auth-clients, "no", "yes" or "optional". */
+    public static TlsRedisServer start(Path dir, Path cert, Path key, Path ca, String authClients)
+            throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("redis-" + port + ".log");
+        String binary = System.getenv().getOrDefault(RedisServerExtension.SERVER_ENV, "redis-server");
+        List<String> cmd = new ArrayList<>(List.of(binary, "--bind", "127.0.0.1", "--port", "0",
+                "--tls-port", Integer.toString(port), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", authClients, "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".out").toFile())
+                .start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("TLS redis-server exited: " + (Files.exists(log) ? Files.readString(log) : ""));
+            }
+            if (Files.exists(log) && Files.readString(log).contains("Ready to accept connections")) {
+                return new TlsRedisServer(p, port);
+            }
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        throw new IOException("TLS redis-server did not get ready on port " + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The server's rediss:// URL with host {@code host} (127.0.0.1 or localhost reach it). */
+    public String url(String host) {
+        return "rediss://" + host + ":" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
