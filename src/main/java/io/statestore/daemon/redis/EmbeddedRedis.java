@@ -88,10 +88,32 @@ public final class EmbeddedRedis implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         PrivateFiles.directory(dir.getParent()); // the daemon's data directory: its state is nobody else's
         PrivateFiles.directory(dir);
+        restrictExistingFiles();
         launch();
         supervisor = new Thread(this::supervise, "embedded-redis-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
+    }
+
+    /**
+     * redis-server's umask 077 covers the files it creates; the AOF, RDB and logs a daemon from
+     * before issue 15 left (umask 022: 0644) are made owner-only here, before it opens them.
+     */
+    private void restrictExistingFiles() throws IOException {
+        Path aof = dir.resolve("appendonlydir");
+        if (Files.isDirectory(aof)) {
+            PrivateFiles.directory(aof);
+        }
+        for (Path d : List.of(dir, aof)) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(d)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    PrivateFiles.file(f);
+                }
+            }
+        }
     }
 
     /** The binary as the shell will find it; an error in our words when it will not. */
