@@ -26,6 +26,15 @@ final class RedisServer implements AutoCloseable {
     }
 
     static RedisServer start(String binary, String module) throws IOException, InterruptedException {
+        return start(binary, module, dir -> List.of());
+    }
+
+    /** Extra server arguments, made once the server's temporary directory exists (certificates). */
+    interface ExtraArgs {
+        List<String> in(Path dir) throws IOException, InterruptedException;
+    }
+
+    static RedisServer start(String binary, String module, ExtraArgs extra) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("statestore-bench-redis-");
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
@@ -35,6 +44,7 @@ final class RedisServer implements AutoCloseable {
             cmd.add("--loadmodule");
             cmd.add(module);
         }
+        cmd.addAll(extra.in(dir));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();
@@ -74,7 +84,11 @@ final class RedisServer implements AutoCloseable {
         throw new IOException("redis-server did not answer PING within 20 s");
     }
 
-    private static int freePort() throws IOException {
+    Path dir() {
+        return dir;
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -85,6 +85,17 @@ public final class EmbeddedTls {
                 "--tls-ca-cert-file", caFile(dataDir).toString(), "--tls-auth-clients", "optional");
     }
 
+    /**
+     * A TLS port beside a server's plain one, with a CA and certificate made under {@code dataDir}
+     * as for the embedded server: for the benchmark that compares the two on one server.
+     */
+    public static List<String> tlsPortArgs(Path dataDir, String bind, int tlsPort) throws IOException, InterruptedException {
+        ensure(dataDir, bind);
+        return List.of("--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", serverCert(dataDir).toString(), "--tls-key-file", serverKey(dataDir).toString(),
+                "--tls-ca-cert-file", caFile(dataDir).toString(), "--tls-auth-clients", "optional");
+    }
+
     /** Makes the CA and the server certificate unless usable ones are there. */
     static void ensure(Path dataDir, String bind) throws IOException, InterruptedException {
         Path dir = PrivateFiles.directory(dir(dataDir));
