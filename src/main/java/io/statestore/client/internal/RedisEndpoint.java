@@ -34,6 +34,8 @@ import redis.clients.jedis.util.Pool;
  */
 public final class RedisEndpoint {
     static final int DEFAULT_PORT = 6379;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisEndpoint.class);
+    private static final java.util.Set<String> URL_PASSWORD_WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final int DEFAULT_SENTINEL_PORT = 26379;
 
     private final String url;
@@ -63,6 +65,9 @@ public final class RedisEndpoint {
     /** The endpoint of a store's options: URL and password files. */
     public static RedisEndpoint of(StateStoreOptions options) {
         RedisEndpoint e = parse(options.uri(), options.user(), options.passwordFile(), options.sentinelPasswordFile());
+        if (options.passwordFile().isEmpty() && e.password().isPresent()) {
+            warnUrlPassword(options.uri());
+        }
         e.tls = options.tls();
         return e;
     }
@@ -142,6 +147,19 @@ public final class RedisEndpoint {
         boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme);
         return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database,
                 fileCredentials);
+    }
+
+    /**
+     * A password in a URL works, but a URL usually travels on a command line or in an
+     * environment, where other users of the machine can read it: said once per URL.
+     */
+    private static void warnUrlPassword(URI uri) {
+        String shown = withoutPassword(uri);
+        if (URL_PASSWORD_WARNED.add(shown)) {
+            LOG.warn("the Redis URL {} carries a password: other users of this machine may read it in a command line or"
+                    + " an environment; give it in a password file instead (--password-file, redis.passwordFile;"
+                    + " docs/security.md)", redacted(uri.toString()));
+        }
     }
 
     /** The password in a file (systemd credential, state directory), without its line end. */
