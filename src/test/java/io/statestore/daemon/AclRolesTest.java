@@ -88,6 +88,36 @@ class AclRolesTest {
     }
 
     @Test
+    void redisCliWithoutACredentialGetsNoauthAndWithTheReadersFromItsFileReadsButCannotWrite() throws Exception {
+        assertTrue(redisCli(null, "GET", "doc:one").startsWith("NOAUTH"));
+        assertTrue(redisCli(null, "FLUSHALL").startsWith("NOAUTH"));
+        String reader = Files.readString(data.resolve("secrets/reader.password")).strip();
+        assertTrue(redisCli(reader, "GET", "doc:one").contains("\"n\":1"));
+        assertTrue(redisCli(reader, "SET", "doc:one", "not json").startsWith("NOPERM"));
+        try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+            assertTrue(admin.get("doc:one").contains("\"n\":1"), "unchanged");
+        }
+    }
+
+    /** redis-cli as the reader when a password is given (REDISCLI_AUTH: not on its command line), else anonymous. */
+    private static String redisCli(String readerPassword, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        if (readerPassword != null) {
+            cmd.addAll(List.of("--user", "reader"));
+        }
+        cmd.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("REDISCLI_AUTH");
+        if (readerPassword != null) {
+            pb.environment().put("REDISCLI_AUTH", readerPassword);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
+    }
+
+    @Test
     void theReaderReadsAndCannotWriteAndIsToldWhichCredentialWould() {
         try (Jedis reader = TestSupport.jedisAs(data, port, Role.READER)) {
             assertNotNull(reader.get("doc:one"));

@@ -33,29 +33,25 @@ public final class AclRules {
         List<String> r = new ArrayList<>(List.of("on", "resetkeys", "resetchannels"));
         switch (role) {
             case ADMIN -> r.addAll(List.of("~*", "&*", "+@all"));
-            case WRITER -> {
-                docPatterns(prefix, docPatterns).forEach(p -> r.add("~" + p));
-                internalPatterns(prefix, docPatterns).forEach(p -> r.add("~" + p));
-                readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
-                r.add("&" + glob(prefix) + "chg:*");
-                r.addAll(WRITER_COMMANDS);
-                if (jsonCategory) {
-                    r.add("+@json");
-                }
-            }
-            case READER -> {
-                docPatterns(prefix, docPatterns).forEach(p -> r.add("%R~" + p));
-                internalPatterns(prefix, docPatterns).forEach(p -> r.add("%R~" + p));
-                readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
-                r.add("&" + glob(prefix) + "chg:*");
-                r.addAll(READER_COMMANDS);
-                if (jsonCategory) {
-                    r.add("+@json"); // JSON.SET too, but the keys are read-only: refused all the same
-                }
-            }
+            case WRITER -> dataRole(r, prefix, docPatterns, "~", WRITER_COMMANDS, jsonCategory);
+            // the reader's +@json includes JSON.SET, but its keys are read-only: refused all the same
+            case READER -> dataRole(r, prefix, docPatterns, "%R~", READER_COMMANDS, jsonCategory);
             default -> throw new IllegalArgumentException(role.toString());
         }
         return r;
+    }
+
+    /** A role on the data: {@code keyPermission} ({@code ~} or {@code %R~}) on its documents and their internal keys. */
+    private static void dataRole(List<String> r, String prefix, List<String> docPatterns, String keyPermission,
+                                 List<String> commands, boolean jsonCategory) {
+        docPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
+        internalPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
+        readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
+        r.add("&" + glob(prefix) + "chg:*");
+        r.addAll(commands);
+        if (jsonCategory) {
+            r.add("+@json");
+        }
     }
 
     /**
