@@ -21,7 +21,8 @@ import redis.clients.jedis.Jedis;
  * What safety costs (issue 15): 1 KB merges per second through TLS against plain TCP, and as the
  * writer ACL user against the default user, on one redis-server that listens both ways, in the
  * same run. Variants are interleaved round by round so that machine noise falls on all of them;
- * the table gives each variant's median and its ratio to plain TCP as the default user.
+ * the table gives each variant's medians and their ratios to plain TCP as the default user: throughput,
+ * and CPU per merge (client JVM plus redis-server), which a noisy shared machine moves much less.
  * Run with {@code scripts/bench-security}; figures in docs/benchmarks.md.
  */
 public final class SecurityBenchmark {
@@ -104,23 +105,28 @@ public final class SecurityBenchmark {
     }
 
     private static void report(int clients, Map<String, List<CellResult>> results) {
-        System.out.printf(Locale.ROOT, "%n%d client%s%n%-24s %12s %8s %10s %10s %s%n", clients, clients == 1 ? "" : "s",
-                "variant", "merges/s", "ratio", "p50 µs", "p99 µs", "rounds (merges/s)");
-        double baseline = median(results.values().iterator().next());
+        System.out.printf(Locale.ROOT, "%n%d client%s%n%-24s %10s %6s %8s %8s %11s %11s %6s  %s%n", clients,
+                clients == 1 ? "" : "s", "variant", "merges/s", "ratio", "p50 µs", "p99 µs", "client CPU", "server CPU",
+                "ratio", "rounds (merges/s)");
+        List<CellResult> first = results.values().iterator().next();
+        double baseline = median(first, CellResult::opsPerSecond);
+        double baselineCpu = median(first, CellResult::cpuMicros);
         for (Map.Entry<String, List<CellResult>> e : results.entrySet()) {
-            double m = median(e.getValue());
-            CellResult mid = e.getValue().stream().sorted(java.util.Comparator.comparingDouble(CellResult::opsPerSecond))
-                    .toList().get(e.getValue().size() / 2);
-            long errors = e.getValue().stream().mapToLong(CellResult::errors).sum();
-            System.out.printf(Locale.ROOT, "%-24s %12.0f %8.2f %10.0f %10.0f %s%s%n", e.getKey(), m, m / baseline,
-                    mid.p50Nanos() / 1e3, mid.p99Nanos() / 1e3,
-                    e.getValue().stream().map(c -> String.format(Locale.ROOT, "%.0f", c.opsPerSecond())).toList(),
+            List<CellResult> cells = e.getValue();
+            double m = median(cells, CellResult::opsPerSecond);
+            double cpu = median(cells, CellResult::cpuMicros);
+            long errors = cells.stream().mapToLong(CellResult::errors).sum();
+            System.out.printf(Locale.ROOT, "%-24s %10.0f %6.2f %8.0f %8.0f %8.1f µs %8.1f µs %6.2f  %s%s%n", e.getKey(), m,
+                    m / baseline, median(cells, c -> c.p50Nanos() / 1e3), median(cells, c -> c.p99Nanos() / 1e3),
+                    median(cells, c -> c.clientCpuNs() / 1e3), median(cells, c -> c.serverCpuNs() / 1e3),
+                    cpu / baselineCpu, cells.stream().map(c -> String.format(Locale.ROOT, "%.0f", c.opsPerSecond())).toList(),
                     errors > 0 ? "  ERRORS " + errors : "");
         }
     }
 
-    private static double median(List<CellResult> cells) {
-        double[] v = cells.stream().mapToDouble(CellResult::opsPerSecond).sorted().toArray();
+    /** The median of {@code f} over the rounds: one slow round (another tenant's burst) does not move it. */
+    private static double median(List<CellResult> cells, java.util.function.ToDoubleFunction<CellResult> f) {
+        double[] v = cells.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
