@@ -6,6 +6,7 @@ Java client, and the other way round. Talks to a server the Java test started (l
     roundtrip.py PORT read KEY...
                               prints "<key> <hex of the stored bytes>" per key, as ss_get returns them
 """
+import os
 import sys
 
 import redis
@@ -30,7 +31,11 @@ def keys(key):
 
 
 def main():
-    r = redis.Redis(host='127.0.0.1', port=int(sys.argv[1]))
+    # As a service would, with the role's password from a file (docs/security.md), or none.
+    user = os.environ.get('STATESTORE_USER')
+    password_file = os.environ.get('STATESTORE_PASSWORD_FILE')
+    password = open(password_file).read().strip() if password_file else None
+    r = redis.Redis(host='127.0.0.1', port=int(sys.argv[1]), username=user, password=password)
     if sys.argv[2] == 'write':
         for n, text in enumerate(SAMPLES):
             key = 'rt:py:%d' % n

@@ -22,11 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Documents written by a Python service (redis-py, FCALL as docs/protocol.md says) read back
  * byte-exact through the Java client, and documents the Java client writes read back byte-exact
- * by Python: src/test/python/roundtrip/roundtrip.py is the Python side.
+ * by Python: src/test/python/roundtrip/roundtrip.py is the Python side. Both sides connect as the
+ * writer role's ACL user (issue 15), Python with the password from a file as a service would.
  */
 class PythonRoundTripTest {
     @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.portable();
+    static RedisServerExtension redis = RedisServerExtension.portable().asRole(Role.WRITER);
 
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src/test/python/roundtrip/roundtrip.py");
@@ -74,7 +75,10 @@ class PythonRoundTripTest {
     private static Map<String, String> python(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), Integer.toString(redis.port())));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("STATESTORE_USER", Role.WRITER.userName());
+        pb.environment().put("STATESTORE_PASSWORD_FILE", redis.rolePasswordFile().toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assumeTrue(p.waitFor(60, TimeUnit.SECONDS), "roundtrip.py did not finish");
         assertEquals(0, p.exitValue(), "roundtrip.py " + String.join(" ", args) + ":\n" + out);

@@ -218,6 +218,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         b.user(role.userName()).passwordFile(rolePasswordFile);
     }
 
+    /** The password file of {@link #asRole}'s user, once a store has connected; null before or without a role. */
+    public Path rolePasswordFile() {
+        return rolePasswordFile;
+    }
+
     public boolean moduleMode() {
         return moduleMode;
     }
