@@ -311,6 +311,37 @@ class AclRolesTest {
         assertTrue(connection.contains(data.resolve("secrets/writer.password").toString()), connection);
     }
 
+    @Test
+    void aclPrintGivesTheSetuserLinesWithHashesOnlyAndTheyAreTheRulesTheServerHas() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = new picocli.CommandLine(new io.statestore.cli.AclCommand(Map.of("HOME", dir.toString()),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
+                .execute("--config", dir.resolve("statestore.yaml").toString(), "print");
+        assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+            for (Role r : Role.values()) {
+                String password = Files.readString(data.resolve("secrets/" + r.userName() + ".password")).strip();
+                String line = lines.stream().filter(l -> l.startsWith("ACL SETUSER " + r.userName() + " ")).findFirst()
+                        .orElseThrow();
+                assertFalse(line.contains(password), "hashes only");
+                assertTrue(line.contains("#" + io.statestore.daemon.acl.Secrets.hash(password)), line);
+                if (r != Role.ADMIN) {
+                    // applied to a scratch user, the printed rules give what the daemon gave the role
+                    String[] rules = line.substring(("ACL SETUSER " + r.userName() + " ").length()).split(" ");
+                    admin.aclSetUser("printed-" + r.userName(), rules);
+                    assertEquals(admin.aclGetUser(r.userName()).getKeys(), admin.aclGetUser("printed-" + r.userName()).getKeys());
+                    assertEquals(admin.aclGetUser(r.userName()).getCommands(),
+                            admin.aclGetUser("printed-" + r.userName()).getCommands());
+                    admin.aclDelUser("printed-" + r.userName());
+                }
+            }
+        }
+    }
+
     static void send(Jedis j, String... cmd) {
         byte[] name = cmd[0].getBytes(java.nio.charset.StandardCharsets.UTF_8);
         j.sendCommand(() -> name, Arrays.copyOfRange(cmd, 1, cmd.length));
