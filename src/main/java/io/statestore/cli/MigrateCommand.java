@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Import legacy JSON state files into the store (idempotent and resumable).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything mapped was imported or unchanged", "1:something was quarantined or failed",
+        exitCodeList = {"0:everything mapped was imported or unchanged",
+                "1:something was quarantined or failed, or left alone because it changed in the store since import",
                 "2:usage error"})
 public final class MigrateCommand implements Callable<Integer> {
     @Spec
@@ -41,7 +42,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--mapping", paramLabel = "FILE", description = "Mapping rules (YAML); default: the built-in legacy layout (config/migration.yaml).")
     Path mapping;
 
-    @Option(names = "--dry-run", description = "Print the plan (create/update/unchanged/skipped/quarantined per file); write nothing.")
+    @Option(names = "--dry-run", description = "Print the plan (create/update/unchanged/changed-in-store/skipped/quarantined per file); write nothing.")
     boolean dryRun;
 
     @Option(names = "--verify", description = "Compare every mapped file with its document and report differences; write nothing.")
@@ -49,8 +50,15 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--on-existing", paramLabel = "skip|overwrite|fail", defaultValue = "fail",
             converter = OnExistingConverter.class,
-            description = "When a key already holds a different document not imported from the file: keep it, replace it, or fail the file (default).")
+            description = "When a key already holds a different document not imported from the file (no ledger entry): keep it, replace it, or fail the file (default). "
+                    + "Documents this migration imported and someone changed since: see --overwrite-live-changes.")
     OnExisting onExisting;
+
+    @Option(names = "--overwrite-live-changes",
+            description = "Replace documents changed in the store since this migration imported them (their revision moved "
+                    + "past the one the ledger recorded) when their file changed too. Default: leave them alone and report "
+                    + "them as changed-in-store (exit 1).")
+    boolean overwriteLiveChanges;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report here.")
     Path report;
@@ -118,8 +126,8 @@ public final class MigrateCommand implements Callable<Integer> {
             }
             boolean showProgress = progress != null ? progress : System.console() != null;
             ImportSettings settings = new ImportSettings(from, rules, onExisting, dryRun, quarantine, archive, batchSize,
-                    Duration.ofMillis(batchPauseMs));
-            MigrationReport result = new Importer(settings, target, new Progress(System.err, showProgress)).run();
+                    Duration.ofMillis(batchPauseMs), overwriteLiveChanges);
+            MigrationReport result = new Importer(settings, target, new Progress(err, showProgress)).run();
             if (dryRun) {
                 result.printPlan(out);
             }

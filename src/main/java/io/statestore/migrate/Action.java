@@ -10,6 +10,11 @@ public enum Action {
     UNCHANGED("unchanged"),
     /** A document with different content exists and {@code --on-existing skip} kept it. */
     KEPT("kept"),
+    /**
+     * The file changed, but so did its document since this migration imported it (its revision
+     * moved past the one the ledger recorded): left alone unless {@code --overwrite-live-changes}.
+     */
+    CHANGED_IN_STORE("changed-in-store"),
     /** No rule maps the file, or it is a link or special file. */
     SKIPPED("skipped"),
     /** The file is damaged and was not imported. */
@@ -29,6 +34,6 @@ public enum Action {
 
     /** Whether this outcome makes the run exit with 1. */
     public boolean isProblem() {
-        return this == QUARANTINED || this == FAILED;
+        return this == QUARANTINED || this == FAILED || this == CHANGED_IN_STORE;
     }
 }

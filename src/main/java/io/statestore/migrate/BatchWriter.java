@@ -1,6 +1,8 @@
 package io.statestore.migrate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,15 +19,21 @@ final class BatchWriter {
     static final int COMMIT_CHUNK = 100;
 
     private final ImportTarget target;
-    private final OnExisting onExisting;
+    private final Decision.Policy policy;
     private final boolean dryRun;
 
     private final Consumer<SourceFile> onQuarantine;
+    private final Consumer<FileOutcome> onAttention;
+    /** Test hook: runs after a chunk was read and decided, right before its MULTI/EXEC. */
+    private final Consumer<List<String>> beforeCommit;
 
-    BatchWriter(ImportTarget target, OnExisting onExisting, boolean dryRun, Consumer<SourceFile> onQuarantine) {
+    BatchWriter(ImportTarget target, Decision.Policy policy, boolean dryRun, Consumer<SourceFile> onQuarantine,
+                Consumer<FileOutcome> onAttention, Consumer<List<String>> beforeCommit) {
         this.onQuarantine = onQuarantine;
+        this.onAttention = onAttention;
+        this.beforeCommit = beforeCommit;
         this.target = target;
-        this.onExisting = onExisting;
+        this.policy = policy;
         this.dryRun = dryRun;
     }
 
@@ -57,6 +65,9 @@ final class BatchWriter {
                         Map<String, FileOutcome> outcomes) {
         List<String> keys = pending.stream().map(i -> items.get(i).key()).toList();
         List<String> pendingPaths = pending.stream().map(paths::get).toList();
+        // the revision each key had when this chunk was first read: a document write is only ever
+        // made at that revision, so a change landing after it is reported, never overwritten
+        Map<String, Long> firstRead = new HashMap<>();
         for (int attempt = 1; attempt <= Importer.maxAttempts(); attempt++) {
             if (!dryRun) {
                 target.watch(keys);
@@ -69,45 +80,85 @@ final class BatchWriter {
                 int i = pending.get(j);
                 Importer.Item it = items.get(i);
                 SourceFile f = files.get(i);
-                Decision.Plan p = Decision.decide(f, it.key(), LedgerEntry.parse(rawLedger.get(j)), stored.get(it.key()), onExisting);
+                StoredState st = stored.get(it.key());
+                Long first = firstRead.putIfAbsent(it.key(), st.revision());
+                Decision.Plan p = Decision.decide(f, it.key(), LedgerEntry.parse(rawLedger.get(j)), st, policy);
                 FileOutcome o = FileOutcome.problem(f.path(), it.key(), p.action(), p.code(), p.reason()).withBom(f.bomStripped());
+                if (p.current() != null) {
+                    o = o.withLiveRevisions(p.recorded(), p.current());
+                }
+                if (p.write().equals("doc") && first != null && first != st.revision()) {
+                    o = FileOutcome.problem(f.path(), it.key(), Action.FAILED, "conflict", "\"" + it.key()
+                            + "\" changed in the store while it was being imported (revision " + first + " read, now "
+                            + st.revision() + "); not overwritten").withBom(f.bomStripped());
+                    planned.add(o);
+                    continue;
+                }
                 planned.add(o);
                 if (!p.write().equals("none")) {
-                    writes.add(new ImportTarget.Write(f.path(), it.key(), p.write().equals("doc") ? f.text() : null,
-                            p.ifRevision(), it.rule().ttl().orElse(null), new LedgerEntry(f.sha256(), it.key()),
-                            rawLedger.get(j)));
+                    boolean doc = p.write().equals("doc");
+                    // the revision the write will get (the one the document holds, for a ledger-only
+                    // write); checked against the store's answer after EXEC
+                    long expected = doc ? st.revision() + 1 : st.revision();
+                    writes.add(new ImportTarget.Write(f.path(), it.key(), doc ? f.text() : null,
+                            p.ifRevision(), it.rule().ttl().orElse(null),
+                            new LedgerEntry(f.sha256(), it.key(), expected), rawLedger.get(j)));
                 }
             }
             if (dryRun || writes.isEmpty()) {
                 if (!dryRun) {
                     target.unwatch();
                 }
-                planned.forEach(o -> outcomes.put(o.path(), o));
+                planned.forEach(o -> record(o, outcomes));
                 return;
+            }
+            if (beforeCommit != null) {
+                beforeCommit.accept(keys);
             }
             List<ImportTarget.Committed> committed = target.commit(writes);
             if (committed == null) {
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000L * Math.min(attempt * 5, 100)));
                 continue;
             }
+            Map<String, LedgerEntry[]> fixes = new LinkedHashMap<>();
+            Map<String, FileOutcome> byPath = new HashMap<>();
             for (FileOutcome o : planned) {
-                outcomes.put(o.path(), o);
+                byPath.put(o.path(), o);
             }
             for (int w = 0; w < writes.size(); w++) {
                 ImportTarget.Write wr = writes.get(w);
                 ImportTarget.Committed c = committed.get(w);
-                FileOutcome o = outcomes.get(wr.path());
+                FileOutcome o = byPath.get(wr.path());
                 if (c.error() != null) {
-                    outcomes.put(wr.path(), o.failed("store-error", c.error()));
+                    boolean conflict = c.error().startsWith("SS_CONFLICT");
+                    byPath.put(wr.path(), o.failed(conflict ? "conflict" : "store-error", conflict
+                            ? c.error() + " (changed in the store while it was being imported; not overwritten)"
+                            : c.error()));
                 } else if (c.revision() > 0) {
-                    outcomes.put(wr.path(), o.withRevision(c.revision()));
+                    byPath.put(wr.path(), o.withRevision(c.revision()));
+                    if (c.revision() != wr.entry().revision()) {
+                        fixes.put(wr.path(), new LedgerEntry[] {wr.entry(), wr.entry().withRevision(c.revision())});
+                    }
                 }
+            }
+            if (!fixes.isEmpty()) {
+                target.correctLedger(fixes);
+            }
+            for (FileOutcome o : planned) {
+                record(byPath.get(o.path()), outcomes);
             }
             return;
         }
         for (String p : pendingPaths) {
-            outcomes.put(p, FileOutcome.problem(p, null, Action.FAILED, "contention",
-                    "other writers kept changing the key; gave up after " + Importer.maxAttempts() + " attempts"));
+            record(FileOutcome.problem(p, null, Action.FAILED, "contention",
+                    "other writers kept changing the key; gave up after " + Importer.maxAttempts() + " attempts"), outcomes);
+        }
+    }
+
+    private void record(FileOutcome o, Map<String, FileOutcome> outcomes) {
+        outcomes.put(o.path(), o);
+        if (o.liveChange() || "conflict".equals(o.code())) {
+            onAttention.accept(o);
         }
     }
 }

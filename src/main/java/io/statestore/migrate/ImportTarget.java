@@ -105,12 +105,35 @@ public final class ImportTarget implements AutoCloseable {
             String k = keys.get(i);
             try {
                 List<?> r = (List<?>) replies.get(i).get();
-                out.put(k, new StoredState(k, text(r.get(0)), number(r.get(1)), null));
+                out.put(k, new StoredState(k, text(r.get(0)), number(r.get(1)), null,
+                        r.size() > 4 ? emptyToNull(text(r.get(4))) : null));
             } catch (JedisDataException e) {
                 out.put(k, new StoredState(k, null, 0, e.getMessage()));
             }
         }
         return out;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The writer name this importer's writes carry (metadata {@code writer}). */
+    public String writer() {
+        return options.writer();
+    }
+
+    /**
+     * Rewrites ledger entries whose revision, queued before {@code EXEC}, turned out different
+     * from the one the store gave (only if the entry is still the one queued).
+     */
+    public void correctLedger(Map<String, LedgerEntry[]> fixes) {
+        for (Map.Entry<String, LedgerEntry[]> f : fixes.entrySet()) {
+            String now = jedis.hget(ledgerKey, f.getKey());
+            if (f.getValue()[0].toJson().equals(now)) {
+                jedis.hset(ledgerKey, f.getKey(), f.getValue()[1].toJson());
+            }
+        }
     }
 
     /** WATCHes the documents, their metadata and the ledger; a commit fails if any changes meanwhile. */

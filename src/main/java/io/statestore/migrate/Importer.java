@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * One import run: scan the tree, map paths to keys, read files strictly, and commit batches
@@ -25,6 +26,7 @@ public final class Importer {
     private final ImportSettings settings;
     private final ImportTarget target;
     private final Progress progress;
+    private Consumer<List<String>> beforeCommit;
 
     record Item(TreeScanner.Entry entry, String key, MappingRule rule) {
     }
@@ -33,6 +35,12 @@ public final class Importer {
         this.settings = settings;
         this.target = target;
         this.progress = progress;
+    }
+
+    /** Test hook: called with a chunk's keys after they were read and decided, before its MULTI/EXEC. */
+    Importer beforeCommit(Consumer<List<String>> hook) {
+        this.beforeCommit = hook;
+        return this;
     }
 
     public MigrationReport run() throws IOException, InterruptedException {
@@ -53,7 +61,10 @@ public final class Importer {
         try {
             // files of the next batch are read and parsed while the current batch commits
             Future<List<Loaded>> next = reader.submit(() -> load(batch(items, 0)));
-            BatchWriter writer = new BatchWriter(target, settings.onExisting(), settings.dryRun(), this::quarantined);
+            Decision.Policy policy = new Decision.Policy(settings.onExisting(), settings.overwriteLiveChanges(),
+                    target.writer());
+            BatchWriter writer = new BatchWriter(target, policy, settings.dryRun(), this::quarantined, progress::note,
+                    beforeCommit);
             for (int from = 0; from < items.size(); from += settings.batchSize()) {
                 List<Loaded> loaded = await(next);
                 if (from + settings.batchSize() < items.size()) {

@@ -27,7 +27,10 @@ public record MigrationReport(String from, boolean dryRun, List<FileOutcome> fil
         return files.stream().filter(FileOutcome::bomStripped).count();
     }
 
-    /** 0 when everything mapped was imported or unchanged, 1 when anything was quarantined or failed. */
+    /**
+     * 0 when everything mapped was imported or unchanged, 1 when anything was quarantined, failed
+     * or left alone because its document changed in the store since import.
+     */
     public int exitCode() {
         boolean problem = files.stream().anyMatch(f -> f.action().isProblem()) || !archiveProblems.isEmpty();
         return problem ? 1 : 0;
@@ -54,21 +57,26 @@ public record MigrationReport(String from, boolean dryRun, List<FileOutcome> fil
         }
     }
 
+    /** One line for a file that needs attention: action, path, code and reason. */
+    static String attentionLine(FileOutcome f) {
+        return f.action().label() + ": " + f.path() + " [" + f.code() + "] " + f.reason();
+    }
+
     /** The summary table, then every file that needs attention, with its reason. */
     public void printSummary(PrintWriter out) {
         Map<Action, Integer> c = counts();
         out.println();
         out.println(dryRun ? "Migration plan (dry run, nothing written)" : "Migration summary");
         out.println("  from: " + from);
-        out.println("  +-------------+--------+");
-        out.println("  | result      |  files |");
-        out.println("  +-------------+--------+");
+        out.println("  +------------------+--------+");
+        out.println("  | result           |  files |");
+        out.println("  +------------------+--------+");
         for (Action a : Action.values()) {
-            out.printf("  | %-11s | %6d |%n", a.label(), c.get(a));
+            out.printf("  | %-16s | %6d |%n", a.label(), c.get(a));
         }
-        out.println("  +-------------+--------+");
-        out.printf("  | %-11s | %6d |%n", "total", files.size());
-        out.println("  +-------------+--------+");
+        out.println("  +------------------+--------+");
+        out.printf("  | %-16s | %6d |%n", "total", files.size());
+        out.println("  +------------------+--------+");
         if (bomStripped() > 0) {
             out.println("  UTF-8 byte order mark stripped from " + bomStripped() + " file(s)");
         }
@@ -77,8 +85,8 @@ public record MigrationReport(String from, boolean dryRun, List<FileOutcome> fil
         }
         out.printf("  %d files in %.2f s (%.0f files/s)%n", files.size(), elapsedMillis / 1000.0, filesPerSecond());
         for (FileOutcome f : files) {
-            if (f.action().isProblem() || f.action() == Action.KEPT) {
-                out.println("  " + f.action().label() + ": " + f.path() + " [" + f.code() + "] " + f.reason());
+            if (f.action().isProblem() || f.action() == Action.KEPT || f.liveChange()) {
+                out.println("  " + attentionLine(f));
             }
         }
         for (FileOutcome f : files) {
@@ -121,6 +129,14 @@ public record MigrationReport(String from, boolean dryRun, List<FileOutcome> fil
             if (f.code() != null) {
                 o.put("code", f.code());
                 o.put("reason", f.reason());
+            }
+            if (f.liveChange()) {
+                if (f.recordedRevision() != null) {
+                    o.put("recordedRevision", f.recordedRevision().longValue());
+                } else {
+                    o.putNull("recordedRevision");
+                }
+                o.put("storeRevision", f.storeRevision().longValue());
             }
             if (f.bomStripped()) {
                 o.put("bomStripped", true);

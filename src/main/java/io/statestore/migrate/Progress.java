@@ -1,11 +1,12 @@
 package io.statestore.migrate;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** A one-line progress bar on stderr, drawn only when a terminal is attached (or when forced). */
 public final class Progress {
     private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean enabled;
     private long total;
     private long done;
@@ -13,6 +14,10 @@ public final class Progress {
     private long lastDrawNanos;
 
     public Progress(PrintStream out, boolean enabled) {
+        this(new PrintWriter(out, true), enabled);
+    }
+
+    public Progress(PrintWriter out, boolean enabled) {
         this.out = out;
         this.enabled = enabled;
     }
@@ -41,7 +46,22 @@ public final class Progress {
         draw(true);
         if (enabled) {
             out.println();
+            out.flush();
         }
+    }
+
+    /**
+     * A file that needs a decision (changed in the store since import, overwritten, or a
+     * conflict): printed on its own line above the bar.
+     */
+    void note(FileOutcome o) {
+        if (!enabled) {
+            return;
+        }
+        out.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+        out.println(MigrationReport.attentionLine(o));
+        out.flush();
+        draw(true);
     }
 
     private void draw(boolean force) {

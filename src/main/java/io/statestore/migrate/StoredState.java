@@ -6,9 +6,14 @@ import io.statestore.client.StrictJson;
 
 /**
  * A document as the store holds it right now: its text (null when absent), its revision
- * (the tombstone's when deleted, 0 when never written), or the error reading it gave.
+ * (the tombstone's when deleted, 0 when never written), the writer named in its metadata (null
+ * when none), or the error reading it gave.
  */
-public record StoredState(String key, String text, long revision, String error) {
+public record StoredState(String key, String text, long revision, String error, String writer) {
+
+    public StoredState(String key, String text, long revision, String error) {
+        this(key, text, revision, error, null);
+    }
 
     public boolean exists() {
         return text != null;
