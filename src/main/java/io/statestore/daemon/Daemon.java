@@ -234,7 +234,9 @@ public final class Daemon implements AutoCloseable {
             }
         }
         closeQuietly(scheduler);
-        if (leases != null) {
+        // with the embedded server gone first (a group SIGTERM), leases and heartbeat expire on their own
+        boolean serverUp = embedded == null || embedded.alive();
+        if (leases != null && serverUp) {
             leases.releaseAll();
         }
         if (heartbeat != null) {
@@ -242,7 +244,7 @@ public final class Daemon implements AutoCloseable {
         }
         closeQuietly(expiry);
         closeQuietly(http);
-        if (status != null) {
+        if (status != null && serverUp) {
             try {
                 status.clearHeartbeat();
             } catch (RuntimeException ignored) {

@@ -52,10 +52,13 @@ final class DaemonProcess implements AutoCloseable {
         kill(signal, (group ? "-" : "") + pid());
     }
 
-    static void kill(String signal, String target) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + signal, "--", target).inheritIO().start();
+    /** {@code kill -SIGNAL -- TARGETS} (space-separated PIDs, -PGID for a group) in one call. */
+    static void kill(String signal, String targets) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, "--"));
+        cmd.addAll(List.of(targets.split(" ")));
+        Process k = new ProcessBuilder(cmd).inheritIO().start();
         if (k.waitFor() != 0) {
-            throw new IOException("kill -" + signal + " " + target + " failed");
+            throw new IOException("kill -" + signal + " " + targets + " failed");
         }
     }
 
