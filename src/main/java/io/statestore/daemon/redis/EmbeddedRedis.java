@@ -282,10 +282,10 @@ public final class EmbeddedRedis implements AutoCloseable {
                 }
                 while (true) {
                     if (!budget.tryRestart(System.nanoTime())) {
-                        String reason = "embedded redis-server " + what + " after " + cfg.maxRestarts() + " restarts within "
+                        String reason = "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
                                 + io.statestore.daemon.config.Durations.format(cfg.restartWindow())
-                                + " (embedded.maxRestarts, embedded.restartWindow); giving up";
-                        LOG.error("{}: the daemon exits so that its service manager can restart it", reason);
+                                + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
+                        LOG.error("{}; the daemon exits 1 so that its service manager can restart it", reason);
                         events.gaveUp(reason);
                         return;
                     }
