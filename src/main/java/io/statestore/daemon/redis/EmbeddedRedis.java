@@ -289,7 +289,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         events.gaveUp(reason);
                         return;
                     }
-                    int n = restarts.incrementAndGet();
+                    int n = restarts.get() + 1; // counted once tried: a server answering PING, or a failure
                     LOG.warn("embedded redis-server {}; restarting in {} ms (restart {})", what, backoff, n);
                     Thread.sleep(backoff);
                     backoff = Math.min(backoff * 2, cfg.maxRestartBackoff().toMillis());
@@ -299,12 +299,15 @@ public final class EmbeddedRedis implements AutoCloseable {
                     launchedAt = System.nanoTime();
                     try {
                         launch();
+                        restarts.incrementAndGet();
                         events.restarted(n, lastExit);
                         break;
                     } catch (PortTakenException e) {
+                        restarts.incrementAndGet();
                         lastExit = "port " + e.port() + " taken by another process";
                         what = "not restarted: " + e.getMessage();
                     } catch (IOException e) {
+                        restarts.incrementAndGet();
                         lastExit = "restart failed";
                         what = "not restarted: " + e.getMessage();
                     }
