@@ -62,8 +62,14 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** A daemon still running (a test that failed half-way) gets SIGTERM first, so that it stops its redis-server. */
     @Override
-    public void close() {
-        process.destroyForcibly();
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -19,6 +20,11 @@ import redis.clients.jedis.Jedis;
 class OneDaemonPerDataDirTest {
     @TempDir
     Path dir;
+
+    @AfterEach
+    void noServerLeft() throws java.io.IOException {
+        RedisProcesses.killLeftovers(dir.resolve("data"));
+    }
 
     private static final String CONFIG = """
             dataDir: %s

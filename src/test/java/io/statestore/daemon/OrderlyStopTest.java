@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OrderlyStopTest {
     @TempDir
     Path dir;
+
+    @AfterEach
+    void noServerLeft() throws java.io.IOException {
+        RedisProcesses.killLeftovers(dir.resolve("data"));
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"daemon", "group", "group and redis-server", "redis-server, then group"})

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -20,6 +21,11 @@ import redis.clients.jedis.Jedis;
 class OrphanedServerTest {
     @TempDir
     Path dir;
+
+    @AfterEach
+    void noServerLeft() throws java.io.IOException {
+        RedisProcesses.killLeftovers(dir.resolve("data"));
+    }
 
     @Test
     void newDaemonStopsTheOrphanWithItsDataSavedAndServesWithoutRestarting() throws Exception {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -18,6 +19,11 @@ import redis.clients.jedis.Jedis;
 class PortTakenTest {
     @TempDir
     Path dir;
+
+    @AfterEach
+    void noServerLeft() throws java.io.IOException {
+        RedisProcesses.killLeftovers(dir.resolve("data"));
+    }
 
     @Test
     void foreignRedisServerOnThePortIsLeftUntouchedAndTheDaemonExitsNamingThePort() throws Exception {

@@ -11,6 +11,21 @@ final class RedisProcesses {
     private RedisProcesses() {
     }
 
+    /**
+     * After a test: kill -9 whatever redis-server of the directory a failed test left (its
+     * directory is about to be deleted, so it could not save on SIGTERM and would not exit).
+     */
+    static void killLeftovers(Path dataDir) throws IOException {
+        if (Files.isDirectory(dataDir.resolve("redis"))) {
+            for (long pid : of(dataDir)) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    System.out.println("killing redis-server pid " + pid + " left by the test");
+                    h.destroyForcibly();
+                });
+            }
+        }
+    }
+
     static List<Long> of(Path dataDir) throws IOException {
         Path redisDir = dataDir.resolve("redis").toRealPath();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

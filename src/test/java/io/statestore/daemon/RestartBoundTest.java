@@ -3,9 +3,12 @@ package io.statestore.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.Role;
+import io.statestore.daemon.config.ConfigException;
+import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.testing.RedisServerExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -24,6 +28,11 @@ import redis.clients.jedis.Jedis;
 class RestartBoundTest {
     @TempDir
     Path dir;
+
+    @AfterEach
+    void noServerLeft() throws java.io.IOException {
+        RedisProcesses.killLeftovers(dir.resolve("data"));
+    }
 
     private Path data;
     private int port;
@@ -51,6 +60,17 @@ class RestartBoundTest {
                 backup:
                   enabled: false
                 """.formatted(data, port, backoff, backoff, httpPort));
+    }
+
+    @Test
+    void restartBoundDefaultsToFiveWithinFiveMinutesAndIsValidated() throws Exception {
+        DaemonConfig.Embedded e = TestSupport.load(dir, "dataDir: " + dir + "\n").embedded();
+        assertEquals(5, e.maxRestarts());
+        assertEquals(Duration.ofMinutes(5), e.restartWindow());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> TestSupport.load(dir, "embedded:\n  maxRestarts: -1\n  restartWindow: 0s\n"));
+        assertTrue(bad.getMessage().contains("key 'embedded.maxRestarts': must be 0 or more, got -1"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("key 'embedded.restartWindow': must be a positive duration"), bad.getMessage());
     }
 
     @Test
