@@ -44,7 +44,7 @@ public final class DaemonCommand implements Callable<Integer> {
             daemon.stop();
             if (haltOnSignal) {
                 System.out.flush();
-                Runtime.getRuntime().halt(0); // a SIGTERM'd JVM would otherwise exit 143
+                Runtime.getRuntime().halt(daemon.exitCode()); // a SIGTERM'd JVM would otherwise exit 143
             }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -60,7 +60,6 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             return 1;
         }
-        daemon.awaitStop();
-        return 0;
+        return daemon.awaitExit(); // non-zero: it gave up on the embedded server (one line logged)
     }
 }

@@ -12,6 +12,8 @@ import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.jobs.JobScheduler;
 import io.statestore.daemon.jobs.JobServices;
+import io.statestore.daemon.life.DataDirLock;
+import io.statestore.daemon.life.EmbeddedWatch;
 import io.statestore.daemon.lease.JobLeases;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
@@ -56,7 +58,9 @@ public final class Daemon implements AutoCloseable {
     private final DaemonAccess access;
     private final Metrics metrics = new Metrics();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private DataDirLock lock;
     private EmbeddedRedis embedded;
+    private EmbeddedWatch watch;
     private StateStore store;
     private RedisAdmin admin;
     private JobLeases leases;
@@ -75,11 +79,22 @@ public final class Daemon implements AutoCloseable {
     }
 
     public synchronized void start() throws Exception {
+        lock = DataDirLock.acquire(config.dataPath()); // first: a second daemon touches nothing
+        try {
+            startLocked();
+        } catch (Exception | Error e) {
+            stop(); // releases what started, the lock last
+            throw e;
+        }
+    }
+
+    private void startLocked() throws Exception {
         String uri = config.redis().url();
         if (config.redis().embedded()) {
             String pwFile = config.redis().passwordFile();
             embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(), access.embeddedAccess(
                     blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
+            watch = new EmbeddedWatch(embedded, () -> status, this::stop);
             embedded.start();
             uri = embedded.uri();
         }
@@ -141,6 +156,9 @@ public final class Daemon implements AutoCloseable {
         f.put("daemon", config.daemon().id());
         f.put("redis", embedded != null ? "embedded " + uri : RedisEndpoint.redacted(uri));
         f.put("acl", access.enabled() ? "roles admin, writer, reader (docs/security.md)" : "off");
+        if (watch != null) {
+            f.putAll(watch.statusFields());
+        }
         status.put(f);
     }
 
@@ -150,6 +168,9 @@ public final class Daemon implements AutoCloseable {
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
         metrics.gauge("statestore_embedded_restarts", "Restarts of the embedded redis-server",
                 () -> embedded == null ? 0 : embedded.restarts());
+        if (watch != null) {
+            watch.register(metrics);
+        }
         metrics.gauge("statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
         metrics.gauge("statestore_feed_entries_added", "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
                 () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
@@ -193,6 +214,9 @@ public final class Daemon implements AutoCloseable {
             }
             stopping = true;
         }
+        if (embedded != null) {
+            embedded.expectStop(); // from now on its exit is no crash
+        }
         if (scheduler != null) {
             LOG.info("stopping: no new job runs; waiting up to {} for running jobs",
                 io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
@@ -210,7 +234,9 @@ public final class Daemon implements AutoCloseable {
             }
         }
         closeQuietly(scheduler);
-        if (leases != null) {
+        // with the embedded server gone first (a group SIGTERM), leases and heartbeat expire on their own
+        boolean serverUp = embedded == null || embedded.alive();
+        if (leases != null && serverUp) {
             leases.releaseAll();
         }
         if (heartbeat != null) {
@@ -218,7 +244,7 @@ public final class Daemon implements AutoCloseable {
         }
         closeQuietly(expiry);
         closeQuietly(http);
-        if (status != null) {
+        if (status != null && serverUp) {
             try {
                 status.clearHeartbeat();
             } catch (RuntimeException ignored) {
@@ -228,6 +254,7 @@ public final class Daemon implements AutoCloseable {
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);
+        closeQuietly(lock);
         if (scheduler != null) {
             LOG.info("statestore daemon stopped");
         }
@@ -236,6 +263,16 @@ public final class Daemon implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Waits for the stop and returns the exit code: 0, or non-zero when the embedded server would not stay up. */
+    public int awaitExit() throws InterruptedException {
+        stopped.await();
+        return exitCode();
+    }
+
+    public int exitCode() {
+        return watch == null ? 0 : watch.exitCode();
     }
 
     @Override

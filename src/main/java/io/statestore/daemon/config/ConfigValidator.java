@@ -77,6 +77,10 @@ final class ConfigValidator {
         positive("embedded.stopTimeout", e.stopTimeout());
         positive("embedded.restartBackoff", e.restartBackoff());
         positive("embedded.maxRestartBackoff", e.maxRestartBackoff());
+        if (e.maxRestarts() < 0) {
+            problem("embedded.maxRestarts", "must be 0 or more, got " + e.maxRestarts());
+        }
+        positive("embedded.restartWindow", e.restartWindow());
         acl(c);
         DaemonConfig.Daemon d = c.daemon();
         positive("daemon.heartbeatInterval", d.heartbeatInterval());

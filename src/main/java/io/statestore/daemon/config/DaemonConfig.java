@@ -54,9 +54,21 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl a
         }
     }
 
+    /** {@code maxRestarts} within {@code restartWindow}: past that the daemon gives up and exits non-zero. */
     public record Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
                            String save, Duration startTimeout, Duration stopTimeout,
-                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs, boolean tls) {
+                           Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs, boolean tls,
+                           int maxRestarts, Duration restartWindow) {
+        public static final int DEFAULT_MAX_RESTARTS = 5;
+        public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofMinutes(5);
+
+        /** Without the restart bound: the defaults (5 within 5m). */
+        public Embedded(String binary, String bind, int port, boolean unixSocket, String appendfsync,
+                        String save, Duration startTimeout, Duration stopTimeout,
+                        Duration restartBackoff, Duration maxRestartBackoff, List<String> extraArgs, boolean tls) {
+            this(binary, bind, port, unixSocket, appendfsync, save, startTimeout, stopTimeout, restartBackoff,
+                    maxRestartBackoff, extraArgs, tls, DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW);
+        }
     }
 
     /** Roles as ACL users (docs/security.md); the key lists are Redis globs of documents. */

@@ -17,17 +17,25 @@ import redis.clients.jedis.Jedis;
 /**
  * A supervised {@code redis-server} child: loopback plus a Unix socket, AOF everysec plus RDB
  * snapshots under the data directory, expiry notifications on. Restarted with backoff when it
- * dies; stopped with {@code SHUTDOWN SAVE}.
+ * dies, at most {@code embedded.maxRestarts} times within {@code embedded.restartWindow}; stopped
+ * with {@code SHUTDOWN SAVE}. Before each launch {@link PortPreflight} stops this data directory's
+ * orphaned server and refuses a port held by anything else. It runs in its own session
+ * ({@code setsid}), so a Ctrl-C or a SIGTERM to the daemon's process group reaches the daemon,
+ * which stops it in order, and not the server directly.
  */
 public final class EmbeddedRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
 
     private static final Duration STABLE = Duration.ofMinutes(1);
+    private static final Duration ORDERLY_GRACE = Duration.ofSeconds(2);
     private final DaemonConfig.Embedded cfg;
     private final Path dir;
     private final AtomicInteger restarts = new AtomicInteger();
     private volatile Process process;
     private volatile boolean stopping;
+    private volatile String lastExit = "";
+    private volatile Events events = Events.NONE;
+    private final RestartBudget budget;
     private Thread supervisor;
 
     private final Access access;
@@ -48,6 +56,20 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
+    /** What the daemon hears from the supervisor. Called on the supervisor's thread. */
+    public interface Events {
+        Events NONE = new Events() {
+        };
+
+        /** The server is up again after {@code restarts} restarts in all; the last one ended as {@code lastExit}. */
+        default void restarted(int restarts, String lastExit) {
+        }
+
+        /** The restart budget is spent: the server stays down; {@code reason} is the one line logged. */
+        default void gaveUp(String reason) {
+        }
+    }
+
     public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
         this(cfg, dir, Access.open());
     }
@@ -56,6 +78,24 @@ public final class EmbeddedRedis implements AutoCloseable {
         this.cfg = cfg;
         this.dir = dir;
         this.access = access;
+        this.budget = new RestartBudget(cfg.maxRestarts(), cfg.restartWindow());
+    }
+
+    public void events(Events events) {
+        this.events = events == null ? Events.NONE : events;
+    }
+
+    /** How the server last ended, or why the last restart failed ("" while it never did). */
+    public String lastExit() {
+        return lastExit;
+    }
+
+    /**
+     * The daemon is stopping: an exit of the server from now on is expected (under systemd's
+     * KillMode=control-group it gets SIGTERM with the daemon and saves by itself), not restarted.
+     */
+    public void expectStop() {
+        stopping = true;
     }
 
     public String uri() {
@@ -135,11 +175,13 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         requireExecutable(cfg.binary());
+        new PortPreflight(cfg, dir, access, loopbackTls()).clear();
         List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
                 "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
                 "--appendonly", "yes", "--appendfsync", cfg.appendfsync(), "--dbfilename", "dump.rdb",
-                "--save", cfg.save(), "--notify-keyspace-events", "Ex"));
+                "--save", cfg.save(), "--notify-keyspace-events", "Ex",
+                "--pidfile", dir.resolve(OrphanServer.PID_FILE).toString()));
         if (cfg.unixSocket()) {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
@@ -149,8 +191,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         cmd.addAll(cfg.extraArgs());
         // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
-        // sets it and then becomes redis-server (exec: same process, same PID).
-        cmd.addAll(0, List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
+        // sets it and then becomes redis-server (exec: same process, same PID). setsid gives it
+        // its own session without forking (the shell is no process-group leader), same PID again.
+        cmd.addAll(0, List.of("/bin/sh", "-c", "umask 077 && exec " + (SETSID == null ? "" : SETSID + " ") + "\"$0\" \"$@\""));
         Path out = dir.resolve("redis.out");
         if (!Files.exists(out)) {
             Files.createFile(out);
@@ -169,6 +212,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                 cfg.unixSocket() ? " and " + socket() : "");
     }
 
+    private static final String SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .filter(f -> Files.isExecutable(Path.of(f))).findFirst().orElse(null);
+
     static boolean secretLooking(String variable) {
         String v = variable.toUpperCase(java.util.Locale.ROOT);
         return v.equals("REDISCLI_AUTH") || v.contains("PASSWORD") || v.contains("PASSWD") || v.contains("SECRET")
@@ -184,7 +230,11 @@ public final class EmbeddedRedis implements AutoCloseable {
             try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, access.user(), access.password().get(),
                     loopbackTls())) {
                 if ("PONG".equals(j.ping())) {
-                    return;
+                    long answering = PortPreflight.processId(j.info("server"));
+                    if (answering == p.pid() || answering < 0) {
+                        return;
+                    }
+                    // another server took the port between the check and our bind: ours will exit
                 }
             } catch (RuntimeException notYet) {
                 // not accepting connections yet, or still loading the AOF
@@ -211,38 +261,78 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /**
      * Restarts the child when it dies. The backoff doubles (up to maxRestartBackoff) while the
-     * server keeps dying within a minute of starting, and falls back once it has run longer.
+     * server keeps dying within a minute of starting, and falls back once it has run longer. An
+     * exit while the daemon stops is expected; past the restart budget it gives up.
      */
     private void supervise() {
         long backoff = cfg.restartBackoff().toMillis();
         long launchedAt = System.nanoTime();
-        while (!stopping) {
-            Process p = process;
-            try {
+        try {
+            while (!stopping) {
+                Process p = process;
                 int code = p.waitFor();
-                if (stopping) {
+                if (stopping || (orderly(code) && stopFollows())) {
+                    LOG.info("embedded redis-server (pid {}) exited as the daemon stops ({})", p.pid(), ExitReason.of(code));
                     return;
                 }
-                boolean ranLong = System.nanoTime() - launchedAt > STABLE.toNanos();
-                backoff = ranLong ? cfg.restartBackoff().toMillis() : backoff;
-                LOG.warn("embedded redis-server (pid {}) exited with code {}; restarting in {} ms", p.pid(), code, backoff);
-                Thread.sleep(backoff);
-                if (stopping) {
-                    return;
+                lastExit = ExitReason.of(code);
+                String what = "(pid " + p.pid() + ") " + lastExit;
+                if (System.nanoTime() - launchedAt > STABLE.toNanos()) {
+                    backoff = cfg.restartBackoff().toMillis();
                 }
-                launchedAt = System.nanoTime();
-                try {
-                    launch();
-                    restarts.incrementAndGet();
-                } catch (IOException e) {
-                    LOG.error("restarting embedded redis-server failed: {}", e.getMessage());
+                while (true) {
+                    if (!budget.tryRestart(System.nanoTime())) {
+                        String reason = "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
+                                + io.statestore.daemon.config.Durations.format(cfg.restartWindow())
+                                + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
+                        LOG.error("{}; the daemon exits 1 so that its service manager can restart it", reason);
+                        events.gaveUp(reason);
+                        return;
+                    }
+                    int n = restarts.get() + 1; // counted once tried: a server answering PING, or a failure
+                    LOG.warn("embedded redis-server {}; restarting in {} ms (restart {})", what, backoff, n);
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, cfg.maxRestartBackoff().toMillis());
+                    if (stopping) {
+                        return;
+                    }
+                    launchedAt = System.nanoTime();
+                    try {
+                        launch();
+                        restarts.incrementAndGet();
+                        events.restarted(n, lastExit);
+                        break;
+                    } catch (PortTakenException e) {
+                        restarts.incrementAndGet();
+                        lastExit = "port " + e.port() + " taken by another process";
+                        what = "not restarted: " + e.getMessage();
+                    } catch (IOException e) {
+                        restarts.incrementAndGet();
+                        lastExit = "restart failed";
+                        what = "not restarted: " + e.getMessage();
+                    }
                 }
-                backoff = Math.min(backoff * 2, cfg.maxRestartBackoff().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Exit code 0 (SHUTDOWN, or SIGTERM/SIGINT handled with a save) or death by SIGTERM/SIGINT. */
+    private static boolean orderly(int code) {
+        return code == 0 || code == 128 + 15 || code == 128 + 2;
+    }
+
+    /**
+     * After an orderly exit, whether the daemon starts stopping within a moment: when a whole
+     * control group gets SIGTERM the server may notice first.
+     */
+    private boolean stopFollows() throws InterruptedException {
+        long deadline = System.nanoTime() + ORDERLY_GRACE.toNanos();
+        while (!stopping && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return stopping;
     }
 
     /** Stops the child with SHUTDOWN SAVE (bounded); kills it if it does not stop in time. */
@@ -254,6 +344,11 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         Process p = process;
         if (p == null || !p.isAlive()) {
+            // never SHUTDOWN whatever else may listen on the port: only the process we started
+            if (p != null) {
+                LOG.info("embedded redis-server (pid {}) had already exited ({}); nothing to stop", p.pid(),
+                        ExitReason.of(p.exitValue()));
+            }
             return;
         }
         try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), access.user(),
