@@ -17,6 +17,7 @@ import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
+import io.statestore.daemon.status.HealthWatch;
 import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
@@ -67,6 +68,7 @@ public final class Daemon implements AutoCloseable {
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
+    private HealthWatch health;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -97,7 +99,7 @@ public final class Daemon implements AutoCloseable {
         setup.upgradeLayout();
         access.afterConnect(admin, uri);
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
-        status = new StatusStore(admin, prefix, config.daemon().id());
+        status = new StatusStore(admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
         Optional<Archiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
                 : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
@@ -105,6 +107,7 @@ public final class Daemon implements AutoCloseable {
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
         services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
+        health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
         registerGauges(prefix);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         }
         if (config.http().enabled()) {
             Optional<String> token = HttpToken.forBind(config.http().bind(), config.dataPath());
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), this::healthy, metrics, token);
+            http = new HttpEndpoint(config.http().bind(), config.http().port(), health::problems, metrics, token);
             LOG.info("HTTP /health and /metrics on {}:{}{}", config.http().bind(), http.port(), token.isPresent()
                     ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
         }
@@ -179,10 +182,11 @@ public final class Daemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: {}", e.getMessage());
         }
+        health.check();
     }
 
     public boolean healthy() {
-        return (embedded == null || embedded.alive()) && admin.ping();
+        return health.problems().isEmpty();
     }
 
     /** Orderly stop; safe to call more than once and from a shutdown hook. */
@@ -225,6 +229,7 @@ public final class Daemon implements AutoCloseable {
                 // the heartbeat expires on its own
             }
         }
+        closeQuietly(health);
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);

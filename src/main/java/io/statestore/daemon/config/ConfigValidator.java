@@ -77,6 +77,9 @@ final class ConfigValidator {
         positive("embedded.stopTimeout", e.stopTimeout());
         positive("embedded.restartBackoff", e.restartBackoff());
         positive("embedded.maxRestartBackoff", e.maxRestartBackoff());
+        if (r.embedded()) {
+            EvictionPolicy.refusal(e.extraArgs()).ifPresent(m -> problem("embedded.extraArgs", m));
+        }
         acl(c);
         DaemonConfig.Daemon d = c.daemon();
         positive("daemon.heartbeatInterval", d.heartbeatInterval());
