@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * {@code statestore status [--json]}: the daemons (from {@code <prefix>daemons}: PID, heartbeat
@@ -70,6 +71,9 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             status = new TreeMap<String, String>(j.hgetAll(prefix + "status"));
             daemons = DaemonRegistry.read(j, prefix);
             health = ServerHealth.read(j);
+        } catch (JedisDataException e) { // an error reply: it answers, but refuses a read (a user without INFO, ...)
+            err.println("statestore: Redis at " + uri + " refused a status read: " + oneLine(e));
+            return 1;
         } catch (RuntimeException e) {
             err.println("statestore: cannot reach Redis at " + uri + ": " + oneLine(e));
             return 1;
