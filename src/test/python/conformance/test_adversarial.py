@@ -638,6 +638,10 @@ def malformed_option_rows():
                 ('ss_ttl without ttl', ('ss_ttl', doc_keys(PLAIN), [])),
                 ('ss_ttl ttl 9000000000000000000', ('ss_ttl', doc_keys(TTL), ['ttl', '9000000000000000000'])),
                 ('ss_del unknown option', ('ss_del', doc_keys(PLAIN), ['colour', 'red'])),
+                # v12: allow-oom functions carry no content
+                ('ss_del with change', ('ss_del', doc_keys(PLAIN), ['change', '{"a":1}'])),
+                ('ss_del with doc', ('ss_del', doc_keys(PLAIN), ['doc', '{"a":1}'])),
+                ('ss_ttl with change', ('ss_ttl', doc_keys(TTL), ['ttl', '5000', 'change', '{"a":1}'])),
                 ('ss_reap unknown option', ('ss_reap', doc_keys(EXPIRED), ['op', 'put'])),
                 ('ss_jop without steps', jop(ABSENT, [])),
                 ('ss_jop unknown step', jop(ABSENT, ['explode', '$'])),

@@ -58,8 +58,8 @@ class LibraryTest(h.StoreTestCase):
                 self.assertNotIn(b'-- #include', code)
                 self.assertIn(shared, code)
 
-    def test_library_versions_are_v11_and_events_v5(self):
-        self.assertEqual(b'11', self.store.fcall_ro('ss_version', []))
+    def test_library_versions_are_v12_and_events_v5(self):
+        self.assertEqual(b'12', self.store.fcall_ro('ss_version', []))
         self.assertEqual(b'5', self.store.fcall_ro('ev_version', []))
 
 

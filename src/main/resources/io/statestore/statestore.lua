@@ -26,7 +26,7 @@ Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND,
 SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '11'
+local LIB_VERSION = '12'
 local JSON_TYPE = 'ReJSON-RL'
 
 local function fail(code, msg)
@@ -1969,12 +1969,30 @@ register('ss_write', write)
 -- Reply: per write, {revision, feed entry id} or its error reply. Errors: SS_INVALID (counts).
 register('ss_write_many', write_many)
 
-register('ss_del', function(keys, argv) return whole_write(keys, argv, 'del', 'del') end)
+-- Deletes and TTL changes run under maxmemory (LIB_VERSION 12, flag allow-oom): with the
+-- noeviction policy Redis refuses every other write once used memory is over maxmemory, and
+-- an operator must still be able to free space through statestore. allow-oom lets a function
+-- run any command in that state, so these three only ever remove a document or change its
+-- expiry: their kind is fixed here ('del', 'ttl', the expiry reap), never taken from the
+-- caller, and none of them stores content. What they add is the bookkeeping of the change
+-- (metadata fields, one feed entry, a history entry without content), which the feed's length
+-- bound keeps from growing; a delete frees the document itself.
+local FREEING = {'allow-oom'}
+local FREEING_OPTS = {writer = true, ifrev = true, ttl = true, op = true, mode = true, feedmax = true, histmax = true,
+                      histage = true, src = true, wid = true}
+
+-- ss_del and ss_ttl: whole_write without the options that carry content (doc, change), which a
+-- delete or an expiry change has no use for and which could add data under maxmemory.
+local function freeing_write(keys, argv, kind)
+  return whole_write_opts(keys, parse_opts(argv, 1, FREEING_OPTS), kind, kind, nil)
+end
+
+register('ss_del', function(keys, argv) return freeing_write(keys, argv, 'del') end, FREEING)
 
 -- ss_ttl: KEYS as ss_put. ARGV options: ttl (required; 0 removes the expiry), ifrev, writer,
 -- op, feedmax, histmax, src. Reply: {revision, feed entry id}.
 -- Errors: SS_NOTFOUND, SS_CONFLICT, SS_INVALID.
-register('ss_ttl', function(keys, argv) return whole_write(keys, argv, 'ttl', 'ttl') end)
+register('ss_ttl', function(keys, argv) return freeing_write(keys, argv, 'ttl') end, FREEING)
 
 -- ss_jop: KEYS as ss_put. ARGV options (ifrev, writer, op, change, feedmax, histmax, src), `--`,
 -- then steps (see the steps section above). Reply: {revision, feed entry id[, incr result]}.
@@ -1993,7 +2011,7 @@ register('ss_tx', transaction)
 
 -- ss_reap: KEYS as ss_put. ARGV options: writer, feedmax, histmax.
 -- Reply: 1 if the tombstone of a document Redis expired was committed, else 0. Errors: SS_INVALID.
-register('ss_reap', reap)
+register('ss_reap', reap, FREEING)
 
 register('ss_snapshot', snapshot, {'no-writes'})
 register('ss_read', feed_read, {'no-writes'})

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.EventBus;
 import io.statestore.client.StateStoreOptions;
@@ -10,6 +11,9 @@ import io.statestore.client.StrictJson;
 import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.status.DaemonBeat;
+import io.statestore.daemon.status.DaemonRegistry;
+import io.statestore.daemon.status.ServerHealth;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +22,20 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
-/** {@code statestore status [--json]}: the status hash and live daemons; exit 1 if none alive or the last backup failed. */
+/**
+ * {@code statestore status [--json]}: the daemons (from {@code <prefix>daemons}: PID, heartbeat
+ * age, alive or dead), persistence and memory, the status hash and the event bus; one line on
+ * stderr per problem; exit 1 if no daemon is alive, the last backup failed or Redis has a
+ * problem. Reads only, with a short timeout: it answers under OOM and MISCONF too.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the daemon status.")
 public final class StatusCommand extends DaemonConfigCommand implements Callable<Integer> {
+    /** Connect and command timeout of every call status makes. */
+    static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(1);
+
     @Option(names = "--json", description = "print JSON for scripts")
     boolean json;
 
@@ -46,43 +59,71 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         if (cfg == null) {
             return 1;
         }
-        StateStoreOptions options = cfg.redisOptions().build();
+        // status answers quickly or says Redis did not: a short timeout, and nothing but reads
+        StateStoreOptions options = cfg.redisOptions().timeout(TIMEOUT).build();
         String uri = RedisEndpoint.parse(options.uri(), Optional.empty(), Optional.empty()).describe(); // no password
         String prefix = cfg.redis().keyPrefix();
         Map<String, String> status;
-        List<String> alive;
-        try (RedisAdmin redis = new RedisAdmin(options)) {
-            Map<String, String> h = redis.with(j -> j.hgetAll(prefix + "status"));
-            status = new TreeMap<>(h);
-            alive = redis.with(j -> j.scan("0", new ScanParams().match(prefix + "heartbeat:*").count(1000)).getResult())
-                    .stream().map(k -> k.substring((prefix + "heartbeat:").length())).sorted().toList();
+        List<DaemonBeat> daemons;
+        ServerHealth health;
+        // one connection outside the pool: the pool checks a connection with PING, which Redis refuses under MISCONF
+        try (RedisAdmin redis = new RedisAdmin(options); Jedis j = redis.dedicated((int) TIMEOUT.toMillis())) {
+            status = new TreeMap<String, String>(j.hgetAll(prefix + "status"));
+            daemons = DaemonRegistry.read(j, prefix);
+            health = ServerHealth.read(j);
+        } catch (JedisDataException e) { // an error reply: it answers, but refuses a read (a user without INFO, ...)
+            err.println("statestore: Redis at " + uri + " refused a status read: " + oneLine(e));
+            return 1;
         } catch (RuntimeException e) {
-            err.println("statestore: cannot reach Redis at " + uri + ": " + e.getMessage());
+            err.println("statestore: cannot reach Redis at " + uri + ": " + oneLine(e));
             return 1;
         }
+        List<String> alive = daemons.stream().filter(DaemonBeat::alive).map(DaemonBeat::id).toList();
+        List<String> problems = health.problems();
         String events = eventsSummary(options);
         boolean backupFailed = "failed".equals(status.get("backup_result"));
         if (json) {
             ObjectNode o = StrictJson.mapper().createObjectNode();
             o.put("alive", !alive.isEmpty());
             o.putPOJO("daemons", alive);
+            ArrayNode beats = o.putArray("heartbeats");
+            for (DaemonBeat b : daemons) {
+                beats.addObject().put("id", b.id()).put("alive", b.alive()).put("pid", b.pid()).put("host", b.host())
+                        .put("started", b.started()).put("heartbeat_age_ms", b.ageMs()).put("interval_ms", b.intervalMs());
+            }
             o.putPOJO("status", status);
+            o.put("persistence", health.persistenceLine());
+            o.put("memory", health.memoryLine());
+            o.putPOJO("problems", problems);
             o.put("events", events);
             out.println(o.toString());
         } else {
             out.println("daemons alive: " + (alive.isEmpty() ? "none" : String.join(", ", alive)));
+            daemons.forEach(b -> out.println(b.describe(health.refusesWrites())));
+            out.println("persistence: " + health.persistenceLine());
+            out.println("memory: " + health.memoryLine());
             status.forEach((k, v) -> out.println(k + ": " + v));
             out.println("events: " + events);
         }
-        if (alive.isEmpty()) {
-            err.println("statestore: no daemon is alive (no heartbeat)");
-            return 1;
+        problems.forEach(p -> err.println("statestore: " + p));
+        if (alive.isEmpty() && !health.refusesWrites()) {
+            // when Redis refuses writes, a stale heartbeat says nothing about the daemon: the problem above is the cause
+            err.println("statestore: no daemon is alive (" + (daemons.isEmpty() ? "none registered in " + DaemonRegistry.key(prefix)
+                    : "no heartbeat within its interval") + ")");
         }
         if (backupFailed) {
             err.println("statestore: the last backup failed: " + status.getOrDefault("backup_error", "?"));
-            return 1;
         }
-        return 0;
+        return alive.isEmpty() || backupFailed || !problems.isEmpty() ? 1 : 0;
+    }
+
+    /** The message of {@code e} (or its cause's) on one line: never a stack trace. */
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if ((m == null || m.isBlank()) && e.getCause() != null) {
+            m = e.getCause().getMessage();
+        }
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("").strip();
     }
 
     /**

@@ -19,6 +19,7 @@ import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
+import io.statestore.daemon.status.HealthWatch;
 import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
@@ -71,6 +72,7 @@ public final class Daemon implements AutoCloseable {
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
+    private HealthWatch health;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -112,7 +114,7 @@ public final class Daemon implements AutoCloseable {
         setup.upgradeLayout();
         access.afterConnect(admin, uri);
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
-        status = new StatusStore(admin, prefix, config.daemon().id());
+        status = new StatusStore(admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
         Optional<Archiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
                 : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
@@ -120,6 +122,7 @@ public final class Daemon implements AutoCloseable {
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
         services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
+        health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
         registerGauges(prefix);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -135,7 +138,7 @@ public final class Daemon implements AutoCloseable {
         }
         if (config.http().enabled()) {
             Optional<String> token = HttpToken.forBind(config.http().bind(), config.dataPath());
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), this::healthy, metrics, token);
+            http = new HttpEndpoint(config.http().bind(), config.http().port(), health::problems, metrics, token);
             LOG.info("HTTP /health and /metrics on {}:{}{}", config.http().bind(), http.port(), token.isPresent()
                     ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
         }
@@ -200,10 +203,11 @@ public final class Daemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: {}", e.getMessage());
         }
+        health.check();
     }
 
     public boolean healthy() {
-        return (embedded == null || embedded.alive()) && admin.ping();
+        return health.problems().isEmpty();
     }
 
     /** Orderly stop; safe to call more than once and from a shutdown hook. */
@@ -251,6 +255,7 @@ public final class Daemon implements AutoCloseable {
                 // the heartbeat expires on its own
             }
         }
+        closeQuietly(health);
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);

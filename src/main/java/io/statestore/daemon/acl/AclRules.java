@@ -105,7 +105,7 @@ public final class AclRules {
     /** Keys the functions and clients read but only the admin writes: store settings, bus limits, status. */
     static List<String> readOnlyPatterns(String prefix) {
         String p = glob(prefix);
-        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "heartbeat:*");
+        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "daemons", p + "heartbeat:*");
     }
 
     /** {@code s} as a Redis glob that matches only itself. */

@@ -81,6 +81,9 @@ final class ConfigValidator {
             problem("embedded.maxRestarts", "must be 0 or more, got " + e.maxRestarts());
         }
         positive("embedded.restartWindow", e.restartWindow());
+        if (r.embedded()) {
+            EvictionPolicy.refusal(e.extraArgs()).ifPresent(m -> problem("embedded.extraArgs", m));
+        }
         acl(c);
         DaemonConfig.Daemon d = c.daemon();
         positive("daemon.heartbeatInterval", d.heartbeatInterval());

@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * Optional HTTP listener: {@code /health} (200 or 503) and {@code /metrics} (Prometheus text). With a
+ * Optional HTTP listener: {@code /health} (200 "ok", or 503 with one line per problem) and
+ * {@code /metrics} (Prometheus text). With a
  * token (the endpoints listen beyond loopback: {@link HttpToken}) every request must carry
  * {@code Authorization: Bearer <token>}, else 401.
  */
@@ -20,11 +22,12 @@ public final class HttpEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final Optional<byte[]> token;
 
-    public HttpEndpoint(String bind, int port, BooleanSupplier healthy, Metrics metrics) throws IOException {
-        this(bind, port, healthy, metrics, Optional.empty());
+    public HttpEndpoint(String bind, int port, Supplier<List<String>> problems, Metrics metrics) throws IOException {
+        this(bind, port, problems, metrics, Optional.empty());
     }
 
-    public HttpEndpoint(String bind, int port, BooleanSupplier healthy, Metrics metrics, Optional<String> token)
+    /** {@code problems}: what is wrong, one sentence each; empty when healthy. */
+    public HttpEndpoint(String bind, int port, Supplier<List<String>> problems, Metrics metrics, Optional<String> token)
             throws IOException {
         this.token = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(bind, port), 16);
@@ -35,8 +38,8 @@ public final class HttpEndpoint implements AutoCloseable {
         }));
         server.createContext("/health", ex -> {
             if (authorized(ex)) {
-                boolean ok = healthy.getAsBoolean();
-                respond(ex, ok ? 200 : 503, ok ? "ok\n" : "unhealthy\n", "text/plain");
+                List<String> wrong = problems.get();
+                respond(ex, wrong.isEmpty() ? 200 : 503, wrong.isEmpty() ? "ok\n" : String.join("\n", wrong) + "\n", "text/plain");
             }
         });
         server.createContext("/metrics", ex -> {

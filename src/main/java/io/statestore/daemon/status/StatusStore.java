@@ -5,21 +5,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import redis.clients.jedis.params.SetParams;
 
 /**
- * The status hash ({@code <prefix>status}, shared by the daemons of one server) and this
- * daemon's heartbeat key ({@code <prefix>heartbeat:<id>}, expiring unless refreshed).
+ * The status hash ({@code <prefix>status}, shared by the daemons of one server), this daemon's
+ * entry in {@code <prefix>daemons} ({@link DaemonRegistry}: what {@code statestore status}
+ * reads) and its heartbeat key ({@code <prefix>heartbeat:<id>}, expiring unless refreshed).
  */
 public final class StatusStore {
     private final RedisAdmin redis;
     private final String prefix;
     private final String daemonId;
+    private final DaemonRegistry registry;
 
-    public StatusStore(RedisAdmin redis, String prefix, String daemonId) {
+    public StatusStore(RedisAdmin redis, String prefix, String daemonId, Duration heartbeatInterval) {
         this.redis = redis;
         this.prefix = prefix;
         this.daemonId = daemonId;
+        this.registry = new DaemonRegistry(prefix, daemonId, heartbeatInterval);
     }
 
     public String statusKey() {
@@ -45,11 +47,22 @@ public final class StatusStore {
         put(f);
     }
 
+    /**
+     * Records a heartbeat (the daemons hash and the heartbeat key expiring after {@code ttl}) and
+     * removes the entries of daemons dead for longer than {@code ttl}.
+     */
     public void heartbeat(Duration ttl) {
-        redis.with(j -> j.set(heartbeatKey(), Instant.now().toString(), SetParams.setParams().px(ttl.toMillis())));
+        redis.with(j -> {
+            registry.beat(j, heartbeatKey(), ttl);
+            registry.prune(j, ttl);
+            return null;
+        });
     }
 
     public void clearHeartbeat() {
-        redis.with(j -> j.del(heartbeatKey()));
+        redis.with(j -> {
+            registry.remove(j);
+            return j.del(heartbeatKey());
+        });
     }
 }
