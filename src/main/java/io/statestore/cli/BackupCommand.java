@@ -7,6 +7,7 @@ import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.backup.RdbVerifier;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.life.DataDirLock;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,7 +106,11 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         } catch (IOException notRunning) {
             // good: nothing listens, the data directory is ours
         }
-        EmbeddedRestore.Result r = new EmbeddedRestore(cfg).restore(file);
+        EmbeddedRestore.Result r;
+        // the daemon's lock: no daemon on any port may run on this data directory while it is replaced
+        try (DataDirLock lock = DataDirLock.acquire(cfg.dataPath())) {
+            r = new EmbeddedRestore(cfg).restore(file);
+        }
         out.println("restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
         return 0;
     }
