@@ -292,7 +292,7 @@ public final class RedisEndpoint {
      */
     public Pool<Jedis> pool(GenericObjectPoolConfig<Jedis> poolConfig, JedisClientConfig primaryConfig, int timeoutMillis) {
         if (!sentinel()) {
-            return new JedisPool(poolConfig, hosts.get(0), primaryConfig);
+            return new JedisPool(poolConfig, new AnsweringJedisFactory(hosts.get(0), primaryConfig));
         }
         DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
                 .protocol(RedisProtocol.RESP2);
