@@ -13,8 +13,12 @@ import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.jobs.JobScheduler;
 import io.statestore.daemon.jobs.JobServices;
 import io.statestore.daemon.lease.JobLeases;
+import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.PersistenceState;
+import io.statestore.daemon.redis.PersistenceWatch;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.redis.StaleAofRecovery;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HttpEndpoint;
@@ -67,6 +71,7 @@ public final class Daemon implements AutoCloseable {
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
+    private PersistenceWatch persistence;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -80,6 +85,8 @@ public final class Daemon implements AutoCloseable {
             String pwFile = config.redis().passwordFile();
             embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(), access.embeddedAccess(
                     blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
+            embedded.beforeLaunch(new StaleAofRecovery(config.redisDataPath(),
+                    () -> new EmbeddedRestore(config).rebuildAofFromRdb())::recoverIfStale);
             embedded.start();
             uri = embedded.uri();
         }
@@ -106,6 +113,10 @@ public final class Daemon implements AutoCloseable {
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
         services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
         publishStatus(uri);
+        if (embedded != null) {
+            persistence = new PersistenceWatch(admin, config.redisDataPath(), s -> status.put(Map.of("persistence", s)));
+            persistence.start();
+        }
         registerGauges(prefix);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
@@ -225,6 +236,11 @@ public final class Daemon implements AutoCloseable {
                 // the heartbeat expires on its own
             }
         }
+        if (persistence != null) {
+            persistence.close();
+            persistence.beforeStop(config.embedded().stopTimeout()); // AOF failing: a marked snapshot first
+            persistence.release();
+        }
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);
@@ -272,6 +288,11 @@ public final class Daemon implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The embedded server's persistence (AOF, RDB, free space); empty with an external server. */
+    public Optional<PersistenceState> persistence() {
+        return Optional.ofNullable(persistence).map(PersistenceWatch::state);
     }
 
     public Optional<HttpEndpoint> http() {

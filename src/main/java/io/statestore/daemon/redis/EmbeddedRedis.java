@@ -31,6 +31,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private Thread supervisor;
 
     private final Access access;
+    private volatile LaunchHook beforeLaunch = () -> { };
 
     /**
      * How the daemon gets in: extra server arguments (the ACL file) and the user and password its
@@ -56,6 +57,15 @@ public final class EmbeddedRedis implements AutoCloseable {
         this.cfg = cfg;
         this.dir = dir;
         this.access = access;
+    }
+
+    /** Work done before every launch, restarts included (StaleAofRecovery). */
+    public interface LaunchHook {
+        void run() throws IOException, InterruptedException;
+    }
+
+    public void beforeLaunch(LaunchHook hook) {
+        this.beforeLaunch = hook;
     }
 
     public String uri() {
@@ -135,6 +145,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         requireExecutable(cfg.binary());
+        beforeLaunch.run();
         List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
                 "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
