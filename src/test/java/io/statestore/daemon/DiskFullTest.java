@@ -162,6 +162,32 @@ class DiskFullTest {
         }
     }
 
+    /**
+     * The measurement behind docs/daemon.md's trade-off: with {@code appendfsync always} Redis
+     * does not acknowledge a write it could not append; it exits instead (every client
+     * disconnected, the supervisor restarts it), and the write is refused, not lost.
+     */
+    @Test
+    void withAppendfsyncAlwaysAWriteThatDoesNotFitIsRefusedByAServerExit() throws Exception {
+        Daemon daemon = started("  appendfsync: always\n");
+        try {
+            writeDuringFullDisk();
+            assertFalse(acknowledged.containsKey("big"), "never acknowledged");
+            TestSupport.await(Duration.ofSeconds(30), "the server restarted",
+                    () -> daemon.embedded().orElseThrow().restarts() >= 1 && daemon.healthy());
+            assertTrue(Files.readString(data().resolve("redis/redis.log")).contains("Exiting"));
+        } finally {
+            daemon.stop();
+        }
+        Files.delete(filler());
+        Daemon again = started("  appendfsync: always\n");
+        try {
+            assertAllAcknowledgedPresent();
+        } finally {
+            again.stop();
+        }
+    }
+
     private static boolean rdbFailed(Daemon daemon) {
         Path log = daemon.embedded().orElseThrow().dataDir().resolve("redis.log");
         try {
@@ -229,12 +255,16 @@ class DiskFullTest {
     }
 
     private Daemon started() throws Exception {
+        return started("");
+    }
+
+    private Daemon started(String embeddedSettings) throws Exception {
         Daemon d = new Daemon(TestSupport.load(tmp, """
                 dataDir: %s
                 embedded:
                   port: %d
                   restartBackoff: 100ms
-                """.formatted(data(), port)));
+                """.formatted(data(), port) + embeddedSettings));
         d.start();
         return d;
     }
