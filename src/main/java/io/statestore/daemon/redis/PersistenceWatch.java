@@ -97,8 +97,10 @@ public final class PersistenceWatch implements AutoCloseable {
                 markStale();
             }
         }
-        if (!aofErr && StaleAofRecovery.marked(dir)) {
-            clearStale(); // Redis wrote its buffer to the AOF: it has everything again
+        if (!aofErr && "1".equals(info.get("aof_enabled")) && StaleAofRecovery.marked(dir)) {
+            // Redis wrote its buffer to the AOF: it has everything again. (Not while the server
+            // rebuilding the AOF from dump.rdb runs with AOF off: the mark must outlive a failed rebuild.)
+            clearStale();
         }
         long now = System.nanoTime();
         boolean due = lastAttempt == 0 || now - lastAttempt >= retry.toNanos();
