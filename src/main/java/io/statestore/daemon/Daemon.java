@@ -15,8 +15,12 @@ import io.statestore.daemon.jobs.JobServices;
 import io.statestore.daemon.life.DataDirLock;
 import io.statestore.daemon.life.EmbeddedWatch;
 import io.statestore.daemon.lease.JobLeases;
+import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.redis.EmbeddedRedis;
+import io.statestore.daemon.redis.PersistenceState;
+import io.statestore.daemon.redis.PersistenceWatch;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.redis.StaleAofRecovery;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
@@ -73,6 +77,7 @@ public final class Daemon implements AutoCloseable {
     private JobServices services;
     private ScheduledExecutorService heartbeat;
     private HealthWatch health;
+    private PersistenceWatch persistence;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -97,6 +102,8 @@ public final class Daemon implements AutoCloseable {
             embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(), access.embeddedAccess(
                     blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
             watch = new EmbeddedWatch(embedded, () -> status, this::stop);
+            embedded.beforeLaunch(new StaleAofRecovery(config.redisDataPath(),
+                    () -> new EmbeddedRestore(config).rebuildAofFromRdb())::recoverIfStale);
             embedded.start();
             uri = embedded.uri();
         }
@@ -124,6 +131,10 @@ public final class Daemon implements AutoCloseable {
         services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
         health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
+        if (embedded != null) {
+            persistence = new PersistenceWatch(admin, config.redisDataPath(), s -> status.put(Map.of("persistence", s)));
+            persistence.start();
+        }
         registerGauges(prefix);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
@@ -256,6 +267,11 @@ public final class Daemon implements AutoCloseable {
             }
         }
         closeQuietly(health);
+        if (persistence != null) {
+            persistence.close();
+            persistence.beforeStop(config.embedded().stopTimeout()); // AOF failing: a marked snapshot first
+            persistence.release();
+        }
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);
@@ -314,6 +330,11 @@ public final class Daemon implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The embedded server's persistence (AOF, RDB, free space); empty with an external server. */
+    public Optional<PersistenceState> persistence() {
+        return Optional.ofNullable(persistence).map(PersistenceWatch::state);
     }
 
     public Optional<HttpEndpoint> http() {

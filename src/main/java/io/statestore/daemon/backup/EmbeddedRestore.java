@@ -43,6 +43,14 @@ public final class EmbeddedRestore {
         return new Result(loadAndRebuildAof(dir), stamp);
     }
 
+    /**
+     * Loads the data directory's {@code dump.rdb} with AOF off and rebuilds the AOF from it (the
+     * caller has set the old AOF directory aside); the key count. Used after a stale AOF.
+     */
+    public long rebuildAofFromRdb() throws BackupException, InterruptedException {
+        return loadAndRebuildAof(cfg.redisDataPath());
+    }
+
     private static void setAside(Path p, String stamp) throws IOException {
         if (Files.exists(p)) {
             Files.move(p, p.resolveSibling(p.getFileName() + ".before-restore-" + stamp));

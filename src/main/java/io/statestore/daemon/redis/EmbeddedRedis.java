@@ -39,6 +39,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private Thread supervisor;
 
     private final Access access;
+    private volatile LaunchHook beforeLaunch = () -> { };
 
     /**
      * How the daemon gets in: extra server arguments (the ACL file) and the user and password its
@@ -96,6 +97,15 @@ public final class EmbeddedRedis implements AutoCloseable {
      */
     public void expectStop() {
         stopping = true;
+    }
+
+    /** Work done before every launch, restarts included (StaleAofRecovery). */
+    public interface LaunchHook {
+        void run() throws IOException, InterruptedException;
+    }
+
+    public void beforeLaunch(LaunchHook hook) {
+        this.beforeLaunch = hook;
     }
 
     public String uri() {
@@ -176,6 +186,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private void launch() throws IOException, InterruptedException {
         requireExecutable(cfg.binary());
         new PortPreflight(cfg, dir, access, loopbackTls()).clear();
+        beforeLaunch.run();
         List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
                 "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
