@@ -45,7 +45,7 @@ class TlsSentinelTest {
                 "tls-cert-file " + certs.cert("server"), "tls-key-file " + certs.key("server"), "tls-ca-cert-file " + certs.ca,
                 "tls-auth-clients no", "tls-replication yes", "logfile " + log,
                 "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1"));
-        sentinel = new ProcessBuilder(RedisServerExtension.serverBinary(), conf.toString(), "--sentinel")
+        sentinel = new ProcessBuilder(io.statestore.testing.TlsRedisServer.binary(), conf.toString(), "--sentinel")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.out").toFile()).start();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!(Files.exists(log) && Files.readString(log).contains("+monitor master " + MASTER))) {

@@ -17,6 +17,34 @@ public final class TlsRedisServer implements AutoCloseable {
         this.port = port;
     }
 
+    private static volatile String binary;
+
+    /**
+     * The test server binary when it was built with TLS, else Debian's redis-server (said once):
+     * a module-mode run may name a server built without TLS, and TLS does not depend on the module.
+     */
+    public static String binary() throws IOException, InterruptedException {
+        if (binary == null) {
+            String wanted = RedisServerExtension.serverBinary();
+            binary = hasTls(wanted) ? wanted : "redis-server";
+            if (!binary.equals(wanted)) {
+                System.out.println("TLS tests use redis-server from PATH: " + wanted + " was built without TLS");
+            }
+        }
+        return binary;
+    }
+
+    /** Started with a TLS port and no certificate, a server with TLS complains of the certificate; one without, of TLS. */
+    private static boolean hasTls(String candidate) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(candidate, "--port", "0", "--tls-port", "1", "--save", "", "--logfile", "")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return !out.contains("Failed finding TLS support");
+    }
+
     /** authClients: redis-server's tls-auth-clients, "no", "yes" or "optional". */
     public static TlsRedisServer start(Path dir, Path cert, Path key, Path ca, String authClients)
             throws IOException, InterruptedException {
@@ -25,7 +53,7 @@ public final class TlsRedisServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = dir.resolve("redis-" + port + ".log");
-        String binary = System.getenv().getOrDefault(RedisServerExtension.SERVER_ENV, "redis-server");
+        String binary = binary();
         List<String> cmd = new ArrayList<>(List.of(binary, "--bind", "127.0.0.1", "--port", "0",
                 "--tls-port", Integer.toString(port), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
                 "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", authClients, "--save", "", "--appendonly", "no",
