@@ -3,6 +3,7 @@ package io.statestore.cli;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
+import io.statestore.client.internal.ConnectionFile;
 import io.statestore.client.internal.CredentialSources;
 import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.config.ConfigException;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Spec;
  * {@code Main.run}'s when run as a subcommand and the given ones in tests.
  *
  * <p>Which server (docs/cli.md, "Which server, which credential"): {@code --redis}, else
- * {@code STATESTORE_REDIS_URL}, else the config file's {@code redis.url}, else the embedded
- * server the config describes. With a URL from the flag or the environment the credential is
+ * {@code STATESTORE_REDIS_URL}, else the config file's server ({@code redis.url}, or the embedded
+ * server of its data directory), else the local daemon's connection file, else the embedded
+ * server of the default data directory. With a URL from the flag or the environment the credential is
  * {@code --user}/{@code --password-file}, else the environment, a systemd credential, or the
  * daemon's connection file when it names that server; the key prefix and timeout stay the config's.
  */
@@ -57,7 +60,7 @@ abstract class DaemonConfigCommand {
         Main m = main();
         String url = m != null ? m.redisUrl : env.get("STATESTORE_REDIS_URL");
         if (url == null || url.isBlank()) {
-            return cfg.redisOptions();
+            return config.given(env) || !cfg.redis().embedded() ? cfg.redisOptions() : connectionFile(cfg, role, m);
         }
         URI explicit = URI.create(url.strip());
         StateStoreOptions.Builder b = StateStoreOptions.builder().keyPrefix(cfg.redis().keyPrefix())
@@ -90,6 +93,36 @@ abstract class DaemonConfigCommand {
             }
         }
         return b;
+    }
+
+    /**
+     * No URL from the flag, the environment or a config file: the local daemon's connection file
+     * (its URL, TLS CA and {@code role}'s password file; --user/--password-file win), else the
+     * built-in default, the embedded server of the default data directory.
+     */
+    private StateStoreOptions.Builder connectionFile(DaemonConfig cfg, Role role, Main m) {
+        Optional<ConnectionFile> found = ConnectionFile.find(env);
+        if (found.isEmpty()) {
+            return cfg.redisOptions();
+        }
+        ConnectionFile c = found.get();
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(URI.create(c.url()))
+                .keyPrefix(cfg.redis().keyPrefix()).timeout(cfg.redis().timeout());
+        if (c.tlsCa() != null) {
+            b.tls(TlsOptions.builder().caFile(Path.of(c.tlsCa())).build());
+        }
+        if (m != null && m.passwordFile != null) {
+            b.passwordFile(m.io().workDir().resolve(m.passwordFile));
+            if (m.user != null && !m.user.isBlank()) {
+                b.user(m.user);
+            }
+            return b;
+        }
+        Optional<Path> pw = c.passwordFile(role.userName());
+        if (pw.isEmpty()) {
+            return cfg.redisOptions(); // it offers this caller no such credential: the default, as before
+        }
+        return b.user(role.userName()).passwordFile(pw.get());
     }
 
     /** The server {@code options} name, without a password: for messages. */

@@ -128,4 +128,29 @@ class ConnectionPrecedenceTest {
         assertTrue(err().contains("redis://someone:***@127.0.0.1"), err());
         assertFalse(err().contains("secret"), err());
     }
+
+    @Test
+    void withoutFlagEnvironmentOrConfigFileStatusFollowsTheConnectionFile() throws Exception {
+        Path pw = dir.resolve("admin.password");
+        Files.writeString(pw, "s3cret-admin\n");
+        Path state = Files.createDirectories(dir.resolve(".local/share/statestore"));
+        Files.writeString(state.resolve("connection.json"), """
+                {"version": 1, "url": "%s", "passwordFiles": {"admin": "%s"}, "defaultUser": "writer"}
+                """.formatted(redis.uri(), pw));
+        Map<String, String> env = Map.of("HOME", dir.toString());
+        try (Jedis j = redis.jedis()) {
+            j.aclSetUser("admin", "on", ">s3cret-admin", "~*", "&*", "+@all");
+        }
+        try {
+            run(new StatusCommand(env, ps(out), ps(err)));
+            assertTrue(out().contains("marker: the flag's server"), out() + err());
+            // a config file comes before the connection file
+            assertEquals(1, run(new StatusCommand(env, ps(out), ps(err)), "--config", cfg.toString()));
+            assertTrue(err().contains("cannot reach Redis at " + deadUrl), err());
+        } finally {
+            try (Jedis j = redis.jedis()) {
+                j.aclDelUser("admin");
+            }
+        }
+    }
 }
