@@ -84,7 +84,8 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
             return 0;
         } catch (BackupException | RuntimeException e) {
             // name the server: "Connection refused" alone does not say which one was tried
-            err.println("statestore: backup now failed (Redis at " + target(options) + "): " + e.getMessage());
+            String why = String.valueOf(e.getMessage()).replaceFirst("^backup failed: ", "");
+            err.println("statestore: backup now failed (Redis at " + target(options) + "): " + why);
             return 1;
         }
     }
