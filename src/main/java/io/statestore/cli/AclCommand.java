@@ -96,7 +96,7 @@ public final class AclCommand extends DaemonConfigCommand implements Callable<In
             err.println("statestore: acl rotate: --grace: " + e.getMessage());
             return 2;
         }
-        try (RedisAdmin admin = new RedisAdmin(cfg.redisOptions().build())) {
+        try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {
             new AclSync(admin, cfg.redis().keyPrefix()).rotate(r, secrets, g);
         }
         out.println(r.userName() + ": new password in " + secrets.file(r) + "; the old one works for "

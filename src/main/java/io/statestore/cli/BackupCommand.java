@@ -1,5 +1,7 @@
 package io.statestore.cli;
 
+import io.statestore.client.Role;
+import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.backup.BackupException;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupResult;
@@ -75,10 +77,16 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
     }
 
     private int now(DaemonConfig cfg) throws BackupException, InterruptedException {
-        try (RedisAdmin redis = new RedisAdmin(cfg.redisOptions().build())) {
+        StateStoreOptions options = redisOptions(cfg, Role.ADMIN).build();
+        try (RedisAdmin redis = new RedisAdmin(options)) {
             BackupResult r = new BackupService(redis, cfg.backup(), cfg.backupPath()).backupNow();
             out.println(r.file() + "\t" + r.size() + " bytes\tverified by " + r.verifiedBy());
             return 0;
+        } catch (BackupException | RuntimeException e) {
+            // name the server: "Connection refused" alone does not say which one was tried
+            String why = String.valueOf(e.getMessage()).replaceFirst("^backup failed: ", "");
+            err.println("statestore: backup now failed (Redis at " + target(options) + "): " + why);
+            return 1;
         }
     }
 

@@ -11,6 +11,11 @@ public final class ConfigOption {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "daemon config (YAML); default $STATESTORE_CONFIG, else built-in defaults")
     Path file;
 
+    /** Whether a config file was named, by --config or $STATESTORE_CONFIG. */
+    boolean given(Map<String, String> env) {
+        return file != null || (env.get("STATESTORE_CONFIG") != null && !env.get("STATESTORE_CONFIG").isBlank());
+    }
+
     DaemonConfig load(Map<String, String> env) {
         Path f = file;
         if (f == null && env.get("STATESTORE_CONFIG") != null) {

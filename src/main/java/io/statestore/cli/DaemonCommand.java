@@ -3,17 +3,31 @@ package io.statestore.cli;
 import io.statestore.daemon.Daemon;
 import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.client.internal.RedisEndpoint;
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
-/** {@code statestore daemon [--config FILE]}: runs until SIGTERM, then stops in order and exits 0. */
-@Command(name = "daemon", mixinStandardHelpOptions = true, description = "Run the statestore daemon (embedded Redis unless redis.url is set).")
+/**
+ * {@code statestore daemon [--config FILE]}: runs until SIGTERM, then stops in order and exits 0.
+ * {@code --redis URL} on the command line is {@code redis.url} (an external server: no embedded
+ * redis-server), {@code --password-file}/{@code --sentinel-password-file} are
+ * {@code redis.passwordFile}/{@code redis.sentinelPasswordFile}; they win over the config file and
+ * {@code STATESTORE_REDIS__URL}. {@code STATESTORE_REDIS_URL} (the CLI's variable) is not read here.
+ */
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = "Run the statestore daemon (embedded Redis unless --redis or redis.url names a server).")
 public final class DaemonCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
+    @Spec
+    CommandSpec spec;
 
     private final Map<String, String> env;
     private final PrintStream err;
@@ -34,7 +48,7 @@ public final class DaemonCommand implements Callable<Integer> {
         io.statestore.daemon.Logging.configureDaemonDefaults();
         DaemonConfig cfg;
         try {
-            cfg = config.load(env);
+            cfg = loadConfig();
         } catch (ConfigException e) {
             err.println("statestore: " + e.getMessage());
             return 1;
@@ -51,7 +65,8 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             daemon.start();
         } catch (Exception e) {
-            err.println("statestore: daemon failed to start: " + e.getMessage());
+            err.println("statestore: daemon failed to start" + (cfg.redis().embedded() ? ""
+                    : " (Redis at " + RedisEndpoint.redacted(cfg.redis().url()) + ")") + ": " + e.getMessage());
             daemon.stop();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -61,5 +76,35 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         return daemon.awaitExit(); // non-zero: it gave up on the embedded server (one line logged)
+    }
+
+    /** The configuration with the connection options given on the command line applied as their settings. */
+    public DaemonConfig loadConfig() {
+        Main m = spec != null && spec.root().userObject() instanceof Main main ? main : null;
+        if (m == null) {
+            return config.load(env);
+        }
+        Map<String, String> withFlags = new HashMap<>(env);
+        if (given("--redis") && m.redisUrl != null && !m.redisUrl.isBlank()) {
+            withFlags.put("STATESTORE_REDIS__URL", m.redisUrl.strip());
+        }
+        if (given("--password-file") && m.passwordFile != null) {
+            withFlags.put("STATESTORE_REDIS__PASSWORD_FILE", m.io().workDir().resolve(m.passwordFile).toString());
+        }
+        if (given("--sentinel-password-file") && m.sentinelPasswordFile != null) {
+            withFlags.put("STATESTORE_REDIS__SENTINEL_PASSWORD_FILE",
+                    m.io().workDir().resolve(m.sentinelPasswordFile).toString());
+        }
+        return config.load(withFlags);
+    }
+
+    /** Whether {@code option} was on the command line (not its environment default), before or after {@code daemon}. */
+    private boolean given(String option) {
+        for (ParseResult pr = spec.root().commandLine().getParseResult(); pr != null; pr = pr.subcommand()) {
+            if (pr.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package io.statestore.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.EventBus;
+import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.GroupStats;
@@ -60,7 +61,7 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             return 1;
         }
         // status answers quickly or says Redis did not: a short timeout, and nothing but reads
-        StateStoreOptions options = cfg.redisOptions().timeout(TIMEOUT).build();
+        StateStoreOptions options = redisOptions(cfg, Role.ADMIN).timeout(TIMEOUT).build();
         String uri = RedisEndpoint.parse(options.uri(), Optional.empty(), Optional.empty()).describe(); // no password
         String prefix = cfg.redis().keyPrefix();
         Map<String, String> status;
