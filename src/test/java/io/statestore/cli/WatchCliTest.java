@@ -214,6 +214,28 @@ class WatchCliTest {
     }
 
     @Test
+    void historyOfAKeyWithoutHistorySaysSoAndShowsTheCommandThatKeepsIt() {
+        CliRunner cli = new CliRunner(redis.uri(), dir);
+        assertEquals(0, cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "nohist:1").exitCode());
+        CliRunner.Result h = cli.run("history", "nohist:1");
+        assertEquals(0, h.exitCode(), h.toString());
+        assertEquals("", h.out());
+        assertEquals(List.of("statestore: history nohist:1: history is not kept for this key (no history policy rule"
+                + " matches it); to keep its last 50 versions from the next write on:"
+                + " statestore history policy set nohist:1 --versions 50"), h.errLines(), h.toString());
+        assertTrue(HistoryCommand.noHistory("a b*", HistoryPolicy.of("*", 0)).endsWith("set 'a b*' --versions 50"));
+        assertTrue(HistoryCommand.noHistory("k", HistoryPolicy.of("k*", 0)).contains("rule \"k*\" keeps 0 versions"));
+        try {
+            assertEquals(0, cli.run("history", "policy", "set", "nohist:*", "--versions", "3").exitCode());
+            CliRunner.Result yet = cli.run("history", "nohist:1");
+            assertEquals(0, yet.exitCode(), yet.toString());
+            assertTrue(yet.err().contains("no versions kept yet"), yet.toString());
+        } finally {
+            cli.run("history", "policy", "clear");
+        }
+    }
+
+    @Test
     void historyPolicyCommandsSetTheServerPolicyTheCliItselfFollows() {
         CliRunner cli = new CliRunner(redis.uri(), dir);
         try {
