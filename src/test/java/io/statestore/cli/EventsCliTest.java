@@ -127,6 +127,18 @@ class EventsCliTest {
     }
 
     @Test
+    void statusCountsEachEventOnceAndTheGlobalStreamNotAsAType() {
+        StateStore store = redis.newStore();
+        assertEquals("0 types, 0 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        for (int i = 0; i < 3; i++) {
+            store.events().publish("job", "t", i);
+        }
+        assertEquals("1 type (+ the global stream), 3 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        store.events().publish("other", "t", 1);
+        assertEquals("2 types (+ the global stream), 4 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+    }
+
+    @Test
     void eventsWithoutASubcommandIsAUsageError() {
         assertEquals(2, cli().run("events").exitCode());
         assertEquals(2, cli().run("task").exitCode());
