@@ -43,7 +43,7 @@ final class TaskTailCommand extends StoreCommand {
                 end = store.tasks().follow(taskId, c -> {
                     out.print(c.text());
                     out.flush();
-                    if (out.checkError() && stdoutClosed.compareAndSet(false, true)) {
+                    if (stdoutClosed() && stdoutClosed.compareAndSet(false, true)) {
                         caller.interrupt(); // stdout is gone (| head): nobody reads the rest
                     }
                 }, limit);
