@@ -212,6 +212,11 @@ class CliTest {
         assertEquals("2d", Durations.format(Duration.ofDays(2)));
         assertEquals("1s500ms", Durations.format(Duration.ofMillis(1500)));
         assertEquals("0", Durations.format(Duration.ZERO));
+        // the daemon's messages the CLI passes on (backup timeouts, ...) use the config's single units
+        assertEquals("10m", io.statestore.daemon.config.Durations.format(Duration.ofMinutes(10)));
+        assertEquals("90m", io.statestore.daemon.config.Durations.format(Duration.ofMinutes(90)));
+        assertEquals("3s", io.statestore.daemon.config.Durations.format(Duration.ofSeconds(3)));
+        assertEquals("1500ms", io.statestore.daemon.config.Durations.format(Duration.ofMillis(1500)));
         for (String s : List.of("500ms", "30s", "15m", "23h", "7d", "1h30m", "1d2h3m4s5ms")) {
             assertEquals(s, Durations.format(Durations.parse(s, "x")));
         }
