@@ -50,6 +50,29 @@ public final class Durations {
         return total;
     }
 
+    /**
+     * {@code d} the way {@link #parse} reads it and the config is written: {@code 3s}, {@code 5m},
+     * {@code 1h30m}, {@code 2d}, {@code 1500ms} becomes {@code 1s500ms}; zero is {@code 0}.
+     */
+    public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
+        String sign = d.isNegative() ? "-" : "";
+        long ms = d.abs().toMillis();
+        StringBuilder sb = new StringBuilder(sign);
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            long n = ms / sizes[i];
+            if (n > 0) {
+                sb.append(n).append(units[i]);
+                ms -= n * sizes[i];
+            }
+        }
+        return sb.length() == sign.length() ? "0" : sb.toString();
+    }
+
     private static String reason(String rest) {
         if (rest.startsWith("-")) {
             return "must not be negative";

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {"Print the events of TYPE (all types when absent) as JSON lines as they are published.",
                 "Without --from only new events; --from 0 starts at the oldest kept. Runs until interrupted,"
-                        + " --count events or --timeout."})
+                        + " --count events, --timeout, or stdout is closed (| head)."})
 final class EventsTailCommand extends StoreCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE", description = "The event type (default: the global stream).")
     String type;
@@ -40,6 +40,9 @@ final class EventsTailCommand extends StoreCommand {
                  synchronized (out) {
                      out.println(EventLines.line(e));
                      out.flush();
+                 }
+                 if (stdoutClosed()) { // | head: nobody reads on
+                     enough.countDown();
                  }
                  if (count > 0 && printed.incrementAndGet() >= count) {
                      enough.countDown();

@@ -128,20 +128,34 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
     }
 
     /**
-     * One line about the event bus: streams, total pending, the largest lag (and where), the
+     * One line about the event bus: event types (each event counted once, not again for the
+     * global stream), events, groups, total pending, dead letters, the largest lag (and where), the
      * oldest pending entry. A failure to read it is reported in the line, not as an exit code.
      */
     static String eventsSummary(StateStoreOptions options) {
         try (EventBus bus = EventBus.open(options, EventBusOptions.DEFAULT)) {
             List<StreamStats> streams = bus.info();
-            long entries = 0;
+            // every event is in its type's stream and once more in the global stream: count the type streams
+            int types = 0;
+            boolean global = false;
+            long events = 0;
+            long deadLetters = 0;
             long pending = 0;
             long lag = -1;
             String lagWhere = "";
             java.time.Duration oldest = java.time.Duration.ZERO;
             int groups = 0;
             for (StreamStats s : streams) {
-                entries += s.length();
+                switch (s.kind()) {
+                    case "type" -> {
+                        types++;
+                        events += s.length();
+                    }
+                    case "all" -> global = s.length() > 0 || !s.groups().isEmpty(); // listed even before the first event
+                    case "dlq" -> deadLetters += s.length();
+                    default -> {
+                    }
+                }
                 for (GroupStats g : s.groups()) {
                     groups++;
                     pending += g.pending();
@@ -155,14 +169,17 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
                 }
             }
             StringBuilder sb = new StringBuilder();
-            sb.append(streams.size()).append(streams.size() == 1 ? " stream" : " streams").append(", ")
-                    .append(entries).append(" entries, ").append(groups).append(groups == 1 ? " group" : " groups")
-                    .append(", ").append(pending).append(" pending");
+            sb.append(types).append(types == 1 ? " type" : " types").append(global ? " (+ the global stream)" : "")
+                    .append(", ").append(events).append(events == 1 ? " event" : " events").append(", ")
+                    .append(groups).append(groups == 1 ? " group" : " groups").append(", ").append(pending).append(" pending");
+            if (deadLetters > 0) {
+                sb.append(", ").append(deadLetters).append(deadLetters == 1 ? " dead letter" : " dead letters");
+            }
             if (lag >= 0) {
                 sb.append(", largest lag ").append(lag).append(" (").append(lagWhere).append(')');
             }
             if (pending > 0) {
-                sb.append(", oldest pending ").append(oldest.toSeconds()).append('s');
+                sb.append(", oldest pending ").append(Durations.format(java.time.Duration.ofSeconds(oldest.toSeconds())));
             }
             return sb.toString();
         } catch (RuntimeException e) {

@@ -38,6 +38,16 @@ public abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /**
+     * Whether stdout is gone (the reader closed the pipe: {@code | head -n 1}). Known only after
+     * a write: a long-running command checks after each line and ends when nobody reads on.
+     */
+    protected boolean stdoutClosed() {
+        PrintWriter out = out();
+        // out() writes through a Writer into the PrintStream, which swallows the IOException: ask both
+        return out.checkError() || root().io().out().checkError();
+    }
+
     protected InputStream stdin() {
         return root().io().in();
     }

@@ -16,6 +16,8 @@ import io.statestore.client.Watcher;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print changes as they are committed, one JSON line each (flushed), until Ctrl-C (exit 0).",
+        description = {"Print changes as they are committed, one JSON line each (flushed), until Ctrl-C or stdout is closed (exit 0).",
                 "Without --from, the current documents come first ({\"type\":\"snapshot\",...} lines), then a",
                 "{\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines. A position that was",
                 "trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot. A document that is not",
@@ -46,14 +48,15 @@ final class WatchCommand extends StoreCommand {
         PrintWriter out = out();
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> onSignal(main), "statestore-watch-shutdown");
-        try (StateStore store = openStore(); Watcher watcher = store.watch().watch(options, new Printer(out))) {
+        try (StateStore store = openStore(); Watcher watcher = store.watch().watch(options,
+                new Printer(out, this::stdoutClosed, main::interrupt))) {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 while (!watcher.awaitClosed(Duration.ofSeconds(1))) {
-                    // until interrupted (Ctrl-C) or the watcher stops by itself
+                    // until interrupted (Ctrl-C, stdout closed) or the watcher stops by itself
                 }
             } catch (InterruptedException e) {
-                // Ctrl-C or the caller stopped us: a normal end of a watch
+                // Ctrl-C, stdout closed (| head -n 1) or the caller stopped us: a normal end of a watch
             }
         } finally {
             removeHook(hook);
@@ -90,8 +93,20 @@ final class WatchCommand extends StoreCommand {
     static final class Printer implements WatchListener {
         private final PrintWriter out;
 
+        private final BooleanSupplier stdoutClosed;
+        private final Runnable onStdoutClosed;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
         Printer(PrintWriter out) {
+            this(out, out::checkError, () -> {
+            });
+        }
+
+        /** {@code onStdoutClosed} runs once when a line could not be written: nobody reads on (| head). */
+        Printer(PrintWriter out, BooleanSupplier stdoutClosed, Runnable onStdoutClosed) {
             this.out = out;
+            this.stdoutClosed = stdoutClosed;
+            this.onStdoutClosed = onStdoutClosed;
         }
 
         @Override
@@ -168,8 +183,14 @@ final class WatchCommand extends StoreCommand {
         }
 
         private void print(ObjectNode o) {
+            if (ended.get()) {
+                return;
+            }
             out.println(StrictJson.write(o));
             out.flush();
+            if (stdoutClosed.getAsBoolean() && ended.compareAndSet(false, true)) {
+                onStdoutClosed.run();
+            }
         }
     }
 

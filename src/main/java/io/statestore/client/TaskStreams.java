@@ -26,4 +26,7 @@ public interface TaskStreams {
      * Throws {@link UnavailableException} when {@code timeout} passes first (null: wait forever).
      */
     TaskEnd follow(String taskId, Consumer<TaskChunk> onChunk, Duration timeout);
+
+    /** Whether {@code taskId}'s stream exists: the task has started and its stream has not expired. */
+    boolean exists(String taskId);
 }

@@ -188,6 +188,41 @@ class CliTest {
     }
 
     @Test
+    void mergeOfNullIsRefusedAndTheDocumentKept() {
+        assertEquals(List.of("1"), cli().run("merge", "t:mnull", "{\"a\":1}").outLines());
+        CliRunner.Result r = cli().run("merge", "t:mnull", "null");
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("merge t:mnull: a merge patch of null would replace the whole document"), r.err());
+        assertTrue(r.err().contains("echo null | statestore put t:mnull"), r.err());
+        assertEquals("{\"a\":1}\n", cli().run("get", "t:mnull").out());
+        CliRunner.Result missing = cli().runWithStdin(utf8("null"), "merge", "t:mnull2", "@-");
+        assertTrue(missing.exitCode() != 0, missing.toString());
+        assertEquals(1, cli().run("get", "t:mnull2").exitCode());
+        // what the message suggests works
+        assertEquals(0, cli().runWithStdin(utf8("null"), "put", "t:mnull").exitCode());
+        assertEquals("null\n", cli().run("get", "t:mnull").out());
+    }
+
+    @Test
+    void durationsPrintInTheStyleTheyAreWritten() {
+        assertEquals("3s", Durations.format(Duration.ofSeconds(3)));
+        assertEquals("5m", Durations.format(Duration.ofMinutes(5)));
+        assertEquals("1h30m", Durations.format(Duration.ofMinutes(90)));
+        assertEquals("2d", Durations.format(Duration.ofDays(2)));
+        assertEquals("1s500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("0", Durations.format(Duration.ZERO));
+        // the daemon's messages the CLI passes on (backup timeouts, ...) use the config's single units
+        assertEquals("10m", io.statestore.daemon.config.Durations.format(Duration.ofMinutes(10)));
+        assertEquals("90m", io.statestore.daemon.config.Durations.format(Duration.ofMinutes(90)));
+        assertEquals("3s", io.statestore.daemon.config.Durations.format(Duration.ofSeconds(3)));
+        assertEquals("1500ms", io.statestore.daemon.config.Durations.format(Duration.ofMillis(1500)));
+        for (String s : List.of("500ms", "30s", "15m", "23h", "7d", "1h30m", "1d2h3m4s5ms")) {
+            assertEquals(s, Durations.format(Durations.parse(s, "x")));
+        }
+    }
+
+    @Test
     void lsListsByPrefixAndDelRemoves() {
         StateStore store = redis.newStore();
         for (String k : List.of("ls:b", "ls:a", "ls:c:1", "other:x")) {

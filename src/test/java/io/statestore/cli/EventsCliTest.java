@@ -102,6 +102,43 @@ class EventsCliTest {
     }
 
     @Test
+    void taskTailOfAnUnknownTaskSaysSoAndEndsUnlessWaitIsGiven() {
+        CliRunner.Result r = cli().run("task", "tail", "nosuch-7");
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("task tail nosuch-7") && r.err().contains("no such task"), r.err());
+        assertTrue(r.err().contains("--wait"), r.err());
+        CliRunner.Result w = cli().run("task", "tail", "nosuch-7", "--wait", "--timeout", "300ms");
+        assertEquals(1, w.exitCode(), w.toString());
+        assertTrue(w.err().contains("did not end within 300ms"), w.err());
+        assertTrue(!w.err().contains("PT0.3S"), w.err());
+    }
+
+    @Test
+    void pendingOfAnUnknownGroupSaysTheGroupDoesNotExist() {
+        redis.newStore().events().publish("job", "t", 1);
+        CliRunner.Result r = cli().run("events", "pending", "nogroup");
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("no consumer group \"nogroup\""), r.err());
+        redis.newStore().events().createGroup("job", "g", "0");
+        CliRunner.Result ok = cli().run("events", "pending", "g");
+        assertEquals(0, ok.exitCode(), ok.toString());
+    }
+
+    @Test
+    void statusCountsEachEventOnceAndTheGlobalStreamNotAsAType() {
+        StateStore store = redis.newStore();
+        assertEquals("0 types, 0 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        for (int i = 0; i < 3; i++) {
+            store.events().publish("job", "t", i);
+        }
+        assertEquals("1 type (+ the global stream), 3 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        store.events().publish("other", "t", 1);
+        assertEquals("2 types (+ the global stream), 4 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+    }
+
+    @Test
     void eventsWithoutASubcommandIsAUsageError() {
         assertEquals(2, cli().run("events").exitCode());
         assertEquals(2, cli().run("task").exitCode());

@@ -7,17 +7,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
+import io.statestore.client.events.TaskProducer;
 import io.statestore.testing.RedisServerExtension;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -210,6 +218,108 @@ class WatchCliTest {
             assertEquals(expected, patterns, "no administrator's rule was lost");
         } finally {
             assertEquals(0, cli.run("history", "policy", "clear").exitCode());
+        }
+    }
+
+    /**
+     * {@code statestore watch P | head -n 1} and {@code events tail | head -n 1}: once the reader
+     * is gone, the next line the command writes fails and the command ends (exit 0), in its own JVM.
+     */
+    @Test
+    void watchAndEventsTailEndWhenStdoutIsClosed() throws Exception {
+        StateStore store = redis.newStore();
+        store.put("wp:1", StrictJson.parse("{\"n\":1}"));
+        int n = 0;
+        Process watch = startCli("watch", "wp:");
+        assertEquals("snapshot", StrictJson.parse(firstLineThenClose(watch)).get("type").asText());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (watch.isAlive() && System.nanoTime() < deadline) {
+            store.merge("wp:1", StrictJson.parse("{\"n\":" + (++n) + "}")); // each change is a line to write
+            watch.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        assertEndedWithin(watch, "watch wp: | head -n 1");
+
+        Process tail = startCli("events", "tail", "pipe.test", "--from", "0");
+        store.events().publish("pipe.test", "t", 0);
+        assertEquals("pipe.test", StrictJson.parse(firstLineThenClose(tail)).get("type").asText());
+        deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (tail.isAlive() && System.nanoTime() < deadline) {
+            store.events().publish("pipe.test", "t", ++n);
+            tail.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        assertEndedWithin(tail, "events tail | head -n 1");
+
+        TaskProducer task = store.tasks().producer("pipe-task", Duration.ofMinutes(1));
+        task.append("line 0\n");
+        Process taskTail = startCli("task", "tail", "pipe-task");
+        assertEquals("line 0", firstLineThenClose(taskTail));
+        deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (taskTail.isAlive() && System.nanoTime() < deadline) {
+            task.append("line " + (++n) + "\n");
+            taskTail.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        assertEndedWithin(taskTail, "task tail | head -n 1");
+    }
+
+    private Process startCli(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "io.statestore.cli.Main", "--redis", redis.uri()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("STATESTORE_") || k.equals("CREDENTIALS_DIRECTORY"));
+        pb.environment().put("HOME", dir.toString());
+        pb.redirectError(Files.createTempFile(dir, "err", ".txt").toFile());
+        return pb.start();
+    }
+
+    /** Reads one line of the process's stdout, then closes the pipe as {@code head -n 1} does. */
+    private static String firstLineThenClose(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            String first = line.get(30, TimeUnit.SECONDS);
+            assertTrue(first != null, "no line on stdout");
+            return first;
+        } finally {
+            r.close();
+        }
+    }
+
+    private static void assertEndedWithin(Process p, String what) throws InterruptedException {
+        boolean ended = p.waitFor(5, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(ended, what + " did not end after stdout was closed");
+        assertEquals(0, p.exitValue(), what);
+    }
+
+    @Test
+    void historyOfAKeyWithoutHistorySaysSoAndShowsTheCommandThatKeepsIt() {
+        CliRunner cli = new CliRunner(redis.uri(), dir);
+        assertEquals(0, cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "nohist:1").exitCode());
+        CliRunner.Result h = cli.run("history", "nohist:1");
+        assertEquals(0, h.exitCode(), h.toString());
+        assertEquals("", h.out());
+        assertEquals(List.of("statestore: history nohist:1: history is not kept for this key (no history policy rule"
+                + " matches it); to keep its last 50 versions from the next write on:"
+                + " statestore history policy set nohist:1 --versions 50"), h.errLines(), h.toString());
+        assertTrue(HistoryCommand.noHistory("a b*", HistoryPolicy.of("*", 0)).endsWith("set 'a b*' --versions 50"));
+        assertTrue(HistoryCommand.noHistory("k", HistoryPolicy.of("k*", 0)).contains("rule \"k*\" keeps 0 versions"));
+        try {
+            assertEquals(0, cli.run("history", "policy", "set", "nohist:*", "--versions", "3").exitCode());
+            CliRunner.Result yet = cli.run("history", "nohist:1");
+            assertEquals(0, yet.exitCode(), yet.toString());
+            assertTrue(yet.err().contains("no versions kept yet"), yet.toString());
+        } finally {
+            cli.run("history", "policy", "clear");
         }
     }
 

@@ -144,7 +144,7 @@ class EventBusDaemonTest {
                     new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--config", cfg.toString());
             String status = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, status + err);
-            assertTrue(status.contains("events: 2 streams, 15 entries, 1 group, 3 pending, largest lag 7 (g on ss:{ev}:t:job)"), status);
+            assertTrue(status.contains("events: 1 type (+ the global stream), 10 events, 1 group, 3 pending, largest lag 7 (g on ss:{ev}:t:job)"), status);
 
             // acknowledged: trimmed up to the group's position (3 removed), not beyond the unread 7
             j.xack(TYPE_STREAM, "g", delivered.toArray(StreamEntryID[]::new));

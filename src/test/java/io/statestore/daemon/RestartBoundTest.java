@@ -103,7 +103,7 @@ class RestartBoundTest {
             assertNotEquals(0, code, out);
             List<String> gaveUp = out.lines().filter(l -> l.contains("giving up")).toList();
             assertEquals(1, gaveUp.size(), out);
-            assertTrue(gaveUp.get(0).contains("giving up after 2 restarts within 60s (embedded.maxRestarts, embedded.restartWindow); last: (pid "),
+            assertTrue(gaveUp.get(0).contains("giving up after 2 restarts within 1m (embedded.maxRestarts, embedded.restartWindow); last: (pid "),
                     gaveUp.get(0));
             assertTrue(gaveUp.get(0).contains("killed by signal 9 (SIGKILL)"), gaveUp.get(0));
             assertFalse(out.lines().anyMatch(l -> l.strip().startsWith("at ")), "no stack trace: " + out);

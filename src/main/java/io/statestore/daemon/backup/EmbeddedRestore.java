@@ -100,7 +100,8 @@ public final class EmbeddedRestore {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new BackupException("rebuilding the AOF did not finish within " + cfg.backup().timeout());
+                throw new BackupException("rebuilding the AOF did not finish within "
+                        + io.statestore.daemon.config.Durations.format(cfg.backup().timeout()));
             }
             Thread.sleep(50);
         }

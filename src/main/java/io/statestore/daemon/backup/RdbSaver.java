@@ -45,7 +45,7 @@ public final class RdbSaver {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new BackupException("BGSAVE did not finish within " + timeout);
+                throw new BackupException("BGSAVE did not finish within " + io.statestore.daemon.config.Durations.format(timeout));
             }
             Thread.sleep(50);
         }

@@ -35,13 +35,18 @@ public final class Durations {
         }
     }
 
+    /** {@code d} in the largest unit that holds it exactly, as the config writes it: 3s, 10m, 2h, 90d, 1500ms. */
     public static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms > 0) {
-            return ms / 86_400_000 + "d";
+        if (ms == 0) {
+            return "0s";
         }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
         }
         return ms + "ms";
     }

@@ -253,7 +253,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             Thread.sleep(25);
         }
         p.destroyForcibly();
-        throw new IOException("embedded redis-server did not answer PING within " + limit + ": " + tail());
+        throw new IOException("embedded redis-server did not answer PING within "
+                + io.statestore.daemon.config.Durations.format(limit) + ": " + tail());
     }
 
     private io.statestore.client.TlsOptions loopbackTls() {

@@ -63,6 +63,12 @@ public final class DefaultTaskStreams implements TaskStreams {
     }
 
     @Override
+    public boolean exists(String taskId) {
+        String key = keys.task(taskId);
+        return redis.call(j -> j.exists(key), taskId, false);
+    }
+
+    @Override
     public TaskEnd follow(String taskId, Consumer<TaskChunk> onChunk, Duration timeout) {
         CompletableFuture<TaskEnd> end = new CompletableFuture<>();
         try (Subscription s = subscribe(taskId, new TaskListener() {
