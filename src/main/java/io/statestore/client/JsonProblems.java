@@ -134,11 +134,19 @@ final class JsonProblems {
         } else if (token != null && token.isNumeric()) {
             return " (inside a number)";
         } else if (message.contains("close marker for Array")) {
-            return " (an array is not closed)";
+            return " (the array" + opened(message) + " is not closed)";
         } else if (message.contains("close marker for Object")) {
-            return " (an object is not closed)";
+            return " (the object" + opened(message) + " is not closed)";
         }
         return "";
+    }
+
+    private static final Pattern START_MARKER = Pattern.compile("start marker at .*?line: (\\d+), column: (\\d+)", Pattern.DOTALL);
+
+    // Jackson names where the unclosed array or object starts; we say it in our words.
+    private static String opened(String message) {
+        Matcher m = START_MARKER.matcher(message);
+        return m.find() ? " opened at line " + m.group(1) + ", column " + m.group(2) : "";
     }
 
     private static String character(String code) {
