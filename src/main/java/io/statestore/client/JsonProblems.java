@@ -37,7 +37,7 @@ final class JsonProblems {
             Rule.of("^Invalid numeric value: Leading zeroes not allowed.*", m -> "number with a leading zero"),
             Rule.of("^Non-standard token '(.*?)'.*", m -> "'" + m.group(1) + "' is not a JSON value"),
             Rule.of("^Unrecognized token '(.*?)'.*",
-                    m -> "unrecognized word '" + m.group(1) + "' (a value is a string, number, array, object, true, false or null)"),
+                    m -> "'" + m.group(1) + "' is not a JSON value (expected an object, array, string, number, true, false or null)"),
             Rule.of("^Unrecognized character escape .*?\\(code (\\d+)\\).*",
                     m -> "invalid escape: backslash followed by " + character(m.group(1))),
             Rule.of("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",

@@ -59,7 +59,8 @@ class CliErrorWordsTest {
     void aWordThatIsNoJsonValueNamesItAndThePosition() {
         redis.newStore().put("t:w", StrictJson.parse("{}"));
         assertOurWords(cli().run("merge", "t:w", "hello"), 1,
-                "invalid JSON in PATCH argument", "'hello'", "string, number, array, object, true, false or null",
+                "invalid JSON in PATCH argument", "'hello' is not a JSON value",
+                "(expected an object, array, string, number, true, false or null)",
                 "line 1, column 1");
     }
 
@@ -132,6 +133,18 @@ class CliErrorWordsTest {
                 "cannot reach Redis");
         assertEquals(2, cli().run("get").exitCode());
         assertEquals(2, cli().run("frobnicate").exitCode());
+    }
+
+    @Test
+    void aRefusedPasswordExitsSix() throws IOException {
+        try (redis.clients.jedis.Jedis admin = redis.jedis()) {
+            admin.aclSetUser("cli-errors-user", "on", ">right-password", "~*", "+@all");
+        }
+        Files.writeString(dir.resolve("wrong.pw"), "wrong-password\n");
+        CliRunner.Result r = cli().runRaw(new byte[0], "--redis", redis.uri(), "--user", "cli-errors-user",
+                "--password-file", "wrong.pw", "get", "t:x");
+        assertEquals(6, r.exitCode(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
     }
 
     @Test
