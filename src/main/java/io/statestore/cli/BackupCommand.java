@@ -72,7 +72,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
             }
         } catch (BackupException | IOException | RuntimeException e) {
             err.println("statestore: backup " + action + " failed: " + e.getMessage());
-            return 1;
+            return ErrorHandler.exitCode(e);
         }
     }
 

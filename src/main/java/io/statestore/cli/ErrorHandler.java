@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.ErrorCode;
 import io.statestore.client.StateStoreException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,12 +12,18 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns failures into exit codes and stderr lines (after redis/riot's PrintExceptionMessageHandler).
- * A failed command prints one line, {@code statestore: COMMAND KEY: reason}, and exits 1; the
- * stack trace follows only with {@code --debug}. A command line that cannot be parsed prints the
- * problem and a hint and exits 2.
+ * A failed command prints one line, {@code statestore: COMMAND KEY: reason}, and exits with a code
+ * a script can act on ({@link #exitCode}): 3 not found, 4 conflict, 5 unavailable, 6 permission
+ * denied, 1 anything else; the stack trace follows only with {@code --debug}. A command line that
+ * cannot be parsed prints the problem and a hint and exits 2.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
     static final int FAILURE = 1;
+    static final int USAGE = 2;
+    static final int NOT_FOUND = 3;
+    static final int CONFLICT = 4;
+    static final int UNAVAILABLE = 5;
+    static final int PERMISSION_DENIED = 6;
 
     private final Main main;
 
@@ -32,7 +39,30 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             ex.printStackTrace(err);
         }
         err.flush();
+        return exitCode(ex);
+    }
+
+    /**
+     * The exit code of a failure: from the {@link StateStoreException} it is or wraps (a
+     * {@link CliException} may carry one as its cause), 1 when there is none.
+     */
+    static int exitCode(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StateStoreException sse) {
+                return exitCode(sse.code());
+            }
+        }
         return FAILURE;
+    }
+
+    static int exitCode(ErrorCode code) {
+        return switch (code) {
+            case NOT_FOUND -> NOT_FOUND;
+            case CONFLICT -> CONFLICT;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case PERMISSION_DENIED -> PERMISSION_DENIED;
+            case INVALID_INPUT -> FAILURE;
+        };
     }
 
     @Override

@@ -60,9 +60,9 @@ public final class ExportCommand implements Callable<Integer> {
             err.flush();
             return r.exitCode();
         } catch (StateStoreException | IOException e) {
-            err.println("export failed: " + e.getMessage());
+            err.println(ErrorHandler.oneLine("statestore: export failed: " + e.getMessage()));
             err.flush();
-            return 1;
+            return ErrorHandler.exitCode(e);
         }
     }
 }

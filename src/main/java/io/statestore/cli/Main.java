@@ -27,7 +27,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
-        footer = {"", "Exit codes: 0 success, 1 failure (message on stderr), 2 usage error.",
+        footer = {"", "Exit codes (the message is on stderr): 0 success, 1 failure, 2 usage error, 3 not found,",
+                "  4 conflict, 5 Redis unavailable (down, unreachable, timing out), 6 permission denied.",
                 "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE,"
                         + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA, STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
                 "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,"

@@ -37,7 +37,7 @@ final class JsonProblems {
             Rule.of("^Invalid numeric value: Leading zeroes not allowed.*", m -> "number with a leading zero"),
             Rule.of("^Non-standard token '(.*?)'.*", m -> "'" + m.group(1) + "' is not a JSON value"),
             Rule.of("^Unrecognized token '(.*?)'.*",
-                    m -> "unrecognized word '" + m.group(1) + "' (a value is a string, number, array, object, true, false or null)"),
+                    m -> "'" + m.group(1) + "' is not a JSON value (expected an object, array, string, number, true, false or null)"),
             Rule.of("^Unrecognized character escape .*?\\(code (\\d+)\\).*",
                     m -> "invalid escape: backslash followed by " + character(m.group(1))),
             Rule.of("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",
@@ -134,11 +134,19 @@ final class JsonProblems {
         } else if (token != null && token.isNumeric()) {
             return " (inside a number)";
         } else if (message.contains("close marker for Array")) {
-            return " (an array is not closed)";
+            return " (the array" + opened(message) + " is not closed)";
         } else if (message.contains("close marker for Object")) {
-            return " (an object is not closed)";
+            return " (the object" + opened(message) + " is not closed)";
         }
         return "";
+    }
+
+    private static final Pattern START_MARKER = Pattern.compile("start marker at .*?line: (\\d+), column: (\\d+)", Pattern.DOTALL);
+
+    // Jackson names where the unclosed array or object starts; we say it in our words.
+    private static String opened(String message) {
+        Matcher m = START_MARKER.matcher(message);
+        return m.find() ? " opened at line " + m.group(1) + ", column " + m.group(2) : "";
     }
 
     private static String character(String code) {

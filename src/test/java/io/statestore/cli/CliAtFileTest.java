@@ -165,6 +165,6 @@ class CliAtFileTest {
         assertEquals(1, u.exitCode(), u.toString());
         assertTrue(u.err().startsWith("statestore: set t:bad: invalid JSON in file " + latin1.toAbsolutePath() + ": not valid UTF-8"),
                 u.toString());
-        assertEquals(1, cli().run("get", "t:bad").exitCode());
+        assertEquals(3, cli().run("get", "t:bad").exitCode(), "not found");
     }
 }

@@ -39,7 +39,12 @@ class CliTest {
     }
 
     private static void assertFailure(CliRunner.Result r, String... fragments) {
-        assertEquals(1, r.exitCode(), r.toString());
+        assertFailure(1, r, fragments);
+    }
+
+    /** Exit codes: 3 not found, 4 conflict, 5 unavailable, 1 other failures (docs/cli.md). */
+    private static void assertFailure(int exit, CliRunner.Result r, String... fragments) {
+        assertEquals(exit, r.exitCode(), r.toString());
         assertEquals("", r.out(), "nothing on stdout\n" + r);
         assertEquals(1, r.errLines().size(), "exactly one stderr line\n" + r);
         for (String f : fragments) {
@@ -93,12 +98,12 @@ class CliTest {
     }
 
     @Test
-    void conflictingPutExitsOneNamingTheCurrentRevisionAndWritesNothing() {
+    void conflictingPutExitsFourNamingTheCurrentRevisionAndWritesNothing() {
         StateStore store = redis.newStore();
         store.put("t:cas", StrictJson.parse("{\"v\":1}"));
         store.put("t:cas", StrictJson.parse("{\"v\":2}"));
         CliRunner.Result r = cli().runWithStdin(utf8("{\"v\":3}"), "put", "t:cas", "--if-revision", "1");
-        assertFailure(r, "statestore: put t:cas: conflict", "current revision 2");
+        assertFailure(4, r, "statestore: put t:cas: conflict", "current revision 2");
         assertEquals("{\"v\":2}", StrictJson.write(store.get("t:cas").orElseThrow().value()));
         CliRunner.Result ok = cli().runWithStdin(utf8("{\"v\":3}"), "put", "t:cas", "--if-revision", "2");
         assertEquals(List.of("3"), ok.outLines(), ok.toString());
@@ -109,7 +114,7 @@ class CliTest {
         Files.write(dir.resolve("latin1.json"), new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'});
         assertFailure(cli().run("put", "t:utf8", "latin1.json"),
                 "statestore: put t:utf8: invalid JSON in file latin1.json: not valid UTF-8");
-        assertEquals(1, cli().run("get", "t:utf8").exitCode());
+        assertEquals(3, cli().run("get", "t:utf8").exitCode(), "not found");
     }
 
     @Test
@@ -155,12 +160,12 @@ class CliTest {
         assertFailure(cli().run("incr", "t:incr", "$.n", "abc"), "incr t:incr: invalid JSON in N argument");
         assertFailure(cli().run("incr", "t:incr", "$.s", "1"), "incr t:incr: wrong type at path", "$.s is a string");
         assertFailure(cli().run("incr", "t:incr", "$.zz", "1"), "incr t:incr: bad path", "$.zz does not exist");
-        assertFailure(cli().run("incr", "t:missing", "$.n", "1"), "incr t:missing: not found");
+        assertFailure(3, cli().run("incr", "t:missing", "$.n", "1"), "incr t:missing: not found");
     }
 
     @Test
     void setOnAMissingDocumentFailsButSetAtRootCreatesIt() {
-        assertFailure(cli().run("set", "t:set", "$.a", "1"), "set t:set: not found");
+        assertFailure(3, cli().run("set", "t:set", "$.a", "1"), "set t:set: not found");
         assertEquals(List.of("1"), cli().run("set", "t:set", "$", "{\"a\":1}").outLines());
         assertEquals(List.of("2"), cli().run("set", "t:set", "$[\"b c\"]", "[]").outLines());
         assertEquals("{\"a\":1,\"b c\":[]}\n", cli().run("get", "t:set").out());
@@ -234,7 +239,7 @@ class CliTest {
         CliRunner.Result del = cli().run("del", "ls:b");
         assertEquals(List.of("2"), del.outLines(), del.toString());
         assertEquals(List.of("ls:a", "ls:c:1"), cli().run("ls", "ls:").outLines());
-        assertFailure(cli().run("del", "ls:b"), "del ls:b: not found");
+        assertFailure(3, cli().run("del", "ls:b"), "del ls:b: not found");
         assertTrue(cli().run("ls").outLines().containsAll(List.of("ls:a", "ls:c:1", "other:x")));
     }
 
@@ -270,15 +275,15 @@ class CliTest {
     }
 
     @Test
-    void unreachableRedisExitsOneAndOnlyDebugShowsTheStackTrace() throws IOException {
+    void unreachableRedisExitsFiveAndOnlyDebugShowsTheStackTrace() throws IOException {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
         CliRunner.Result r = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "get", "t:x");
-        assertFailure(r, "statestore: get t:x: Redis is unavailable");
+        assertFailure(5, r, "statestore: get t:x: cannot reach Redis at redis://127.0.0.1:" + port);
         CliRunner.Result debug = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "--debug", "get", "t:x");
-        assertEquals(1, debug.exitCode());
+        assertEquals(5, debug.exitCode());
         assertTrue(debug.errLines().size() > 2 && debug.err().contains("\tat "), debug.toString());
     }
 
@@ -299,7 +304,7 @@ class CliTest {
         JsonNode m = StrictJson.parse(cli().runRaw(new byte[0], "get", "--redis", redis.uri(), "t:global", "--meta").out().trim());
         assertEquals("after", m.get("writer").asText());
         CliRunner.Result debug = cli().runRaw(new byte[0], "get", "t:nope", "--redis", redis.uri(), "--debug");
-        assertEquals(1, debug.exitCode());
+        assertEquals(3, debug.exitCode(), "not found");
         assertTrue(debug.err().contains("\tat "), debug.toString());
     }
 

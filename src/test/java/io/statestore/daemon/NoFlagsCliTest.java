@@ -94,7 +94,7 @@ class NoFlagsCliTest {
         Path cp = readableCopyOfClassPath();
         try {
             Run get = cli(List.of("runuser", "-u", "nobody", "--", "env", "HOME=" + home), "", cp, "get", "x");
-            assertEquals(1, get.exit(), get.toString());
+            assertEquals(6, get.exit(), "permission denied: " + get);
             assertEquals("", get.out(), get.toString());
             String[] lines = get.err().split("\n");
             assertEquals(1, lines.length, get.toString());

@@ -25,6 +25,11 @@ final class ErrorMapper {
      * @param sent whether the command may have reached the server (decides "outcome unknown")
      */
     static StateStoreException map(JedisException e, String key, boolean sent) {
+        return map(e, key, sent, null);
+    }
+
+    /** The same; {@code endpoint} (the redacted URL) is named when the server cannot be reached. */
+    static StateStoreException map(JedisException e, String key, boolean sent, String endpoint) {
         if (e instanceof JedisDataException) {
             return fromReply(e.getMessage(), key);
         }
@@ -34,10 +39,67 @@ final class ErrorMapper {
         }
         String what = key == null ? "" : " (key \"" + key + "\")";
         if (e instanceof JedisConnectionException && !sent) {
+            if (endpoint != null) {
+                return new UnavailableException(cannotReach(endpoint, e) + what + "; " + TRY, false, e);
+            }
             return new UnavailableException("Redis is unavailable" + what + ": " + e.getMessage(), false, e);
         }
         return new UnavailableException("Redis did not answer" + what + "; a write may or may not have been applied: "
                 + e.getMessage(), sent, e);
+    }
+
+    /** What to try when the server cannot be reached. */
+    static final String TRY = "is the daemon running? (statestore daemon, systemctl status statestore)";
+
+    /**
+     * "cannot reach Redis at URL: REASON", the reason in our words from the socket failure under
+     * Jedis's ("Failed to create socket.", "Failed to connect to ..."): unknown host, nothing
+     * listening, no answer in time.
+     */
+    static String cannotReach(String endpoint, Throwable e) {
+        return "cannot reach Redis at " + endpoint + ": " + reason(e);
+    }
+
+    private static String reason(Throwable e) {
+        String where = null;
+        java.util.List<Throwable> all = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && all.size() < 20; t = t.getCause() == t ? null : t.getCause()) {
+            all.add(t);
+            all.addAll(java.util.List.of(t.getSuppressed()));
+        }
+        for (Throwable t : all) {
+            Matcher m = FAILED_TO_CONNECT.matcher(t.getMessage() == null ? "" : t.getMessage());
+            if (where == null && m.matches()) {
+                where = m.group(1);
+            }
+        }
+        for (Throwable t : all) {
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host \"" + hostOf(t.getMessage()) + "\"";
+            }
+            if (t instanceof java.net.NoRouteToHostException) {
+                return "no route to " + (where == null ? "the host" : where);
+            }
+            if (t instanceof java.net.ConnectException) {
+                return where == null ? "connection refused (nothing listens there)" : "nothing listens on " + where;
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "no answer in time" + (where == null ? "" : " from " + where) + " (timed out)";
+            }
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\.$", "");
+    }
+
+    private static final Pattern FAILED_TO_CONNECT = Pattern.compile("^Failed to connect to (?:[^/\\s]*/)?([^\\s]+?)\\.?$");
+
+    // UnknownHostException's message is the host, sometimes followed by ": Name or service not known".
+    private static String hostOf(String message) {
+        if (message == null) {
+            return "?";
+        }
+        int colon = message.indexOf(": ");
+        return colon < 0 ? message : message.substring(0, colon);
     }
 
     private static String about(String key) {

@@ -196,7 +196,7 @@ public final class RedisGateway implements AutoCloseable {
         if (Permissions.isRefusal(reply)) {
             return permissions.explain(reply, function, subject);
         }
-        return ErrorMapper.map(e, subject, sent);
+        return ErrorMapper.map(e, subject, sent, endpoint);
     }
 
     /**
@@ -233,7 +233,8 @@ public final class RedisGateway implements AutoCloseable {
         if (tls == null && redis.sentinel() && redis.ssl()) {
             tls = TlsFailures.probeSentinels(redis, clientConfig.getConnectionTimeoutMillis());
         }
-        return tls != null ? tls : new UnavailableException("Redis at " + endpoint + " is unavailable: " + e.getMessage(), false, e);
+        return tls != null ? tls : new UnavailableException(
+                ErrorMapper.cannotReach(endpoint, e) + "; " + ErrorMapper.TRY, false, e);
     }
 
     /**

@@ -104,8 +104,31 @@ public final class RdbVerifier {
             }
             return "header and CRC-64";
         } catch (IOException e) {
-            throw new BackupException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new BackupException("cannot read " + file + ": " + reason(e), e);
         }
+    }
+
+    /**
+     * An I/O failure in our words: the JDK says "/x.rdb (No such file or directory)" (the file
+     * again, the OS text in parentheses) or names only the file (NoSuchFileException).
+     */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher os = java.util.regex.Pattern.compile(".*\\(([^()]+)\\)$").matcher(m);
+        String text = os.matches() ? os.group(1) : m;
+        return switch (text) {
+            case "No such file or directory" -> "no such file";
+            case "Permission denied" -> "permission denied";
+            case "Is a directory" -> "is a directory";
+            case "" -> e.getClass().getSimpleName();
+            default -> text.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + text.substring(1);
+        };
     }
 
     static boolean exists(Path file) {
