@@ -203,7 +203,7 @@ class CliTest {
         assertEquals("{\"a\":1}\n", cli().run("get", "t:mnull").out());
         CliRunner.Result missing = cli().runWithStdin(utf8("null"), "merge", "t:mnull2", "@-");
         assertTrue(missing.exitCode() != 0, missing.toString());
-        assertEquals(1, cli().run("get", "t:mnull2").exitCode());
+        assertEquals(3, cli().run("get", "t:mnull2").exitCode(), "not found: nothing was written");
         // what the message suggests works
         assertEquals(0, cli().runWithStdin(utf8("null"), "put", "t:mnull").exitCode());
         assertEquals("null\n", cli().run("get", "t:mnull").out());
