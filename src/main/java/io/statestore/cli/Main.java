@@ -129,11 +129,20 @@ public final class Main implements Runnable {
                 // (issue 14). @FILE means "the JSON in FILE" for JSON values only (JsonInput).
                 // Set after the constructor has added every subcommand, so they all inherit it.
                 .setExpandAtFiles(false);
+        versionEverywhere(cli);
         try {
             return cli.execute(args);
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** {@code statestore get --version} printed nothing: every command answers with the one version. */
+    private static void versionEverywhere(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new VersionProvider());
+            versionEverywhere(sub);
         }
     }
 

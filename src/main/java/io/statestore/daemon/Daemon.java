@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * a save). Everything is an instance field; several daemons can live in one JVM (tests).
  */
 public final class Daemon implements AutoCloseable {
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = io.statestore.client.Version.current();
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Scrapes within this interval share one {@code EventBus.info()} call. */
     private static final java.time.Duration EVENT_METRICS_CACHE = java.time.Duration.ofSeconds(1);
