@@ -14,9 +14,22 @@ public final class Verifier {
     public record Difference(String path, String key, String status, String detail) {
     }
 
+    /**
+     * @param differences what does not match, quarantined files included (listed with their reason);
+     *                    a quarantined file is never imported, so it is counted apart and does not fail
+     *                    the verification
+     */
     public record Result(int checked, List<Difference> differences) {
         public int exitCode() {
-            return differences.isEmpty() ? 0 : 1;
+            return differing() == 0 ? 0 : 1;
+        }
+
+        public long quarantined() {
+            return differences.stream().filter(d -> d.status().equals(QUARANTINED)).count();
+        }
+
+        public long differing() {
+            return differences.size() - quarantined();
         }
 
         public void print(PrintWriter out) {
@@ -25,9 +38,12 @@ public final class Verifier {
                         + (d.detail() == null ? "" : "  (" + d.detail() + ")"));
             }
             out.println("verified " + checked + " mapped file(s): " + (checked - differences.size()) + " match, "
-                    + differences.size() + " differ");
+                    + differing() + " differ" + (quarantined() == 0 ? ""
+                    : ", " + quarantined() + " quarantined (never imported: fix the file and migrate again)"));
         }
     }
+
+    static final String QUARANTINED = "quarantined";
 
     private Verifier() {
     }
@@ -53,7 +69,7 @@ public final class Verifier {
                 SourceFile f = StrictReader.read(e.file(), e.path());
                 StoredState s = stored.get(key);
                 if (f.quarantined()) {
-                    diffs.add(new Difference(e.path(), key, "quarantined", f.quarantineReason()));
+                    diffs.add(new Difference(e.path(), key, QUARANTINED, f.quarantineReason()));
                 } else if (s.error() != null) {
                     diffs.add(new Difference(e.path(), key, "unreadable", s.error()));
                 } else if (!s.exists()) {

@@ -211,6 +211,17 @@ class MigrationTest {
     }
 
     @Test
+    void verifyCountsAQuarantinedFileApartNotAsADifference() throws Exception {
+        Path clean = LegacyTree.generate(tmp.resolve("q"), "--days", "2", "--entities", "1", "--clean-only");
+        assertEquals(0, Cli.migrate(redis.uri(), "--from", clean.toString()).exit());
+        Files.writeString(clean.resolve("quantum_states/status.json"), "{\"truncated\": [1, 2");
+        Cli v = Cli.migrate(redis.uri(), "--from", clean.toString(), "--verify");
+        assertEquals(0, v.exit(), "a quarantined file was never imported: nothing in the store differs\n" + v);
+        assertTrue(v.out().contains("quarantined: quantum_states/status.json"), v.out());
+        assertTrue(v.out().contains(" 0 differ, 1 quarantined (never imported"), v.out());
+    }
+
+    @Test
     void symlinksAreNeverFollowed() throws Exception {
         Path root = tmp.resolve("links");
         Path outside = tmp.resolve("outside");
