@@ -78,15 +78,37 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
 
     private int now(DaemonConfig cfg) throws BackupException, InterruptedException {
         StateStoreOptions options = redisOptions(cfg, Role.ADMIN).build();
+        long t0 = System.nanoTime();
         try (RedisAdmin redis = new RedisAdmin(options)) {
-            BackupResult r = new BackupService(redis, cfg.backup(), cfg.backupPath()).backupNow();
-            out.println(r.file() + "\t" + r.size() + " bytes\tverified by " + r.verifiedBy());
-            return 0;
+            try {
+                BackupResult r = new BackupService(redis, cfg.backup(), cfg.backupPath()).backupNow();
+                out.println(r.file() + "\t" + r.size() + " bytes\tverified by " + r.verifiedBy());
+                record(cfg, redis, true, t0, r.figures());
+                return 0;
+            } catch (BackupException | RuntimeException e) {
+                record(cfg, redis, false, t0, java.util.Map.of("error", String.valueOf(e.getMessage())));
+                throw e;
+            }
         } catch (BackupException | RuntimeException e) {
             // name the server: "Connection refused" alone does not say which one was tried
             String why = String.valueOf(e.getMessage()).replaceFirst("^backup failed: ", "");
             err.println("statestore: backup now failed (Redis at " + target(options) + "): " + why);
             return 1;
+        }
+    }
+
+    /**
+     * A backup made from the CLI is recorded in ss:status like the daemon's job ({@code backup_*},
+     * {@code backup_daemon} naming the CLI), so {@code status} shows the newest backup whoever made it.
+     * Best effort: a status that cannot be written does not fail a backup that succeeded.
+     */
+    private static void record(DaemonConfig cfg, RedisAdmin redis, boolean ok, long t0, java.util.Map<String, ?> figures) {
+        try {
+            String who = "cli:" + java.net.InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid();
+            new io.statestore.daemon.status.StatusStore(redis, cfg.redis().keyPrefix(), who, cfg.daemon().heartbeatInterval())
+                    .recordJob("backup", ok, java.time.Duration.ofNanos(System.nanoTime() - t0), figures);
+        } catch (java.io.IOException | RuntimeException notRecorded) {
+            // the backup's own outcome is what the caller sees
         }
     }
 

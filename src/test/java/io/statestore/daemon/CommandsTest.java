@@ -68,6 +68,10 @@ class CommandsTest {
 
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "now"), err.toString());
             String file = out.toString(StandardCharsets.UTF_8).split("\t")[0];
+            try (Jedis j = redis.jedis()) { // recorded like the daemon's job, naming the CLI
+                assertEquals("ok", j.hget("ss:status", "backup_result"));
+                assertTrue(j.hget("ss:status", "backup_daemon").startsWith("cli:"), j.hget("ss:status", "backup_daemon"));
+            }
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "verify", file), err.toString());
             String verified = out.toString(StandardCharsets.UTF_8);
             assertTrue(verified.contains("ok (redis-check-rdb)") || verified.contains("older than this RDB format"), verified);
