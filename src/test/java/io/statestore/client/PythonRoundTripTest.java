@@ -1,6 +1,7 @@
 package io.statestore.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +81,7 @@ class PythonRoundTripTest {
         pb.environment().put("STATESTORE_PASSWORD_FILE", redis.rolePasswordFile().toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(p.waitFor(60, TimeUnit.SECONDS), "roundtrip.py did not finish");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "roundtrip.py did not finish within 60 s");
         assertEquals(0, p.exitValue(), "roundtrip.py " + String.join(" ", args) + ":\n" + out);
         Map<String, String> lines = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
