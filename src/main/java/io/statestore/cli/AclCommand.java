@@ -26,12 +26,12 @@ import picocli.CommandLine.Parameters;
                 "rotate ROLE: a new password for ROLE, written to its file; the old one opens new connections for"
                         + " acl.rotationGrace (or --grace) more, then stops."})
 public final class AclCommand extends DaemonConfigCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ACTION", description = "print or rotate")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "print or rotate.")
     String action;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ROLE", description = "admin, writer or reader")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ROLE", description = "admin, writer or reader (with print: all three when absent).")
     String role;
     @Option(names = "--grace", paramLabel = "DURATION", description = "With rotate: how long the old password still works"
-            + " (default: acl.rotationGrace; 0: at once).")
+            + " (0: at once; default: acl.rotationGrace of the config).")
     String grace;
     @Option(names = "--json-module", description = "With print: the server has a JSON module (adds +@json).")
     boolean jsonModule;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "append", mixinStandardHelpOptions = true,
         description = "Append VALUE to the array at PATH (which must exist). Prints the new revision.")
-final class AppendCommand extends StoreCommand {
+final class AppendCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

@@ -21,11 +21,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code statestore backup now|list|verify FILE|restore FILE}. */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Make, list, verify or restore RDB backups.")
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Make, list, verify or restore RDB backups.",
+                "now: make a backup in the backup directory and verify it; prints its file, size and verifier.",
+                "list: the backups in the backup directory, newest first, with their size in bytes.",
+                "verify FILE: check that FILE is a complete RDB file.",
+                "restore FILE: verify FILE, then make it the embedded server's data (stop the daemon first);"
+                        + " for an external server, print the steps to do by hand."})
 public final class BackupCommand extends DaemonConfigCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore.")
     String action;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+            description = "With verify and restore: the backup file, e.g. one that backup list prints.")
     Path file;
 
 

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "del", mixinStandardHelpOptions = true,
-        description = "Delete a document (exit 1 when it does not exist). Prints the revision of the deletion.")
-final class DelCommand extends StoreCommand {
+        description = "Delete a document (exit 3 when it does not exist). Prints the revision of the deletion.")
+final class DelCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

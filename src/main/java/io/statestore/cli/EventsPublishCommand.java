@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 "With --spool DIR, an event that cannot reach Redis is kept in the outage spool in DIR (exit 0, "
                         + "a note on stderr) and forwarded, in order and once, by the next publish with that spool "
                         + "once Redis is back."})
-final class EventsPublishCommand extends StoreCommand {
+final class EventsPublishCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "TYPE", description = "The event type, e.g. asset.discovered.")
     String type;
 

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * would refuse, or a newer one.
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Install both function libraries on the server: load them where absent or older, keep an",
-                "identical one or a newer one with every function this client calls, refuse anything else.",
+        description = {"Install both function libraries on the server, as needed.",
+                "A library is loaded where absent or older; an identical one, or a newer one with every function"
+                        + " this client calls, is kept; anything else is refused.",
                 "Prints one line per library; exit 1 when one was refused."})
 final class FunctionsInstallCommand extends StoreCommand {
     @Option(names = "--force", description = "Replace the server's library even when it is the same or a newer version with other code.")

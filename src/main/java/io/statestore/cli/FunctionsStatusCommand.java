@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code statestore functions status [--json]}: each library on the server against this client's. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each function library on the server: its version, and whether its code is this client's",
-                "(SHA-256). Exit 1 when clients would refuse one (same version with other code, or newer but",
-                "lacking functions they call); 'statestore functions install --force' replaces it."})
+        description = {"Show each function library on the server: its version, and whether its code is this client's (SHA-256).",
+                "Exit 1 when clients would refuse one (same version with other code, or newer but lacking functions"
+                        + " they call); 'statestore functions install --force' replaces it."})
 final class FunctionsStatusCommand extends StoreCommand {
     @Option(names = "--json", description = "One JSON object per library, for scripts.")
     boolean json;

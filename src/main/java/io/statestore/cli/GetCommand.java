@@ -15,15 +15,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Print a document as compact JSON (exit 1 when it does not exist).")
+        description = "Print a document as compact JSON (exit 3 when it does not exist).")
 final class GetCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 
-    @Option(names = "--meta", description = "Print {\"key\",\"revision\",\"created\",\"updated\",\"writer\",\"expiresAt\",\"value\"} instead.")
+    @Option(names = "--meta", description = {"Print the document with its metadata instead, as the JSON object",
+            "{\"key\",\"revision\",\"created\",\"updated\",\"writer\",\"expiresAt\",\"value\"}."})
     boolean meta;
 
-    @Option(names = "--at", paramLabel = "REV", description = "The document as it was at revision REV (from its history; exit 1 when not kept).")
+    @Option(names = "--at", paramLabel = "REV", description = "The document as it was at revision REV (from its history; exit 3 when not kept).")
     Long at;
 
     @Override

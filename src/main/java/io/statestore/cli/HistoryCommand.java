@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"Print the kept versions of a document, oldest first, one JSON line each:",
-                "{\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion).",
+        description = {"Print the kept versions of a document, oldest first, one JSON line each.",
+                "A line is {\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion).",
                 "When none is kept, a line on stderr says why and how to keep some (exit 0, nothing on stdout).",
                 "`history policy ...` shows and changes the history policy kept in Redis, which every writer follows."},
         subcommands = HistoryPolicyCommand.class)

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "incr", mixinStandardHelpOptions = true,
         description = "Add N to the number at PATH (which must exist). Prints the new number.")
-final class IncrCommand extends StoreCommand {
+final class IncrCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

@@ -27,12 +27,15 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
-        footer = {"", "Exit codes (the message is on stderr): 0 success, 1 failure, 2 usage error, 3 not found,",
-                "  4 conflict, 5 Redis unavailable (down, unreachable, timing out), 6 permission denied.",
-                "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE,"
-                        + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA, STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
-                "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,"
-                        + " $CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md)."},
+        optionListHeading = "Global options (before or after the command):%n",
+        footer = {"", "Exit codes (the message is on stderr): 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,",
+                "5 Redis unavailable (down, unreachable, timing out), 6 permission denied.",
+                "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_WRITER,",
+                "STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA,",
+                "STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
+                "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,",
+                "$CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md).",
+                "Each command's own options: statestore COMMAND --help."},
         subcommands = {
                 PutCommand.class,
                 GetCommand.class,
@@ -61,9 +64,10 @@ public final class Main implements Runnable {
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
-            description = "Redis URL: redis://, rediss://, or redis-sentinel://HOST:PORT,...?master=NAME"
-                    + " (env STATESTORE_REDIS_URL; default: the local daemon's, from its connection file, else "
-                    + StateStoreOptions.DEFAULT_URI + ").")
+            description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or Sentinels:"
+                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS; env"
+                    + " STATESTORE_REDIS_URL; default: the"
+                    + " local daemon's, from its connection file, else " + StateStoreOptions.DEFAULT_URI + ").")
     String redisUrl;
 
     @Option(names = "--user", paramLabel = "USER", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_USER}",
@@ -130,6 +134,7 @@ public final class Main implements Runnable {
                 // Set after the constructor has added every subcommand, so they all inherit it.
                 .setExpandAtFiles(false);
         versionEverywhere(cli);
+        CliHelp.install(cli);
         try {
             return cli.execute(args);
         } finally {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Apply an RFC 7386 merge patch (a missing document is created from it). Prints the new revision.",
         footer = "A patch of null is refused: it would replace the whole document (write null with put if you mean it).")
-final class MergeCommand extends StoreCommand {
+final class MergeCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:everything mapped was imported or unchanged",
                 "1:something was quarantined or failed, or left alone because it changed in the store since import",
                 "2:usage error"})
-public final class MigrateCommand implements Callable<Integer> {
+public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
     @Spec
     CommandSpec spec;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
         description = {"Write a whole document from FILE, or from stdin when FILE is - or absent. "
                 + "Prints the new revision.",
                 "@FILE is the same as FILE (./@name for a file whose name starts with @)."})
-final class PutCommand extends StoreCommand {
+final class PutCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "set", mixinStandardHelpOptions = true,
         description = "Set the value at PATH (its parent must exist; PATH $ replaces or creates the document). "
                 + "Prints the new revision.")
-final class SetCommand extends StoreCommand {
+final class SetCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 

@@ -37,7 +37,7 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
     /** Connect and command timeout of every call status makes. */
     static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(1);
 
-    @Option(names = "--json", description = "print JSON for scripts")
+    @Option(names = "--json", description = "Print JSON, for scripts.")
     boolean json;
 
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 "Exit 0 when it ended done, 1 when it failed (its message on stderr).",
                 "A task that has not started (no stream) is an error unless --wait is given."})
 final class TaskTailCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "TASK_ID", description = "The task.")
+    @Parameters(index = "0", paramLabel = "TASK_ID", description = "The task's ID, e.g. gen-42.")
     String taskId;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up (exit 1) after this long, e.g. 10m.")

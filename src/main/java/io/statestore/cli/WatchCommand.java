@@ -26,10 +26,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Print changes as they are committed, one JSON line each (flushed), until Ctrl-C or stdout is closed (exit 0).",
-                "Without --from, the current documents come first ({\"type\":\"snapshot\",...} lines), then a",
-                "{\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines. A position that was",
-                "trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot. A document that is not",
-                "valid JSON prints {\"type\":\"unreadable\",\"key\",\"position\",\"error\"} and the watch goes on."})
+                "Without --from, the current documents come first, as {\"type\":\"snapshot\",...} lines,",
+                "then one {\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines.",
+                "A position that was trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot.",
+                "A document that is not valid JSON prints {\"type\":\"unreadable\",\"key\",\"position\",\"error\"}"
+                        + " and the watch goes on."})
 final class WatchCommand extends StoreCommand {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
 
