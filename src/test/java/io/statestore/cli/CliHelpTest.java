@@ -41,7 +41,7 @@ class CliHelpTest {
     /** Every command of the tree by its words after "statestore" (the root is the empty list). */
     static Stream<List<String>> commands() {
         List<List<String>> all = new ArrayList<>();
-        walk(newCommandLine(), new ArrayList<>(), all);
+        walk(TREE, new ArrayList<>(), all);
         return all.stream();
     }
 
@@ -61,8 +61,11 @@ class CliHelpTest {
                 .setExpandAtFiles(false);
     }
 
+    /** Read only: the specs the checks compare the help with. */
+    private static final CommandLine TREE = newCommandLine();
+
     private static CommandSpec spec(List<String> path) {
-        CommandLine cmd = newCommandLine();
+        CommandLine cmd = TREE;
         for (String word : path) {
             cmd = cmd.getSubcommands().get(word);
         }
