@@ -42,7 +42,8 @@ final class HistoryPolicyCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Print the rules in match order, one JSON line each: {\"pattern\",\"versions\",\"maxAgeMs\"} (0: any age).")
+            description = {"Print the rules in match order, one JSON line each: {\"pattern\",\"versions\",\"maxAgeMs\"}.",
+                    "A maxAgeMs of 0 means any age."})
     static final class List extends StoreCommand {
         @Override
         public Integer call() {

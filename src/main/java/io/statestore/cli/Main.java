@@ -64,10 +64,10 @@ public final class Main implements Runnable {
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
-            description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or Sentinels:"
-                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS; env"
-                    + " STATESTORE_REDIS_URL; default: the"
-                    + " local daemon's, from its connection file, else " + StateStoreOptions.DEFAULT_URI + ").")
+            description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
+                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS)."
+                    + " Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,"
+                    + " else the embedded server's " + StateStoreOptions.DEFAULT_URI + ".")
     String redisUrl;
 
     @Option(names = "--user", paramLabel = "USER", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_USER}",

@@ -242,6 +242,18 @@ class CliHelpTest {
         }
     }
 
+    /** A line may end in a colon only as a heading ("Commands:") or inside an example command line. */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void onlyHeadingsEndALineWithAColon(List<String> path) {
+        List<String> headings = List.of("Commands:", "Example:", "Examples:", "Exit codes:",
+                "Global options (before or after the command):");
+        for (String line : help(path).split("\n")) {
+            assertTrue(!line.endsWith(":") || headings.contains(line) || line.startsWith("  statestore "),
+                    "statestore " + name(path) + " --help: " + line);
+        }
+    }
+
     @Test
     void theBackupFileArgumentIsExplained() {
         String help = help(List.of("backup"));
