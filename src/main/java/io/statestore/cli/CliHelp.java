@@ -50,6 +50,9 @@ final class CliHelp extends Help {
     private static void addSections(CommandLine cmd) {
         UsageMessageSpec usage = cmd.getCommandSpec().usageMessage();
         List<String> keys = new ArrayList<>(usage.sectionKeys());
+        if (keys.contains(SECTION_EXAMPLE)) { // reached again through an alias
+            return;
+        }
         keys.add(keys.indexOf(UsageMessageSpec.SECTION_KEY_OPTION_LIST) + 1, SECTION_GLOBAL_OPTIONS);
         keys.add(SECTION_EXAMPLE);
         usage.sectionKeys(keys);
