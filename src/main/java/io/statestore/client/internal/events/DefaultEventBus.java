@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -298,9 +297,5 @@ public final class DefaultEventBus implements EventBus {
         if (onClose != null) {
             onClose.run();
         }
-    }
-
-    static boolean isNoGroup(JedisDataException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("NOGROUP");
     }
 }
