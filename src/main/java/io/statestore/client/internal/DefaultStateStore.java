@@ -296,6 +296,7 @@ final class DefaultStateStore implements StateStore {
     @Override
     public void close() {
         events.close();
+        tasks.close();
         watch.closeAll();
         redis.close();
     }

@@ -129,7 +129,8 @@ public final class DefaultEventBus implements EventBus {
 
     private Subscription register(Worker w) {
         workers.add(w);
-        w.start();
+        w.start(() -> {
+        });
         return w;
     }
 
