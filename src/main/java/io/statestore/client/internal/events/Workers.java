@@ -24,4 +24,8 @@ final class Workers {
             w.close();
         }
     }
+
+    int count() {
+        return running.size();
+    }
 }
