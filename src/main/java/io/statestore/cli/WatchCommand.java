@@ -49,8 +49,13 @@ final class WatchCommand extends StoreCommand {
         PrintWriter out = out();
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> onSignal(main), "statestore-watch-shutdown");
+        AtomicBoolean stdoutGone = new AtomicBoolean();
+        boolean interrupted = false;
         try (StateStore store = openStore(); Watcher watcher = store.watch().watch(options,
-                new Printer(out, this::stdoutClosed, main::interrupt))) {
+                new Printer(out, this::stdoutClosed, () -> {
+                    stdoutGone.set(true);
+                    main.interrupt();
+                }))) {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 while (!watcher.awaitClosed(Duration.ofSeconds(1))) {
@@ -58,10 +63,16 @@ final class WatchCommand extends StoreCommand {
                 }
             } catch (InterruptedException e) {
                 // Ctrl-C, stdout closed (| head -n 1) or the caller stopped us: a normal end of a watch
+                interrupted = !stdoutGone.get();
             }
         } finally {
             removeHook(hook);
             out.flush();
+        }
+        if (interrupted) {
+            // Restored only now: closing the watcher and the store waits for their threads, which a
+            // pending interrupt would cut short. Stdout closing is our own stop and leaves no flag.
+            Thread.currentThread().interrupt();
         }
         return 0;
     }

@@ -4,8 +4,12 @@ package io.statestore.client;
 public enum ErrorCode {
     /** Redis is down, unreachable or timing out: try again later. */
     UNAVAILABLE(true),
-    /** The document changed since it was read, or exists when it should not: re-read and retry. */
-    CONFLICT(true),
+    /**
+     * The document changed since it was read, or exists when it should not: re-read, then decide
+     * on a new write. Not retryable: the revision a conditional write named never comes back, and
+     * the client has already retried its own unconditional writes ({@code maxAttempts}).
+     */
+    CONFLICT(false),
     /** The document (or a path inside it) does not exist. */
     NOT_FOUND(false),
     /** The request is wrong: bad JSON, bad path, wrong type at a path, invalid key, bad option. */
@@ -22,7 +26,7 @@ public enum ErrorCode {
         this.retryable = retryable;
     }
 
-    /** Whether repeating the same request later may succeed. */
+    /** Whether repeating the same request, unchanged, later may succeed. */
     public boolean retryable() {
         return retryable;
     }

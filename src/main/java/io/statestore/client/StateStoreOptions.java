@@ -174,16 +174,6 @@ public final class StateStoreOptions {
         return historyLength > 0 ? Optional.of(new HistoryPolicy("*", historyLength, Duration.ZERO)) : Optional.empty();
     }
 
-    /** The client-side history policy that applies to {@code key} (none: 0 versions); see {@link #clientHistoryFor}. */
-    public HistoryPolicy historyFor(String key) {
-        for (HistoryPolicy p : historyPolicies) {
-            if (p.matches(key)) {
-                return p;
-            }
-        }
-        return new HistoryPolicy("*", historyLength, Duration.ZERO);
-    }
-
     /** A storage mode to use instead of the detected one (only PORTABLE can be forced). */
     public Optional<StorageMode> forcedMode() {
         return Optional.ofNullable(forcedMode);

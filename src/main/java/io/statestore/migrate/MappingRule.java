@@ -62,10 +62,6 @@ public final class MappingRule {
         return path;
     }
 
-    public String keyTemplate() {
-        return key;
-    }
-
     public Optional<Duration> ttl() {
         return Optional.ofNullable(ttl);
     }

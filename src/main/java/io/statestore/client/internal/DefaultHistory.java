@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 
 /** History and time travel over the per-document history stream (docs/watch.md). */
 final class DefaultHistory implements History {
-    private final DefaultStateStore store;
+    private final DocumentReads documents;
     private final HistoryReads reads;
     private final WriteCalls calls;
     private final KeyLayout layout;
@@ -25,10 +25,10 @@ final class DefaultHistory implements History {
 
     private final HistoryPolicies policies;
 
-    DefaultHistory(DefaultStateStore store, HistoryReads reads, WriteCalls calls, KeyLayout layout,
+    DefaultHistory(DocumentReads documents, HistoryReads reads, WriteCalls calls, KeyLayout layout,
                    HistoryPolicies policies) {
         this.policies = policies;
-        this.store = store;
+        this.documents = documents;
         this.reads = reads;
         this.calls = calls;
         this.layout = layout;
@@ -57,7 +57,7 @@ final class DefaultHistory implements History {
             }
         }
         // Not in history (history off, or trimmed): the current document still answers for its own revision.
-        StoredDocument current = store.read(key);
+        StoredDocument current = documents.read(key);
         if (current.exists() && current.revision() == revision) {
             return new HistoryEntry(key, revision, "current", current.writer() == null ? "" : current.writer(),
                     java.time.Instant.ofEpochMilli(current.updatedMs()), Optional.of(current.json()));

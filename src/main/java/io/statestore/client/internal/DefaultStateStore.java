@@ -45,25 +45,43 @@ final class DefaultStateStore implements StateStore {
     private final KeyLayout layout;
     private final StorageMode mode;
     private final String serverVersion;
+    private final DocumentReads documents;
     private final WriteCalls calls;
     private final DefaultEventBus events;
     private final DefaultTaskStreams tasks;
     private final DefaultWatch watch;
     private final History history;
 
-    DefaultStateStore(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
+    /** The parts are built before the store, from what they need, so none holds a store still under construction. */
+    private DefaultStateStore(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode,
+                              String serverVersion, DocumentReads documents, WriteCalls calls, DefaultEventBus events,
+                              DefaultTaskStreams tasks, DefaultWatch watch, History history) {
         this.options = options;
         this.redis = redis;
-        this.layout = new KeyLayout(options.keyPrefix());
+        this.layout = layout;
         this.mode = mode;
         this.serverVersion = serverVersion;
-        this.calls = new WriteCalls(options, redis, layout, mode);
+        this.documents = documents;
+        this.calls = calls;
+        this.events = events;
+        this.tasks = tasks;
+        this.watch = watch;
+        this.history = history;
+    }
+
+    static DefaultStateStore open(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
+        KeyLayout layout = new KeyLayout(options.keyPrefix());
+        DocumentReads documents = new DocumentReads(redis, layout);
+        WriteCalls calls = new WriteCalls(options, redis, layout, mode);
         HistoryPolicies historyPolicies = new HistoryPolicies(options, redis, layout);
         HistoryReads historyReads = new HistoryReads(historyPolicies, redis, layout);
-        this.watch = new DefaultWatch(redis, layout, new DocumentLookup(historyPolicies, historyReads, this), options.timeout());
-        this.history = new DefaultHistory(this, historyReads, calls, layout, historyPolicies);
-        this.events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, null);
-        this.tasks = new DefaultTaskStreams(redis, options.keyPrefix());
+        DefaultWatch watch = new DefaultWatch(redis, layout, new DocumentLookup(historyPolicies, historyReads, documents),
+                options.timeout());
+        History history = new DefaultHistory(documents, historyReads, calls, layout, historyPolicies);
+        DefaultEventBus events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, null);
+        DefaultTaskStreams tasks = new DefaultTaskStreams(redis, options.keyPrefix());
+        return new DefaultStateStore(options, redis, layout, mode, serverVersion, documents, calls, events, tasks, watch,
+                history);
     }
 
     @Override
@@ -95,7 +113,7 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public Optional<Document<JsonNode>> get(String key) {
-        return read(key).toDocument();
+        return documents.read(key).toDocument();
     }
 
     @Override
@@ -106,7 +124,7 @@ final class DefaultStateStore implements StateStore {
     @Override
     public Map<String, Document<JsonNode>> getAll(Collection<String> keys) {
         Map<String, Document<JsonNode>> out = new LinkedHashMap<>();
-        for (StoredDocument s : readMany(keys).values()) {
+        for (StoredDocument s : documents.readMany(keys).values()) {
             s.toDocument().ifPresent(d -> out.put(d.key(), d));
         }
         return out;
@@ -126,30 +144,6 @@ final class DefaultStateStore implements StateStore {
             }
         } while (!cursor.isEmpty());
         return keys;
-    }
-
-    StoredDocument read(String key) {
-        layout.validate(key);
-        return StoredDocument.fromReply(key, redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
-    }
-
-    Map<String, StoredDocument> readMany(Collection<String> keys) {
-        Map<String, StoredDocument> out = new LinkedHashMap<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        List<String> distinct = keys.stream().distinct().toList();
-        List<String> callKeys = new ArrayList<>();
-        for (String k : distinct) {
-            layout.validate(k);
-            callKeys.add(k);
-            callKeys.add(layout.meta(k));
-        }
-        List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_mget", callKeys, List.of(), distinct.get(0)));
-        for (int i = 0; i < distinct.size(); i++) {
-            out.put(distinct.get(i), StoredDocument.fromReply(distinct.get(i), reply.get(i)));
-        }
-        return out;
     }
 
     // ---- whole-document writes
@@ -278,7 +272,7 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public Map<String, WriteResult> transaction(Collection<String> keys, TransactionBody body) {
-        return new TransactionRunner(this, calls, layout, options).run(keys, body);
+        return new TransactionRunner(documents, calls, layout, options).run(keys, body);
     }
 
     // ---- watch and history
@@ -296,6 +290,7 @@ final class DefaultStateStore implements StateStore {
     @Override
     public void close() {
         events.close();
+        tasks.close();
         watch.closeAll();
         redis.close();
     }

@@ -13,12 +13,12 @@ import java.util.Optional;
 final class DocumentLookup {
     private final HistoryPolicies policies;
     private final HistoryReads history;
-    private final DefaultStateStore store;
+    private final DocumentReads documents;
 
-    DocumentLookup(HistoryPolicies policies, HistoryReads history, DefaultStateStore store) {
+    DocumentLookup(HistoryPolicies policies, HistoryReads history, DocumentReads documents) {
         this.policies = policies;
         this.history = history;
-        this.store = store;
+        this.documents = documents;
     }
 
     /** The event with its document, or without one and the reason it could not be read. */
@@ -50,7 +50,7 @@ final class DocumentLookup {
                 return e.withDocument(h.get().document().get(), e.revision());
             }
         }
-        StoredDocument current = store.read(e.key());
+        StoredDocument current = documents.read(e.key());
         return current.exists() ? e.withDocument(current.json(), current.revision()) : e;
     }
 }

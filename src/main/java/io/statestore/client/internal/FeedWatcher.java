@@ -192,15 +192,22 @@ final class FeedWatcher implements Watcher {
         if (closedByUser) {
             queue.clear();
         }
+        boolean interrupted = false;
         while (!queue.offer(new End())) {
             if (!dispatcher.isAlive()) {
-                return;
+                break;
             }
             try {
                 Thread.sleep(1); // the listener thread is draining a full buffer; End must come last
             } catch (InterruptedException e) {
+                // no more waiting: drop what the listener has not taken, so End fits at once
                 queue.clear();
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            // restored after the loop, where no sleep would throw on it again
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,7 +20,7 @@ public final class StateStores {
             redis.installLibraries(); // here, so a library this client cannot use fails the connect
             StorageMode mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             LOG.debug("connected to {} at {}: {} mode", info.version(), redis.endpoint(), mode);
-            return new DefaultStateStore(options, redis, mode, info.version());
+            return DefaultStateStore.open(options, redis, mode, info.version());
         } catch (RuntimeException e) {
             redis.close();
             throw e;

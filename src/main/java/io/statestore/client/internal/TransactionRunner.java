@@ -20,13 +20,13 @@ import java.util.Set;
 
 /** Read, decide, commit-all-or-nothing with {@code ss_tx}; retried while other writers interfere. */
 final class TransactionRunner {
-    private final DefaultStateStore store;
+    private final DocumentReads documents;
     private final WriteCalls calls;
     private final KeyLayout layout;
     private final StateStoreOptions options;
 
-    TransactionRunner(DefaultStateStore store, WriteCalls calls, KeyLayout layout, StateStoreOptions options) {
-        this.store = store;
+    TransactionRunner(DocumentReads documents, WriteCalls calls, KeyLayout layout, StateStoreOptions options) {
+        this.documents = documents;
         this.calls = calls;
         this.layout = layout;
         this.options = options;
@@ -49,7 +49,7 @@ final class TransactionRunner {
             }
         }
         for (int attempt = 1; ; attempt++) {
-            Map<String, StoredDocument> current = store.readMany(keySet);
+            Map<String, StoredDocument> current = documents.readMany(keySet);
             Map<String, Document<JsonNode>> view = new LinkedHashMap<>();
             current.forEach((k, s) -> s.toDocument().ifPresent(d -> view.put(k, d)));
             TransactionChanges changes = new TransactionChanges();

@@ -122,10 +122,6 @@ public final class BackupService {
         }
     }
 
-    public boolean isLocal() {
-        return fetcher.localFile() != null;
-    }
-
     RedisAdmin redis() {
         return redis;
     }

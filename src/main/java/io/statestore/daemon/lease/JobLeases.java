@@ -22,6 +22,7 @@ public final class JobLeases {
     private final String owner;
     private final Duration ttl;
     private final String acquireScript = resource("lease-acquire.lua");
+    private final String renewScript = resource("lease-renew.lua");
     private final String releaseScript = resource("lease-release.lua");
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
@@ -47,14 +48,15 @@ public final class JobLeases {
         return ok;
     }
 
+    /** Extends the lease of a running job; false when this daemon no longer holds it. */
     public boolean renew(String job) {
-        Object r = redis.with(j -> j.eval(releaseScript, List.of(leaseKey(job)), List.of(owner, Long.toString(ttl.toMillis()))));
+        Object r = redis.with(j -> j.eval(renewScript, List.of(leaseKey(job)), List.of(owner, Long.toString(ttl.toMillis()))));
         return Long.valueOf(1).equals(r);
     }
 
     public void release(String job) {
         held.remove(job);
-        redis.with(j -> j.eval(releaseScript, List.of(leaseKey(job)), List.of(owner, "0")));
+        redis.with(j -> j.eval(releaseScript, List.of(leaseKey(job)), List.of(owner)));
     }
 
     /** Releases every lease still held (shutdown). */

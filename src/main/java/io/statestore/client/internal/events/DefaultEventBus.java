@@ -20,9 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -37,7 +35,7 @@ public final class DefaultEventBus implements EventBus {
     private final SpoolingPublisher spooler;
     private final PublishBatcher batcher;
     private final EventStats stats;
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final Workers workers = new Workers();
     private final Runnable onClose;
 
     /**
@@ -64,6 +62,10 @@ public final class DefaultEventBus implements EventBus {
 
     EventKeys keys() {
         return keys;
+    }
+
+    int openWorkers() {
+        return workers.count();
     }
 
     @Override
@@ -129,9 +131,7 @@ public final class DefaultEventBus implements EventBus {
     }
 
     private Subscription register(Worker w) {
-        workers.add(w);
-        w.start();
-        return w;
+        return workers.start(w);
     }
 
     void ensureGroup(String stream, String group, String startId) {
@@ -288,19 +288,12 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public void close() {
-        for (Worker w : workers) {
-            w.close();
-        }
-        workers.clear();
+        workers.closeAll();
         if (spooler != null) {
             spooler.close();
         }
         if (onClose != null) {
             onClose.run();
         }
-    }
-
-    static boolean isNoGroup(JedisDataException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("NOGROUP");
     }
 }

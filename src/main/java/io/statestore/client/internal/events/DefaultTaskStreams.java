@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class DefaultTaskStreams implements TaskStreams {
     private final RedisGateway redis;
     private final EventKeys keys;
+    private final Workers followers = new Workers();
 
     public DefaultTaskStreams(RedisGateway redis, String prefix) {
         this.redis = redis;
@@ -59,7 +60,12 @@ public final class DefaultTaskStreams implements TaskStreams {
 
     @Override
     public Subscription subscribe(String taskId, TaskListener listener) {
-        return new TaskFollower(redis, taskId, keys.task(taskId), listener).start();
+        return followers.start(new TaskFollower(redis, taskId, keys.task(taskId), listener));
+    }
+
+    /** Ends the subscriptions still following: they read on the store's connections, which close next. */
+    public void close() {
+        followers.closeAll();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.statestore.client.internal.events;
 
 import io.statestore.client.InvalidInputException;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -48,11 +47,6 @@ public final class EventKeys {
 
     public String task(String taskId) {
         return prefix + "task:{" + validName(taskId, "task ID") + "}";
-    }
-
-    /** KEYS of ev_publish. */
-    public List<String> publishKeys(String type) {
-        return List.of(stream(type), all(), ids(), types());
     }
 
     /** The ID just before {@code id}, for "from ID inclusive" reads and group starts; "-" and "0" give "0". */

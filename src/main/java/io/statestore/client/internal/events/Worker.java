@@ -19,13 +19,17 @@ abstract class Worker implements Subscription, Runnable {
     private final String name;
     private volatile boolean running = true;
     private Thread thread;
+    private Runnable onEnd = () -> {
+    };
 
     Worker(RedisGateway redis, String name) {
         this.redis = redis;
         this.name = name;
     }
 
-    final Worker start() {
+    /** Starts the loop; {@code onEnd} runs on its thread as the last thing it does. */
+    final Worker start(Runnable onEnd) {
+        this.onEnd = onEnd;
         thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
@@ -92,6 +96,7 @@ abstract class Worker implements Subscription, Runnable {
             Thread.currentThread().interrupt();
         } finally {
             closeQuietly(conn);
+            onEnd.run();
         }
     }
 

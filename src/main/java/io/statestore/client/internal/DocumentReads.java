@@ -1,0 +1,42 @@
+package io.statestore.client.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads documents with their metadata ({@code ss_get}, {@code ss_mget}): what the store, history, watch and transactions share. */
+final class DocumentReads {
+    private final RedisGateway redis;
+    private final KeyLayout layout;
+
+    DocumentReads(RedisGateway redis, KeyLayout layout) {
+        this.redis = redis;
+        this.layout = layout;
+    }
+
+    StoredDocument read(String key) {
+        layout.validate(key);
+        return StoredDocument.fromReply(key, redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
+    }
+
+    Map<String, StoredDocument> readMany(Collection<String> keys) {
+        Map<String, StoredDocument> out = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<String> distinct = keys.stream().distinct().toList();
+        List<String> callKeys = new ArrayList<>();
+        for (String k : distinct) {
+            layout.validate(k);
+            callKeys.add(k);
+            callKeys.add(layout.meta(k));
+        }
+        List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_mget", callKeys, List.of(), distinct.get(0)));
+        for (int i = 0; i < distinct.size(); i++) {
+            out.put(distinct.get(i), StoredDocument.fromReply(distinct.get(i), reply.get(i)));
+        }
+        return out;
+    }
+}
