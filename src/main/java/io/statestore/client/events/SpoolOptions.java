@@ -33,6 +33,16 @@ public record SpoolOptions(Path directory, boolean syncEveryEvent, Duration sync
         }
     }
 
+    /**
+     * The spool directory for a bus publishing to {@code redisUri} when none is named: the local
+     * daemon's spool when that daemon serves this server and the caller may write there (the
+     * daemon forwards it), else {@code $XDG_STATE_HOME/statestore/spool/<server>} (default
+     * {@code ~/.local/state/...}), forwarded by the next bus opened on it. See docs/events.md.
+     */
+    public static Path defaultDir(String redisUri) {
+        return io.statestore.client.internal.events.DefaultSpoolDir.forServer(redisUri, System.getenv()).directory();
+    }
+
     /** fsync per event, 256 MiB limit. */
     public static SpoolOptions in(Path directory) {
         return new SpoolOptions(directory, true, DEFAULT_SYNC_INTERVAL, DEFAULT_MAX_BYTES);
