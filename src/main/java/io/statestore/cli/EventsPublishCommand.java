@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.EventBus;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.UnavailableException;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.SpoolOptions;
 import io.statestore.client.events.SpoolStatus;
@@ -86,7 +87,7 @@ final class EventsPublishCommand extends StoreCommand {
             out().println(id);
             out().flush();
             if (st.spooled() > 0 && st.depth() > 0) {
-                err.println(spooledNotice(server, dir, chosen.daemonsSpool(), st));
+                err.println(spooledNotice(server, dir, chosen.daemonsSpool(), st.owner(), st.online() && reachable(bus)));
             } else if (before > 0 && st.owner()) {
                 err.println("statestore: events publish " + type + ": forwarded " + before
                         + (before == 1 ? " spooled event" : " spooled events") + " from " + dir + " before this one");
@@ -110,12 +111,25 @@ final class EventsPublishCommand extends StoreCommand {
         return st;
     }
 
+    /**
+     * Whether Redis answers. A bus queueing behind events already spooled does not try Redis,
+     * so "online" there only means "not known to be down": ask, to say which case this is.
+     */
+    private static boolean reachable(EventBus bus) {
+        try {
+            bus.types();
+            return true;
+        } catch (UnavailableException e) {
+            return false;
+        }
+    }
+
     /** The one line that says the event is spooled, where, and who forwards it. */
-    static String spooledNotice(String server, Path dir, boolean daemonsSpool, SpoolStatus st) {
-        String who = st.owner() ? (daemonsSpool ? "the daemon (or the next events publish) forwards it"
+    static String spooledNotice(String server, Path dir, boolean daemonsSpool, boolean owner, boolean redisUp) {
+        String who = owner ? (daemonsSpool ? "the daemon (or the next events publish) forwards it"
                 : "the next events publish forwards it")
                 : (daemonsSpool ? "the daemon forwards it" : "the process holding that spool forwards it");
-        if (!st.online()) {
+        if (!redisUp) {
             return "statestore: events publish: Redis at " + RedisEndpoint.redacted(server)
                     + " is unavailable; the event is spooled in " + dir + " and " + who + " when Redis is back";
         }
