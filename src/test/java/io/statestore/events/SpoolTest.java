@@ -95,6 +95,20 @@ class SpoolTest {
         }
     }
 
+    @Test
+    void aSpoolDirectoryIsMadeOnlyWhenAnEventMustBeSpooledAndIsItsUsersAlone() throws Exception {
+        Path nested = dir.resolve("state/statestore/spool/server");
+        try (EventBus bus = open(deadUri(), SpoolOptions.in(nested))) {
+            assertFalse(Files.exists(nested), "opening a bus leaves no trace");
+            bus.publish("t", "s", Map.of("n", 1));
+            assertEquals(1, bus.spoolStatus().depth());
+            assertTrue(bus.spoolStatus().owner());
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("state"))));
+    }
+
     private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {

@@ -61,7 +61,7 @@ final class Spool implements AutoCloseable {
         Path dir = options.directory();
         FileChannel lockChannel;
         try {
-            Files.createDirectories(dir);
+            createPrivately(dir);
             lockChannel = FileChannel.open(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (java.nio.file.AccessDeniedException e) {
             return null;
@@ -117,6 +117,19 @@ final class Spool implements AutoCloseable {
             return false;
         } catch (IOException e) {
             return true; // cannot tell: queueing is the side that keeps order
+        }
+    }
+
+    /** Events are data: a spool directory this makes is its user's alone (0700), whatever the umask. */
+    static void createPrivately(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
         }
     }
 

@@ -48,7 +48,7 @@ final class SpoolInbox {
         Path target = dir.resolve(ev.id() + SUFFIX);
         Path tmp = dir.resolve("." + ev.id() + ".tmp");
         try {
-            Files.createDirectories(dir);
+            Spool.createPrivately(dir);
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(Spool.encode(ev));
                 while (b.hasRemaining()) {

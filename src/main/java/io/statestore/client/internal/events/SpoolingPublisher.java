@@ -5,6 +5,7 @@ import io.statestore.client.UnavailableException;
 import io.statestore.client.events.SpoolOptions;
 import io.statestore.client.events.SpoolStatus;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ final class SpoolingPublisher implements AutoCloseable {
         this.sender = sender;
         this.batchSender = batchSender;
         synchronized (lock) {
-            becomeOwnerIfFree(); // before the first publish: events already waiting go out first
+            becomeOwnerIfFree(false); // before the first publish: events already waiting go out first
         }
         this.forwarder = new Thread(this::forwardLoop, "statestore-spool-forwarder");
         this.forwarder.setDaemon(true);
@@ -101,6 +102,7 @@ final class SpoolingPublisher implements AutoCloseable {
     }
 
     private void spoolLocked(SpooledEvent ev) {
+        becomeOwnerIfFree(true);
         if (spool != null) {
             spool.append(ev);
         } else {
@@ -110,9 +112,13 @@ final class SpoolingPublisher implements AutoCloseable {
         lock.notifyAll();
     }
 
-    /** Takes the directory's lock if nobody holds it; then moves what guests dropped into the spool. */
-    private void becomeOwnerIfFree() {
-        if (spool == null) {
+    /**
+     * Takes the directory's lock if nobody holds it; then moves what guests dropped into the
+     * spool. A directory that does not exist holds nothing: it is made ({@code create}) only when
+     * an event must be spooled, so a CLI that never meets an outage leaves no trace.
+     */
+    private void becomeOwnerIfFree(boolean create) {
+        if (spool == null && (create || Files.isDirectory(options.directory()))) {
             spool = Spool.tryOpen(options);
             if (spool != null && spooled > 0) {
                 LOG.info("event spool {}: this bus owns it now and forwards it", spool.file());
@@ -149,7 +155,7 @@ final class SpoolingPublisher implements AutoCloseable {
             try {
                 List<Spool.Entry> batch;
                 synchronized (lock) {
-                    becomeOwnerIfFree();
+                    becomeOwnerIfFree(false);
                     if (spool == null || spool.depth() == 0) {
                         lock.wait(POLL_MILLIS);
                         continue;
