@@ -129,8 +129,12 @@ final class SpoolingPublisher implements AutoCloseable {
         }
     }
 
-    /** Appends each inbox file to the spool, oldest first, then deletes it (a crash in between: a duplicate the function drops). */
+    /**
+     * Appends each inbox file to the spool, oldest first, and deletes the files once the spool
+     * is on disk (a crash in between: a duplicate, which the function drops).
+     */
     private void takeInbox() {
+        List<java.nio.file.Path> taken = new java.util.ArrayList<>();
         for (java.nio.file.Path f : inbox.waiting()) {
             SpooledEvent ev = inbox.read(f);
             if (ev == null) {
@@ -138,10 +142,24 @@ final class SpoolingPublisher implements AutoCloseable {
             }
             try {
                 spool.append(ev);
-                SpoolInbox.taken(f);
+                taken.add(f);
             } catch (UnavailableException full) {
                 LOG.warn("event spool {}: cannot take {} from the inbox: {}", spool.file(), f.getFileName(), full.getMessage());
-                return; // left in the inbox, taken once there is room
+                break; // left in the inbox, taken once there is room
+            }
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        try {
+            spool.sync();
+        } catch (IOException e) {
+            LOG.warn("event spool {}: cannot fsync it ({}); the inbox files stay and are taken again", spool.file(), e.getMessage());
+            return;
+        }
+        for (java.nio.file.Path f : taken) {
+            try {
+                SpoolInbox.taken(f);
             } catch (IOException e) {
                 LOG.warn("event spool {}: took {} but cannot delete it ({}); it will be re-sent and dropped as a duplicate",
                         spool.file(), f, e.getMessage());
