@@ -33,6 +33,15 @@ public final class SpoolForwarder implements AutoCloseable {
         Path dir = PrivateFiles.directory(dataDir.resolve("spool"));
         PrivateFiles.directory(dir.resolve("inbox"));
         bus = EventBus.open(options, EventBusOptions.builder().maxLength(maxLength).spool(SpoolOptions.in(dir)).build());
+        for (String f : new String[] {"events.lock", "events.spool", "events.pos"}) {
+            try {
+                if (java.nio.file.Files.exists(dir.resolve(f))) {
+                    PrivateFiles.file(dir.resolve(f)); // an older run's, made under a loose umask
+                }
+            } catch (IOException notOurs) {
+                LOG.warn("event spool {}: cannot make {} 0600: {}", dir, f, notOurs.getMessage());
+            }
+        }
         SpoolStatus st = bus.spoolStatus();
         if (st.owner()) {
             LOG.info("event spool {}: forwarding what clients spool there ({} waiting)", dir, st.depth());

@@ -62,7 +62,7 @@ final class Spool implements AutoCloseable {
         FileChannel lockChannel;
         try {
             createPrivately(dir);
-            lockChannel = FileChannel.open(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel = openPrivately(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (java.nio.file.AccessDeniedException e) {
             return null;
         } catch (IOException e) {
@@ -96,8 +96,8 @@ final class Spool implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         try {
-            data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            pos = FileChannel.open(dir.resolve("events.pos"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            data = openPrivately(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            pos = openPrivately(dir.resolve("events.pos"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             recover();
         } catch (IOException e) {
             throw new UnavailableException("cannot open the event spool in " + dir + ": " + e.getMessage(), false, e);
@@ -130,6 +130,18 @@ final class Spool implements AutoCloseable {
                     java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectories(dir);
+        }
+    }
+
+    /** A file this makes is 0600 from its first byte; one that exists keeps its mode and owner. */
+    private static FileChannel openPrivately(Path f, StandardOpenOption... options) throws IOException {
+        java.util.Set<StandardOpenOption> set = java.util.EnumSet.noneOf(StandardOpenOption.class);
+        set.addAll(java.util.List.of(options));
+        try {
+            return FileChannel.open(f, set, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(f, set);
         }
     }
 
