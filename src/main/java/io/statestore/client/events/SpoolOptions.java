@@ -7,8 +7,9 @@ import java.time.Duration;
 /**
  * The local outage spool: where events go while Redis is unreachable (see docs/events.md).
  *
- * @param directory     holds {@code events.spool} and {@code events.pos}; one process at a time
- *                      (a lock file says who)
+ * @param directory     holds {@code events.spool}, {@code events.pos} and {@code inbox/}; one bus
+ *                      owns it and forwards it ({@code events.lock} says who), others hand their
+ *                      events to that owner through the inbox
  * @param syncEveryEvent true: fsync after every spooled event (nothing a publish call returned
  *                      for is lost even on power loss); false: fsync at most every
  *                      {@code syncInterval} (a crash of the machine, not of the process, may lose
