@@ -102,7 +102,9 @@ final class SpoolingPublisher implements AutoCloseable {
     }
 
     private void spoolLocked(SpooledEvent ev) {
-        becomeOwnerIfFree(true);
+        if (spool == null) {
+            becomeOwnerIfFree(true); // an owner takes its inbox on the forwarder's round, not per event
+        }
         if (spool != null) {
             spool.append(ev);
         } else {
