@@ -22,6 +22,7 @@ import io.statestore.daemon.redis.PersistenceWatch;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StaleAofRecovery;
 import io.statestore.daemon.redis.StoreSetup;
+import io.statestore.daemon.spool.SpoolForwarder;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
 import io.statestore.daemon.status.HttpEndpoint;
@@ -78,6 +79,7 @@ public final class Daemon implements AutoCloseable {
     private ScheduledExecutorService heartbeat;
     private HealthWatch health;
     private PersistenceWatch persistence;
+    private SpoolForwarder spool;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -136,6 +138,8 @@ public final class Daemon implements AutoCloseable {
             persistence.start();
         }
         registerGauges(prefix);
+        spool = new SpoolForwarder(config.dataPath(), options, config.trim().events().maxLength());
+        spool.register(metrics);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
             t.setDaemon(true);
@@ -272,6 +276,7 @@ public final class Daemon implements AutoCloseable {
             persistence.beforeStop(config.embedded().stopTimeout()); // AOF failing: a marked snapshot first
             persistence.release();
         }
+        closeQuietly(spool);
         closeQuietly(store);
         closeQuietly(admin);
         closeQuietly(embedded);

@@ -157,10 +157,11 @@ class EventsCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "bounded");
         String spooledId = r.outLines().get(0);
-        assertTrue(r.err().contains("events publish job: Redis unavailable; event spooled in " + spool + " (1 event waiting"), r.err());
+        assertEquals(List.of("statestore: events publish: Redis at redis://127.0.0.1:" + down + " is unavailable; the event is spooled in "
+                + spool + " and the next events publish forwards it when Redis is back"), r.errLines(), r.toString());
         assertTrue(java.nio.file.Files.size(spool.resolve("events.spool")) > 0);
-        // without --spool the same publish fails
-        CliRunner.Result noSpool = new CliRunner("redis://127.0.0.1:" + down, dir).run("events", "publish", "job", "{\"n\":1}");
+        // with --no-spool the same publish fails
+        CliRunner.Result noSpool = new CliRunner("redis://127.0.0.1:" + down, dir).run("events", "publish", "job", "{\"n\":1}", "--no-spool");
         assertEquals(5, noSpool.exitCode(), "unavailable: " + noSpool);
 
         CliRunner.Result up = cli().run("events", "publish", "job", "{\"n\":2}", "--spool", "spool");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.EventBus;
-import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
 import io.statestore.client.events.EventBusOptions;
@@ -57,7 +56,7 @@ class SpoolTest {
     }
 
     @Test
-    void aFullSpoolRefusesWithAClearErrorAndOneDirectoryServesOneBus() throws Exception {
+    void aFullSpoolRefusesWithAClearError() throws Exception {
         String uri = deadUri();
         try (EventBus bus = open(uri, SpoolOptions.in(dir).withMaxBytes(2048).withBatchSync(Duration.ofMillis(50)))) {
             UnavailableException full = assertThrows(UnavailableException.class, () -> {
@@ -67,8 +66,54 @@ class SpoolTest {
             });
             assertTrue(full.getMessage().contains("is full"), full.getMessage());
             assertTrue(bus.spoolStatus().depth() > 0);
-            InvalidInputException inUse = assertThrows(InvalidInputException.class, () -> open(uri, SpoolOptions.in(dir)));
-            assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
+        }
+    }
+
+    @Test
+    void aSecondBusOnTheSameDirectoryHandsItsEventsToTheOwnerAndTakesOverWhenTheOwnerCloses() throws Exception {
+        String uri = deadUri();
+        EventBus owner = open(uri, SpoolOptions.in(dir));
+        try {
+            assertTrue(owner.spoolStatus().owner());
+            owner.publish("t", "s", Map.of("n", 0));
+            try (EventBus guest = open(uri, SpoolOptions.in(dir))) {
+                assertFalse(guest.spoolStatus().owner());
+                guest.publish("t", "s", Map.of("n", 1));
+                guest.publish("t", "s", Map.of("n", 2));
+                assertEquals(2, guest.spoolStatus().spooled(), guest.spoolStatus().toString());
+                await(() -> owner.spoolStatus().depth() == 3, "the owner takes the guest's two events");
+                assertEquals(0, guest.spoolStatus().depth(), "nothing of the guest's left in the inbox");
+                owner.close();
+                await(() -> guest.spoolStatus().owner(), "the guest takes the directory over");
+                assertEquals(3, guest.spoolStatus().depth(), "all three still waiting for Redis, none lost");
+            }
+        } finally {
+            owner.close();
+        }
+        try (var inbox = Files.list(dir.resolve("inbox"))) {
+            assertEquals(0, inbox.count(), "the inbox is empty");
+        }
+    }
+
+    @Test
+    void aSpoolDirectoryIsMadeOnlyWhenAnEventMustBeSpooledAndIsItsUsersAlone() throws Exception {
+        Path nested = dir.resolve("state/statestore/spool/server");
+        try (EventBus bus = open(deadUri(), SpoolOptions.in(nested))) {
+            assertFalse(Files.exists(nested), "opening a bus leaves no trace");
+            bus.publish("t", "s", Map.of("n", 1));
+            assertEquals(1, bus.spoolStatus().depth());
+            assertTrue(bus.spoolStatus().owner());
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("state"))));
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(20);
         }
     }
 }

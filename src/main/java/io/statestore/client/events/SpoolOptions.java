@@ -7,8 +7,9 @@ import java.time.Duration;
 /**
  * The local outage spool: where events go while Redis is unreachable (see docs/events.md).
  *
- * @param directory     holds {@code events.spool} and {@code events.pos}; one process at a time
- *                      (a lock file says who)
+ * @param directory     holds {@code events.spool}, {@code events.pos} and {@code inbox/}; one bus
+ *                      owns it and forwards it ({@code events.lock} says who), others hand their
+ *                      events to that owner through the inbox
  * @param syncEveryEvent true: fsync after every spooled event (nothing a publish call returned
  *                      for is lost even on power loss); false: fsync at most every
  *                      {@code syncInterval} (a crash of the machine, not of the process, may lose
@@ -31,6 +32,16 @@ public record SpoolOptions(Path directory, boolean syncEveryEvent, Duration sync
         if (syncInterval == null || syncInterval.isNegative() || syncInterval.isZero()) {
             throw new InvalidInputException("spool syncInterval must be positive");
         }
+    }
+
+    /**
+     * The spool directory for a bus publishing to {@code redisUri} when none is named: the local
+     * daemon's spool when that daemon serves this server and the caller may write there (the
+     * daemon forwards it), else {@code $XDG_STATE_HOME/statestore/spool/<server>} (default
+     * {@code ~/.local/state/...}), forwarded by the next bus opened on it. See docs/events.md.
+     */
+    public static Path defaultDir(String redisUri) {
+        return io.statestore.client.internal.events.DefaultSpoolDir.forServer(redisUri, System.getenv()).directory();
     }
 
     /** fsync per event, 256 MiB limit. */

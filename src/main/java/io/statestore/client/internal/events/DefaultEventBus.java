@@ -283,7 +283,7 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public SpoolStatus spoolStatus() {
-        return spooler == null ? new SpoolStatus(false, null, 0, 0, 0, true, 0) : spooler.status();
+        return spooler == null ? new SpoolStatus(false, null, 0, 0, 0, true, 0, 0, false) : spooler.status();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.statestore.client.internal.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.statestore.client.InvalidInputException;
 import io.statestore.client.events.SpoolStatus;
 import io.statestore.client.StrictJson;
 import io.statestore.client.UnavailableException;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * everything is forwarded, the position is reset to 0 first and then the file is truncated, so a
  * crash in between only re-sends events, which the publish function drops as duplicates.
  *
- * <p>One process per directory: {@code events.lock} is held while open. Thread-safe.
+ * <p>One owner per directory: {@code events.lock} is held while open. Other buses, in this
+ * process or another, hand their events to the owner through {@link SpoolInbox}. Thread-safe.
  */
 final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -52,29 +52,104 @@ final class Spool implements AutoCloseable {
     private boolean dirty;
     private long lastSync = System.nanoTime();
 
-    Spool(SpoolOptions options) {
+    /**
+     * The spool in {@code options.directory()} for this process alone, or null when another bus
+     * (in this process or another) holds {@code events.lock} or the lock file is not ours to
+     * write: then this bus is a guest and hands its events to the holder through the inbox.
+     */
+    static Spool tryOpen(SpoolOptions options) {
+        Path dir = options.directory();
+        FileChannel lockChannel;
+        try {
+            createPrivately(dir);
+            lockChannel = openPrivately(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UnavailableException("cannot open the event spool in " + dir + ": " + e.getMessage(), false, e);
+        }
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new UnavailableException("cannot lock the event spool in " + dir + ": " + e.getMessage(), false, e);
+        }
+        if (l == null) {
+            closeQuietly(lockChannel);
+            return null;
+        }
+        try {
+            return new Spool(options, lockChannel, l);
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel); // releases the lock too
+            throw e;
+        }
+    }
+
+    private Spool(SpoolOptions options, FileChannel lockChannel, FileLock lock) {
         this.options = options;
         Path dir = options.directory();
         this.file = dir.resolve("events.spool");
+        this.lockChannel = lockChannel;
+        this.lock = lock;
         try {
-            Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                lockChannel.close();
-                throw new InvalidInputException("event spool " + dir + " is in use by another bus (events.lock is held)");
-            }
-            lock = l;
-            data = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            pos = FileChannel.open(dir.resolve("events.pos"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            data = openPrivately(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            pos = openPrivately(dir.resolve("events.pos"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             recover();
         } catch (IOException e) {
             throw new UnavailableException("cannot open the event spool in " + dir + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    /**
+     * Whether the spool in {@code dir} holds events its owner has not forwarded yet, read without
+     * the lock: a hint for guests, who queue behind such events to keep their own order.
+     */
+    static boolean hasBacklog(Path dir) {
+        try (FileChannel p = FileChannel.open(dir.resolve("events.pos"), StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8);
+            long forwardedUpTo = p.read(b, 0) == 8 ? b.flip().getLong() : 0;
+            return Files.size(dir.resolve("events.spool")) > forwardedUpTo;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // cannot tell: queueing is the side that keeps order
+        }
+    }
+
+    /** Events are data: a spool directory this makes is its user's alone (0700), whatever the umask. */
+    static void createPrivately(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    /** A file this makes is 0600 from its first byte; one that exists keeps its mode and owner. */
+    private static FileChannel openPrivately(Path f, StandardOpenOption... options) throws IOException {
+        java.util.Set<StandardOpenOption> set = java.util.EnumSet.noneOf(StandardOpenOption.class);
+        set.addAll(java.util.List.of(options));
+        try {
+            return FileChannel.open(f, set, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(f, set);
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
         }
     }
 
@@ -125,10 +200,24 @@ final class Spool implements AutoCloseable {
         return (int) c.getValue() == crc ? at + HEADER + len : -1;
     }
 
-    synchronized void append(SpooledEvent ev) {
+    /** A record's payload; the inbox's files hold the same. */
+    static byte[] encode(SpooledEvent ev) {
         ObjectNode o = StrictJson.mapper().createObjectNode();
         o.put("id", ev.id()).put("type", ev.type()).put("src", ev.source()).put("time", ev.time()).put("data", ev.data());
-        byte[] payload = StrictJson.write(o).getBytes(StandardCharsets.UTF_8);
+        return StrictJson.write(o).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // A record is the spool's own framing, checked by its CRC, not a document: the document
+    // limits (16 MiB) would refuse the record of a large event, whose data is in it as an
+    // escaped string.
+    static SpooledEvent decode(byte[] payload) throws IOException {
+        JsonNode o = StrictJson.mapper().readTree(payload);
+        return new SpooledEvent(o.get("id").asText(), o.get("type").asText(), o.get("src").asText(),
+                o.get("time").asLong(), o.get("data").asText());
+    }
+
+    synchronized void append(SpooledEvent ev) {
+        byte[] payload = encode(ev);
         if (writeOffset + HEADER + payload.length > options.maxBytes()) {
             throw new UnavailableException("event spool " + file + " is full (" + writeOffset + " of " + options.maxBytes()
                     + " bytes, " + depth + " events waiting for Redis); event " + ev.id() + " of type " + ev.type()
@@ -187,13 +276,8 @@ final class Spool implements AutoCloseable {
                 int len = h.flip().getInt();
                 ByteBuffer p = ByteBuffer.allocate(len);
                 data.read(p, at + HEADER);
-                // A record is the spool's own framing, checked by its CRC, not a document: the
-                // document limits (16 MiB) would refuse the record of a large event, whose data
-                // is in it as an escaped string.
-                JsonNode o = StrictJson.mapper().readTree(p.array());
                 at += HEADER + len;
-                out.add(new Entry(new SpooledEvent(o.get("id").asText(), o.get("type").asText(), o.get("src").asText(),
-                        o.get("time").asLong(), o.get("data").asText()), at));
+                out.add(new Entry(decode(p.array()), at));
             }
         } catch (IOException e) {
             throw new UnavailableException("cannot read the event spool " + file + ": " + e.getMessage(), false, e);
@@ -231,8 +315,8 @@ final class Spool implements AutoCloseable {
     }
 
     /** Depth, size and forwarded count in one consistent reading. */
-    synchronized SpoolStatus status(long maxBytes, boolean online) {
-        return new SpoolStatus(true, file, depth, bytes(), maxBytes, online, forwarded);
+    synchronized SpoolStatus status(long maxBytes, boolean online, long spooled) {
+        return new SpoolStatus(true, file, depth, bytes(), maxBytes, online, forwarded, spooled, true);
     }
 
     synchronized long depth() {

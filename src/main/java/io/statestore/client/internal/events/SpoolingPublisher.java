@@ -5,6 +5,7 @@ import io.statestore.client.UnavailableException;
 import io.statestore.client.events.SpoolOptions;
 import io.statestore.client.events.SpoolStatus;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,26 +19,39 @@ import org.slf4j.LoggerFactory;
  * it published them. Re-sends (a publish that reached Redis but whose reply was lost, a crash
  * between forwarding and recording the position) are dropped by {@code ev_publish}, which
  * remembers event IDs.
+ *
+ * <p>One bus owns a directory at a time ({@link Spool}); another one, in this process or
+ * another, is a guest: it spools through the {@link SpoolInbox} and leaves forwarding to the
+ * owner, and becomes the owner itself if the lock comes free. So the daemon, which keeps its
+ * spool open, forwards what a short-lived CLI spooled there even if no other CLI call follows.
  */
 final class SpoolingPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolingPublisher.class);
     private static final int BATCH = 200;
+    /** How often an owner looks into its inbox and a guest tries for the lock. */
+    private static final long POLL_MILLIS = 500;
 
-    private final Spool spool;
     private final SpoolOptions options;
+    private final SpoolInbox inbox;
     private final Consumer<SpooledEvent> sender;
     private final Consumer<List<SpooledEvent>> batchSender;
     private final Object lock = new Object();
     private final Thread forwarder;
     private final Thread syncer;
+    private volatile Spool spool; // null while a guest
     private volatile boolean online = true;
     private volatile boolean running = true;
+    private long spooled;
+    private long forwardedSinceEmpty;
 
     SpoolingPublisher(SpoolOptions options, Consumer<SpooledEvent> sender, Consumer<List<SpooledEvent>> batchSender) {
         this.options = options;
-        this.spool = new Spool(options);
+        this.inbox = new SpoolInbox(options.directory());
         this.sender = sender;
         this.batchSender = batchSender;
+        synchronized (lock) {
+            becomeOwnerIfFree(false); // before the first publish: events already waiting go out first
+        }
         this.forwarder = new Thread(this::forwardLoop, "statestore-spool-forwarder");
         this.forwarder.setDaemon(true);
         this.forwarder.start();
@@ -52,9 +66,8 @@ final class SpoolingPublisher implements AutoCloseable {
 
     void publish(SpooledEvent ev) {
         synchronized (lock) {
-            if (!online || spool.depth() > 0) {
-                spool.append(ev);
-                lock.notifyAll();
+            if (mustQueue()) {
+                spoolLocked(ev);
                 return;
             }
         }
@@ -63,11 +76,95 @@ final class SpoolingPublisher implements AutoCloseable {
         } catch (UnavailableException e) {
             synchronized (lock) {
                 if (online) {
-                    LOG.warn("Redis unavailable, spooling events to {}: {}", spool.file(), e.getMessage());
+                    // INFO, not WARN: the CLI says it in its own words, and a library caller sees spoolStatus()
+                    LOG.info("Redis unavailable, spooling events in {}: {}", options.directory(), e.getMessage());
                 }
                 online = false;
+                spoolLocked(ev);
+            }
+        }
+    }
+
+    /** Whether {@code publish} must spool without trying Redis, to stay behind what is already spooled. */
+    private boolean mustQueue() {
+        Spool s = spool;
+        if (s != null) {
+            return !online || s.depth() > 0;
+        }
+        if (inbox.pending() > 0) {
+            return true;
+        }
+        boolean backlog = Spool.hasBacklog(options.directory());
+        if (!online && !backlog) {
+            online = true; // the owner forwarded everything, ours included: Redis is back
+        }
+        return backlog;
+    }
+
+    private void spoolLocked(SpooledEvent ev) {
+        if (spool == null) {
+            becomeOwnerIfFree(true); // an owner takes its inbox on the forwarder's round, not per event
+        }
+        if (spool != null) {
+            spool.append(ev);
+        } else {
+            inbox.drop(ev);
+        }
+        spooled++;
+        lock.notifyAll();
+    }
+
+    /**
+     * Takes the directory's lock if nobody holds it; then moves what guests dropped into the
+     * spool. A directory that does not exist holds nothing: it is made ({@code create}) only when
+     * an event must be spooled, so a CLI that never meets an outage leaves no trace.
+     */
+    private void becomeOwnerIfFree(boolean create) {
+        if (spool == null && (create || Files.isDirectory(options.directory()))) {
+            spool = Spool.tryOpen(options);
+            if (spool != null && spooled > 0) {
+                LOG.info("event spool {}: this bus owns it now and forwards it", spool.file());
+            }
+        }
+        if (spool != null) {
+            takeInbox();
+        }
+    }
+
+    /**
+     * Appends each inbox file to the spool, oldest first, and deletes the files once the spool
+     * is on disk (a crash in between: a duplicate, which the function drops).
+     */
+    private void takeInbox() {
+        List<java.nio.file.Path> taken = new java.util.ArrayList<>();
+        for (java.nio.file.Path f : inbox.waiting()) {
+            SpooledEvent ev = inbox.read(f);
+            if (ev == null) {
+                continue;
+            }
+            try {
                 spool.append(ev);
-                lock.notifyAll();
+                taken.add(f);
+            } catch (UnavailableException full) {
+                LOG.warn("event spool {}: cannot take {} from the inbox: {}", spool.file(), f.getFileName(), full.getMessage());
+                break; // left in the inbox, taken once there is room
+            }
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        try {
+            spool.sync();
+        } catch (IOException e) {
+            LOG.warn("event spool {}: cannot fsync it ({}); the inbox files stay and are taken again", spool.file(), e.getMessage());
+            return;
+        }
+        for (java.nio.file.Path f : taken) {
+            try {
+                SpoolInbox.taken(f);
+            } catch (IOException e) {
+                LOG.warn("event spool {}: took {} but cannot delete it ({}); it will be re-sent and dropped as a duplicate",
+                        spool.file(), f, e.getMessage());
             }
         }
     }
@@ -78,11 +175,10 @@ final class SpoolingPublisher implements AutoCloseable {
             try {
                 List<Spool.Entry> batch;
                 synchronized (lock) {
-                    while (running && spool.depth() == 0) {
-                        lock.wait();
-                    }
-                    if (!running) {
-                        return;
+                    becomeOwnerIfFree(false);
+                    if (spool == null || spool.depth() == 0) {
+                        lock.wait(POLL_MILLIS);
+                        continue;
                     }
                     batch = spool.peek(BATCH);
                 }
@@ -101,9 +197,12 @@ final class SpoolingPublisher implements AutoCloseable {
                     if (sent > 0) {
                         synchronized (lock) {
                             spool.advance(end, sent);
+                            forwardedSinceEmpty += sent;
                             if (spool.depth() == 0) {
                                 online = true;
-                                LOG.info("event spool drained; publishing directly again");
+                                LOG.info("event spool {}: forwarded {} spooled {} to Redis; the spool is empty",
+                                        spool.file(), forwardedSinceEmpty, forwardedSinceEmpty == 1 ? "event" : "events");
+                                forwardedSinceEmpty = 0;
                             }
                         }
                     }
@@ -172,7 +271,10 @@ final class SpoolingPublisher implements AutoCloseable {
         while (running) {
             try {
                 Thread.sleep(options.syncInterval().toMillis());
-                spool.sync();
+                Spool s = spool;
+                if (s != null) {
+                    s.sync();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -183,7 +285,13 @@ final class SpoolingPublisher implements AutoCloseable {
     }
 
     SpoolStatus status() {
-        return spool.status(options.maxBytes(), online);
+        synchronized (lock) {
+            if (spool != null) {
+                return spool.status(options.maxBytes(), online, spooled);
+            }
+            return new SpoolStatus(true, options.directory().resolve("events.spool"), inbox.pending(), 0,
+                    options.maxBytes(), online, 0, spooled, false);
+        }
     }
 
     @Override
@@ -201,6 +309,8 @@ final class SpoolingPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        spool.close();
+        if (spool != null) {
+            spool.close();
+        }
     }
 }
