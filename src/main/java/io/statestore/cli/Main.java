@@ -54,6 +54,7 @@ import picocli.CommandLine.ScopeType;
                 RevertCommand.class,
                 FunctionsCommand.class,
                 AclCommand.class,
+                BatchCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
@@ -95,6 +96,9 @@ public final class Main implements Runnable {
 
     private final CliIo io;
 
+    /** Set on the Main that runs a batch's lines: their commands reuse the batch's connections. */
+    private SharedStores shared;
+
     Main(CliIo io) {
         this.io = io;
     }
@@ -118,6 +122,17 @@ public final class Main implements Runnable {
         Main main = new Main(io);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
+        CommandLine cli = commandLine(main, out, err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The command tree as the CLI runs it; batch mode runs its lines through one of these too. */
+    static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err) {
         ErrorHandler handler = new ErrorHandler(main);
         CommandLine cli = new CommandLine(main)
                 .setOut(out)
@@ -130,12 +145,7 @@ public final class Main implements Runnable {
                 // Set after the constructor has added every subcommand, so they all inherit it.
                 .setExpandAtFiles(false);
         versionEverywhere(cli);
-        try {
-            return cli.execute(args);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return cli;
     }
 
     /** {@code statestore get --version} printed nothing: every command answers with the one version. */
@@ -203,6 +213,28 @@ public final class Main implements Runnable {
 
     /** Connects to Redis as the global options say, as {@code role} unless they name a user. The caller closes the store. */
     public StateStore openStore(Role role) {
-        return StateStore.connect(storeOptions(null, role));
+        return shared != null ? shared.get(role) : StateStore.connect(storeOptions(null, role));
+    }
+
+    void shareStores(SharedStores stores) {
+        this.shared = stores;
+    }
+
+    /**
+     * Gives a batch line the global options given to {@code batch}: a line may not give its own
+     * (BatchLines refuses them), and commands that read these fields directly (status, backup,
+     * acl, export, migrate) must see the batch's, not the environment's defaults.
+     */
+    void takeGlobalOptionsFrom(Main batch) {
+        redisUrl = batch.redisUrl;
+        user = batch.user;
+        passwordFile = batch.passwordFile;
+        sentinelPasswordFile = batch.sentinelPasswordFile;
+        writer = batch.writer;
+        tls.caFile = batch.tls.caFile;
+        tls.certFile = batch.tls.certFile;
+        tls.keyFile = batch.tls.keyFile;
+        tls.insecureSkipVerify = batch.tls.insecureSkipVerify;
+        debug |= batch.debug;
     }
 }
