@@ -19,13 +19,17 @@ import picocli.CommandLine.ParameterException;
                 "A line is written as for a shell, without the leading statestore: merge app:cfg '{\"n\":1}'."
                         + " Blank lines and # comments are skipped. Global options (--redis, --writer...) go before batch"
                         + " and apply to every line."},
-        footer = {"", "Each result: {\"line\":N,\"ok\":true,\"exit\":0,\"output\":\"what the command printed\"};"
-                + " a failure adds \"error\": the message the command would print (docs/cli.md, \"Batch mode\").",
-                "Exit code: 0 when every line succeeded, else the exit code of the first line that failed.",
-                "Refused in a batch: batch, daemon, watch, events tail, task tail. No line may read stdin.",
+        footer = {"", "Each result: {\"line\":N,\"ok\":true,\"exit\":0,\"output\":\"what the command printed\"};",
+                "a failure adds \"error\": the line the command would print on stderr.",
+                "Exit code: 0 if every line succeeded, else that of the first failed line.",
+                "Refused: batch, daemon, watch, events tail, task tail. No line reads stdin.",
                 "",
                 "Example:",
-                "  printf '%s\\n' 'put app:cfg @cfg.json' 'merge app:cfg {\"n\":2}' 'get app:cfg' | statestore batch"})
+                "  statestore --redis redis://127.0.0.1:6479 batch --on-error continue <<'EOF'",
+                "  merge app:cfg '{\"phase\":\"idle\",\"n\":1}'",
+                "  incr app:cfg $.n 1",
+                "  get app:cfg",
+                "  EOF"})
 final class BatchCommand extends StoreCommand {
     @Option(names = "--on-error", paramLabel = "stop|continue", defaultValue = "stop",
             description = "After a failed line: stop (the default: later lines may depend on it) or continue"
