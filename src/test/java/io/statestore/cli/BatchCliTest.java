@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
 import io.statestore.testing.RedisServerExtension;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,6 +224,29 @@ class BatchCliTest {
         assertOk(results(r).get(399), 400, "{\"n\":199}");
         // a writer's and a reader's store, each a small pool: far from one connect per line
         assertTrue(opened <= 10, opened + " connections for 400 lines");
+    }
+
+    @Test
+    void windowsLineEndingsAreAcceptedAndALineOfInvalidUtf8FailsAlone() {
+        byte[] input = concat("merge t:crlf '{\"a\":1}'\r\nget t:\u00e9\n".getBytes(StandardCharsets.UTF_8),
+                new byte[] {'g', 'e', 't', ' ', 't', ':', (byte) 0xE9, '\n'},
+                "get t:crlf\r\n".getBytes(StandardCharsets.UTF_8));
+        CliRunner.Result r = cli().runWithStdin(input, "batch", "--on-error", "continue");
+        List<JsonNode> res = results(r);
+        assertEquals(4, res.size(), r.toString());
+        assertOk(res.get(0), 1, "1");
+        assertEquals(3, res.get(1).get("exit").asInt(), "a valid non-ASCII key, not found\n" + r);
+        assertFailed(res.get(2), 3, 1, "statestore: line 3 is not valid UTF-8");
+        assertOk(res.get(3), 4, "{\"a\":1}");
+        assertEquals(3, r.exitCode());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            all.writeBytes(p);
+        }
+        return all.toByteArray();
     }
 
     @Test
