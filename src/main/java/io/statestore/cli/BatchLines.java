@@ -65,6 +65,10 @@ final class BatchLines {
         } catch (ShellWords.UnbalancedQuote e) {
             return BatchResult.of(number, ErrorHandler.USAGE, "", "statestore: line " + number + ": " + e.getMessage());
         }
+        if (!words.isEmpty() && words.get(0).equals("statestore")) {
+            // lines copied from a shell script keep the program name; no command is called that
+            words = words.subList(1, words.size());
+        }
         if (words.isEmpty()) {
             return null;
         }

@@ -152,7 +152,7 @@ class BatchCliTest {
                 merge t:q '{"tab":"a\\tb", "sp":"  two  spaces "}'
                 merge t:q {\\"bare\\":1}   # a comment after the command
                 set t:q '$["a key"]' '"x"'
-                get t:q
+                statestore get t:q
                 get 't:q
                 """, "--on-error", "continue");
         List<JsonNode> res = results(r);
