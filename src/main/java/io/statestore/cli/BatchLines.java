@@ -100,7 +100,27 @@ final class BatchLines {
             err.println("statestore: " + name + ": not in a batch: " + refusal);
             return ErrorHandler.USAGE;
         }
-        lineMain.takeGlobalOptionsFrom(batch);
+        takeGlobalOptions();
         return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /**
+     * Gives the line the global options given to the batch (a line may not give its own, see
+     * above): commands that read them from Main (status, backup, acl, export, migrate) must see
+     * the batch's values, not the environment's defaults the line's parse set. Copied through
+     * picocli's model, so a global option added later is copied too.
+     */
+    private void takeGlobalOptions() {
+        for (OptionSpec from : batch.spec.options()) {
+            OptionSpec to = lineMain.spec.findOption(from.longestName());
+            if (from.scopeType() != ScopeType.INHERIT || to == null) {
+                continue;
+            }
+            if (from.longestName().equals("--debug")) {
+                to.setValue(Boolean.TRUE.equals(to.getValue()) || Boolean.TRUE.equals(from.getValue()));
+            } else {
+                to.setValue(from.getValue());
+            }
+        }
     }
 }

@@ -219,22 +219,4 @@ public final class Main implements Runnable {
     void shareStores(SharedStores stores) {
         this.shared = stores;
     }
-
-    /**
-     * Gives a batch line the global options given to {@code batch}: a line may not give its own
-     * (BatchLines refuses them), and commands that read these fields directly (status, backup,
-     * acl, export, migrate) must see the batch's, not the environment's defaults.
-     */
-    void takeGlobalOptionsFrom(Main batch) {
-        redisUrl = batch.redisUrl;
-        user = batch.user;
-        passwordFile = batch.passwordFile;
-        sentinelPasswordFile = batch.sentinelPasswordFile;
-        writer = batch.writer;
-        tls.caFile = batch.tls.caFile;
-        tls.certFile = batch.tls.certFile;
-        tls.keyFile = batch.tls.keyFile;
-        tls.insecureSkipVerify = batch.tls.insecureSkipVerify;
-        debug |= batch.debug;
-    }
 }

@@ -227,6 +227,17 @@ class BatchCliTest {
     }
 
     @Test
+    void globalOptionsGivenToTheBatchReachCommandsThatConnectOnTheirOwn() {
+        // functions status builds its connection from Main's fields, not through the shared stores:
+        // without the batch's --redis it would try the default server and fail with exit 5
+        CliRunner.Result r = batch("functions status\n");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode res = results(r).get(0);
+        assertTrue(res.get("output").asText().startsWith("statestore: server v"), r.toString());
+        assertEquals(cli().run("functions", "status").out().trim(), res.get("output").asText());
+    }
+
+    @Test
     void windowsLineEndingsAreAcceptedAndALineOfInvalidUtf8FailsAlone() {
         byte[] input = concat("merge t:crlf '{\"a\":1}'\r\nget t:\u00e9\n".getBytes(StandardCharsets.UTF_8),
                 new byte[] {'g', 'e', 't', ' ', 't', ':', (byte) 0xE9, '\n'},
