@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,7 +54,7 @@ final class BatchCommand extends StoreCommand {
                     continue;
                 }
                 out.println(r.toJson());
-                out.flush();
+                out.flush(); // a script may read each result as soon as its line is done
                 if (!r.passOn().isEmpty()) {
                     err.print(r.passOn());
                     err.flush();
@@ -61,7 +62,7 @@ final class BatchCommand extends StoreCommand {
                 if (!r.ok() && firstFailure == 0) {
                     firstFailure = r.exit();
                 }
-                if (!r.ok() && stop || stdoutClosed()) {
+                if ((!r.ok() && stop) || stdoutClosed()) {
                     break;
                 }
             }
@@ -102,6 +103,6 @@ final class BatchCommand extends StoreCommand {
         }
         byte[] bytes = line.toByteArray();
         int n = bytes.length;
-        return n > 0 && bytes[n - 1] == '\r' ? java.util.Arrays.copyOf(bytes, n - 1) : bytes;
+        return n > 0 && bytes[n - 1] == '\r' ? Arrays.copyOf(bytes, n - 1) : bytes;
     }
 }
