@@ -57,6 +57,7 @@ import picocli.CommandLine.ScopeType;
                 RevertCommand.class,
                 FunctionsCommand.class,
                 AclCommand.class,
+                BatchCommand.class,
         })
 public final class Main implements Runnable {
     /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
@@ -99,6 +100,9 @@ public final class Main implements Runnable {
 
     private final CliIo io;
 
+    /** Set on the Main that runs a batch's lines: their commands reuse the batch's connections. */
+    private SharedStores shared;
+
     Main(CliIo io) {
         this.io = io;
     }
@@ -122,6 +126,17 @@ public final class Main implements Runnable {
         Main main = new Main(io);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
+        CommandLine cli = commandLine(main, out, err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The command tree as the CLI runs it; batch mode runs its lines through one of these too. */
+    static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err) {
         ErrorHandler handler = new ErrorHandler(main);
         CommandLine cli = new CommandLine(main)
                 .setOut(out)
@@ -135,12 +150,7 @@ public final class Main implements Runnable {
                 .setExpandAtFiles(false);
         versionEverywhere(cli);
         CliHelp.install(cli);
-        try {
-            return cli.execute(args);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return cli;
     }
 
     /** {@code statestore get --version} printed nothing: every command answers with the one version. */
@@ -208,6 +218,10 @@ public final class Main implements Runnable {
 
     /** Connects to Redis as the global options say, as {@code role} unless they name a user. The caller closes the store. */
     public StateStore openStore(Role role) {
-        return StateStore.connect(storeOptions(null, role));
+        return shared != null ? shared.get(role) : StateStore.connect(storeOptions(null, role));
+    }
+
+    void shareStores(SharedStores stores) {
+        this.shared = stores;
     }
 }
