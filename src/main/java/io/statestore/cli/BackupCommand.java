@@ -90,6 +90,12 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
                 throw e;
             }
         } catch (BackupException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof io.statestore.client.PermissionDeniedException denied) { // it names the server
+                    err.println("statestore: backup now failed: " + denied.getMessage());
+                    return ErrorHandler.PERMISSION_DENIED;
+                }
+            }
             // name the server: "Connection refused" alone does not say which one was tried
             String why = String.valueOf(e.getMessage()).replaceFirst("^backup failed: ", "");
             err.println("statestore: backup now failed (Redis at " + target(options) + "): " + why);
