@@ -136,7 +136,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
             return 0;
         }
         try (java.net.Socket probe = new java.net.Socket(cfg.embedded().bind(), cfg.embedded().port())) {
-            err.println("statestore: the embedded server is running (" + probe.getRemoteSocketAddress()
+            err.println("statestore: the embedded server is running (" + cfg.embedded().bind() + ":" + cfg.embedded().port()
                     + "); stop the daemon (systemctl stop statestore) and retry");
             return 1;
         } catch (IOException notRunning) {

@@ -65,7 +65,7 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             daemon.start();
         } catch (Exception e) {
-            err.println("statestore: daemon failed to start" + (cfg.redis().embedded() ? ""
+            err.println("statestore: daemon failed to start" + (cfg.redis().embedded() || e instanceof java.net.BindException ? ""
                     : " (Redis at " + RedisEndpoint.redacted(cfg.redis().url()) + ")") + ": " + e.getMessage());
             daemon.stop();
             try {
