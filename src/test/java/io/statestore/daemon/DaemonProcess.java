@@ -56,7 +56,8 @@ final class DaemonProcess implements AutoCloseable {
     static void kill(String signal, String targets) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, "--"));
         cmd.addAll(List.of(targets.split(" ")));
-        Process k = new ProcessBuilder(cmd).inheritIO().start();
+        Process k = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (k.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + targets + " failed");
         }
