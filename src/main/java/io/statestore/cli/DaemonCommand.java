@@ -46,6 +46,9 @@ public final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         io.statestore.daemon.Logging.configureDaemonDefaults();
+        if (spec != null && spec.root().userObject() instanceof Main m && m.debug()) {
+            io.statestore.daemon.Logging.showTraces();
+        }
         DaemonConfig cfg;
         try {
             cfg = loadConfig();

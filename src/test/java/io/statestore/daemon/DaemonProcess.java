@@ -21,12 +21,18 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon; {@code ownSession}: under {@code setsid}, so that it leads its own process group. */
     static DaemonProcess start(Path config, Path out, boolean ownSession) throws IOException {
+        return start(config, out, ownSession, List.of());
+    }
+
+    /** The same, with more options after {@code daemon --config FILE} (e.g. {@code --debug}). */
+    static DaemonProcess start(Path config, Path out, boolean ownSession, List<String> options) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (ownSession) {
             cmd.add("setsid");
         }
         cmd.addAll(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
                 System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "--config", config.toString()));
+        cmd.addAll(options);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         return new DaemonProcess(p, out);
     }
