@@ -89,6 +89,15 @@ class CredentialWordsTest {
     }
 
     @Test
+    void aMissingPasswordFileIsNamedOnceWithNoSuchFile() {
+        CliRunner.Result r = run("--redis", redis.uri(), "--password-file", "missing.pw", "get", "k");
+        assertEquals(1, r.errLines().size(), r.toString());
+        String line = r.errLines().get(0);
+        assertTrue(line.contains("cannot read Redis password file " + dir.resolve("missing.pw") + ": no such file"), line);
+        assertEquals(1, line.split("missing.pw", -1).length - 1, "the file named once: " + line);
+    }
+
+    @Test
     void aRestoreRefusedWhileTheEmbeddedServerRunsNamesItAsHostAndPort() throws IOException {
         try (ServerSocket running = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = running.getLocalPort();
