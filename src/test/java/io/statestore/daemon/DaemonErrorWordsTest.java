@@ -102,4 +102,33 @@ class DaemonErrorWordsTest {
             }
         }
     }
+
+    @Test
+    void aServerThatWantsAPasswordIsNamedWithWhatToGive() throws Exception {
+        int port = TestSupport.freePort();
+        Process locked = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--requirepass", "the-right-password").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("locked.out").toFile()).start();
+        try {
+            TestSupport.await(Duration.ofSeconds(10), "the server up", () -> {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            String url = "redis://127.0.0.1:" + port;
+            Path cfg = TestSupport.writeConfig(dir, "dataDir: " + dir.resolve("data") + "\nredis:\n  url: " + url + "\n");
+            try (DaemonProcess daemon = DaemonProcess.start(cfg, dir.resolve("locked-daemon.out"), false)) {
+                assertEquals(1, daemon.exitWithin(60), daemon.output());
+                String out = daemon.output().strip();
+                assertEquals("statestore: daemon failed to start: Redis at " + url + " requires a password: give"
+                        + " --password-file FILE or set redis.passwordFile (docs/security.md)", out);
+            }
+        } finally {
+            locked.destroy();
+            locked.waitFor();
+        }
+    }
 }
