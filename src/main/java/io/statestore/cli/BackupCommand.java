@@ -97,6 +97,12 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
                 throw e;
             }
         } catch (BackupException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof io.statestore.client.PermissionDeniedException denied) { // it names the server
+                    err.println("statestore: backup now failed: " + denied.getMessage());
+                    return ErrorHandler.PERMISSION_DENIED;
+                }
+            }
             // name the server: "Connection refused" alone does not say which one was tried
             String why = String.valueOf(e.getMessage()).replaceFirst("^backup failed: ", "");
             err.println("statestore: backup now failed (Redis at " + target(options) + "): " + why);
@@ -137,7 +143,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
             return 0;
         }
         try (java.net.Socket probe = new java.net.Socket(cfg.embedded().bind(), cfg.embedded().port())) {
-            err.println("statestore: the embedded server is running (" + probe.getRemoteSocketAddress()
+            err.println("statestore: the embedded server is running (" + cfg.embedded().bind() + ":" + cfg.embedded().port()
                     + "); stop the daemon (systemctl stop statestore) and retry");
             return 1;
         } catch (IOException notRunning) {

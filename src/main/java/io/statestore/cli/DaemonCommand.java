@@ -46,6 +46,9 @@ public final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         io.statestore.daemon.Logging.configureDaemonDefaults();
+        if (spec != null && spec.root().userObject() instanceof Main m && m.debug()) {
+            io.statestore.daemon.Logging.showTraces();
+        }
         DaemonConfig cfg;
         try {
             cfg = loadConfig();
@@ -65,8 +68,7 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             daemon.start();
         } catch (Exception e) {
-            err.println("statestore: daemon failed to start" + (cfg.redis().embedded() ? ""
-                    : " (Redis at " + RedisEndpoint.redacted(cfg.redis().url()) + ")") + ": " + e.getMessage());
+            err.println("statestore: daemon failed to start" + startFailure(cfg, e));
             daemon.stop();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -76,6 +78,21 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         return daemon.awaitExit(); // non-zero: it gave up on the embedded server (one line logged)
+    }
+
+    /** ": why", naming the external server unless the reason does (or is not about Redis). */
+    private static String startFailure(DaemonConfig cfg, Exception e) {
+        String why = String.valueOf(e.getMessage());
+        if (cfg.redis().embedded() || e instanceof java.net.BindException) {
+            return ": " + why;
+        }
+        String url = RedisEndpoint.redacted(cfg.redis().url());
+        if (e instanceof io.statestore.client.PermissionDeniedException && why.contains("requires a credential")) {
+            // the CLI's advice (run as the daemon's user) does not fit the daemon itself
+            why = "Redis at " + url + " requires a password: give --password-file FILE or set redis.passwordFile"
+                    + " (docs/security.md)";
+        }
+        return why.contains(url) ? ": " + why : " (Redis at " + url + "): " + why;
     }
 
     /** The configuration with the connection options given on the command line applied as their settings. */

@@ -9,6 +9,8 @@ import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.GroupStats;
 import io.statestore.client.events.StreamStats;
 import io.statestore.client.StrictJson;
+import io.statestore.client.PermissionDeniedException;
+import io.statestore.client.internal.Permissions;
 import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
@@ -73,6 +75,11 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             daemons = DaemonRegistry.read(j, prefix);
             health = ServerHealth.read(j);
         } catch (JedisDataException e) { // an error reply: it answers, but refuses a read (a user without INFO, ...)
+            PermissionDeniedException credential = Permissions.ofConnection(uri, options.user(), e.getMessage());
+            if (credential != null) {
+                err.println("statestore: " + credential.getMessage());
+                return ErrorHandler.PERMISSION_DENIED;
+            }
             err.println("statestore: Redis at " + uri + " refused a status read: " + oneLine(e));
             return 1;
         } catch (RuntimeException e) {

@@ -216,7 +216,8 @@ public final class Daemon implements AutoCloseable {
             status.heartbeat(config.daemon().heartbeatTtl());
             access.retireDue(admin);
         } catch (RuntimeException e) {
-            LOG.warn("heartbeat failed: {}", e.getMessage());
+            LOG.warn("heartbeat failed: {}", io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.debug("heartbeat failure", e);
         }
         health.check();
     }

@@ -35,4 +35,14 @@ public final class Logging {
             System.err.println("statestore: logging configuration failed: " + e.getMessage());
         }
     }
+
+    /**
+     * {@code daemon --debug}: failures keep their one line at WARN, and their stack traces, logged
+     * at DEBUG beside it, show too.
+     */
+    public static void showTraces() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger("io.statestore").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
+    }
 }

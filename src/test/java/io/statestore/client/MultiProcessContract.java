@@ -28,7 +28,9 @@ abstract class MultiProcessContract {
         for (int p = 0; p < processes; p++) {
             running.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     WriterProcess.class.getName(), redis().uri(), "shared", Integer.toString(operations), Integer.toString(p))
-                    .inheritIO().start());
+                    // not inheritIO: a child writing to the fork's stdout corrupts Surefire's channel
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start());
         }
         for (Process p : running) {
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "writer process did not finish");

@@ -21,12 +21,18 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon; {@code ownSession}: under {@code setsid}, so that it leads its own process group. */
     static DaemonProcess start(Path config, Path out, boolean ownSession) throws IOException {
+        return start(config, out, ownSession, List.of());
+    }
+
+    /** The same, with more options after {@code daemon --config FILE} (e.g. {@code --debug}). */
+    static DaemonProcess start(Path config, Path out, boolean ownSession, List<String> options) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (ownSession) {
             cmd.add("setsid");
         }
         cmd.addAll(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
                 System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "--config", config.toString()));
+        cmd.addAll(options);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         return new DaemonProcess(p, out);
     }
@@ -56,7 +62,8 @@ final class DaemonProcess implements AutoCloseable {
     static void kill(String signal, String targets) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, "--"));
         cmd.addAll(List.of(targets.split(" ")));
-        Process k = new ProcessBuilder(cmd).inheritIO().start();
+        Process k = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (k.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + targets + " failed");
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StrictReaderTest {
@@ -48,5 +49,28 @@ class StrictReaderTest {
         assertFalse(f.quarantined());
         assertTrue(f.bomStripped());
         assertEquals("{\"id\":18446744073709551615,\"x\":1.50,\"e\":[],\"o\":{}}", f.text());
+    }
+
+    /** Issue 17: the reason a person reads names the file and the place, in our words, as the CLI does. */
+    @Test
+    void quarantineReasonsAreOurWordsWithLineAndColumn() {
+        List<String> library = List.of("com.fasterxml", "Jackson", "jackson", "Unrecognized token", "Source: REDACTED",
+                "StreamReadFeature", "DeserializationFeature", "Input length", "Exception", "JsonNode");
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("{\n  \"a\": hello\n}", "line 2, column 8");
+        expected.put("{\"a\": 1}\n{}", "content after the value");
+        expected.put("[1,\n  {\"a\": 1\n", "the object opened at line 2, column 3 is not closed");
+        for (var e : expected.entrySet()) {
+            SourceFile f = StrictReader.parse(e.getKey().getBytes(StandardCharsets.UTF_8), "legacy/f.json");
+            assertTrue(f.quarantined(), e.getKey());
+            String reason = f.quarantineReason();
+            assertTrue(reason.contains("legacy/f.json"), reason);
+            assertTrue(reason.contains(e.getValue()), reason);
+            library.forEach(w -> assertFalse(reason.contains(w), w + " in: " + reason));
+        }
+        SourceFile latin1 = StrictReader.parse(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe9, '"', '}'}, "f.json");
+        assertEquals("invalid-utf8", latin1.quarantineCode());
+        assertTrue(latin1.quarantineReason().contains("not valid UTF-8 at byte offset 6"), latin1.quarantineReason());
+        library.forEach(w -> assertFalse(latin1.quarantineReason().contains(w), w + " in: " + latin1.quarantineReason()));
     }
 }

@@ -60,7 +60,7 @@ final class ErrorMapper {
         return "cannot reach Redis at " + endpoint + ": " + reason(e);
     }
 
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String where = null;
         java.util.List<Throwable> all = new java.util.ArrayList<>();
         for (Throwable t = e; t != null && all.size() < 20; t = t.getCause() == t ? null : t.getCause()) {
@@ -85,6 +85,17 @@ final class ErrorMapper {
             }
             if (t instanceof java.net.SocketTimeoutException) {
                 return "no answer in time" + (where == null ? "" : " from " + where) + " (timed out)";
+            }
+        }
+        for (Throwable t : all) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.startsWith("Unexpected end of stream") || m.contains("Connection reset")
+                    || m.contains("Broken pipe")) {
+                return "the connection closed" + (where == null ? "" : " (" + where + ")")
+                        + ": the server stopped or restarted, or dropped the client";
+            }
+            if (where != null && m.startsWith("Failed to connect")) {
+                return "cannot connect to " + where;
             }
         }
         String m = e.getMessage();

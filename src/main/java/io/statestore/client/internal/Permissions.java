@@ -9,13 +9,25 @@ import java.util.Optional;
  * tried and which credential would do (issue 15): "the reader role cannot write documents; use
  * a writer credential".
  */
-final class Permissions {
+public final class Permissions {
     private final String endpoint;
     private final Optional<String> user;
 
     Permissions(String endpoint, Optional<String> user) {
         this.endpoint = endpoint;
         this.user = user;
+    }
+
+    /**
+     * A connection refused for want of the right credential (NOAUTH, WRONGPASS) in our words, or
+     * null for any other reply; for callers outside the client that talk to Redis themselves.
+     */
+    public static PermissionDeniedException ofConnection(String endpoint, Optional<String> user, String reply) {
+        String r = reply == null ? "" : reply.replaceFirst("^-", "");
+        if (!r.startsWith("NOAUTH") && !r.startsWith("WRONGPASS")) {
+            return null;
+        }
+        return new Permissions(endpoint, user).explain(r, null, null);
     }
 
     /** Whether an error reply is a refusal for want of a credential or permission. */

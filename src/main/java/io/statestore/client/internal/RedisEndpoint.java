@@ -166,6 +166,10 @@ public final class RedisEndpoint {
     public static String readPassword(Path file, String what) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (java.nio.file.NoSuchFileException e) { // its message is the file name again
+            throw new InvalidInputException("cannot read " + what + " " + file + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InvalidInputException("cannot read " + what + " " + file + ": permission denied", e);
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }

@@ -76,7 +76,11 @@ public final class RdbFetcher {
                 redis.user().ifPresent(auth::add);
                 auth.add(redis.password().get());
                 command(out, auth);
-                expectOk(in, "AUTH");
+                String reply = readLine(in);
+                refusedCredential(reply);
+                if (!reply.startsWith("+")) {
+                    throw new BackupException("AUTH failed: " + reply);
+                }
             }
             command(out, List.of("REPLCONF", "rdb-only", "1"));
             readLine(in); // older servers reply an error here; the full RDB is what we want anyway
@@ -86,6 +90,7 @@ public final class RdbFetcher {
                 header = readLine(in);
             } while (header.isEmpty());
             if (!header.startsWith("$")) {
+                refusedCredential(header);
                 throw new BackupException("replication SYNC refused: " + header);
             }
             try (OutputStream file = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -151,10 +156,11 @@ public final class RdbFetcher {
         out.flush();
     }
 
-    private static void expectOk(InputStream in, String what) throws IOException, BackupException {
-        String line = readLine(in);
-        if (!line.startsWith("+")) {
-            throw new BackupException(what + " failed: " + line);
+    private void refusedCredential(String reply) {
+        var credential = io.statestore.client.internal.Permissions.ofConnection((redis.ssl() ? "rediss://" : "redis://")
+                + redis.address().getHost() + ":" + redis.address().getPort(), redis.user(), reply);
+        if (credential != null) {
+            throw credential;
         }
     }
 

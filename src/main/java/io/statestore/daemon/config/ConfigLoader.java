@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -61,8 +59,9 @@ public final class ConfigLoader {
             try {
                 user = Files.exists(file) ? yaml.readTree(file.toFile()) : null;
             } catch (JsonProcessingException e) {
-                throw new ConfigException(name, List.of("not valid YAML: " + e.getOriginalMessage()
-                        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
+                throw new ConfigException(name, List.of(YamlSyntax.describe(e)));
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new ConfigException(name, List.of("cannot read: permission denied"));
             } catch (IOException e) {
                 throw new ConfigException(name, List.of("cannot read: " + e.getMessage()));
             }
@@ -87,7 +86,7 @@ public final class ConfigLoader {
             String path = pathOf(e);
             String var = origins.get(path);
             throw new ConfigException(name, List.of("key '" + path + "'" + (var == null ? "" : " (from " + var + ")")
-                    + ": " + shortMessage(e)));
+                    + ": " + BindingWords.describe(e, at(tree, e))));
         } catch (JsonProcessingException e) {
             throw new ConfigException(name, List.of(e.getOriginalMessage()));
         }
@@ -146,15 +145,12 @@ public final class ConfigLoader {
         return sb.toString();
     }
 
-    private static String shortMessage(JsonMappingException e) {
-        if (e instanceof UnrecognizedPropertyException) {
-            return "unknown setting";
+    /** The value the settings tree holds where binding failed. */
+    private static JsonNode at(JsonNode tree, JsonMappingException e) {
+        JsonNode n = tree;
+        for (JsonMappingException.Reference r : e.getPath()) {
+            n = r.getFieldName() != null ? n.path(r.getFieldName()) : n.path(r.getIndex());
         }
-        if (e instanceof InvalidFormatException f) {
-            return "invalid value \"" + f.getValue() + "\" (expected " + f.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")";
-        }
-        String m = e.getOriginalMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return n;
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.quartz.CronExpression;
 
 /** Checks values that bind but make no sense; every problem names its key. */
 final class ConfigValidator {
@@ -157,15 +156,9 @@ final class ConfigValidator {
     }
 
     private void cron(String key, String expr) {
-        if (expr == null || !CronExpression.isValidExpression(expr)) {
-            String why;
-            try {
-                CronExpression.validateExpression(expr);
-                why = "";
-            } catch (Exception ex) {
-                why = ": " + ex.getMessage();
-            }
-            problem(key, "not a valid Quartz cron expression \"" + expr + "\"" + why);
+        String why = CronWords.problem(expr);
+        if (why != null) {
+            problem(key, why);
         }
     }
 

@@ -39,7 +39,8 @@ public abstract class LeasedJob implements Job {
         try {
             mine = services.leases().tryAcquire(name(), fireTime);
         } catch (RuntimeException e) {
-            LOG.warn("{}: cannot take the lease ({}); skipping this run", name(), e.getMessage());
+            LOG.warn("{}: cannot take the lease ({}); skipping this run", name(), io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.debug("{}: lease failure", name(), e);
             services.metrics().increment("statestore_job_failures_total", "job=\"" + name() + "\"");
             return;
         }
@@ -58,7 +59,8 @@ public abstract class LeasedJob implements Job {
             try {
                 services.leases().renew(name());
             } catch (RuntimeException e) {
-                LOG.warn("{}: renewing the lease failed: {}", name(), e.getMessage());
+                LOG.warn("{}: renewing the lease failed: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.debug("{}: lease renewal failure", name(), e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
         long t0 = System.nanoTime();
@@ -71,14 +73,15 @@ public abstract class LeasedJob implements Job {
             Thread.currentThread().interrupt();
             fail(label, t0, "interrupted");
         } catch (Exception e) {
-            LOG.error("{} failed: {}", name(), e.getMessage());
-            fail(label, t0, e.getMessage());
+            LOG.error("{} failed: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.debug("{} failure", name(), e);
+            fail(label, t0, io.statestore.client.internal.RedisFailures.describe(e));
         } finally {
             renewer.shutdownNow();
             try {
                 services.leases().release(name());
             } catch (RuntimeException e) {
-                LOG.warn("{}: releasing the lease failed ({}); it expires on its own", name(), e.getMessage());
+                LOG.warn("{}: releasing the lease failed ({}); it expires on its own", name(), io.statestore.client.internal.RedisFailures.describe(e));
             }
         }
     }
@@ -90,7 +93,7 @@ public abstract class LeasedJob implements Job {
             services.status().recordJob(name(), false, Duration.ofNanos(System.nanoTime() - t0),
                     Map.of("error", String.valueOf(error)));
         } catch (RuntimeException e) {
-            LOG.warn("cannot record {} failure in the status hash: {}", name(), e.getMessage());
+            LOG.warn("cannot record {} failure in the status hash: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
         }
     }
 }

@@ -44,8 +44,7 @@ public final class HealthWatch implements AutoCloseable {
         try {
             out.addAll(read().problems());
         } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            out.add("Redis does not answer: " + m);
+            out.add("Redis does not answer: " + io.statestore.client.internal.RedisFailures.describe(e));
         }
         return out;
     }

@@ -26,11 +26,23 @@ public final class HttpEndpoint implements AutoCloseable {
         this(bind, port, problems, metrics, Optional.empty());
     }
 
+    // "Address already in use" alone does not say which address, nor that it is the HTTP endpoint's
+    private static HttpServer listen(String bind, int port) throws IOException {
+        try {
+            return HttpServer.create(new InetSocketAddress(bind, port), 16);
+        } catch (java.net.BindException e) {
+            String why = String.valueOf(e.getMessage()).contains("in use") ? "the port is in use (another statestore"
+                    + " daemon, or another program?)" : "it cannot listen there (" + e.getMessage() + ")";
+            throw new java.net.BindException("the HTTP endpoint cannot listen on " + bind + ":" + port + ": " + why
+                    + "; choose another http.port in the config file (or STATESTORE_HTTP__PORT), or stop what holds it");
+        }
+    }
+
     /** {@code problems}: what is wrong, one sentence each; empty when healthy. */
     public HttpEndpoint(String bind, int port, Supplier<List<String>> problems, Metrics metrics, Optional<String> token)
             throws IOException {
         this.token = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
-        server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        server = listen(bind, port);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "http");
             t.setDaemon(true);

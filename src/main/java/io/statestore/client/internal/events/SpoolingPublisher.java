@@ -214,7 +214,8 @@ final class SpoolingPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("event spool forwarder: {}", e.toString());
+                LOG.warn("event spool forwarder: {}", io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.debug("event spool forwarder failure", e);
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {

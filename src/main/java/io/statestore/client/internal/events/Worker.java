@@ -87,7 +87,8 @@ abstract class Worker implements Subscription, Runnable {
                     failures++;
                     pause(failures);
                 } catch (RuntimeException e) {
-                    LOG.warn("{}: {}", name, e.toString());
+                    LOG.warn("{}: {}", name, io.statestore.client.internal.RedisFailures.describe(e));
+                    LOG.debug("{} failure", name, e);
                     failures++;
                     pause(failures);
                 }
