@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code statestore} command. Global options live here; each subcommand is one class.
  * To add a command, write a class (extend {@link StoreCommand} if it talks to Redis) and add
- * it to the {@code subcommands} list below.
+ * it to {@link Subcommands#ALL}.
  *
  * <p>Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. stdout carries only data.
  */
@@ -32,33 +32,8 @@ import picocli.CommandLine.ScopeType;
                 "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_SENTINEL_PASSWORD_FILE,"
                         + " STATESTORE_WRITER, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA, STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
                 "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,"
-                        + " $CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md)."},
-        subcommands = {
-                PutCommand.class,
-                GetCommand.class,
-                MergeCommand.class,
-                SetCommand.class,
-                IncrCommand.class,
-                AppendCommand.class,
-                DelCommand.class,
-                LsCommand.class,
-                MigrateCommand.class,
-                ExportCommand.class,
-                DaemonCommand.class,
-                StatusCommand.class,
-                BackupCommand.class,
-                EventsCommand.class,
-                TaskCommand.class,
-                WatchCommand.class,
-                HistoryCommand.class,
-                RevertCommand.class,
-                FunctionsCommand.class,
-                AclCommand.class,
-        })
+                        + " $CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md)."})
 public final class Main implements Runnable {
-    /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
-    static final String LOGBACK_CONFIG = "io/statestore/cli/logback.xml";
-
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
             description = "Redis URL: redis://, rediss://, or redis-sentinel://HOST:PORT,...?master=NAME"
@@ -100,11 +75,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String... args) {
-        // The daemon logs one line per event to stdout (journald); it sets that up itself.
-        boolean daemon = args.length > 0 && args[0].equals("daemon");
-        if (System.getProperty("logback.configurationFile") == null && !daemon) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-        }
+        CliLogging.install();
         System.exit(run(System.out, System.err, args));
     }
 
@@ -119,15 +90,16 @@ public final class Main implements Runnable {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
         ErrorHandler handler = new ErrorHandler(main);
-        CommandLine cli = new CommandLine(main)
-                .setOut(out)
+        CommandLine cli = new CommandLine(main);
+        Subcommands.addTo(cli, args);
+        cli.setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(handler)
                 .setParameterExceptionHandler(handler)
                 // picocli would replace an argument @FILE by the words in FILE, before any command
                 // sees it: a value's quotes vanished and keys starting with @ were rewritten
                 // (issue 14). @FILE means "the JSON in FILE" for JSON values only (JsonInput).
-                // Set after the constructor has added every subcommand, so they all inherit it.
+                // Set after the subcommands are added, so they all inherit it.
                 .setExpandAtFiles(false);
         versionEverywhere(cli);
         try {
