@@ -42,9 +42,15 @@ final class Subcommands {
     private Subcommands() {
     }
 
-    /** Adds to {@code top} the subcommand {@code args} names, or all of them. */
+    /**
+     * Adds to {@code top} the subcommand {@code args} names, none for a plain
+     * {@code statestore --version}, or all of them.
+     */
     static void addTo(CommandLine top, String... args) {
         String name = commandName(top.getCommandSpec(), args);
+        if (name == null && asksVersionOnly(args)) {
+            return;
+        }
         if (name != null) {
             for (Class<?> c : ALL) {
                 if (answersTo(c, name)) {
@@ -78,6 +84,18 @@ final class Subcommands {
             }
         }
         return null;
+    }
+
+    /** {@code --version} or {@code -V} without a help option: picocli answers before any subcommand counts. */
+    private static boolean asksVersionOnly(String... args) {
+        boolean version = false;
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('h') > 0) {
+                return false;
+            }
+            version |= arg.equals("--version") || arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('V') > 0;
+        }
+        return version;
     }
 
     private static boolean answersTo(Class<?> command, String name) {

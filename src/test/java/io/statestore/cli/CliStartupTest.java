@@ -64,6 +64,14 @@ class CliStartupTest {
         Subcommands.addTo(none, "--help");
         assertEquals(Subcommands.ALL.size(), none.getSubcommands().size());
 
+        CommandLine version = top();
+        Subcommands.addTo(version, "--version");
+        assertEquals(Set.of(), version.getSubcommands().keySet(), "statestore --version needs no command");
+
+        CommandLine versionAndHelp = top();
+        Subcommands.addTo(versionAndHelp, "-hV");
+        assertEquals(Subcommands.ALL.size(), versionAndHelp.getSubcommands().size());
+
         CommandLine unknown = top();
         Subcommands.addTo(unknown, "gte", "k");
         assertEquals(Subcommands.ALL.size(), unknown.getSubcommands().size());
