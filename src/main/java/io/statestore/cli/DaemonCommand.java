@@ -45,6 +45,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        CliLogging.useLogback(); // before anything logs: slf4j binds once
         io.statestore.daemon.Logging.configureDaemonDefaults();
         if (spec != null && spec.root().userObject() instanceof Main m && m.debug()) {
             io.statestore.daemon.Logging.showTraces();

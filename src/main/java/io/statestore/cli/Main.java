@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code statestore} command. Global options live here; each subcommand is one class.
  * To add a command, write a class (extend {@link StoreCommand} if it talks to Redis) and add
- * it to the {@code subcommands} list below.
+ * it to {@link Subcommands#ALL}.
  *
  * <p>Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. stdout carries only data.
  */
@@ -35,34 +35,8 @@ import picocli.CommandLine.ScopeType;
                 "STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
                 "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,",
                 "$CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md).",
-                "Each command's own options: statestore COMMAND --help."},
-        subcommands = {
-                PutCommand.class,
-                GetCommand.class,
-                MergeCommand.class,
-                SetCommand.class,
-                IncrCommand.class,
-                AppendCommand.class,
-                DelCommand.class,
-                LsCommand.class,
-                MigrateCommand.class,
-                ExportCommand.class,
-                DaemonCommand.class,
-                StatusCommand.class,
-                BackupCommand.class,
-                EventsCommand.class,
-                TaskCommand.class,
-                WatchCommand.class,
-                HistoryCommand.class,
-                RevertCommand.class,
-                FunctionsCommand.class,
-                AclCommand.class,
-                BatchCommand.class,
-        })
+                "Each command's own options: statestore COMMAND --help."})
 public final class Main implements Runnable {
-    /** Where the CLI's logging goes unless -Dlogback.configurationFile says otherwise: stderr, warnings only. */
-    static final String LOGBACK_CONFIG = "io/statestore/cli/logback.xml";
-
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
             description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
@@ -108,11 +82,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String... args) {
-        // The daemon logs one line per event to stdout (journald); it sets that up itself.
-        boolean daemon = args.length > 0 && args[0].equals("daemon");
-        if (System.getProperty("logback.configurationFile") == null && !daemon) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-        }
+        CliLogging.install();
         System.exit(run(System.out, System.err, args));
     }
 
@@ -126,7 +96,7 @@ public final class Main implements Runnable {
         Main main = new Main(io);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true);
-        CommandLine cli = commandLine(main, out, err);
+        CommandLine cli = commandLine(main, out, err, args);
         try {
             return cli.execute(args);
         } finally {
@@ -135,18 +105,22 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The command tree as the CLI runs it; batch mode runs its lines through one of these too. */
-    static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err) {
+    /**
+     * The command tree as the CLI runs it, with the subcommand {@code args} name (all of them when
+     * they name none: batch mode runs its lines through such a tree).
+     */
+    static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err, String... args) {
         ErrorHandler handler = new ErrorHandler(main);
-        CommandLine cli = new CommandLine(main)
-                .setOut(out)
+        CommandLine cli = new CommandLine(main);
+        Subcommands.addTo(cli, args);
+        cli.setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(handler)
                 .setParameterExceptionHandler(handler)
                 // picocli would replace an argument @FILE by the words in FILE, before any command
                 // sees it: a value's quotes vanished and keys starting with @ were rewritten
                 // (issue 14). @FILE means "the JSON in FILE" for JSON values only (JsonInput).
-                // Set after the constructor has added every subcommand, so they all inherit it.
+                // Set after the subcommands are added, so they all inherit it.
                 .setExpandAtFiles(false);
         versionEverywhere(cli);
         CliHelp.install(cli);

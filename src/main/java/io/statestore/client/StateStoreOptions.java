@@ -3,7 +3,6 @@ package io.statestore.client;
 import io.statestore.client.internal.CredentialSources;
 import io.statestore.client.internal.RedisEndpoint;
 import io.statestore.client.internal.TlsContexts;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -191,7 +190,8 @@ public final class StateStoreOptions {
         } catch (UnknownHostException e) {
             host = "localhost";
         }
-        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+        // not ManagementFactory's RuntimeMXBean: it starts JMX, ~50 classes per CLI call (issue 17)
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     public static final class Builder {

@@ -57,8 +57,9 @@ class CliHelpTest {
     }
 
     private static CommandLine newCommandLine() {
-        return new CommandLine(new Main(new CliIo(new ByteArrayInputStream(new byte[0]), System.out, System.err, Path.of(""))))
-                .setExpandAtFiles(false);
+        CommandLine cli = new CommandLine(new Main(new CliIo(new ByteArrayInputStream(new byte[0]), System.out, System.err, Path.of(""))));
+        Subcommands.addTo(cli); // names none: all of them
+        return cli.setExpandAtFiles(false);
     }
 
     /** Read only: the specs the checks compare the help with. */

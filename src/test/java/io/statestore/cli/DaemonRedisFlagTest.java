@@ -31,8 +31,9 @@ class DaemonRedisFlagTest {
 
     private DaemonCommand parse(String... args) {
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(new Main(new CliIo(new ByteArrayInputStream(new byte[0]), ps, ps, dir)))
-                .setExpandAtFiles(false);
+        CommandLine cli = new CommandLine(new Main(new CliIo(new ByteArrayInputStream(new byte[0]), ps, ps, dir)));
+        Subcommands.addTo(cli, args);
+        cli.setExpandAtFiles(false);
         CommandLine.ParseResult pr = cli.parseArgs(args);
         return (DaemonCommand) pr.subcommand().commandSpec().userObject();
     }
