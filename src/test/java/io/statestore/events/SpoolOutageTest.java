@@ -44,8 +44,11 @@ class SpoolOutageTest {
     void publisherSpoolsThroughATenSecondOutageAndEveryEventArrivesOnceInOrder() throws Exception {
         Path dir = Files.createTempDirectory("spool-");
         long slowest = 0;
-        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(1)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofMillis(500)).build())) {
+        // Generous timeouts: the server takes seconds to check 12 MiB of JSON on a loaded machine, and
+        // a call that times out is sent again and times out again (three runs failed at 1 s under
+        // load 13-16). What this test shows is that the record is forwarded, not how fast.
+        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(20)).build(),
+                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofSeconds(5)).build())) {
             long stoppedAt = 0;
             for (int i = 0; i < EVENTS; i++) {
                 if (i == 1000) {
@@ -110,8 +113,11 @@ class SpoolOutageTest {
         // record holds it as an escaped string, 24 MiB
         String quotes = "\"".repeat(6 * 1024 * 1024);
         Path dir = Files.createTempDirectory("spool-");
-        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(1)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofMillis(500)).build())) {
+        // Generous timeouts: the server takes seconds to check 12 MiB of JSON on a loaded machine, and
+        // a call that times out is sent again and times out again (three runs failed at 1 s under
+        // load 13-16). What this test shows is that the record is forwarded, not how fast.
+        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(20)).build(),
+                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofSeconds(5)).build())) {
             redis.stop();
             bus.publish("big", "spool-test", Map.of("q", quotes));
             assertEquals(1, bus.spoolStatus().depth());
