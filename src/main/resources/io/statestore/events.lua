@@ -1,6 +1,8 @@
 #!lua name=statestore_events
 --[[
-statestore event bus and task streams (reference: docs/events.md).
+statestore event bus and task streams (reference: docs/events.md; what each version changed:
+docs/protocol.md, "Library versions"). Shares lua/common.lua and lua/json_check.lua with the
+document library (docs/functions.md).
 
 A separate library from the document library `statestore`, with its own LIB_VERSION, so the
 two can be upgraded independently. Installed by the Java client like the document library
@@ -28,25 +30,16 @@ last-delivered-id. Only entries below the floor are ever removed.
 Errors (first word of the error reply): SS_INVALID, SS_JSON (event data that is not valid JSON), SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '5'
+local LIB_VERSION = '6'
 local PUBLISH_TRIM_EVERY = 100   -- one publish call in this many does trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
 
-local function fail(code, msg)
-  error({err = code .. ' ' .. msg})
-end
-
+-- #include common.lua
 -- #include json_check.lua
 
-local function fmt(n)
-  return string.format('%.0f', n)
-end
-
-local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+-- ev_version: KEYS none. ARGV none. Reply: the library version (string). Errors: none.
+register('ev_version', function() return LIB_VERSION end, {'no-writes'})
 
 local function int_arg(v, name)
   if v == nil or not string.match(v, '^%d+$') then
@@ -71,7 +64,7 @@ local function check_keys(keys, n, what)
   end
 end
 
--- LIB_VERSION 5: every key is one of the bus's own, derived from the prefix P: P{ev}:all,
+-- Every key is one of the bus's own, derived from the prefix P: P{ev}:all,
 -- P{ev}:ids, P{ev}:types, P{ev}:t:<type>, P{ev}:dlq:<type>, P task:{<id>}. Otherwise a caller
 -- could append events to a document, the change feed or another store's streams.
 local function keys_fail(key, what)
@@ -102,24 +95,21 @@ local function stream_type(key)
   return string.sub(tail, 3), p
 end
 
--- Stream IDs "ms-seq" as two numbers; compared numerically.
-local function parse_id(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  if not ms then
+-- A stream ID argument must be "ms-seq" in full (common.lua's cmp_id also takes "ms" alone).
+local function check_id(id)
+  if not string.match(id, '^%d+%-%d+$') then
     fail('SS_INVALID', 'not a stream ID: "' .. tostring(id) .. '"')
   end
-  return tonumber(ms), tonumber(seq)
 end
 
 local function id_lt(a, b)
-  local am, as = parse_id(a)
-  local bm, bs = parse_id(b)
-  return am < bm or (am == bm and as < bs)
+  return cmp_id(a, b) < 0
 end
 
+-- The ID right after an ID Redis gave: the same milliseconds, the next sequence number.
 local function successor(id)
-  local ms, seq = parse_id(id)
-  return fmt(ms) .. '-' .. fmt(seq + 1)
+  local ms, seq = string.match(id, '^(%d+)%-(%d+)$')
+  return ms .. '-' .. fmt(tonumber(seq) + 1)
 end
 
 local function pairs_to_map(flat)
@@ -224,7 +214,7 @@ local function check_event(argv, at)
   if data == nil or data == '' then
     need(data, 'data')
   end
-  check_json(data, 'data of event ' .. id) -- LIB_VERSION 5: handlers must be able to read it
+  check_json(data, 'data of event ' .. id) -- handlers must be able to read it
 end
 
 -- The settings (maxlen, id retention ms, max ids) last seen valid: a publisher sends the same
@@ -261,8 +251,7 @@ end
 -- The server's clock as ms text; server_ms keeps the last value this Lua VM read (a number).
 local server_ms
 local function server_clock()
-  local t = call('TIME')
-  local ms = t[1] .. sub('00000' .. t[2], -6, -4)
+  local ms = now_ms()
   server_ms = tonumber(ms)
   return ms
 end
@@ -314,7 +303,7 @@ end
 -- The bus's limits are the store's when the admin has set them (hash <p>{ev}:config: maxlen,
 -- idretention ms, maxids; the daemon sets them at start): a publisher's own values would let one
 -- careless client shorten every consumer's replay history and every publisher's re-send window.
--- Without them the publisher's values apply, as before LIB_VERSION 5.
+-- Without them the publisher's values apply.
 local function bus_limit(v, default)
   if v and find(v, '^%d+$') then
     return v
@@ -371,11 +360,12 @@ local function publish(keys, argv)
   end
   return {tid or '', gid or ''}
 end
+register('ev_publish', publish)
 
 -- ev_publish_batch: several events in one call, in order (same guarantees as ev_publish each).
 --   KEYS: global stream, ids zset, types set, then the type stream of each distinct event type,
 --         in the order the types first appear among the events (a batch of one type: one key);
---         or, as clients of LIB_VERSION <= 2 send it, the type stream of each event (3 + N keys;
+--         or, as clients of version 2 and before send it, the type stream of each event (3 + N keys;
 --         the two forms agree whenever N = 1 or all types differ)
 --   ARGV: maxlen, id retention ms, max ids, then per event: id, type, source, time ms, data
 --   reply: the number of events written (the others were re-sent IDs). Not the entry IDs:
@@ -447,6 +437,7 @@ local function publish_batch(keys, argv)
   end
   return written
 end
+register('ev_publish_batch', publish_batch)
 
 -- ev_dead: move a pending entry to the dead-letter stream and acknowledge it, atomically.
 --   KEYS: type stream, dead-letter stream
@@ -462,7 +453,7 @@ local function dead(keys, argv)
   end
   local group = need(argv[1], 'group')
   local id = need(argv[2], 'entry id')
-  parse_id(id)
+  check_id(id)
   local err = argv[3] or ''
   local deliveries = int_arg(argv[4], 'deliveries')
   local consumer = argv[5] or ''
@@ -487,6 +478,7 @@ local function dead(keys, argv)
   redis.call('XACK', keys[1], group, id)
   return did
 end
+register('ev_dead', dead)
 
 local DEAD_FIELDS = {error = true, deliveries = true, group = true, consumer = true, origin = true, redriven = true}
 
@@ -528,6 +520,7 @@ local function redrive(keys, argv)
   end
   return #r
 end
+register('ev_redrive', redrive)
 
 -- ev_trim: the daemon's trimming, by length and by age, never past a group's floor.
 --   KEYS: one stream
@@ -543,10 +536,11 @@ local function trim(keys, argv)
   local maxlen = int_arg(argv[1], 'maxlen')
   local minid = argv[2] or ''
   if minid ~= '' then
-    parse_id(minid)
+    check_id(minid)
   end
   return safe_trim(keys[1], maxlen, minid, DAEMON_TRIM_CHUNK)
 end
+register('ev_trim', trim)
 
 -- ev_task: append a chunk to a task stream, or its end entry; sets the TTL on every call
 -- (so it is set on creation and refreshed on each append).
@@ -588,35 +582,4 @@ local function task(keys, argv)
   end
   return id
 end
-
----------------------------------------------------------------------------------------
--- Errors raised with fail() become plain error replies ("SS_INVALID ..."), as in `statestore`.
-local function guarded(fn)
-  return function(keys, argv)
-    local ok, res = pcall(fn, keys, argv)
-    if ok then
-      return res
-    end
-    if type(res) == 'table' then
-      res = res.err
-    end
-    res = tostring(res)
-    if string.sub(res, 1, 3) == 'SS_' then
-      return redis.error_reply(res)
-    end
-    -- Anything else is a bug or a server refusal met half way; the caller still gets a code.
-    return redis.error_reply('SS_INTERNAL ' .. string.gsub(res, '^user_function:%d+: ', ''))
-  end
-end
-
-local function register(name, fn, flags)
-  redis.register_function{function_name = name, callback = guarded(fn), flags = flags or {}}
-end
-
-register('ev_version', function() return LIB_VERSION end, {'no-writes'})
-register('ev_publish', publish)
-register('ev_publish_batch', publish_batch)
-register('ev_dead', dead)
-register('ev_redrive', redrive)
-register('ev_trim', trim)
 register('ev_task', task)

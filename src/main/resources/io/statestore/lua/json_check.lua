@@ -1,4 +1,5 @@
---[[ json_check: the server's definition of valid JSON (docs/json.md), shared by both libraries.
+--[[ json_check: the server's definition of valid JSON (docs/json.md), shared by both libraries
+(included after common.lua, whose fail() it raises its errors with).
 
 check_json(text, what) raises "SS_JSON <what>: <problem>" or returns nothing. It accepts
 exactly what the Java strict reader accepts (the corpus src/test/resources/json-corpus runs
@@ -32,7 +33,7 @@ local function bind_json()
 end
 
 local function json_fail(what, why)
-  error({err = 'SS_JSON ' .. what .. ': ' .. why})
+  fail('SS_JSON', what .. ': ' .. why)
 end
 
 -- Valid UTF-8 sequences of two to four bytes (no overlongs, no surrogates, at most U+10FFFF),

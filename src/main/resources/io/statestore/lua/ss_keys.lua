@@ -1,0 +1,154 @@
+--[[ ss_keys (part of statestore.lua): document keys and the internal keys derived from them
+(docs/key-layout.md), and the check that a call's KEYS are exactly those. ]]
+
+local function quote(s)
+  if not string.find(s, '[%c"\\\128-\255]') then
+    return '"' .. s .. '"'
+  end
+  return cjson.encode(s) -- strings only: key names and writer names, never document content
+end
+
+local DEFAULT_FEEDMAX = '100000'
+local MAX_KEY_BYTES = 1024
+local MAX_TTL_DIGITS = 13 -- milliseconds: up to about 300 years
+
+-- The operation names a write may record (docs/protocol.md); "expired" is the server's own.
+local OPS = {put = true, create = true, update = true, merge = true, set = true, remove = true, incr = true,
+             append = true, patch = true, revert = true, import = true, del = true, expire = true,
+             persist = true, ttl = true}
+
+local function check_op(op)
+  if not OPS[op] then
+    fail('SS_INVALID', 'op ' .. quote(op) .. ' is not one of put create update merge set remove incr append '
+      .. 'patch revert import del expire persist ttl')
+  end
+end
+
+-- Unicode white space as Java's Character.isWhitespace has it, in UTF-8: U+1680,
+-- U+2000..U+2006, U+2008..U+200A, U+2028, U+2029, U+205F, U+3000.
+local UNICODE_SPACES = {'\225\154\128', '\226\128[\128-\134\136-\138\168\169]', '\226\129\159', '\227\128\128'}
+
+local function key_fail(key, why)
+  if #key > 80 then
+    key = string.sub(key, 1, 77) .. '...'
+  end
+  fail('SS_KEY', 'invalid document key ' .. quote(key) .. ': ' .. why)
+end
+
+local function check_doc_key(key, p)
+  if key == '' then
+    key_fail(key, 'a key must not be empty')
+  end
+  if #key > MAX_KEY_BYTES then
+    key_fail(key, 'longer than ' .. MAX_KEY_BYTES .. ' bytes')
+  end
+  if string.find(key, '[%z\1- \127]') then
+    key_fail(key, 'contains white space or a control character')
+  end
+  if string.find(key, '[\128-\255]') then
+    if not utf8_valid(key) then
+      key_fail(key, 'not valid UTF-8')
+    end
+    for _, sp in ipairs(UNICODE_SPACES) do
+      if string.find(key, sp) then
+        key_fail(key, 'contains white space')
+      end
+    end
+  end
+  if string.find(key, '[{}]') and not string.find(key, '^[^{}]*{[^{}]+}[^{}]*$') then
+    key_fail(key, 'braces may only form one hash tag such as {group}')
+  end
+  if string.sub(key, 1, #p) == p or string.sub(key, 1, 3) == 'ss:' then
+    key_fail(key, 'keys starting with "' .. p .. '"' .. (p ~= 'ss:' and ' or "ss:"' or '') .. ' are statestore\'s internal keys')
+  end
+end
+
+-- Whether Redis Cluster would hash the key by a tag of its own: {...} with something inside.
+local function has_tag(key)
+  local open = string.find(key, '{', 1, true)
+  if open then
+    local close = string.find(key, '}', open + 1, true)
+    return close ~= nil and close > open + 1
+  end
+  return false
+end
+
+-- A document's internal key of a kind ('m' metadata, 'h' history). A key with its own hash tag
+-- keeps it (so they share its slot) under a prefix of their own: "x" and "{x}" must not share
+-- "m:{x}".
+local function derived_key(p, kind, key)
+  if has_tag(key) then
+    return p .. kind .. 't:' .. key
+  end
+  return p .. kind .. ':{' .. key .. '}'
+end
+
+local function meta_of(p, key)
+  return derived_key(p, 'm', key)
+end
+
+local function hist_of(p, key)
+  return derived_key(p, 'h', key)
+end
+
+-- The v10 layout kept a tagged key's metadata and history at P.."m:"..key and P.."h:"..key.
+-- For a key that is all tag, "{x}", that place is also "x"'s own: it is "{x}"'s
+-- only while a key "{x}" exists (written by v10); a new "{x}" must not take over "x"'s revisions.
+local function legacy_meta(p, key)
+  if not has_tag(key) then
+    return nil
+  end
+  if string.find(key, '^{[^{}]+}$') and redis.call('EXISTS', key) == 0 then
+    return nil
+  end
+  return p .. 'm:' .. key
+end
+
+-- The prefix P of an internal key P..suffix (feed, index, histpolicy, config).
+local function prefix_of(key, suffix)
+  local p = key and string.match(key, '^(.+)' .. suffix .. '$')
+  if not p or string.find(p, '[{}%s%c]') then
+    fail('SS_KEYS', quote(tostring(key)) .. ' is not <prefix>' .. suffix .. ' (a prefix without braces or spaces)')
+  end
+  return p
+end
+
+-- Feed keys already checked, and the documents checked under each: feed -> {p =, index =,
+-- docs = {key -> {meta, hist}}}. The library's state lives as long as the server's Lua VM; a
+-- hit costs two table lookups instead of a dozen string operations. Bounded: a feed's table is
+-- dropped when it holds too many keys.
+local checked_feeds = {}
+local CHECKED_KEYS_MAX = 10000
+
+local function checked_feed(feed)
+  local f = checked_feeds[feed]
+  if not f then
+    local p = prefix_of(feed, 'feed')
+    f = {p = p, index = p .. 'index', docs = {}, n = 0}
+    checked_feeds[feed] = f
+  end
+  return f
+end
+
+-- KEYS[ki..ki+4] of a single-document call: checks the document key and that the other four
+-- are those derived from it. Reply: the prefix.
+local function doc_call(keys, ki)
+  local key, feed = keys[ki], keys[ki + 3]
+  local f = checked_feed(feed)
+  local p = f.p
+  local known = f.docs[key]
+  if known and keys[ki + 1] == known[1] and keys[ki + 2] == known[2] and keys[ki + 4] == f.index then
+    return p
+  end
+  check_doc_key(key, p)
+  local meta, hist = meta_of(p, key), hist_of(p, key)
+  if keys[ki + 1] == meta and keys[ki + 2] == hist and keys[ki + 4] == f.index then
+    if f.n >= CHECKED_KEYS_MAX then
+      f.docs, f.n = {}, 0
+    end
+    f.docs[key], f.n = {meta, hist}, f.n + 1
+    return p
+  end
+  fail('SS_KEYS', quote(key) .. ': the keys of its call are ' .. meta .. ' ' .. hist .. ' ' .. feed .. ' '
+    .. p .. 'index, in this order after the document')
+end
