@@ -1,9 +1,9 @@
 #!lua name=statestore
 --[[
 statestore server-side function library (protocol reference: docs/protocol.md; what each
-version changed: its "Library versions"). Built from the parts under lua/, each line
-`-- #include NAME.lua` replaced by lua/NAME.lua when the library is loaded (docs/functions.md);
-each function's header comment sits beside its register() call.
+version changed: its "Library versions"). Built from the parts under lua/: each include line
+below is replaced by its part when the library is loaded (docs/functions.md). Each function's
+header comment sits beside its register() call.
 
 Rules every function here follows:
   * Document content passes through Lua as opaque strings. cjson is never used on it:
