@@ -1,5 +1,6 @@
 package io.statestore.daemon;
 
+import io.statestore.client.Durations;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.EventBusOptions;
@@ -239,11 +240,11 @@ public final class Daemon implements AutoCloseable {
         }
         if (scheduler != null) {
             LOG.info("stopping: no new job runs; waiting up to {} for running jobs",
-                io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+                Durations.format(config.daemon().shutdownTimeout()));
         }
         try {
             if (scheduler != null && !scheduler.stop(config.daemon().shutdownTimeout())) {
-                LOG.warn("jobs still running after {}; aborting them", io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+                LOG.warn("jobs still running after {}; aborting them", Durations.format(config.daemon().shutdownTimeout()));
                 backups.abort();
                 scheduler.stop(java.time.Duration.ofSeconds(5));
             }

@@ -1,5 +1,6 @@
 package io.statestore.daemon.redis;
 
+import io.statestore.client.Durations;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.files.PrivateFiles;
 import java.io.IOException;
@@ -254,7 +255,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("embedded redis-server did not answer PING within "
-                + io.statestore.daemon.config.Durations.format(limit) + ": " + tail());
+                + Durations.format(limit) + ": " + tail());
     }
 
     private io.statestore.client.TlsOptions loopbackTls() {
@@ -295,7 +296,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                 while (true) {
                     if (!budget.tryRestart(System.nanoTime())) {
                         String reason = "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
-                                + io.statestore.daemon.config.Durations.format(cfg.restartWindow())
+                                + Durations.format(cfg.restartWindow())
                                 + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
                         LOG.error("{}; the daemon exits 1 so that its service manager can restart it", reason);
                         events.gaveUp(reason);
