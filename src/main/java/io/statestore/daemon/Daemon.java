@@ -3,6 +3,7 @@ package io.statestore.daemon;
 import io.statestore.client.Durations;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.Version;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisEndpoint;
@@ -56,7 +57,6 @@ import org.slf4j.LoggerFactory;
  * a save). Everything is an instance field; several daemons can live in one JVM (tests).
  */
 public final class Daemon implements AutoCloseable {
-    public static final String VERSION = io.statestore.client.Version.current();
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Scrapes within this interval share one {@code EventBus.info()} call. */
     private static final java.time.Duration EVENT_METRICS_CACHE = java.time.Duration.ofSeconds(1);
@@ -160,7 +160,7 @@ public final class Daemon implements AutoCloseable {
         }
         scheduler = new JobScheduler(config, services);
         scheduler.start();
-        LOG.info("statestore daemon {} started: {} ({} mode, server {}), {} jobs scheduled", config.daemon().id(),
+        LOG.info("statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled", Version.current(), config.daemon().id(),
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
                         : RedisEndpoint.redacted(uri),
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
@@ -168,7 +168,7 @@ public final class Daemon implements AutoCloseable {
 
     private void publishStatus(String uri) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("version", VERSION);
+        f.put("version", Version.current());
         f.put("mode", store.mode().name().toLowerCase(java.util.Locale.ROOT));
         f.put("server_version", store.serverVersion());
         f.put("started_at", Instant.now().toString());
