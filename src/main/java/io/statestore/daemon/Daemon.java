@@ -31,7 +31,7 @@ import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
-import io.statestore.daemon.sweep.Archiver;
+import io.statestore.daemon.sweep.DocumentArchiver;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
 import io.statestore.daemon.trim.EventTrimmer;
@@ -126,8 +126,8 @@ public final class Daemon implements AutoCloseable {
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
-        Optional<Archiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
-                : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
+        Optional<DocumentArchiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
+                : Optional.of(new DocumentArchiver(Path.of(config.sweep().archiveDir())));
         RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
