@@ -92,9 +92,9 @@ public final class AclCommand extends DaemonConfigCommand implements Callable<In
     private int rotate(DaemonConfig cfg, Role r, Secrets secrets) throws IOException {
         Duration g;
         try {
-            g = grace == null ? cfg.acl().rotationGrace() : Durations.parse(grace);
+            g = grace == null ? cfg.acl().rotationGrace() : Durations.parse(grace, "--grace");
         } catch (InvalidInputException e) {
-            err.println("statestore: acl rotate: --grace: " + e.getMessage());
+            err.println("statestore: acl rotate: " + e.getMessage());
             return 2;
         }
         try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {

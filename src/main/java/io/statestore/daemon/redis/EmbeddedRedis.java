@@ -372,7 +372,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         try {
             if (!p.waitFor(cfg.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", cfg.stopTimeout());
+                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", Durations.format(cfg.stopTimeout()));
                 p.destroy();
                 p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             } else {
