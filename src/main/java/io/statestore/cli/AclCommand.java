@@ -1,11 +1,12 @@
 package io.statestore.cli;
 
+import io.statestore.client.Durations;
+import io.statestore.client.InvalidInputException;
 import io.statestore.client.Role;
 import io.statestore.daemon.acl.AclRules;
 import io.statestore.daemon.acl.AclSync;
 import io.statestore.daemon.acl.Secrets;
 import io.statestore.daemon.config.DaemonConfig;
-import io.statestore.daemon.config.Durations;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,9 +92,9 @@ public final class AclCommand extends DaemonConfigCommand implements Callable<In
     private int rotate(DaemonConfig cfg, Role r, Secrets secrets) throws IOException {
         Duration g;
         try {
-            g = grace == null ? cfg.acl().rotationGrace() : Durations.parse(grace);
-        } catch (IllegalArgumentException e) {
-            err.println("statestore: acl rotate: --grace: " + e.getMessage());
+            g = grace == null ? cfg.acl().rotationGrace() : Durations.parse(grace, "--grace");
+        } catch (InvalidInputException e) {
+            err.println("statestore: acl rotate: " + e.getMessage());
             return 2;
         }
         try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {

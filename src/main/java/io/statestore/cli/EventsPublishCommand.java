@@ -1,6 +1,7 @@
 package io.statestore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.Durations;
 import io.statestore.client.EventBus;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Durations;
 import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.events.Subscription;

@@ -2,6 +2,7 @@ package io.statestore.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.Durations;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;

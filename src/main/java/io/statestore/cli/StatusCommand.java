@@ -2,6 +2,7 @@ package io.statestore.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.Durations;
 import io.statestore.client.EventBus;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;

@@ -1,5 +1,6 @@
 package io.statestore.cli;
 
+import io.statestore.client.Durations;
 import io.statestore.client.WriteOptions;
 import picocli.CommandLine.Option;
 

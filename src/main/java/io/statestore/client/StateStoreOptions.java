@@ -283,7 +283,7 @@ public final class StateStoreOptions {
 
         public Builder timeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
-                throw new InvalidInputException("timeout must be positive, got " + timeout);
+                throw new InvalidInputException("timeout must be positive, got " + Durations.format(timeout));
             }
             this.timeout = timeout;
             return this;

@@ -84,10 +84,10 @@ public final class WriteOptions {
 
         public Builder ttl(Duration ttl) {
             if (ttl != null && ttl.isNegative()) {
-                throw new InvalidInputException("ttl must not be negative, got " + ttl);
+                throw new InvalidInputException("ttl must not be negative, got " + Durations.format(ttl));
             }
             if (ttl != null && !ttl.isZero() && ttl.toMillis() == 0) {
-                throw new InvalidInputException("ttl must be at least 1 ms, got " + ttl);
+                throw new InvalidInputException("ttl must be at least 1ms, got " + Durations.format(ttl));
             }
             this.ttl = ttl;
             return this;

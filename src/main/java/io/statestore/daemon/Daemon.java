@@ -1,7 +1,9 @@
 package io.statestore.daemon;
 
+import io.statestore.client.Durations;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.Version;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisEndpoint;
@@ -29,7 +31,7 @@ import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
-import io.statestore.daemon.sweep.Archiver;
+import io.statestore.daemon.sweep.DocumentArchiver;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
 import io.statestore.daemon.trim.EventTrimmer;
@@ -55,7 +57,6 @@ import org.slf4j.LoggerFactory;
  * a save). Everything is an instance field; several daemons can live in one JVM (tests).
  */
 public final class Daemon implements AutoCloseable {
-    public static final String VERSION = io.statestore.client.Version.current();
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Scrapes within this interval share one {@code EventBus.info()} call. */
     private static final java.time.Duration EVENT_METRICS_CACHE = java.time.Duration.ofSeconds(1);
@@ -125,8 +126,8 @@ public final class Daemon implements AutoCloseable {
         leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
-        Optional<Archiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
-                : Optional.of(new Archiver(Path.of(config.sweep().archiveDir())));
+        Optional<DocumentArchiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
+                : Optional.of(new DocumentArchiver(Path.of(config.sweep().archiveDir())));
         RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
@@ -159,7 +160,7 @@ public final class Daemon implements AutoCloseable {
         }
         scheduler = new JobScheduler(config, services);
         scheduler.start();
-        LOG.info("statestore daemon {} started: {} ({} mode, server {}), {} jobs scheduled", config.daemon().id(),
+        LOG.info("statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled", Version.current(), config.daemon().id(),
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
                         : RedisEndpoint.redacted(uri),
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
@@ -167,7 +168,7 @@ public final class Daemon implements AutoCloseable {
 
     private void publishStatus(String uri) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("version", VERSION);
+        f.put("version", Version.current());
         f.put("mode", store.mode().name().toLowerCase(java.util.Locale.ROOT));
         f.put("server_version", store.serverVersion());
         f.put("started_at", Instant.now().toString());
@@ -239,11 +240,11 @@ public final class Daemon implements AutoCloseable {
         }
         if (scheduler != null) {
             LOG.info("stopping: no new job runs; waiting up to {} for running jobs",
-                io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+                Durations.format(config.daemon().shutdownTimeout()));
         }
         try {
             if (scheduler != null && !scheduler.stop(config.daemon().shutdownTimeout())) {
-                LOG.warn("jobs still running after {}; aborting them", io.statestore.daemon.config.Durations.format(config.daemon().shutdownTimeout()));
+                LOG.warn("jobs still running after {}; aborting them", Durations.format(config.daemon().shutdownTimeout()));
                 backups.abort();
                 scheduler.stop(java.time.Duration.ofSeconds(5));
             }

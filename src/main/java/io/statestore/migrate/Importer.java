@@ -100,7 +100,7 @@ public final class Importer {
         List<String> archiveProblems = List.of();
         int archived = 0;
         if (settings.archiveDir() != null && !settings.dryRun()) {
-            Archiver archiver = new Archiver(target, root, settings.archiveDir());
+            ImportedFileArchiver archiver = new ImportedFileArchiver(target, settings.archiveDir());
             archived = archiver.archive(done, read, outcomes);
             archiveProblems = archiver.problems();
         }

@@ -7,23 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.statestore.client.Durations;
+import io.statestore.client.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The mapping rules of a migration, read from YAML (see config/migration.yaml). Immutable. */
 public final class Mapping {
     public static final String DEFAULT_RESOURCE = "/io/statestore/migrate/default-mapping.yaml";
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -97,26 +95,13 @@ public final class Mapping {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String t = text.strip();
         Duration d;
-        Matcher m = SHORT_DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(t);
-            } catch (DateTimeParseException e) {
-                throw new MappingException(where + ": \"" + text + "\" is not a duration (e.g. 90d, 12h, 30m, 45s, PT12H)");
-            }
+        try {
+            d = Durations.parse(text);
+        } catch (InvalidInputException e) {
+            throw new MappingException(where + ": " + e.getMessage());
         }
-        if (d.isNegative() || d.isZero()) {
+        if (d.isZero()) {
             throw new MappingException(where + ": must be positive, got \"" + text + "\"");
         }
         return d;

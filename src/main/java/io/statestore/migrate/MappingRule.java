@@ -1,5 +1,6 @@
 package io.statestore.migrate;
 
+import io.statestore.client.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,6 +175,6 @@ public final class MappingRule {
 
     @Override
     public String toString() {
-        return path + " -> " + key + (ttl == null ? "" : " (ttl " + ttl + ")");
+        return path + " -> " + key + (ttl == null ? "" : " (ttl " + Durations.format(ttl) + ")");
     }
 }

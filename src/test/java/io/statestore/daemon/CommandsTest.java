@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.cli.BackupCommand;
 import io.statestore.cli.StatusCommand;
 import io.statestore.client.StrictJson;
+import io.statestore.client.Version;
 import io.statestore.testing.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -65,6 +66,7 @@ class CommandsTest {
             JsonNode s = StrictJson.mapper().readTree(out.toString(StandardCharsets.UTF_8));
             assertTrue(s.get("alive").asBoolean());
             assertEquals("portable", s.get("status").get("mode").asText());
+            assertEquals(Version.current(), s.get("status").get("version").asText(), "ss:status carries the build's version");
 
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "now"), err.toString());
             String file = out.toString(StandardCharsets.UTF_8).split("\t")[0];

@@ -24,6 +24,18 @@ class ConfigLoadingTest {
     Path dir;
 
     @Test
+    void durationsAreWrittenAsOnTheCommandLine() throws Exception {
+        DaemonConfig.Daemon d = TestSupport.load(dir,
+                "daemon:\n  leaseTtl: 1h30m\n  shutdownTimeout: PT45S\n  heartbeatInterval: 2s500ms\n").daemon();
+        assertEquals(Duration.ofMinutes(90), d.leaseTtl());
+        assertEquals(Duration.ofSeconds(45), d.shutdownTimeout());
+        assertEquals(Duration.ofMillis(2500), d.heartbeatInterval());
+        assertEquals(Duration.ofDays(14), TestSupport.load(dir, "acl:\n  rotationGrace: 2w\n").acl().rotationGrace());
+        ConfigException e = assertThrows(ConfigException.class, () -> TestSupport.load(dir, "daemon:\n  leaseTtl: 90\n"));
+        assertTrue(e.getMessage().contains("key 'daemon.leaseTtl'") && e.getMessage().contains("missing unit after 90"), e.getMessage());
+    }
+
+    @Test
     void badConfigExitsOneNamingKeyAndFile() throws Exception {
         Path f = TestSupport.writeConfig(dir, "backup:\n  keep: 0\nsweep:\n  schedule: \"not cron\"\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.Role;
 import io.statestore.client.StateStore;
+import io.statestore.client.Version;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,7 @@ class OrderlyStopTest {
             assertFalse(out.lines().anyMatch(l -> l.strip().startsWith("at ")), "no stack trace: " + out);
             assertFalse(out.contains("restarting"), out);
             assertTrue(out.contains("statestore daemon stopped"), out);
+            assertTrue(out.contains("statestore " + Version.current() + " daemon "), "the log names the build's version: " + out);
             assertFalse(ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false), "redis-server stopped");
         }
         assertEquals(List.of(), RedisProcesses.of(data), "no redis-server left for the directory");

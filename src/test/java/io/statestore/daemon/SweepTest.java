@@ -10,7 +10,7 @@ import io.statestore.client.internal.KeyLayout;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;
-import io.statestore.daemon.sweep.Archiver;
+import io.statestore.daemon.sweep.DocumentArchiver;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
 import io.statestore.daemon.sweep.SweepResult;
@@ -70,7 +70,7 @@ class SweepTest {
                 new DaemonConfig.Policy("cache:*", null, 0, Duration.ofHours(1)));
         try (RedisAdmin admin = new RedisAdmin(store.options())) {
             RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, policies,
-                    Optional.of(new Archiver(archive)), new Reaper(admin, layout, "test-daemon"));
+                    Optional.of(new DocumentArchiver(archive)), new Reaper(admin, layout, "test-daemon"));
             SweepResult r = sweeper.sweep();
             assertEquals(4, r.deleted());
             assertEquals(4, r.archived());

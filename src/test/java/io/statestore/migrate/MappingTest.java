@@ -56,4 +56,20 @@ class MappingTest {
         assertEquals("log:y", m.match("logs/y.json").orElseThrow().key());
         assertEquals(Optional.of(Duration.ofHours(12)), m.rules().get(0).ttl());
     }
+
+    @Test
+    void ttlTakesTheOneDurationSyntaxAndMustBePositive() {
+        assertEquals(Optional.of(Duration.ofDays(14)), rule("2w").ttl());
+        assertEquals(Optional.of(Duration.ofMinutes(90)), rule("1h30m").ttl());
+        assertEquals(Optional.of(Duration.ofHours(12)), rule("PT12H").ttl());
+        assertTrue(rule("1h30m").toString().endsWith("(ttl 1h30m)"), rule("1h30m").toString());
+        MappingException zero = assertThrows(MappingException.class, () -> rule("0"));
+        assertTrue(zero.getMessage().contains("rules[0].ttl: must be positive"), zero.getMessage());
+        MappingException bad = assertThrows(MappingException.class, () -> rule("12 hours"));
+        assertTrue(bad.getMessage().contains("rules[0].ttl: invalid duration \"12 hours\": unknown unit"), bad.getMessage());
+    }
+
+    private static MappingRule rule(String ttl) {
+        return Mapping.parse("rules:\n  - path: a/{x}.json\n    key: a:{x}\n    ttl: \"" + ttl + "\"\n", "m.yaml").rules().get(0);
+    }
 }

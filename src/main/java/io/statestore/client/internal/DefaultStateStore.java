@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.ConflictException;
 import io.statestore.client.Document;
+import io.statestore.client.Durations;
 import io.statestore.client.EventBus;
 import io.statestore.client.TaskStreams;
 import io.statestore.client.events.EventBusOptions;
@@ -257,7 +258,7 @@ final class DefaultStateStore implements StateStore {
     public WriteResult expire(String key, Duration ttl) {
         layout.validate(key);
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidInputException("expire of \"" + key + "\": ttl must be positive, got " + ttl);
+            throw new InvalidInputException("expire of \"" + key + "\": ttl must be positive, got " + (ttl == null ? "none" : Durations.format(ttl)));
         }
         return calls.ttl(key, "expire", WriteOptions.ttl(ttl));
     }

@@ -1,5 +1,6 @@
 package io.statestore.daemon.backup;
 
+import io.statestore.client.Durations;
 import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.EmbeddedRedis;
@@ -101,7 +102,7 @@ public final class EmbeddedRestore {
             }
             if (System.nanoTime() > deadline) {
                 throw new BackupException("rebuilding the AOF did not finish within "
-                        + io.statestore.daemon.config.Durations.format(cfg.backup().timeout()));
+                        + Durations.format(cfg.backup().timeout()));
             }
             Thread.sleep(50);
         }

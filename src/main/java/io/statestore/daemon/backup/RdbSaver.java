@@ -1,5 +1,6 @@
 package io.statestore.daemon.backup;
 
+import io.statestore.client.Durations;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -45,7 +46,7 @@ public final class RdbSaver {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new BackupException("BGSAVE did not finish within " + io.statestore.daemon.config.Durations.format(timeout));
+                throw new BackupException("BGSAVE did not finish within " + Durations.format(timeout));
             }
             Thread.sleep(50);
         }

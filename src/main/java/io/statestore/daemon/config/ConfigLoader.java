@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.statestore.client.Durations;
+import io.statestore.client.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +40,7 @@ public final class ConfigLoader {
                 String text = p.getValueAsString();
                 try {
                     return Durations.parse(text == null ? p.getText() : text);
-                } catch (IllegalArgumentException e) {
+                } catch (InvalidInputException e) {
                     throw JsonMappingException.from(p, e.getMessage());
                 }
             }

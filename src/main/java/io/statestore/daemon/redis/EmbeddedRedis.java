@@ -1,5 +1,6 @@
 package io.statestore.daemon.redis;
 
+import io.statestore.client.Durations;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.files.PrivateFiles;
 import java.io.IOException;
@@ -254,7 +255,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("embedded redis-server did not answer PING within "
-                + io.statestore.daemon.config.Durations.format(limit) + ": " + tail());
+                + Durations.format(limit) + ": " + tail());
     }
 
     private io.statestore.client.TlsOptions loopbackTls() {
@@ -295,7 +296,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                 while (true) {
                     if (!budget.tryRestart(System.nanoTime())) {
                         String reason = "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
-                                + io.statestore.daemon.config.Durations.format(cfg.restartWindow())
+                                + Durations.format(cfg.restartWindow())
                                 + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
                         LOG.error("{}; the daemon exits 1 so that its service manager can restart it", reason);
                         events.gaveUp(reason);
@@ -371,7 +372,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         try {
             if (!p.waitFor(cfg.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", cfg.stopTimeout());
+                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", Durations.format(cfg.stopTimeout()));
                 p.destroy();
                 p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             } else {

@@ -40,11 +40,11 @@ public final class RetentionSweeper {
     private final KeyLayout layout;
     private final List<DaemonConfig.Policy> policies;
     private final List<KeyPattern> patterns = new ArrayList<>();
-    private final Optional<Archiver> archiver;
+    private final Optional<DocumentArchiver> archiver;
     private final Reaper reaper;
 
     public RetentionSweeper(StateStore store, RedisAdmin redis, KeyLayout layout, List<DaemonConfig.Policy> policies,
-                            Optional<Archiver> archiver, Reaper reaper) {
+                            Optional<DocumentArchiver> archiver, Reaper reaper) {
         this.store = store;
         this.redis = redis;
         this.layout = layout;

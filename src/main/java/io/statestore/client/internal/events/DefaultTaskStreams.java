@@ -1,5 +1,6 @@
 package io.statestore.client.internal.events;
 
+import io.statestore.client.Durations;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.TaskStreams;
 import io.statestore.client.UnavailableException;
@@ -90,7 +91,7 @@ public final class DefaultTaskStreams implements TaskStreams {
         })) {
             return timeout == null ? end.get() : end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new UnavailableException("task " + taskId + " did not end within " + timeout, false, e);
+            throw new UnavailableException("task " + taskId + " did not end within " + Durations.format(timeout), false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while following task " + taskId, false, e);

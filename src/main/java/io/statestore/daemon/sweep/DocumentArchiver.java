@@ -19,11 +19,11 @@ import java.time.ZoneOffset;
  * sweep deletes it: {@code {"key", "revision", "created", "updated", "writer", "value"}}.
  * Written to a temporary name and moved into place, so an archive file is always complete.
  */
-public final class Archiver {
+public final class DocumentArchiver {
     private final Path dir;
     private final ObjectMapper mapper = StrictJson.mapper();
 
-    public Archiver(Path dir) {
+    public DocumentArchiver(Path dir) {
         this.dir = dir;
     }
 

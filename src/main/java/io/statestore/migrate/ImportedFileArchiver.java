@@ -14,12 +14,12 @@ import java.util.Map;
  * {@code --archive DIR}: moves imported files out of the tree, each only after its document
  * was read back and matches, and the file still has the content that was imported.
  */
-final class Archiver {
+final class ImportedFileArchiver {
     private final ImportTarget target;
     private final Path dir;
     private final List<String> problems = new ArrayList<>();
 
-    Archiver(ImportTarget target, Path root, Path dir) {
+    ImportedFileArchiver(ImportTarget target, Path dir) {
         this.target = target;
         this.dir = dir.toAbsolutePath().normalize();
     }
