@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The one entry point of the benchmarks: each benchmark is a subcommand, run by its
@@ -12,10 +15,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "bench",
         description = "statestore's benchmarks (docs/benchmarks*.md); each scripts/bench* runs one.",
         subcommands = {Benchmark.class, WatchBenchmark.class, EventBenchmark.class, SecurityBenchmark.class})
-public final class BenchMain {
-
+public final class BenchMain implements Runnable {
     @Mixin
     private HelpOption help;
+
+    @Spec
+    private CommandSpec spec;
 
     private BenchMain() {
     }
@@ -26,6 +31,12 @@ public final class BenchMain {
             System.setProperty("logback.configurationFile", "io/statestore/bench/logback-bench.xml");
         }
         System.exit(commandLine().execute(argv));
+    }
+
+    /** Without a subcommand there is nothing to measure: a usage error, exit 2. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "name a benchmark: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     static CommandLine commandLine() {

@@ -34,17 +34,19 @@ import redis.clients.jedis.Jedis;
 @Command(name = "watch",
         description = "Watch latency (commit to callback) and what history costs puts (scripts/bench-watch).")
 final class WatchBenchmark implements Callable<Integer> {
-
     @Mixin
     private HelpOption help;
+
     @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
             description = "The server to write to (default ${DEFAULT-VALUE}); scripts/bench-watch starts one when not given.")
     private String uri;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Updates per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+            description = "Updates per second (default ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "20", description = "Seconds of updates (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "20",
+            description = "Seconds of updates (default ${DEFAULT-VALUE}).")
     private int seconds;
 
     @Option(names = "--history", paramLabel = "N", defaultValue = "20",

@@ -63,6 +63,9 @@ class BenchMainTest {
         assertEquals(2, unknownOp.code);
         assertTrue(unknownOp.err.contains("--ops takes put, merge and increment, got \"delete\""), unknownOp.err);
         assertEquals(2, run("security", "--rounds", "many").code);
+        Run none = run();
+        assertEquals(2, none.code);
+        assertTrue(none.err.contains("name a benchmark: store, watch, events, security"), none.err);
     }
 
     private record Run(int code, String out, String err) {
