@@ -11,12 +11,14 @@ import io.statestore.client.WatchOptions;
 import io.statestore.client.Watcher;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -29,33 +31,43 @@ import redis.clients.jedis.Jedis;
  * <p>History overhead: the same put workload with history off and with N versions kept,
  * alternating, in the same run.
  */
-public final class WatchBenchmark {
-    private WatchBenchmark() {
-    }
+@Command(name = "watch",
+        description = "Watch latency (commit to callback) and what history costs puts (scripts/bench-watch).")
+final class WatchBenchmark implements Callable<Integer> {
+    @Mixin
+    private HelpOption help;
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a = parse(args);
-        String uri = a.getOrDefault("redis", "redis://127.0.0.1:6379");
-        int rate = Integer.parseInt(a.getOrDefault("rate", "1000"));
-        int seconds = Integer.parseInt(a.getOrDefault("seconds", "20"));
-        int historyN = Integer.parseInt(a.getOrDefault("history", "20"));
-        int ops = Integer.parseInt(a.getOrDefault("ops", "20000"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "4"));
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
+            description = "The server to write to (default ${DEFAULT-VALUE}); scripts/bench-watch starts one when not given.")
+    private String uri;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+            description = "Updates per second (default ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "20",
+            description = "Seconds of updates (default ${DEFAULT-VALUE}).")
+    private int seconds;
+
+    @Option(names = "--history", paramLabel = "N", defaultValue = "20",
+            description = "Versions kept in the history round (default ${DEFAULT-VALUE}).")
+    private int historyN;
+
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "20000",
+            description = "Puts per throughput round (default ${DEFAULT-VALUE}).")
+    private int ops;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+            description = "Threads sharing the puts (default ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Override
+    public Integer call() throws Exception {
         System.out.printf("watch benchmark against %s: %d updates/s for %d s; history overhead with N=%d, %d puts x %d threads%n",
                 uri, rate, seconds, historyN, ops, threads);
         latency(uri, rate, seconds);
         historyOverhead(uri, historyN, ops, threads);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
-            }
-            m.put(args[i].substring(2), args[i + 1]);
-        }
-        return m;
+        return 0;
     }
 
     private static void latency(String uri, int rate, int seconds) throws Exception {

@@ -13,17 +13,7 @@ import redis.clients.jedis.Jedis;
  * (docs/benchmarks-events.md, round 4).
  */
 final class EventFloor {
-    static final String LIBRARY = """
-            #!lua name=statestore_bench_event_floor
-            redis.register_function('ev_floor_publish', function(keys, argv)
-              if redis.call('ZADD', keys[3], 'NX', argv[4], argv[1]) == 0 then
-                return 0
-              end
-              redis.call('XADD', keys[1], '*', 'id', argv[1], 'type', argv[2], 'src', argv[3], 'time', argv[4], 'data', argv[5])
-              redis.call('XADD', keys[2], '*', 'id', argv[1], 'type', argv[2], 'src', argv[3], 'time', argv[4], 'data', argv[5])
-              return 1
-            end)
-            """;
+    static final String LIBRARY = BenchLua.library("event-floor.lua");
     static final List<String> KEYS = List.of("floor:{ev}:t:bench", "floor:{ev}:all", "floor:{ev}:ids");
 
     private EventFloor() {

@@ -10,11 +10,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -25,22 +28,39 @@ import redis.clients.jedis.Jedis;
  * and CPU per merge (client JVM plus redis-server), which a noisy shared machine moves much less.
  * Run with {@code scripts/bench-security}; figures in docs/benchmarks.md.
  */
-public final class SecurityBenchmark {
+@Command(name = "security",
+        description = "1 KB merges/s through TLS vs plain TCP, as the writer ACL user vs the default user (scripts/bench-security).")
+final class SecurityBenchmark implements Callable<Integer> {
     private static final String PASSWORD = "bench-writer-password";
 
-    private SecurityBenchmark() {
-    }
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+            description = "Measured seconds per variant and round (default ${DEFAULT-VALUE}).")
+    private double seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
+            description = "Unrecorded seconds before each measurement (default ${DEFAULT-VALUE}).")
+    private double warmup;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Interleaved rounds; the table gives their medians (default ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--clients", paramLabel = "LIST", split = ",", defaultValue = "1,8",
+            description = "Concurrent clients, one table each (default ${DEFAULT-VALUE}).")
+    private List<Integer> clientCounts;
+
+    @Option(names = "--server", paramLabel = "BINARY", defaultValue = "redis-server",
+            description = "redis-server to start (default: ${DEFAULT-VALUE} from PATH).")
+    private String binary;
 
     private record Variant(String name, StateStoreOptions options) {
     }
 
-    public static void main(String[] argv) throws Exception {
-        Map<String, String> a = args(argv);
-        double seconds = Double.parseDouble(a.getOrDefault("seconds", "5"));
-        double warmup = Double.parseDouble(a.getOrDefault("warmup", "1"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
-        List<Integer> clientCounts = Arrays.stream(a.getOrDefault("clients", "1,8").split(",")).map(Integer::parseInt).toList();
-        String binary = a.getOrDefault("server", "redis-server");
+    @Override
+    public Integer call() throws Exception {
         int tlsPort = RedisServer.freePort();
         Path certs = Files.createTempDirectory("statestore-bench-tls-");
         try (RedisServer server = RedisServer.start(binary, null, dir -> EmbeddedTls.tlsPortArgs(certs, "127.0.0.1", tlsPort))) {
@@ -76,6 +96,7 @@ public final class SecurityBenchmark {
                 }
             }
         }
+        return 0;
     }
 
     private static StateStoreOptions.Builder base(String uri, int pool) {
@@ -147,22 +168,5 @@ public final class SecurityBenchmark {
             }
         }
         return "redis";
-    }
-
-    private static Map<String, String> args(String[] argv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--help") || argv[i].equals("-h")) {
-                System.out.println("usage: scripts/bench-security [--seconds S] [--warmup S] [--rounds N] [--clients 1,8]"
-                        + " [--server redis-server]");
-                System.exit(0);
-            }
-            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println("bench-security: expected --name value pairs, got " + Arrays.toString(argv));
-                System.exit(2);
-            }
-            m.put(argv[i].substring(2), argv[++i]);
-        }
-        return m;
     }
 }

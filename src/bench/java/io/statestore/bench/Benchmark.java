@@ -11,40 +11,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * statestore's update throughput and latency next to a plain Redis SET and the legacy
  * locked-JSON-file approach. Run it with {@code scripts/bench}; see docs/benchmarks.md.
- * Exit status: 0 done, 1 failed (or some calls failed), 2 usage error.
  */
-public final class Benchmark {
+@Command(name = "store",
+        description = "Updates/s and latency: statestore, plain SET and locked JSON files (scripts/bench).")
+final class Benchmark implements Callable<Integer> {
+    @Mixin
+    private BenchArgs args;
 
-    private Benchmark() {
-    }
+    @Mixin
+    private HelpOption help;
 
-    public static void main(String[] argv) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "io/statestore/bench/logback-bench.xml");
-        }
-        BenchArgs args;
-        try {
-            args = BenchArgs.parse(argv);
-        } catch (BenchArgs.UsageException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.print(BenchArgs.USAGE);
-            System.exit(2);
-            return;
-        }
-        if (args.help()) {
-            System.out.print(BenchArgs.USAGE);
-            return;
-        }
-        try {
-            System.exit(run(args));
-        } catch (Exception e) {
-            System.err.println("bench: " + e);
-            System.exit(1);
-        }
+    @Override
+    public Integer call() throws Exception {
+        args.validate();
+        return run(args);
     }
 
     static int run(BenchArgs args) throws Exception {

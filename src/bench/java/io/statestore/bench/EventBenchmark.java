@@ -10,12 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
@@ -26,31 +30,47 @@ import redis.clients.jedis.resps.StreamEntry;
  * Events/s published and consumed through statestore's event bus, side by side with raw
  * XADD / XREADGROUP + XACK from the same harness (docs/benchmarks-events.md), and the publish
  * rate of {@link EventFloor} (what the publish contract alone costs the server).
- * Args: redis URL (a scratch server: it is flushed), events per run (default 20000),
- * publisher threads (default 4), runs (default 3), unrecorded warm-up rounds (default 2).
- * Consumers: 4 in one group.
+ * Consumers: 4 in one group. Run with {@code scripts/bench-events}, which starts the scratch server.
  *
  * <p>The three publish in turns of a tenth of the events each, the one going first rotating:
  * load from other tenants of the machine comes and goes within a second, and with each side
  * publishing all its events in one block (before round 4) that alone moved the ratio of a run
  * between 32% and 72%.
  */
-public final class EventBenchmark {
+@Command(name = "events",
+        description = "Events/s published and consumed: statestore's event bus vs raw XADD / XREADGROUP (scripts/bench-events).")
+final class EventBenchmark implements Callable<Integer> {
     static final int CONSUMERS = 4;
     static final int SLICES = 10;
     static final String[] NAMES = {"raw", "floor", "statestore"};
 
-    private EventBenchmark() {
-    }
+    @Mixin
+    private HelpOption help;
 
-    public static void main(String[] args) throws Exception {
-        String uri = args.length > 0 ? args[0] : "redis://127.0.0.1:6391";
-        int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        int publishers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        // Two unrecorded rounds: after one, statestore's first recorded run still paid for the
-        // JIT (client CPU per event 1.5-3x that of later runs).
-        int warmRounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+    @Parameters(index = "0", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6391", arity = "0..1",
+            description = "A scratch server: every run flushes it (default ${DEFAULT-VALUE}).")
+    private String uri;
+
+    @Parameters(index = "1", paramLabel = "EVENTS", defaultValue = "20000", arity = "0..1",
+            description = "Events per run (default ${DEFAULT-VALUE}).")
+    private int events;
+
+    @Parameters(index = "2", paramLabel = "PUBLISHERS", defaultValue = "4", arity = "0..1",
+            description = "Publisher threads (default ${DEFAULT-VALUE}).")
+    private int publishers;
+
+    @Parameters(index = "3", paramLabel = "RUNS", defaultValue = "3", arity = "0..1",
+            description = "Recorded runs (default ${DEFAULT-VALUE}).")
+    private int runs;
+
+    // Two unrecorded rounds: after one, statestore's first recorded run still paid for the
+    // JIT (client CPU per event 1.5-3x that of later runs).
+    @Parameters(index = "4", paramLabel = "WARM_ROUNDS", defaultValue = "2", arity = "0..1",
+            description = "Unrecorded warm-up rounds (default ${DEFAULT-VALUE}).")
+    private int warmRounds;
+
+    @Override
+    public Integer call() throws Exception {
         String payload = "x".repeat(1000);
         URI u = URI.create(uri);
         System.out.printf("events=%d payload=1 KB publishers=%d consumers=%d (one group), publishing in %d alternating turns%n",
@@ -92,6 +112,7 @@ public final class EventBenchmark {
             }
         }
         medians.print();
+        return 0;
     }
 
     /** The medians of the recorded runs: the figures to quote, since single runs swing with the machine's load. */

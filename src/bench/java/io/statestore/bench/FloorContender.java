@@ -16,18 +16,7 @@ import redis.clients.jedis.JedisPool;
  * floor: the document is a string, also when the server has a JSON module.
  */
 final class FloorContender implements Contender {
-    static final String LIBRARY = """
-            #!lua name=statestore_bench_floor
-            redis.register_function('floor_write', function(keys, argv)
-              local now = redis.call('TIME')[1]
-              redis.call('SET', keys[1], argv[1], 'KEEPTTL')
-              local id = redis.call('XADD', keys[3], 'MAXLEN', '~', argv[5], '*', 'key', keys[1], 'op', argv[4],
-                'rev', argv[2], 'prev', argv[3], 'writer', 'bench', 'time', now, 'change', argv[6])
-              redis.call('PUBLISH', 'floor:c:' .. keys[1], '{"key":"' .. keys[1] .. '","rev":' .. argv[2] .. ',"id":"' .. id .. '"}')
-              redis.call('HSET', keys[2], 'rev', argv[2], 'mtime', now, 'writer', 'bench')
-              return {tonumber(argv[2]), id}
-            end)
-            """;
+    static final String LIBRARY = BenchLua.library("floor.lua");
 
     private final RedisAdmin admin;
     private final JedisPool pool;
