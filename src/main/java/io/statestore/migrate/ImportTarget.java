@@ -2,11 +2,10 @@ package io.statestore.migrate;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
-import io.statestore.client.internal.HistoryPolicies;
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisGateway;
 import io.statestore.client.internal.ServerInfo;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +30,7 @@ public final class ImportTarget implements AutoCloseable {
     private final RedisGateway gateway;
     private final Jedis jedis;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
     private final StorageMode mode;
     private final String ledgerKey;
 
@@ -51,6 +51,7 @@ public final class ImportTarget implements AutoCloseable {
             gateway.installLibraries();
             this.mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             this.layout = new KeyLayout(options.keyPrefix());
+            this.protocol = new FunctionCalls(layout);
             this.ledgerKey = options.keyPrefix() + LEDGER_SUFFIX;
             this.jedis = gateway.dedicatedConnection();
         } catch (RuntimeException e) {
@@ -97,16 +98,16 @@ public final class ImportTarget implements AutoCloseable {
         Pipeline p = jedis.pipelined();
         List<Response<Object>> replies = new ArrayList<>();
         for (String k : keys) {
-            replies.add(p.fcallReadonly("ss_get", List.of(k, layout.meta(k)), List.of()));
+            FunctionCalls.Call get = protocol.get(k);
+            replies.add(p.fcallReadonly(get.function(), get.keys(), get.args()));
         }
         p.sync();
         Map<String, StoredState> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i);
             try {
-                List<?> r = (List<?>) replies.get(i).get();
-                out.put(k, new StoredState(k, text(r.get(0)), number(r.get(1)), null,
-                        r.size() > 4 ? emptyToNull(text(r.get(4))) : null));
+                FunctionCalls.DocumentReply r = FunctionCalls.document(replies.get(i).get());
+                out.put(k, new StoredState(k, r.content(), r.revision(), null, emptyToNull(r.writer())));
             } catch (JedisDataException e) {
                 out.put(k, new StoredState(k, null, 0, e.getMessage()));
             }
@@ -159,7 +160,8 @@ public final class ImportTarget implements AutoCloseable {
         Transaction t = jedis.multi();
         for (Write w : writes) {
             if (w.text() != null) {
-                t.fcall("ss_put", layout.documentCallKeys(w.key()), putArgs(w));
+                FunctionCalls.Call put = putCall(w);
+                t.fcall(put.function(), put.keys(), put.args());
             }
             t.hset(ledgerKey, w.path(), w.entry().toJson());
         }
@@ -182,7 +184,7 @@ public final class ImportTarget implements AutoCloseable {
                 out.add(new Committed(0, e.getMessage()));
                 undo.add(w);
             } else {
-                out.add(new Committed(number(((List<?>) reply).get(0)), null));
+                out.add(new Committed(FunctionCalls.written(reply).revision(), null));
             }
         }
         restoreLedger(undo);
@@ -200,43 +202,10 @@ public final class ImportTarget implements AutoCloseable {
         }
     }
 
-    private List<String> putArgs(Write w) {
-        List<String> args = new ArrayList<>(20);
-        args.add("writer");
-        args.add(options.writer());
-        args.add("mode");
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
-        HistoryPolicies.addWriteArgs(options, List.of(w.key()), args);
-        args.add("src");
-        args.add(w.path());
-        args.add("op");
-        args.add("import");
-        args.add("doc");
-        args.add(w.text());
-        if (w.ifRevision() != null) {
-            args.add("ifrev");
-            args.add(Long.toString(w.ifRevision()));
-        }
-        if (w.ttl() != null) {
-            args.add("ttl");
-            args.add(Long.toString(w.ttl().toMillis()));
-        }
-        return args;
-    }
-
-    static String text(Object o) {
-        if (o == null) {
-            return null;
-        }
-        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
-    }
-
-    static long number(Object o) {
-        if (o instanceof Long l) {
-            return l;
-        }
-        String s = text(o);
-        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    private FunctionCalls.Call putCall(Write w) {
+        FunctionCalls.Writer writer = FunctionCalls.Writer.of(options, mode, List.of(w.key()), w.path());
+        return protocol.put(w.key(), "import", w.text(), w.ifRevision(), w.ttl() == null ? null : w.ttl().toMillis(),
+                writer);
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -121,6 +120,16 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
         return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, function));
+    }
+
+    /** {@link #fcall(String, List, List, String)} of a call built by {@link FunctionCalls}. */
+    public Object fcall(FunctionCalls.Call call, String subject) {
+        return fcall(call.function(), call.keys(), call.args(), subject);
+    }
+
+    /** {@link #fcallReadOnly(String, List, List, String)} of a call built by {@link FunctionCalls}. */
+    public Object fcallReadOnly(FunctionCalls.Call call, String subject) {
+        return fcallReadOnly(call.function(), call.keys(), call.args(), subject);
     }
 
     /**
@@ -284,10 +293,10 @@ public final class RedisGateway implements AutoCloseable {
         }
 
         /** FCALL_RO of a read-only function; failures map to the statestore exception family. */
-        public Object fcallReadOnly(String function, List<String> keys, List<String> args) {
-            return withLibraries(function, () -> {
+        public Object fcallReadOnly(FunctionCalls.Call call) {
+            return withLibraries(call.function(), () -> {
                 try {
-                    return connected().fcallReadonly(function, keys, args);
+                    return connected().fcallReadonly(call.function(), call.keys(), call.args());
                 } catch (JedisDataException e) {
                     throw FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, null, false);
                 } catch (JedisException e) {
@@ -304,10 +313,11 @@ public final class RedisGateway implements AutoCloseable {
          * entry twice (strings, linked maps, parsed IDs) before the caller reads it once.
          */
         public Awaited awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
-                                            String function, List<String> keys, List<String> args) {
+                                            FunctionCalls.Call then) {
             // Sent again whole when the function was missing: both are reads, so repeating the
             // XREAD only reads the same entries again (or more, or waits again for new ones).
-            return withLibraries(function, () -> awaitOnce(stream, afterId, blockMillis, count, function, keys, args));
+            return withLibraries(then.function(), () -> awaitOnce(stream, afterId, blockMillis, count,
+                    then.function(), then.keys(), then.args()));
         }
 
         private Awaited awaitOnce(String stream, String afterId, int blockMillis, int count,
@@ -363,28 +373,7 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
-    /** Decodes a bulk reply (bytes or string) as UTF-8 text; null stays null. */
-    public static String text(Object reply) {
-        if (reply == null) {
-            return null;
-        }
-        if (reply instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        return reply.toString();
-    }
-
-    static long number(Object reply) {
-        if (reply instanceof Long l) {
-            return l;
-        }
-        return Long.parseLong(text(reply));
-    }
-
-    static List<Object> list(Object reply) {
-        if (reply instanceof List<?> l) {
-            return new ArrayList<>(l);
-        }
-        throw new IllegalStateException("expected an array reply, got " + reply);
+    private static List<Object> list(Object reply) {
+        return FunctionCalls.list(reply);
     }
 }
