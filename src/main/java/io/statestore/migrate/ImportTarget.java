@@ -6,19 +6,16 @@ import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisGateway;
 import io.statestore.client.internal.ServerInfo;
+import io.statestore.client.internal.WatchSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The importer's side of Redis: the ledger, pipelined reads of documents, and batches of
+ * The importer's side of Redis, through the client's gateway (so its failures are statestore
+ * exceptions) and its function calls: the ledger, pipelined reads of documents, and batches of
  * {@code ss_put} calls committed together with their ledger entries in one MULTI/EXEC under
  * WATCH (docs/migration.md). Uses the store's own function library and key layout, so every
  * write gets a revision, metadata and exactly one change event, marked op=import.
@@ -28,7 +25,7 @@ public final class ImportTarget implements AutoCloseable {
 
     private final StateStoreOptions options;
     private final RedisGateway gateway;
-    private final Jedis jedis;
+    private final WatchSession session;
     private final KeyLayout layout;
     private final FunctionCalls protocol;
     private final StorageMode mode;
@@ -53,7 +50,7 @@ public final class ImportTarget implements AutoCloseable {
             this.layout = new KeyLayout(options.keyPrefix());
             this.protocol = new FunctionCalls(layout);
             this.ledgerKey = options.keyPrefix() + LEDGER_SUFFIX;
-            this.jedis = gateway.dedicatedConnection();
+            this.session = gateway.openWatchSession();
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -77,7 +74,7 @@ public final class ImportTarget implements AutoCloseable {
         if (paths.isEmpty()) {
             return List.of();
         }
-        return jedis.hmget(ledgerKey, paths.toArray(String[]::new));
+        return session.hmget(ledgerKey, paths);
     }
 
     /** Ledger values by path, read on a pooled connection (safe from another thread). */
@@ -95,21 +92,15 @@ public final class ImportTarget implements AutoCloseable {
 
     /** The documents at {@code keys}, read in one pipeline. */
     public Map<String, StoredState> read(List<String> keys) {
-        Pipeline p = jedis.pipelined();
-        List<Response<Object>> replies = new ArrayList<>();
-        for (String k : keys) {
-            FunctionCalls.Call get = protocol.get(k);
-            replies.add(p.fcallReadonly(get.function(), get.keys(), get.args()));
-        }
-        p.sync();
+        List<Object> replies = session.readAll(keys.stream().map(protocol::get).toList());
         Map<String, StoredState> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i);
-            try {
-                FunctionCalls.DocumentReply r = FunctionCalls.document(replies.get(i).get());
+            if (replies.get(i) instanceof WatchSession.ErrorReply e) {
+                out.put(k, new StoredState(k, null, 0, e.message()));
+            } else {
+                FunctionCalls.DocumentReply r = FunctionCalls.document(replies.get(i));
                 out.put(k, new StoredState(k, r.content(), r.revision(), null, emptyToNull(r.writer())));
-            } catch (JedisDataException e) {
-                out.put(k, new StoredState(k, null, 0, e.getMessage()));
             }
         }
         return out;
@@ -130,9 +121,9 @@ public final class ImportTarget implements AutoCloseable {
      */
     public void correctLedger(Map<String, LedgerEntry[]> fixes) {
         for (Map.Entry<String, LedgerEntry[]> f : fixes.entrySet()) {
-            String now = jedis.hget(ledgerKey, f.getKey());
+            String now = session.hget(ledgerKey, f.getKey());
             if (f.getValue()[0].toJson().equals(now)) {
-                jedis.hset(ledgerKey, f.getKey(), f.getValue()[1].toJson());
+                session.hset(ledgerKey, f.getKey(), f.getValue()[1].toJson());
             }
         }
     }
@@ -145,11 +136,11 @@ public final class ImportTarget implements AutoCloseable {
             watched.add(layout.meta(k));
         }
         watched.add(ledgerKey);
-        jedis.watch(watched.toArray(String[]::new));
+        session.watch(watched);
     }
 
     public void unwatch() {
-        jedis.unwatch();
+        session.unwatch();
     }
 
     /**
@@ -157,15 +148,14 @@ public final class ImportTarget implements AutoCloseable {
      * key changed (nothing was written; read again and retry).
      */
     public List<Committed> commit(List<Write> writes) {
-        Transaction t = jedis.multi();
-        for (Write w : writes) {
-            if (w.text() != null) {
-                FunctionCalls.Call put = putCall(w);
-                t.fcall(put.function(), put.keys(), put.args());
+        List<Object> results = session.transaction(queue -> {
+            for (Write w : writes) {
+                if (w.text() != null) {
+                    queue.fcall(putCall(w));
+                }
+                queue.hset(ledgerKey, w.path(), w.entry().toJson());
             }
-            t.hset(ledgerKey, w.path(), w.entry().toJson());
-        }
-        List<Object> results = t.exec();
+        });
         if (results == null || (results.isEmpty() && !writes.isEmpty())) {
             return null;
         }
@@ -180,8 +170,8 @@ public final class ImportTarget implements AutoCloseable {
             }
             Object reply = results.get(i);
             i += 2;
-            if (reply instanceof Exception e) {
-                out.add(new Committed(0, e.getMessage()));
+            if (reply instanceof WatchSession.ErrorReply e) {
+                out.add(new Committed(0, e.message()));
                 undo.add(w);
             } else {
                 out.add(new Committed(FunctionCalls.written(reply).revision(), null));
@@ -195,9 +185,9 @@ public final class ImportTarget implements AutoCloseable {
     private void restoreLedger(List<Write> undo) {
         for (Write w : undo) {
             if (w.previousLedger() == null) {
-                jedis.hdel(ledgerKey, w.path());
+                session.hdel(ledgerKey, w.path());
             } else {
-                jedis.hset(ledgerKey, w.path(), w.previousLedger());
+                session.hset(ledgerKey, w.path(), w.previousLedger());
             }
         }
     }
@@ -211,7 +201,7 @@ public final class ImportTarget implements AutoCloseable {
     @Override
     public void close() {
         try {
-            jedis.close();
+            session.close();
         } finally {
             gateway.close();
         }

@@ -197,6 +197,11 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
+    /** A failure on a connection of this gateway in statestore's words ({@link WatchSession}). */
+    StateStoreException map(JedisException e, String subject, boolean sent) {
+        return mapped(e, subject, sent, null);
+    }
+
     private StateStoreException mapped(JedisException e, String subject, boolean sent, String function) {
         String reply = e instanceof JedisDataException ? e.getMessage() : null;
         if (reply == null && e.getCause() instanceof JedisDataException d) { // a refused AUTH while connecting
@@ -234,6 +239,11 @@ public final class RedisGateway implements AutoCloseable {
         } catch (JedisException e) {
             throw unavailable(e);
         }
+    }
+
+    /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */
+    public WatchSession openWatchSession() {
+        return new WatchSession(this, dedicatedConnection());
     }
 
     /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
