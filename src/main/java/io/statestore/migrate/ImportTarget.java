@@ -96,7 +96,7 @@ public final class ImportTarget implements AutoCloseable {
         Map<String, StoredState> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i);
-            if (replies.get(i) instanceof WatchSession.ErrorReply e) {
+            if (replies.get(i) instanceof FunctionCalls.ErrorReply e) {
                 out.put(k, new StoredState(k, null, 0, e.message()));
             } else {
                 FunctionCalls.DocumentReply r = FunctionCalls.document(replies.get(i));
@@ -170,7 +170,7 @@ public final class ImportTarget implements AutoCloseable {
             }
             Object reply = results.get(i);
             i += 2;
-            if (reply instanceof WatchSession.ErrorReply e) {
+            if (reply instanceof FunctionCalls.ErrorReply e) {
                 out.add(new Committed(0, e.message()));
                 undo.add(w);
             } else {

@@ -290,6 +290,13 @@ public final class FunctionCalls {
 
     // ---- replies
 
+    /**
+     * The error reply of one part of a call that answers each part in its place (ss_write_many,
+     * a pipeline, MULTI/EXEC), word for word ({@code SS_CONFLICT ...}): the other parts' outcomes stand.
+     */
+    public record ErrorReply(String message) {
+    }
+
     /** A write's reply: the document's new revision and the feed entry's ID. */
     public record Written(long revision, String eventId) {
     }

@@ -133,6 +133,16 @@ public final class RedisGateway implements AutoCloseable {
     }
 
     /**
+     * Calls a function that answers each of its parts in its place ({@code ss_write_many}): an
+     * error reply to one part comes back as a {@link FunctionCalls.ErrorReply} among the others.
+     */
+    public List<Object> fcallEach(FunctionCalls.Call call, String subject) {
+        List<Object> replies = list(fcall(call, subject));
+        replies.replaceAll(r -> r instanceof JedisDataException e ? new FunctionCalls.ErrorReply(e.getMessage()) : r);
+        return replies;
+    }
+
+    /**
      * Calls a read-only function with FCALL_RO, so replicas can serve it. Reads are safe to
      * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
      */

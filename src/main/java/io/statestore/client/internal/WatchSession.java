@@ -17,13 +17,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * importer): an optimistic transaction needs one connection from WATCH to EXEC, which the pool
  * cannot promise. Failures map to the statestore exception family as on the pool; an error reply
  * to one command of a pipeline or a transaction comes back in that command's place instead, as an
- * {@link ErrorReply}, since the other commands' outcomes stand.
+ * {@link FunctionCalls.ErrorReply}, since the other commands' outcomes stand.
  */
 public final class WatchSession implements AutoCloseable {
-    /** One command's error reply, word for word ({@code SS_CONFLICT ...}). */
-    public record ErrorReply(String message) {
-    }
-
     /** The commands a transaction may queue. */
     public interface Queue {
         void fcall(FunctionCalls.Call call);
@@ -64,7 +60,7 @@ public final class WatchSession implements AutoCloseable {
         run(Jedis::unwatch, null, false);
     }
 
-    /** Read-only function calls sent in one pipeline; each reply, or its {@link ErrorReply}, in order. */
+    /** Read-only function calls sent in one pipeline; each reply, or its {@link FunctionCalls.ErrorReply}, in order. */
     public List<Object> readAll(List<FunctionCalls.Call> calls) {
         return run(j -> {
             Pipeline p = j.pipelined();
@@ -78,7 +74,7 @@ public final class WatchSession implements AutoCloseable {
                 try {
                     out.add(r.get());
                 } catch (JedisDataException e) {
-                    out.add(new ErrorReply(e.getMessage()));
+                    out.add(new FunctionCalls.ErrorReply(e.getMessage()));
                 }
             }
             return out;
@@ -87,7 +83,7 @@ public final class WatchSession implements AutoCloseable {
 
     /**
      * Queues what {@code body} gives between MULTI and EXEC. Returns each command's reply (or
-     * {@link ErrorReply}) in order, or null when a WATCHed key changed and nothing was written.
+     * {@link FunctionCalls.ErrorReply}) in order, or null when a WATCHed key changed and nothing was written.
      */
     public List<Object> transaction(Consumer<Queue> body) {
         return run(j -> {
@@ -109,7 +105,7 @@ public final class WatchSession implements AutoCloseable {
             }
             List<Object> out = new ArrayList<>(results.size());
             for (Object r : results) {
-                out.add(r instanceof Exception e ? new ErrorReply(e.getMessage()) : r);
+                out.add(r instanceof Exception e ? new FunctionCalls.ErrorReply(e.getMessage()) : r);
             }
             return out;
         }, null, true);

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {
@@ -220,12 +219,12 @@ final class WriteCalls {
         for (WriteBatcher.Write w : batch) {
             writes.add(w.call);
         }
-        List<Object> replies = FunctionCalls.list(redis.fcall(FunctionCalls.writeMany(writes), null));
+        List<Object> replies = redis.fcallEach(FunctionCalls.writeMany(writes), null);
         for (int i = 0; i < batch.size(); i++) {
             WriteBatcher.Write w = batch.get(i);
             Object r = replies.get(i);
-            if (r instanceof JedisDataException e) {
-                w.fail(ErrorMapper.map(e, w.key, true));
+            if (r instanceof FunctionCalls.ErrorReply e) {
+                w.fail(ErrorMapper.fromReply(e.message(), w.key));
             } else {
                 w.succeed(r);
             }
