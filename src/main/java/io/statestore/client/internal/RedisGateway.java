@@ -19,8 +19,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The one place statestore touches Jedis: a connection pool, function calls, and error
- * mapping. A Jedis API change should only ever need this file (and its tests) to change.
+ * The client's adapter over Jedis: a connection pool, function calls, and error mapping
+ * ({@link ErrorMapper}). What a function call carries is {@link FunctionCalls}'s business; a
+ * caller that needs WATCH and MULTI/EXEC gets a {@link WatchSession}. Jedis is still used
+ * directly by the event bus's stream commands (package {@code events}), through
+ * {@link #call(Function, String, boolean)}.
  *
  * <p>Every function call goes through {@link #fcall}, {@link #fcallReadOnly} or a
  * {@link BlockingConnection}, which keep the function libraries on the server ({@link Libraries}):
