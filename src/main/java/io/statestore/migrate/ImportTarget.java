@@ -2,24 +2,20 @@ package io.statestore.migrate;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
-import io.statestore.client.internal.HistoryPolicies;
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.client.internal.RedisGateway;
 import io.statestore.client.internal.ServerInfo;
-import java.nio.charset.StandardCharsets;
+import io.statestore.client.internal.WatchSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The importer's side of Redis: the ledger, pipelined reads of documents, and batches of
+ * The importer's side of Redis, through the client's gateway (so its failures are statestore
+ * exceptions) and its function calls: the ledger, pipelined reads of documents, and batches of
  * {@code ss_put} calls committed together with their ledger entries in one MULTI/EXEC under
  * WATCH (docs/migration.md). Uses the store's own function library and key layout, so every
  * write gets a revision, metadata and exactly one change event, marked op=import.
@@ -29,8 +25,9 @@ public final class ImportTarget implements AutoCloseable {
 
     private final StateStoreOptions options;
     private final RedisGateway gateway;
-    private final Jedis jedis;
+    private final WatchSession session;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
     private final StorageMode mode;
     private final String ledgerKey;
 
@@ -51,8 +48,9 @@ public final class ImportTarget implements AutoCloseable {
             gateway.installLibraries();
             this.mode = options.forcedMode().orElse(info.hasJsonModule() ? StorageMode.MODULE : StorageMode.PORTABLE);
             this.layout = new KeyLayout(options.keyPrefix());
+            this.protocol = new FunctionCalls(layout);
             this.ledgerKey = options.keyPrefix() + LEDGER_SUFFIX;
-            this.jedis = gateway.dedicatedConnection();
+            this.session = gateway.openWatchSession();
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -76,7 +74,7 @@ public final class ImportTarget implements AutoCloseable {
         if (paths.isEmpty()) {
             return List.of();
         }
-        return jedis.hmget(ledgerKey, paths.toArray(String[]::new));
+        return session.hmget(ledgerKey, paths);
     }
 
     /** Ledger values by path, read on a pooled connection (safe from another thread). */
@@ -94,21 +92,15 @@ public final class ImportTarget implements AutoCloseable {
 
     /** The documents at {@code keys}, read in one pipeline. */
     public Map<String, StoredState> read(List<String> keys) {
-        Pipeline p = jedis.pipelined();
-        List<Response<Object>> replies = new ArrayList<>();
-        for (String k : keys) {
-            replies.add(p.fcallReadonly("ss_get", List.of(k, layout.meta(k)), List.of()));
-        }
-        p.sync();
+        List<Object> replies = session.readAll(keys.stream().map(protocol::get).toList());
         Map<String, StoredState> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i);
-            try {
-                List<?> r = (List<?>) replies.get(i).get();
-                out.put(k, new StoredState(k, text(r.get(0)), number(r.get(1)), null,
-                        r.size() > 4 ? emptyToNull(text(r.get(4))) : null));
-            } catch (JedisDataException e) {
-                out.put(k, new StoredState(k, null, 0, e.getMessage()));
+            if (replies.get(i) instanceof FunctionCalls.ErrorReply e) {
+                out.put(k, new StoredState(k, null, 0, e.message()));
+            } else {
+                FunctionCalls.DocumentReply r = FunctionCalls.document(replies.get(i));
+                out.put(k, new StoredState(k, r.content(), r.revision(), null, emptyToNull(r.writer())));
             }
         }
         return out;
@@ -129,9 +121,9 @@ public final class ImportTarget implements AutoCloseable {
      */
     public void correctLedger(Map<String, LedgerEntry[]> fixes) {
         for (Map.Entry<String, LedgerEntry[]> f : fixes.entrySet()) {
-            String now = jedis.hget(ledgerKey, f.getKey());
+            String now = session.hget(ledgerKey, f.getKey());
             if (f.getValue()[0].toJson().equals(now)) {
-                jedis.hset(ledgerKey, f.getKey(), f.getValue()[1].toJson());
+                session.hset(ledgerKey, f.getKey(), f.getValue()[1].toJson());
             }
         }
     }
@@ -144,11 +136,11 @@ public final class ImportTarget implements AutoCloseable {
             watched.add(layout.meta(k));
         }
         watched.add(ledgerKey);
-        jedis.watch(watched.toArray(String[]::new));
+        session.watch(watched);
     }
 
     public void unwatch() {
-        jedis.unwatch();
+        session.unwatch();
     }
 
     /**
@@ -156,14 +148,14 @@ public final class ImportTarget implements AutoCloseable {
      * key changed (nothing was written; read again and retry).
      */
     public List<Committed> commit(List<Write> writes) {
-        Transaction t = jedis.multi();
-        for (Write w : writes) {
-            if (w.text() != null) {
-                t.fcall("ss_put", layout.documentCallKeys(w.key()), putArgs(w));
+        List<Object> results = session.transaction(queue -> {
+            for (Write w : writes) {
+                if (w.text() != null) {
+                    queue.fcall(putCall(w));
+                }
+                queue.hset(ledgerKey, w.path(), w.entry().toJson());
             }
-            t.hset(ledgerKey, w.path(), w.entry().toJson());
-        }
-        List<Object> results = t.exec();
+        });
         if (results == null || (results.isEmpty() && !writes.isEmpty())) {
             return null;
         }
@@ -178,11 +170,11 @@ public final class ImportTarget implements AutoCloseable {
             }
             Object reply = results.get(i);
             i += 2;
-            if (reply instanceof Exception e) {
-                out.add(new Committed(0, e.getMessage()));
+            if (reply instanceof FunctionCalls.ErrorReply e) {
+                out.add(new Committed(0, e.message()));
                 undo.add(w);
             } else {
-                out.add(new Committed(number(((List<?>) reply).get(0)), null));
+                out.add(new Committed(FunctionCalls.written(reply).revision(), null));
             }
         }
         restoreLedger(undo);
@@ -193,56 +185,23 @@ public final class ImportTarget implements AutoCloseable {
     private void restoreLedger(List<Write> undo) {
         for (Write w : undo) {
             if (w.previousLedger() == null) {
-                jedis.hdel(ledgerKey, w.path());
+                session.hdel(ledgerKey, w.path());
             } else {
-                jedis.hset(ledgerKey, w.path(), w.previousLedger());
+                session.hset(ledgerKey, w.path(), w.previousLedger());
             }
         }
     }
 
-    private List<String> putArgs(Write w) {
-        List<String> args = new ArrayList<>(20);
-        args.add("writer");
-        args.add(options.writer());
-        args.add("mode");
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
-        HistoryPolicies.addWriteArgs(options, List.of(w.key()), args);
-        args.add("src");
-        args.add(w.path());
-        args.add("op");
-        args.add("import");
-        args.add("doc");
-        args.add(w.text());
-        if (w.ifRevision() != null) {
-            args.add("ifrev");
-            args.add(Long.toString(w.ifRevision()));
-        }
-        if (w.ttl() != null) {
-            args.add("ttl");
-            args.add(Long.toString(w.ttl().toMillis()));
-        }
-        return args;
-    }
-
-    static String text(Object o) {
-        if (o == null) {
-            return null;
-        }
-        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString();
-    }
-
-    static long number(Object o) {
-        if (o instanceof Long l) {
-            return l;
-        }
-        String s = text(o);
-        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+    private FunctionCalls.Call putCall(Write w) {
+        FunctionCalls.Writer writer = FunctionCalls.Writer.of(options, mode, List.of(w.key()), w.path());
+        return protocol.put(w.key(), "import", w.text(), w.ifRevision(), w.ttl() == null ? null : w.ttl().toMillis(),
+                writer);
     }
 
     @Override
     public void close() {
         try {
-            jedis.close();
+            session.close();
         } finally {
             gateway.close();
         }

@@ -137,11 +137,10 @@ final class DefaultStateStore implements StateStore {
         List<String> keys = new ArrayList<>();
         String cursor = "";
         do {
-            List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_list", List.of(layout.index(p)),
-                    List.of(p, cursor, "1000"), p));
-            cursor = RedisGateway.text(reply.get(0));
+            List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(new FunctionCalls(layout).list(p, cursor), p));
+            cursor = FunctionCalls.text(reply.get(0));
             for (int i = 1; i < reply.size(); i++) {
-                keys.add(RedisGateway.text(reply.get(i)));
+                keys.add(FunctionCalls.text(reply.get(i)));
             }
         } while (!cursor.isEmpty());
         return keys;

@@ -10,15 +10,17 @@ import java.util.Map;
 final class DocumentReads {
     private final RedisGateway redis;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
 
     DocumentReads(RedisGateway redis, KeyLayout layout) {
         this.redis = redis;
         this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
     }
 
     StoredDocument read(String key) {
         layout.validate(key);
-        return StoredDocument.fromReply(key, redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
+        return StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
     }
 
     Map<String, StoredDocument> readMany(Collection<String> keys) {
@@ -27,13 +29,10 @@ final class DocumentReads {
             return out;
         }
         List<String> distinct = keys.stream().distinct().toList();
-        List<String> callKeys = new ArrayList<>();
         for (String k : distinct) {
             layout.validate(k);
-            callKeys.add(k);
-            callKeys.add(layout.meta(k));
         }
-        List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_mget", callKeys, List.of(), distinct.get(0)));
+        List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.mget(distinct), distinct.get(0)));
         for (int i = 0; i < distinct.size(); i++) {
             out.put(distinct.get(i), StoredDocument.fromReply(distinct.get(i), reply.get(i)));
         }

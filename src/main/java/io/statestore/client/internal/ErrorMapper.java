@@ -60,6 +60,11 @@ final class ErrorMapper {
         return "cannot reach Redis at " + endpoint + ": " + reason(e);
     }
 
+    /** Whether {@code t} is the client library's "the connection failed" (not an error reply). */
+    static boolean isConnectionFailure(Throwable t) {
+        return t instanceof JedisConnectionException;
+    }
+
     static String reason(Throwable e) {
         String where = null;
         java.util.List<Throwable> all = new java.util.ArrayList<>();

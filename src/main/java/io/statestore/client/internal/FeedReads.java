@@ -23,7 +23,7 @@ final class FeedReads {
     /** How a read-only function is called: on the pool or on a watcher's own connection. */
     @FunctionalInterface
     interface ReadCall {
-        Object fcallReadOnly(String function, List<String> keys, List<String> args);
+        Object fcallReadOnly(FunctionCalls.Call call);
     }
 
     /** One {@code ss_read} reply. */
@@ -61,37 +61,32 @@ final class FeedReads {
         }
     }
 
-    private final KeyLayout layout;
+    private final FunctionCalls protocol;
 
     FeedReads(KeyLayout layout) {
-        this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
     }
 
     Snapshot snapshot(ReadCall call, WatchOptions options) {
         String anchor = options.target();
-        List<String> base = List.of(layout.feed(anchor), layout.index(anchor));
         List<Document<JsonNode>> docs = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         if (options.scope() == WatchOptions.Scope.KEY) {
-            List<String> keys = new ArrayList<>(base);
-            keys.add(anchor);
-            keys.add(layout.meta(anchor));
-            List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_snapshot", keys, List.of()));
+            List<Object> r = FunctionCalls.list(call.fcallReadOnly(protocol.snapshotOf(anchor)));
             addDocuments(r, docs, unreadable);
-            String pos = RedisGateway.text(r.get(0));
+            String pos = FunctionCalls.text(r.get(0));
             return new Snapshot(docs, unreadable, pos, pos);
         }
         String cursor = "";
         String first = null;
         String last;
         do {
-            List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_snapshot", base,
-                    List.of(anchor, cursor, Integer.toString(SNAPSHOT_PAGE))));
-            last = RedisGateway.text(r.get(0));
+            List<Object> r = FunctionCalls.list(call.fcallReadOnly(protocol.snapshotUnder(anchor, cursor, SNAPSHOT_PAGE)));
+            last = FunctionCalls.text(r.get(0));
             if (first == null) {
                 first = last;
             }
-            cursor = RedisGateway.text(r.get(1));
+            cursor = FunctionCalls.text(r.get(1));
             addDocuments(r, docs, unreadable);
         } while (!cursor.isEmpty());
         return new Snapshot(docs, unreadable, first, last);
@@ -104,8 +99,8 @@ final class FeedReads {
      */
     private static void addDocuments(List<Object> reply, List<Document<JsonNode>> into, List<Unreadable> unreadable) {
         for (int i = 2; i < reply.size(); i++) {
-            List<Object> pair = RedisGateway.list(reply.get(i));
-            String key = RedisGateway.text(pair.get(0));
+            List<Object> pair = FunctionCalls.list(reply.get(i));
+            String key = FunctionCalls.text(pair.get(0));
             StoredDocument stored = StoredDocument.fromReply(key, pair.get(1));
             try {
                 stored.toDocument().ifPresent(into::add);
@@ -116,16 +111,15 @@ final class FeedReads {
     }
 
     Batch read(ReadCall call, String feed, String afterId, int count) {
-        List<Object> r = RedisGateway.list(call.fcallReadOnly("ss_read", List.of(feed),
-                List.of(afterId, Integer.toString(count))));
+        List<Object> r = FunctionCalls.list(call.fcallReadOnly(FunctionCalls.read(feed, afterId, count)));
         List<ChangeEvent> events = new ArrayList<>();
         // nil when the function's XRANGE answered nil: Redis 7.0 does so for COUNT 0
         if (r.get(2) != null) {
-            for (Object e : RedisGateway.list(r.get(2))) {
+            for (Object e : FunctionCalls.list(r.get(2))) {
                 events.add(event(e));
             }
         }
-        return new Batch(RedisGateway.text(r.get(0)), RedisGateway.text(r.get(1)), events);
+        return new Batch(FunctionCalls.text(r.get(0)), FunctionCalls.text(r.get(1)), events);
     }
 
     /**
@@ -137,24 +131,24 @@ final class FeedReads {
      * {@link #read}, which reports the resync.
      */
     Batch awaitNext(RedisGateway.BlockingConnection conn, String feed, String afterId, int blockMillis, int count) {
-        RedisGateway.Awaited r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count, "ss_read", List.of(feed),
-                List.of(afterId, "0"));
-        List<Object> check = RedisGateway.list(r.callReply());
+        RedisGateway.Awaited r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count,
+                FunctionCalls.read(feed, afterId, 0));
+        List<Object> check = FunctionCalls.list(r.callReply());
         List<ChangeEvent> events = new ArrayList<>(r.entries().size());
         for (Object e : r.entries()) {
             events.add(event(e));
         }
-        return new Batch(RedisGateway.text(check.get(0)), RedisGateway.text(check.get(1)), events);
+        return new Batch(FunctionCalls.text(check.get(0)), FunctionCalls.text(check.get(1)), events);
     }
 
     /** A feed entry (XRANGE reply element) as an event. */
     static ChangeEvent event(Object entry) {
         List<?> e = (List<?>) entry;
-        String id = RedisGateway.text(e.get(0));
+        String id = FunctionCalls.text(e.get(0));
         List<?> f = (List<?>) e.get(1);
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i + 1 < f.size(); i += 2) {
-            m.put(RedisGateway.text(f.get(i)), RedisGateway.text(f.get(i + 1)));
+            m.put(FunctionCalls.text(f.get(i)), FunctionCalls.text(f.get(i + 1)));
         }
         String change = m.get("change");
         JsonNode changeJson = change == null ? null : changeJson(change, m.get("key"), id);

@@ -22,6 +22,7 @@ public final class HistoryPolicies {
     private final StateStoreOptions options;
     private final RedisGateway redis;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
     private volatile Cached cached;
 
     private record Cached(List<HistoryPolicy> policies, long fetchedAt) {
@@ -31,29 +32,20 @@ public final class HistoryPolicies {
         this.options = options;
         this.redis = redis;
         this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
     }
 
     /**
-     * Adds {@code histmax} (and {@code histage}) to a write's options when a client-side policy
-     * applies to any of {@code keys}: the largest length among them, and the largest age when all
-     * have one. Adds nothing when none applies, so the server policy decides.
+     * A client-side rule for a write, sent as {@code histmax} (and {@code histage}): versions
+     * kept, and the age limit in ms (0: none).
      */
-    public static void addWriteArgs(StateStoreOptions options, Collection<String> keys, List<String> args) {
-        clientRule(options, keys).ifPresent(r -> {
-            args.add("histmax");
-            args.add(Integer.toString(r.versions()));
-            if (r.maxAgeMillis() > 0) {
-                args.add("histage");
-                args.add(Long.toString(r.maxAgeMillis()));
-            }
-        });
+    public record ClientRule(int versions, long maxAgeMillis) {
     }
 
-    /** A client-side rule for a write: versions kept, and the age limit in ms (0: none). */
-    record ClientRule(int versions, long maxAgeMillis) {
-    }
-
-    /** The client-side rule that applies to a write of {@code keys}, as {@link #addWriteArgs} describes. */
+    /**
+     * The client-side rule that applies to a write of {@code keys}: the largest length among
+     * them, and the largest age when all have one. Empty when none applies: the server policy decides.
+     */
     static Optional<ClientRule> clientRule(StateStoreOptions options, Collection<String> keys) {
         int versions = -1;
         boolean allAged = true;
@@ -83,22 +75,20 @@ public final class HistoryPolicies {
     }
 
     Versioned serverVersioned() {
-        List<Object> reply = RedisGateway.list(redis.fcallReadOnly("ss_hpolicy_get", List.of(layout.historyPolicy()),
-                List.of(), layout.historyPolicy()));
+        List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.historyPolicy(), layout.historyPolicy()));
         List<HistoryPolicy> out = new ArrayList<>();
         for (int i = 1; i < reply.size(); i++) {
-            List<Object> r = RedisGateway.list(reply.get(i));
-            out.add(new HistoryPolicy(RedisGateway.text(r.get(0)), Integer.parseInt(RedisGateway.text(r.get(1))),
-                    Duration.ofMillis(Long.parseLong(RedisGateway.text(r.get(2))))));
+            List<Object> r = FunctionCalls.list(reply.get(i));
+            out.add(new HistoryPolicy(FunctionCalls.text(r.get(0)), Integer.parseInt(FunctionCalls.text(r.get(1))),
+                    Duration.ofMillis(Long.parseLong(FunctionCalls.text(r.get(2))))));
         }
         cached = new Cached(List.copyOf(out), System.nanoTime());
-        return new Versioned(RedisGateway.text(reply.get(0)), List.copyOf(out));
+        return new Versioned(FunctionCalls.text(reply.get(0)), List.copyOf(out));
     }
 
     /** Replaces the server policy atomically; the next write of every writer follows it. */
     void setServer(List<HistoryPolicy> policies) {
-        redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), ruleArgs(new ArrayList<>(), policies),
-                layout.historyPolicy());
+        redis.fcall(protocol.setHistoryPolicy(null, policies), layout.historyPolicy());
         cached = new Cached(List.copyOf(policies), System.nanoTime());
     }
 
@@ -107,23 +97,13 @@ public final class HistoryPolicies {
      * when someone changed it since it was read.
      */
     boolean setServerIf(String version, List<HistoryPolicy> policies) {
-        List<String> args = new ArrayList<>(List.of("ifversion", version));
         try {
-            redis.fcall("ss_hpolicy_set", List.of(layout.historyPolicy()), ruleArgs(args, policies), layout.historyPolicy());
+            redis.fcall(protocol.setHistoryPolicy(version, policies), layout.historyPolicy());
         } catch (ConflictException e) {
             return false;
         }
         cached = new Cached(List.copyOf(policies), System.nanoTime());
         return true;
-    }
-
-    private static List<String> ruleArgs(List<String> args, List<HistoryPolicy> policies) {
-        for (HistoryPolicy p : policies) {
-            args.add(p.pattern());
-            args.add(Integer.toString(p.maxVersions()));
-            args.add(Long.toString(p.maxAge().toMillis()));
-        }
-        return args;
     }
 
     /** The policy that applies to {@code key}: a client-side one, else the server's (no history: 0 versions). */

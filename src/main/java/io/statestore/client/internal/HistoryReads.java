@@ -48,15 +48,14 @@ final class HistoryReads {
 
     private List<HistoryEntry> raw(String key, long revision) {
         HistoryPolicy policy = policies.effective(key);
-        Object reply = redis.fcallReadOnly("ss_history", List.of(layout.history(key)),
-                List.of(Long.toString(policy.maxAge().toMillis()), Long.toString(revision)), key);
+        Object reply = redis.fcallReadOnly(new FunctionCalls(layout).history(key, policy.maxAge().toMillis(), revision), key);
         List<HistoryEntry> out = new ArrayList<>();
-        for (Object o : RedisGateway.list(reply)) {
-            List<Object> e = RedisGateway.list(o);
-            List<Object> f = RedisGateway.list(e.get(1));
+        for (Object o : FunctionCalls.list(reply)) {
+            List<Object> e = FunctionCalls.list(o);
+            List<Object> f = FunctionCalls.list(e.get(1));
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i + 1 < f.size(); i += 2) {
-                m.put(RedisGateway.text(f.get(i)), RedisGateway.text(f.get(i + 1)));
+                m.put(FunctionCalls.text(f.get(i)), FunctionCalls.text(f.get(i + 1)));
             }
             long rev = Long.parseLong(m.get("rev"));
             String doc = m.get("doc");

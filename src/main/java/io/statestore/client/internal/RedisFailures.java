@@ -1,7 +1,5 @@
 package io.statestore.client.internal;
 
-import redis.clients.jedis.exceptions.JedisConnectionException;
-
 /**
  * Why a call to Redis failed, as one short phrase in our words for a log line ("nothing listens
  * on 127.0.0.1:6479", "the connection closed"): the daemon and the background loops of the client
@@ -16,7 +14,7 @@ public final class RedisFailures {
             return "unknown failure";
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JedisConnectionException) {
+            if (ErrorMapper.isConnectionFailure(t)) {
                 return ErrorMapper.reason(t);
             }
             if (t instanceof io.statestore.client.StateStoreException) {

@@ -4,7 +4,6 @@ import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -20,8 +19,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The one place statestore touches Jedis: a connection pool, function calls, and error
- * mapping. A Jedis API change should only ever need this file (and its tests) to change.
+ * The client's adapter over Jedis: a connection pool, function calls, and error mapping
+ * ({@link ErrorMapper}). What a function call carries is {@link FunctionCalls}'s business; a
+ * caller that needs WATCH and MULTI/EXEC gets a {@link WatchSession}. Jedis is still used
+ * directly by the event bus's stream commands (package {@code events}), through
+ * {@link #call(Function, String, boolean)}.
  *
  * <p>Every function call goes through {@link #fcall}, {@link #fcallReadOnly} or a
  * {@link BlockingConnection}, which keep the function libraries on the server ({@link Libraries}):
@@ -123,6 +125,26 @@ public final class RedisGateway implements AutoCloseable {
         return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, function));
     }
 
+    /** {@link #fcall(String, List, List, String)} of a call built by {@link FunctionCalls}. */
+    public Object fcall(FunctionCalls.Call call, String subject) {
+        return fcall(call.function(), call.keys(), call.args(), subject);
+    }
+
+    /** {@link #fcallReadOnly(String, List, List, String)} of a call built by {@link FunctionCalls}. */
+    public Object fcallReadOnly(FunctionCalls.Call call, String subject) {
+        return fcallReadOnly(call.function(), call.keys(), call.args(), subject);
+    }
+
+    /**
+     * Calls a function that answers each of its parts in its place ({@code ss_write_many}): an
+     * error reply to one part comes back as a {@link FunctionCalls.ErrorReply} among the others.
+     */
+    public List<Object> fcallEach(FunctionCalls.Call call, String subject) {
+        List<Object> replies = list(fcall(call, subject));
+        replies.replaceAll(r -> r instanceof JedisDataException e ? new FunctionCalls.ErrorReply(e.getMessage()) : r);
+        return replies;
+    }
+
     /**
      * Calls a read-only function with FCALL_RO, so replicas can serve it. Reads are safe to
      * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
@@ -188,6 +210,11 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
+    /** A failure on a connection of this gateway in statestore's words ({@link WatchSession}). */
+    StateStoreException map(JedisException e, String subject, boolean sent) {
+        return mapped(e, subject, sent, null);
+    }
+
     private StateStoreException mapped(JedisException e, String subject, boolean sent, String function) {
         String reply = e instanceof JedisDataException ? e.getMessage() : null;
         if (reply == null && e.getCause() instanceof JedisDataException d) { // a refused AUTH while connecting
@@ -225,6 +252,11 @@ public final class RedisGateway implements AutoCloseable {
         } catch (JedisException e) {
             throw unavailable(e);
         }
+    }
+
+    /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */
+    public WatchSession openWatchSession() {
+        return new WatchSession(this, dedicatedConnection());
     }
 
     /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
@@ -284,10 +316,10 @@ public final class RedisGateway implements AutoCloseable {
         }
 
         /** FCALL_RO of a read-only function; failures map to the statestore exception family. */
-        public Object fcallReadOnly(String function, List<String> keys, List<String> args) {
-            return withLibraries(function, () -> {
+        public Object fcallReadOnly(FunctionCalls.Call call) {
+            return withLibraries(call.function(), () -> {
                 try {
-                    return connected().fcallReadonly(function, keys, args);
+                    return connected().fcallReadonly(call.function(), call.keys(), call.args());
                 } catch (JedisDataException e) {
                     throw FunctionMissing.is(e) ? new FunctionMissing(e) : ErrorMapper.map(e, null, false);
                 } catch (JedisException e) {
@@ -304,10 +336,11 @@ public final class RedisGateway implements AutoCloseable {
          * entry twice (strings, linked maps, parsed IDs) before the caller reads it once.
          */
         public Awaited awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
-                                            String function, List<String> keys, List<String> args) {
+                                            FunctionCalls.Call then) {
             // Sent again whole when the function was missing: both are reads, so repeating the
             // XREAD only reads the same entries again (or more, or waits again for new ones).
-            return withLibraries(function, () -> awaitOnce(stream, afterId, blockMillis, count, function, keys, args));
+            return withLibraries(then.function(), () -> awaitOnce(stream, afterId, blockMillis, count,
+                    then.function(), then.keys(), then.args()));
         }
 
         private Awaited awaitOnce(String stream, String afterId, int blockMillis, int count,
@@ -363,28 +396,7 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
-    /** Decodes a bulk reply (bytes or string) as UTF-8 text; null stays null. */
-    public static String text(Object reply) {
-        if (reply == null) {
-            return null;
-        }
-        if (reply instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        return reply.toString();
-    }
-
-    static long number(Object reply) {
-        if (reply instanceof Long l) {
-            return l;
-        }
-        return Long.parseLong(text(reply));
-    }
-
-    static List<Object> list(Object reply) {
-        if (reply instanceof List<?> l) {
-            return new ArrayList<>(l);
-        }
-        throw new IllegalStateException("expected an array reply, got " + reply);
+    private static List<Object> list(Object reply) {
+        return FunctionCalls.list(reply);
     }
 }

@@ -25,13 +25,13 @@ public record ServerLibrary(String name, int version, String digest, List<String
         List<Object> libraries = redis.call(j -> j.functionListWithCode(name.getBytes(StandardCharsets.UTF_8)), null, false);
         for (Object l : libraries) {
             Map<String, Object> fields = pairs(l);
-            if (!name.equals(RedisGateway.text(fields.get("library_name")))) {
+            if (!name.equals(FunctionCalls.text(fields.get("library_name")))) {
                 continue; // LIBRARYNAME is a pattern; ours have no wildcards, but be exact anyway
             }
             byte[] code = fields.get("library_code") instanceof byte[] b ? b : new byte[0];
             List<String> functions = new ArrayList<>();
-            for (Object f : RedisGateway.list(fields.get("functions"))) {
-                functions.add(RedisGateway.text(pairs(f).get("name")));
+            for (Object f : FunctionCalls.list(fields.get("functions"))) {
+                functions.add(FunctionCalls.text(pairs(f).get("name")));
             }
             int version = functions.contains(versionFunction) ? version(redis, versionFunction) : 0;
             return Optional.of(new ServerLibrary(name, version, FunctionLibrary.sha256(code), List.copyOf(functions)));
@@ -40,7 +40,7 @@ public record ServerLibrary(String name, int version, String digest, List<String
     }
 
     private static int version(RedisGateway redis, String versionFunction) {
-        String v = RedisGateway.text(redis.call(j -> j.fcallReadonly(versionFunction, List.of(), List.of()), null, false));
+        String v = FunctionCalls.text(redis.call(j -> j.fcallReadonly(versionFunction, List.of(), List.of()), null, false));
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException notOurs) {
@@ -50,10 +50,10 @@ public record ServerLibrary(String name, int version, String digest, List<String
 
     /** A RESP2 array of alternating field names and values. */
     private static Map<String, Object> pairs(Object reply) {
-        List<Object> flat = RedisGateway.list(reply);
+        List<Object> flat = FunctionCalls.list(reply);
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            m.put(RedisGateway.text(flat.get(i)), flat.get(i + 1));
+            m.put(FunctionCalls.text(flat.get(i)), flat.get(i + 1));
         }
         return m;
     }

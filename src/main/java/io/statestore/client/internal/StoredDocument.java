@@ -6,7 +6,6 @@ import io.statestore.client.DocumentMeta;
 import io.statestore.client.StrictJson;
 import io.statestore.client.WriteOptions;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,16 +16,9 @@ record StoredDocument(String key, String text, long revision, long createdMs, lo
                       long pttlMs, String redisType, boolean foreign, long readAtMs) {
 
     static StoredDocument fromReply(String key, Object reply) {
-        List<Object> r = RedisGateway.list(reply);
-        boolean foreign = r.size() > 7 && RedisGateway.number(r.get(7)) == 1;
-        return new StoredDocument(key, RedisGateway.text(r.get(0)), RedisGateway.number(r.get(1)),
-                millis(r.get(2)), millis(r.get(3)), RedisGateway.text(r.get(4)), RedisGateway.number(r.get(5)),
-                RedisGateway.text(r.get(6)), foreign, System.currentTimeMillis());
-    }
-
-    private static long millis(Object o) {
-        String s = RedisGateway.text(o);
-        return s == null || s.isEmpty() ? 0 : Long.parseLong(s);
+        FunctionCalls.DocumentReply r = FunctionCalls.document(reply);
+        return new StoredDocument(key, r.content(), r.revision(), r.createdMs(), r.updatedMs(), r.writer(), r.pttlMs(),
+                r.redisType(), r.foreign(), System.currentTimeMillis());
     }
 
     boolean exists() {

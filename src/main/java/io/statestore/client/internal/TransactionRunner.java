@@ -71,9 +71,7 @@ final class TransactionRunner {
     private Map<String, WriteResult> commit(Set<String> keySet, Map<String, StoredDocument> current,
                                             TransactionChanges changes) {
         String first = keySet.iterator().next();
-        List<String> callKeys = new ArrayList<>(List.of(layout.feed(first), layout.index(first)));
-        List<String> args = calls.commonArgs(keySet, WriteOptions.DEFAULT);
-        args.add("--");
+        List<FunctionCalls.TxWrite> txWrites = new ArrayList<>();
         List<String> written = new ArrayList<>();
         for (TransactionChanges.Change c : changes.changes()) {
             if (!keySet.contains(c.key())) {
@@ -84,17 +82,12 @@ final class TransactionRunner {
             }
             written.add(c.key());
             calls.forget(c.key());
-            callKeys.add(c.key());
-            callKeys.add(layout.meta(c.key()));
-            callKeys.add(layout.history(c.key()));
-            long expected = current.get(c.key()).expectedRevision();
-            args.add(c.isDelete() ? "del" : "put");
-            args.add(Long.toString(expected)); // -1: a foreign key, adopted by compare-and-set
-            args.add(c.ttl() == null ? "" : Long.toString(c.ttl().toMillis()));
-            args.add(c.value().map(StrictJson::write).orElse(""));
-            args.add("");
+            txWrites.add(new FunctionCalls.TxWrite(c.key(), current.get(c.key()).expectedRevision(),
+                    c.ttl() == null ? null : c.ttl().toMillis(),
+                    c.isDelete() ? null : c.value().map(StrictJson::write).orElse("")));
         }
-        List<Object> reply = RedisGateway.list(calls.redis().fcall("ss_tx", callKeys, args, first));
+        FunctionCalls.Call tx = calls.protocol().transaction(txWrites, calls.writer(keySet, WriteOptions.DEFAULT));
+        List<Object> reply = FunctionCalls.list(calls.redis().fcall(tx, first));
         Map<String, WriteResult> out = new LinkedHashMap<>();
         for (int i = 0; i < written.size(); i++) {
             out.put(written.get(i), WriteCalls.result(written.get(i), reply.get(i), null));

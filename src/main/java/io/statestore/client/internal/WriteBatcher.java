@@ -37,7 +37,7 @@ final class WriteBatcher {
     /** One queued write and, once done, its outcome. */
     static final class Write {
         final String key;
-        final List<String> args;
+        final FunctionCalls.Call call;
         final long bytes;
         private final Thread caller = Thread.currentThread();
         private Object reply;
@@ -45,11 +45,11 @@ final class WriteBatcher {
         private volatile boolean done;
         private volatile boolean sender;
 
-        Write(String key, List<String> args) {
+        Write(String key, FunctionCalls.Call call) {
             this.key = key;
-            this.args = args;
+            this.call = call;
             long b = 0;
-            for (String a : args) {
+            for (String a : call.args()) {
                 b += a.length();
             }
             this.bytes = b;
@@ -80,8 +80,8 @@ final class WriteBatcher {
     }
 
     /** Writes and returns the reply of this write, or throws its error. */
-    Object write(String key, List<String> args) {
-        Write me = new Write(key, args);
+    Object write(String key, FunctionCalls.Call call) {
+        Write me = new Write(key, call);
         lock.lock();
         try {
             queue.add(me);

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {
@@ -27,7 +26,7 @@ final class WriteCalls {
 
     private final StateStoreOptions options;
     private final RedisGateway redis;
-    private final KeyLayout layout;
+    private final FunctionCalls protocol;
     private final StorageMode mode;
     static final int WRITE_ATTEMPTS = 3;
     private static final long RESEND_PAUSE_MS = 25;
@@ -39,35 +38,20 @@ final class WriteCalls {
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
         this.options = options;
         this.redis = redis;
-        this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
         this.mode = mode;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
-    /** Options every write of {@code key} carries: writer, storage mode for new keys, feed and history bounds. */
-    List<String> commonArgs(String key, WriteOptions opts) {
-        return commonArgs(List.of(key), opts);
+    /** Who writes {@code keys}: name, storage mode, client-side history rule and the caller's source. */
+    FunctionCalls.Writer writer(java.util.Collection<String> keys, WriteOptions opts) {
+        return FunctionCalls.Writer.of(options, mode, keys, opts.source());
     }
 
-    /**
-     * The same for a call writing several documents. History options are sent only when a
-     * client-side policy applies (the largest length among the keys); otherwise the server's
-     * history policy decides, per document.
-     */
-    List<String> commonArgs(java.util.Collection<String> keys, WriteOptions opts) {
-        List<String> args = new ArrayList<>();
-        args.add("writer");
-        args.add(options.writer());
-        args.add("mode");
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
-        HistoryPolicies.addWriteArgs(options, keys, args);
-        if (opts.source() != null) {
-            args.add("src");
-            args.add(opts.source());
-        }
-        return args;
+    FunctionCalls protocol() {
+        return protocol;
     }
 
     /**
@@ -77,34 +61,13 @@ final class WriteCalls {
     WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
                          JsonNode value) {
         cache.remove(key);
-        List<String> args = new ArrayList<>(12);
-        args.add(op);
-        args.add(text);
-        args.add(change == null ? "" : change);
-        args.add(ifRevision == null ? "" : Long.toString(ifRevision));
-        addWriterArgs(args);
-        args.add(opts.ttl() == null ? "" : Long.toString(opts.ttl().toMillis()));
-        addHistoryAndSource(args, key, opts);
+        Long ttl = opts.ttl() == null ? null : opts.ttl().toMillis();
+        FunctionCalls.Call call = protocol.write(key, op, text, change, ifRevision, writeId(), ttl,
+                writer(List.of(key), opts));
         if (options.groupCommit() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
-            return result(key, send(key, () -> batcher.write(key, args)), value);
+            return result(key, send(key, () -> batcher.write(key, call)), value);
         }
-        return result(key, send(key, () -> redis.fcall("ss_write", layout.documentCallKeys(key), args, key)), value);
-    }
-
-    /** The positional forms' WID WRITER FEEDMAX MODE, with a fresh write ID (the feed length is a store setting). */
-    private void addWriterArgs(List<String> args) {
-        args.add(writeId());
-        args.add(options.writer());
-        args.add("");
-        args.add(mode == StorageMode.MODULE ? "json" : "string");
-    }
-
-    /** The positional forms' HISTMAX HISTAGE SRC: a client-side history rule, if any, and the source. */
-    private void addHistoryAndSource(List<String> args, String key, WriteOptions opts) {
-        Optional<HistoryPolicies.ClientRule> hist = HistoryPolicies.clientRule(options, List.of(key));
-        args.add(hist.map(r -> Integer.toString(r.versions())).orElse(""));
-        args.add(hist.filter(r -> r.maxAgeMillis() > 0).map(r -> Long.toString(r.maxAgeMillis())).orElse(""));
-        args.add(opts.source() == null ? "" : opts.source());
+        return result(key, send(key, () -> redis.fcall(call, key)), value);
     }
 
     /** Forgets what this client knows of a document written by other means (transactions). */
@@ -118,43 +81,31 @@ final class WriteCalls {
 
     WriteResult delete(String key, WriteOptions opts) {
         cache.remove(key);
-        List<String> args = commonArgs(key, opts);
-        addRevision(args, opts);
-        return result(key, sendOnce("ss_del", key, args), null);
+        return result(key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
     }
 
     WriteResult ttl(String key, String op, WriteOptions opts) {
         cache.remove(key);
-        List<String> args = commonArgs(key, opts);
-        args.add("op");
-        args.add(op);
-        args.add("ttl");
-        args.add(Long.toString(opts.ttl().toMillis()));
-        addRevision(args, opts);
-        return result(key, sendOnce("ss_ttl", key, args), null);
+        return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
+                writer(List.of(key), opts))), null);
     }
 
-    /**
-     * ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module
-     * mode. The ten arguments are those of ss_jop's options, '' for "not given".
-     */
+    /** ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module mode. */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
-        List<String> args = new ArrayList<>(10 + steps.size());
-        args.add(op);
-        args.add(change == null ? "" : change);
-        args.add(opts.expectedRevision().isPresent() ? Long.toString(opts.expectedRevision().getAsLong()) : "");
-        addWriterArgs(args);
-        addHistoryAndSource(args, key, opts);
-        args.addAll(steps);
-        Object reply = send(key, () -> redis.fcall("ss_jwrite", layout.documentCallKeys(key), args, key));
-        List<Object> r = RedisGateway.list(reply);
+        Object reply = send(key, protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(),
+                writer(List.of(key), opts), steps));
+        List<Object> r = FunctionCalls.list(reply);
         JsonNode value = null;
         if (r.size() > 2 && r.get(2) != null) {
-            JsonNode v = StrictJson.parse(RedisGateway.text(r.get(2)), "increment result of \"" + key + "\"");
+            JsonNode v = StrictJson.parse(FunctionCalls.text(r.get(2)), "increment result of \"" + key + "\"");
             value = v.isArray() ? v.get(0) : v;
         }
         return result(key, reply, value);
+    }
+
+    private static Long revisionOf(WriteOptions opts) {
+        return opts.expectedRevision().isPresent() ? opts.expectedRevision().getAsLong() : null;
     }
 
     /**
@@ -215,25 +166,15 @@ final class WriteCalls {
         if (hit != null && (!conditional || opts.expectedRevision().getAsLong() == hit.revision())) {
             return new Base(hit.document(), hit.revision(), true);
         }
-        StoredDocument current = StoredDocument.fromReply(key,
-                redis.fcallReadOnly("ss_get", List.of(key, layout.meta(key)), List.of(), key));
+        StoredDocument current = StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
         // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
         Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
         return new Base(current.exists() ? current.json() : null, expected, false);
     }
 
-    private static void addRevision(List<String> args, WriteOptions opts) {
-        if (opts.expectedRevision().isPresent()) {
-            args.add("ifrev");
-            args.add(Long.toString(opts.expectedRevision().getAsLong()));
-        }
-    }
-
-    /** Sends a write of the named-option form with a fresh write ID (see {@link #send}). */
-    private Object sendOnce(String function, String key, List<String> args) {
-        args.add(0, "wid"); // options are name/value pairs: the write ID goes first
-        args.add(1, writeId());
-        return send(key, () -> redis.fcall(function, layout.documentCallKeys(key), args, key));
+    /** Sends a write that carries a write ID (see {@link #send(String, Supplier)}). */
+    private Object send(String key, FunctionCalls.Call call) {
+        return send(key, () -> redis.fcall(call, key));
     }
 
     /**
@@ -271,21 +212,19 @@ final class WriteCalls {
     private void sendWrites(List<WriteBatcher.Write> batch) {
         if (batch.size() == 1) {
             WriteBatcher.Write w = batch.get(0);
-            w.succeed(redis.fcall("ss_write", layout.documentCallKeys(w.key), w.args, w.key));
+            w.succeed(redis.fcall(w.call, w.key));
             return;
         }
-        List<String> keys = new ArrayList<>(batch.size() * 5);
-        List<String> args = new ArrayList<>(batch.size() * 12);
+        List<FunctionCalls.Call> writes = new ArrayList<>(batch.size());
         for (WriteBatcher.Write w : batch) {
-            keys.addAll(layout.documentCallKeys(w.key));
-            args.addAll(w.args);
+            writes.add(w.call);
         }
-        List<Object> replies = RedisGateway.list(redis.fcall("ss_write_many", keys, args, null));
+        List<Object> replies = redis.fcallEach(FunctionCalls.writeMany(writes), null);
         for (int i = 0; i < batch.size(); i++) {
             WriteBatcher.Write w = batch.get(i);
             Object r = replies.get(i);
-            if (r instanceof JedisDataException e) {
-                w.fail(ErrorMapper.map(e, w.key, true));
+            if (r instanceof FunctionCalls.ErrorReply e) {
+                w.fail(ErrorMapper.fromReply(e.message(), w.key));
             } else {
                 w.succeed(r);
             }
@@ -299,7 +238,7 @@ final class WriteCalls {
     }
 
     static WriteResult result(String key, Object reply, JsonNode value) {
-        List<Object> r = RedisGateway.list(reply);
-        return new WriteResult(key, RedisGateway.number(r.get(0)), RedisGateway.text(r.get(1)), Optional.ofNullable(value));
+        FunctionCalls.Written w = FunctionCalls.written(reply);
+        return new WriteResult(key, w.revision(), w.eventId(), Optional.ofNullable(value));
     }
 }

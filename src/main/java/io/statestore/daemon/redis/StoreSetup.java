@@ -1,5 +1,6 @@
 package io.statestore.daemon.redis;
 
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.KeyLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,12 @@ public final class StoreSetup {
 
     private final RedisAdmin admin;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
 
     public StoreSetup(RedisAdmin admin, KeyLayout layout) {
         this.admin = admin;
         this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
     }
 
     /**
@@ -30,8 +33,8 @@ public final class StoreSetup {
      * every writer): the feed length, and whether the functions check JSON values.
      */
     public void settings(long feedMaxLength, boolean jsonCheck) {
-        admin.with(j -> j.fcall("ss_config_set", List.of(layout.settings()),
-                List.of("feedmax", Long.toString(feedMaxLength), "jsoncheck", jsonCheck ? "on" : "off")));
+        FunctionCalls.Call configure = protocol.configure(feedMaxLength, jsonCheck);
+        admin.with(j -> j.fcall(configure.function(), configure.keys(), configure.args()));
         if (!jsonCheck) {
             LOG.warn("redis.jsonCheck is false: the functions store JSON values unchecked (trusted writers)");
         }
@@ -61,7 +64,8 @@ public final class StoreSetup {
             String c = cursor;
             ScanResult<String> page = admin.with(j -> j.scan(c, new ScanParams().match(match).count(SCAN_COUNT)));
             for (String key : legacyDocuments(page.getResult())) {
-                Object r = admin.with(j -> j.fcall("ss_upgrade", layout.documentCallKeys(key), List.of()));
+                FunctionCalls.Call upgrade = protocol.upgrade(key);
+                Object r = admin.with(j -> j.fcall(upgrade.function(), upgrade.keys(), upgrade.args()));
                 if (r instanceof Long n && n == 1) {
                     moved++;
                 }

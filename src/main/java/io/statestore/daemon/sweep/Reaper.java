@@ -1,8 +1,8 @@
 package io.statestore.daemon.sweep;
 
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.KeyLayout;
 import io.statestore.daemon.redis.RedisAdmin;
-import java.util.List;
 
 /**
  * Commits the tombstone of a document Redis expired on its own, through the library's
@@ -11,11 +11,13 @@ import java.util.List;
 public final class Reaper {
     private final RedisAdmin redis;
     private final KeyLayout layout;
+    private final FunctionCalls protocol;
     private final String writer;
 
     public Reaper(RedisAdmin redis, KeyLayout layout, String writer) {
         this.redis = redis;
         this.layout = layout;
+        this.protocol = new FunctionCalls(layout);
         this.writer = writer;
     }
 
@@ -24,7 +26,8 @@ public final class Reaper {
         if (key.startsWith(layout.prefix())) {
             return false;
         }
-        Object r = redis.with(j -> j.fcall("ss_reap", layout.documentCallKeys(key), List.of("writer", writer)));
+        FunctionCalls.Call reap = protocol.reap(key, writer);
+        Object r = redis.with(j -> j.fcall(reap.function(), reap.keys(), reap.args()));
         return Long.valueOf(1).equals(r);
     }
 }

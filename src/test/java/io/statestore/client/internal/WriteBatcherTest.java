@@ -67,11 +67,11 @@ class WriteBatcherTest {
             for (int i = 0; i < perThread; i++) {
                 String key = (i % 10 == 0 ? "conflict-" : "k-") + id + "-" + i;
                 if (key.startsWith("conflict-")) {
-                    ConflictException e = assertThrows(ConflictException.class, () -> batcher.write(key, List.of("x")));
+                    ConflictException e = assertThrows(ConflictException.class, () -> batcher.write(key, call("x")));
                     assertTrue(e.getMessage().contains(key), e.getMessage());
                     conflicts.add(key);
                 } else {
-                    assertEquals("reply-" + key, batcher.write(key, List.of("x")));
+                    assertEquals("reply-" + key, batcher.write(key, call("x")));
                 }
             }
         });
@@ -90,7 +90,7 @@ class WriteBatcherTest {
         RecordingSender sender = new RecordingSender();
         WriteBatcher batcher = new WriteBatcher(sender);
         for (int i = 0; i < 5; i++) {
-            assertEquals("reply-a" + i, batcher.write("a" + i, List.of()));
+            assertEquals("reply-a" + i, batcher.write("a" + i, call()));
         }
         assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("a2"), List.of("a3"), List.of("a4")), sender.batches);
     }
@@ -115,14 +115,14 @@ class WriteBatcherTest {
         });
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            Future<Object> first = pool.submit(() -> batcher.write("first", List.of()));
+            Future<Object> first = pool.submit(() -> batcher.write("first", call()));
             inCall.await();
-            Future<Object> second = pool.submit(() -> batcher.write("second", List.of()));
+            Future<Object> second = pool.submit(() -> batcher.write("second", call()));
             assertEquals("ok-second", second.get(), "a second call goes out while the first hangs");
             release.countDown();
             Exception e = assertThrows(Exception.class, first::get);
             assertSame(down, e.getCause());
-            assertEquals("ok-third", batcher.write("third", List.of()));
+            assertEquals("ok-third", batcher.write("third", call()));
         } finally {
             pool.shutdownNow();
         }
@@ -150,12 +150,12 @@ class WriteBatcherTest {
             List<Future<Object>> holders = new ArrayList<>();
             for (int i = 0; i < turns; i++) {
                 String key = "holder" + i;
-                holders.add(pool.submit(() -> batcher.write(key, List.of())));
+                holders.add(pool.submit(() -> batcher.write(key, call())));
             }
             allInCall.await();
             AtomicInteger outcome = new AtomicInteger(-1);
             Thread queued = new Thread(() -> {
-                Object r = batcher.write("queued", List.of());
+                Object r = batcher.write("queued", call());
                 outcome.set(Thread.currentThread().isInterrupted() && "ok-queued".equals(r) ? 1 : 0);
             });
             queued.start();
@@ -170,5 +170,10 @@ class WriteBatcherTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A call's arguments are all the batcher looks at (their size). */
+    private static FunctionCalls.Call call(String... args) {
+        return new FunctionCalls.Call("ss_write", List.of(), List.of(args));
     }
 }

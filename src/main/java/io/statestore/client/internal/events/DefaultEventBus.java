@@ -14,6 +14,7 @@ import io.statestore.client.events.SpoolStatus;
 import io.statestore.client.events.StreamStats;
 import io.statestore.client.events.Subscription;
 import io.statestore.client.events.TrimPolicy;
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.RedisGateway;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -231,7 +232,7 @@ public final class DefaultEventBus implements EventBus {
     @Override
     public long redrive(String type, long max) {
         Object r = redis.fcall("ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
-        return Long.parseLong(RedisGateway.text(r));
+        return Long.parseLong(FunctionCalls.text(r));
     }
 
     @Override
@@ -261,7 +262,7 @@ public final class DefaultEventBus implements EventBus {
         for (String s : streams) {
             long total = 0;
             for (int round = 0; round < 1000; round++) {
-                long n = Long.parseLong(RedisGateway.text(redis.fcall("ev_trim", List.of(s),
+                long n = Long.parseLong(FunctionCalls.text(redis.fcall("ev_trim", List.of(s),
                         List.of(Long.toString(policy.maxLength()), minId), s)));
                 total += n;
                 if (n == 0) {

@@ -9,6 +9,7 @@ import io.statestore.client.events.TaskChunk;
 import io.statestore.client.events.TaskEnd;
 import io.statestore.client.events.TaskListener;
 import io.statestore.client.events.TaskProducer;
+import io.statestore.client.internal.FunctionCalls;
 import io.statestore.client.internal.RedisGateway;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class DefaultTaskStreams implements TaskStreams {
 
             @Override
             public String append(String text) {
-                return RedisGateway.text(redis.fcall("ev_task", List.of(key), List.of("chunk", text, ttlMs), taskId));
+                return FunctionCalls.text(redis.fcall("ev_task", List.of(key), List.of("chunk", text, ttlMs), taskId));
             }
 
             @Override
