@@ -26,7 +26,8 @@ class BenchMainTest {
         Path mainClasses = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertTrue(Files.isDirectory(mainClasses.resolve("io/statestore/cli")), "not the main output directory: " + mainClasses);
         assertFalse(Files.exists(mainClasses.resolve("io/statestore/bench")),
-                "benchmark classes in " + mainClasses + ", which statestore.jar is built from");
+                "benchmark classes in " + mainClasses + ", which statestore.jar is built from (left by a build from"
+                        + " before the benchmarks moved to src/bench? 'mvn clean' removes them)");
         Path benchClasses = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertNotEquals(mainClasses, benchClasses);
     }

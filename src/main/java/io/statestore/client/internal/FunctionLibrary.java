@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -43,7 +44,9 @@ public final class FunctionLibrary {
             "(?:\\bregister\\s*\\(\\s*|\\bredis\\.register_function\\s*\\(\\s*|\\bfunction_name\\s*=\\s*)['\"]([A-Za-z0-9_]+)['\"]");
 
     private final String code;
-    private final String digest;
+    /** Computed when first asked for: hashing cost a one-shot CLI call 30-60 ms, and a check needs only the bytes. */
+    private volatile String digest;
+    private volatile byte[] bytes;
     private final int version;
     private final String name;
     private final String versionFunction;
@@ -51,7 +54,6 @@ public final class FunctionLibrary {
 
     FunctionLibrary(String code, String versionFunction) {
         this.code = code;
-        this.digest = sha256(code);
         this.versionFunction = versionFunction;
         Matcher n = NAME.matcher(code);
         this.name = n.find() ? n.group(1) : "?";
@@ -128,8 +130,10 @@ public final class FunctionLibrary {
         while (start < code.length()) {
             int nl = code.indexOf('\n', start);
             int end = nl < 0 ? code.length() : nl;
-            Matcher m = INCLUDE.matcher(code.substring(start, end));
-            if (m.matches()) {
+            // Most lines are no include: a cheap test first, since this runs at every client start
+            // (the regex on every line cost a one-shot CLI call about 50 ms).
+            Matcher m = code.startsWith("-- #include ", start) ? INCLUDE.matcher(code.substring(start, end)) : null;
+            if (m != null && m.matches()) {
                 String fragment = m.group(1);
                 if (chain.contains(fragment)) {
                     throw new IllegalStateException("Lua include cycle: " + String.join(".lua -> ", chain) + ".lua -> " + fragment + ".lua");
@@ -173,6 +177,9 @@ public final class FunctionLibrary {
             if (t.startsWith("--") || t.startsWith("#!")) {
                 continue;
             }
+            if (!t.contains("register") && !t.contains("function_name")) {
+                continue; // the regex below needs one of these words; most lines have neither
+            }
             Matcher m = REGISTERED.matcher(t);
             while (m.find()) {
                 names.add(m.group(1));
@@ -206,7 +213,26 @@ public final class FunctionLibrary {
 
     /** Lower-case hex SHA-256 of {@link #code()}. */
     public String digest() {
-        return digest;
+        String d = digest;
+        if (d == null) {
+            d = sha256(codeBytes());
+            digest = d;
+        }
+        return d;
+    }
+
+    /** Whether {@code serverCode} is this library byte for byte: what equal digests would say, without hashing. */
+    public boolean sameCode(byte[] serverCode) {
+        return Arrays.equals(codeBytes(), serverCode);
+    }
+
+    private byte[] codeBytes() {
+        byte[] b = bytes;
+        if (b == null) {
+            b = code.getBytes(StandardCharsets.UTF_8);
+            bytes = b;
+        }
+        return b;
     }
 
     /** The library name from its {@code #!lua name=} line. */

@@ -41,7 +41,7 @@ public record LibraryStatus(FunctionLibrary ours, Optional<ServerLibrary> server
             return Verdict.ABSENT;
         }
         ServerLibrary s = server.get();
-        if (s.digest().equals(ours.digest())) {
+        if (s.holds(ours)) {
             return Verdict.SAME;
         }
         if (s.version() < ours.version()) {

@@ -9,13 +9,23 @@ import java.util.Optional;
 
 /**
  * A function library as a server has it, read with {@code FUNCTION LIST LIBRARYNAME name
- * WITHCODE}: its code's digest, the functions it registers and the version its version function
- * answers (0 when it has none: then it is no version of ours).
+ * WITHCODE}: its code, the functions it registers and the version its version function answers
+ * (0 when it has none: then it is no version of ours).
  *
- * @param digest    lower-case hex SHA-256 of the code bytes exactly as the server returned them
+ * @param code      the code bytes exactly as the server returned them (not copied: read only)
  * @param functions the registered function names, as the server lists them
  */
-public record ServerLibrary(String name, int version, String digest, List<String> functions) {
+public record ServerLibrary(String name, int version, byte[] code, List<String> functions) {
+
+    /** Lower-case hex SHA-256 of the code: computed when asked for (messages), not for a check. */
+    public String digest() {
+        return FunctionLibrary.sha256(code);
+    }
+
+    /** Whether the server holds {@code ours} byte for byte. */
+    public boolean holds(FunctionLibrary ours) {
+        return ours.sameCode(code);
+    }
 
     /**
      * The library {@code name} on the server of {@code redis}, or empty when it has none. Plain
@@ -34,7 +44,7 @@ public record ServerLibrary(String name, int version, String digest, List<String
                 functions.add(FunctionCalls.text(pairs(f).get("name")));
             }
             int version = functions.contains(versionFunction) ? version(redis, versionFunction) : 0;
-            return Optional.of(new ServerLibrary(name, version, FunctionLibrary.sha256(code), List.copyOf(functions)));
+            return Optional.of(new ServerLibrary(name, version, code, List.copyOf(functions)));
         }
         return Optional.empty();
     }
