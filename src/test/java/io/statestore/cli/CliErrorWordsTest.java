@@ -23,9 +23,6 @@ class CliErrorWordsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    private static final List<String> LIBRARY_WORDS = List.of("com.fasterxml", "Jackson", "jedis", "Jedis",
-            "Unrecognized token", "DeserializationFeature", "Source: REDACTED", "StreamReadFeature",
-            "snakeyaml", "SnakeYAML", "quartz", "Quartz", "Exception");
 
     @TempDir
     Path dir;
@@ -34,20 +31,6 @@ class CliErrorWordsTest {
         return new CliRunner(redis.uri(), dir);
     }
 
-    /** One stderr line, in our words, naming each fragment, and the exit code. */
-    private static void assertOurWords(CliRunner.Result r, int exit, String... fragments) {
-        assertEquals(exit, r.exitCode(), r.toString());
-        assertEquals(1, r.errLines().size(), "exactly one stderr line\n" + r);
-        String line = r.errLines().get(0);
-        assertTrue(line.startsWith("statestore: "), r.toString());
-        for (String f : fragments) {
-            assertTrue(line.contains(f), "stderr names \"" + f + "\"\n" + r);
-        }
-        for (String w : LIBRARY_WORDS) {
-            assertFalse(line.contains(w), "no library wording \"" + w + "\"\n" + r);
-        }
-        assertFalse(r.err().contains("\tat "), "no stack trace without --debug\n" + r);
-    }
 
     private static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -58,7 +41,7 @@ class CliErrorWordsTest {
     @Test
     void aWordThatIsNoJsonValueNamesItAndThePosition() {
         redis.newStore().put("t:w", StrictJson.parse("{}"));
-        assertOurWords(cli().run("merge", "t:w", "hello"), 1,
+        OurWords.assertOurWords(cli().run("merge", "t:w", "hello"), 1,
                 "invalid JSON in PATCH argument", "'hello' is not a JSON value",
                 "(expected an object, array, string, number, true, false or null)",
                 "line 1, column 1");
@@ -67,14 +50,14 @@ class CliErrorWordsTest {
     @Test
     void moreTextAfterTheValueNamesThePosition() {
         redis.newStore().put("t:t", StrictJson.parse("{}"));
-        assertOurWords(cli().run("merge", "t:t", "{\"a\":1}{}"), 1,
+        OurWords.assertOurWords(cli().run("merge", "t:t", "{\"a\":1}{}"), 1,
                 "invalid JSON in PATCH argument", "content after the value", "line 1, column 8");
     }
 
     @Test
     void anUnclosedArrayNamesWhereItOpened() {
         redis.newStore().put("t:a", StrictJson.parse("{}"));
-        assertOurWords(cli().run("merge", "t:a", "[1,2"), 1,
+        OurWords.assertOurWords(cli().run("merge", "t:a", "[1,2"), 1,
                 "invalid JSON in PATCH argument", "the input ends before the value is complete",
                 "the array opened at line 1, column 1 is not closed");
     }
@@ -82,21 +65,21 @@ class CliErrorWordsTest {
     @Test
     void anUnclosedObjectInAFileNamesTheFileAndWhereItOpened() throws IOException {
         Files.writeString(dir.resolve("open.json"), "[1,\n  {\"a\":1\n");
-        assertOurWords(cli().run("put", "t:o", "open.json"), 1,
+        OurWords.assertOurWords(cli().run("put", "t:o", "open.json"), 1,
                 "invalid JSON in file open.json", "the object opened at line 2, column 3 is not closed");
     }
 
     @Test
     void bytesThatAreNotUtf8NameTheFileAndTheOffset() throws IOException {
         Files.write(dir.resolve("latin1.json"), new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'});
-        assertOurWords(cli().run("put", "t:u", "latin1.json"), 1,
+        OurWords.assertOurWords(cli().run("put", "t:u", "latin1.json"), 1,
                 "invalid JSON in file latin1.json", "not valid UTF-8 at byte offset 6");
     }
 
     @Test
     void anUnknownHostNamesTheUrlTheHostAndWhatToTry() {
         CliRunner.Result r = cli().runRaw(new byte[0], "--redis", "redis://nohost.invalid:6379", "get", "t:x");
-        assertOurWords(r, 5, "cannot reach Redis at redis://nohost.invalid:6379", "unknown host \"nohost.invalid\"",
+        OurWords.assertOurWords(r, 5, "cannot reach Redis at redis://nohost.invalid:6379", "unknown host \"nohost.invalid\"",
                 "statestore daemon", "systemctl status statestore");
     }
 
@@ -104,7 +87,7 @@ class CliErrorWordsTest {
     void aRefusedConnectionSaysNothingListensThere() throws IOException {
         int port = freePort();
         CliRunner.Result r = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "get", "t:x");
-        assertOurWords(r, 5, "cannot reach Redis at redis://127.0.0.1:" + port,
+        OurWords.assertOurWords(r, 5, "cannot reach Redis at redis://127.0.0.1:" + port,
                 "nothing listens on 127.0.0.1:" + port, "statestore daemon");
     }
 
@@ -112,7 +95,7 @@ class CliErrorWordsTest {
     void aMissingBackupFileIsNoSuchFile() {
         Path missing = dir.resolve("x.rdb");
         CliRunner.Result r = cli().runRaw(new byte[0], "backup", "verify", missing.toString());
-        assertOurWords(r, 1, "cannot read " + missing + ": no such file");
+        OurWords.assertOurWords(r, 1, "cannot read " + missing + ": no such file");
         assertFalse(r.err().contains("(No such file or directory)"), r.toString());
     }
 
@@ -121,15 +104,15 @@ class CliErrorWordsTest {
         int port = freePort();
         CliRunner.Result r = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "export",
                 "--to", dir.resolve("out").toString());
-        assertOurWords(r, 5, "statestore: export failed: cannot reach Redis at redis://127.0.0.1:" + port);
+        OurWords.assertOurWords(r, 5, "statestore: export failed: cannot reach Redis at redis://127.0.0.1:" + port);
     }
 
     @Test
     void exitCodesTellNotFoundConflictUnavailableAndUsageApart() throws IOException {
-        assertOurWords(cli().run("get", "t:none"), 3, "not found");
+        OurWords.assertOurWords(cli().run("get", "t:none"), 3, "not found");
         redis.newStore().put("t:c", StrictJson.parse("{}"));
-        assertOurWords(cli().run("merge", "t:c", "{\"a\":1}", "--if-revision", "7"), 4, "conflict");
-        assertOurWords(cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + freePort(), "ls"), 5,
+        OurWords.assertOurWords(cli().run("merge", "t:c", "{\"a\":1}", "--if-revision", "7"), 4, "conflict");
+        OurWords.assertOurWords(cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + freePort(), "ls"), 5,
                 "cannot reach Redis");
         assertEquals(2, cli().run("get").exitCode());
         assertEquals(2, cli().run("frobnicate").exitCode());

@@ -28,8 +28,6 @@ class CredentialWordsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    private static final List<String> LIBRARY_WORDS = List.of("NOAUTH", "WRONGPASS", "HELLO must be called",
-            "Authentication required", "redis.clients", "Jedis", "jedis", "Exception", "SYNC refused");
 
     @TempDir
     static Path shared;
@@ -53,26 +51,13 @@ class CredentialWordsTest {
         return new CliRunner(redis.uri(), dir).runRaw(new byte[0], args);
     }
 
-    private static void assertOurWords(CliRunner.Result r, String... fragments) {
-        assertEquals(6, r.exitCode(), "permission denied\n" + r);
-        assertEquals(1, r.errLines().size(), "exactly one stderr line\n" + r);
-        String line = r.errLines().get(0);
-        assertTrue(line.startsWith("statestore: "), r.toString());
-        for (String f : fragments) {
-            assertTrue(line.contains(f), "stderr names \"" + f + "\"\n" + r);
-        }
-        for (String w : LIBRARY_WORDS) {
-            assertFalse(line.contains(w), "no library wording \"" + w + "\"\n" + r);
-        }
-        assertFalse(r.err().contains("\tat "), r.toString());
-    }
 
     @Test
     void noPasswordIsNamedByEveryCommandWithWhatToGive() {
         for (List<String> command : List.of(List.of("get", "k"), List.of("status"), List.of("backup", "now"))) {
             List<String> args = new java.util.ArrayList<>(List.of("--redis", redis.uri()));
             args.addAll(command);
-            assertOurWords(run(args.toArray(String[]::new)), "Redis at " + redis.uri() + " requires a credential",
+            OurWords.assertOurWords(run(args.toArray(String[]::new)), 6, "Redis at " + redis.uri() + " requires a credential",
                     "--password-file", "docs/security.md");
         }
     }
@@ -83,7 +68,7 @@ class CredentialWordsTest {
         for (List<String> command : List.of(List.of("status"), List.of("backup", "now"))) {
             List<String> args = new java.util.ArrayList<>(List.of("--redis", redis.uri(), "--password-file", "wrong.pw"));
             args.addAll(command);
-            assertOurWords(run(args.toArray(String[]::new)), "Redis at " + redis.uri() + " refused the password",
+            OurWords.assertOurWords(run(args.toArray(String[]::new)), 6, "Redis at " + redis.uri() + " refused the password",
                     "wrong password, or the user is off");
         }
     }
