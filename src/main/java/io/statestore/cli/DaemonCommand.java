@@ -3,7 +3,7 @@ package io.statestore.cli;
 import io.statestore.daemon.Daemon;
 import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
-import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.client.spi.RedisEndpoint;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,10 +2,10 @@ package io.statestore.cli;
 
 import io.statestore.client.Role;
 import io.statestore.client.InvalidInputException;
-import io.statestore.client.internal.FunctionLibrary;
-import io.statestore.client.internal.LibraryInstaller;
-import io.statestore.client.internal.LibraryStatus;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.FunctionLibrary;
+import io.statestore.client.spi.LibraryInstaller;
+import io.statestore.client.spi.LibraryStatus;
+import io.statestore.client.spi.RedisGateway;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.statestore.cli;
 
-import io.statestore.client.internal.FunctionLibrary;
+import io.statestore.client.spi.FunctionLibrary;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import io.statestore.client.StateStore;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
-import io.statestore.client.internal.CredentialSources;
+import io.statestore.client.spi.CredentialSources;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.statestore.client;
 
-import io.statestore.client.internal.CredentialSources;
-import io.statestore.client.internal.RedisEndpoint;
-import io.statestore.client.internal.TlsContexts;
+import io.statestore.client.spi.CredentialSources;
+import io.statestore.client.spi.RedisEndpoint;
+import io.statestore.client.spi.TlsContexts;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -5,8 +5,8 @@ import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.Version;
 import io.statestore.client.events.EventBusOptions;
-import io.statestore.client.internal.KeyLayout;
-import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
@@ -217,7 +217,7 @@ public final class Daemon implements AutoCloseable {
             status.heartbeat(config.daemon().heartbeatTtl());
             access.retireDue(admin);
         } catch (RuntimeException e) {
-            LOG.warn("heartbeat failed: {}", io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.warn("heartbeat failed: {}", io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("heartbeat failure", e);
         }
         health.check();

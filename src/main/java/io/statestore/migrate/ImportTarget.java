@@ -2,11 +2,11 @@ package io.statestore.migrate;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
-import io.statestore.client.internal.FunctionCalls;
-import io.statestore.client.internal.KeyLayout;
-import io.statestore.client.internal.RedisGateway;
-import io.statestore.client.internal.ServerInfo;
-import io.statestore.client.internal.WatchSession;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
+import io.statestore.client.spi.ServerInfo;
+import io.statestore.client.spi.WatchSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

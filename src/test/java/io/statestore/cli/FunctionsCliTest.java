@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.StrictJson;
-import io.statestore.client.internal.FunctionLibrary;
+import io.statestore.client.spi.FunctionLibrary;
 import io.statestore.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.testing.RedisServerExtension;

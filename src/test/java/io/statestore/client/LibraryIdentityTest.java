@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statestore.client.internal.FunctionLibrary;
-import io.statestore.client.internal.LibraryInstaller;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.FunctionLibrary;
+import io.statestore.client.spi.LibraryInstaller;
+import io.statestore.client.spi.RedisGateway;
 import io.statestore.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

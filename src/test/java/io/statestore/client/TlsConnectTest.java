@@ -91,7 +91,7 @@ class TlsConnectTest {
         try (CountingProxy proxy = new CountingProxy(expired.port())) {
             StateStoreOptions options = StateStoreOptions.builder().uri("rediss://127.0.0.1:" + proxy.port())
                     .tls(TlsOptions.builder().caFile(certs.ca).build()).build();
-            try (io.statestore.client.internal.RedisGateway gateway = new io.statestore.client.internal.RedisGateway(options)) {
+            try (io.statestore.client.spi.RedisGateway gateway = new io.statestore.client.spi.RedisGateway(options)) {
                 assertThrows(TlsException.class, () -> gateway.fcall("ss_put", java.util.List.of("k"), java.util.List.of(), "k"));
             }
             assertEquals(1, proxy.connections());

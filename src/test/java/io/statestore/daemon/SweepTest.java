@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.StateStore;
 import io.statestore.client.WriteOptions;
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;

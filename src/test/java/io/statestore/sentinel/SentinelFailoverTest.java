@@ -17,7 +17,7 @@ import io.statestore.client.Watcher;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.events.Subscription;
 import io.statestore.client.WriteOptions;
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.sweep.Reaper;

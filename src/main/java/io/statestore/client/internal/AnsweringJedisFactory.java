@@ -14,8 +14,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * the pool"): reads, status and the daemon's own repair work failed exactly when they were
  * needed. An error reply proves the connection works; the call itself gets the real error.
  */
-final class AnsweringJedisFactory extends JedisFactory {
-    AnsweringJedisFactory(HostAndPort address, JedisClientConfig config) {
+public final class AnsweringJedisFactory extends JedisFactory {
+    public AnsweringJedisFactory(HostAndPort address, JedisClientConfig config) {
         super(address, config);
     }
 

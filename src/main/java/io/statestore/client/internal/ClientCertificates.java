@@ -15,19 +15,19 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * the thread that opens the connection, so {@link TlsFailures} can ask here, on that thread, what
  * the server was told.
  */
-final class ClientCertificates extends X509ExtendedKeyManager {
+public final class ClientCertificates extends X509ExtendedKeyManager {
     enum Outcome { NOT_ASKED, ASKED_NONE_GIVEN, GIVEN }
 
     private static final ThreadLocal<Outcome> LATEST = ThreadLocal.withInitial(() -> Outcome.NOT_ASKED);
 
     private final X509ExtendedKeyManager delegate; // null: no client certificate configured
 
-    ClientCertificates(X509ExtendedKeyManager delegate) {
+    public ClientCertificates(X509ExtendedKeyManager delegate) {
         this.delegate = delegate;
     }
 
     /** Called as the server's certificate arrives, before the server can ask for the client's. */
-    static void handshakeStarted() {
+    public static void handshakeStarted() {
         LATEST.set(Outcome.NOT_ASKED);
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
+import io.statestore.client.spi.KeyLayout;
 
 /** History and time travel over the per-document history stream (docs/watch.md). */
 final class DefaultHistory implements History {

@@ -33,6 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
+import io.statestore.client.spi.FunctionCalls;
 
 /**
  * The store on one Redis server. Module mode updates documents in place with {@code ss_jwrite}

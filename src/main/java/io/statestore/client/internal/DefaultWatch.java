@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 
 /** Starts {@link FeedWatcher}s (each has its own connection and two threads) and closes them with the store. */
 final class DefaultWatch implements Watch {

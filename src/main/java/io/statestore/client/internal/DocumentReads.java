@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.RedisGateway;
 
 /** Reads documents with their metadata ({@code ss_get}, {@code ss_mget}): what the store, history, watch and transactions share. */
 final class DocumentReads {

@@ -14,7 +14,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** Maps Redis error replies and Jedis failures to the statestore exception family, in one place. */
-final class ErrorMapper {
+public final class ErrorMapper {
     private static final Pattern CURRENT_REVISION = Pattern.compile("current revision (\\d+)");
 
     private ErrorMapper() {
@@ -24,12 +24,12 @@ final class ErrorMapper {
      * @param key  the document the call was about (for messages)
      * @param sent whether the command may have reached the server (decides "outcome unknown")
      */
-    static StateStoreException map(JedisException e, String key, boolean sent) {
+    public static StateStoreException map(JedisException e, String key, boolean sent) {
         return map(e, key, sent, null);
     }
 
     /** The same; {@code endpoint} (the redacted URL) is named when the server cannot be reached. */
-    static StateStoreException map(JedisException e, String key, boolean sent, String endpoint) {
+    public static StateStoreException map(JedisException e, String key, boolean sent, String endpoint) {
         if (e instanceof JedisDataException) {
             return fromReply(e.getMessage(), key);
         }
@@ -49,23 +49,23 @@ final class ErrorMapper {
     }
 
     /** What to try when the server cannot be reached. */
-    static final String TRY = "is the daemon running? (statestore daemon, systemctl status statestore)";
+    public static final String TRY = "is the daemon running? (statestore daemon, systemctl status statestore)";
 
     /**
      * "cannot reach Redis at URL: REASON", the reason in our words from the socket failure under
      * Jedis's ("Failed to create socket.", "Failed to connect to ..."): unknown host, nothing
      * listening, no answer in time.
      */
-    static String cannotReach(String endpoint, Throwable e) {
+    public static String cannotReach(String endpoint, Throwable e) {
         return "cannot reach Redis at " + endpoint + ": " + reason(e);
     }
 
     /** Whether {@code t} is the client library's "the connection failed" (not an error reply). */
-    static boolean isConnectionFailure(Throwable t) {
+    public static boolean isConnectionFailure(Throwable t) {
         return t instanceof JedisConnectionException;
     }
 
-    static String reason(Throwable e) {
+    public static String reason(Throwable e) {
         String where = null;
         java.util.List<Throwable> all = new java.util.ArrayList<>();
         for (Throwable t = e; t != null && all.size() < 20; t = t.getCause() == t ? null : t.getCause()) {
@@ -123,7 +123,7 @@ final class ErrorMapper {
     }
 
     /** Turns an error reply such as "SS_CONFLICT ..." into the matching exception. */
-    static StateStoreException fromReply(String reply, String key) {
+    public static StateStoreException fromReply(String reply, String key) {
         String message = reply == null ? "" : reply;
         int space = message.indexOf(' ');
         String code = space < 0 ? message : message.substring(0, space);

@@ -1,5 +1,6 @@
 package io.statestore.client.internal;
 
+import io.statestore.client.spi.RedisGateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.statestore.client.ChangeEvent;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
 
 /** The watch-side reads of the protocol: {@code ss_snapshot} and {@code ss_read} (docs/protocol.md). */
 final class FeedReads {

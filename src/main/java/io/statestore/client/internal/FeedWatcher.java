@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.statestore.client.spi.RedisGateway;
 
 /**
  * One watch: a reader thread that takes the snapshot and reads the feed on its own connection

@@ -11,10 +11,10 @@ import javax.net.ssl.SSLSocketFactory;
  * the connection being set up (a resumed session skips the server certificate check, where it
  * would otherwise be forgotten).
  */
-final class FreshHandshakes extends SSLSocketFactory {
+public final class FreshHandshakes extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
 
-    FreshHandshakes(SSLSocketFactory delegate) {
+    public FreshHandshakes(SSLSocketFactory delegate) {
         this.delegate = delegate;
     }
 

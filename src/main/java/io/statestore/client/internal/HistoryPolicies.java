@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.RedisGateway;
 
 /**
  * The history policy kept in Redis ({@code <prefix>histpolicy}, written by {@code ss_hpolicy_set})
@@ -46,7 +49,7 @@ public final class HistoryPolicies {
      * The client-side rule that applies to a write of {@code keys}: the largest length among
      * them, and the largest age when all have one. Empty when none applies: the server policy decides.
      */
-    static Optional<ClientRule> clientRule(StateStoreOptions options, Collection<String> keys) {
+    public static Optional<ClientRule> clientRule(StateStoreOptions options, Collection<String> keys) {
         int versions = -1;
         boolean allAged = true;
         long age = 0;

@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.RedisGateway;
 
 /** Reads of the per-document history stream with {@code ss_history}. */
 final class HistoryReads {

@@ -1,6 +1,9 @@
 package io.statestore.client.internal;
 
 import java.util.List;
+import io.statestore.client.spi.FunctionLibrary;
+import io.statestore.client.spi.LibraryInstaller;
+import io.statestore.client.spi.RedisGateway;
 
 /**
  * The function libraries a {@link RedisGateway} calls into, and the one mechanism that keeps them
@@ -10,18 +13,18 @@ import java.util.List;
  * client goes through the gateway, so documents, history, transactions, watchers and the event
  * bus all recover the same way, without a new client.
  */
-final class Libraries {
+public final class Libraries {
     private final List<FunctionLibrary> libraries;
     private final Object lock = new Object();
     /** Installs completed; 0 = none yet. A caller names the one it saw, so a lost library is reinstalled once, not once per caller. */
     private volatile long generation;
 
-    Libraries(List<FunctionLibrary> libraries) {
+    public Libraries(List<FunctionLibrary> libraries) {
         this.libraries = libraries;
     }
 
     /** Installs the libraries unless done already; returns the install generation the caller works with. */
-    long ensureInstalled(RedisGateway redis) {
+    public long ensureInstalled(RedisGateway redis) {
         long g = generation;
         if (g > 0) {
             return g;
@@ -39,7 +42,7 @@ final class Libraries {
      * A call made under {@code seen} found a function missing: installs the libraries again,
      * unless another caller has done so since (callers that failed together wait for that one).
      */
-    void reinstall(RedisGateway redis, long seen) {
+    public void reinstall(RedisGateway redis, long seen) {
         synchronized (lock) {
             if (generation == seen) {
                 installAll(redis);

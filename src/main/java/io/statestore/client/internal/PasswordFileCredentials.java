@@ -13,13 +13,13 @@ import redis.clients.jedis.RedisCredentialsProvider;
  * (written to the same file) is used by the next connection a pool opens; connections already
  * authenticated keep working. A file that cannot be read now keeps the last password read.
  */
-final class PasswordFileCredentials implements RedisCredentialsProvider {
+public final class PasswordFileCredentials implements RedisCredentialsProvider {
     private final String user;
     private final Path file;
     private volatile String password;
     private volatile FileTime readAt;
 
-    PasswordFileCredentials(String user, Path file, String password) {
+    public PasswordFileCredentials(String user, Path file, String password) {
         this.user = user == null || user.isEmpty() ? null : user;
         this.file = file;
         this.password = password;

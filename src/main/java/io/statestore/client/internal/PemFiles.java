@@ -20,14 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Certificates and keys from the PEM files openssl writes, without a library beyond the JDK. */
-final class PemFiles {
+public final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
 
     private PemFiles() {
     }
 
     /** Every certificate in the file (a CA bundle, or a certificate followed by its intermediates). */
-    static List<X509Certificate> certificates(Path file, String what) {
+    public static List<X509Certificate> certificates(Path file, String what) {
         String text = read(file, what);
         List<X509Certificate> certs = new ArrayList<>();
         try {
@@ -48,7 +48,7 @@ final class PemFiles {
     }
 
     /** An unencrypted PKCS#8 private key, RSA or EC. */
-    static PrivateKey privateKey(Path file) {
+    public static PrivateKey privateKey(Path file) {
         String text = read(file, "private key file");
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {

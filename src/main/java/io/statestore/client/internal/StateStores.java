@@ -5,6 +5,8 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.statestore.client.spi.ServerInfo;
+import io.statestore.client.spi.RedisGateway;
 
 /** Opens stores: connect, detect the storage mode, install or upgrade the function libraries. */
 public final class StateStores {

@@ -7,6 +7,7 @@ import io.statestore.client.StrictJson;
 import io.statestore.client.WriteOptions;
 import java.time.Instant;
 import java.util.Optional;
+import io.statestore.client.spi.FunctionCalls;
 
 /**
  * One document as {@code ss_get} replies: content text (null when absent), revision, times,

@@ -7,6 +7,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
+import io.statestore.client.spi.TlsContexts;
+import io.statestore.client.spi.RedisEndpoint;
 
 /**
  * Recognises, in a connection failure, the TLS problems that trying again cannot fix (a
@@ -14,14 +16,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * does not speak TLS) and words them in one line. Anything else (a handshake cut short by a
  * restarting server, a timeout) is left to the caller as ordinary unavailability.
  */
-final class TlsFailures {
+public final class TlsFailures {
     private static final String REQUIRED = "TLS: the server requires a client certificate: give --tls-cert and --tls-key";
 
     private TlsFailures() {
     }
 
     /** The failure as a {@link TlsException}, or null when it is not a lasting TLS problem. */
-    static TlsException translate(Throwable failure) {
+    public static TlsException translate(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TlsException tls) {
                 return tls;
@@ -75,7 +77,7 @@ final class TlsFailures {
      * Jedis reports Sentinels it could not ask as "All sentinels down", without the reason; when
      * that reason is a TLS problem, one direct connection to each Sentinel finds it.
      */
-    static TlsException probeSentinels(RedisEndpoint endpoint, int timeoutMillis) {
+    public static TlsException probeSentinels(RedisEndpoint endpoint, int timeoutMillis) {
         for (HostAndPort sentinel : endpoint.hosts()) {
             DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().ssl(true).timeoutMillis(timeoutMillis);
             try (Jedis j = new Jedis(sentinel, TlsContexts.configure(b, endpoint.tls()).build())) {

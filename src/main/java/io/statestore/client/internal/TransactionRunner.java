@@ -17,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
 
 /** Read, decide, commit-all-or-nothing with {@code ss_tx}; retried while other writers interfere. */
 final class TransactionRunner {

@@ -19,12 +19,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the certificate expired, is signed by no trusted CA, or does not name the host. The message
  * travels as a {@link Failure} through the handshake exception to {@link TlsFailures}.
  */
-final class VerifyingTrustManager extends X509ExtendedTrustManager {
+public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager delegate;
     private final String trustSource;
 
     /** trustSource: where the trusted CAs come from, for messages ("a CA in /etc/ca.pem"). */
-    VerifyingTrustManager(X509ExtendedTrustManager delegate, String trustSource) {
+    public VerifyingTrustManager(X509ExtendedTrustManager delegate, String trustSource) {
         this.delegate = delegate;
         this.trustSource = trustSource;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import io.statestore.client.spi.FunctionCalls;
 
 /**
  * Group commit for single-document writes, when {@code StateStoreOptions.groupCommit(true)}:

@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.RedisGateway;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {

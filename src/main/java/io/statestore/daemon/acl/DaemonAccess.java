@@ -1,8 +1,8 @@
 package io.statestore.daemon.acl;
 
 import io.statestore.client.Role;
-import io.statestore.client.internal.ConnectionFile;
-import io.statestore.client.internal.RedisEndpoint;
+import io.statestore.client.spi.ConnectionFile;
+import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.files.PrivateFiles;
 import io.statestore.daemon.redis.EmbeddedRedis;

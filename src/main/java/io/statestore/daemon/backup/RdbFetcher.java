@@ -157,7 +157,7 @@ public final class RdbFetcher {
     }
 
     private void refusedCredential(String reply) {
-        var credential = io.statestore.client.internal.Permissions.ofConnection((redis.ssl() ? "rediss://" : "redis://")
+        var credential = io.statestore.client.spi.Permissions.ofConnection((redis.ssl() ? "rediss://" : "redis://")
                 + redis.address().getHost() + ":" + redis.address().getPort(), redis.user(), reply);
         if (credential != null) {
             throw credential;

@@ -112,7 +112,7 @@ public final class ExpiryListener implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.warn("expiry listener disconnected: {}; reconnecting", io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.warn("expiry listener disconnected: {}; reconnecting", io.statestore.client.spi.RedisFailures.describe(e));
                 LOG.debug("expiry listener failure", e);
                 try {
                     Thread.sleep(backoff);

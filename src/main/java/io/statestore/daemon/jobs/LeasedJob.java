@@ -39,7 +39,7 @@ public abstract class LeasedJob implements Job {
         try {
             mine = services.leases().tryAcquire(name(), fireTime);
         } catch (RuntimeException e) {
-            LOG.warn("{}: cannot take the lease ({}); skipping this run", name(), io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.warn("{}: cannot take the lease ({}); skipping this run", name(), io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("{}: lease failure", name(), e);
             services.metrics().increment("statestore_job_failures_total", "job=\"" + name() + "\"");
             return;
@@ -59,7 +59,7 @@ public abstract class LeasedJob implements Job {
             try {
                 services.leases().renew(name());
             } catch (RuntimeException e) {
-                LOG.warn("{}: renewing the lease failed: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.warn("{}: renewing the lease failed: {}", name(), io.statestore.client.spi.RedisFailures.describe(e));
                 LOG.debug("{}: lease renewal failure", name(), e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
@@ -73,15 +73,15 @@ public abstract class LeasedJob implements Job {
             Thread.currentThread().interrupt();
             fail(label, t0, "interrupted");
         } catch (Exception e) {
-            LOG.error("{} failed: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.error("{} failed: {}", name(), io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("{} failure", name(), e);
-            fail(label, t0, io.statestore.client.internal.RedisFailures.describe(e));
+            fail(label, t0, io.statestore.client.spi.RedisFailures.describe(e));
         } finally {
             renewer.shutdownNow();
             try {
                 services.leases().release(name());
             } catch (RuntimeException e) {
-                LOG.warn("{}: releasing the lease failed ({}); it expires on its own", name(), io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.warn("{}: releasing the lease failed ({}); it expires on its own", name(), io.statestore.client.spi.RedisFailures.describe(e));
             }
         }
     }
@@ -93,7 +93,7 @@ public abstract class LeasedJob implements Job {
             services.status().recordJob(name(), false, Duration.ofNanos(System.nanoTime() - t0),
                     Map.of("error", String.valueOf(error)));
         } catch (RuntimeException e) {
-            LOG.warn("cannot record {} failure in the status hash: {}", name(), io.statestore.client.internal.RedisFailures.describe(e));
+            LOG.warn("cannot record {} failure in the status hash: {}", name(), io.statestore.client.spi.RedisFailures.describe(e));
         }
     }
 }

@@ -2,8 +2,8 @@ package io.statestore.daemon.redis;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
-import io.statestore.client.internal.RedisEndpoint;
-import io.statestore.client.internal.TlsContexts;
+import io.statestore.client.spi.RedisEndpoint;
+import io.statestore.client.spi.TlsContexts;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;

@@ -1,7 +1,7 @@
 package io.statestore.daemon.redis;
 
-import io.statestore.client.internal.FunctionCalls;
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

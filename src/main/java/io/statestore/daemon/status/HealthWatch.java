@@ -44,7 +44,7 @@ public final class HealthWatch implements AutoCloseable {
         try {
             out.addAll(read().problems());
         } catch (RuntimeException e) {
-            out.add("Redis does not answer: " + io.statestore.client.internal.RedisFailures.describe(e));
+            out.add("Redis does not answer: " + io.statestore.client.spi.RedisFailures.describe(e));
         }
         return out;
     }

@@ -1,7 +1,7 @@
 package io.statestore.daemon.sweep;
 
-import io.statestore.client.internal.FunctionCalls;
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.redis.RedisAdmin;
 
 /**

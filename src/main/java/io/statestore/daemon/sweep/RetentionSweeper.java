@@ -6,7 +6,7 @@ import io.statestore.client.Document;
 import io.statestore.client.NotFoundException;
 import io.statestore.client.StateStore;
 import io.statestore.client.WriteOptions;
-import io.statestore.client.internal.KeyLayout;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;

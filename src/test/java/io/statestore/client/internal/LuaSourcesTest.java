@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import io.statestore.client.spi.FunctionLibrary;
 
 /**
  * The Lua sources stay a house a newcomer can find their way in: small files, the shared helpers

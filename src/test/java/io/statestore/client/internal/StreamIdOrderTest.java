@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.client.spi.FunctionLibrary;
 import io.statestore.testing.RedisServerExtension;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

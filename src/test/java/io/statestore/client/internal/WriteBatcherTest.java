@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.ConflictException;
 import io.statestore.client.UnavailableException;
+import io.statestore.client.spi.FunctionCalls;
 import io.statestore.testing.Concurrently;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package io.statestore.client.internal.events;
 import io.statestore.client.EventBus;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.EventBusOptions;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.RedisGateway;
 
 /** Opens stand-alone event buses: own connections, nothing sent to Redis until first used. */
 public final class EventBuses {

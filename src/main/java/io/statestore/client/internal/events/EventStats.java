@@ -3,7 +3,7 @@ package io.statestore.client.internal.events;
 import io.statestore.client.events.GroupStats;
 import io.statestore.client.events.PendingEntry;
 import io.statestore.client.events.StreamStats;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -214,7 +214,7 @@ final class SpoolingPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("event spool forwarder: {}", io.statestore.client.internal.RedisFailures.describe(e));
+                LOG.warn("event spool forwarder: {}", io.statestore.client.spi.RedisFailures.describe(e));
                 LOG.debug("event spool forwarder failure", e);
                 try {
                     Thread.sleep(1000);

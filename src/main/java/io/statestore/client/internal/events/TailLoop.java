@@ -1,7 +1,7 @@
 package io.statestore.client.internal.events;
 
 import io.statestore.client.events.EventHandler;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.RedisGateway;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;

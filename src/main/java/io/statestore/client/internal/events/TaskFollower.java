@@ -3,7 +3,7 @@ package io.statestore.client.internal.events;
 import io.statestore.client.events.TaskChunk;
 import io.statestore.client.events.TaskEnd;
 import io.statestore.client.events.TaskListener;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.RedisGateway;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;

@@ -1,7 +1,7 @@
 package io.statestore.client.internal.events;
 
 import io.statestore.client.events.Subscription;
-import io.statestore.client.internal.RedisGateway;
+import io.statestore.client.spi.RedisGateway;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +87,7 @@ abstract class Worker implements Subscription, Runnable {
                     failures++;
                     pause(failures);
                 } catch (RuntimeException e) {
-                    LOG.warn("{}: {}", name, io.statestore.client.internal.RedisFailures.describe(e));
+                    LOG.warn("{}: {}", name, io.statestore.client.spi.RedisFailures.describe(e));
                     LOG.debug("{} failure", name, e);
                     failures++;
                     pause(failures);

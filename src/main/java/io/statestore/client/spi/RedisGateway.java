@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreException;
@@ -17,6 +17,9 @@ import redis.clients.jedis.util.Pool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import io.statestore.client.internal.Libraries;
+import io.statestore.client.internal.ErrorMapper;
+import io.statestore.client.internal.TlsFailures;
 
 /**
  * The client's adapter over Jedis: a connection pool, function calls, and error mapping

@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import io.statestore.client.InvalidInputException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.HistoryPolicy;
+import io.statestore.client.internal.HistoryPolicies;
 import io.statestore.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import java.util.List;
+import io.statestore.client.internal.HistoryPolicies;
 
 /**
  * The KEYS and ARGV of every call of the {@code statestore} function library, and the decoding of
@@ -19,7 +20,7 @@ public final class FunctionCalls {
     private static final String NONE = "";
 
     /** Documents per {@code ss_list} page. */
-    static final int LIST_PAGE = 1000;
+    public static final int LIST_PAGE = 1000;
 
     private final KeyLayout layout;
 
@@ -56,7 +57,7 @@ public final class FunctionCalls {
     }
 
     /** {@code ss_mget}: one {@code ss_get} reply per key. */
-    Call mget(List<String> keys) {
+    public Call mget(List<String> keys) {
         List<String> callKeys = new ArrayList<>(keys.size() * 2);
         for (String k : keys) {
             callKeys.add(k);
@@ -66,41 +67,41 @@ public final class FunctionCalls {
     }
 
     /** {@code ss_list}: a page of the keys under {@code prefix} after {@code cursor} ({@code ""} to start). */
-    Call list(String prefix, String cursor) {
+    public Call list(String prefix, String cursor) {
         return new Call("ss_list", List.of(layout.index(prefix)), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
     }
 
     /** {@code ss_history}: the kept versions no older than {@code maxAgeMillis} (0: any), or only {@code revision}'s. */
-    Call history(String key, long maxAgeMillis, long revision) {
+    public Call history(String key, long maxAgeMillis, long revision) {
         return new Call("ss_history", List.of(layout.history(key)),
                 List.of(Long.toString(maxAgeMillis), Long.toString(revision)));
     }
 
     /** {@code ss_snapshot} of one document and the feed position, read together. */
-    Call snapshotOf(String key) {
+    public Call snapshotOf(String key) {
         return new Call("ss_snapshot", List.of(layout.feed(key), layout.index(key), key, layout.meta(key)), List.of());
     }
 
     /** {@code ss_snapshot} of a page of the documents under {@code prefix}. */
-    Call snapshotUnder(String prefix, String cursor, int limit) {
+    public Call snapshotUnder(String prefix, String cursor, int limit) {
         return new Call("ss_snapshot", List.of(layout.feed(prefix), layout.index(prefix)),
                 List.of(prefix, cursor, Integer.toString(limit)));
     }
 
     /** {@code ss_read}: up to {@code count} feed entries after {@code afterId}, with the gap check. */
-    static Call read(String feed, String afterId, int count) {
+    public static Call read(String feed, String afterId, int count) {
         return new Call("ss_read", List.of(feed), List.of(afterId, Integer.toString(count)));
     }
 
     /** {@code ss_hpolicy_get}. */
-    Call historyPolicy() {
+    public Call historyPolicy() {
         return new Call("ss_hpolicy_get", List.of(layout.historyPolicy()), List.of());
     }
 
     // ---- writes
 
     /** {@code ss_hpolicy_set}; {@code ifVersion} null replaces the rules whatever they are. */
-    Call setHistoryPolicy(String ifVersion, List<HistoryPolicy> rules) {
+    public Call setHistoryPolicy(String ifVersion, List<HistoryPolicy> rules) {
         List<String> args = new ArrayList<>(2 + rules.size() * 3);
         if (ifVersion != null) {
             args.add("ifversion");
@@ -118,7 +119,7 @@ public final class FunctionCalls {
      * {@code ss_write}, the positional form of {@code ss_put}: {@code OP DOC CHANGE IFREV WID
      * WRITER FEEDMAX MODE TTL HISTMAX HISTAGE SRC}. The feed length is a store setting, never sent.
      */
-    Call write(String key, String op, String doc, String change, Long ifRevision, String wid, Long ttlMillis,
+    public Call write(String key, String op, String doc, String change, Long ifRevision, String wid, Long ttlMillis,
                Writer writer) {
         List<String> args = new ArrayList<>(12);
         args.add(op);
@@ -132,7 +133,7 @@ public final class FunctionCalls {
     }
 
     /** {@code ss_write_many}: several {@code ss_write} calls in one, each answered in its place. */
-    static Call writeMany(List<Call> writes) {
+    public static Call writeMany(List<Call> writes) {
         List<String> keys = new ArrayList<>(writes.size() * 5);
         List<String> args = new ArrayList<>(writes.size() * 12);
         for (Call w : writes) {
@@ -146,7 +147,7 @@ public final class FunctionCalls {
      * {@code ss_jwrite}, the positional form of {@code ss_jop}: {@code OP CHANGE IFREV WID WRITER
      * FEEDMAX MODE HISTMAX HISTAGE SRC}, then the steps.
      */
-    Call jsonSteps(String key, String op, String change, Long ifRevision, String wid, Writer writer, List<String> steps) {
+    public Call jsonSteps(String key, String op, String change, Long ifRevision, String wid, Writer writer, List<String> steps) {
         List<String> args = new ArrayList<>(10 + steps.size());
         args.add(op);
         args.add(orNone(change));
@@ -158,14 +159,14 @@ public final class FunctionCalls {
     }
 
     /** {@code ss_del}: a tombstone. */
-    Call delete(String key, Long ifRevision, String wid, Writer writer) {
+    public Call delete(String key, Long ifRevision, String wid, Writer writer) {
         List<String> args = namedOptions(wid, writer);
         addRevision(args, ifRevision);
         return new Call("ss_del", layout.documentCallKeys(key), args);
     }
 
     /** {@code ss_ttl}: sets ({@code op} expire) or removes (persist, ttl 0) a document's expiry. */
-    Call ttl(String key, String op, long ttlMillis, Long ifRevision, String wid, Writer writer) {
+    public Call ttl(String key, String op, long ttlMillis, Long ifRevision, String wid, Writer writer) {
         List<String> args = namedOptions(wid, writer);
         args.add("op");
         args.add(op);
@@ -194,7 +195,7 @@ public final class FunctionCalls {
      * {@code ss_tx}: KEYS feed, index, then document, metadata, history per document; ARGV the
      * writer's options, {@code --}, then {@code OP IFREV TTL VALUE CHANGE} per document.
      */
-    Call transaction(List<TxWrite> writes, Writer writer) {
+    public Call transaction(List<TxWrite> writes, Writer writer) {
         String first = writes.get(0).key();
         List<String> keys = new ArrayList<>(2 + writes.size() * 3);
         keys.add(layout.feed(first));
@@ -354,7 +355,7 @@ public final class FunctionCalls {
     }
 
     /** The keys of an {@code ss_list} page after its cursor. */
-    static List<String> texts(Collection<Object> replies) {
+    public static List<String> texts(Collection<Object> replies) {
         List<String> out = new ArrayList<>(replies.size());
         for (Object o : replies) {
             out.add(text(o));

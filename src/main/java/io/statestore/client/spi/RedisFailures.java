@@ -1,4 +1,6 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
+
+import io.statestore.client.internal.ErrorMapper;
 
 /**
  * Why a call to Redis failed, as one short phrase in our words for a log line ("nothing listens

@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.TlsException;
@@ -24,6 +24,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import io.statestore.client.internal.ClientCertificates;
+import io.statestore.client.internal.FreshHandshakes;
+import io.statestore.client.internal.PemFiles;
+import io.statestore.client.internal.VerifyingTrustManager;
 
 /**
  * Turns {@link TlsOptions} into what Jedis needs for a {@code rediss://} connection: a socket

@@ -1,6 +1,6 @@
-package io.statestore.client.internal.events;
+package io.statestore.client.spi;
 
-import io.statestore.client.internal.ConnectionFile;
+import io.statestore.client.spi.ConnectionFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

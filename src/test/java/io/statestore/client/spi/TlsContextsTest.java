@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
@@ -22,6 +22,8 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.util.Pool;
+import io.statestore.client.internal.AnsweringJedisFactory;
+import io.statestore.client.internal.PasswordFileCredentials;
 
 /**
  * Where Redis is, read from a statestore URL (docs/daemon.md, "Redis URLs and Sentinel"):

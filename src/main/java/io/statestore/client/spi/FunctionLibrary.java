@@ -1,4 +1,4 @@
-package io.statestore.client.internal;
+package io.statestore.client.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,7 +95,7 @@ public final class FunctionLibrary {
     }
 
     /** A library from a classpath resource, its includes expanded from {@link #INCLUDE_DIR}. */
-    static FunctionLibrary fromResource(String resource, String versionFunction) {
+    public static FunctionLibrary fromResource(String resource, String versionFunction) {
         return new FunctionLibrary(expandIncludes(resource(resource), FunctionLibrary::include), versionFunction);
     }
 
