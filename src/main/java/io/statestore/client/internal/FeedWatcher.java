@@ -82,6 +82,12 @@ final class FeedWatcher implements Watcher {
     /** Counted down by each of the two threads when it ends: then no callback runs any more. */
     private final CountDownLatch done = new CountDownLatch(2);
     /**
+     * Open until the reader has fixed its start position (or failed to, Redis being away): a
+     * change committed after watch() returns must reach the listener, so the position may not be
+     * taken later on the reader's own time (a loaded machine let a test's writes pass it).
+     */
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    /**
      * Signals queued and neither delivered nor dropped yet. The listener thread decrements it
      * after each callback, so the reader seeing zero also sees that callback's effects.
      */
@@ -122,6 +128,11 @@ final class FeedWatcher implements Watcher {
     void start() {
         dispatcher.start();
         reader.start();
+        try {
+            positioned.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's; the watch goes on starting by itself
+        }
     }
 
     // ---- reader thread
@@ -162,6 +173,7 @@ final class FeedWatcher implements Watcher {
                         break;
                     }
                     conn.reset();
+                    positioned.countDown(); // Redis is away: the caller gets its watcher, which reconnects by itself
                     failures++;
                     if (failures == 1) {
                         LOG.debug("watch lost its connection; reconnecting: {}", e.getMessage());
@@ -181,6 +193,7 @@ final class FeedWatcher implements Watcher {
                 pending.decrementAndGet(); // a full buffer: the log line above has to do
             }
         } finally {
+            positioned.countDown();
             conn.close();
             closed = true;
             end();
@@ -216,12 +229,14 @@ final class FeedWatcher implements Watcher {
     private void begin() throws InterruptedException {
         if (options.fromId().isPresent()) {
             readPosition = options.fromId().get();
+            positioned.countDown();
         } else if (options.snapshot()) {
             takeSnapshot();
         } else {
             // COUNT 1, not 0: only the end position is wanted, but Redis 7.0 answers XRANGE ...
             // COUNT 0 with nil, which an ss_read of count 0 passes on in place of the entries.
             readPosition = reads.read(conn::fcallReadOnly, feed, "0-0", 1).lastId();
+            positioned.countDown();
         }
     }
 
@@ -230,6 +245,8 @@ final class FeedWatcher implements Watcher {
         readPosition = s.position();
         skip = s.revisionsToSkip();
         skipUntil = s.lastPagePosition();
+        // before the snapshot is queued: a listener that waits on its caller must not hold up watch()
+        positioned.countDown();
         for (FeedReads.Unreadable u : s.unreadable()) {
             put(new Unreadable(u.key(), s.position(), u.error()));
         }
