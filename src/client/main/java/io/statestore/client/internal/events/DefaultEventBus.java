@@ -3,6 +3,7 @@ package io.statestore.client.internal.events;
 import io.statestore.client.EventBus;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StrictJson;
+import io.statestore.client.UnavailableException;
 import io.statestore.client.events.ConsumeOptions;
 import io.statestore.client.events.DeadLetter;
 import io.statestore.client.events.Event;
@@ -159,8 +160,23 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public Subscription tail(String type, String fromId, EventHandler handler) {
-        String after = fromId.equals("$") ? "$" : EventKeys.before(fromId);
-        return register(new TailLoop(redis, keys.stream(type), after, handler));
+        String stream = keys.stream(type);
+        String after = fromId.equals("$") ? lastIdNow(stream) : EventKeys.before(fromId);
+        return register(new TailLoop(redis, stream, after, handler));
+    }
+
+    /**
+     * "$" is fixed here, before tail() returns: resolved later on the tail's thread, an event
+     * published in between would count as older and be skipped. With Redis away the tail's
+     * thread resolves it once Redis is back (nothing published meanwhile can be told apart).
+     */
+    private String lastIdNow(String stream) {
+        try {
+            List<StreamEntry> last = redis.call(j -> j.xrevrange(stream, "+", "-", 1), stream, false);
+            return last.isEmpty() ? "0-0" : last.get(0).getID().toString();
+        } catch (UnavailableException e) {
+            return "$";
+        }
     }
 
     @Override
