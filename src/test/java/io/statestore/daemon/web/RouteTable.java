@@ -1,0 +1,66 @@
+package io.statestore.daemon.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@link WebRoutes.Registry} for tests: collects the handlers by method and path as the HTTP
+ * server would, and calls them with a {@link TestRequest}; results are turned into JSON the way
+ * the server writes them (Jackson), so tests check what a page receives.
+ */
+public final class RouteTable implements WebRoutes.Registry {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Route(Access access, WebHandler handler) {
+    }
+
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+
+    public static RouteTable of(WebRoutes... groups) {
+        RouteTable t = new RouteTable();
+        for (WebRoutes g : groups) {
+            g.register(t);
+        }
+        return t;
+    }
+
+    @Override
+    public void get(String path, Access access, WebHandler handler) {
+        add("GET " + path, access, handler);
+    }
+
+    @Override
+    public void post(String path, Access access, WebHandler handler) {
+        add("POST " + path, access, handler);
+    }
+
+    private void add(String key, Access access, WebHandler handler) {
+        if (routes.putIfAbsent(key, new Route(access, handler)) != null) {
+            throw new AssertionError("registered twice: " + key);
+        }
+    }
+
+    /** The role declared for {@code "GET /path/{param}"}. */
+    public Access access(String route) {
+        return route(route).access();
+    }
+
+    public java.util.Set<String> routes() {
+        return routes.keySet();
+    }
+
+    /** Calls the handler of {@code route} and returns its result as JSON. */
+    public JsonNode call(String route, TestRequest request) throws Exception {
+        return JSON.valueToTree(route(route).handler().handle(request));
+    }
+
+    private Route route(String route) {
+        Route r = routes.get(route);
+        if (r == null) {
+            throw new AssertionError("no route " + route + "; registered: " + routes.keySet());
+        }
+        return r;
+    }
+}
