@@ -56,6 +56,36 @@ public final class RouteTable implements WebRoutes.Registry {
         return JSON.valueToTree(route(route).handler().handle(request));
     }
 
+    /**
+     * The route that serves {@code method path} (path without {@code /api}), with its path
+     * parameters put into {@code request}; null when none does.
+     */
+    public String match(String method, String path, TestRequest request) {
+        String[] got = path.split("/", -1);
+        for (String route : routes.keySet()) {
+            String[] mp = route.split(" ", 2);
+            String[] want = mp[1].split("/", -1);
+            if (!mp[0].equals(method) || want.length != got.length) {
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            boolean same = true;
+            for (int i = 0; i < want.length && same; i++) {
+                if (want[i].startsWith("{")) {
+                    params.put(want[i].substring(1, want[i].length() - 1),
+                            java.net.URLDecoder.decode(got[i], java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    same = want[i].equals(got[i]);
+                }
+            }
+            if (same) {
+                params.forEach(request::path);
+                return route;
+            }
+        }
+        return null;
+    }
+
     private Route route(String route) {
         Route r = routes.get(route);
         if (r == null) {
