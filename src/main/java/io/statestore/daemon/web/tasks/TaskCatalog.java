@@ -3,7 +3,9 @@ package io.statestore.daemon.web.tasks;
 import io.statestore.client.spi.TaskKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -25,7 +27,7 @@ final class TaskCatalog {
     }
 
     static TaskViews.TaskList list(Jedis j, TaskKeys keys) {
-        List<String> found = new ArrayList<>();
+        Set<String> found = new LinkedHashSet<>(); // SCAN may return a key twice
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams params = new ScanParams().match(keys.scanPattern()).count(SCAN_COUNT);
         boolean truncated = false;
@@ -37,7 +39,7 @@ final class TaskCatalog {
                     truncated = true;
                     break;
                 }
-                if (keys.taskId(key) != null && !found.contains(key)) { // SCAN may return a key twice
+                if (keys.taskId(key) != null) {
                     found.add(key);
                 }
             }
@@ -48,7 +50,7 @@ final class TaskCatalog {
     }
 
     /** One pipelined round trip for all tasks: length, first and last entry, TTL. */
-    private static List<TaskViews.Task> describe(Jedis j, TaskKeys keys, List<String> found) {
+    private static List<TaskViews.Task> describe(Jedis j, TaskKeys keys, Set<String> found) {
         record Pending(String key, Response<Long> length, Response<List<StreamEntry>> first,
                        Response<List<StreamEntry>> last, Response<Long> ttl) {
         }
