@@ -10,7 +10,6 @@ import io.statestore.daemon.web.WebError;
 import io.statestore.daemon.web.WebRequest;
 import io.statestore.daemon.web.WebRoutes;
 import io.statestore.daemon.web.ops.OpsParams;
-import io.statestore.daemon.web.ops.ServerClock;
 import io.statestore.daemon.web.ops.Unavailable;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +45,9 @@ public final class EventBusRoutes implements WebRoutes {
     List<EventViews.Stream> streams() {
         List<StreamStats> info = bus.info();
         return redis.with(j -> {
-            long now = ServerClock.nowMillis(j);
             List<EventViews.Stream> out = new ArrayList<>();
             for (StreamStats s : info) {
-                StreamRate rate = s.length() == 0 ? new StreamRate(0, false) : StreamRate.of(j, s.key(), now);
+                StreamRate rate = s.length() == 0 ? new StreamRate(0, false) : StreamRate.of(j, s.key());
                 Long last = s.lastId().isEmpty() ? null : OpsParams.idMillis(s.lastId());
                 out.add(new EventViews.Stream(s.kind(), s.type(), s.key(), s.length(), s.firstId(), s.lastId(), last,
                         rate.perSecond(), rate.estimated(), s.groups().size()));
