@@ -1,6 +1,7 @@
 package io.statestore.daemon.web.ops;
 
 import io.statestore.client.UnavailableException;
+import io.statestore.client.spi.RedisFailures;
 import io.statestore.daemon.web.WebError;
 import io.statestore.daemon.web.WebHandler;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -20,7 +21,7 @@ public final class Unavailable {
             } catch (UnavailableException e) {
                 throw new WebError(503, e.getMessage());
             } catch (JedisConnectionException e) {
-                throw new WebError(503, "Redis is not reachable: " + e.getMessage());
+                throw new WebError(503, "cannot reach Redis: " + RedisFailures.describe(e));
             }
         };
     }
