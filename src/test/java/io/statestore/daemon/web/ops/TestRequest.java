@@ -1,7 +1,9 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statestore.daemon.web.Access;
+import io.statestore.daemon.web.WebRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

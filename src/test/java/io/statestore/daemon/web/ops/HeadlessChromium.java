@@ -1,4 +1,4 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
+import io.statestore.daemon.web.Access;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

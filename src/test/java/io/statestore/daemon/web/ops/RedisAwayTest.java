@@ -1,5 +1,6 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
+import io.statestore.daemon.web.WebError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,10 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.statestore.daemon.web.Access;
+import io.statestore.daemon.web.WebError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -41,7 +43,7 @@ public final class PageServer implements AutoCloseable {
         String path = ex.getRequestURI().getRawPath();
         try {
             if (path.equals("/app.js")) {
-                send(ex, 200, "text/javascript", resource("/io/statestore/daemon/web/stub-app.js"));
+                send(ex, 200, "text/javascript", resource("/io/statestore/daemon/web/ops/stub-app.js"));
             } else if (path.equals("/api/me")) {
                 send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("access", role.name())));
             } else if (path.startsWith("/api/")) {

@@ -1,7 +1,10 @@
-package io.statestore.daemon.web;
+package io.statestore.daemon.web.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statestore.daemon.web.Access;
+import io.statestore.daemon.web.WebHandler;
+import io.statestore.daemon.web.WebRoutes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
