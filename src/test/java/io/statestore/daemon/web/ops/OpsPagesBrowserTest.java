@@ -1,6 +1,5 @@
 package io.statestore.daemon.web.ops;
 
-import io.statestore.daemon.web.Access;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.status.StatusStore;
+import io.statestore.daemon.web.Access;
 import io.statestore.daemon.web.daemon.DaemonRoutes;
 import io.statestore.daemon.web.events.EventBusRoutes;
 import io.statestore.daemon.web.tasks.TaskRoutes;

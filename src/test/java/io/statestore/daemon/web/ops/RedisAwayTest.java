@@ -1,6 +1,5 @@
 package io.statestore.daemon.web.ops;
 
-import io.statestore.daemon.web.WebError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import io.statestore.client.StateStore;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.web.WebError;
 import io.statestore.daemon.web.daemon.DaemonRoutes;
 import io.statestore.daemon.web.events.EventBusRoutes;
 import io.statestore.daemon.web.tasks.TaskRoutes;
