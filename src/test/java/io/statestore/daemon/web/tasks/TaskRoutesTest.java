@@ -95,6 +95,9 @@ class TaskRoutesTest {
         assertTrue(t2.get("ttlMs").asLong() <= 300_000);
         assertEquals("failed", task(all, "gen/3").get("state").asText());
         assertEquals("disk full", task(all, "gen/3").get("message").asText());
+        JsonNode slashed = api.call("GET /tasks/{id}/entries", TestRequest.get().path("id", "gen/3"));
+        assertEquals("failed", slashed.get("state").asText(), "a task ID with / is read like any other");
+        assertTrue(slashed.get("ended").asBoolean());
         for (int i = 1; i < all.size(); i++) {
             assertTrue(all.get(i - 1).get("lastEntryMs").asLong() >= all.get(i).get("lastEntryMs").asLong(), "newest first");
         }
