@@ -69,6 +69,11 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /** The Quartz scheduler itself, for reading the jobs' triggers (the dashboard's Daemon page). */
+    public Scheduler quartz() {
+        return scheduler;
+    }
+
     public int jobCount() throws SchedulerException {
         return scheduler.getJobKeys(GroupMatcher.anyJobGroup()).size();
     }

@@ -71,6 +71,11 @@ public final class RedisAdmin implements AutoCloseable {
         return endpoint.current(pool);
     }
 
+    /** Whether the server is found through Sentinels (a monitored primary). */
+    public boolean sentinel() {
+        return endpoint.sentinel();
+    }
+
     public int database() {
         return endpoint.database();
     }
