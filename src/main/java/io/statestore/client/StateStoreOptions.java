@@ -225,7 +225,9 @@ public final class StateStoreOptions {
 
         /**
          * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://}: TLS), or a primary
-         * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}.
+         * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME},
+         * or Redis Cluster: {@code redis-cluster://[user:password@]host[:port][,host[:port]...]}
+         * ({@code rediss-cluster://}: TLS; docs/cluster.md).
          */
         public Builder uri(URI uri) {
             RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()); // refuses a bad URL now, not at connect

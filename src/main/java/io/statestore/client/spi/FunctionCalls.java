@@ -28,6 +28,11 @@ public final class FunctionCalls {
         this.layout = layout;
     }
 
+    /** Whether calls are built for Redis Cluster's per-slot layout ({@link KeyLayout#perSlot()}). */
+    public boolean perSlot() {
+        return layout.perSlot();
+    }
+
     /** One function call, ready to send with FCALL (or FCALL_RO when the function is read-only). */
     public record Call(String function, List<String> keys, List<String> args) {
     }
