@@ -190,6 +190,18 @@ class ClusterDocumentsTest {
     }
 
     @Test
+    void theTestClusterHasThreePrimariesEachWithAReplica() {
+        List<RedisClusterExtension.ClusterNode> nodes = cluster.clusterNodes();
+        assertEquals(6, nodes.size());
+        List<RedisClusterExtension.ClusterNode> primaries = nodes.stream().filter(RedisClusterExtension.ClusterNode::primary).toList();
+        assertEquals(3, primaries.size());
+        assertEquals(SlotTags.SLOTS, primaries.stream().mapToInt(RedisClusterExtension.ClusterNode::slotCount).sum());
+        for (RedisClusterExtension.ClusterNode p : primaries) {
+            assertEquals(1, nodes.stream().filter(n -> p.id().equals(n.masterId())).count(), "one replica of " + p.port());
+        }
+    }
+
+    @Test
     void theLibraryIsOnEveryPrimary() {
         for (int port : cluster.primaryPorts()) {
             try (Jedis j = cluster.node(port)) {

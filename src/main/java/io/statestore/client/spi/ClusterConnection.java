@@ -99,6 +99,34 @@ final class ClusterConnection implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether a reply says the cluster did not run the command and will soon (Jedis handles
+     * MOVED and ASK itself, not these): TRYAGAIN (a call whose keys are split between the two
+     * nodes of a slot being migrated) and CLUSTERDOWN (a primary failed and no replica has taken
+     * over yet). Sending the same command again is safe.
+     */
+    static boolean notRunYet(redis.clients.jedis.exceptions.JedisDataException e) {
+        String m = e.getMessage();
+        return m != null && (m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN"));
+    }
+
+    /** Waits before sending again a command that was not run; after CLUSTERDOWN, asks for the new slot map. */
+    void pause(int attempt, redis.clients.jedis.exceptions.JedisDataException e) {
+        if (e.getMessage().startsWith("CLUSTERDOWN")) {
+            try {
+                cluster.refreshClusterTopology();
+            } catch (JedisException stillDown) {
+                // the next attempt tells
+            }
+        }
+        try {
+            Thread.sleep(Math.min(200, 5L * attempt));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new JedisException("interrupted while waiting for the cluster", interrupted);
+        }
+    }
+
     /** The node pools Jedis holds, by "host:port". */
     Map<String, ConnectionPool> nodes() {
         return cluster.getClusterNodes();

@@ -289,12 +289,19 @@ public final class RedisGateway implements AutoCloseable {
         if (cluster == null) {
             return run(work::apply, subject, writes, function);
         }
-        try {
-            return work.apply(cluster.client());
-        } catch (JedisDataException e) {
-            throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
-        } catch (JedisException e) {
-            throw mapped(e, subject, writes, function);
+        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.apply(cluster.client());
+            } catch (JedisDataException e) {
+                if (ClusterConnection.notRunYet(e) && System.nanoTime() < deadline) {
+                    cluster.pause(attempt, e);
+                    continue;
+                }
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
+            } catch (JedisException e) {
+                throw mapped(e, subject, writes, function);
+            }
         }
     }
 
