@@ -190,6 +190,69 @@ class ClusterDocumentsTest {
     }
 
     @Test
+    void theCliPutsAndGetsOnAClusterUrlAndRefusesListingInOurWords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] put = cli(dir, "{\"from\":\"cli\"}", "put", "cli:doc", "-");
+        assertEquals("0", put[0], put[2]);
+        String[] get = cli(dir, "", "get", "cli:doc");
+        assertEquals("0", get[0], get[2]);
+        assertTrue(get[1].contains("\"from\":\"cli\""), get[1]);
+        assertEquals("cli", store.get("cli:doc").orElseThrow().value().get("from").asText());
+        String[] list = cli(dir, "", "ls", "cli:");
+        assertTrue(!list[0].equals("0") && list[2].contains("not supported on Redis Cluster yet"), String.join("\n", list));
+    }
+
+    /** Runs the CLI in this process: exit code, stdout, stderr. */
+    private static String[] cli(java.nio.file.Path dir, String stdin, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--redis", cluster.uri(), "--writer", "cli-test"));
+        all.addAll(List.of(args));
+        int code;
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+             java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            code = io.statestore.cli.Main.run(new io.statestore.cli.CliIo(new java.io.ByteArrayInputStream(
+                    stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), o, e, dir), all.toArray(String[]::new));
+        }
+        return new String[] {Integer.toString(code), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void notificationsGoBySharedPubSubOnTheDocumentsSlot() throws Exception {
+        String key = "notify:me";
+        String channel = LAYOUT.channel(key);
+        assertEquals("ss:chg:{" + SlotTags.tag(SlotTags.slot(key)) + "}" + key, channel);
+        assertEquals(SlotTags.slot(key), SlotTags.slot(channel), "the channel is in the document's slot");
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+        redis.clients.jedis.JedisShardedPubSub sub = new redis.clients.jedis.JedisShardedPubSub() {
+            @Override
+            public void onSMessage(String ch, String message) {
+                got.add(ch + " " + message);
+            }
+
+            @Override
+            public void onSSubscribe(String ch, int count) {
+                subscribed.countDown();
+            }
+        };
+        Jedis listener = cluster.node(cluster.primaryOfSlot(SlotTags.slot(key)));
+        Thread t = new Thread(() -> sub.proceed(listener.getConnection(), channel));
+        t.start();
+        try {
+            assertTrue(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            WriteResult w = store.put(key, Map.of("v", 1));
+            String message = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(channel + " {\"key\":\"notify:me\",\"op\":\"put\",\"rev\":1,\"prev\":0,\"id\":\"" + w.changeId() + "\"}",
+                    message);
+        } finally {
+            sub.sunsubscribe();
+            t.join(5000);
+            listener.close();
+        }
+    }
+
+    @Test
     void theTestClusterHasThreePrimariesEachWithAReplica() {
         List<RedisClusterExtension.ClusterNode> nodes = cluster.clusterNodes();
         assertEquals(6, nodes.size());
