@@ -170,6 +170,48 @@ class ClusterTopologyChangesTest {
                 + " 'outcome unknown' failure: " + extra + " applied, " + load.errors().size() + " failures");
     }
 
+    @Test
+    @Order(4)
+    void withDurableWritesNoAcknowledgedWriteIsLostWhenAPrimaryIsKilled() throws Exception {
+        // a primary that still has a live replica (the earlier tests killed one and added one without)
+        List<RedisClusterExtension.ClusterNode> nodes = cluster.clusterNodes();
+        RedisClusterExtension.ClusterNode primary = nodes.stream()
+                .filter(p -> p.primary() && !p.failed() && p.slotCount() > 0)
+                .filter(p -> nodes.stream().anyMatch(r -> p.id().equals(r.masterId()) && !r.failed()))
+                .findFirst().orElseThrow();
+        StateStore store = cluster.newStore(b -> b.durableReplicas(1).timeout(Duration.ofSeconds(2)));
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 40; i++) {
+            if (primary.serves(SlotTags.slot("durable:" + i))) {
+                keys.add("durable:" + i);
+                store.put("durable:" + i, Map.of("n", 0));
+            }
+        }
+        Load load = new Load(store, keys, 4);
+        load.start();
+        Thread.sleep(700);
+        cluster.kill9(primary.port());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (cluster.primaryPorts().contains(primary.port()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        load.stop();
+        assertTrue(!cluster.primaryPorts().contains(primary.port()), "the replica took over");
+        long lost = 0;
+        long acked = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            long n = store.get(keys.get(i)).orElseThrow().value().get("n").asLong();
+            lost += Math.max(0, load.acked.get(i) - n);
+            acked += load.acked.get(i);
+        }
+        System.out.printf("[cluster] failover with durableReplicas=1: %d acknowledged increments, %d lost; %d writes failed"
+                + " (the dead primary, or a new primary without a replica to confirm them), e.g. %s%n", acked, lost, load.errors().size(),
+                load.errors().stream().limit(1).toList());
+        assertTrue(acked > 20, "the writers ran before the kill: " + acked);
+        assertEquals(0, lost, "no write confirmed by a replica is lost when its primary dies");
+    }
+
     private static int slotsOf(int port) {
         return cluster.clusterNodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow().slotCount();
     }

@@ -194,7 +194,7 @@ final class WriteCalls {
                 return call.get();
             } catch (UnavailableException e) {
                 maybeApplied |= e.outcomeUnknown();
-                if (attempt >= WRITE_ATTEMPTS) {
+                if (attempt >= WRITE_ATTEMPTS || e.getCause() instanceof RedisGateway.NotReplicated) {
                     // An earlier send may have been applied even if the last one never left.
                     throw maybeApplied == e.outcomeUnknown() ? e : new UnavailableException(e.getMessage(), true, e);
                 }

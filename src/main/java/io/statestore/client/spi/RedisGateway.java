@@ -52,13 +52,16 @@ public final class RedisGateway implements AutoCloseable {
     private final JedisClientConfig clientConfig;
     private final int poolSize;
     private final Permissions permissions;
+    /** Replicas that must confirm a write before it is acknowledged (WAIT); 0: none. */
+    private final int durableReplicas;
 
     public RedisGateway(StateStoreOptions options) {
-        this(RedisEndpoint.of(options), options.poolSize(), options.timeout());
+        this(RedisEndpoint.of(options), options.poolSize(), options.timeout(), options.durableReplicas());
     }
 
     /** A gateway to one endpoint: a server, a Sentinel-managed primary, a cluster, or one node of a cluster. */
-    RedisGateway(RedisEndpoint endpoint, int poolSize, java.time.Duration timeoutDuration) {
+    RedisGateway(RedisEndpoint endpoint, int poolSize, java.time.Duration timeoutDuration, int durableReplicas) {
+        this.durableReplicas = durableReplicas;
         this.redis = endpoint;
         this.permissions = new Permissions(redis.describe(), redis.user());
         int timeout = (int) timeoutDuration.toMillis();
@@ -147,7 +150,7 @@ public final class RedisGateway implements AutoCloseable {
         }
         List<RedisGateway> out = new ArrayList<>();
         for (redis.clients.jedis.HostAndPort node : primaries) {
-            out.add(new RedisGateway(redis.node(node), 2, java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis())));
+            out.add(new RedisGateway(redis.node(node), 2, java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()), 0));
         }
         return out;
     }
@@ -210,7 +213,78 @@ public final class RedisGateway implements AutoCloseable {
      * once the libraries are back.
      */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
+        if (durableReplicas > 0) {
+            return withLibraries(function, () -> durable(function, keys, args, subject));
+        }
         return withLibraries(function, () -> runRouted(c -> c.fcall(function, keys, args), subject, true, function));
+    }
+
+    /**
+     * A write confirmed by {@code durableReplicas} replicas: WAIT counts the writes of its own
+     * connection, so the call and the WAIT go on one connection. On a cluster that is a
+     * connection to the primary of the first key's slot in Jedis's slot map; a redirect (the slot
+     * moved, or is moving) refreshes the map and the call is sent again, as are TRYAGAIN and
+     * CLUSTERDOWN, within the retry bound. The call did nothing in all these cases.
+     */
+    private Object durable(String function, List<String> keys, List<String> args, String subject) {
+        if (cluster == null) {
+            return run(jedis -> confirmed(jedis, jedis.fcall(function, keys, args), subject), subject, true, function);
+        }
+        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Jedis jedis;
+            try {
+                jedis = keys.isEmpty() ? cluster.anyNode() : cluster.nodeOf(keys.get(0));
+            } catch (JedisException e) {
+                throw mapped(e, subject, false, function);
+            }
+            try (jedis) {
+                return confirmed(jedis, jedis.fcall(function, keys, args), subject);
+            } catch (redis.clients.jedis.exceptions.JedisRedirectionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw mapped(e, subject, false, function);
+                }
+                cluster.client().refreshClusterTopology();
+                cluster.pause(attempt, e);
+            } catch (JedisDataException e) {
+                if (ClusterConnection.notRunYet(e) && System.nanoTime() < deadline) {
+                    cluster.pause(attempt, e);
+                    continue;
+                }
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
+            } catch (JedisException e) {
+                try {
+                    cluster.client().refreshClusterTopology(); // a failover: the next send finds the new primary
+                } catch (JedisException stillDown) {
+                    // the caller's re-send will tell
+                }
+                throw mapped(e, subject, true, function);
+            }
+        }
+    }
+
+    /** Waits for the replicas to confirm what {@code jedis} wrote; {@code reply} when they do. */
+    private Object confirmed(Jedis jedis, Object reply, String subject) {
+        long timeout = Math.max(1, clientConfig.getSocketTimeoutMillis() - 100L);
+        long got = jedis.waitReplicas(durableReplicas, timeout);
+        if (got < durableReplicas) {
+            throw new UnavailableException("the write" + (subject == null ? "" : " of \"" + subject + "\"") + " was applied"
+                    + " on the primary at " + jedis.getConnection().getHostAndPort() + " but confirmed by " + got + " of the "
+                    + durableReplicas + " replicas required (durableReplicas) within " + timeout + " ms: it may be lost if"
+                    + " that primary fails now", true, new NotReplicated());
+        }
+        return reply;
+    }
+
+    /**
+     * The cause of an {@link UnavailableException} for a write applied on the primary that too
+     * few replicas confirmed: sending it again would be answered from its write ID without a
+     * new write to wait for, so it is not re-sent.
+     */
+    public static final class NotReplicated extends RuntimeException {
+        NotReplicated() {
+            super("not confirmed by enough replicas", null, false, false);
+        }
     }
 
     /** {@link #fcall(String, List, List, String)} of a call built by {@link FunctionCalls}. */
