@@ -214,21 +214,36 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
         if (durableReplicas > 0) {
-            return withLibraries(function, () -> durable(function, keys, args, subject));
+            return withLibraries(function, () -> onOneConnection(function, keys, args, subject, true));
+        }
+        if (cluster != null && NOT_RESENDABLE.contains(function)) {
+            return withLibraries(function, () -> onOneConnection(function, keys, args, subject, false));
         }
         return withLibraries(function, () -> runRouted(c -> c.fcall(function, keys, args), subject, true, function));
     }
 
     /**
-     * A write confirmed by {@code durableReplicas} replicas: WAIT counts the writes of its own
-     * connection, so the call and the WAIT go on one connection. On a cluster that is a
-     * connection to the primary of the first key's slot in Jedis's slot map; a redirect (the slot
-     * moved, or is moving) refreshes the map and the call is sent again, as are TRYAGAIN and
+     * Writes without a write ID: Jedis's cluster client would send one again by itself when the
+     * connection breaks after sending it, and a transaction applied by the first send would then
+     * fail its revision check and be run again by its caller; on one connection the caller gets
+     * "outcome unknown" instead, as on a standalone server.
+     */
+    private static final java.util.Set<String> NOT_RESENDABLE = java.util.Set.of("ss_tx");
+
+    /**
+     * A write on one connection: for a write confirmed by {@code durableReplicas} replicas
+     * ({@code confirm}; WAIT counts the writes of its own connection, so the call and the WAIT go
+     * on one), and on a cluster for a write that must not be re-sent unseen. On a cluster that is
+     * a connection to the primary of the first key's slot in Jedis's slot map; a redirect (the
+     * slot moved, or is moving) refreshes the map and the call is sent again, as are TRYAGAIN and
      * CLUSTERDOWN, within the retry bound. The call did nothing in all these cases.
      */
-    private Object durable(String function, List<String> keys, List<String> args, String subject) {
+    private Object onOneConnection(String function, List<String> keys, List<String> args, String subject, boolean confirm) {
         if (cluster == null) {
-            return run(jedis -> confirmed(jedis, jedis.fcall(function, keys, args), subject), subject, true, function);
+            return run(jedis -> {
+                Object reply = jedis.fcall(function, keys, args);
+                return confirm ? confirmed(jedis, reply, subject) : reply;
+            }, subject, true, function);
         }
         long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
         for (int attempt = 1; ; attempt++) {
@@ -239,7 +254,8 @@ public final class RedisGateway implements AutoCloseable {
                 throw mapped(e, subject, false, function);
             }
             try (jedis) {
-                return confirmed(jedis, jedis.fcall(function, keys, args), subject);
+                Object reply = jedis.fcall(function, keys, args);
+                return confirm ? confirmed(jedis, reply, subject) : reply;
             } catch (redis.clients.jedis.exceptions.JedisRedirectionException e) {
                 if (System.nanoTime() > deadline) {
                     throw mapped(e, subject, false, function);
