@@ -98,6 +98,30 @@ class ClusterDocumentsTest {
     }
 
     @Test
+    void listingByPrefixMergesTheIndexesOfEverySlotInKeyOrder() {
+        List<String> expected = new ArrayList<>();
+        Set<Integer> slots = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            String key = "lst:" + (char) ('a' + i % 26) + i;
+            store.put(key, Map.of("i", i));
+            slots.add(SlotTags.slot(key));
+            if (i % 10 != 3) {
+                expected.add(key);
+            } else {
+                store.delete(key);
+            }
+        }
+        store.put("lsx:other", Map.of());
+        expected.add("lst:\u00e9t\u00e9");
+        store.put("lst:\u00e9t\u00e9", Map.of());
+        expected.sort(java.util.Comparator.comparing(k -> k, (a, b) -> java.util.Arrays.compareUnsigned(
+                a.getBytes(java.nio.charset.StandardCharsets.UTF_8), b.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertTrue(slots.size() > 30, "over " + slots.size() + " slots");
+        assertEquals(expected, store.list("lst:"));
+        assertEquals(List.of(), store.list("nothing-here:"));
+    }
+
+    @Test
     void documentsSpreadOverAllThreePrimaries() {
         Map<Integer, Integer> perPrimary = new HashMap<>();
         Set<Integer> slots = new HashSet<>();
@@ -182,7 +206,7 @@ class ClusterDocumentsTest {
     @Test
     void whatIsNotBuiltForAClusterIsRefusedInOurWords() {
         for (Runnable r : List.<Runnable>of(() -> store.watch(), () -> store.events(), () -> store.tasks(),
-                () -> store.list("doc:"), () -> store.history().setPolicies(List.of()))) {
+                () -> store.history().setPolicies(List.of()))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
             assertTrue(e.getMessage().contains("not supported on Redis Cluster yet"), e.getMessage());
             assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
@@ -190,7 +214,7 @@ class ClusterDocumentsTest {
     }
 
     @Test
-    void theCliPutsAndGetsOnAClusterUrlAndRefusesListingInOurWords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void theCliPutsGetsAndListsOnAClusterUrlAndRefusesWatchInOurWords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String[] put = cli(dir, "{\"from\":\"cli\"}", "put", "cli:doc", "-");
         assertEquals("0", put[0], put[2]);
         String[] get = cli(dir, "", "get", "cli:doc");
@@ -198,7 +222,10 @@ class ClusterDocumentsTest {
         assertTrue(get[1].contains("\"from\":\"cli\""), get[1]);
         assertEquals("cli", store.get("cli:doc").orElseThrow().value().get("from").asText());
         String[] list = cli(dir, "", "ls", "cli:");
-        assertTrue(!list[0].equals("0") && list[2].contains("not supported on Redis Cluster yet"), String.join("\n", list));
+        assertEquals("0", list[0], list[2]);
+        assertTrue(list[1].contains("cli:doc"), list[1]);
+        String[] watch = cli(dir, "", "watch", "cli:doc");
+        assertTrue(!watch[0].equals("0") && watch[2].contains("not supported on Redis Cluster yet"), String.join("\n", watch));
     }
 
     /** Runs the CLI in this process: exit code, stdout, stderr. */

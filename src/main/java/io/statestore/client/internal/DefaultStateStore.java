@@ -142,10 +142,10 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public List<String> list(String prefix) {
-        if (redis.cluster()) {
-            throw redis.notOnCluster("listing by prefix", "a cluster keeps one index per hash slot, and merging them is not built");
-        }
         String p = prefix == null ? "" : prefix;
+        if (redis.cluster()) {
+            return new ClusterListing(redis, layout).list(p);
+        }
         List<String> keys = new ArrayList<>();
         String cursor = "";
         do {

@@ -76,6 +76,11 @@ public final class FunctionCalls {
         return new Call("ss_list", List.of(layout.index(prefix)), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
     }
 
+    /** {@code ss_list} of one given index (on a cluster, one slot's {@code P index{T}}). */
+    public static Call listIndex(String index, String prefix, String cursor) {
+        return new Call("ss_list", List.of(index), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
+    }
+
     /** {@code ss_history}: the kept versions no older than {@code maxAgeMillis} (0: any), or only {@code revision}'s. */
     public Call history(String key, long maxAgeMillis, long revision) {
         return new Call("ss_history", List.of(layout.history(key)),
