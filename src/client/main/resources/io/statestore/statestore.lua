@@ -24,12 +24,14 @@ Keys of a single-document call, always in this order:
   KEYS[4] feed stream   KEYS[5] index sorted set
 with, for the prefix P (KEYS[4] is P.."feed"): metadata P.."m:{"..doc.."}" and history
 P.."h:{"..doc.."}", or P.."mt:"..doc and P.."ht:"..doc when doc has a hash tag of its own.
+On Redis Cluster the feed and index are those of the document's slot, P.."feed{T}" and
+P.."index{T}" with T the tag of that slot (docs/cluster.md).
 Options are name/value pairs in ARGV, in any order; `--` ends them where steps follow.
 Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND, SS_INVALID,
 SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '13'
+local LIB_VERSION = '14'
 local JSON_TYPE = 'ReJSON-RL'
 
 -- #include common.lua

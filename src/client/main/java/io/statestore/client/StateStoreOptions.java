@@ -32,6 +32,7 @@ public final class StateStoreOptions {
     private final Duration timeout;
     private final int maxAttempts;
     private final boolean groupCommit;
+    private final int durableReplicas;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -48,6 +49,7 @@ public final class StateStoreOptions {
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
         this.groupCommit = b.groupCommit;
+        this.durableReplicas = b.durableReplicas;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -71,6 +73,7 @@ public final class StateStoreOptions {
         b.timeout = timeout;
         b.maxAttempts = maxAttempts;
         b.groupCommit = groupCommit;
+        b.durableReplicas = durableReplicas;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -142,6 +145,17 @@ public final class StateStoreOptions {
     }
 
     /**
+     * How many replicas must have a document write before it is acknowledged (Redis {@code WAIT}
+     * after the write, on its connection, up to {@link #timeout()}); 0, the default, acknowledges
+     * when the primary has it. A write that fewer replicas confirm in time fails with
+     * {@link UnavailableException} saying that it was applied on the primary but may be lost
+     * in a failover (docs/cluster.md, "Durable writes").
+     */
+    public int durableReplicas() {
+        return durableReplicas;
+    }
+
+    /**
      * How many past versions of each document this client asks for, overriding the server's
      * history policy ({@link History#setPolicies}); 0 (the default) leaves it to the server
      * policy. Per-pattern client policies take precedence.
@@ -205,6 +219,7 @@ public final class StateStoreOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private boolean groupCommit;
+        private int durableReplicas;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -225,7 +240,9 @@ public final class StateStoreOptions {
 
         /**
          * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://}: TLS), or a primary
-         * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}.
+         * managed by Sentinels: {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME},
+         * or Redis Cluster: {@code redis-cluster://[user:password@]host[:port][,host[:port]...]}
+         * ({@code rediss-cluster://}: TLS; docs/cluster.md).
          */
         public Builder uri(URI uri) {
             RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()); // refuses a bad URL now, not at connect
@@ -306,6 +323,15 @@ public final class StateStoreOptions {
          */
         public Builder groupCommit(boolean groupCommit) {
             this.groupCommit = groupCommit;
+            return this;
+        }
+
+        /** See {@link StateStoreOptions#durableReplicas()}. */
+        public Builder durableReplicas(int replicas) {
+            if (replicas < 0 || replicas > 16) {
+                throw new InvalidInputException("durableReplicas must be from 0 (acknowledge on the primary) to 16, got " + replicas);
+            }
+            this.durableReplicas = replicas;
             return this;
         }
 

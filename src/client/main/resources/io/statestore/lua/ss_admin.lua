@@ -134,7 +134,7 @@ register('ss_upgrade', upgrade)
 local function reap(keys, argv)
   local d = single_doc(keys)
   local o = parse_opts(argv, 1, {writer = true, feedmax = true, histmax = true, histage = true})
-  local ctx = context(o, d.p, 'reap')
+  local ctx = context(o, d.p, 'reap', keys[4])
   local st = load_state(d)
   if expire_virtually(st) then
     commit_expiry(d, st, ctx)

@@ -115,7 +115,7 @@ local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, 
   else
     id = append_fields(feed, feedmax, key, op, rs, ps, writer, now, change, src)
   end
-  redis.call('PUBLISH', chan .. key,
+  redis.call(SHARDED[chan] and 'SPUBLISH' or 'PUBLISH', chan .. key,
     '{"key":' .. quote(key) .. ',"op":' .. quote(op) .. ',"rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
   return id
 end

@@ -3,9 +3,10 @@ document: the store's settings, its options, the history policy kept in Redis, a
 per-call context built from them. ]]
 
 -- The store's settings (ss_config_set): the feed length ('0': no trimming) and whether JSON
--- values are checked.
-local function settings(p)
-  local s = redis.call('HMGET', p .. 'config', 'feedmax', 'jsoncheck')
+-- values are checked. tag: the slot tag of the call's feed ('' on a standalone server; on a
+-- Cluster the settings hash is kept per slot, like the feed).
+local function settings(p, tag)
+  local s = redis.call('HMGET', p .. 'config' .. tag, 'feedmax', 'jsoncheck')
   return s[1] or DEFAULT_FEEDMAX, s[2] ~= 'off'
 end
 
@@ -76,18 +77,28 @@ local function int_opt(o, name, default)
 end
 
 local channel_prefixes = {} -- feed key -> channel prefix; the library's state lives across calls
+-- Channel prefixes whose notifications go by sharded pub/sub (SPUBLISH): on a Cluster the channel
+-- P..'chg:{T}'..key is in the document's slot, so only that slot's shard carries it.
+local SHARDED = {}
 
 local function channel_prefix(feed)
   local cached = channel_prefixes[feed]
   if cached then
     return cached
   end
-  local p = string.match(feed, '^(.*)feed$') or string.match(feed, '^(.*)feed{[^}]+}$')
+  local p, tag = string.match(feed, '^(.*)feed$'), ''
+  if not p then
+    p, tag = string.match(feed, '^(.*)feed({[^}]+})$')
+  end
   if not p then
     fail('SS_INVALID', 'feed key "' .. feed .. '" must be <prefix>feed or <prefix>feed{tag}')
   end
-  channel_prefixes[feed] = p .. 'chg:'
-  return p .. 'chg:'
+  local chan = p .. 'chg:' .. (tag or '')
+  if tag ~= '' then
+    SHARDED[chan] = true
+  end
+  channel_prefixes[feed] = chan
+  return chan
 end
 
 ---------------------------------------------------------------------------------------
@@ -221,7 +232,8 @@ local function explicit_hist(o)
 end
 
 -- kind: what the call does (put, del, ttl, steps, tx), for the write ID's digest.
-local function context(o, p, kind)
+-- feed: the call's feed key (checked by doc_call or slot_parts).
+local function context(o, p, kind, feed)
   local writer = o.writer
   if writer == nil or writer == '' then
     writer = 'unknown'
@@ -231,15 +243,15 @@ local function context(o, p, kind)
     fail('SS_INVALID', 'option "mode" must be "string" or "json", got ' .. quote(mode))
   end
   no_feedmax(o.feedmax)
-  local feedmax, jsoncheck = settings(p)
-  local feed = p .. 'feed'
+  local f = checked_feed(feed)
+  local feedmax, jsoncheck = settings(p, f.tag)
   return {
     kind = kind,
     writer = writer,
     now = now_ms(),
     prefix = p,
     feed = feed,
-    index = p .. 'index',
+    index = f.index,
     chan = channel_prefix(feed),
     feedmax = tonumber(feedmax) or 0,
     feedmax_s = feedmax,

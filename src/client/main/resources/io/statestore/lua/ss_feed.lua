@@ -27,9 +27,9 @@ local function snapshot(keys, argv)
   if #keys < 2 or #keys % 2 ~= 0 then
     fail('SS_INVALID', 'expected feed, index and (document, metadata) pairs, got ' .. #keys .. ' keys')
   end
-  local p = prefix_of(keys[1], 'feed')
-  if keys[2] ~= p .. 'index' then
-    fail('SS_KEYS', 'the second key must be ' .. p .. 'index, got ' .. quote(keys[2]))
+  local p, tag = slot_parts(keys[1], 'feed')
+  if keys[2] ~= p .. 'index' .. tag then
+    fail('SS_KEYS', 'the second key must be ' .. p .. 'index' .. tag .. ', got ' .. quote(keys[2]))
   end
   local out = {feed_position(keys[1]), ''}
   if #keys > 2 then
@@ -68,7 +68,7 @@ local function feed_read(keys, argv)
     fail('SS_INVALID', 'expected 1 key (the feed), got ' .. #keys)
   end
   local feed = keys[1]
-  prefix_of(feed, 'feed')
+  slot_parts(feed, 'feed')
   local after = argv[1] or '0-0'
   local count = tonumber(argv[2] or '1000')
   if redis.call('EXISTS', feed) == 0 then

@@ -171,7 +171,7 @@ local function jwrite(keys, argv)
       or na == NJ or not fast_steps(argv, na) then
     return jwrite_general(keys, argv, nil) -- unusual or invalid: the general path decides
   end
-  local p = doc_call(keys, 1)
+  local p, tag = doc_call(keys, 1)
   local op, writer = fast_defaults(argv[1], 'patch', argv[5])
   if not OPS[op] then
     return jwrite_general(keys, argv, nil)
@@ -192,7 +192,7 @@ local function jwrite(keys, argv)
     return jwrite_general(keys, argv, {st = state_of(m, typ), policy = pol})
   end
   local change, src = argv[2], argv[10]
-  local feedmax_s, jsoncheck = settings(p)
+  local feedmax_s, jsoncheck = settings(p, tag)
   check_step_values({jsoncheck = jsoncheck}, key, argv, NJ + 1, change)
   local sig = nil
   if wid ~= '' then

@@ -120,25 +120,58 @@ end
 local checked_feeds = {}
 local CHECKED_KEYS_MAX = 10000
 
+-- Whether this server is a node of a Redis Cluster (CLUSTER fails on a standalone server); asked
+-- once: a server cannot change its mode without a restart, which starts a new Lua VM.
+local on_cluster = nil
+local function is_cluster()
+  if on_cluster == nil then
+    on_cluster = type(redis.pcall('CLUSTER', 'KEYSLOT', 'x')) == 'number'
+  end
+  return on_cluster
+end
+
+-- The prefix P and slot tag T of a slot-group key: P..suffix on a standalone server, or
+-- P..suffix..'{T}' on a Cluster, where feed, index and settings are kept per hash slot, T being
+-- a tag of the document's slot (docs/cluster.md; Cluster itself refuses keys of other slots).
+-- Reply: P and '{T}' ('' on a standalone server).
+local function slot_parts(key, suffix)
+  local p, tag = key and string.match(key, '^(.+)' .. suffix .. '$'), ''
+  if not p and key then
+    p, tag = string.match(key, '^(.+)' .. suffix .. '({[0-9a-z]+})$')
+  end
+  if not p or string.find(p, '[{}%s%c]') then
+    fail('SS_KEYS', quote(tostring(key)) .. ' is not <prefix>' .. suffix .. ' (or <prefix>' .. suffix
+      .. '{tag} on Redis Cluster; a prefix without braces or spaces)')
+  end
+  if (tag ~= '') ~= is_cluster() then
+    if tag == '' then
+      fail('SS_KEYS', quote(key) .. ': on Redis Cluster it is kept per slot, as ' .. p .. suffix
+        .. '{tag} with the tag of the document\'s slot')
+    end
+    fail('SS_KEYS', quote(key) .. ': per-slot keys are for Redis Cluster; this server keeps one ' .. p .. suffix)
+  end
+  return p, tag
+end
+
 local function checked_feed(feed)
   local f = checked_feeds[feed]
   if not f then
-    local p = prefix_of(feed, 'feed')
-    f = {p = p, index = p .. 'index', docs = {}, n = 0}
+    local p, tag = slot_parts(feed, 'feed')
+    f = {p = p, tag = tag, index = p .. 'index' .. tag, docs = {}, n = 0}
     checked_feeds[feed] = f
   end
   return f
 end
 
 -- KEYS[ki..ki+4] of a single-document call: checks the document key and that the other four
--- are those derived from it. Reply: the prefix.
+-- are those derived from it. Reply: the prefix, and the slot tag ('' on a standalone server).
 local function doc_call(keys, ki)
   local key, feed = keys[ki], keys[ki + 3]
   local f = checked_feed(feed)
   local p = f.p
   local known = f.docs[key]
   if known and keys[ki + 1] == known[1] and keys[ki + 2] == known[2] and keys[ki + 4] == f.index then
-    return p
+    return p, f.tag
   end
   check_doc_key(key, p)
   local meta, hist = meta_of(p, key), hist_of(p, key)
@@ -147,8 +180,8 @@ local function doc_call(keys, ki)
       f.docs, f.n = {}, 0
     end
     f.docs[key], f.n = {meta, hist}, f.n + 1
-    return p
+    return p, f.tag
   end
   fail('SS_KEYS', quote(key) .. ': the keys of its call are ' .. meta .. ' ' .. hist .. ' ' .. feed .. ' '
-    .. p .. 'index, in this order after the document')
+    .. f.index .. ', in this order after the document')
 end

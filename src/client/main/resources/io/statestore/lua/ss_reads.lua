@@ -69,7 +69,7 @@ local function list_keys(keys, argv)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the index), got ' .. #keys)
   end
-  prefix_of(keys[1], 'index')
+  slot_parts(keys[1], 'index')
   local prefix = argv[1] or ''
   local after = argv[2] or ''
   local limit = tonumber(argv[3] or '1000')

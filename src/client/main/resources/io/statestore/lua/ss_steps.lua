@@ -199,7 +199,7 @@ end
 -- d: the document's keys; o: the options; from: the first step in argv; pre (optional): what
 -- ss_jwrite's fast path already read ({st =, policy =}).
 local function json_steps_opts(d, keys, o, argv, from, pre)
-  local ctx = context(o, d.p, 'steps')
+  local ctx = context(o, d.p, 'steps', keys[4])
   local op = (o.op ~= nil and o.op ~= '') and o.op or 'patch'
   local steps = parse_steps(argv, from)
   local st = preloaded_state(d, ctx, pre)

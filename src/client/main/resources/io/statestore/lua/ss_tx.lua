@@ -28,12 +28,12 @@ local function transaction(keys, argv)
   if #keys < 5 or (#keys - 2) % 3 ~= 0 then
     fail('SS_INVALID', 'expected feed, index and three keys per document, got ' .. #keys .. ' keys')
   end
-  local p = prefix_of(keys[1], 'feed')
-  if keys[2] ~= p .. 'index' then
-    fail('SS_KEYS', 'the second key of a transaction must be ' .. p .. 'index, got ' .. quote(keys[2]))
+  local p, tag = slot_parts(keys[1], 'feed')
+  if keys[2] ~= p .. 'index' .. tag then
+    fail('SS_KEYS', 'the second key of a transaction must be ' .. p .. 'index' .. tag .. ', got ' .. quote(keys[2]))
   end
   local o, next_arg = parse_opts(argv, 1, TX_OPTS)
-  local ctx = context(o, p, 'tx')
+  local ctx = context(o, p, 'tx', keys[1])
   local count = (#keys - 2) / 3
   if #argv - next_arg + 1 ~= count * 5 then
     fail('SS_INVALID', 'expected 5 arguments per document after "--" for ' .. count .. ' documents')

@@ -64,7 +64,7 @@ end
 -- o: the options; pre (optional): what ss_write's fast path already read ({st =, policy =}).
 local function whole_write_opts(keys, o, kind, default_op, pre)
   local d = single_doc(keys)
-  local ctx = context(o, d.p, kind)
+  local ctx = context(o, d.p, kind, keys[4])
   local op = o.op
   if op == nil or op == '' then
     op = default_op

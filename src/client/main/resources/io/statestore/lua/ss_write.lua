@@ -41,7 +41,7 @@ local function write_at(keys, ki, argv, ai)
   if doc == '' or argv[ai + 7] ~= '' or argv[ai + 8] ~= 'string' or argv[ai + 9] ~= '' or argv[ai + 10] ~= '' then
     return write_general(keys, ki, argv, ai, nil) -- unusual or invalid: the general path decides
   end
-  local p = doc_call(keys, ki)
+  local p, tag = doc_call(keys, ki)
   local op, writer = fast_defaults(argv[ai + 1], 'put', argv[ai + 6])
   if not OPS[op] then
     return write_general(keys, ki, argv, ai, nil)
@@ -62,7 +62,7 @@ local function write_at(keys, ki, argv, ai)
     return write_general(keys, ki, argv, ai, {st = state_of(m, typ), policy = pol})
   end
   local change, src = argv[ai + 3], argv[ai + 12]
-  local feedmax_s, jsoncheck = settings(p)
+  local feedmax_s, jsoncheck = settings(p, tag)
   if jsoncheck then
     check_json(doc, 'document ' .. quote(key))
     if change ~= '' and change ~= doc then

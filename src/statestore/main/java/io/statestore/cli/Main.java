@@ -40,7 +40,8 @@ public final class Main implements Runnable {
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
             description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
-                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS)."
+                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS), or for Redis"
+                    + " Cluster redis-cluster://HOST:PORT,HOST:PORT (rediss-cluster:// with TLS)."
                     + " Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,"
                     + " else the embedded server's " + StateStoreOptions.DEFAULT_URI + ".")
     String redisUrl;

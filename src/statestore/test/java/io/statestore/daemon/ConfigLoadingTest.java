@@ -72,6 +72,15 @@ class ConfigLoadingTest {
     }
 
     @Test
+    void aClusterUrlIsRefusedByTheDaemonNamingTheLimitation() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(null,
+                Map.of("HOME", "/h", "STATESTORE_REDIS__URL", "redis-cluster://n1:7000,n2:7001")));
+        assertTrue(e.getMessage().contains("key 'redis.url' (from STATESTORE_REDIS__URL): Redis Cluster is not supported by the"
+                + " daemon yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
+    }
+
+    @Test
     void aSentinelPasswordFileNeedsASentinelUrl() {
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(null,
                 Map.of("HOME", "/h", "STATESTORE_REDIS__SENTINEL_PASSWORD_FILE", "/run/sentinel-pw")));

@@ -74,7 +74,7 @@ final class DefaultStateStore implements StateStore {
     }
 
     static DefaultStateStore open(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
-        KeyLayout layout = new KeyLayout(options.keyPrefix());
+        KeyLayout layout = new KeyLayout(options.keyPrefix(), redis.cluster());
         DocumentReads documents = new DocumentReads(redis, layout);
         WriteCalls calls = new WriteCalls(options, redis, layout, mode);
         HistoryPolicies historyPolicies = new HistoryPolicies(options, redis, layout);
@@ -90,11 +90,17 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public EventBus events() {
+        if (redis.cluster()) {
+            throw redis.notOnCluster("the event bus", "its streams all sit in one slot, and one stream per event type slot is not built");
+        }
         return events;
     }
 
     @Override
     public TaskStreams tasks() {
+        if (redis.cluster()) {
+            throw redis.notOnCluster("task streams", "their readers block on one connection to one server");
+        }
         return tasks;
     }
 
@@ -137,6 +143,9 @@ final class DefaultStateStore implements StateStore {
     @Override
     public List<String> list(String prefix) {
         String p = prefix == null ? "" : prefix;
+        if (redis.cluster()) {
+            return new ClusterListing(redis, layout).list(p);
+        }
         List<String> keys = new ArrayList<>();
         String cursor = "";
         do {
@@ -282,6 +291,9 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public Watch watch() {
+        if (redis.cluster()) {
+            throw redis.notOnCluster("watch", "a cluster keeps one change feed per hash slot, and a watcher that follows them all is not built");
+        }
         return watch;
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.statestore.client.spi.KeyLayout;
 import io.statestore.client.spi.FunctionCalls;
 import io.statestore.client.spi.RedisGateway;
+import io.statestore.client.spi.SlotTags;
 
 /** Reads documents with their metadata ({@code ss_get}, {@code ss_mget}): what the store, history, watch and transactions share. */
 final class DocumentReads {
@@ -35,9 +36,20 @@ final class DocumentReads {
         for (String k : distinct) {
             layout.validate(k);
         }
-        List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.mget(distinct), distinct.get(0)));
-        for (int i = 0; i < distinct.size(); i++) {
-            out.put(distinct.get(i), StoredDocument.fromReply(distinct.get(i), reply.get(i)));
+        // On a cluster one call may read one slot only: one ss_mget per slot, answered in key order.
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (String k : distinct) {
+            groups.computeIfAbsent(layout.perSlot() ? SlotTags.slot(k) : 0, s -> new ArrayList<>()).add(k);
+        }
+        Map<String, StoredDocument> found = new java.util.HashMap<>();
+        for (List<String> group : groups.values()) {
+            List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.mget(group), group.get(0)));
+            for (int i = 0; i < group.size(); i++) {
+                found.put(group.get(i), StoredDocument.fromReply(group.get(i), reply.get(i)));
+            }
+        }
+        for (String k : distinct) {
+            out.put(k, found.get(k));
         }
         return out;
     }

@@ -78,6 +78,9 @@ public final class HistoryPolicies {
     }
 
     Versioned serverVersioned() {
+        if (layout.perSlot()) {
+            return new Versioned("", List.of()); // none can be set on a cluster yet (setServer)
+        }
         List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.historyPolicy(), layout.historyPolicy()));
         List<HistoryPolicy> out = new ArrayList<>();
         for (int i = 1; i < reply.size(); i++) {
@@ -91,6 +94,7 @@ public final class HistoryPolicies {
 
     /** Replaces the server policy atomically; the next write of every writer follows it. */
     void setServer(List<HistoryPolicy> policies) {
+        refuseOnCluster();
         redis.fcall(protocol.setHistoryPolicy(null, policies), layout.historyPolicy());
         cached = new Cached(List.copyOf(policies), System.nanoTime());
     }
@@ -100,6 +104,7 @@ public final class HistoryPolicies {
      * when someone changed it since it was read.
      */
     boolean setServerIf(String version, List<HistoryPolicy> policies) {
+        refuseOnCluster();
         try {
             redis.fcall(protocol.setHistoryPolicy(version, policies), layout.historyPolicy());
         } catch (ConflictException e) {
@@ -107,6 +112,17 @@ public final class HistoryPolicies {
         }
         cached = new Cached(List.copyOf(policies), System.nanoTime());
         return true;
+    }
+
+    /**
+     * On a cluster the write functions read the policy of the document's slot
+     * ({@code P histpolicy{T}}), and writing it to every slot is not built.
+     */
+    private void refuseOnCluster() {
+        if (layout.perSlot()) {
+            throw redis.notOnCluster("a server-side history policy", "writes on a cluster follow the policy of their hash slot,"
+                    + " and setting it on every slot is not built; give the rules as client-side history in StateStoreOptions");
+        }
     }
 
     /** The policy that applies to {@code key}: a client-side one, else the server's (no history: 0 versions). */

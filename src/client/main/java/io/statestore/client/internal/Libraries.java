@@ -51,10 +51,56 @@ public final class Libraries {
         }
     }
 
+    /**
+     * On a cluster, on every primary: Redis does not copy functions between primaries (a replica
+     * gets its primary's by replication), so a primary added later, or one whose library was
+     * flushed, is found by the "function missing" retry or by {@link #checkPrimaries}.
+     */
     private void installAll(RedisGateway redis) {
+        if (!redis.cluster()) {
+            installOn(redis);
+            return;
+        }
+        java.util.Set<String> now = new java.util.HashSet<>();
+        for (RedisGateway node : redis.primaryGateways()) {
+            try (node) {
+                installOn(node);
+                now.add(node.endpoint());
+            }
+        }
+        primaries = now;
+    }
+
+    private void installOn(RedisGateway redis) {
         LibraryInstaller installer = new LibraryInstaller(redis);
         for (FunctionLibrary l : libraries) {
             installer.install(l, false);
+        }
+    }
+
+    /** The primaries of a cluster the libraries were last installed on (endpoints). */
+    private volatile java.util.Set<String> primaries = java.util.Set.of();
+
+    /**
+     * On a cluster: installs the libraries on every primary not seen at the last install (a node
+     * added, a replica promoted), before calls are redirected to it. Run now and then by the
+     * gateway; cheap when nothing changed (one CLUSTER NODES).
+     */
+    public void checkPrimaries(RedisGateway redis) {
+        if (!redis.cluster() || generation == 0) {
+            return;
+        }
+        for (RedisGateway node : redis.primaryGateways()) {
+            try (node) {
+                if (!primaries.contains(node.endpoint())) {
+                    synchronized (lock) {
+                        installOn(node);
+                        java.util.Set<String> more = new java.util.HashSet<>(primaries);
+                        more.add(node.endpoint());
+                        primaries = more;
+                    }
+                }
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import io.statestore.client.spi.KeyLayout;
 import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.SlotTags;
 
 /** Read, decide, commit-all-or-nothing with {@code ss_tx}; retried while other writers interfere. */
 final class TransactionRunner {
@@ -39,17 +40,10 @@ final class TransactionRunner {
         if (keySet.isEmpty()) {
             throw new InvalidInputException("a transaction needs at least one key");
         }
-        String tag = null;
         for (String k : keySet) {
             layout.validate(k);
-            String t = KeyLayout.hashTag(k);
-            if (tag == null) {
-                tag = t;
-            } else if (!tag.equals(t)) {
-                throw new InvalidInputException("transaction keys must share one hash tag such as {group}: \""
-                        + keySet.iterator().next() + "\" and \"" + k + "\" do not");
-            }
         }
+        checkOneGroup(keySet);
         for (int attempt = 1; ; attempt++) {
             Map<String, StoredDocument> current = documents.readMany(keySet);
             Map<String, Document<JsonNode>> view = new LinkedHashMap<>();
@@ -68,6 +62,32 @@ final class TransactionRunner {
                 Backoff.pause(attempt);
             }
         }
+    }
+
+    /**
+     * One transaction is one function call, and on Redis Cluster a call may touch one hash slot
+     * only; the keys must share a hash tag (which puts them in one slot) on every server, so that
+     * a transaction that works on one server works on a cluster too. Checked before anything is
+     * read or written; the message names each key and its slot, and how to group them.
+     */
+    static void checkOneGroup(Set<String> keys) {
+        Set<String> tags = new LinkedHashSet<>();
+        for (String k : keys) {
+            tags.add(KeyLayout.hashTag(k));
+        }
+        if (tags.size() <= 1) {
+            return;
+        }
+        StringBuilder each = new StringBuilder();
+        StringBuilder renamed = new StringBuilder();
+        for (String k : keys) {
+            each.append(each.length() == 0 ? "" : ", ").append('"').append(k).append("\" (hash slot ")
+                    .append(SlotTags.slot(k)).append(')');
+            renamed.append(renamed.length() == 0 ? "" : ", ").append(KeyLayout.hasTag(k) ? k.replaceFirst("\\{[^{}]+}", "{group}") : "{group}" + k);
+        }
+        throw new InvalidInputException("a transaction's keys must share one hash tag, which keeps them in one hash slot"
+                + " (Redis Cluster runs one call on one slot): " + each + " do not; name the documents that change together"
+                + " with a common {group} tag, e.g. " + renamed + "; nothing was written");
     }
 
     private Map<String, WriteResult> commit(Set<String> keySet, Map<String, StoredDocument> current,

@@ -67,7 +67,8 @@ final class WriteCalls {
         Long ttl = opts.ttl() == null ? null : opts.ttl().toMillis();
         FunctionCalls.Call call = protocol.write(key, op, text, change, ifRevision, writeId(), ttl,
                 writer(List.of(key), opts));
-        if (options.groupCommit() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
+        // group commit puts writes of many documents into one call: one slot only on a cluster
+        if (options.groupCommit() && !protocol.perSlot() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
             return result(key, send(key, () -> batcher.write(key, call)), value);
         }
         return result(key, send(key, () -> redis.fcall(call, key)), value);
@@ -193,7 +194,7 @@ final class WriteCalls {
                 return call.get();
             } catch (UnavailableException e) {
                 maybeApplied |= e.outcomeUnknown();
-                if (attempt >= WRITE_ATTEMPTS) {
+                if (attempt >= WRITE_ATTEMPTS || e.getCause() instanceof RedisGateway.NotReplicated) {
                     // An earlier send may have been applied even if the last one never left.
                     throw maybeApplied == e.outcomeUnknown() ? e : new UnavailableException(e.getMessage(), true, e);
                 }

@@ -28,6 +28,11 @@ public final class FunctionCalls {
         this.layout = layout;
     }
 
+    /** Whether calls are built for Redis Cluster's per-slot layout ({@link KeyLayout#perSlot()}). */
+    public boolean perSlot() {
+        return layout.perSlot();
+    }
+
     /** One function call, ready to send with FCALL (or FCALL_RO when the function is read-only). */
     public record Call(String function, List<String> keys, List<String> args) {
     }
@@ -69,6 +74,11 @@ public final class FunctionCalls {
     /** {@code ss_list}: a page of the keys under {@code prefix} after {@code cursor} ({@code ""} to start). */
     public Call list(String prefix, String cursor) {
         return new Call("ss_list", List.of(layout.index(prefix)), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
+    }
+
+    /** {@code ss_list} of one given index (on a cluster, one slot's {@code P index{T}}). */
+    public static Call listIndex(String index, String prefix, String cursor) {
+        return new Call("ss_list", List.of(index), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
     }
 
     /** {@code ss_history}: the kept versions no older than {@code maxAgeMillis} (0: any), or only {@code revision}'s. */

@@ -17,9 +17,23 @@ public final class KeyLayout {
     private static final Pattern BRACES = Pattern.compile("[^{}]*\\{[^{}]+}[^{}]*");
 
     private final String prefix;
+    /** Redis Cluster: feed, index and settings are kept per hash slot (docs/cluster.md). */
+    private final boolean perSlot;
 
+    /** The layout on a standalone server or a Sentinel-managed primary: one feed, one index. */
     public KeyLayout(String prefix) {
+        this(prefix, false);
+    }
+
+    /** With {@code cluster} true, the layout on Redis Cluster: feed, index and settings per slot. */
+    public KeyLayout(String prefix, boolean cluster) {
         this.prefix = prefix;
+        this.perSlot = cluster;
+    }
+
+    /** Whether feed, index and settings are kept per hash slot (Redis Cluster). */
+    public boolean perSlot() {
+        return perSlot;
     }
 
     public String prefix() {
@@ -94,14 +108,27 @@ public final class KeyLayout {
         return prefix + "config";
     }
 
-    /** The change feed of the document's slot group; one feed on a standalone server. */
+    /**
+     * The change feed of the document's slot: {@code P feed{T}} on a cluster, T being the
+     * {@link SlotTags#tag} of the document's slot; the one {@code P feed} on a standalone server.
+     */
     public String feed(String key) {
-        return prefix + "feed";
+        return prefix + "feed" + slotSuffix(key);
     }
 
-    /** The key index of the document's slot group; one index on a standalone server. */
+    /** The key index of the document's slot ({@code P index{T}}); one index on a standalone server. */
     public String index(String key) {
-        return prefix + "index";
+        return prefix + "index" + slotSuffix(key);
+    }
+
+    /** The store settings a write to {@code key} follows: per slot on a cluster ({@code P config{T}}). */
+    public String settings(String key) {
+        return prefix + "config" + slotSuffix(key);
+    }
+
+    /** {@code {T}} of the key's slot on a cluster, nothing on a standalone server. */
+    private String slotSuffix(String key) {
+        return perSlot ? "{" + SlotTags.tag(SlotTags.slot(key)) + "}" : "";
     }
 
     /**
@@ -112,9 +139,12 @@ public final class KeyLayout {
         return prefix + "histpolicy";
     }
 
-    /** The PUBLISH channel of the document's change notifications. */
+    /**
+     * The channel of the document's change notifications: {@code P chg:key} (PUBLISH) on a
+     * standalone server; on a cluster {@code P chg:{T}key}, in the document's slot, for SPUBLISH.
+     */
     public String channel(String key) {
-        return prefix + "chg:" + key;
+        return prefix + "chg:" + slotSuffix(key) + key;
     }
 
     /** KEYS of a single-document function call, in protocol order. */

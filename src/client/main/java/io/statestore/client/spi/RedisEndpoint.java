@@ -29,7 +29,9 @@ import io.statestore.client.internal.PasswordFileCredentials;
  * Where Redis is, read from a statestore URL (docs/daemon.md, "Redis URLs and Sentinel"):
  * {@code redis://[user:password@]host[:port][/db]} ({@code rediss://} for TLS), or, for a
  * Sentinel-managed primary, {@code redis-sentinel://[user:password@]host[:port][,host[:port]...][/db]?master=NAME}
- * ({@code rediss-sentinel://} for TLS to the primary). The credentials and database are the
+ * ({@code rediss-sentinel://} for TLS to the primary), or, for Redis Cluster,
+ * {@code redis-cluster://[user:password@]host[:port][,host[:port]...]} ({@code rediss-cluster://}
+ * for TLS): seed nodes, from which the client discovers the rest (docs/cluster.md). The credentials and database are the
  * primary's; the Sentinels' own password, if they have one, comes from a separate file
  * ({@code StateStoreOptions.sentinelPasswordFile}). The client and the daemon both connect
  * through this class, so the two read URLs alike.
@@ -43,7 +45,8 @@ public final class RedisEndpoint {
     private final String url;
     private final boolean ssl;
     private final List<HostAndPort> hosts;
-    private final String master; // null: a standalone server
+    private final String master; // null: a standalone server or a cluster
+    private final boolean cluster;
     private final String user;
     private final String password;
     private final String sentinelPassword;
@@ -51,12 +54,13 @@ public final class RedisEndpoint {
     private final PasswordFileCredentials fileCredentials; // null: the password (if any) is fixed
     private TlsOptions tls = TlsOptions.defaults(); // set only by of(), on an instance nobody else holds yet
 
-    private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, String user, String password,
-                          String sentinelPassword, int database, PasswordFileCredentials fileCredentials) {
+    private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, boolean cluster, String user,
+                          String password, String sentinelPassword, int database, PasswordFileCredentials fileCredentials) {
         this.url = url;
         this.ssl = ssl;
         this.hosts = List.copyOf(hosts);
         this.master = master;
+        this.cluster = cluster;
         this.user = user;
         this.password = password;
         this.sentinelPassword = sentinelPassword;
@@ -87,8 +91,10 @@ public final class RedisEndpoint {
                                       Optional<Path> sentinelPasswordFile) {
         String scheme = uri.getScheme();
         boolean sentinel = "redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme);
-        if (!sentinel && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
-            throw invalid(uri, "scheme must be redis://, rediss://, redis-sentinel:// or rediss-sentinel://");
+        boolean cluster = "redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme);
+        if (!sentinel && !cluster && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            throw invalid(uri, "scheme must be redis://, rediss://, redis-sentinel://, rediss-sentinel://,"
+                    + " redis-cluster:// or rediss-cluster://");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
@@ -112,15 +118,15 @@ public final class RedisEndpoint {
         for (String h : authority.split(",", -1)) {
             hosts.add(hostAndPort(uri, h, sentinel ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT));
         }
-        if (!sentinel && hosts.size() > 1) {
-            throw invalid(uri, "several hosts are for Sentinels: use redis-sentinel://");
+        if (!sentinel && !cluster && hosts.size() > 1) {
+            throw invalid(uri, "several hosts are for Sentinels or a Cluster: use redis-sentinel:// or redis-cluster://");
         }
         String master = sentinel ? queryValue(uri, "master") : null;
         if (sentinel && (master == null || master.isEmpty())) {
             throw invalid(uri, "a Sentinel URL names the primary with ?master=NAME");
         }
         if (!sentinel && uri.getRawQuery() != null) {
-            throw invalid(uri, "a redis:// URL takes no query");
+            throw invalid(uri, "a " + scheme + ":// URL takes no query");
         }
         int database = 0;
         String path = uri.getPath();
@@ -129,6 +135,9 @@ public final class RedisEndpoint {
                 database = Integer.parseInt(path.substring(1));
             } catch (NumberFormatException e) {
                 throw invalid(uri, "database must be a number");
+            }
+            if (cluster) {
+                throw invalid(uri, "Redis Cluster has only database 0: leave the /" + path.substring(1) + " out");
             }
         }
         if (userOverride.isPresent()) {
@@ -146,9 +155,9 @@ public final class RedisEndpoint {
             }
             sentinelPassword = readPassword(sentinelPasswordFile.get(), "Sentinel password file");
         }
-        boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme);
-        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, user, password, sentinelPassword, database,
-                fileCredentials);
+        boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme) || "rediss-cluster".equals(scheme);
+        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, cluster, user, password, sentinelPassword,
+                database, fileCredentials);
     }
 
     /**
@@ -237,12 +246,29 @@ public final class RedisEndpoint {
         return master != null;
     }
 
+    /**
+     * One node of this cluster as a standalone endpoint with the same credentials and TLS, for
+     * what must be done on each primary (the function library).
+     */
+    RedisEndpoint node(HostAndPort node) {
+        String host = node.getHost().contains(":") ? "[" + node.getHost() + "]" : node.getHost();
+        RedisEndpoint e = new RedisEndpoint((ssl ? "rediss://" : "redis://") + host + ":" + node.getPort(), ssl, List.of(node),
+                null, false, user, password, null, 0, fileCredentials);
+        e.tls = tls;
+        return e;
+    }
+
+    /** Whether this is Redis Cluster ({@code redis-cluster://}): {@link #hosts()} are seed nodes. */
+    public boolean cluster() {
+        return cluster;
+    }
+
     /** The primary's name at the Sentinels; empty for a standalone server. */
     public Optional<String> master() {
         return Optional.ofNullable(master);
     }
 
-    /** The server, or the Sentinels. */
+    /** The server, the Sentinels, or a cluster's seed nodes. */
     public List<HostAndPort> hosts() {
         return hosts;
     }

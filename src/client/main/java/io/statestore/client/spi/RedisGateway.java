@@ -32,25 +32,66 @@ import io.statestore.client.internal.TlsFailures;
  * {@link BlockingConnection}, which keep the function libraries on the server ({@link Libraries}):
  * installed before the first call, and installed again, the call then tried once more, when the
  * server answers that the function is missing.
+ *
+ * <p>On Redis Cluster ({@code redis-cluster://}) the calls go through Jedis's cluster client
+ * ({@link ClusterConnection}), which routes by slot and handles redirects itself; the libraries
+ * are kept on every primary. What needs one connection to one server (watchers, consumers,
+ * WATCH sessions) is not available on a cluster yet and is refused with
+ * {@link #notOnCluster(String)} (docs/cluster.md).
  */
 public final class RedisGateway implements AutoCloseable {
     private final RedisEndpoint redis;
     private final Libraries libraries = new Libraries(FunctionLibrary.all());
-    private final Pool<Jedis> pool;
+    private final Pool<Jedis> pool; // null on a cluster
+    private final ClusterConnection cluster; // null unless a cluster
+    /** On a cluster: looks for new primaries now and then, to give them the libraries (null otherwise). */
+    private final java.util.concurrent.ScheduledExecutorService topologyCheck;
+    /** How often a cluster gateway looks for primaries without the libraries. */
+    static final java.time.Duration TOPOLOGY_CHECK = java.time.Duration.ofSeconds(2);
     private final String endpoint;
     private final JedisClientConfig clientConfig;
     private final int poolSize;
     private final Permissions permissions;
+    /** Replicas that must confirm a write before it is acknowledged (WAIT); 0: none. */
+    private final int durableReplicas;
 
     public RedisGateway(StateStoreOptions options) {
-        this.redis = RedisEndpoint.of(options);
+        this(RedisEndpoint.of(options), options.poolSize(), options.timeout(), options.durableReplicas());
+    }
+
+    /** A gateway to one endpoint: a server, a Sentinel-managed primary, a cluster, or one node of a cluster. */
+    RedisGateway(RedisEndpoint endpoint, int poolSize, java.time.Duration timeoutDuration, int durableReplicas) {
+        this.durableReplicas = durableReplicas;
+        this.redis = endpoint;
         this.permissions = new Permissions(redis.describe(), redis.user());
-        int timeout = (int) options.timeout().toMillis();
+        int timeout = (int) timeoutDuration.toMillis();
+        this.endpoint = redis.describe();
+        this.clientConfig = redis.clientConfig(timeout).protocol(RedisProtocol.RESP2).build();
+        this.poolSize = poolSize;
+        if (redis.cluster()) {
+            this.pool = null;
+            try {
+                this.cluster = new ClusterConnection(redis, clientConfig, poolSize, timeoutDuration);
+            } catch (JedisException e) {
+                // the cluster client asks the seed nodes for the slot map at once
+                throw unavailable(e);
+            }
+            this.topologyCheck = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "statestore-cluster-topology");
+                t.setDaemon(true);
+                return t;
+            });
+            topologyCheck.scheduleWithFixedDelay(this::checkPrimaries, TOPOLOGY_CHECK.toMillis(), TOPOLOGY_CHECK.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        this.cluster = null;
+        this.topologyCheck = null;
         GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(options.poolSize());
-        poolConfig.setMaxIdle(options.poolSize());
+        poolConfig.setMaxTotal(poolSize);
+        poolConfig.setMaxIdle(poolSize);
         poolConfig.setMinIdle(0);
-        poolConfig.setMaxWait(options.timeout());
+        poolConfig.setMaxWait(timeoutDuration);
         // Checking on every borrow would cost a round trip per call; instead idle connections are
         // checked every few seconds, so one left over from before a server restart is replaced
         // before a write can fail on it (reads also retry once).
@@ -59,15 +100,59 @@ public final class RedisGateway implements AutoCloseable {
         poolConfig.setTimeBetweenEvictionRuns(java.time.Duration.ofSeconds(5));
         poolConfig.setNumTestsPerEvictionRun(-1);
         poolConfig.setJmxEnabled(false);
-        this.endpoint = redis.describe();
-        this.clientConfig = redis.clientConfig(timeout).protocol(RedisProtocol.RESP2).build();
         try {
             this.pool = redis.pool(poolConfig, clientConfig, timeout);
         } catch (JedisException e) {
             // a Sentinel pool asks the Sentinels for the primary at once
             throw unavailable(e);
         }
-        this.poolSize = options.poolSize();
+    }
+
+    private void checkPrimaries() {
+        try {
+            libraries.checkPrimaries(this);
+        } catch (RuntimeException e) {
+            // the next call that finds a function missing installs them as well
+            org.slf4j.LoggerFactory.getLogger(RedisGateway.class).warn("checking the cluster's primaries for the function"
+                    + " libraries failed: {}", e.getMessage());
+        }
+    }
+
+    /** Whether this gateway talks to Redis Cluster. */
+    public boolean cluster() {
+        return cluster != null;
+    }
+
+    /**
+     * The refusal of something not built for Redis Cluster yet (docs/cluster.md, "Not yet on a
+     * cluster"): an {@link InvalidInputException}, since waiting does not cure it.
+     */
+    public InvalidInputException notOnCluster(String what, String why) {
+        return new InvalidInputException(what + " is not supported on Redis Cluster yet (" + endpoint + "): " + why
+                + "; see docs/cluster.md, \"Not yet on a cluster\"; use a standalone or Sentinel-managed Redis for it");
+    }
+
+    private static final String ONE_SERVER = "it reads through one connection to one server, and a cluster's data is spread over several";
+
+    /**
+     * Gateways to each primary of the cluster now, for what must be done on every one (the
+     * function library); the caller closes them. On a standalone server: none.
+     */
+    public List<RedisGateway> primaryGateways() {
+        if (cluster == null) {
+            return List.of();
+        }
+        List<redis.clients.jedis.HostAndPort> primaries;
+        try {
+            primaries = cluster.primaries();
+        } catch (JedisException e) {
+            throw mapped(e, null, false, "CLUSTER NODES");
+        }
+        List<RedisGateway> out = new ArrayList<>();
+        for (redis.clients.jedis.HostAndPort node : primaries) {
+            out.add(new RedisGateway(redis.node(node), 2, java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()), 0));
+        }
+        return out;
     }
 
     /**
@@ -77,7 +162,10 @@ public final class RedisGateway implements AutoCloseable {
      * would be lent out again: to a server that may take writes for a while before Sentinel
      * demotes it and its data is replaced. Such a connection is discarded here instead.
      */
-    private Jedis currentConnection() {
+    private Jedis currentConnection(String subject) {
+        if (cluster != null) {
+            return subject == null ? cluster.anyNode() : cluster.nodeOf(subject);
+        }
         for (int stale = 0; ; stale++) {
             Jedis jedis = pool.getResource();
             if (!redis.sentinel() || isCurrent(jedis) || stale > poolSize) {
@@ -90,7 +178,7 @@ public final class RedisGateway implements AutoCloseable {
 
     /** Whether {@code jedis} is connected to the server, or to the Sentinels' current primary. */
     public boolean isCurrent(Jedis jedis) {
-        return jedis.getConnection().getHostAndPort().equals(redis.current(pool));
+        return cluster != null || jedis.getConnection().getHostAndPort().equals(redis.current(pool));
     }
 
     /**
@@ -125,7 +213,94 @@ public final class RedisGateway implements AutoCloseable {
      * once the libraries are back.
      */
     public Object fcall(String function, List<String> keys, List<String> args, String subject) {
-        return withLibraries(function, () -> run(jedis -> jedis.fcall(function, keys, args), subject, true, function));
+        if (durableReplicas > 0) {
+            return withLibraries(function, () -> onOneConnection(function, keys, args, subject, true));
+        }
+        if (cluster != null && NOT_RESENDABLE.contains(function)) {
+            return withLibraries(function, () -> onOneConnection(function, keys, args, subject, false));
+        }
+        return withLibraries(function, () -> runRouted(c -> c.fcall(function, keys, args), subject, true, function));
+    }
+
+    /**
+     * Writes without a write ID: Jedis's cluster client would send one again by itself when the
+     * connection breaks after sending it, and a transaction applied by the first send would then
+     * fail its revision check and be run again by its caller; on one connection the caller gets
+     * "outcome unknown" instead, as on a standalone server.
+     */
+    private static final java.util.Set<String> NOT_RESENDABLE = java.util.Set.of("ss_tx");
+
+    /**
+     * A write on one connection: for a write confirmed by {@code durableReplicas} replicas
+     * ({@code confirm}; WAIT counts the writes of its own connection, so the call and the WAIT go
+     * on one), and on a cluster for a write that must not be re-sent unseen. On a cluster that is
+     * a connection to the primary of the first key's slot in Jedis's slot map; a redirect (the
+     * slot moved, or is moving) refreshes the map and the call is sent again, as are TRYAGAIN and
+     * CLUSTERDOWN, within the retry bound. The call did nothing in all these cases.
+     */
+    private Object onOneConnection(String function, List<String> keys, List<String> args, String subject, boolean confirm) {
+        if (cluster == null) {
+            return run(jedis -> {
+                Object reply = jedis.fcall(function, keys, args);
+                return confirm ? confirmed(jedis, reply, subject) : reply;
+            }, subject, true, function);
+        }
+        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Jedis jedis;
+            try {
+                jedis = keys.isEmpty() ? cluster.anyNode() : cluster.nodeOf(keys.get(0));
+            } catch (JedisException e) {
+                throw mapped(e, subject, false, function);
+            }
+            try (jedis) {
+                Object reply = jedis.fcall(function, keys, args);
+                return confirm ? confirmed(jedis, reply, subject) : reply;
+            } catch (redis.clients.jedis.exceptions.JedisRedirectionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw mapped(e, subject, false, function);
+                }
+                cluster.client().refreshClusterTopology();
+                cluster.pause(attempt, e);
+            } catch (JedisDataException e) {
+                if (ClusterConnection.notRunYet(e) && System.nanoTime() < deadline) {
+                    cluster.pause(attempt, e);
+                    continue;
+                }
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
+            } catch (JedisException e) {
+                try {
+                    cluster.client().refreshClusterTopology(); // a failover: the next send finds the new primary
+                } catch (JedisException stillDown) {
+                    // the caller's re-send will tell
+                }
+                throw mapped(e, subject, true, function);
+            }
+        }
+    }
+
+    /** Waits for the replicas to confirm what {@code jedis} wrote; {@code reply} when they do. */
+    private Object confirmed(Jedis jedis, Object reply, String subject) {
+        long timeout = Math.max(1, clientConfig.getSocketTimeoutMillis() - 100L);
+        long got = jedis.waitReplicas(durableReplicas, timeout);
+        if (got < durableReplicas) {
+            throw new UnavailableException("the write" + (subject == null ? "" : " of \"" + subject + "\"") + " was applied"
+                    + " on the primary at " + jedis.getConnection().getHostAndPort() + " but confirmed by " + got + " of the "
+                    + durableReplicas + " replicas required (durableReplicas) within " + timeout + " ms: it may be lost if"
+                    + " that primary fails now", true, new NotReplicated());
+        }
+        return reply;
+    }
+
+    /**
+     * The cause of an {@link UnavailableException} for a write applied on the primary that too
+     * few replicas confirmed: sending it again would be answered from its write ID without a
+     * new write to wait for, so it is not re-sent.
+     */
+    public static final class NotReplicated extends RuntimeException {
+        NotReplicated() {
+            super("not confirmed by enough replicas", null, false, false);
+        }
     }
 
     /** {@link #fcall(String, List, List, String)} of a call built by {@link FunctionCalls}. */
@@ -155,9 +330,9 @@ public final class RedisGateway implements AutoCloseable {
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
         return withLibraries(function, () -> {
             try {
-                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, function);
+                return runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
             } catch (UnavailableException e) {
-                return run(jedis -> jedis.fcallReadonly(function, keys, args), subject, false, function);
+                return runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
             }
         });
     }
@@ -195,12 +370,41 @@ public final class RedisGateway implements AutoCloseable {
         return run(work, subject, writes, command);
     }
 
-    /** @param function the function called, or a command's name, or null: named in refusals */
+    /**
+     * Runs a command routed by its keys: on a cluster through the cluster client (redirects and
+     * retries inside), otherwise on a pooled connection like {@link #run}.
+     */
+    private <T> T runRouted(Function<redis.clients.jedis.commands.FunctionCommands, T> work, String subject, boolean writes,
+                            String function) {
+        if (cluster == null) {
+            return run(work::apply, subject, writes, function);
+        }
+        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.apply(cluster.client());
+            } catch (JedisDataException e) {
+                if (ClusterConnection.notRunYet(e) && System.nanoTime() < deadline) {
+                    cluster.pause(attempt, e);
+                    continue;
+                }
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
+            } catch (JedisException e) {
+                throw mapped(e, subject, writes, function);
+            }
+        }
+    }
+
+    /**
+     * @param function the function called, or a command's name, or null: named in refusals. On
+     *                 a cluster {@code work} runs on the primary of {@code subject}'s slot (any
+     *                 node when null): commands sent this way are not redirected.
+     */
     private <T> T run(Function<Jedis, T> work, String subject, boolean writes, String function) {
         boolean functionCall = function != null && (function.startsWith("ss_") || function.startsWith("ev_"));
         Jedis jedis;
         try {
-            jedis = currentConnection();
+            jedis = currentConnection(subject);
         } catch (JedisException e) {
             throw mapped(e, subject, false, function);
         }
@@ -248,6 +452,9 @@ public final class RedisGateway implements AutoCloseable {
      * tails) that would otherwise hold pooled connections and starve ordinary calls. Caller closes it.
      */
     public Jedis dedicatedConnection() {
+        if (cluster != null) {
+            throw notOnCluster("a blocking reader (event consumer, task follower)", ONE_SERVER);
+        }
         try {
             Jedis jedis = new Jedis(redis.current(pool), clientConfig);
             jedis.ping();
@@ -259,6 +466,9 @@ public final class RedisGateway implements AutoCloseable {
 
     /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */
     public WatchSession openWatchSession() {
+        if (cluster != null) {
+            throw notOnCluster("a WATCH/MULTI session (the importer's ledger)", ONE_SERVER);
+        }
         return new WatchSession(this, dedicatedConnection());
     }
 
@@ -277,12 +487,20 @@ public final class RedisGateway implements AutoCloseable {
      * watcher's reads and blocking waits. Connects lazily; the caller closes it.
      */
     public BlockingConnection openBlockingConnection(String name) {
+        if (cluster != null) {
+            throw notOnCluster("watching the change feed", "a cluster keeps one feed per hash slot and a watcher that follows them all is not built");
+        }
         return new BlockingConnection(name);
     }
 
     @Override
     public void close() {
-        pool.close();
+        if (cluster != null) {
+            topologyCheck.shutdownNow();
+            cluster.close();
+        } else {
+            pool.close();
+        }
     }
 
     /** What {@link BlockingConnection#awaitEntriesThenCall} read: the entries, then the call's reply. */

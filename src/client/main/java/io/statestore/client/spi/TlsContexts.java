@@ -45,9 +45,10 @@ public final class TlsContexts {
     /** Refuses TLS options for a URL that does not use TLS: they would be silently ignored. */
     public static void requireTlsUrl(URI uri, TlsOptions tls) {
         String scheme = uri.getScheme();
-        if (tls.configured() && !"rediss".equals(scheme) && !"rediss-sentinel".equals(scheme)) {
+        if (tls.configured() && !"rediss".equals(scheme) && !"rediss-sentinel".equals(scheme)
+                && !"rediss-cluster".equals(scheme)) {
             throw new InvalidInputException("TLS options (CA, client certificate, insecure skip) go with a rediss:// or"
-                    + " rediss-sentinel:// URL, not \"" + RedisEndpoint.redacted(uri.toString()) + "\"");
+                    + " rediss-sentinel:// URL (rediss-cluster:// for Redis Cluster), not \"" + RedisEndpoint.redacted(uri.toString()) + "\"");
         }
     }
 

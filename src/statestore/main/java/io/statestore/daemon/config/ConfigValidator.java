@@ -55,6 +55,11 @@ final class ConfigValidator {
                 problem("redis.url", e.getMessage());
             }
         }
+        if (!r.embedded() && r.url() != null && r.url().contains("-cluster://")) {
+            problem("redis.url", "Redis Cluster is not supported by the daemon yet: its jobs (sweeps, trims, backups) would"
+                    + " have to run on every primary, which is not built (docs/cluster.md, \"Not yet on a cluster\");"
+                    + " clients and the CLI connect to a cluster directly");
+        }
         boolean sentinelUrl = !r.embedded() && r.url().contains("-sentinel://");
         if (r.sentinelPasswordFile() != null && !r.sentinelPasswordFile().isBlank() && !sentinelUrl) {
             problem("redis.sentinelPasswordFile", "goes with a redis-sentinel:// redis.url");

@@ -77,13 +77,36 @@ class RedisEndpointTest {
         assertTrue(missing.getMessage().startsWith("cannot read Sentinel password file"), missing.getMessage());
     }
 
+    @Test
+    void aClusterUrlListsSeedNodesWithTheCredentialsOfEveryNode() {
+        RedisEndpoint e = parse("rediss-cluster://app:pw@n1:7000,n2,10.0.0.3:7002");
+        assertTrue(e.cluster());
+        assertFalse(e.sentinel());
+        assertEquals(List.of(new HostAndPort("n1", 7000), new HostAndPort("n2", 6379), new HostAndPort("10.0.0.3", 7002)),
+                e.hosts());
+        assertEquals(Optional.of("app"), e.user());
+        assertEquals(Optional.of("pw"), e.password());
+        assertEquals(0, e.database());
+        assertTrue(e.ssl());
+        assertEquals("rediss-cluster://n1:7000,n2,10.0.0.3:7002", e.describe(), "no password in messages");
+        assertFalse(parse("redis-cluster://n1:7000").ssl());
+        assertFalse(parse("redis://h").cluster());
+        RedisEndpoint node = e.node(new HostAndPort("10.0.0.3", 7002));
+        assertFalse(node.cluster());
+        assertEquals("rediss://10.0.0.3:7002", node.describe());
+        assertEquals(Optional.of("pw"), node.password());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "http://h|scheme must be redis://, rediss://, redis-sentinel:// or rediss-sentinel://",
+        "http://h|scheme must be redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://",
         "redis-sentinel://s1:26379|a Sentinel URL names the primary with ?master=NAME",
         "redis-sentinel://s1?master=|a Sentinel URL names the primary with ?master=NAME",
         "redis-sentinel://s1?primary=m|unknown parameter \"primary\" (only master is known)",
-        "redis://h1,h2|several hosts are for Sentinels: use redis-sentinel://",
+        "redis://h1,h2|several hosts are for Sentinels or a Cluster: use redis-sentinel:// or redis-cluster://",
+        "redis-cluster://n1,n2/1|Redis Cluster has only database 0: leave the /1 out",
+        "redis-cluster://n1?master=m|a redis-cluster:// URL takes no query",
+        "redis-cluster://n1,,n2|an empty host",
         "redis://h:port|port must be a number in \"h:port\"",
         "redis://h:70000|port out of range in \"h:70000\"",
         "redis-sentinel://s1,,s2?master=m|an empty host",

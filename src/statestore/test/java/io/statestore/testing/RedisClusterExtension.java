@@ -1,0 +1,392 @@
+package io.statestore.testing;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Starts a real Redis Cluster for a test class: 3 primaries and 3 replicas on free loopback
+ * ports in a temporary directory ({@code --cluster-enabled yes}, node timeout 1 s, append-only
+ * files), joined with {@code redis-cli --cluster create --cluster-replicas 1}; it waits until
+ * every node reports {@code cluster_state:ok} and every replica is in sync, and stops the nodes
+ * afterwards. Register it as a static field (one cluster per class: starting one costs a few
+ * seconds). The binaries are {@code redis-server} from PATH or {@code STATESTORE_TEST_REDIS_SERVER},
+ * and the {@code redis-cli} next to it (or on PATH).
+ *
+ * <p>Helpers change the cluster the way an operator would: {@link #kill9} a node,
+ * {@link #addPrimary} a new empty primary, {@link #reshard} slots between primaries with redis-cli,
+ * or {@link #moveSlots} many at once.
+ */
+public final class RedisClusterExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final Duration READY_LIMIT = Duration.ofSeconds(30);
+
+    private final int primaries;
+    private final List<StateStore> stores = new ArrayList<>();
+    /** port -> process, in start order; the first {@code primaries} were created as primaries. */
+    private final Map<Integer, Process> nodes = new LinkedHashMap<>();
+    private Path dir;
+
+    private RedisClusterExtension(int primaries) {
+        this.primaries = primaries;
+    }
+
+    /** 3 primaries, each with one replica. */
+    public static RedisClusterExtension threePrimaries() {
+        return new RedisClusterExtension(3);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("statestore-cluster-");
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < primaries * 2; i++) {
+            addresses.add("127.0.0.1:" + startNode());
+        }
+        List<String> create = new ArrayList<>(List.of(cliBinary(), "--cluster", "create"));
+        create.addAll(addresses);
+        create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+        run(create);
+        awaitReady();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (StateStore s : stores) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // a store of a node killed by the test: nothing left to release
+            }
+        }
+        stores.clear();
+        for (Process p : nodes.values()) {
+            p.destroyForcibly();
+        }
+        for (Process p : nodes.values()) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (dir != null) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    /** Starts one empty cluster-enabled node; returns its port. */
+    private int startNode() throws IOException, InterruptedException {
+        int port = freePort();
+        Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
+        List<String> cmd = List.of(RedisServerExtension.serverBinary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", nodeDir.toString(), "--cluster-enabled", "yes",
+                "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "1000",
+                "--appendonly", "yes", "--save", "", "--logfile", nodeDir.resolve("redis.log").toString(),
+                "--daemonize", "no");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(nodeDir.resolve("redis.out").toFile()).start();
+        nodes.put(port, p);
+        awaitPing(port, p);
+        return port;
+    }
+
+    /** The seed URL: every node of the cluster as created. */
+    public String uri() {
+        return "redis-cluster://" + nodes.keySet().stream().limit(primaries * 2L)
+                .map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    /** A store on this cluster, closed after the class. */
+    public StateStore newStore() {
+        return newStore(b -> { });
+    }
+
+    public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
+        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
+        custom.accept(b);
+        StateStore s = StateStore.connect(b.build());
+        stores.add(s);
+        return s;
+    }
+
+    /** A plain connection to one node, for inspection. Caller closes it. */
+    public Jedis node(int port) {
+        return new Jedis("127.0.0.1", port);
+    }
+
+    /** The ports of the nodes that are primaries now (alive, flagged master), in start order. */
+    public List<Integer> primaryPorts() {
+        List<Integer> out = new ArrayList<>();
+        for (ClusterNode n : clusterNodes()) {
+            if (n.primary() && !n.failed()) {
+                out.add(n.port());
+            }
+        }
+        out.sort(Comparator.comparingInt(p -> new ArrayList<>(nodes.keySet()).indexOf(p)));
+        return out;
+    }
+
+    /** The port of the primary serving {@code slot} now. */
+    public int primaryOfSlot(int slot) {
+        for (ClusterNode n : clusterNodes()) {
+            if (n.primary() && !n.failed() && n.serves(slot)) {
+                return n.port();
+            }
+        }
+        throw new IllegalStateException("no primary serves slot " + slot);
+    }
+
+    /** One line of CLUSTER NODES. */
+    public record ClusterNode(String id, int port, boolean primary, boolean failed, String masterId, List<int[]> slots) {
+        public boolean serves(int slot) {
+            return slots.stream().anyMatch(r -> r[0] <= slot && slot <= r[1]);
+        }
+
+        public int slotCount() {
+            return slots.stream().mapToInt(r -> r[1] - r[0] + 1).sum();
+        }
+    }
+
+    /** The cluster as a live node sees it. */
+    public List<ClusterNode> clusterNodes() {
+        for (int port : nodes.keySet()) {
+            if (!nodes.get(port).isAlive()) {
+                continue;
+            }
+            try (Jedis j = node(port)) {
+                return parseNodes(j.clusterNodes());
+            } catch (RuntimeException tryAnother) {
+                // a node shutting down: ask the next
+            }
+        }
+        throw new IllegalStateException("no node of the cluster answers");
+    }
+
+    static List<ClusterNode> parseNodes(String text) {
+        List<ClusterNode> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8) {
+                continue;
+            }
+            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            List<int[]> slots = new ArrayList<>();
+            for (int i = 8; i < f.length; i++) {
+                if (f[i].startsWith("[")) {
+                    continue; // a slot being imported or migrated
+                }
+                String[] r = f[i].split("-");
+                int from = Integer.parseInt(r[0]);
+                slots.add(new int[] {from, r.length > 1 ? Integer.parseInt(r[1]) : from});
+            }
+            boolean failed = f[2].contains("fail") && !f[2].contains("fail?") || f[2].contains("noaddr");
+            out.add(new ClusterNode(f[0], port, f[2].contains("master"), failed, f[3], slots));
+        }
+        return out;
+    }
+
+    /** Kills a node with SIGKILL, as a crash would; its data directory stays. */
+    public void kill9(int port) throws InterruptedException {
+        Process p = nodes.get(port);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    /**
+     * Starts a new node and joins it as a primary without slots ({@code redis-cli --cluster
+     * add-node}); returns its port.
+     */
+    public int addPrimary() throws IOException, InterruptedException {
+        int port = startNode();
+        int existing = primaryPorts().get(0);
+        run(List.of(cliBinary(), "--cluster", "add-node", "127.0.0.1:" + port, "127.0.0.1:" + existing));
+        long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (primaryPorts().contains(port) && clusterOk(port)) {
+                return port;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("node " + port + " did not join the cluster within " + READY_LIMIT);
+    }
+
+    /** Moves {@code count} slots from one primary to another with {@code redis-cli --cluster reshard}. */
+    public void reshard(int fromPort, int toPort, int count) throws IOException, InterruptedException {
+        run(List.of(cliBinary(), "--cluster", "reshard", "127.0.0.1:" + fromPort, "--cluster-from", idOf(fromPort),
+                "--cluster-to", idOf(toPort), "--cluster-slots", Integer.toString(count), "--cluster-yes",
+                "--cluster-pipeline", "50"));
+    }
+
+    /**
+     * Moves {@code count} slots (the lowest ones {@code fromPort} serves) to {@code toPort} with
+     * the protocol redis-cli uses, CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE of the keys, then
+     * SETSLOT NODE, but pipelined over batches of slots instead of one slot after another: the
+     * same states for callers (ASK, TRYAGAIN while a slot's keys are split), in seconds instead
+     * of a minute on a busy 2-core machine.
+     */
+    public void moveSlots(int fromPort, int toPort, int count) {
+        String fromId = idOf(fromPort);
+        String toId = idOf(toPort);
+        List<Integer> slots = new ArrayList<>();
+        for (ClusterNode n : clusterNodes()) {
+            if (n.port() == fromPort) {
+                for (int[] r : n.slots()) {
+                    for (int s = r[0]; s <= r[1] && slots.size() < count; s++) {
+                        slots.add(s);
+                    }
+                }
+            }
+        }
+        try (Jedis from = node(fromPort); Jedis to = node(toPort)) {
+            for (int i = 0; i < slots.size(); i += 64) {
+                List<Integer> batch = slots.subList(i, Math.min(slots.size(), i + 64));
+                setSlots(to, batch, "IMPORTING", fromId);
+                setSlots(from, batch, "MIGRATING", toId);
+                for (int s : batch) {
+                    // a migrating slot takes no new keys (they are sent to the target with ASK), so this ends
+                    for (List<String> keys = from.clusterGetKeysInSlot(s, 100); !keys.isEmpty();
+                         keys = from.clusterGetKeysInSlot(s, 100)) {
+                        List<String> args = new ArrayList<>(List.of("127.0.0.1", Integer.toString(toPort), "", "0", "5000", "KEYS"));
+                        args.addAll(keys);
+                        from.sendCommand(redis.clients.jedis.Protocol.Command.MIGRATE, args.toArray(new String[0]));
+                    }
+                }
+                setSlots(to, batch, "NODE", toId);
+                setSlots(from, batch, "NODE", toId);
+            }
+        }
+    }
+
+    private static void setSlots(Jedis j, List<Integer> slots, String state, String nodeId) {
+        redis.clients.jedis.Pipeline p = j.pipelined();
+        slots.forEach(s -> p.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "SETSLOT", Integer.toString(s), state,
+                nodeId));
+        p.sync();
+    }
+
+    private String idOf(int port) {
+        return clusterNodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow().id();
+    }
+
+    /**
+     * Waits until every live node says {@code cluster_state:ok}, agrees that all 16,384 slots are
+     * served, and every replica's link to its primary is up and synced.
+     */
+    public void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ready()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("the cluster was not ready within " + READY_LIMIT + ": " + clusterNodes().size() + " nodes");
+    }
+
+    private boolean ready() {
+        for (Map.Entry<Integer, Process> e : nodes.entrySet()) {
+            if (!e.getValue().isAlive()) {
+                continue;
+            }
+            try (Jedis j = node(e.getKey())) {
+                if (!j.clusterInfo().contains("cluster_state:ok")) {
+                    return false;
+                }
+                String replication = j.info("replication");
+                if (replication.contains("role:slave") && (!replication.contains("master_link_status:up")
+                        || replication.contains("master_sync_in_progress:1"))) {
+                    return false;
+                }
+            } catch (RuntimeException notYet) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean clusterOk(int port) {
+        try (Jedis j = node(port)) {
+            return j.clusterInfo().contains("cluster_state:ok");
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    private static void awaitPing(int port, Process p) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("redis-server on port " + port + " exited at start");
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not accepting connections yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("redis-server on port " + port + " did not answer PING within " + READY_LIMIT);
+    }
+
+    /** Runs a redis-cli command to completion; its output is in the exception when it fails. */
+    private void run(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "cli-", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish within 120 s");
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0 || text.contains("[ERR]")) {
+            throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
+        }
+    }
+
+    /** redis-cli next to the server binary when that is a path, else from PATH. */
+    static String cliBinary() {
+        String server = RedisServerExtension.serverBinary();
+        Path sibling = Path.of(server).resolveSibling("redis-cli");
+        return server.contains("/") && Files.isExecutable(sibling) ? sibling.toString() : "redis-cli";
+    }
+
+    /** A port that is free, and whose cluster bus port (+10000) is free too. */
+    private static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20000 + random.nextInt(30000);
+            if (bindable(port) && bindable(port + 10000)) {
+                return port;
+            }
+        }
+        throw new IOException("no free pair of loopback ports (port, port + 10000) found");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
