@@ -73,6 +73,10 @@ final class PeersBenchmark implements Callable<Integer> {
             description = "Which systems, of everysec, always, etcd, nats (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
+    @Option(names = "--rows", paramLabel = "LIST", split = ",", defaultValue = "put,cas,hot,watch",
+            description = "Which rows, of put, cas (own key), hot, watch (default ${DEFAULT-VALUE}); fewer for profiling one.")
+    private List<String> rowNames;
+
     @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server to run (default $STATESTORE_TEST_REDIS_SERVER or redis-server).")
     private String redisBinary;
 
@@ -85,6 +89,7 @@ final class PeersBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<PeerSystem> systems = validate();
+        List<PeerRow> rows = rows();
         if (quick) {
             sets = 1;
             seconds = 1;
@@ -112,7 +117,7 @@ final class PeersBenchmark implements Callable<Integer> {
             }
             PeersTable table = new PeersTable(systems, names);
             out.flush();
-            boolean failed = measure(systems, peers, table, err);
+            boolean failed = measure(systems, rows, peers, table, err);
             table.print(out, sets, rate);
             out.println();
             out.println("load average at end " + loadAverage());
@@ -149,6 +154,18 @@ final class PeersBenchmark implements Callable<Integer> {
         }
     }
 
+    private List<PeerRow> rows() {
+        LinkedHashSet<PeerRow> chosen = new LinkedHashSet<>();
+        for (String n : rowNames) {
+            PeerRow row = PeerRow.byOption(n.trim());
+            if (row == null) {
+                throw new ParameterException(spec.commandLine(), "--rows takes put, cas, hot and watch, got \"" + n.trim() + "\"");
+            }
+            chosen.add(row);
+        }
+        return Arrays.stream(PeerRow.values()).filter(chosen::contains).toList();
+    }
+
     private String redisBinary() {
         if (redisBinary != null) {
             return redisBinary;
@@ -158,7 +175,7 @@ final class PeersBenchmark implements Callable<Integer> {
     }
 
     /** Runs every set; true when any call failed or any watched change never arrived. */
-    private boolean measure(List<PeerSystem> systems, Map<PeerSystem, Peer> peers, PeersTable table, PrintWriter err) throws Exception {
+    private boolean measure(List<PeerSystem> systems, List<PeerRow> rows, Map<PeerSystem, Peer> peers, PeersTable table, PrintWriter err) throws Exception {
         boolean failed = false;
         long warmupMs = (long) (warmup * 1000);
         long measuredMs = (long) (seconds * 1000);
@@ -174,7 +191,7 @@ final class PeersBenchmark implements Callable<Integer> {
         for (int set = 0; set < sets; set++) {
             List<PeerSystem> order = rotated(systems, set);
             err.printf("bench peers: set %d of %d, load average %s%n", set + 1, sets, loadAverage());
-            for (PeerRow row : PeerRow.values()) {
+            for (PeerRow row : rows) {
                 for (PeerSystem s : order) {
                     Peer peer = peers.get(s);
                     if (row.throughput()) {

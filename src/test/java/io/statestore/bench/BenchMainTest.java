@@ -67,6 +67,9 @@ class BenchMainTest {
         Run unknownSystem = run("peers", "--systems", "everysec,consul");
         assertEquals(2, unknownSystem.code);
         assertTrue(unknownSystem.err.contains("--systems takes everysec, always, etcd and nats, got \"consul\""), unknownSystem.err);
+        Run unknownRow = run("peers", "--rows", "put,delete");
+        assertEquals(2, unknownRow.code);
+        assertTrue(unknownRow.err.contains("--rows takes put, cas, hot and watch, got \"delete\""), unknownRow.err);
         Run small = run("peers", "--size", "100");
         assertEquals(2, small.code);
         assertTrue(small.err.contains("--size must be at least 700 bytes"), small.err);
