@@ -70,7 +70,7 @@ final class PeersBenchmark implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--systems", paramLabel = "LIST", split = ",", defaultValue = "everysec,always,etcd,nats",
-            description = "Which systems, of everysec, always, etcd, nats (default ${DEFAULT-VALUE}).")
+            description = "Which systems, of everysec, always, etcd, nats, and group (statestore, AOF everysec, the client's group commit on; not by default) (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
     @Option(names = "--rows", paramLabel = "LIST", split = ",", defaultValue = "put,cas,hot,watch",
@@ -264,7 +264,7 @@ final class PeersBenchmark implements Callable<Integer> {
 
     private static String versions(Binaries b, List<PeerSystem> systems) {
         List<String> out = new ArrayList<>();
-        if (systems.contains(PeerSystem.EVERYSEC) || systems.contains(PeerSystem.ALWAYS)) {
+        if (systems.contains(PeerSystem.EVERYSEC) || systems.contains(PeerSystem.ALWAYS) || systems.contains(PeerSystem.GROUP)) {
             out.add(firstLine(b.redis(), "--version"));
         }
         if (systems.contains(PeerSystem.ETCD)) {

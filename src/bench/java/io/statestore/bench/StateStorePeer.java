@@ -17,17 +17,22 @@ import java.util.function.Consumer;
 /** statestore (portable mode) on a redis-server with AOF on, through its public client. */
 final class StateStorePeer implements Peer {
     private final String fsync;
+    private final boolean groupCommit;
     private final PeerProcess server;
     private final StateStore store;
 
-    private StateStorePeer(String fsync, PeerProcess server, StateStore store) {
+    private StateStorePeer(String fsync, boolean groupCommit, PeerProcess server, StateStore store) {
         this.fsync = fsync;
+        this.groupCommit = groupCommit;
         this.server = server;
         this.store = store;
     }
 
-    /** @param fsync redis-server's {@code appendfsync}: everysec or always */
-    static StateStorePeer start(String binary, String fsync) throws Exception {
+    /**
+     * @param fsync       redis-server's {@code appendfsync}: everysec or always
+     * @param groupCommit the client's group commit (concurrent writes of the process share one call)
+     */
+    static StateStorePeer start(String binary, String fsync, boolean groupCommit) throws Exception {
         Path dir = PeerProcess.tempDir("redis-" + fsync);
         int port = RedisServer.freePort();
         PeerProcess server = PeerProcess.start("redis-server (appendfsync " + fsync + ")", dir, List.of(binary,
@@ -35,8 +40,8 @@ final class StateStorePeer implements Peer {
                 "--appendonly", "yes", "--appendfsync", fsync, "--daemonize", "no"), port);
         try {
             StateStore store = StateStore.connect(StateStoreOptions.builder().uri("redis://127.0.0.1:" + port)
-                    .writer("bench-peers").build());
-            return new StateStorePeer(fsync, server, store);
+                    .writer("bench-peers").groupCommit(groupCommit).build());
+            return new StateStorePeer(fsync, groupCommit, server, store);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -45,7 +50,7 @@ final class StateStorePeer implements Peer {
 
     @Override
     public String name() {
-        return "statestore, AOF " + fsync;
+        return "statestore, AOF " + fsync + (groupCommit ? ", group commit" : "");
     }
 
     @Override

@@ -66,7 +66,7 @@ class BenchMainTest {
         assertEquals(2, run("security", "--rounds", "many").code);
         Run unknownSystem = run("peers", "--systems", "everysec,consul");
         assertEquals(2, unknownSystem.code);
-        assertTrue(unknownSystem.err.contains("--systems takes everysec, always, etcd and nats, got \"consul\""), unknownSystem.err);
+        assertTrue(unknownSystem.err.contains("--systems takes everysec, always, group, etcd and nats, got \"consul\""), unknownSystem.err);
         Run unknownRow = run("peers", "--rows", "put,delete");
         assertEquals(2, unknownRow.code);
         assertTrue(unknownRow.err.contains("--rows takes put, cas, hot and watch, got \"delete\""), unknownRow.err);
