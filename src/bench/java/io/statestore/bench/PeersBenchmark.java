@@ -197,14 +197,14 @@ final class PeersBenchmark implements Callable<Integer> {
                     if (row.throughput()) {
                         ClosedLoop.Result r = ClosedLoop.run(threads, warmupMs, measuredMs, peer.serverPid(), call(row, peer));
                         table.add(row, s, r);
-                        err.printf("  %-40s %-26s %,10.0f/s  conflicts %d  errors %d%s%n", row.title(), peer.name(), r.perSecond(),
+                        err.printf("  %-40s %-40s %,10.0f/s  conflicts %d  errors %d%s%n", row.title(), peer.name(), r.perSecond(),
                                 r.conflicts(), r.errors(), r.firstError() == null ? "" : "  first: " + r.firstError());
                         failed |= r.errors() > 0;
                         err.flush();
                     } else {
                         WatchDelay.Result r = WatchDelay.run(peer, document(HOT_SEED + 1), rate, (long) (watchSeconds * 1000));
                         table.add(s, r);
-                        err.printf("  %-40s %-26s p50 %.3f ms  p99 %.3f ms  at %.0f/s  missing %d%n", row.title(), peer.name(),
+                        err.printf("  %-40s %-40s p50 %.3f ms  p99 %.3f ms  at %.0f/s  missing %d%n", row.title(), peer.name(),
                                 r.p50() / 1e6, r.p99() / 1e6, r.rate(), r.missing());
                         failed |= r.missing() > 0;
                         err.flush();
