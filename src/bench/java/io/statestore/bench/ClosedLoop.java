@@ -1,7 +1,5 @@
 package io.statestore.bench;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,7 +28,6 @@ final class ClosedLoop {
         LongAdder errors = new LongAdder();
         AtomicReference<String> firstError = new AtomicReference<>();
         Thread[] clients = new Thread[threads];
-        List<Thread> started = new ArrayList<>();
         Flag running = new Flag();
         for (int t = 0; t < threads; t++) {
             int id = t;
@@ -52,7 +49,6 @@ final class ClosedLoop {
             }, "peers-client-" + t);
             clients[t].setDaemon(true);
             clients[t].start();
-            started.add(clients[t]);
         }
         CpuClock cpu = new CpuClock(serverPid);
         Thread.sleep(warmupMillis);
@@ -66,8 +62,13 @@ final class ClosedLoop {
         CpuClock.Reading r1 = cpu.read();
         long t1 = System.nanoTime();
         running.on = false;
-        for (Thread c : started) {
-            c.join();
+        for (Thread c : clients) {
+            // a call that never returns (a hung server) must not hang the run: it is an error
+            c.join(30_000);
+            if (c.isAlive()) {
+                errors.increment();
+                firstError.compareAndSet(null, c.getName() + ": a call did not return within 30 s of the cell's end");
+            }
         }
         long n = s1 - s0;
         return new Result(n / ((t1 - t0) / 1e9), n, c1 - c0, errors.sum(), firstError.get(),
