@@ -8,7 +8,6 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StrictJson;
 import io.statestore.client.WatchListener;
 import io.statestore.client.WatchOptions;
-import io.statestore.client.Watcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,16 +60,48 @@ final class WatchBenchmark implements Callable<Integer> {
             description = "Threads sharing the puts (default ${DEFAULT-VALUE}).")
     private int threads;
 
+    @Option(names = "--floor", description = "Also measure, alternating with the watcher (2 rounds each), a bare reader: one thread"
+            + " in an XREAD BLOCK loop on the feed that parses each change, the least any feed-based watch can do; and the same"
+            + " reader with the watcher's pipelined gap check.")
+    private boolean floor;
+
+    @Option(names = "--no-history", description = "Skip the history overhead rounds.")
+    private boolean noHistory;
+
     @Override
     public Integer call() throws Exception {
         System.out.printf("watch benchmark against %s: %d updates/s for %d s; history overhead with N=%d, %d puts x %d threads%n",
                 uri, rate, seconds, historyN, ops, threads);
-        latency(uri, rate, seconds);
-        historyOverhead(uri, historyN, ops, threads);
+        System.out.println("load average at start " + PeersBenchmark.loadAverage());
+        latency(uri, rate, seconds, Reader.WATCHER);
+        if (floor) {
+            latency(uri, rate, seconds, Reader.BARE);
+            latency(uri, rate, seconds, Reader.BARE_WITH_CHECK);
+            latency(uri, rate, seconds, Reader.WATCHER);
+            latency(uri, rate, seconds, Reader.BARE);
+            latency(uri, rate, seconds, Reader.BARE_WITH_CHECK);
+        }
+        if (!noHistory) {
+            historyOverhead(uri, historyN, ops, threads);
+        }
+        System.out.println("load average at end " + PeersBenchmark.loadAverage());
         return 0;
     }
 
-    private static void latency(String uri, int rate, int seconds) throws Exception {
+    /** Who reads the changes in a latency round. */
+    private enum Reader {
+        WATCHER(" (statestore watcher)"),
+        BARE(" (bare XREAD reader, the floor)"),
+        BARE_WITH_CHECK(" (bare XREAD reader with the watcher's gap check)");
+
+        private final String title;
+
+        Reader(String title) {
+            this.title = title;
+        }
+    }
+
+    private static void latency(String uri, int rate, int seconds, Reader who) throws Exception {
         int n = rate * seconds;
         int warmup = Math.min(n / 10, 2 * rate);
         long[] start = new long[n];
@@ -95,7 +126,10 @@ final class WatchBenchmark implements Callable<Integer> {
                     all.countDown();
                 }
             };
-            try (Watcher w = reader.watch().watch(WatchOptions.builder().prefix(prefix).build(), l)) {
+            try (AutoCloseable w = who != Reader.WATCHER ? FeedFloor.start(uri, "ss:feed", who == Reader.BARE_WITH_CHECK, (seq, now) -> {
+                seen[seq] = now;
+                all.countDown();
+            }, ready::countDown) : reader.watch().watch(WatchOptions.builder().prefix(prefix).build(), l)) {
                 ready.await(10, TimeUnit.SECONDS);
                 long t0 = System.nanoTime();
                 long interval = 1_000_000_000L / rate;
@@ -121,7 +155,7 @@ final class WatchBenchmark implements Callable<Integer> {
                     fromAck[i - warmup] = Math.max(0, seen[i] - acked[i]);
                     fromStart[i - warmup] = seen[i] - start[i];
                 }
-                System.out.printf("latency: %d updates at %.0f/s (first %d excluded as warm-up)%n", n, achieved, warmup);
+                System.out.printf("latency%s: %d updates at %.0f/s (first %d excluded as warm-up)%n", who.title, n, achieved, warmup);
                 System.out.println("  commit (write acknowledged) -> callback: " + summary(fromAck));
                 System.out.println("  write call started -> callback:          " + summary(fromStart));
                 System.out.println("  for scale, the put round trip itself:    " + summary(write));

@@ -34,13 +34,13 @@ class BenchMainTest {
 
     @Test
     void everyBenchmarkIsASubcommandOfTheOneEntryPoint() {
-        assertEquals(Set.of("store", "watch", "events", "security"), BenchMain.commandLine().getSubcommands().keySet());
+        assertEquals(Set.of("store", "watch", "events", "security", "peers"), BenchMain.commandLine().getSubcommands().keySet());
     }
 
     @Test
     void everyBenchScriptRunsTheEntryPoint() throws Exception {
         for (String[] script : new String[][] {{"bench", "store"}, {"bench-watch", "watch"}, {"bench-events", "events"},
-                {"bench-security", "security"}}) {
+                {"bench-security", "security"}, {"bench-peers", "peers"}}) {
             String text = Files.readString(Path.of("scripts", script[0]));
             assertTrue(text.contains("-- " + script[1] + " "), "scripts/" + script[0] + " does not run `bench " + script[1] + "`");
         }
@@ -49,7 +49,7 @@ class BenchMainTest {
 
     @Test
     void helpExitsZeroAndABadOptionExitsTwoNamingIt() {
-        for (String sub : new String[] {"store", "watch", "events", "security"}) {
+        for (String sub : new String[] {"store", "watch", "events", "security", "peers"}) {
             Run help = run(sub, "--help");
             assertEquals(0, help.code, sub + " --help");
             assertTrue(help.out.startsWith("Usage: bench " + sub), help.out);
@@ -64,9 +64,18 @@ class BenchMainTest {
         assertEquals(2, unknownOp.code);
         assertTrue(unknownOp.err.contains("--ops takes put, merge and increment, got \"delete\""), unknownOp.err);
         assertEquals(2, run("security", "--rounds", "many").code);
+        Run unknownSystem = run("peers", "--systems", "everysec,consul");
+        assertEquals(2, unknownSystem.code);
+        assertTrue(unknownSystem.err.contains("--systems takes everysec, always, group, etcd and nats, got \"consul\""), unknownSystem.err);
+        Run unknownRow = run("peers", "--rows", "put,delete");
+        assertEquals(2, unknownRow.code);
+        assertTrue(unknownRow.err.contains("--rows takes put, cas, hot and watch, got \"delete\""), unknownRow.err);
+        Run small = run("peers", "--size", "100");
+        assertEquals(2, small.code);
+        assertTrue(small.err.contains("--size must be at least 700 bytes"), small.err);
         Run none = run();
         assertEquals(2, none.code);
-        assertTrue(none.err.contains("name a benchmark: store, watch, events, security"), none.err);
+        assertTrue(none.err.contains("name a benchmark: store, watch, events, security, peers"), none.err);
     }
 
     private record Run(int code, String out, String err) {

@@ -1,0 +1,42 @@
+package io.statestore.bench;
+
+import java.util.Locale;
+
+/** The systems the peers benchmark compares, by their {@code --systems} names, in the table's column order. */
+enum PeerSystem {
+    EVERYSEC("everysec"),
+    ALWAYS("always"),
+    /** Not in the default set: statestore with AOF everysec and the client's group commit on. */
+    GROUP("group"),
+    ETCD("etcd"),
+    NATS("nats");
+
+    private final String option;
+
+    PeerSystem(String option) {
+        this.option = option;
+    }
+
+    String option() {
+        return option;
+    }
+
+    static PeerSystem parse(String s) {
+        for (PeerSystem p : values()) {
+            if (p.option.equals(s.trim().toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("--systems takes everysec, always, group, etcd and nats, got \"" + s.trim() + "\"");
+    }
+
+    Peer start(PeersBenchmark.Binaries b) throws Exception {
+        return switch (this) {
+            case EVERYSEC -> StateStorePeer.start(b.redis(), "everysec", false);
+            case ALWAYS -> StateStorePeer.start(b.redis(), "always", false);
+            case GROUP -> StateStorePeer.start(b.redis(), "everysec", true);
+            case ETCD -> EtcdPeer.start(b.etcd());
+            case NATS -> NatsKvPeer.start(b.nats());
+        };
+    }
+}

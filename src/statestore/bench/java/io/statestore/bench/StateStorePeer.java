@@ -1,0 +1,109 @@
+package io.statestore.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.ConflictException;
+import io.statestore.client.Document;
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.WatchListener;
+import io.statestore.client.WatchOptions;
+import io.statestore.client.WriteOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** statestore (portable mode) on a redis-server with AOF on, through its public client. */
+final class StateStorePeer implements Peer {
+    private final String fsync;
+    private final boolean groupCommit;
+    private final PeerProcess server;
+    private final StateStore store;
+
+    private StateStorePeer(String fsync, boolean groupCommit, PeerProcess server, StateStore store) {
+        this.fsync = fsync;
+        this.groupCommit = groupCommit;
+        this.server = server;
+        this.store = store;
+    }
+
+    /**
+     * @param fsync       redis-server's {@code appendfsync}: everysec or always
+     * @param groupCommit the client's group commit (concurrent writes of the process share one call)
+     */
+    static StateStorePeer start(String binary, String fsync, boolean groupCommit) throws Exception {
+        Path dir = PeerProcess.tempDir("redis-" + fsync);
+        int port = RedisServer.freePort();
+        PeerProcess server = PeerProcess.start("redis-server (appendfsync " + fsync + ")", dir, List.of(binary,
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
+                "--appendonly", "yes", "--appendfsync", fsync, "--daemonize", "no"), port);
+        try {
+            StateStore store = StateStore.connect(StateStoreOptions.builder().uri("redis://127.0.0.1:" + port)
+                    .writer("bench-peers").groupCommit(groupCommit).build());
+            return new StateStorePeer(fsync, groupCommit, server, store);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "statestore, AOF " + fsync + (groupCommit ? ", group commit" : "");
+    }
+
+    @Override
+    public String durability() {
+        return "always".equals(fsync)
+                ? "redis-server appendfsync always: the AOF is fsynced before the reply (one fsync per event-loop turn, shared by the clients served in it)"
+                : "redis-server appendfsync everysec: the reply goes once the write is in the AOF buffer; a background fsync runs every second (up to ~1-2 s of acknowledged writes lost on power failure)";
+    }
+
+    @Override
+    public long serverPid() {
+        return server.pid();
+    }
+
+    private static String key(String name) {
+        return "peers:" + name.replace('.', ':');
+    }
+
+    @Override
+    public void put(String name, ObjectNode doc) {
+        store.put(key(name), doc);
+    }
+
+    @Override
+    public boolean compareAndSet(String name, Consumer<ObjectNode> change) {
+        String key = key(name);
+        Optional<Document<JsonNode>> read = store.get(key);
+        if (read.isEmpty()) {
+            throw new IllegalStateException("no document " + key + " to update");
+        }
+        ObjectNode doc = (ObjectNode) read.get().value();
+        change.accept(doc);
+        try {
+            store.put(key, doc, WriteOptions.ifRevision(read.get().revision()));
+            return true;
+        } catch (ConflictException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public AutoCloseable watch(String group, Consumer<JsonNode> onValue) {
+        // A put's change is the whole document; the watcher fetches nothing else (default options).
+        WatchListener listener = e -> onValue.accept(e.change());
+        return store.watch().watch(WatchOptions.builder().prefix(key(group) + ":").build(), listener);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            store.close();
+        } finally {
+            server.close();
+        }
+    }
+}
