@@ -24,6 +24,12 @@ import io.statestore.daemon.redis.PersistenceWatch;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StaleAofRecovery;
 import io.statestore.daemon.redis.StoreSetup;
+import io.statestore.daemon.series.DaemonFigures;
+import io.statestore.daemon.series.Retention;
+import io.statestore.daemon.series.SeriesKeys;
+import io.statestore.daemon.series.SeriesSampler;
+import io.statestore.daemon.series.SeriesStore;
+import io.statestore.daemon.series.SeriesStores;
 import io.statestore.daemon.spool.SpoolForwarder;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
@@ -131,7 +137,8 @@ public final class Daemon implements AutoCloseable {
         RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
-        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
+        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups,
+                seriesSampler(prefix));
         health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
         if (embedded != null) {
@@ -164,6 +171,20 @@ public final class Daemon implements AutoCloseable {
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
                         : RedisEndpoint.redacted(uri),
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
+    }
+
+    /** Time series (docs/series.md): the layout the server supports, sampled by the "series" job. */
+    private SeriesSampler seriesSampler(String prefix) {
+        DaemonConfig.SeriesStore c = config.seriesStore();
+        if (!c.enabled()) {
+            return null;
+        }
+        SeriesStore series = SeriesStores.open(admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()),
+                java.time.Clock.systemUTC());
+        LOG.info("time series: {} layout, {} sampled series configured{}", series.layout(), config.series().size(),
+                c.builtin() ? ", built-in daemon series every " + Durations.format(c.builtinEvery()) : "");
+        return new SeriesSampler(series, new SeriesKeys(prefix), admin, store, config.series(),
+                c.builtin() ? new DaemonFigures(admin, store.events(), prefix) : null, c.builtinEvery(), java.time.Clock.systemUTC());
     }
 
     private void publishStatus(String uri) {

@@ -24,6 +24,16 @@ public final class SeriesKeys {
         return prefix + "ts:defs";
     }
 
+    /** Hash: series name → epoch ms of its last sampling (due-ness across daemons). */
+    public String lastSampled() {
+        return prefix + "ts:last";
+    }
+
+    /** Hash: series name → samples skipped because the field was missing or not a number. */
+    public String skipped() {
+        return prefix + "ts:skipped";
+    }
+
     /** The raw samples. */
     public String raw(String name) {
         return base(name) + ":raw";
