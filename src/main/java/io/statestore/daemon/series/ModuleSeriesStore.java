@@ -34,7 +34,7 @@ public final class ModuleSeriesStore implements SeriesStore {
     }
 
     private enum Ts implements ProtocolCommand {
-        CREATE("TS.CREATE"), CREATERULE("TS.CREATERULE"), ADD("TS.ADD"), RANGE("TS.RANGE");
+        CREATE("TS.CREATE"), CREATERULE("TS.CREATERULE"), ADD("TS.ADD"), RANGE("TS.RANGE"), GET("TS.GET");
 
         private final byte[] raw;
 
@@ -126,6 +126,25 @@ public final class ModuleSeriesStore implements SeriesStore {
         List<Partial> out = new ArrayList<>(byStart.size());
         byStart.forEach((start, v) -> out.add(new Partial(start, v[0], (long) v[1], v[2], v[3])));
         return out;
+    }
+
+    @Override
+    public java.util.Optional<Point> latest(String name) {
+        List<?> reply = (List<?>) redis.with(j -> {
+            try {
+                return j.sendCommand(Ts.GET, keys.raw(name));
+            } catch (JedisDataException e) {
+                return List.of(); // no such series yet
+            }
+        });
+        return reply == null || reply.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new Point((Long) reply.get(0), Double.parseDouble(text(reply.get(1)))));
+    }
+
+    @Override
+    public long skipped(String name) {
+        String n = redis.with(j -> j.hget(keys.skipped(), name));
+        return n == null ? 0 : Long.parseLong(n);
     }
 
     @Override

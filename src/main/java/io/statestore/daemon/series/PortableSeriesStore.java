@@ -80,6 +80,23 @@ public final class PortableSeriesStore implements SeriesStore {
     }
 
     @Override
+    public java.util.Optional<Point> latest(String name) {
+        List<String> last = redis.with(j -> j.zrange(keys.raw(name), -1, -1));
+        if (last.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String m = last.get(0);
+        int colon = m.indexOf(':');
+        return java.util.Optional.of(new Point(Long.parseLong(m.substring(0, colon)), Double.parseDouble(m.substring(colon + 1))));
+    }
+
+    @Override
+    public long skipped(String name) {
+        String n = redis.with(j -> j.hget(keys.skipped(), name));
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    @Override
     public OptionalLong oldestRaw(String name) {
         List<redis.clients.jedis.resps.Tuple> first = redis.with(j -> j.zrangeWithScores(keys.raw(name), 0, 0));
         return first.isEmpty() ? OptionalLong.empty() : OptionalLong.of((long) first.get(0).getScore());

@@ -24,6 +24,11 @@ public final class SeriesKeys {
         return prefix + "ts:defs";
     }
 
+    /** String: the layout the daemon uses, {@code portable} or {@code timeseries}. */
+    public String layout() {
+        return prefix + "ts:layout";
+    }
+
     /** Hash: series name → epoch ms of its last sampling (due-ness across daemons). */
     public String lastSampled() {
         return prefix + "ts:last";

@@ -27,6 +27,12 @@ public interface SeriesStore {
     /** Per-minute buckets starting in {@code [from, to]}, oldest first. */
     List<Partial> minutes(String name, long from, long to);
 
+    /** The newest raw sample, if any. */
+    java.util.Optional<Point> latest(String name);
+
+    /** Samples skipped so far because the document or field was missing or not a number. */
+    long skipped(String name);
+
     /** The time of the oldest raw sample kept, if any. */
     OptionalLong oldestRaw(String name);
 
