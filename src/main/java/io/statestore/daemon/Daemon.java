@@ -87,6 +87,7 @@ public final class Daemon implements AutoCloseable {
     private HealthWatch health;
     private PersistenceWatch persistence;
     private SpoolForwarder spool;
+    private SeriesStore series;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -179,7 +180,7 @@ public final class Daemon implements AutoCloseable {
         if (!c.enabled()) {
             return null;
         }
-        SeriesStore series = SeriesStores.open(admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()),
+        series = SeriesStores.open(admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()),
                 java.time.Clock.systemUTC());
         LOG.info("time series: {} layout, {} sampled series configured{}", series.layout(), config.series().size(),
                 c.builtin() ? ", built-in daemon series every " + Durations.format(c.builtinEvery()) : "");
@@ -363,6 +364,11 @@ public final class Daemon implements AutoCloseable {
     /** The embedded server's persistence (AOF, RDB, free space); empty with an external server. */
     public Optional<PersistenceState> persistence() {
         return Optional.ofNullable(persistence).map(PersistenceWatch::state);
+    }
+
+    /** The time series the "series" job samples (for the dashboard's SeriesRoutes); empty when seriesStore.enabled is false. */
+    public Optional<SeriesStore> series() {
+        return Optional.ofNullable(series);
     }
 
     public Optional<HttpEndpoint> http() {
