@@ -207,6 +207,8 @@ public final class Daemon implements AutoCloseable {
         metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
         metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
+        metrics.describe("statestore_series_samples_total", "Time-series samples stored by this daemon's sampling runs");
+        metrics.describe("statestore_series_skipped_total", "Samples skipped: the document or field was missing or not a number");
         metrics.gauge("statestore_embedded_restarts", "Restarts of the embedded redis-server",
                 () -> embedded == null ? 0 : embedded.restarts());
         if (watch != null) {
