@@ -77,4 +77,16 @@ class SeriesConfigTest {
                 "series:\n  - key: a\n    path: $.n\n    every: 5s\n    evry: 5s\n")).getMessage();
         assertTrue(unknown.contains("series[0]") && unknown.contains("evry"), unknown);
     }
+
+    @Test
+    void seriesStoreSettingsFollowTheEnvironmentRule() {
+        DaemonConfig c = new io.statestore.daemon.config.ConfigLoader().load(null, java.util.Map.of("HOME", dir.toString(),
+                "STATESTORE_SERIES_STORE__ENABLED", "false", "STATESTORE_SERIES_STORE__MINUTE_RETENTION", "90d"));
+        assertEquals(false, c.seriesStore().enabled());
+        assertEquals(Duration.ofDays(90), c.seriesStore().minuteRetention());
+        String bad = assertThrows(ConfigException.class, () -> new io.statestore.daemon.config.ConfigLoader().load(null,
+                java.util.Map.of("HOME", dir.toString(), "STATESTORE_SERIES_STORE__BUILTIN_EVERY", "10ms"))).getMessage();
+        assertTrue(bad.contains("key 'seriesStore.builtinEvery' (from STATESTORE_SERIES_STORE__BUILTIN_EVERY): must be at least 1s,"
+                + " got 10ms"), bad);
+    }
 }
