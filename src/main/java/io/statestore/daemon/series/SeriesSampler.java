@@ -63,13 +63,19 @@ public final class SeriesSampler {
         long now = clock.millis();
         Map<String, String> last = redis.with(j -> j.hgetAll(keys.lastSampled()));
         Tally t = new Tally();
+        Map<String, String> sampledNow = new HashMap<>();
         for (DaemonConfig.Sampled s : definitions.merged(configured)) {
             if (due(last, s.seriesName(), s.every(), now)) {
+                sampledNow.put(s.seriesName(), Long.toString(now));
                 sampleDocument(s, now, t);
             }
         }
         if (figures != null && due(last, DaemonFigures.MEMORY, builtinEvery, now)) {
+            sampledNow.put(DaemonFigures.MEMORY, Long.toString(now));
             sampleBuiltins(now, t);
+        }
+        if (!sampledNow.isEmpty()) {
+            redis.with(j -> j.hset(keys.lastSampled(), sampledNow)); // one write for the run, not one per series
         }
         int maintained = 0;
         if (Retention.minuteOf(now) != maintainedMinute) {
@@ -99,7 +105,6 @@ public final class SeriesSampler {
             Optional<Document<JsonNode>> doc = documents.get(s.key());
             FieldReader.Reading r = doc.isEmpty() ? FieldReader.Reading.skipped(FieldReader.MISSING)
                     : FieldReader.read(doc.get().value(), JsonPath.parse(s.path()));
-            markSampled(name, now);
             register(name, s.key() + " " + s.path() + " every " + Durations.format(s.every()));
             if (!r.ok()) {
                 t.skip(r.skip());
@@ -130,7 +135,6 @@ public final class SeriesSampler {
             t.failed++;
             LOG.warn("built-in series: reading the daemon's figures failed: {}", RedisFailures.describe(e));
         }
-        markSampled(DaemonFigures.MEMORY, now);
         for (Map.Entry<String, Double> v : values.entrySet()) {
             try {
                 register(v.getKey(), DaemonFigures.DESCRIPTIONS.get(v.getKey()));
@@ -141,10 +145,6 @@ public final class SeriesSampler {
                 LOG.warn("series {}: storing failed: {}", v.getKey(), RedisFailures.describe(e));
             }
         }
-    }
-
-    private void markSampled(String name, long now) {
-        redis.with(j -> j.hset(keys.lastSampled(), name, Long.toString(now)));
     }
 
     private void register(String name, String description) {
