@@ -55,6 +55,9 @@ class SeriesConfigTest {
                     every: 20s
                   - path: "$.n"
                     every: 20s
+                  - key: "c"
+                    path: "$['queue depth']"
+                    every: 20s
                 seriesStore:
                   rawRetention: 10s
                   schedule: "every five seconds"
@@ -64,6 +67,8 @@ class SeriesConfigTest {
         assertTrue(msg.contains("key 'series[2]': samples into series \"b$.n\" like series[1]: give one of them another"
                 + " name, or remove the duplicate"), msg);
         assertTrue(msg.contains("key 'series[3].key': is required: the document to sample"), msg);
+        assertTrue(msg.contains("key 'series[4].name': is required here: the default name \"c$['queue depth']\" (key and path)"
+                + " contains white space, which a series name may not"), msg);
         assertTrue(msg.contains("key 'seriesStore.rawRetention': must be at least 1m, got 10s"), msg);
         assertTrue(msg.contains("key 'seriesStore.schedule'"), msg);
     }

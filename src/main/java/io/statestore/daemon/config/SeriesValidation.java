@@ -52,6 +52,10 @@ final class SeriesValidation {
             atLeast(k + ".every", s.every(), MIN_EVERY);
             if (s.name() != null && s.name().chars().anyMatch(ch -> ch <= ' ')) {
                 problem.accept(k + ".name", "\"" + s.name() + "\" contains white space");
+            } else if ((s.name() == null || s.name().isBlank()) && s.key() != null && s.path() != null
+                    && s.seriesName().chars().anyMatch(ch -> ch <= ' ')) {
+                problem.accept(k + ".name", "is required here: the default name \"" + s.seriesName()
+                        + "\" (key and path) contains white space, which a series name may not");
             }
             if (s.key() != null && s.path() != null) {
                 Integer first = names.putIfAbsent(s.seriesName(), i);
