@@ -110,4 +110,18 @@ class SeriesSamplerTest {
                 "one event in 10 seconds");
         assertTrue(store.raw(DaemonFigures.MEMORY, T0, T0 + 10_000).get(1).value() > 100_000, "Redis uses memory");
     }
+
+    @Test
+    void aDocumentThatCannotBeReadIsCountedAndTheOtherSeriesAreStillSampled() {
+        docs.put("good", Map.of("n", 4));
+        try (Jedis j = redis.jedis()) {
+            j.set("broken", "{not json"); // written around statestore
+        }
+        SeriesSampler s = sampler(List.of(new DaemonConfig.Sampled(null, "broken", "$.n", Duration.ofSeconds(10)),
+                new DaemonConfig.Sampled(null, "good", "$.n", Duration.ofSeconds(10))), false);
+        SampleRun run = s.sampleDue();
+        assertEquals(1, run.sampled(), run.toString());
+        assertEquals(1, run.failed(), "the unreadable document is counted as a failure, not thrown: " + run);
+        assertEquals(List.of(new Point(T0, 4)), store.raw("good$.n", T0, T0));
+    }
 }
