@@ -39,11 +39,12 @@ import picocli.CommandLine.ScopeType;
 public final class Main implements Runnable {
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
-            description = "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
-                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS), or for Redis"
-                    + " Cluster redis-cluster://HOST:PORT,HOST:PORT (rediss-cluster:// with TLS)."
-                    + " Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,"
-                    + " else the embedded server's " + StateStoreOptions.DEFAULT_URI + ".")
+            // URLs start description lines: picocli may break a line inside a URL, after ',' or ':'
+            description = {"Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
+                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS),",
+                    "or redis-cluster://HOST:PORT,HOST:PORT for a Redis Cluster (rediss-cluster:// with TLS).",
+                    "Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,",
+                    "else " + StateStoreOptions.DEFAULT_URI + ", the embedded server's."})
     String redisUrl;
 
     @Option(names = "--user", paramLabel = "USER", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_USER}",

@@ -34,6 +34,7 @@ final class Subcommands {
             EventsCommand.class,
             TaskCommand.class,
             WatchCommand.class,
+            TsCommand.class,
             HistoryCommand.class,
             RevertCommand.class,
             FunctionsCommand.class,

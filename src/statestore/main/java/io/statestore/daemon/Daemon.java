@@ -24,6 +24,12 @@ import io.statestore.daemon.redis.PersistenceWatch;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.redis.StaleAofRecovery;
 import io.statestore.daemon.redis.StoreSetup;
+import io.statestore.daemon.series.DaemonFigures;
+import io.statestore.daemon.series.Retention;
+import io.statestore.daemon.series.SeriesKeys;
+import io.statestore.daemon.series.SeriesSampler;
+import io.statestore.daemon.series.SeriesStore;
+import io.statestore.daemon.series.SeriesStores;
 import io.statestore.daemon.spool.SpoolForwarder;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
@@ -81,6 +87,7 @@ public final class Daemon implements AutoCloseable {
     private HealthWatch health;
     private PersistenceWatch persistence;
     private SpoolForwarder spool;
+    private SeriesStore series;
     private boolean stopping;
 
     public Daemon(DaemonConfig config) {
@@ -131,7 +138,8 @@ public final class Daemon implements AutoCloseable {
         RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
-        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups);
+        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups,
+                seriesSampler(prefix));
         health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
         if (embedded != null) {
@@ -166,6 +174,20 @@ public final class Daemon implements AutoCloseable {
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
     }
 
+    /** Time series (docs/series.md): the layout the server supports, sampled by the "series" job. */
+    private SeriesSampler seriesSampler(String prefix) {
+        DaemonConfig.SeriesStore c = config.seriesStore();
+        if (!c.enabled()) {
+            return null;
+        }
+        series = SeriesStores.open(admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()),
+                java.time.Clock.systemUTC());
+        LOG.info("time series: {} layout, {} sampled series configured{}", series.layout(), config.series().size(),
+                c.builtin() ? ", built-in daemon series every " + Durations.format(c.builtinEvery()) : "");
+        return new SeriesSampler(series, new SeriesKeys(prefix), admin, store, config.series(),
+                c.builtin() ? new DaemonFigures(admin, store.events(), prefix) : null, c.builtinEvery(), java.time.Clock.systemUTC());
+    }
+
     private void publishStatus(String uri) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("version", Version.current());
@@ -185,6 +207,8 @@ public final class Daemon implements AutoCloseable {
         metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
         metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
+        metrics.describe("statestore_series_samples_total", "Time-series samples stored by this daemon's sampling runs");
+        metrics.describe("statestore_series_skipped_total", "Samples skipped: the document or field was missing or not a number");
         metrics.gauge("statestore_embedded_restarts", "Restarts of the embedded redis-server",
                 () -> embedded == null ? 0 : embedded.restarts());
         if (watch != null) {
@@ -342,6 +366,11 @@ public final class Daemon implements AutoCloseable {
     /** The embedded server's persistence (AOF, RDB, free space); empty with an external server. */
     public Optional<PersistenceState> persistence() {
         return Optional.ofNullable(persistence).map(PersistenceWatch::state);
+    }
+
+    /** The time series the "series" job samples (for the dashboard's SeriesRoutes); empty when seriesStore.enabled is false. */
+    public Optional<SeriesStore> series() {
+        return Optional.ofNullable(series);
     }
 
     public Optional<HttpEndpoint> http() {

@@ -102,10 +102,10 @@ public final class AclRules {
         return out;
     }
 
-    /** Keys the functions and clients read but only the admin writes: store settings, bus limits, status. */
+    /** Keys the functions and clients read but only the admin writes: store settings, bus limits, status, time series. */
     static List<String> readOnlyPatterns(String prefix) {
         String p = glob(prefix);
-        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "daemons", p + "heartbeat:*");
+        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "daemons", p + "heartbeat:*", p + "ts:*");
     }
 
     /** {@code s} as a Redis glob that matches only itself. */

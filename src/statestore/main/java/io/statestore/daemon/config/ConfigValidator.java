@@ -158,6 +158,7 @@ final class ConfigValidator {
             problem("backup.source", "must be auto, local or replication, got \"" + b.source() + "\"");
         }
         positive("backup.timeout", b.timeout());
+        new SeriesValidation(this::problem).validate(c.series(), c.seriesStore());
     }
 
     private void cron(String key, String expr) {

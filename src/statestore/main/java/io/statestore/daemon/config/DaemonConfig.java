@@ -12,7 +12,8 @@ import java.util.List;
  * from the bundled defaults, the YAML file and {@code STATESTORE_*} environment variables.
  */
 public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl acl, Daemon daemon, Http http,
-                           Sweep sweep, Trim trim, Backup backup, Expiry expiry) {
+                           Sweep sweep, Trim trim, Backup backup, Expiry expiry, List<Sampled> series,
+                           SeriesStore seriesStore) {
 
     /** Options to reach the daemon's Redis from outside the daemon (CLI commands): redis.url, or the embedded server. */
     public StateStoreOptions.Builder redisOptions() {
@@ -109,6 +110,27 @@ public record DaemonConfig(Redis redis, Embedded embedded, String dataDir, Acl a
     }
 
     public record Expiry(boolean enabled) {
+    }
+
+    /**
+     * A numeric field of a document sampled every {@code every} (docs/series.md); {@code name}
+     * defaults to the key followed by the path, e.g. {@code quantum:status$.queue_depth}.
+     */
+    public record Sampled(String name, String key, String path, Duration every) {
+        public String seriesName() {
+            return name == null || name.isBlank() ? key + path : name;
+        }
+    }
+
+    /**
+     * The sampling job ({@code schedule}: cron, how often it looks for series that are due) and
+     * the storage: raw samples kept {@code rawRetention}, per-minute buckets {@code minuteRetention};
+     * {@code builtin}: also sample the daemon's own figures every {@code builtinEvery}.
+     */
+    public record SeriesStore(boolean enabled, String schedule, Duration rawRetention, Duration minuteRetention,
+                              boolean builtin, Duration builtinEvery) {
+        public static final SeriesStore DEFAULT = new SeriesStore(true, "*/5 * * * * ?", Duration.ofDays(1),
+                Duration.ofDays(30), true, Duration.ofSeconds(10));
     }
 
     /** The data directory: redis data under {@code redis/}, backups under {@code backups/} unless set. */

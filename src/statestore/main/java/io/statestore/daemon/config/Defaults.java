@@ -27,7 +27,8 @@ final class Defaults {
             d = new DaemonConfig.Daemon(hostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid(),
                     d.heartbeatInterval(), d.heartbeatTtl(), d.shutdownTimeout(), d.leaseTtl());
         }
-        return new DaemonConfig(c.redis(), c.embedded(), dataDir, c.acl(), d, c.http(), c.sweep(), c.trim(), c.backup(), c.expiry());
+        return new DaemonConfig(c.redis(), c.embedded(), dataDir, c.acl(), d, c.http(), c.sweep(), c.trim(), c.backup(), c.expiry(),
+                c.series() == null ? java.util.List.of() : c.series(), c.seriesStore());
     }
 
     private static String hostName() {

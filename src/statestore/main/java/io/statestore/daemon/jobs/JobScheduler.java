@@ -40,6 +40,9 @@ public final class JobScheduler implements AutoCloseable {
         if (config.backup().enabled()) {
             schedule(BackupJob.class, "backup", config.backup().schedule());
         }
+        if (config.seriesStore().enabled() && services.series() != null) {
+            schedule(SeriesJob.class, "series", config.seriesStore().schedule());
+        }
     }
 
     private void schedule(Class<? extends LeasedJob> type, String name, String cron) throws SchedulerException {
