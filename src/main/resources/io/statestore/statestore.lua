@@ -26,10 +26,11 @@ with, for the prefix P (KEYS[4] is P.."feed"): metadata P.."m:{"..doc.."}" and h
 P.."h:{"..doc.."}", or P.."mt:"..doc and P.."ht:"..doc when doc has a hash tag of its own.
 Options are name/value pairs in ARGV, in any order; `--` ends them where steps follow.
 Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND, SS_INVALID,
-SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL.
+SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL,
+SS_CHAINSTOP (a link of ss_chain not applied because an earlier one failed).
 ]]
 
-local LIB_VERSION = '13'
+local LIB_VERSION = '14'
 local JSON_TYPE = 'ReJSON-RL'
 
 -- #include common.lua
@@ -41,6 +42,7 @@ local JSON_TYPE = 'ReJSON-RL'
 -- #include ss_write.lua
 -- #include ss_steps.lua
 -- #include ss_jwrite.lua
+-- #include ss_chain.lua
 -- #include ss_tx.lua
 -- #include ss_reads.lua
 -- #include ss_feed.lua
