@@ -36,6 +36,7 @@ final class WriteCalls {
 
     private final DocumentCache cache = new DocumentCache();
     private final WriteBatcher batcher = new WriteBatcher(this::sendWrites);
+    private final WriteCombiner combiner = new WriteCombiner((key, batch, lane) -> ChainRun.send(this, key, batch, lane));
     private final ReentrantLock[] stripes = new ReentrantLock[128];
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
@@ -82,29 +83,10 @@ final class WriteCalls {
         return redis;
     }
 
-    WriteResult delete(String key, WriteOptions opts) {
-        cache.remove(key);
-        return result(key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
-    }
-
     WriteResult ttl(String key, String op, WriteOptions opts) {
         cache.remove(key);
         return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
                 writer(List.of(key), opts))), null);
-    }
-
-    /** ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module mode. */
-    WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
-        cache.remove(key);
-        Object reply = send(key, protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(),
-                writer(List.of(key), opts), steps));
-        List<Object> r = FunctionCalls.list(reply);
-        JsonNode value = null;
-        if (r.size() > 2 && r.get(2) != null) {
-            JsonNode v = StrictJson.parse(FunctionCalls.text(r.get(2)), "increment result of \"" + key + "\"");
-            value = v.isArray() ? v.get(0) : v;
-        }
-        return result(key, reply, value);
     }
 
     private static Long revisionOf(WriteOptions opts) {
@@ -160,19 +142,81 @@ final class WriteCalls {
     }
 
     /** What a computed update starts from: the document (null: absent) and the revision to expect. */
-    private record Base(JsonNode document, Long expectedRevision, boolean cached) {
+    /**
+     * {@code expectedRevision}: what the write sends as its compare-and-set; {@code documentRevision}:
+     * what a compare-and-set against {@code document} itself must name (0 absent, -1 foreign).
+     */
+    record Base(JsonNode document, Long expectedRevision, boolean cached, long documentRevision) {
     }
 
-    private Base base(String key, WriteOptions opts) {
+    Base base(String key, WriteOptions opts) {
         boolean conditional = opts.expectedRevision().isPresent();
         DocumentCache.Entry hit = cache.get(key);
         if (hit != null && (!conditional || opts.expectedRevision().getAsLong() == hit.revision())) {
-            return new Base(hit.document(), hit.revision(), true);
+            return new Base(hit.document(), hit.revision(), true, hit.revision());
         }
         StoredDocument current = StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
         // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
         Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
-        return new Base(current.exists() ? current.json() : null, expected, false);
+        return new Base(current.exists() ? current.json() : null, expected, false, current.expectedRevision());
+    }
+
+    // ---- flat combining (docs/combining.md)
+
+    /** A whole-document write, combined with the other writes of this process to {@code key}. */
+    WriteResult combinedPut(String key, String op, String text, WriteOptions opts, Long ifRevision) {
+        return combiner.write(key, CombinedWrite.put(op, text, opts, ifRevision));
+    }
+
+    WriteResult combinedDelete(String key, WriteOptions opts) {
+        return combiner.write(key, CombinedWrite.delete(opts));
+    }
+
+    /** A partial update: {@code steps} in module mode (null: computed), else {@code compute}d here. */
+    WriteResult combinedUpdate(String key, String op, String change, WriteOptions opts, List<String> steps,
+                               Computation compute) {
+        return combiner.write(key, CombinedWrite.update(op, change, opts, steps, compute));
+    }
+
+    int maxAttempts() {
+        return options.maxAttempts();
+    }
+
+    StorageMode mode() {
+        return mode;
+    }
+
+    void remember(String key, long revision, JsonNode document, int textLength) {
+        cache.put(key, revision, document, textLength);
+    }
+
+    /**
+     * Sends one chain and returns one reply per link ({@link FunctionCalls.ErrorReply} for a failed
+     * link). A chain of one unconditional whole document goes as the plain {@code ss_write} (or
+     * through the group commit): a put carries its whole outcome, so the chain's record adds nothing
+     * but cost. Any other chain goes as {@code ss_chain} with a write ID of its own, sent again
+     * unchanged when the reply is lost; the function answers a re-send with the first replies.
+     */
+    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, boolean onlyPut) {
+        if (onlyPut) {
+            FunctionCalls.Call call = protocol.writeOf(key, links.get(0), writeId());
+            if (options.groupCommit() && call.args().get(1).length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
+                return List.of(send(key, () -> batcher.write(key, call)));
+            }
+            return List.of(send(key, () -> redis.fcall(call, key)));
+        }
+        FunctionCalls.Call chain = protocol.chain(key, writeId(), links);
+        return send(key, () -> redis.fcallEach(chain, key));
+    }
+
+    /** The third element of an in-place write's reply: an increment's new value, or null. */
+    static JsonNode incrementValue(String key, Object reply) {
+        List<Object> r = FunctionCalls.list(reply);
+        if (r.size() > 2 && r.get(2) != null) {
+            JsonNode v = StrictJson.parse(FunctionCalls.text(r.get(2)), "increment result of \"" + key + "\"");
+            return v.isArray() ? v.get(0) : v;
+        }
+        return null;
     }
 
     /** Sends a write that carries a write ID (see {@link #send(String, Supplier)}). */
@@ -186,7 +230,7 @@ final class WriteCalls {
      * the function recognises its own write ID and replays the first reply instead of committing
      * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
      */
-    private Object send(String key, Supplier<Object> call) {
+    private <T> T send(String key, Supplier<T> call) {
         boolean maybeApplied = false;
         for (int attempt = 1; ; attempt++) {
             try {
