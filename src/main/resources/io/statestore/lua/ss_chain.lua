@@ -14,8 +14,11 @@ Link forms, each a tag and then exactly the arguments of the single call:
 A link carries no write ID of its own (WID ''): the chain's write ID covers every link. ]]
 
 local CHAIN_MAX_LINKS = 256
-local CHAIN_MAX_WID = 64
-local CHAIN_REMEMBERED = 16 -- chain write IDs a document remembers (metadata fields c:<id>, list cq)
+local CHAIN_MAX_WID = 129
+-- Producers a document remembers the last chain of (metadata fields c:<producer>, list cq). A
+-- client process has at most one chain in flight per document, so a re-send is always of its
+-- producer's last chain, however many other chains came in between.
+local CHAIN_PRODUCERS = 64
 local CHAIN_STOP = 'SS_CHAINSTOP'
 
 local function chain_int(v, what, signed)
@@ -184,45 +187,54 @@ local function chain_replayed(text)
   return replies
 end
 
--- Remembers the chain's replies under its write ID, forgetting the oldest beyond CHAIN_REMEMBERED.
-local function chain_remember(meta, cwid, sig, replies)
-  local q = redis.call('HGET', meta, 'cq') or ''
+-- Remembers the chain's replies as its producer's last; a producer new to the document joins
+-- the list cq, and the oldest beyond CHAIN_PRODUCERS is forgotten.
+local function chain_remember(meta, producer, unique, sig, replies, known)
+  local record = unique .. ' ' .. sig .. ' ' .. chain_record(replies)
+  if known then
+    redis.call('HSET', meta, 'c:' .. producer, record)
+    return
+  end
   local ids = {}
-  for id in string.gmatch(q, '%S+') do
+  for id in string.gmatch(redis.call('HGET', meta, 'cq') or '', '%S+') do
     ids[#ids + 1] = id
   end
-  ids[#ids + 1] = cwid
-  while #ids > CHAIN_REMEMBERED do
+  ids[#ids + 1] = producer
+  while #ids > CHAIN_PRODUCERS do
     redis.call('HDEL', meta, 'c:' .. table.remove(ids, 1))
   end
-  redis.call('HSET', meta, 'c:' .. cwid, sig .. ' ' .. chain_record(replies), 'cq', table.concat(ids, ' '))
+  redis.call('HSET', meta, 'c:' .. producer, record, 'cq', table.concat(ids, ' '))
 end
 
--- ss_chain: KEYS as ss_put. ARGV: CWID (the chain's write ID, '' for none; 1 to 64 of A-Z a-z 0-9
--- _ -), N (1 to 256 links), then the links (W, J, D forms above). Reply: one per link in order,
--- {revision, feed entry id[, increment result]} or the link's error reply; after the first
--- failed link every later one is answered SS_CHAINSTOP (not applied: send it again). A re-send
--- of a chain whose write ID the document remembers (its last 16 chains) answers the first
--- replies and writes nothing. Errors (nothing written): SS_INVALID (a malformed chain), SS_KEY,
--- SS_KEYS, SS_WID (the write ID of another chain).
+-- ss_chain: KEYS as ss_put. ARGV: CWID (the chain's write ID PRODUCER:CHAIN, each 1 to 64 of
+-- A-Z a-z 0-9 _ -, or '' for none), N (1 to 256 links), then the links (W, J, D forms above).
+-- Reply: one per link in order, {revision, feed entry id[, increment result]} or the link's error
+-- reply; after the first failed link every later one is answered SS_CHAINSTOP (not applied:
+-- send it again). A re-send of the last chain of its producer that committed anything answers
+-- the first replies and writes nothing. Errors (nothing written): SS_INVALID (a malformed chain),
+-- SS_KEY, SS_KEYS, SS_WID (the write ID of another chain).
 local function chain(keys, argv)
   local d = single_doc(keys)
   local cwid = argv[1] or ''
-  if cwid ~= '' and (#cwid > CHAIN_MAX_WID or not string.match(cwid, '^[%w_%-]+$')) then
-    fail('SS_INVALID', 'a chain write ID is 1 to ' .. CHAIN_MAX_WID .. ' letters, digits, "_" or "-", got ' .. quote(cwid))
+  local producer, unique = string.match(cwid, '^([%w_%-]+):([%w_%-]+)$')
+  if cwid ~= '' and (#cwid > CHAIN_MAX_WID or not producer or #producer > 64 or #unique > 64) then
+    fail('SS_INVALID', 'a chain write ID is PRODUCER:CHAIN, each 1 to 64 letters, digits, "_" or "-", got '
+      .. quote(cwid))
   end
   local links = chain_links(argv)
-  local sig = nil
-  if cwid ~= '' then
+  local sig, kept = nil, nil
+  if producer then
     sig = redis.sha1hex(table.concat(argv, '\0', 2))
-    local kept = redis.call('HGET', d.meta, 'c:' .. cwid)
+    kept = redis.call('HGET', d.meta, 'c:' .. producer)
     if kept then
-      local ksig, record = string.match(kept, '^(%x+) (.*)$')
-      if ksig ~= sig then
-        fail('SS_WID', 'chain write ID ' .. quote(cwid) .. ' was used for another chain of this document; '
-          .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
+      local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
+      if kunique == unique then
+        if ksig ~= sig then
+          fail('SS_WID', 'chain write ID ' .. quote(cwid) .. ' was used for another chain of this document; '
+            .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
+        end
+        return chain_replayed(record)
       end
-      return chain_replayed(record)
     end
   end
   local replies, stopped = {}, nil
@@ -241,7 +253,7 @@ local function chain(keys, argv)
     end
   end
   if sig and stopped ~= 1 then
-    chain_remember(d.meta, cwid, sig, replies)
+    chain_remember(d.meta, producer, unique, sig, replies, kept ~= nil)
   end
   return replies
 end

@@ -38,6 +38,12 @@ final class WriteCalls {
     private final WriteBatcher batcher = new WriteBatcher(this::sendWrites);
     private final WriteCombiner combiner = new WriteCombiner((key, batch, lane) -> ChainRun.send(this, key, batch, lane));
     private final ReentrantLock[] stripes = new ReentrantLock[128];
+    /**
+     * This client's name in chain write IDs: the server remembers each producer's last chain per
+     * document, and this client has at most one chain in flight per document (docs/combining.md).
+     */
+    private final String producer = writeId();
+    private final java.util.concurrent.atomic.AtomicLong chains = new java.util.concurrent.atomic.AtomicLong();
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
         this.options = options;
@@ -205,7 +211,7 @@ final class WriteCalls {
             }
             return List.of(send(key, () -> redis.fcall(call, key)));
         }
-        FunctionCalls.Call chain = protocol.chain(key, writeId(), links);
+        FunctionCalls.Call chain = protocol.chain(key, producer + ":" + chains.incrementAndGet(), links);
         return send(key, () -> redis.fcallEach(chain, key));
     }
 

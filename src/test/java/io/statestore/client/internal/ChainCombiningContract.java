@@ -146,7 +146,7 @@ abstract class ChainCombiningContract {
                 protocol.chainWrite(KEY, "merge", "{\"n\":1,\"tags\":[]}", "{\"n\":1}", 1L, null, w),
                 protocol.chainWrite(KEY, "put", "{\"x\":1}", null, 77L, null, w),
                 protocol.chainWrite(KEY, "put", "{\"y\":1}", null, null, null, w));
-        FunctionCalls.Call call = protocol.chain(KEY, "chain-1", links);
+        FunctionCalls.Call call = protocol.chain(KEY, "prod:chain-1", links);
         List<Object> replies = gateway.fcallEach(call, KEY);
         assertEquals(2, FunctionCalls.written(replies.get(0)).revision());
         assertTrue(((FunctionCalls.ErrorReply) replies.get(1)).message().startsWith("SS_CONFLICT"), replies.get(1).toString());
@@ -158,8 +158,8 @@ abstract class ChainCombiningContract {
         assertEquals(3, revision());
         assertFeed(List.of("put", "merge", "put"));
         String reused = org.junit.jupiter.api.Assertions.assertThrows(io.statestore.client.InvalidInputException.class,
-                () -> gateway.fcallEach(protocol.chain(KEY, "chain-1", links.subList(0, 1)), KEY)).getMessage();
-        assertTrue(reused.contains("chain write ID \"chain-1\" was used for another chain"), reused);
+                () -> gateway.fcallEach(protocol.chain(KEY, "prod:chain-1", links.subList(0, 1)), KEY)).getMessage();
+        assertTrue(reused.contains("chain write ID \"prod:chain-1\" was used for another chain"), reused);
         assertEquals(3, revision());
     }
 
@@ -168,24 +168,24 @@ abstract class ChainCombiningContract {
         String k = KEY + " ss:m:{" + KEY + "} ss:h:{" + KEY + "} ss:feed ss:index";
         String[] w = {"W", "merge", "{\"z\":1}", "", "", "", "w", "", "string", "", "", "", ""};
         List<List<String>> bad = List.of(
-                List.of("c1", "0"),
-                List.of("c1", "257"),
-                List.of("c1", "x"),
+                List.of("p:c1", "0"),
+                List.of("p:c1", "257"),
+                List.of("p:c1", "x"),
                 List.of("bad id", "1", "D", "del", "", "w", "", "", ""),
-                join(List.of("c1", "1"), List.of(w).subList(0, 12)),
-                join(List.of("c1", "2"), List.of(w)),
-                join(List.of("c1", "1"), List.of(w), List.of("extra")),
-                List.of("c1", "1", "X", "a"),
-                List.of("c1", "1", "D", "bogus", "", "w", "", "", ""),
-                List.of("c1", "1", "D", "del", "x1", "w", "", "", ""),
-                List.of("c1", "1", "D", "del", "", "w", "-1", "", ""),
-                List.of("c1", "1", "W", "merge", "{}", "", "", "my-wid", "w", "", "string", "", "", "", ""),
-                List.of("c1", "1", "W", "merge", "{}", "", "", "", "w", "10", "string", "", "", "", ""),
-                List.of("c1", "1", "W", "merge", "{}", "", "", "", "w", "", "xml", "", "", "", ""),
-                List.of("c1", "1", "J", "10", "patch", "", "", "", "w", "", "json", "", "", ""),
-                List.of("c1", "1", "J", "11", "patch", "", "", "", "w", "", "json", "", "", "", "explode"),
-                List.of("c1", "1", "J", "12", "patch", "", "", "", "w", "", "json", "", "", "", "incr"),
-                List.of("c1", "1", "J", "99", "patch", "", "", "", "w", "", "json", "", "", "", "del", "$.a"));
+                join(List.of("p:c1", "1"), List.of(w).subList(0, 12)),
+                join(List.of("p:c1", "2"), List.of(w)),
+                join(List.of("p:c1", "1"), List.of(w), List.of("extra")),
+                List.of("p:c1", "1", "X", "a"),
+                List.of("p:c1", "1", "D", "bogus", "", "w", "", "", ""),
+                List.of("p:c1", "1", "D", "del", "x1", "w", "", "", ""),
+                List.of("p:c1", "1", "D", "del", "", "w", "-1", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "my-wid", "w", "", "string", "", "", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "", "w", "10", "string", "", "", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "", "w", "", "xml", "", "", "", ""),
+                List.of("p:c1", "1", "J", "10", "patch", "", "", "", "w", "", "json", "", "", ""),
+                List.of("p:c1", "1", "J", "11", "patch", "", "", "", "w", "", "json", "", "", "", "explode"),
+                List.of("p:c1", "1", "J", "12", "patch", "", "", "", "w", "", "json", "", "", "", "incr"),
+                List.of("p:c1", "1", "J", "99", "patch", "", "", "", "w", "", "json", "", "", "", "del", "$.a"));
         try (Jedis j = redis().jedis()) {
             byte[] doc = j.dump(KEY);
             byte[] meta = j.dump("ss:m:{" + KEY + "}");
@@ -204,7 +204,7 @@ abstract class ChainCombiningContract {
                 assertEquals(feed, j.xlen("ss:feed"), "no feed entry after " + args);
             }
             String keys = String.valueOf(assertRefused(j, List.of(KEY, "ss:m:{other}", "ss:h:{" + KEY + "}", "ss:feed",
-                    "ss:index"), List.of("c1", "1", "D", "del", "", "w", "", "", "")));
+                    "ss:index"), List.of("p:c1", "1", "D", "del", "", "w", "", "", "")));
             assertTrue(keys.startsWith("SS_KEYS "), keys);
             assertArrayEquals(doc, j.dump(KEY));
         }
