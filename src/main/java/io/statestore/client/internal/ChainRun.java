@@ -158,7 +158,18 @@ final class ChainRun {
     }
 
     private void sendAndSettle() {
-        List<Object> replies = calls.sendChain(key, links, onlyPut());
+        List<Object> replies;
+        try {
+            replies = calls.sendChain(key, links, single(), sent.get(0).opts);
+        } catch (RuntimeException e) {
+            // the call's outcome (unreachable, unknown, or a single call's refusal) is every sent link's;
+            // the writes that never went stay queued
+            calls.forget(key);
+            for (CombinedWrite w : sent) {
+                w.fail(e);
+            }
+            return;
+        }
         boolean rebase = false;
         int lastApplied = -1;
         for (int i = 0; i < sent.size(); i++) {
@@ -203,8 +214,16 @@ final class ChainRun {
         }
     }
 
-    private boolean onlyPut() {
-        return sent.size() == 1 && sent.get(0).kind == CombinedWrite.Kind.PUT && sent.get(0).ifRevision == null;
+    /** A chain of one unconditional put or of one delete goes as the plain single call (see {@link WriteCalls#sendChain}). */
+    private WriteCalls.Single single() {
+        if (sent.size() != 1) {
+            return WriteCalls.Single.NO;
+        }
+        CombinedWrite w = sent.get(0);
+        if (w.kind == CombinedWrite.Kind.PUT && w.ifRevision == null) {
+            return WriteCalls.Single.PUT;
+        }
+        return w.kind == CombinedWrite.Kind.DELETE ? WriteCalls.Single.DELETE : WriteCalls.Single.NO;
     }
 
     /** The cache keeps the document after the last applied link (the links after it wrote nothing) when computed here. */

@@ -196,20 +196,30 @@ final class WriteCalls {
         cache.put(key, revision, document, textLength);
     }
 
+    /** Chains of one link sent as the single call of their form. */
+    enum Single {
+        NO, PUT, DELETE
+    }
+
     /**
      * Sends one chain and returns one reply per link ({@link FunctionCalls.ErrorReply} for a failed
-     * link). A chain of one unconditional whole document goes as the plain {@code ss_write} (or
+     * link); throws what failed the whole call (a single call's error is its one link's). A chain of one unconditional whole document goes as the plain {@code ss_write} (or
      * through the group commit): a put carries its whole outcome, so the chain's record adds nothing
-     * but cost. Any other chain goes as {@code ss_chain} with a write ID of its own, sent again
-     * unchanged when the reply is lost; the function answers a re-send with the first replies.
+     * but cost. A chain of one delete goes as {@code ss_del}, which runs under maxmemory (flag
+     * allow-oom) where {@code ss_chain} is refused. Any other chain goes as {@code ss_chain} with a
+     * write ID of its own, sent again unchanged when the reply is lost; the function answers a
+     * re-send with the first replies.
      */
-    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, boolean onlyPut) {
-        if (onlyPut) {
+    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts) {
+        if (single == Single.PUT) {
             FunctionCalls.Call call = protocol.writeOf(key, links.get(0), writeId());
             if (options.groupCommit() && call.args().get(1).length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
                 return List.of(send(key, () -> batcher.write(key, call)));
             }
             return List.of(send(key, () -> redis.fcall(call, key)));
+        }
+        if (single == Single.DELETE) {
+            return List.of(send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
         }
         FunctionCalls.Call chain = protocol.chain(key, producer + ":" + chains.incrementAndGet(), links);
         return send(key, () -> redis.fcallEach(chain, key));
