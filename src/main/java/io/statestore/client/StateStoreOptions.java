@@ -32,6 +32,7 @@ public final class StateStoreOptions {
     private final Duration timeout;
     private final int maxAttempts;
     private final boolean groupCommit;
+    private final boolean combineWrites;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -48,6 +49,7 @@ public final class StateStoreOptions {
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
         this.groupCommit = b.groupCommit;
+        this.combineWrites = b.combineWrites;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -71,6 +73,7 @@ public final class StateStoreOptions {
         b.timeout = timeout;
         b.maxAttempts = maxAttempts;
         b.groupCommit = groupCommit;
+        b.combineWrites = combineWrites;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -141,6 +144,11 @@ public final class StateStoreOptions {
         return groupCommit;
     }
 
+    /** Whether writes of this client's threads to one document are combined into chains (default true; docs/combining.md). */
+    public boolean combineWrites() {
+        return combineWrites;
+    }
+
     /**
      * How many past versions of each document this client asks for, overriding the server's
      * history policy ({@link History#setPolicies}); 0 (the default) leaves it to the server
@@ -205,6 +213,7 @@ public final class StateStoreOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private boolean groupCommit;
+        private boolean combineWrites = true;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -306,6 +315,17 @@ public final class StateStoreOptions {
          */
         public Builder groupCommit(boolean groupCommit) {
             this.groupCommit = groupCommit;
+            return this;
+        }
+
+        /**
+         * Whether the writes this client's threads make to one document while a call for it is
+         * in flight go together as one call (flat combining, default on; docs/combining.md). Off,
+         * they take turns, one call each, as before library version 14; kept for comparison
+         * (the benchmark's {@code --no-combining}) and for servers without {@code ss_chain}.
+         */
+        public Builder combineWrites(boolean combineWrites) {
+            this.combineWrites = combineWrites;
             return this;
         }
 

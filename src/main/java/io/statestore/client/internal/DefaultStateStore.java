@@ -155,6 +155,9 @@ final class DefaultStateStore implements StateStore {
     public WriteResult put(String key, Object value, WriteOptions opts) {
         layout.validate(key);
         String text = StrictJson.write(value);
+        if (!options.combineWrites()) {
+            return calls.putWhole(key, "put", text, null, opts, revisionOf(opts), null);
+        }
         return calls.combinedPut(key, "put", text, opts, revisionOf(opts));
     }
 
@@ -166,7 +169,8 @@ final class DefaultStateStore implements StateStore {
         }
         String text = StrictJson.write(value);
         try {
-            return Optional.of(calls.combinedPut(key, "create", text, opts, 0L));
+            return Optional.of(options.combineWrites() ? calls.combinedPut(key, "create", text, opts, 0L)
+                    : calls.putWhole(key, "create", text, null, opts, 0L, null));
         } catch (ConflictException e) {
             return Optional.empty();
         }
@@ -175,7 +179,7 @@ final class DefaultStateStore implements StateStore {
     @Override
     public WriteResult delete(String key, WriteOptions opts) {
         layout.validate(key);
-        return calls.combinedDelete(key, opts);
+        return options.combineWrites() ? calls.combinedDelete(key, opts) : calls.delete(key, opts);
     }
 
     // ---- partial updates
@@ -309,12 +313,23 @@ final class DefaultStateStore implements StateStore {
                                           Supplier<List<String>> moduleSteps, WriteCalls.Computation compute,
                                           boolean createsMissing) {
         List<String> steps = mode == StorageMode.MODULE ? moduleSteps.get() : null;
-        return calls.combinedUpdate(key, op, change, opts, steps, doc -> {
+        WriteCalls.Computation computation = doc -> {
             if (doc == null && !createsMissing) {
                 throw new NotFoundException(key, "not found: \"" + key + "\" does not exist");
             }
             return compute.apply(doc);
-        });
+        };
+        if (options.combineWrites()) {
+            return calls.combinedUpdate(key, op, change, opts, steps, computation);
+        }
+        if (steps != null) {
+            try {
+                return calls.jsonSteps(key, op, change, opts, steps);
+            } catch (StoredAsStringException e) {
+                // fall through: this document predates the module and stays a string
+            }
+        }
+        return calls.computed(key, op, change, opts, computation);
     }
 
     private static Long revisionOf(WriteOptions opts) {

@@ -89,6 +89,19 @@ final class WriteCalls {
         return redis;
     }
 
+    WriteResult delete(String key, WriteOptions opts) {
+        cache.remove(key);
+        return result(key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
+    }
+
+    /** ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module mode. */
+    WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
+        cache.remove(key);
+        Object reply = send(key, protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(),
+                writer(List.of(key), opts), steps));
+        return result(key, reply, incrementValue(key, reply));
+    }
+
     WriteResult ttl(String key, String op, WriteOptions opts) {
         cache.remove(key);
         return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
