@@ -43,7 +43,10 @@ final class ChainRun {
     private final List<CombinedWrite> again = new ArrayList<>();
     private final List<CombinedWrite> waiting = new ArrayList<>();
 
-    private ChainRun(WriteCalls calls, String key, WriteCombiner.LaneState lane) {
+    private final int slot;
+
+    private ChainRun(WriteCalls calls, String key, WriteCombiner.LaneState lane, int slot) {
+        this.slot = slot;
         this.calls = calls;
         this.key = key;
         this.lane = lane;
@@ -51,8 +54,9 @@ final class ChainRun {
     }
 
     /** The {@link WriteCombiner.ChainSender} of {@code calls}. */
-    static List<CombinedWrite> send(WriteCalls calls, String key, List<CombinedWrite> batch, WriteCombiner.LaneState lane) {
-        ChainRun run = new ChainRun(calls, key, lane);
+    static List<CombinedWrite> send(WriteCalls calls, String key, List<CombinedWrite> batch, WriteCombiner.LaneState lane,
+                                    int slot) {
+        ChainRun run = new ChainRun(calls, key, lane, slot);
         run.build(batch);
         if (!run.links.isEmpty()) {
             run.sendAndSettle();
@@ -160,7 +164,7 @@ final class ChainRun {
     private void sendAndSettle() {
         List<Object> replies;
         try {
-            replies = calls.sendChain(key, links, single(), sent.get(0).opts);
+            replies = calls.sendChain(key, links, single(), sent.get(0).opts, slot);
         } catch (RuntimeException e) {
             // the call's outcome (unreachable, unknown, or a single call's refusal) is every sent link's;
             // the writes that never went stay queued

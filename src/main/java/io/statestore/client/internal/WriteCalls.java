@@ -32,11 +32,13 @@ final class WriteCalls {
     private final FunctionCalls protocol;
     private final StorageMode mode;
     static final int WRITE_ATTEMPTS = 3;
+    /** Module mode: chains of one document in flight at once (in-place links do not depend on each other's outcome). */
+    static final int MODULE_CHAINS_IN_FLIGHT = 4;
     private static final long RESEND_PAUSE_MS = 25;
 
     private final DocumentCache cache = new DocumentCache();
     private final WriteBatcher batcher = new WriteBatcher(this::sendWrites);
-    private final WriteCombiner combiner = new WriteCombiner((key, batch, lane) -> ChainRun.send(this, key, batch, lane));
+    private final WriteCombiner combiner;
     private final ReentrantLock[] stripes = new ReentrantLock[128];
     /**
      * This client's name in chain write IDs: the server remembers each producer's last chain per
@@ -50,6 +52,8 @@ final class WriteCalls {
         this.redis = redis;
         this.protocol = new FunctionCalls(layout);
         this.mode = mode;
+        this.combiner = new WriteCombiner((key, batch, lane, slot) -> ChainRun.send(this, key, batch, lane, slot),
+                mode == StorageMode.MODULE ? MODULE_CHAINS_IN_FLIGHT : 1);
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -223,7 +227,7 @@ final class WriteCalls {
      * write ID of its own, sent again unchanged when the reply is lost; the function answers a
      * re-send with the first replies.
      */
-    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts) {
+    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
         if (single == Single.PUT) {
             FunctionCalls.Call call = protocol.writeOf(key, links.get(0), writeId());
             if (options.groupCommit() && call.args().get(1).length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
@@ -234,7 +238,7 @@ final class WriteCalls {
         if (single == Single.DELETE) {
             return List.of(send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
         }
-        FunctionCalls.Call chain = protocol.chain(key, producer + ":" + chains.incrementAndGet(), links);
+        FunctionCalls.Call chain = protocol.chain(key, producer + "-" + slot + ":" + chains.incrementAndGet(), links);
         return send(key, () -> redis.fcallEach(chain, key));
     }
 

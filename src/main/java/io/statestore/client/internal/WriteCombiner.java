@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * while one call is in flight for a document, the writes that queue behind it go together as one
  * {@code ss_chain} call, sent by one of their callers (the combiner) while the others park.
  *
- * <p>Each document has a lane: its queue and whether a combiner is at work. A caller that finds
- * the lane idle becomes its combiner and sends chains of what is queued until its own write is
+ * <p>Each document has a lane: its queue and its combiners at work (one, or a few where links
+ * apply in place). A caller that finds a combiner's place free becomes a combiner and sends chains of what is queued until its own write is
  * settled, then hands the turn to the oldest queued caller, so nobody sends other threads'
  * writes for long. Links a chain did not apply (stopped behind a failed link, or rebased after
  * another process's write) go back to the front of the queue in their order.
@@ -27,7 +27,9 @@ final class WriteCombiner {
     /** One document's queue. Guarded by its own monitor. */
     private static final class Lane {
         final ArrayDeque<CombinedWrite> queue = new ArrayDeque<>();
-        boolean busy;
+        /** Combiners at work; each holds one slot, its own name in chain write IDs. */
+        int active;
+        final java.util.BitSet slots = new java.util.BitSet();
         /** Removed from the map once idle; a caller that still holds it takes a fresh lane. */
         boolean retired;
         /** Module mode: the document is kept as a string, so updates are computed here (SS_STRINGDOC). */
@@ -37,8 +39,11 @@ final class WriteCombiner {
     /** Sends one chain of a lane's writes and settles or returns each (see {@link ChainRun}). */
     @FunctionalInterface
     interface ChainSender {
-        /** @return the writes to queue again at the front, in order */
-        List<CombinedWrite> send(String key, List<CombinedWrite> batch, LaneState lane);
+        /**
+         * @param slot the combiner's slot in the lane: at most one chain per slot is in flight
+         * @return the writes to queue again at the front, in order
+         */
+        List<CombinedWrite> send(String key, List<CombinedWrite> batch, LaneState lane, int slot);
     }
 
     /** What a chain may learn about a document and what later chains must know. */
@@ -50,9 +55,17 @@ final class WriteCombiner {
 
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final ChainSender sender;
+    private final int chainsInFlight;
 
-    WriteCombiner(ChainSender sender) {
+    /**
+     * @param chainsInFlight chains one document may have in flight at once: 1 where links are
+     *     computed from the document this client knows (portable mode: a second chain would only
+     *     meet the first one's revision); more where links apply in place (module mode), so the
+     *     server is not left idle while one chain's reply travels back
+     */
+    WriteCombiner(ChainSender sender, int chainsInFlight) {
         this.sender = sender;
+        this.chainsInFlight = chainsInFlight;
     }
 
     /** Queues {@code w} behind the writes to {@code key} in flight and returns its outcome. */
@@ -68,6 +81,11 @@ final class WriteCombiner {
                 // the write may already be on its way: its outcome is needed whatever happens
                 interrupted |= Thread.interrupted();
             }
+        }
+        if (w.combiner) {
+            // handed a turn after another combiner had taken this write along: pass the turn on
+            w.combiner = false;
+            handOver(key, lane);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -94,8 +112,8 @@ final class WriteCombiner {
                     continue;
                 }
                 lane.queue.add(w);
-                if (!lane.busy) {
-                    lane.busy = true;
+                if (lane.active < chainsInFlight) {
+                    lane.active++;
                     w.combiner = true;
                 }
                 return lane;
@@ -116,6 +134,11 @@ final class WriteCombiner {
                 lane.stringStored = true;
             }
         };
+        int slot;
+        synchronized (lane) {
+            slot = lane.slots.nextClearBit(0);
+            lane.slots.set(slot);
+        }
         try {
             while (!me.done) {
                 List<CombinedWrite> batch = take(lane);
@@ -124,7 +147,7 @@ final class WriteCombiner {
                 }
                 List<CombinedWrite> again;
                 try {
-                    again = sender.send(key, batch, state);
+                    again = sender.send(key, batch, state, slot);
                 } catch (RuntimeException e) {
                     again = List.of();
                     for (CombinedWrite w : batch) {
@@ -136,6 +159,9 @@ final class WriteCombiner {
                 settle(lane, batch, again, me);
             }
         } finally {
+            synchronized (lane) {
+                lane.slots.clear(slot);
+            }
             handOver(key, lane);
         }
     }
@@ -164,11 +190,18 @@ final class WriteCombiner {
     private void handOver(String key, Lane lane) {
         CombinedWrite next;
         synchronized (lane) {
-            next = lane.queue.peek();
+            next = null;
+            for (CombinedWrite w : lane.queue) {
+                if (!w.combiner) {
+                    next = w; // the oldest queued caller not already handed a turn
+                    break;
+                }
+            }
             if (next == null) {
-                lane.busy = false;
-                lane.retired = true;
-                lanes.remove(key, lane);
+                if (--lane.active == 0 && lane.queue.isEmpty()) {
+                    lane.retired = true;
+                    lanes.remove(key, lane);
+                }
                 return;
             }
             next.combiner = true;

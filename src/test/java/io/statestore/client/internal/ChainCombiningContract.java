@@ -70,13 +70,13 @@ abstract class ChainCombiningContract {
         List<Integer> chains = Collections.synchronizedList(new ArrayList<>());
         Object gate = new Object();
         boolean[] open = {false};
-        WriteCombiner combiner = new WriteCombiner((key, batch, lane) -> {
+        WriteCombiner combiner = new WriteCombiner((key, batch, lane, slot) -> {
             chains.add(batch.size());
             if (chains.size() == 1) {
                 awaitOpen(gate, open); // the first call is in flight while the others queue behind it
             }
-            return ChainRun.send(calls, key, batch, lane);
-        });
+            return ChainRun.send(calls, key, batch, lane, slot);
+        }, 1);
         CompletableFuture<WriteResult> first = submit(combiner, () -> merge("{\"a\":1}"));
         while (chains.isEmpty()) {
             Thread.onSpinWait();
