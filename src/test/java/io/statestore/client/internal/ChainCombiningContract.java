@@ -136,6 +136,24 @@ abstract class ChainCombiningContract {
         }
     }
 
+    @Test
+    void withCombiningOffEveryWriteStillTakesItsFormerPath() throws Exception {
+        StateStore store = redis().newStore(b -> b.combineWrites(false));
+        int threads = 8;
+        int each = 25;
+        io.statestore.testing.Concurrently.run(threads, id -> {
+            for (int i = 0; i < each; i++) {
+                store.increment(KEY, "$.n", 1);
+            }
+        });
+        assertEquals(threads * each, document().get("n").asLong());
+        assertEquals(2 + threads * each, store.merge(KEY, StrictJson.parse("{\"m\":1}")).revision());
+        assertTrue(store.create(KEY, StrictJson.parse("{}")).isEmpty(), "create of an existing document");
+        assertEquals(3 + threads * each, store.delete(KEY).revision());
+        assertEquals(4 + threads * each, store.put(KEY, StrictJson.parse("{\"n\":0}")).revision());
+        assertEquals(4 + threads * each, feed().size(), "one feed entry per change");
+    }
+
     // ---- the function itself
 
     @Test
