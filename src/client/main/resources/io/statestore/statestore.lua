@@ -28,10 +28,11 @@ On Redis Cluster the feed and index are those of the document's slot, P.."feed{T
 P.."index{T}" with T the tag of that slot (docs/cluster.md).
 Options are name/value pairs in ARGV, in any order; `--` ends them where steps follow.
 Errors are replies whose first word is the error code: SS_CONFLICT, SS_NOTFOUND, SS_INVALID,
-SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL.
+SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, SS_INTERNAL,
+SS_CHAINSTOP (a link of ss_chain not applied because an earlier one failed).
 ]]
 
-local LIB_VERSION = '14'
+local LIB_VERSION = '15'
 local JSON_TYPE = 'ReJSON-RL'
 
 -- #include common.lua
@@ -43,6 +44,7 @@ local JSON_TYPE = 'ReJSON-RL'
 -- #include ss_write.lua
 -- #include ss_steps.lua
 -- #include ss_jwrite.lua
+-- #include ss_chain.lua
 -- #include ss_tx.lua
 -- #include ss_reads.lua
 -- #include ss_feed.lua

@@ -33,6 +33,7 @@ public final class StateStoreOptions {
     private final int maxAttempts;
     private final boolean groupCommit;
     private final int durableReplicas;
+    private final boolean combineWrites;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -50,6 +51,7 @@ public final class StateStoreOptions {
         this.maxAttempts = b.maxAttempts;
         this.groupCommit = b.groupCommit;
         this.durableReplicas = b.durableReplicas;
+        this.combineWrites = b.combineWrites;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -74,6 +76,7 @@ public final class StateStoreOptions {
         b.maxAttempts = maxAttempts;
         b.groupCommit = groupCommit;
         b.durableReplicas = durableReplicas;
+        b.combineWrites = combineWrites;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -142,6 +145,11 @@ public final class StateStoreOptions {
     /** Whether concurrent whole-document writes of this client share calls (default false; docs/decisions.md). */
     public boolean groupCommit() {
         return groupCommit;
+    }
+
+    /** Whether writes of this client's threads to one document are combined into chains (default true; docs/combining.md). */
+    public boolean combineWrites() {
+        return combineWrites;
     }
 
     /**
@@ -220,6 +228,7 @@ public final class StateStoreOptions {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private boolean groupCommit;
         private int durableReplicas;
+        private boolean combineWrites = true;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -332,6 +341,17 @@ public final class StateStoreOptions {
                 throw new InvalidInputException("durableReplicas must be from 0 (acknowledge on the primary) to 16, got " + replicas);
             }
             this.durableReplicas = replicas;
+            return this;
+        }
+
+        /**
+         * Whether the writes this client's threads make to one document while a call for it is
+         * in flight go together as one call (flat combining, default on; docs/combining.md). Off,
+         * they take turns, one call each, as before library version 15; kept for comparison
+         * (the benchmark's {@code --no-combining}) and for servers without {@code ss_chain}.
+         */
+        public Builder combineWrites(boolean combineWrites) {
+            this.combineWrites = combineWrites;
             return this;
         }
 

@@ -32,6 +32,10 @@ final class BenchArgs {
     @Option(names = "--group-commit", description = "statestore with StateStoreOptions.groupCommit(true).")
     private boolean groupCommit;
 
+    @Option(names = "--no-combining", description = "statestore with StateStoreOptions.combineWrites(false): "
+            + "threads take turns per document, one call each (docs/combining.md).")
+    private boolean noCombining;
+
     @Option(names = "--floor", description = "Also run \"floor\": one function call per update doing only the writes the"
             + " contract needs (document, feed, notification, metadata), nothing read or checked; printed as its own table.")
     private boolean floor;
@@ -134,6 +138,10 @@ final class BenchArgs {
 
     boolean groupCommit() {
         return groupCommit;
+    }
+
+    boolean combineWrites() {
+        return !noCombining;
     }
 
     boolean floor() {

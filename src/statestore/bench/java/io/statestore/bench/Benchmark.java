@@ -59,7 +59,7 @@ final class Benchmark implements Callable<Integer> {
     private static int measure(BenchArgs args, String uri, RedisAdmin admin, boolean started) throws Exception {
         int maxClients = Collections.max(args.clients());
         StateStoreOptions.Builder ob = StateStoreOptions.builder().uri(uri).writer("bench")
-                .groupCommit(args.groupCommit()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
+                .groupCommit(args.groupCommit()).combineWrites(args.combineWrites()).poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
         if (args.forcePortable()) {
             ob.forceMode(StorageMode.PORTABLE);
         }
@@ -138,7 +138,8 @@ final class Benchmark implements Callable<Integer> {
                 : " at " + args.redisUrl() + " (persistence as configured there)"));
         n.put("statestore mode", store.mode().name().toLowerCase(Locale.ROOT) + ", feedMaxLength "
                 + args.feedMaxLength() + ", JSON check " + (args.jsonCheck() ? "on" : "off") + ", pool " + store.options().poolSize() + ", group commit "
-                + (store.options().groupCommit() ? "on" : "off") + ", FLUSHALL before every cell");
+                + (store.options().groupCommit() ? "on" : "off") + ", combining "
+                + (store.options().combineWrites() ? "on" : "off") + ", FLUSHALL before every cell");
         n.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs seen by the JVM, Java "
                 + System.getProperty("java.version") + ", client and server on the same host");
         n.put("cells", String.format(Locale.ROOT, "%.1f s warm-up + %.1f s measured (at most %d calls), closed loop",

@@ -164,7 +164,10 @@ final class DefaultStateStore implements StateStore {
     public WriteResult put(String key, Object value, WriteOptions opts) {
         layout.validate(key);
         String text = StrictJson.write(value);
-        return calls.putWhole(key, "put", text, null, opts, revisionOf(opts), null);
+        if (!options.combineWrites()) {
+            return calls.putWhole(key, "put", text, null, opts, revisionOf(opts), null);
+        }
+        return calls.combinedPut(key, "put", text, opts, revisionOf(opts));
     }
 
     @Override
@@ -175,7 +178,8 @@ final class DefaultStateStore implements StateStore {
         }
         String text = StrictJson.write(value);
         try {
-            return Optional.of(calls.putWhole(key, "create", text, null, opts, 0L, null));
+            return Optional.of(options.combineWrites() ? calls.combinedPut(key, "create", text, opts, 0L)
+                    : calls.putWhole(key, "create", text, null, opts, 0L, null));
         } catch (ConflictException e) {
             return Optional.empty();
         }
@@ -184,7 +188,7 @@ final class DefaultStateStore implements StateStore {
     @Override
     public WriteResult delete(String key, WriteOptions opts) {
         layout.validate(key);
-        return calls.delete(key, opts);
+        return options.combineWrites() ? calls.combinedDelete(key, opts) : calls.delete(key, opts);
     }
 
     // ---- partial updates
@@ -313,13 +317,23 @@ final class DefaultStateStore implements StateStore {
     // ---- helpers
 
     /**
-     * Module mode applies {@code moduleSteps} in place (computed only in module mode); when there are none (names the module cannot
-     * take) or the document is kept as a string, the new document is computed here instead.
+     * Module mode applies {@code moduleSteps} in place; when there are none (names the module cannot
+     * take) or the document is kept as a string, the new document is computed here instead. Either
+     * way the write is combined with this process's other writes to the document (docs/combining.md).
      */
     private WriteResult inPlaceOrComputed(String key, String op, String change, WriteOptions opts,
                                           Supplier<List<String>> moduleSteps, WriteCalls.Computation compute,
                                           boolean createsMissing) {
         List<String> steps = mode == StorageMode.MODULE ? moduleSteps.get() : null;
+        WriteCalls.Computation computation = doc -> {
+            if (doc == null && !createsMissing) {
+                throw new NotFoundException(key, "not found: \"" + key + "\" does not exist");
+            }
+            return compute.apply(doc);
+        };
+        if (options.combineWrites()) {
+            return calls.combinedUpdate(key, op, change, opts, steps, computation);
+        }
         if (steps != null) {
             try {
                 return calls.jsonSteps(key, op, change, opts, steps);
@@ -327,12 +341,7 @@ final class DefaultStateStore implements StateStore {
                 // fall through: this document predates the module and stays a string
             }
         }
-        return calls.computed(key, op, change, opts, doc -> {
-            if (doc == null && !createsMissing) {
-                throw new NotFoundException(key, "not found: \"" + key + "\" does not exist");
-            }
-            return compute.apply(doc);
-        });
+        return calls.computed(key, op, change, opts, computation);
     }
 
     private static Long revisionOf(WriteOptions opts) {

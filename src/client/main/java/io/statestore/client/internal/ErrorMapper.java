@@ -154,6 +154,8 @@ public final class ErrorMapper {
                 return new InvalidInputException("invalid JSON in " + rest);
             case "SS_WID":
                 return new InvalidInputException("reused write ID: " + rest);
+            case "SS_CHAINSTOP": // an earlier link of its ss_chain failed; this one was not applied
+                return new UnavailableException("not applied, chain stopped: " + rest, false, null);
             case "SS_INTERNAL":
                 return new InvalidInputException("the statestore function failed unexpectedly" + about(key) + ": " + rest);
             // The server is up but cannot take the call for now, and did nothing: still loading,

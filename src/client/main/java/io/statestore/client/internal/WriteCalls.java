@@ -32,17 +32,28 @@ final class WriteCalls {
     private final FunctionCalls protocol;
     private final StorageMode mode;
     static final int WRITE_ATTEMPTS = 3;
+    /** Module mode: chains of one document in flight at once (in-place links do not depend on each other's outcome). */
+    static final int MODULE_CHAINS_IN_FLIGHT = 4;
     private static final long RESEND_PAUSE_MS = 25;
 
     private final DocumentCache cache = new DocumentCache();
     private final WriteBatcher batcher = new WriteBatcher(this::sendWrites);
+    private final WriteCombiner combiner;
     private final ReentrantLock[] stripes = new ReentrantLock[128];
+    /**
+     * This client's name in chain write IDs: the server remembers each producer's last chain per
+     * document, and this client has at most one chain in flight per document (docs/combining.md).
+     */
+    private final String producer = writeId();
+    private final java.util.concurrent.atomic.AtomicLong chains = new java.util.concurrent.atomic.AtomicLong();
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
         this.options = options;
         this.redis = redis;
         this.protocol = new FunctionCalls(layout);
         this.mode = mode;
+        this.combiner = new WriteCombiner((key, batch, lane, slot) -> ChainRun.send(this, key, batch, lane, slot),
+                mode == StorageMode.MODULE ? MODULE_CHAINS_IN_FLIGHT : 1);
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -88,24 +99,18 @@ final class WriteCalls {
         return result(key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
     }
 
-    WriteResult ttl(String key, String op, WriteOptions opts) {
-        cache.remove(key);
-        return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
-                writer(List.of(key), opts))), null);
-    }
-
     /** ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module mode. */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
         Object reply = send(key, protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(),
                 writer(List.of(key), opts), steps));
-        List<Object> r = FunctionCalls.list(reply);
-        JsonNode value = null;
-        if (r.size() > 2 && r.get(2) != null) {
-            JsonNode v = StrictJson.parse(FunctionCalls.text(r.get(2)), "increment result of \"" + key + "\"");
-            value = v.isArray() ? v.get(0) : v;
-        }
-        return result(key, reply, value);
+        return result(key, reply, incrementValue(key, reply));
+    }
+
+    WriteResult ttl(String key, String op, WriteOptions opts) {
+        cache.remove(key);
+        return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
+                writer(List.of(key), opts))), null);
     }
 
     private static Long revisionOf(WriteOptions opts) {
@@ -161,19 +166,91 @@ final class WriteCalls {
     }
 
     /** What a computed update starts from: the document (null: absent) and the revision to expect. */
-    private record Base(JsonNode document, Long expectedRevision, boolean cached) {
+    /**
+     * {@code expectedRevision}: what the write sends as its compare-and-set; {@code documentRevision}:
+     * what a compare-and-set against {@code document} itself must name (0 absent, -1 foreign).
+     */
+    record Base(JsonNode document, Long expectedRevision, boolean cached, long documentRevision) {
     }
 
-    private Base base(String key, WriteOptions opts) {
+    Base base(String key, WriteOptions opts) {
         boolean conditional = opts.expectedRevision().isPresent();
         DocumentCache.Entry hit = cache.get(key);
         if (hit != null && (!conditional || opts.expectedRevision().getAsLong() == hit.revision())) {
-            return new Base(hit.document(), hit.revision(), true);
+            return new Base(hit.document(), hit.revision(), true, hit.revision());
         }
         StoredDocument current = StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
         // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
         Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
-        return new Base(current.exists() ? current.json() : null, expected, false);
+        return new Base(current.exists() ? current.json() : null, expected, false, current.expectedRevision());
+    }
+
+    // ---- flat combining (docs/combining.md)
+
+    /** A whole-document write, combined with the other writes of this process to {@code key}. */
+    WriteResult combinedPut(String key, String op, String text, WriteOptions opts, Long ifRevision) {
+        return combiner.write(key, CombinedWrite.put(op, text, opts, ifRevision));
+    }
+
+    WriteResult combinedDelete(String key, WriteOptions opts) {
+        return combiner.write(key, CombinedWrite.delete(opts));
+    }
+
+    /** A partial update: {@code steps} in module mode (null: computed), else {@code compute}d here. */
+    WriteResult combinedUpdate(String key, String op, String change, WriteOptions opts, List<String> steps,
+                               Computation compute) {
+        return combiner.write(key, CombinedWrite.update(op, change, opts, steps, compute));
+    }
+
+    int maxAttempts() {
+        return options.maxAttempts();
+    }
+
+    StorageMode mode() {
+        return mode;
+    }
+
+    void remember(String key, long revision, JsonNode document, int textLength) {
+        cache.put(key, revision, document, textLength);
+    }
+
+    /** Chains of one link sent as the single call of their form. */
+    enum Single {
+        NO, PUT, DELETE
+    }
+
+    /**
+     * Sends one chain and returns one reply per link ({@link FunctionCalls.ErrorReply} for a failed
+     * link); throws what failed the whole call (a single call's error is its one link's). A chain of one unconditional whole document goes as the plain {@code ss_write} (or
+     * through the group commit): a put carries its whole outcome, so the chain's record adds nothing
+     * but cost. A chain of one delete goes as {@code ss_del}, which runs under maxmemory (flag
+     * allow-oom) where {@code ss_chain} is refused. Any other chain goes as {@code ss_chain} with a
+     * write ID of its own, sent again unchanged when the reply is lost; the function answers a
+     * re-send with the first replies.
+     */
+    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
+        if (single == Single.PUT) {
+            FunctionCalls.Call call = protocol.writeOf(key, links.get(0), writeId());
+            if (options.groupCommit() && call.args().get(1).length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
+                return List.of(send(key, () -> batcher.write(key, call)));
+            }
+            return List.of(send(key, () -> redis.fcall(call, key)));
+        }
+        if (single == Single.DELETE) {
+            return List.of(send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
+        }
+        FunctionCalls.Call chain = protocol.chain(key, producer + "-" + slot + ":" + chains.incrementAndGet(), links);
+        return send(key, () -> redis.fcallEach(chain, key));
+    }
+
+    /** The third element of an in-place write's reply: an increment's new value, or null. */
+    static JsonNode incrementValue(String key, Object reply) {
+        List<Object> r = FunctionCalls.list(reply);
+        if (r.size() > 2 && r.get(2) != null) {
+            JsonNode v = StrictJson.parse(FunctionCalls.text(r.get(2)), "increment result of \"" + key + "\"");
+            return v.isArray() ? v.get(0) : v;
+        }
+        return null;
     }
 
     /** Sends a write that carries a write ID (see {@link #send(String, Supplier)}). */
@@ -187,7 +264,7 @@ final class WriteCalls {
      * the function recognises its own write ID and replays the first reply instead of committing
      * twice. Only when Redis stays unreachable does the caller see the UnavailableException.
      */
-    private Object send(String key, Supplier<Object> call) {
+    private <T> T send(String key, Supplier<T> call) {
         boolean maybeApplied = false;
         for (int attempt = 1; ; attempt++) {
             try {

@@ -168,6 +168,75 @@ public final class FunctionCalls {
         return new Call("ss_jwrite", layout.documentCallKeys(key), args);
     }
 
+    /**
+     * One link of an {@code ss_chain} (docs/combining.md): its tag ({@code W}, {@code J} or
+     * {@code D}) and the arguments of the single call of that form, without a write ID of its own.
+     */
+    public record ChainLink(String tag, List<String> args) {
+    }
+
+    /** Most links one {@code ss_chain} takes (the function refuses more). */
+    public static final int CHAIN_MAX_LINKS = 256;
+
+    /** A chain link in {@code ss_write}'s form (a whole document); {@link #write} without the write ID. */
+    public ChainLink chainWrite(String key, String op, String doc, String change, Long ifRevision, Long ttlMillis,
+                                Writer writer) {
+        return new ChainLink("W", write(key, op, doc, change, ifRevision, NONE, ttlMillis, writer).args());
+    }
+
+    /** A chain link in {@code ss_jwrite}'s form (in-place steps); {@link #jsonSteps} without the write ID. */
+    public ChainLink chainSteps(String key, String op, String change, Long ifRevision, Writer writer, List<String> steps) {
+        List<String> args = new ArrayList<>(11 + steps.size());
+        List<String> single = jsonSteps(key, op, change, ifRevision, NONE, writer, steps).args();
+        args.add(Integer.toString(single.size()));
+        args.addAll(single);
+        return new ChainLink("J", args);
+    }
+
+    /** A chain link deleting the document: {@code OP IFREV WRITER HISTMAX HISTAGE SRC}. */
+    public ChainLink chainDelete(Long ifRevision, Writer writer) {
+        List<String> args = new ArrayList<>(6);
+        args.add("del");
+        args.add(orNone(ifRevision));
+        args.add(writer.name());
+        addHistoryAndSource(args, writer);
+        return new ChainLink("D", args);
+    }
+
+    /**
+     * {@code ss_chain}: KEYS as {@code ss_put}; ARGV the chain's write ID, the number of links,
+     * then each link's tag and arguments. Replies one per link ({@link RedisGateway#fcallEach}).
+     */
+    public Call chain(String key, String chainWid, List<ChainLink> links) {
+        int size = 2;
+        for (ChainLink l : links) {
+            size += 1 + l.args().size();
+        }
+        List<String> args = new ArrayList<>(size);
+        args.add(chainWid);
+        args.add(Integer.toString(links.size()));
+        for (ChainLink l : links) {
+            args.add(l.tag());
+            args.addAll(l.args());
+        }
+        return new Call("ss_chain", layout.documentCallKeys(key), args);
+    }
+
+    /** A {@code W} link sent on its own as {@code ss_write}, with a write ID of its own. */
+    public Call writeOf(String key, ChainLink link, String wid) {
+        if (!link.tag().equals("W")) {
+            throw new IllegalArgumentException("only a W link has the form of ss_write, got " + link.tag());
+        }
+        List<String> args = new ArrayList<>(link.args());
+        args.set(4, wid);
+        return new Call("ss_write", layout.documentCallKeys(key), args);
+    }
+
+    /** Whether a link's reply says it was not applied because an earlier link of its chain failed. */
+    public static boolean chainStopped(Object reply) {
+        return reply instanceof ErrorReply e && e.message() != null && e.message().startsWith("SS_CHAINSTOP ");
+    }
+
     /** {@code ss_del}: a tombstone. */
     public Call delete(String key, Long ifRevision, String wid, Writer writer) {
         List<String> args = namedOptions(wid, writer);

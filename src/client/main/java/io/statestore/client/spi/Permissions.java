@@ -73,7 +73,7 @@ public final class Permissions {
             return "run this command";
         }
         return switch (call) {
-            case "ss_write", "ss_jwrite", "ss_write_many", "ss_tx" -> "write documents (" + call + ")";
+            case "ss_write", "ss_jwrite", "ss_write_many", "ss_chain", "ss_tx" -> "write documents (" + call + ")";
             case "ss_hpolicy_set" -> "set the history policy";
             case "ss_config_set" -> "change store settings";
             case "ss_upgrade" -> "upgrade the key layout";

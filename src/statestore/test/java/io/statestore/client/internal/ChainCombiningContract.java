@@ -1,0 +1,339 @@
+package io.statestore.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.statestore.client.ConflictException;
+import io.statestore.client.JsonPath;
+import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.client.StorageMode;
+import io.statestore.client.StrictJson;
+import io.statestore.client.WriteOptions;
+import io.statestore.client.WriteResult;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
+import io.statestore.testing.RedisServerExtension;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Flat combining against a real server (docs/combining.md): a chain applies its links in order,
+ * each with its own revision, feed entry and result; it stops at the first link that cannot
+ * apply and the client sends the rest again; a re-sent chain is answered, not applied twice; a
+ * malformed chain is refused before anything is written.
+ */
+abstract class ChainCombiningContract {
+    static final String KEY = "hot:doc";
+
+    abstract RedisServerExtension redis();
+
+    private RedisGateway gateway;
+    private WriteCalls calls;
+    private StorageMode mode;
+
+    @BeforeEach
+    void connect() {
+        redis().flushAll();
+        StateStore store = redis().newStore();
+        mode = store.mode();
+        StateStoreOptions options = StateStoreOptions.builder().uri(redis().uri()).writer("chain-test").build();
+        gateway = new RedisGateway(options);
+        calls = new WriteCalls(options, gateway, new KeyLayout(options.keyPrefix()), mode);
+        store.put(KEY, StrictJson.parse("{\"n\":0,\"tags\":[]}"));
+    }
+
+    @AfterEach
+    void close() {
+        gateway.close();
+    }
+
+    // ---- through the client's combiner
+
+    @Test
+    void aFailedCasInTheMiddleFailsAloneAndTheLinksBehindItAreSentAgainAndApplied() throws Exception {
+        List<Integer> chains = Collections.synchronizedList(new ArrayList<>());
+        Object gate = new Object();
+        boolean[] open = {false};
+        WriteCombiner combiner = new WriteCombiner((key, batch, lane, slot) -> {
+            chains.add(batch.size());
+            if (chains.size() == 1) {
+                awaitOpen(gate, open); // the first call is in flight while the others queue behind it
+            }
+            return ChainRun.send(calls, key, batch, lane, slot);
+        }, 1);
+        CompletableFuture<WriteResult> first = submit(combiner, () -> merge("{\"a\":1}"));
+        while (chains.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        CompletableFuture<WriteResult> second = submit(combiner, () -> merge("{\"b\":2}"));
+        awaitQueued(combiner, 1);
+        CompletableFuture<WriteResult> cas = submit(combiner, () -> CombinedWrite.put("put", "{\"lost\":true}",
+                WriteOptions.ifRevision(99), 99L));
+        awaitQueued(combiner, 2);
+        CompletableFuture<WriteResult> third = submit(combiner, () -> merge("{\"c\":3}"));
+        awaitQueued(combiner, 3);
+        CompletableFuture<WriteResult> fourth = submit(combiner, () -> increment("$.n", 5));
+        awaitQueued(combiner, 4);
+        synchronized (gate) {
+            open[0] = true;
+            gate.notifyAll();
+        }
+        assertEquals(2, first.get().revision());
+        assertEquals(3, second.get().revision());
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, cas::get);
+        assertInstanceOf(ConflictException.class, failed.getCause());
+        assertEquals(4, third.get().revision());
+        WriteResult incr = fourth.get();
+        assertEquals(5, incr.revision());
+        assertEquals(5, incr.value().orElseThrow().asLong(), "the increment's own result");
+        // chain 1: the first merge alone; chain 2: merge b, the CAS (fails alone), merge c (stopped
+        // behind it) and the increment (stopped, or in portable mode not computable on the CAS's
+        // document and so left for the next chain); chain 3: merge c and the increment again
+        assertEquals(List.of(1, 4, 2), chains);
+        assertEquals(StrictJson.parse("{\"n\":5,\"tags\":[],\"a\":1,\"b\":2,\"c\":3}"), document());
+        assertFeed(List.of("put", "merge", "merge", "merge", "incr"));
+    }
+
+    @Test
+    void sixteenThreadsOnOneDocumentEachGetTheirOwnRevisionAndFeedEntry() throws Exception {
+        StateStore store = redis().newStore();
+        int threads = 16;
+        int each = 50;
+        List<Long> revisions = Collections.synchronizedList(new ArrayList<>());
+        io.statestore.testing.Concurrently.run(threads, id -> {
+            for (int i = 0; i < each; i++) {
+                WriteResult r = i % 2 == 0
+                        ? store.merge(KEY, StrictJson.parse("{\"t" + id + "\":" + i + "}"))
+                        : store.increment(KEY, "$.n", 1);
+                revisions.add(r.revision());
+            }
+        });
+        Collections.sort(revisions);
+        for (int i = 0; i < revisions.size(); i++) {
+            assertEquals(i + 2, revisions.get(i), "every write its own revision, none twice, none skipped");
+        }
+        assertEquals(threads * each / 2, document().get("n").asLong());
+        List<StreamEntry> feed = feed();
+        assertEquals(1 + threads * each, feed.size());
+        for (int i = 0; i < feed.size(); i++) {
+            assertEquals(Integer.toString(i + 1), feed.get(i).getFields().get("rev"), "feed entries in revision order");
+        }
+    }
+
+    @Test
+    void withCombiningOffEveryWriteStillTakesItsFormerPath() throws Exception {
+        StateStore store = redis().newStore(b -> b.combineWrites(false));
+        int threads = 8;
+        int each = 25;
+        io.statestore.testing.Concurrently.run(threads, id -> {
+            for (int i = 0; i < each; i++) {
+                store.increment(KEY, "$.n", 1);
+            }
+        });
+        assertEquals(threads * each, document().get("n").asLong());
+        assertEquals(2 + threads * each, store.merge(KEY, StrictJson.parse("{\"m\":1}")).revision());
+        assertTrue(store.create(KEY, StrictJson.parse("{}")).isEmpty(), "create of an existing document");
+        assertEquals(3 + threads * each, store.delete(KEY).revision());
+        assertEquals(4 + threads * each, store.put(KEY, StrictJson.parse("{\"n\":0}")).revision());
+        assertEquals(4 + threads * each, feed().size(), "one feed entry per change");
+    }
+
+    // ---- the function itself
+
+    @Test
+    void aReplayedChainGetsTheSameRepliesAndNothingIsAppliedTwice() {
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        List<FunctionCalls.ChainLink> links = List.of(
+                protocol.chainWrite(KEY, "merge", "{\"n\":1,\"tags\":[]}", "{\"n\":1}", 1L, null, w),
+                protocol.chainWrite(KEY, "put", "{\"x\":1}", null, 77L, null, w),
+                protocol.chainWrite(KEY, "put", "{\"y\":1}", null, null, null, w));
+        FunctionCalls.Call call = protocol.chain(KEY, "prod:chain-1", links);
+        List<Object> replies = gateway.fcallEach(call, KEY);
+        assertEquals(2, FunctionCalls.written(replies.get(0)).revision());
+        assertTrue(((FunctionCalls.ErrorReply) replies.get(1)).message().startsWith("SS_CONFLICT"), replies.get(1).toString());
+        assertTrue(FunctionCalls.chainStopped(replies.get(2)), replies.get(2).toString());
+        // another writer commits in between; the re-sent chain is still recognised
+        gateway.fcall(protocol.write(KEY, "put", "{\"other\":1}", null, null, "w-other", null, w), KEY);
+        List<Object> again = gateway.fcallEach(call, KEY);
+        assertEquals(describe(replies), describe(again));
+        assertEquals(3, revision());
+        assertFeed(List.of("put", "merge", "put"));
+        String reused = org.junit.jupiter.api.Assertions.assertThrows(io.statestore.client.InvalidInputException.class,
+                () -> gateway.fcallEach(protocol.chain(KEY, "prod:chain-1", links.subList(0, 1)), KEY)).getMessage();
+        assertTrue(reused.contains("chain write ID \"prod:chain-1\" was used for another chain"), reused);
+        assertEquals(3, revision());
+    }
+
+    @Test
+    void malformedChainsAreRefusedInOurWordsAndNothingIsWritten() {
+        String k = KEY + " ss:m:{" + KEY + "} ss:h:{" + KEY + "} ss:feed ss:index";
+        String[] w = {"W", "merge", "{\"z\":1}", "", "", "", "w", "", "string", "", "", "", ""};
+        List<List<String>> bad = List.of(
+                List.of("p:c1", "0"),
+                List.of("p:c1", "257"),
+                List.of("p:c1", "x"),
+                List.of("bad id", "1", "D", "del", "", "w", "", "", ""),
+                join(List.of("p:c1", "1"), List.of(w).subList(0, 12)),
+                join(List.of("p:c1", "2"), List.of(w)),
+                join(List.of("p:c1", "1"), List.of(w), List.of("extra")),
+                List.of("p:c1", "1", "X", "a"),
+                List.of("p:c1", "1", "D", "bogus", "", "w", "", "", ""),
+                List.of("p:c1", "1", "D", "del", "x1", "w", "", "", ""),
+                List.of("p:c1", "1", "D", "del", "", "w", "-1", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "my-wid", "w", "", "string", "", "", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "", "w", "10", "string", "", "", "", ""),
+                List.of("p:c1", "1", "W", "merge", "{}", "", "", "", "w", "", "xml", "", "", "", ""),
+                List.of("p:c1", "1", "J", "10", "patch", "", "", "", "w", "", "json", "", "", ""),
+                List.of("p:c1", "1", "J", "11", "patch", "", "", "", "w", "", "json", "", "", "", "explode"),
+                List.of("p:c1", "1", "J", "12", "patch", "", "", "", "w", "", "json", "", "", "", "incr"),
+                List.of("p:c1", "1", "J", "99", "patch", "", "", "", "w", "", "json", "", "", "", "del", "$.a"));
+        try (Jedis j = redis().jedis()) {
+            byte[] doc = j.dump(KEY);
+            byte[] meta = j.dump("ss:m:{" + KEY + "}");
+            long feed = j.xlen("ss:feed");
+            for (List<String> args : bad) {
+                String reply;
+                try {
+                    reply = String.valueOf(j.fcall("ss_chain", List.of(k.split(" ")), args));
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    reply = e.getMessage();
+                }
+                assertTrue(reply.startsWith("SS_INVALID ") && (reply.contains("chain") || reply.contains("feedmax")),
+                        args + " -> " + reply);
+                assertArrayEquals(doc, j.dump(KEY), "document unchanged after " + args);
+                assertArrayEquals(meta, j.dump("ss:m:{" + KEY + "}"), "metadata unchanged after " + args);
+                assertEquals(feed, j.xlen("ss:feed"), "no feed entry after " + args);
+            }
+            String keys = String.valueOf(assertRefused(j, List.of(KEY, "ss:m:{other}", "ss:h:{" + KEY + "}", "ss:feed",
+                    "ss:index"), List.of("p:c1", "1", "D", "del", "", "w", "", "", "")));
+            assertTrue(keys.startsWith("SS_KEYS "), keys);
+            assertArrayEquals(doc, j.dump(KEY));
+        }
+    }
+
+    // ---- helpers
+
+    private static String assertRefused(Jedis j, List<String> keys, List<String> args) {
+        try {
+            return String.valueOf(j.fcall("ss_chain", keys, args));
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            return e.getMessage();
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> join(List<String>... parts) {
+        List<String> out = new ArrayList<>();
+        for (List<String> p : parts) {
+            out.addAll(p);
+        }
+        return out;
+    }
+
+    private CombinedWrite merge(String patch) {
+        JsonNode p = StrictJson.parse(patch);
+        List<String> steps = mode == StorageMode.MODULE ? ModuleSteps.merge(p) : null;
+        return CombinedWrite.update("merge", patch, WriteOptions.DEFAULT, steps,
+                doc -> new JsonNode[] {MergePatch.apply(doc, p), null});
+    }
+
+    private CombinedWrite increment(String path, long by) {
+        JsonPath jp = JsonPath.parse(path);
+        JsonNode d = PathEditor.numberNode(by);
+        List<String> steps = mode == StorageMode.MODULE ? ModuleSteps.increment(jp, d) : null;
+        return CombinedWrite.update("incr", "[{\"op\":\"incr\",\"path\":\"" + path + "\",\"by\":" + by + "}]",
+                WriteOptions.DEFAULT, steps, doc -> PathEditor.increment(KEY, doc, jp, by));
+    }
+
+    /** Runs the write on a thread of its own: a CombinedWrite belongs to the thread that made it. */
+    private static CompletableFuture<WriteResult> submit(WriteCombiner combiner, Supplier<CombinedWrite> write) {
+        CompletableFuture<WriteResult> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(combiner.write(KEY, write.get()));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static void awaitQueued(WriteCombiner combiner, int writes) {
+        while (combiner.pending(KEY) < writes) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void awaitOpen(Object gate, boolean[] open) {
+        synchronized (gate) {
+            while (!open[0]) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static List<String> describe(List<Object> replies) {
+        List<String> out = new ArrayList<>();
+        for (Object r : replies) {
+            out.add(r instanceof FunctionCalls.ErrorReply e ? e.message()
+                    : FunctionCalls.written(r).revision() + " " + FunctionCalls.written(r).eventId());
+        }
+        return out;
+    }
+
+    private JsonNode document() {
+        try (Jedis j = redis().jedis()) {
+            String text = j.type(KEY).equals("string") ? j.get(KEY)
+                    : new String((byte[]) j.sendCommand(() -> "JSON.GET".getBytes(), KEY), java.nio.charset.StandardCharsets.UTF_8);
+            return StrictJson.parse(text);
+        }
+    }
+
+    private long revision() {
+        try (Jedis j = redis().jedis()) {
+            return Long.parseLong(j.hget("ss:m:{" + KEY + "}", "rev"));
+        }
+    }
+
+    private List<StreamEntry> feed() {
+        try (Jedis j = redis().jedis()) {
+            return j.xrange("ss:feed", (StreamEntryID) null, (StreamEntryID) null);
+        }
+    }
+
+    private void assertFeed(List<String> ops) {
+        List<StreamEntry> feed = feed();
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < feed.size(); i++) {
+            Map<String, String> f = feed.get(i).getFields();
+            got.add(f.get("op"));
+            assertEquals(Integer.toString(i + 1), f.get("rev"), "revisions contiguous, in feed order");
+            assertEquals(Integer.toString(i), f.get("prev"));
+        }
+        assertEquals(ops, got);
+    }
+}
