@@ -27,7 +27,6 @@ import io.statestore.daemon.redis.StoreSetup;
 import io.statestore.daemon.spool.SpoolForwarder;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
-import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
@@ -36,6 +35,11 @@ import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
 import io.statestore.daemon.trim.EventTrimmer;
 import io.statestore.daemon.trim.StreamTrimmer;
+import io.statestore.daemon.web.Credentials;
+import io.statestore.daemon.web.DocumentRoutes;
+import io.statestore.daemon.web.LiveFeed;
+import io.statestore.daemon.web.WebRoutes;
+import io.statestore.daemon.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -74,7 +78,7 @@ public final class Daemon implements AutoCloseable {
     private StatusStore status;
     private BackupService backups;
     private ExpiryListener expiry;
-    private HttpEndpoint http;
+    private WebServer http;
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
@@ -153,10 +157,13 @@ public final class Daemon implements AutoCloseable {
             expiry.start();
         }
         if (config.http().enabled()) {
-            Optional<String> token = HttpToken.forBind(config.http().bind(), config.dataPath());
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), health::problems, metrics, token);
-            LOG.info("HTTP /health and /metrics on {}:{}{}", config.http().bind(), http.port(), token.isPresent()
-                    ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
+            Optional<String> beyondLoopback = HttpToken.forBind(config.http().bind(), config.dataPath());
+            Credentials credentials = new Credentials(access.secrets()::file,
+                    Optional.of(HttpToken.always(config.dataPath())));
+            http = new WebServer(new WebServer.Setup(config.http().bind(), config.http().port(), health::problems, metrics,
+                    credentials, webRoutes(layout), Optional.of(new LiveFeed(store))));
+            LOG.info("HTTP dashboard, /health and /metrics on {}:{}{}", config.http().bind(), http.port(),
+                    beyondLoopback.isPresent() ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
         }
         scheduler = new JobScheduler(config, services);
         scheduler.start();
@@ -164,6 +171,11 @@ public final class Daemon implements AutoCloseable {
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
                         : RedisEndpoint.redacted(uri),
                 store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
+    }
+
+    /** The dashboard's endpoint groups (docs/dashboard.md); each is mounted under /api. */
+    private List<WebRoutes> webRoutes(KeyLayout layout) {
+        return List.of(new DocumentRoutes(store, admin, layout));
     }
 
     private void publishStatus(String uri) {
@@ -265,6 +277,7 @@ public final class Daemon implements AutoCloseable {
         }
         closeQuietly(expiry);
         closeQuietly(http);
+        metrics.close();
         if (status != null && serverUp) {
             try {
                 status.clearHeartbeat();
@@ -344,7 +357,7 @@ public final class Daemon implements AutoCloseable {
         return Optional.ofNullable(persistence).map(PersistenceWatch::state);
     }
 
-    public Optional<HttpEndpoint> http() {
+    public Optional<WebServer> http() {
         return Optional.ofNullable(http);
     }
 }
