@@ -57,7 +57,9 @@ final class LiveSocket implements WatchListener {
             options.fromId(from);
         }
         s.watcher = store.watch().watch(options.build(), s);
-        s.position.compareAndSet(null, s.watcher.position()); // the page's first frame tells it where it starts
+        // the page's first frame tells it where it starts; before the feed's first entry that is 0-0
+        String start = s.watcher.position();
+        s.position.compareAndSet(null, start == null || start.isEmpty() ? "0-0" : start);
         return s;
     }
 
@@ -152,10 +154,10 @@ final class LiveSocket implements WatchListener {
 
     /** The later of two feed entry IDs ({@code ms-seq}); either may be null. */
     static String later(String a, String b) {
-        if (a == null) {
+        if (a == null || a.isEmpty()) {
             return b;
         }
-        if (b == null) {
+        if (b == null || b.isEmpty()) {
             return a;
         }
         return compare(a, b) >= 0 ? a : b;
