@@ -54,6 +54,7 @@ public final class LiveFeed implements AutoCloseable {
             LiveSocket socket = LiveSocket.open(ctx, store, LiveFilter.of(ctx.queryParam("prefix"), ctx.queryParam("ops")),
                     ctx.queryParam("from"), mapper);
             sockets.put(ctx.sessionId(), socket);
+            ctx.enableAutomaticPings(); // a quiet feed must not look idle to Jetty and be closed
         } catch (RuntimeException e) {
             ctx.closeSession(4400, truncate(e.getMessage()));
         }

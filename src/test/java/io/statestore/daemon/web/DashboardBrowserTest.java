@@ -1,0 +1,174 @@
+package io.statestore.daemon.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium against a running daemon. Every wait is bounded and
+ * generous (a loaded machine is slow, never wrong); none is a sleep.
+ */
+class DashboardBrowserTest {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    @TempDir
+    static Path dir;
+    static DashboardDaemon d;
+    static WebDriver browser;
+    static WebDriverWait wait;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Browser.start(dir.resolve("chromium-profile"));
+        wait = new WebDriverWait(browser, BOUND);
+        d = new DashboardDaemon(dir);
+        base = "http://127.0.0.1:" + d.httpPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    static void loginAs(String role) throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(base + "/login.html");
+        new Select(browser.findElement(By.id("role"))).selectByValue(role);
+        browser.findElement(By.id("password")).sendKeys(d.password(role));
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), role));
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    @Test
+    void theDocumentsPageListsADocumentAClientJustWrote() throws Exception {
+        loginAs("reader");
+        d.writer.put("web:fresh", Map.of("status", "new", "n", 7));
+        browser.get(base + "/?prefix=web:");
+        WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#keys [data-key='web:fresh']")));
+        row.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("json"), "\"status\": \"new\""));
+        assertEquals("1", browser.findElement(By.id("revision")).getText());
+    }
+
+    @Test
+    void aChangeAppearsOnTheLivePageWithoutAReload() throws Exception {
+        loginAs("reader");
+        openLive("");
+        d.writer.put("live:one", Map.of("n", 1));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live [data-key='live:one'][data-rev='1']")));
+    }
+
+    @Test
+    void theHistoryDiffShowsTheChangedField() throws Exception {
+        loginAs("reader");
+        d.writer.put("h:web", Map.of("status", "ok", "n", 1));
+        d.writer.put("h:web", Map.of("status", "failed", "n", 1));
+        browser.get(base + "/?key=h:web");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history [data-rev]"), 2));
+        browser.findElement(By.id("diff-button")).click();
+        WebElement changed = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#diff-table tr.changed[data-path='$.status']")));
+        assertTrue(changed.getText().contains("\"failed\""), changed.getText());
+        assertEquals(1, browser.findElements(By.cssSelector("#diff-table tbody tr")).size(), "only the status changed");
+    }
+
+    @Test
+    void afterAForcedDisconnectDuring500ChangesThePageShowsAll500() throws Exception {
+        loginAs("reader");
+        openLive("burst:");
+        Thread writes = new Thread(() -> {
+            for (int i = 0; i < 500; i++) {
+                d.writer.put("burst:" + (i % 10), Map.of("i", i));
+            }
+        });
+        writes.start();
+        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 50);
+        d.daemon.http().orElseThrow().live().orElseThrow().disconnectAll();
+        writes.join();
+        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 500);
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) js("return [...document.querySelectorAll(\"#live [data-key^='burst:']\")]"
+                + ".map(r => r.dataset.id)");
+        Set<String> distinct = new HashSet<>(ids);
+        assertEquals(500, ids.size(), "no change shown twice");
+        assertEquals(500, distinct.size());
+        assertTrue(browser.findElement(By.id("status")).getText().contains("connected"));
+    }
+
+    @Test
+    void aReaderSeesNoRevertButtonAndAForgedRevertIsRefused() throws Exception {
+        d.writer.put("h:guard", Map.of("v", 1));
+        d.writer.put("h:guard", Map.of("v", 2));
+        loginAs("writer");
+        browser.get(base + "/?key=h:guard");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history [data-rev]"), 2));
+        assertEquals(1, browser.findElements(By.cssSelector("button.revert")).size(), "a writer may revert");
+
+        // another site's page (another origin) posts a revert with the writer's cookie and no CSRF token
+        HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] page = ("<!doctype html><form id=f method=POST enctype=text/plain action='" + base + "/api/revert'>"
+                + "<input name='{\"key\":\"h:guard\",\"revision\":1,\"x\":\"' value='\"}'></form>"
+                + "<script>document.getElementById('f').submit()</script>").getBytes(StandardCharsets.UTF_8);
+        evil.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        evil.start();
+        try {
+            browser.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
+            wait.until(ExpectedConditions.urlContains("/api/revert"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("body")));
+            assertTrue(browser.getPageSource().contains("refused"), browser.getPageSource());
+        } finally {
+            evil.stop(0);
+        }
+        assertEquals(2, d.writer.get("h:guard").orElseThrow().revision(), "the forged revert changed nothing");
+
+        loginAs("reader");
+        browser.get(base + "/?key=h:guard");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history [data-rev]"), 2));
+        assertEquals(0, browser.findElements(By.cssSelector("button.revert")).size(), "a reader has no revert button");
+    }
+
+    /** Opens the live page (filtered by {@code prefix}) and waits until it knows its feed position. */
+    private static void openLive(String prefix) {
+        browser.get(base + "/live.html");
+        if (!prefix.isEmpty()) {
+            wait.until(b -> js("return live.position") != null);
+            browser.findElement(By.id("prefix")).sendKeys(prefix);
+            browser.findElement(By.cssSelector("#filter button[type=submit]")).click();
+        }
+        wait.until(b -> js("return live.position") != null);
+    }
+}
