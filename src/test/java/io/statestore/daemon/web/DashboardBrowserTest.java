@@ -161,6 +161,53 @@ class DashboardBrowserTest {
         assertEquals(0, browser.findElements(By.cssSelector("button.revert")).size(), "a reader has no revert button");
     }
 
+    @Test
+    void withoutSeriesEndpointsTheSeriesPageSaysSo() throws Exception {
+        loginAs("reader");
+        browser.get(base + "/series.html");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "no series configured"));
+        assertEquals(0, browser.findElements(By.cssSelector("#chart canvas")).size());
+    }
+
+    /** The series endpoints' contract, answered from fixed points: the page must chart what they return. */
+    static final class FixedSeries implements WebRoutes {
+        @Override
+        public void register(Registry registry) {
+            registry.get("/series", Access.READER, r -> List.of("queue_depth", "changes_per_s"));
+            registry.get("/series/range", Access.READER, r -> {
+                long to = Long.parseLong(r.query("to").orElseThrow());
+                String name = r.query("name").orElseThrow();
+                List<List<Number>> points = new java.util.ArrayList<>();
+                for (int i = 10; i >= 1; i--) {
+                    points.add(List.of(to - i * 60_000L, name.length() * i));
+                }
+                return Map.of("name", name, "points", points);
+            });
+        }
+    }
+
+    @Test
+    void theSeriesPageChartsThePointsTheEndpointsReturn() throws Exception {
+        Path secrets = java.nio.file.Files.createDirectories(dir.resolve("series-secrets"));
+        java.nio.file.Files.writeString(secrets.resolve("reader.password"), "series-reader\n");
+        try (io.statestore.daemon.status.Metrics metrics = new io.statestore.daemon.status.Metrics();
+             WebServer server = new WebServer(new WebServer.Setup("127.0.0.1", 0, List::of, metrics,
+                     new Credentials(r -> secrets.resolve(r.userName() + ".password"), java.util.Optional.empty()),
+                     List.of(new FixedSeries()), java.util.Optional.empty()))) {
+            String other = "http://127.0.0.1:" + server.port();
+            browser.manage().deleteAllCookies();
+            browser.get(other + "/login.html");
+            browser.findElement(By.id("password")).sendKeys("series-reader");
+            browser.findElement(By.id("submit")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "reader"));
+            browser.get(other + "/series.html");
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
+            wait.until(b -> Long.valueOf(10).equals(js("return plot.chart ? plot.chart.data[0].length : 0")));
+            assertEquals(List.of("queue_depth", "changes_per_s"), js("return plot.chart.series.slice(1).map(s => s.label)"));
+            assertEquals(110L, js("return plot.chart.data[1][0]"), "the first point of queue_depth: 11 * 10");
+        }
+    }
+
     /** Opens the live page (filtered by {@code prefix}) and waits until it knows its feed position. */
     private static void openLive(String prefix) {
         browser.get(base + "/live.html");
