@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "statestore's benchmarks (docs/benchmarks*.md); each scripts/bench* runs one.",
-        subcommands = {Benchmark.class, WatchBenchmark.class, EventBenchmark.class, SecurityBenchmark.class})
+        subcommands = {Benchmark.class, WatchBenchmark.class, EventBenchmark.class, SecurityBenchmark.class,
+            DashboardBenchmark.class})
 public final class BenchMain implements Runnable {
     @Mixin
     private HelpOption help;

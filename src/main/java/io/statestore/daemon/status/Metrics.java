@@ -70,10 +70,19 @@ public final class Metrics implements AutoCloseable {
         return Counter.builder(name).description(help.getOrDefault(name, name)).tags(parse(labels)).register(registry);
     }
 
-    /** A gauge read at scrape time; one that throws reads NaN in that scrape. */
+    /**
+     * A gauge read at scrape time; one that throws (Redis away, the feed not created yet) reads
+     * NaN in that scrape, quietly: Micrometer would log a warning with a stack trace.
+     */
     public void gauge(String name, String helpText, DoubleSupplier value) {
         help.put(name, helpText);
-        Gauge.builder(name, value::getAsDouble).description(helpText).strongReference(true).register(registry);
+        Gauge.builder(name, () -> {
+            try {
+                return value.getAsDouble();
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description(helpText).strongReference(true).register(registry);
     }
 
     /**
