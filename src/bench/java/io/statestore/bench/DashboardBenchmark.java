@@ -64,23 +64,27 @@ final class DashboardBenchmark implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m", description = "The daemon's -Xmx (default ${DEFAULT-VALUE}).")
     private String heap;
 
+    @Option(names = "--writers", paramLabel = "N", defaultValue = "8",
+            description = "Writer threads sharing the rate (default ${DEFAULT-VALUE}); one synchronous writer cannot reach 1,000/s on a loaded machine.")
+    private int writers;
+
     @Override
     public Integer call() throws Exception {
         System.out.printf("dashboard benchmark: daemon -Xmx%s; %d live pages at %d changes/s for %d s; page load on %,d keys; load average %s%n",
                 heap, pages, rate, seconds, keys, Files.readString(Path.of("/proc/loadavg")).strip());
-        long baseline;
+        Footprint baseline;
         try (DaemonRun plain = DaemonRun.start(heap, false)) {
-            baseline = plain.settledRss();
+            baseline = plain.footprint();
         }
         try (DaemonRun dash = DaemonRun.start(heap, true)) {
-            long idle = dash.settledRss();
+            Footprint idle = dash.footprint();
             bulk(dash, keys);
             pageLoad(dash);
-            long live = liveFeed(dash);
-            System.out.printf("%nmemory (RSS after a full GC)%n");
-            System.out.printf("  daemon without HTTP (baseline)        %6.1f MB%n", baseline / 1e6);
-            System.out.printf("  with the dashboard, idle              %6.1f MB  (+%.1f MB)%n", idle / 1e6, (idle - baseline) / 1e6);
-            System.out.printf("  with %d live pages at %d changes/s    %6.1f MB  (+%.1f MB)%n", pages, rate, live / 1e6, (live - baseline) / 1e6);
+            Footprint live = liveFeed(dash);
+            System.out.printf("%nmemory after a full GC, MB (RSS; Java heap used; committed by the JVM (NMT): total, heap, class, threads, code)%n");
+            baseline.print("daemon without HTTP (baseline)", baseline);
+            idle.print("with the dashboard, idle", baseline);
+            live.print("with " + pages + " live pages under load", baseline);
         }
         System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
         return 0;
@@ -133,7 +137,7 @@ final class DashboardBenchmark implements Callable<Integer> {
     }
 
     /** Pages and a plain watcher follow a paced writer; returns the daemon's RSS taken half way. */
-    private long liveFeed(DaemonRun d) throws Exception {
+    private Footprint liveFeed(DaemonRun d) throws Exception {
         int n = rate * seconds;
         Http http = Http.login(d.httpPort, "reader", d.password("reader"));
         long[][] pageDelay = new long[pages][n + 1000];
@@ -147,7 +151,7 @@ final class DashboardBenchmark implements Callable<Integer> {
         AtomicInteger watchCount = new AtomicInteger();
         StateStoreOptions opts = StateStoreOptions.builder().uri("redis://127.0.0.1:" + d.redisPort).user("writer")
                 .passwordFile(d.data.resolve("secrets/writer.password")).writer("bench").build();
-        long rss;
+        Footprint mid;
         try (StateStore store = StateStore.connect(opts)) {
             Watcher watcher = store.watch().watch(WatchOptions.builder().prefix("live:").snapshot(false).build(), new WatchListener() {
                 @Override
@@ -159,19 +163,29 @@ final class DashboardBenchmark implements Callable<Integer> {
                 }
             });
             long start = System.nanoTime();
-            long interval = 1_000_000_000L / rate;
-            rss = 0;
-            for (int i = 0; i < n; i++) {
-                long due = start + i * interval;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                store.put("live:" + (i % 50), Map.of("i", i));
-                if (i == n / 2) {
-                    rss = d.settledRss();
-                }
+            long interval = 1_000_000_000L * writers / rate;
+            int perWriter = n / writers;
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                Thread t = new Thread(() -> {
+                    for (int i = 0; i < perWriter; i++) {
+                        long wait = start + i * interval - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        store.put("live:" + id + ":" + (i % 10), Map.of("i", i));
+                    }
+                }, "writer-" + w);
+                t.start();
+                threads.add(t);
             }
+            threads.get(0).join(TimeUnit.SECONDS.toMillis(seconds) / 2);
+            mid = d.footprint();
+            for (Thread t : threads) {
+                t.join();
+            }
+            n = perWriter * writers;
             double achieved = n / ((System.nanoTime() - start) / 1e9);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && (watchCount.get() < n || minCount(pageCount) < n)) {
@@ -187,7 +201,20 @@ final class DashboardBenchmark implements Callable<Integer> {
                 print("live page " + (p + 1) + " (WebSocket)", pageDelay[p], Math.min(pageCount[p].get(), n));
             }
         }
-        return rss;
+        return mid;
+    }
+
+    /** What the daemon's process holds, after a full GC. */
+    private record Footprint(long rss, long heapUsed, Map<String, Long> committed) {
+        void print(String what, Footprint base) {
+            System.out.printf("  %-36s RSS %6.1f (%+6.1f)  heap used %5.1f (%+5.1f)  committed %6.1f: heap %5.1f class %5.1f threads %5.1f code %5.1f%n",
+                    what, rss / 1e6, (rss - base.rss) / 1e6, heapUsed / 1e6, (heapUsed - base.heapUsed) / 1e6,
+                    mb("Total"), mb("Java Heap"), mb("Class"), mb("Thread"), mb("Code"));
+        }
+
+        private double mb(String category) {
+            return committed.getOrDefault(category, 0L) / 1e6;
+        }
     }
 
     private static int minCount(AtomicInteger[] counts) {
@@ -295,7 +322,7 @@ final class DashboardBenchmark implements Callable<Integer> {
                       port: %d
                     """.formatted(dir.resolve("data"), redisPort, http, httpPort));
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                    "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "-c", cfg.toString())
+                    "-XX:+UseSerialGC", "-XX:NativeMemoryTracking=summary", "-cp", System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "-c", cfg.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
             DaemonRun run = new DaemonRun(dir, redisPort, httpPort, p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -312,19 +339,39 @@ final class DashboardBenchmark implements Callable<Integer> {
             return Files.readString(data.resolve("secrets").resolve(role + ".password")).strip();
         }
 
-        /** The process's resident memory after a full GC (jcmd GC.run) and a second to settle. */
-        long settledRss() throws Exception {
+        /** RSS, heap used and the JVM's committed memory by category, after a full GC and a few seconds to settle. */
+        Footprint footprint() throws Exception {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
-            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            gc.waitFor(60, TimeUnit.SECONDS);
+            jcmd("GC.run");
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            long rss = 0;
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                    rss = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
-            throw new IllegalStateException("no VmRSS for the daemon");
+            long used = 0;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+            while (m.find()) {
+                used += Long.parseLong(m.group(1)) * 1024;
+            }
+            Map<String, Long> committed = new java.util.HashMap<>();
+            java.util.regex.Matcher c = java.util.regex.Pattern.compile("^-?\\s*(Total|Java Heap|Class|Thread|Code)\\b.*?committed=(\\d+)KB",
+                    java.util.regex.Pattern.MULTILINE).matcher(jcmd("VM.native_memory", "summary"));
+            while (c.find()) {
+                committed.putIfAbsent(c.group(1), Long.parseLong(c.group(2)) * 1024);
+            }
+            return new Footprint(rss, used, committed);
+        }
+
+        private String jcmd(String... command) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid())));
+            cmd.addAll(List.of(command));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            return out;
         }
 
         @Override
