@@ -105,14 +105,23 @@ class DashboardBrowserTest {
     void afterAForcedDisconnectDuring500ChangesThePageShowsAll500() throws Exception {
         loginAs("reader");
         openLive("burst:");
+        java.util.concurrent.CountDownLatch disconnected = new java.util.concurrent.CountDownLatch(1);
         Thread writes = new Thread(() -> {
             for (int i = 0; i < 500; i++) {
+                if (i == 250) {
+                    try {
+                        disconnected.await(); // the second half is written while the page is away
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 d.writer.put("burst:" + (i % 10), Map.of("i", i));
             }
         });
         writes.start();
         wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 50);
         d.daemon.http().orElseThrow().live().orElseThrow().disconnectAll();
+        disconnected.countDown();
         writes.join();
         wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 500);
         @SuppressWarnings("unchecked")
