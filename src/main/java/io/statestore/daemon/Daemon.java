@@ -166,6 +166,7 @@ public final class Daemon implements AutoCloseable {
                     beyondLoopback.isPresent() ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
         }
         scheduler = new JobScheduler(config, services);
+        scheduler.register(metrics);
         scheduler.start();
         LOG.info("statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled", Version.current(), config.daemon().id(),
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
@@ -205,6 +206,11 @@ public final class Daemon implements AutoCloseable {
         metrics.gauge("statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
         metrics.gauge("statestore_feed_entries_added", "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
                 () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
+        // the pools keep JMX off (no MBean name clashes between stores), so Micrometer's pool binder sees nothing
+        metrics.gauge("statestore_admin_pool_active", "Connections of the daemon's Redis pool in use", () -> admin.poolFigures()[0]);
+        metrics.gauge("statestore_admin_pool_idle", "Idle connections of the daemon's Redis pool", () -> admin.poolFigures()[1]);
+        metrics.gauge("statestore_admin_pool_waiters", "Callers waiting for a connection of the daemon's Redis pool",
+                () -> admin.poolFigures()[2]);
         metrics.gauge("statestore_expired_reaped", "Tombstones written by the expiry listener",
                 () -> expiry == null ? 0 : expiry.reaped());
         new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);

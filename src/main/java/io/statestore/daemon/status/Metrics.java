@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -32,7 +31,6 @@ public final class Metrics implements AutoCloseable {
     private final Map<String, String> help = new ConcurrentHashMap<>();
     private final Map<String, Family> families = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final CommonsObjectPool2Metrics pools = new CommonsObjectPool2Metrics();
 
     /** A gauge whose labelled series are computed at scrape time. */
     private record Family(MultiGauge gauge, Supplier<Map<String, Double>> series) {
@@ -45,7 +43,6 @@ public final class Metrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        pools.bindTo(registry); // the Jedis pools, through the JMX beans commons-pool2 registers
     }
 
     /** The registry, for binders of other libraries (connection pools, the HTTP server). */
@@ -167,7 +164,6 @@ public final class Metrics implements AutoCloseable {
     @Override
     public void close() {
         gc.close();
-        pools.close();
         registry.close();
     }
 }

@@ -137,6 +137,17 @@ class DocumentRoutesTest {
     }
 
     @Test
+    void metricsOfTheRunningDaemonHoldOurJvmPoolAndSchedulerMeters() throws Exception {
+        String m = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String series : List.of("statestore_feed_length ", "statestore_scheduler_jobs 3", "statestore_scheduler_threads 3",
+                "statestore_scheduler_running ", "jvm_memory_used_bytes{", "jvm_threads_live_threads ", "statestore_admin_pool_idle ")) {
+            assertTrue(m.contains(series), series + " in\n" + m);
+        }
+    }
+
+    @Test
     void noCookieIsRefusedWith401() throws Exception {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/api/keys")).build(),
