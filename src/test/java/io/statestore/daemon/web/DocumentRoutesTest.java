@@ -70,6 +70,16 @@ class DocumentRoutesTest {
     }
 
     @Test
+    void aLevelWithMoreSegmentsThanShownSaysSo() throws Exception {
+        bulkWrite(i -> "wide:" + String.format("%04d", i) + ":x", KeyTree.MAX_CHILDREN + 5);
+        JsonNode level = reader.json("/api/tree?prefix=wide:");
+        assertEquals(KeyTree.MAX_CHILDREN, level.get("children").size());
+        assertTrue(level.get("more").asBoolean());
+        assertEquals("0000", level.at("/children/0/segment").asText());
+        assertEquals(1, level.at("/children/0/count").asLong());
+    }
+
+    @Test
     void aDocumentShowsItsContentAndMetadata() throws Exception {
         d.writer.put("doc:ttl", Map.of("n", 1, "name", "x"), WriteOptions.builder().ttl(Duration.ofHours(1)).build());
         JsonNode doc = reader.json("/api/doc?key=" + ApiClient.enc("doc:ttl"));
@@ -158,7 +168,7 @@ class DocumentRoutesTest {
     @Test
     void pagingVisitsEachOf100000KeysOnceInOrder() throws Exception {
         int n = 100_000;
-        bulkWrite("bulk:", n);
+        bulkWrite(i -> "bulk:" + String.format("%06d", i), n);
         List<String> all = new ArrayList<>(n);
         String after = null;
         int pages = 0;
@@ -189,14 +199,14 @@ class DocumentRoutesTest {
     }
 
     /** {@code n} documents through ss_put, pipelined: the functions write them as any client would. */
-    private static void bulkWrite(String prefix, int n) throws Exception {
+    private static void bulkWrite(java.util.function.IntFunction<String> key, int n) throws Exception {
         FunctionCalls calls = new FunctionCalls(new KeyLayout("ss:"));
         FunctionCalls.Writer w = new FunctionCalls.Writer("bulk", "string", null, null);
         try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", d.redisPort), DefaultJedisClientConfig.builder()
                 .user(Role.WRITER.userName()).password(d.password("writer")).build())) {
             Pipeline p = j.pipelined();
             for (int i = 0; i < n; i++) {
-                FunctionCalls.Call c = calls.put(prefix + String.format("%06d", i), "put", "{\"i\":" + i + "}", null, null, w);
+                FunctionCalls.Call c = calls.put(key.apply(i), "put", "{\"i\":" + i + "}", null, null, w);
                 p.fcall(c.function(), c.keys(), c.args());
                 if (i % 5000 == 4999) {
                     p.sync();
