@@ -78,6 +78,11 @@ public final class WebServer implements AutoCloseable {
             ctx.header("Set-Cookie", cookie("", 0));
             replies.ok(ctx, Map.of("loggedOut", true));
         });
+        // the role alone, as the Events/Tasks/Daemon pages ask for it (docs/dashboard-ops.md)
+        app.get("/api/me", ctx -> {
+            Access caller = gate.require(ctx, Access.READER);
+            replies.ok(ctx, Map.of("access", caller.name(), "role", Gate.name(caller)));
+        });
         api = new ApiRegistry(app, gate, replies);
         // the CSRF token reaches a page only through this GET, which another site's script cannot read
         app.get("/api/session", ctx -> {

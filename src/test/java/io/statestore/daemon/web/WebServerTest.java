@@ -155,6 +155,8 @@ class WebServerTest {
         HttpResponse<String> r = get("/api/probe/read/abc?q=1", reader.cookieHeader());
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(JSON.readTree("{\"name\":\"abc\",\"q\":\"1\",\"as\":\"READER\"}"), JSON.readTree(r.body()));
+        assertEquals(JSON.readTree("{\"access\":\"READER\",\"role\":\"reader\"}"),
+                JSON.readTree(get("/api/me", reader.cookieHeader()).body()));
         HttpResponse<String> w = post("/api/probe/write", "{}", "Cookie", reader.cookie(), Gate.CSRF_HEADER, reader.csrf());
         assertEquals(403, w.statusCode());
         assertTrue(error(w).contains("needs the writer role; you are logged in as reader"), w.body());
