@@ -165,11 +165,19 @@ final class DashboardBenchmark implements Callable<Integer> {
             long start = System.nanoTime();
             long interval = 1_000_000_000L * writers / rate;
             int perWriter = n / writers;
+            // the measured changes first; then the same rate goes on while the footprint is taken,
+            // so that jcmd's pauses and processes fall outside the delays reported
+            int extra = perWriter / 2;
+            java.util.concurrent.CountDownLatch measured = new java.util.concurrent.CountDownLatch(writers);
+            java.util.concurrent.atomic.AtomicBoolean footprintTaken = new java.util.concurrent.atomic.AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int id = w;
                 Thread t = new Thread(() -> {
-                    for (int i = 0; i < perWriter; i++) {
+                    for (int i = 0; i < perWriter + extra && !(i >= perWriter && footprintTaken.get()); i++) {
+                        if (i == perWriter) {
+                            measured.countDown();
+                        }
                         long wait = start + i * interval - System.nanoTime();
                         if (wait > 0) {
                             LockSupport.parkNanos(wait);
@@ -180,13 +188,14 @@ final class DashboardBenchmark implements Callable<Integer> {
                 t.start();
                 threads.add(t);
             }
-            threads.get(0).join(TimeUnit.SECONDS.toMillis(seconds) / 2);
+            measured.await();
+            double achieved = perWriter * writers / ((System.nanoTime() - start) / 1e9);
+            n = perWriter * writers;
             mid = d.footprint();
+            footprintTaken.set(true);
             for (Thread t : threads) {
                 t.join();
             }
-            n = perWriter * writers;
-            double achieved = n / ((System.nanoTime() - start) / 1e9);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && (watchCount.get() < n || minCount(pageCount) < n)) {
                 LockSupport.parkNanos(10_000_000);
