@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         description = "statestore's benchmarks (docs/benchmarks*.md); each scripts/bench* runs one.",
         subcommands = {Benchmark.class, WatchBenchmark.class, EventBenchmark.class, SecurityBenchmark.class,
-            PeersBenchmark.class, SeriesBenchmark.class})
+            PeersBenchmark.class, SeriesBenchmark.class, DashboardBenchmark.class})
 public final class BenchMain implements Runnable {
     @Mixin
     private HelpOption help;

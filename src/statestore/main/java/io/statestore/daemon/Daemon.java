@@ -33,7 +33,6 @@ import io.statestore.daemon.series.SeriesStores;
 import io.statestore.daemon.spool.SpoolForwarder;
 import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
-import io.statestore.daemon.status.HttpEndpoint;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
 import io.statestore.daemon.status.StatusStore;
@@ -42,9 +41,19 @@ import io.statestore.daemon.sweep.Reaper;
 import io.statestore.daemon.sweep.RetentionSweeper;
 import io.statestore.daemon.trim.EventTrimmer;
 import io.statestore.daemon.trim.StreamTrimmer;
+import io.statestore.daemon.web.Credentials;
+import io.statestore.daemon.web.DocumentRoutes;
+import io.statestore.daemon.web.LiveFeed;
+import io.statestore.daemon.web.WebRoutes;
+import io.statestore.daemon.web.series.SeriesRoutes;
+import io.statestore.daemon.web.daemon.DaemonRoutes;
+import io.statestore.daemon.web.tasks.TaskRoutes;
+import io.statestore.daemon.web.events.EventBusRoutes;
+import io.statestore.daemon.web.WebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +89,7 @@ public final class Daemon implements AutoCloseable {
     private StatusStore status;
     private BackupService backups;
     private ExpiryListener expiry;
-    private HttpEndpoint http;
+    private WebServer http;
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
@@ -160,13 +169,18 @@ public final class Daemon implements AutoCloseable {
             expiry = new ExpiryListener(admin, reaper);
             expiry.start();
         }
-        if (config.http().enabled()) {
-            Optional<String> token = HttpToken.forBind(config.http().bind(), config.dataPath());
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), health::problems, metrics, token);
-            LOG.info("HTTP /health and /metrics on {}:{}{}", config.http().bind(), http.port(), token.isPresent()
-                    ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
-        }
+        // before the HTTP server, whose Daemon page reads the jobs' triggers; started after it
         scheduler = new JobScheduler(config, services);
+        scheduler.register(metrics);
+        if (config.http().enabled()) {
+            Optional<String> beyondLoopback = HttpToken.forBind(config.http().bind(), config.dataPath());
+            Credentials credentials = new Credentials(access.secrets()::file,
+                    Optional.of(HttpToken.always(config.dataPath())));
+            http = new WebServer(new WebServer.Setup(config.http().bind(), config.http().port(), health::problems, metrics,
+                    credentials, webRoutes(layout, prefix), Optional.of(new LiveFeed(store))));
+            LOG.info("HTTP dashboard, /health and /metrics on {}:{}{}", config.http().bind(), http.port(),
+                    beyondLoopback.isPresent() ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
+        }
         scheduler.start();
         LOG.info("statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled", Version.current(), config.daemon().id(),
                 embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
@@ -186,6 +200,17 @@ public final class Daemon implements AutoCloseable {
                 c.builtin() ? ", built-in daemon series every " + Durations.format(c.builtinEvery()) : "");
         return new SeriesSampler(series, new SeriesKeys(prefix), admin, store, config.series(),
                 c.builtin() ? new DaemonFigures(admin, store.events(), prefix) : null, c.builtinEvery(), java.time.Clock.systemUTC());
+    }
+
+    /** The dashboard's endpoint groups (docs/dashboard.md); each is mounted under /api. */
+    private List<WebRoutes> webRoutes(KeyLayout layout, String prefix) {
+        List<WebRoutes> routes = new ArrayList<>();
+        routes.add(new DocumentRoutes(store, admin, layout));
+        routes.add(new EventBusRoutes(store.events(), admin));
+        routes.add(new TaskRoutes(admin, prefix));
+        routes.add(new DaemonRoutes(admin, prefix, scheduler.quartz(), backups));
+        series().ifPresent(s -> routes.add(new SeriesRoutes(s, java.time.Clock.systemUTC())));
+        return routes;
     }
 
     private void publishStatus(String uri) {
@@ -217,6 +242,11 @@ public final class Daemon implements AutoCloseable {
         metrics.gauge("statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
         metrics.gauge("statestore_feed_entries_added", "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
                 () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
+        // the pools keep JMX off (no MBean name clashes between stores), so Micrometer's pool binder sees nothing
+        metrics.gauge("statestore_admin_pool_active", "Connections of the daemon's Redis pool in use", () -> admin.poolFigures()[0]);
+        metrics.gauge("statestore_admin_pool_idle", "Idle connections of the daemon's Redis pool", () -> admin.poolFigures()[1]);
+        metrics.gauge("statestore_admin_pool_waiters", "Callers waiting for a connection of the daemon's Redis pool",
+                () -> admin.poolFigures()[2]);
         metrics.gauge("statestore_expired_reaped", "Tombstones written by the expiry listener",
                 () -> expiry == null ? 0 : expiry.reaped());
         new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
@@ -289,6 +319,7 @@ public final class Daemon implements AutoCloseable {
         }
         closeQuietly(expiry);
         closeQuietly(http);
+        metrics.close();
         if (status != null && serverUp) {
             try {
                 status.clearHeartbeat();
@@ -373,7 +404,7 @@ public final class Daemon implements AutoCloseable {
         return Optional.ofNullable(series);
     }
 
-    public Optional<HttpEndpoint> http() {
+    public Optional<WebServer> http() {
         return Optional.ofNullable(http);
     }
 }

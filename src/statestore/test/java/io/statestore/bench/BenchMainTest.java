@@ -34,13 +34,13 @@ class BenchMainTest {
 
     @Test
     void everyBenchmarkIsASubcommandOfTheOneEntryPoint() {
-        assertEquals(Set.of("store", "watch", "events", "security", "peers", "series"), BenchMain.commandLine().getSubcommands().keySet());
+        assertEquals(Set.of("store", "watch", "events", "security", "peers", "series", "dashboard"), BenchMain.commandLine().getSubcommands().keySet());
     }
 
     @Test
     void everyBenchScriptRunsTheEntryPoint() throws Exception {
         for (String[] script : new String[][] {{"bench", "store"}, {"bench-watch", "watch"}, {"bench-events", "events"},
-                {"bench-security", "security"}, {"bench-peers", "peers"}, {"bench-series", "series"}}) {
+                {"bench-security", "security"}, {"bench-peers", "peers"}, {"bench-series", "series"}, {"bench-dashboard", "dashboard"}}) {
             String text = Files.readString(Path.of("scripts", script[0]));
             assertTrue(text.contains("-- " + script[1] + " "), "scripts/" + script[0] + " does not run `bench " + script[1] + "`");
         }

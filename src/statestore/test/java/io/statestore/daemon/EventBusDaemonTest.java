@@ -127,12 +127,12 @@ class EventBusDaemonTest {
             assertEquals(10, j.xlen(TYPE_STREAM), "never past pending or unread entries");
 
             Map<String, Double> m = scrape(port);
-            assertEquals(10.0, m.get("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}"), m.toString());
-            assertEquals(5.0, m.get("statestore_events_stream_length{stream=\"ss:{ev}:all\",kind=\"all\",type=\"\"}"), m.toString());
-            assertEquals(3.0, m.get("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}"), m.toString());
-            assertEquals(7.0, m.get("statestore_events_group_lag{stream=\"ss:{ev}:t:job\",group=\"g\"}"), m.toString());
-            assertEquals(1.0, m.get("statestore_events_group_consumers{stream=\"ss:{ev}:t:job\",group=\"g\"}"), m.toString());
-            double age = m.get("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}");
+            assertEquals(10.0, m.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")), m.toString());
+            assertEquals(5.0, m.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:all\",kind=\"all\",type=\"\"}")), m.toString());
+            assertEquals(3.0, m.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
+            assertEquals(7.0, m.get(canonical("statestore_events_group_lag{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
+            assertEquals(1.0, m.get(canonical("statestore_events_group_consumers{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
+            double age = m.get(canonical("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}"));
             double expected = (System.currentTimeMillis() - delivered.get(0).getTime()) / 1000.0;
             assertTrue(age >= 1.5 && Math.abs(age - expected) < 2.0, "oldest pending age " + age + ", expected about " + expected);
 
@@ -161,13 +161,25 @@ class EventBusDaemonTest {
 
             Thread.sleep(1100); // past the metrics cache
             Map<String, Double> after = scrape(port);
-            assertEquals(5.0, after.get("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}"), after.toString());
-            assertEquals(0.0, after.get("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}"), after.toString());
-            assertEquals(0.0, after.get("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}"), after.toString());
+            assertEquals(5.0, after.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")), after.toString());
+            assertEquals(0.0, after.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")), after.toString());
+            assertEquals(0.0, after.get(canonical("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}")), after.toString());
             assertTrue(Long.parseLong(j.hget("ss:status", "trim_events_streams")) >= 2);
         } finally {
             daemon.stop();
         }
+    }
+
+    /** A series with its labels in name order: Prometheus gives label order no meaning, and Micrometer sorts them. */
+    private static String canonical(String series) {
+        int brace = series.indexOf('{');
+        if (brace < 0) {
+            return series;
+        }
+        java.util.List<String> labels = new java.util.ArrayList<>(java.util.List.of(
+                series.substring(brace + 1, series.length() - 1).split(",(?=[a-z_]+=\")")));
+        java.util.Collections.sort(labels);
+        return series.substring(0, brace) + "{" + String.join(",", labels) + "}";
     }
 
     /** /metrics as series → value (comments dropped). */
@@ -182,7 +194,7 @@ class EventBusDaemonTest {
                 continue;
             }
             int sp = line.lastIndexOf(' ');
-            out.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+            out.put(canonical(line.substring(0, sp)), Double.parseDouble(line.substring(sp + 1)));
         }
         assertTrue(r.body().contains("# TYPE statestore_events_group_lag gauge"), r.body());
         return out;

@@ -73,7 +73,12 @@ public final class FunctionCalls {
 
     /** {@code ss_list}: a page of the keys under {@code prefix} after {@code cursor} ({@code ""} to start). */
     public Call list(String prefix, String cursor) {
-        return new Call("ss_list", List.of(layout.index(prefix)), List.of(prefix, cursor, Integer.toString(LIST_PAGE)));
+        return list(prefix, cursor, LIST_PAGE);
+    }
+
+    /** {@code ss_list} with a page of {@code limit} (1 to 100,000) index entries; the dashboard pages by its own size. */
+    public Call list(String prefix, String cursor, int limit) {
+        return new Call("ss_list", List.of(layout.index(prefix)), List.of(prefix, cursor, Integer.toString(limit)));
     }
 
     /** {@code ss_list} of one given index (on a cluster, one slot's {@code P index{T}}). */

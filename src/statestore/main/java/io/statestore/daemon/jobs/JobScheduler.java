@@ -77,6 +77,34 @@ public final class JobScheduler implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * Quartz's figures on /metrics: jobs scheduled, runs executing now, and the scheduler's
+     * thread pool size (a run waits for a free thread when every one is busy).
+     */
+    public void register(io.statestore.daemon.status.Metrics metrics) {
+        metrics.gauge("statestore_scheduler_jobs", "Jobs the daemon's Quartz scheduler has scheduled", () -> {
+            try {
+                return jobCount();
+            } catch (SchedulerException e) {
+                return Double.NaN;
+            }
+        });
+        metrics.gauge("statestore_scheduler_running", "Job runs executing now", () -> {
+            try {
+                return scheduler.getCurrentlyExecutingJobs().size();
+            } catch (SchedulerException e) {
+                return Double.NaN;
+            }
+        });
+        metrics.gauge("statestore_scheduler_threads", "Threads of the scheduler's pool", () -> {
+            try {
+                return scheduler.getMetaData().getThreadPoolSize();
+            } catch (SchedulerException e) {
+                return Double.NaN;
+            }
+        });
+    }
+
     public int jobCount() throws SchedulerException {
         return scheduler.getJobKeys(GroupMatcher.anyJobGroup()).size();
     }

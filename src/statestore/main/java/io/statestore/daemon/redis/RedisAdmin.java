@@ -40,6 +40,11 @@ public final class RedisAdmin implements AutoCloseable {
         }
     }
 
+    /** The pool's connections lent out, idle, and callers waiting for one: its figures on /metrics. */
+    public int[] poolFigures() {
+        return new int[] {pool.getNumActive(), pool.getNumIdle(), pool.getNumWaiters()};
+    }
+
     /** A connection outside the pool (subscriptions, long waits); caller closes it. */
     public Jedis dedicated(int timeoutMillis) {
         return new Jedis(address(), endpoint.clientConfig(timeoutMillis).clientName("statestore-daemon")

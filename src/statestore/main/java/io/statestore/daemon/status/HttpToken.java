@@ -27,6 +27,15 @@ public final class HttpToken {
         return Optional.of(loadOrCreate(dataDir.resolve(FILE)));
     }
 
+    /**
+     * The token on any address: beyond loopback it guards every endpoint; on loopback it is one
+     * more credential of the dashboard's login (the admin role's), so that a daemon without ACL
+     * roles still has one.
+     */
+    public static String always(Path dataDir) throws IOException {
+        return loadOrCreate(dataDir.resolve(FILE));
+    }
+
     static String loadOrCreate(Path file) throws IOException {
         PrivateFiles.directory(file.getParent());
         if (Files.exists(file)) {
