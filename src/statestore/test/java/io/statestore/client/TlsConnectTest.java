@@ -18,9 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** rediss:// against real TLS redis-servers with certificates made by openssl at test time. */
 class TlsConnectTest {
-    /** Well under what retrying with backoff would take: a failure is reported at the first connect. */
-    private static final Duration FAIL_FAST = Duration.ofSeconds(3);
-
     @TempDir
     static Path dir;
     static TestCertificates certs;
@@ -53,12 +50,13 @@ class TlsConnectTest {
         return StateStore.connect(StateStoreOptions.builder().uri(url).tls(b.build()).writer("tls-test").build());
     }
 
-    /** Connects and expects a TlsException at once; returns its message. */
+    /**
+     * Connects and expects a TlsException; returns its message. That it comes at the first
+     * connect, not after retries, is counted by a proxy in the tests that say "not retried"
+     * (a clock would fail under load).
+     */
     private static String refused(String url, Consumer<TlsOptions.Builder> tls) {
-        long start = System.nanoTime();
         TlsException e = assertThrows(TlsException.class, () -> connect(url, tls).close());
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertTrue(took.compareTo(FAIL_FAST) < 0, "took " + took + ": " + e.getMessage());
         assertEquals(-1, e.getMessage().indexOf('\n'), "one line: " + e.getMessage());
         assertEquals(ErrorCode.INVALID_INPUT, e.code());
         assertTrue(!e.code().retryable());
@@ -183,10 +181,11 @@ class TlsConnectTest {
     }
 
     @Test
-    void aPlainClientOnATlsPortIsNotRetriedEither() {
-        long start = System.nanoTime();
-        StateStoreException e = assertThrows(StateStoreException.class, () -> StateStore.connect(StateStoreOptions.builder()
-                .uri("redis://127.0.0.1:" + good.port()).timeout(Duration.ofSeconds(1)).build()).close());
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(FAIL_FAST) < 0, e.getMessage());
+    void aPlainClientOnATlsPortIsNotRetriedEither() throws Exception {
+        try (CountingProxy proxy = new CountingProxy(good.port())) {
+            StateStoreException e = assertThrows(StateStoreException.class, () -> StateStore.connect(StateStoreOptions.builder()
+                    .uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(1)).build()).close());
+            assertTrue(proxy.connections() <= 2, proxy.connections() + " connections, so it was retried: " + e.getMessage());
+        }
     }
 }
