@@ -41,23 +41,38 @@ class ArchitectureTest {
 
     /** clientDependsOnlyOnItsLibraries: what the client jar may need, so embedding it stays cheap. */
     static final ArchRule CLIENT_DEPENDS_ONLY_ON_ITS_LIBRARIES = classes()
-            .that().resideInAPackage("io.statestore.client..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "java..", "javax.net..", "javax.security..", "io.statestore.client..",
-                    "redis.clients.jedis..", "com.fasterxml.jackson..", "org.slf4j..", "org.apache.commons.pool2..")
+            .that()
+            .resideInAPackage("io.statestore.client..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "javax.net..",
+                    "javax.security..",
+                    "io.statestore.client..",
+                    "redis.clients.jedis..",
+                    "com.fasterxml.jackson..",
+                    "org.slf4j..",
+                    "org.apache.commons.pool2..")
             .as("clientDependsOnlyOnItsLibraries");
 
     /** clientKnowsNothingOfItsUsers: the client is built first; daemon, CLI, importer and benchmarks on it. */
     static final ArchRule CLIENT_KNOWS_NOTHING_OF_ITS_USERS = noClasses()
-            .that().resideInAPackage("io.statestore.client..")
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .that()
+            .resideInAPackage("io.statestore.client..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
                     "io.statestore.daemon..", "io.statestore.cli..", "io.statestore.migrate..", "io.statestore.bench..")
             .as("clientKnowsNothingOfItsUsers");
 
     /** noInternalsOutsideTheClient: daemon, CLI, importer and benchmarks use the API and io.statestore.client.spi. */
     static final ArchRule NO_INTERNALS_OUTSIDE_THE_CLIENT = noClasses()
-            .that().resideOutsideOfPackage("io.statestore.client..")
-            .should().dependOnClassesThat().resideInAPackage("io.statestore.client..internal..")
+            .that()
+            .resideOutsideOfPackage("io.statestore.client..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.statestore.client..internal..")
             .as("noInternalsOutsideTheClient");
 
     /**
@@ -66,8 +81,12 @@ class ArchitectureTest {
      * StateStores); what is checked is every public signature a user can see.
      */
     static final ArchRule API_DOES_NOT_LEAK_INTERNALS = codeUnits()
-            .that().areDeclaredInClassesThat().resideInAPackage("io.statestore.client")
-            .or().areDeclaredInClassesThat().resideInAPackage("io.statestore.client.events..")
+            .that()
+            .areDeclaredInClassesThat()
+            .resideInAPackage("io.statestore.client")
+            .or()
+            .areDeclaredInClassesThat()
+            .resideInAPackage("io.statestore.client.events..")
             .should(new ArchCondition<JavaCodeUnit>("name no internal or SPI type in a public signature") {
                 @Override
                 public void check(JavaCodeUnit unit, ConditionEvents events) {
@@ -80,7 +99,8 @@ class ArchitectureTest {
                     for (JavaClass t : types) {
                         String p = t.getBaseComponentType().getPackageName();
                         if (p.startsWith("io.statestore.client.internal") || p.startsWith("io.statestore.client.spi")) {
-                            events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " exposes " + t.getName()));
+                            events.add(SimpleConditionEvent.violated(
+                                    unit, unit.getFullName() + " exposes " + t.getName()));
                         }
                     }
                 }
@@ -88,10 +108,8 @@ class ArchitectureTest {
             .as("apiDoesNotLeakInternals");
 
     /** noCyclesBetweenTopLevelPackages: client, daemon, cli and migrate form a layering, not a knot. */
-    static final ArchRule NO_CYCLES_BETWEEN_TOP_LEVEL_PACKAGES = slices()
-            .matching("io.statestore.(*)..")
-            .should().beFreeOfCycles()
-            .as("noCyclesBetweenTopLevelPackages");
+    static final ArchRule NO_CYCLES_BETWEEN_TOP_LEVEL_PACKAGES =
+            slices().matching("io.statestore.(*)..").should().beFreeOfCycles().as("noCyclesBetweenTopLevelPackages");
 
     @Test
     void clientDependsOnlyOnItsLibraries() {

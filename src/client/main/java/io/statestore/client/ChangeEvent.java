@@ -20,9 +20,18 @@ import java.util.Optional;
  * @param documentRevision the revision of {@code document}: equal to {@code revision} when read from history,
  *                         possibly later when history is off for the key (0 without a document)
  */
-public record ChangeEvent(String id, String key, String op, long revision, long previousRevision, String writer,
-                          Instant time, JsonNode change, Optional<String> source, Optional<JsonNode> document,
-                          long documentRevision) {
+public record ChangeEvent(
+        String id,
+        String key,
+        String op,
+        long revision,
+        long previousRevision,
+        String writer,
+        Instant time,
+        JsonNode change,
+        Optional<String> source,
+        Optional<JsonNode> document,
+        long documentRevision) {
 
     /** True for deletions and natural expiry (tombstones). */
     public boolean isDeletion() {
@@ -31,7 +40,17 @@ public record ChangeEvent(String id, String key, String op, long revision, long 
 
     /** The same event carrying a document. */
     public ChangeEvent withDocument(JsonNode doc, long docRevision) {
-        return new ChangeEvent(id, key, op, revision, previousRevision, writer, time, change, source,
-                Optional.ofNullable(doc), doc == null ? 0 : docRevision);
+        return new ChangeEvent(
+                id,
+                key,
+                op,
+                revision,
+                previousRevision,
+                writer,
+                time,
+                change,
+                source,
+                Optional.ofNullable(doc),
+                doc == null ? 0 : docRevision);
     }
 }

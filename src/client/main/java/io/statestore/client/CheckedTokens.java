@@ -58,8 +58,10 @@ final class CheckedTokens extends JsonParserDelegate {
         } else if (t.isStructEnd()) {
             depth--;
         } else if (t.isNumeric() && delegate.getTextLength() > StrictJson.MAX_NUMBER_LENGTH) {
-            throw new Problem(delegate, "number longer than " + StrictJson.MAX_NUMBER_LENGTH + " characters ("
-                    + delegate.getTextLength() + ")");
+            throw new Problem(
+                    delegate,
+                    "number longer than " + StrictJson.MAX_NUMBER_LENGTH + " characters (" + delegate.getTextLength()
+                            + ")");
         }
         if (depth == 0 && t != JsonToken.FIELD_NAME) {
             valueComplete = true;

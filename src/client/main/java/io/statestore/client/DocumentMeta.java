@@ -12,5 +12,5 @@ import java.util.Optional;
  * @param writer   the writer name of the last change
  * @param expiresAt when Redis will expire it, if it has a TTL
  */
-public record DocumentMeta(long revision, Instant created, Instant updated, String writer, Optional<Instant> expiresAt) {
-}
+public record DocumentMeta(
+        long revision, Instant created, Instant updated, String writer, Optional<Instant> expiresAt) {}

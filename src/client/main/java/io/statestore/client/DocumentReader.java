@@ -74,15 +74,17 @@ final class DocumentReader {
             StrictJson.requireValidUnicode(node, what);
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("invalid JSON in " + what + ": "
-                    + JsonProblems.describe(e, tokens != null && tokens.pastValue()), e);
+            throw new InvalidInputException(
+                    "invalid JSON in " + what + ": " + JsonProblems.describe(e, tokens != null && tokens.pastValue()),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + what + " from memory", e);
         }
     }
 
     private static String decode(byte[] utf8, String what) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(utf8);

@@ -20,8 +20,7 @@ public final class Durations {
     private static final long[] SIZES = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
     private static final String[] UNITS = {"d", "h", "m", "s", "ms"};
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses {@code text}; zero is allowed (callers that need more check it), negative durations
@@ -66,8 +65,11 @@ public final class Durations {
             if (e.getCause() instanceof ArithmeticException a) {
                 throw a;
             }
-            throw bad(text, what, "not an ISO-8601 duration in days, hours, minutes and seconds such as P1DT12H"
-                    + " (months and years have no fixed length; write weeks as 2w)");
+            throw bad(
+                    text,
+                    what,
+                    "not an ISO-8601 duration in days, hours, minutes and seconds such as P1DT12H"
+                            + " (months and years have no fixed length; write weeks as 2w)");
         }
     }
 
@@ -114,8 +116,8 @@ public final class Durations {
     }
 
     private static InvalidInputException bad(String text, String what, String reason) {
-        return new InvalidInputException("invalid duration" + (what == null ? "" : " for " + what)
-                + " \"" + text + "\": " + reason + " (" + FORMS + ")");
+        return new InvalidInputException("invalid duration" + (what == null ? "" : " for " + what) + " \"" + text
+                + "\": " + reason + " (" + FORMS + ")");
     }
 
     /**

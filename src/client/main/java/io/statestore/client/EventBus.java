@@ -54,7 +54,8 @@ public interface EventBus extends AutoCloseable {
      * its own thread and connection. Each event is handed to
      * {@code handler}; success acknowledges it, failure leaves it pending for redelivery.
      */
-    Subscription consume(Collection<String> types, String group, String consumer, EventHandler handler, ConsumeOptions options);
+    Subscription consume(
+            Collection<String> types, String group, String consumer, EventHandler handler, ConsumeOptions options);
 
     /** Creates a group on a type's stream ("" = the global stream) starting after {@code startId} (0, $ or an ID); no-op if it exists. */
     void createGroup(String type, String group, String startId);

@@ -10,8 +10,8 @@ import java.util.Optional;
  * @param document the content at this revision; empty for deletions (and for a TTL change whose
  *                 earlier content is no longer kept)
  */
-public record HistoryEntry(String key, long revision, String op, String writer, Instant time,
-                           Optional<JsonNode> document) {
+public record HistoryEntry(
+        String key, long revision, String op, String writer, Instant time, Optional<JsonNode> document) {
 
     public boolean isDeletion() {
         return "del".equals(op) || "expired".equals(op);

@@ -18,10 +18,12 @@ public record HistoryPolicy(String pattern, int maxVersions, Duration maxAge) {
             throw new InvalidInputException("history policy pattern must not be empty");
         }
         if (maxVersions < 0) {
-            throw new InvalidInputException("history policy \"" + pattern + "\": maxVersions must not be negative, got " + maxVersions);
+            throw new InvalidInputException(
+                    "history policy \"" + pattern + "\": maxVersions must not be negative, got " + maxVersions);
         }
         if (maxAge == null || maxAge.isNegative()) {
-            throw new InvalidInputException("history policy \"" + pattern + "\": maxAge must be zero (any age) or positive");
+            throw new InvalidInputException(
+                    "history policy \"" + pattern + "\": maxAge must be zero (any age) or positive");
         }
     }
 

@@ -15,14 +15,11 @@ public final class JsonPath {
     private static final JsonPath ROOT = new JsonPath(List.of());
 
     /** One step of a path: an object member or an array index. */
-    public sealed interface Segment permits Member, Index {
-    }
+    public sealed interface Segment permits Member, Index {}
 
-    public record Member(String name) implements Segment {
-    }
+    public record Member(String name) implements Segment {}
 
-    public record Index(int index) implements Segment {
-    }
+    public record Index(int index) implements Segment {}
 
     private final List<Segment> segments;
 

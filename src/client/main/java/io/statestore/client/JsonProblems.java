@@ -24,37 +24,48 @@ final class JsonProblems {
         }
     }
 
-    private static final Pattern CTRL_CHAR = Pattern.compile("^Unexpected character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+    private static final Pattern CTRL_CHAR =
+            Pattern.compile("^Unexpected character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
     private static final String CHAR = "\\('.*?' \\(code (\\d+)[^)]*\\)\\)";
 
     private static final List<Rule> RULES = List.of(
-            Rule.of("^Unexpected character " + CHAR + ": Expected space separating root-level values.*",
+            Rule.of(
+                    "^Unexpected character " + CHAR + ": Expected space separating root-level values.*",
                     m -> "content after the value (" + character(m.group(1)) + " right after it)"),
-            Rule.of("^Unexpected character " + CHAR + " in numeric value: (.*)",
+            Rule.of(
+                    "^Unexpected character " + CHAR + " in numeric value: (.*)",
                     m -> "unexpected " + character(m.group(1)) + " in a number" + numberReason(m.group(2))),
-            Rule.of("^Unexpected character " + CHAR + ": (.*)",
+            Rule.of(
+                    "^Unexpected character " + CHAR + ": (.*)",
                     m -> "unexpected " + character(m.group(1)) + place(m.group(2))),
             Rule.of("^Invalid numeric value: Leading zeroes not allowed.*", m -> "number with a leading zero"),
             Rule.of("^Non-standard token '(.*?)'.*", m -> "'" + m.group(1) + "' is not a JSON value"),
-            Rule.of("^Unrecognized token '(.*?)'.*",
-                    m -> "'" + m.group(1) + "' is not a JSON value (expected an object, array, string, number, true, false or null)"),
-            Rule.of("^Unrecognized character escape .*?\\(code (\\d+)\\).*",
+            Rule.of(
+                    "^Unrecognized token '(.*?)'.*",
+                    m -> "'" + m.group(1)
+                            + "' is not a JSON value (expected an object, array, string, number, true, false or null)"),
+            Rule.of(
+                    "^Unrecognized character escape .*?\\(code (\\d+)\\).*",
                     m -> "invalid escape: backslash followed by " + character(m.group(1))),
-            Rule.of("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",
+            Rule.of(
+                    "^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",
                     m -> "raw control character " + codePoint(m.group(1)) + " inside a string"),
-            Rule.of("^Illegal character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",
+            Rule.of(
+                    "^Illegal character \\(\\(CTRL-CHAR, code (\\d+)\\)\\).*",
                     m -> "control character " + codePoint(m.group(1))
                             + " between tokens (only space, tab, line feed and carriage return may be there)"),
-            Rule.of("^.*surrogate.*", m -> "unpaired surrogate escape in a "
-                    + (m.group().contains("field name") ? "member name" : "string")),
+            Rule.of(
+                    "^.*surrogate.*",
+                    m -> "unpaired surrogate escape in a "
+                            + (m.group().contains("field name") ? "member name" : "string")),
             Rule.of("^Duplicate field '(.*)'$", m -> "duplicate member name " + quoted(m.group(1))),
-            Rule.of("^Unexpected close marker '(.)': expected '(.)'.*",
+            Rule.of(
+                    "^Unexpected close marker '(.)': expected '(.)'.*",
                     m -> "unexpected '" + m.group(1) + "' (expected '" + m.group(2) + "' to close the "
                             + (m.group(2).equals("]") ? "array" : "object") + ")"),
             Rule.of("^Unexpected close marker '(.)'.*", m -> "unexpected '" + m.group(1) + "'"));
 
-    private JsonProblems() {
-    }
+    private JsonProblems() {}
 
     /**
      * The problem in our words, with its line and column when known; {@code afterValue}: it was
@@ -141,7 +152,8 @@ final class JsonProblems {
         return "";
     }
 
-    private static final Pattern START_MARKER = Pattern.compile("start marker at .*?line: (\\d+), column: (\\d+)", Pattern.DOTALL);
+    private static final Pattern START_MARKER =
+            Pattern.compile("start marker at .*?line: (\\d+), column: (\\d+)", Pattern.DOTALL);
 
     // Jackson names where the unclosed array or object starts; we say it in our words.
     private static String opened(String message) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class StateStoreOptions {
     /** Where the daemon's embedded redis-server listens by default. */
     public static final String DEFAULT_URI = "redis://127.0.0.1:6479";
+
     public static final String DEFAULT_KEY_PREFIX = "ss:";
     public static final int DEFAULT_POOL_SIZE = 32;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -234,8 +235,7 @@ public final class StateStoreOptions {
         private StorageMode forcedMode;
         private TlsOptions tls = TlsOptions.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder uri(String uri) {
             URI parsed;
@@ -293,7 +293,8 @@ public final class StateStoreOptions {
 
         public Builder keyPrefix(String keyPrefix) {
             if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
-                throw new InvalidInputException("key prefix must be non-empty and contain no braces, got \"" + keyPrefix + "\"");
+                throw new InvalidInputException(
+                        "key prefix must be non-empty and contain no braces, got \"" + keyPrefix + "\"");
             }
             this.keyPrefix = keyPrefix;
             return this;
@@ -338,7 +339,8 @@ public final class StateStoreOptions {
         /** See {@link StateStoreOptions#durableReplicas()}. */
         public Builder durableReplicas(int replicas) {
             if (replicas < 0 || replicas > 16) {
-                throw new InvalidInputException("durableReplicas must be from 0 (acknowledge on the primary) to 16, got " + replicas);
+                throw new InvalidInputException(
+                        "durableReplicas must be from 0 (acknowledge on the primary) to 16, got " + replicas);
             }
             this.durableReplicas = replicas;
             return this;
@@ -381,7 +383,8 @@ public final class StateStoreOptions {
 
         public Builder forceMode(StorageMode mode) {
             if (mode == StorageMode.MODULE) {
-                throw new InvalidInputException("module mode cannot be forced; it is used when the server has a JSON module");
+                throw new InvalidInputException(
+                        "module mode cannot be forced; it is used when the server has a JSON module");
             }
             this.forcedMode = mode;
             return this;
@@ -397,7 +400,8 @@ public final class StateStoreOptions {
             TlsContexts.requireTlsUrl(uri, tls);
             if (sentinelPasswordFile != null && !uri.getScheme().endsWith("-sentinel")) {
                 throw new InvalidInputException("a Sentinel password file goes with a redis-sentinel:// URL, not \""
-                        + RedisEndpoint.parse(uri, Optional.empty(), Optional.empty()).describe() + "\"");
+                        + RedisEndpoint.parse(uri, Optional.empty(), Optional.empty())
+                                .describe() + "\"");
             }
             return new StateStoreOptions(this);
         }

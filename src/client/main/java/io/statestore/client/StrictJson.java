@@ -51,7 +51,8 @@ public final class StrictJson {
             .maxNameLength(Integer.MAX_VALUE)
             .build();
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
+    private static final ObjectMapper MAPPER = JsonMapper.builder(
+                    JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
@@ -65,8 +66,7 @@ public final class StrictJson {
 
     private static final DocumentReader READER = new DocumentReader(MAPPER);
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /** The mapper behind these rules, for typed binding (java.time supported). Do not reconfigure it. */
     public static ObjectMapper mapper() {
@@ -104,7 +104,8 @@ public final class StrictJson {
         try {
             text = MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidInputException("cannot convert " + value.getClass().getName() + " to JSON: " + e.getMessage(), e);
+            throw new InvalidInputException(
+                    "cannot convert " + value.getClass().getName() + " to JSON: " + e.getMessage(), e);
         }
         // The generator writes every char of a string as it is, so an unpaired surrogate in any
         // key or value is in the text: one scan of it is the check the tree walk makes.
@@ -133,8 +134,8 @@ public final class StrictJson {
         try {
             return MAPPER.readTree(write(value));
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("cannot convert " + value.getClass().getName() + " to JSON: "
-                    + JsonProblems.describe(e, false), e);
+            throw new InvalidInputException(
+                    "cannot convert " + value.getClass().getName() + " to JSON: " + JsonProblems.describe(e, false), e);
         }
     }
 
@@ -142,7 +143,8 @@ public final class StrictJson {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidInputException("cannot read " + what + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new InvalidInputException(
+                    "cannot read " + what + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

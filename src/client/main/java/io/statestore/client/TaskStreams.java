@@ -1,12 +1,12 @@
 package io.statestore.client;
 
 import io.statestore.client.events.Subscription;
+import io.statestore.client.events.TaskChunk;
 import io.statestore.client.events.TaskEnd;
 import io.statestore.client.events.TaskListener;
 import io.statestore.client.events.TaskProducer;
 import java.time.Duration;
 import java.util.function.Consumer;
-import io.statestore.client.events.TaskChunk;
 
 /**
  * Resumable streams of a long task's output (see docs/events.md). A producer appends chunks and

@@ -61,8 +61,11 @@ public final class TlsOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlsOptions t && Objects.equals(caFile, t.caFile) && Objects.equals(certFile, t.certFile)
-                && Objects.equals(keyFile, t.keyFile) && insecureSkipVerify == t.insecureSkipVerify;
+        return o instanceof TlsOptions t
+                && Objects.equals(caFile, t.caFile)
+                && Objects.equals(certFile, t.certFile)
+                && Objects.equals(keyFile, t.keyFile)
+                && insecureSkipVerify == t.insecureSkipVerify;
     }
 
     @Override
@@ -82,8 +85,7 @@ public final class TlsOptions {
         private Path keyFile;
         private boolean insecureSkipVerify;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder caFile(Path caFile) {
             this.caFile = caFile;
@@ -108,8 +110,9 @@ public final class TlsOptions {
 
         public TlsOptions build() {
             if ((certFile == null) != (keyFile == null)) {
-                throw new InvalidInputException("a client certificate needs both files: give the certificate (--tls-cert)"
-                        + " and its private key (--tls-key)");
+                throw new InvalidInputException(
+                        "a client certificate needs both files: give the certificate (--tls-cert)"
+                                + " and its private key (--tls-key)");
             }
             if (insecureSkipVerify && caFile != null) {
                 throw new InvalidInputException("a TLS CA file and skipping verification exclude each other:"

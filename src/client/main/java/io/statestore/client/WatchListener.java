@@ -19,8 +19,7 @@ public interface WatchListener {
      * delivered afterwards is later than the document's revision here. Also called after a
      * resync when {@link WatchOptions#resyncSnapshot()} is on.
      */
-    default void onSnapshot(List<Document<JsonNode>> documents, String position) {
-    }
+    default void onSnapshot(List<Document<JsonNode>> documents, String position) {}
 
     /** One committed change, in feed order. */
     void onEvent(ChangeEvent event);
@@ -30,8 +29,7 @@ public interface WatchListener {
      * must be rebuilt. A fresh {@link #onSnapshot} follows when resync snapshots are on;
      * otherwise the watcher stops.
      */
-    default void onResync(ResyncReason reason) {
-    }
+    default void onResync(ResyncReason reason) {}
 
     /**
      * A document of the watch exists but cannot be read as JSON: something wrote it around
@@ -56,6 +54,5 @@ public interface WatchListener {
      * and, unless {@link #onUnreadable} is overridden, a document it cannot read. Informational:
      * no change is lost because of it.
      */
-    default void onError(StateStoreException error) {
-    }
+    default void onError(StateStoreException error) {}
 }

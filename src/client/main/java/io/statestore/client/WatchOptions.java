@@ -10,7 +10,11 @@ public final class WatchOptions {
     public static final int DEFAULT_BUFFER_SIZE = 10_000;
 
     /** Which keys a watch follows. */
-    public enum Scope { KEY, PREFIX, ALL }
+    public enum Scope {
+        KEY,
+        PREFIX,
+        ALL
+    }
 
     private final Scope scope;
     private final String target;
@@ -101,8 +105,7 @@ public final class WatchOptions {
         private SlowListenerPolicy slowListenerPolicy = SlowListenerPolicy.BLOCK;
         private boolean resyncSnapshot = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder key(String key) {
             if (key == null || key.isEmpty()) {
@@ -132,7 +135,8 @@ public final class WatchOptions {
         /** A feed entry ID ({@code 1795307409913-0}, or {@code 0} for the oldest kept); null: take a snapshot. */
         public Builder fromId(String id) {
             if (id != null && !id.matches("\\d+(-\\d+)?")) {
-                throw new InvalidInputException("invalid feed position \"" + id + "\": expected an entry ID such as 1795307409913-0");
+                throw new InvalidInputException(
+                        "invalid feed position \"" + id + "\": expected an entry ID such as 1795307409913-0");
             }
             this.fromId = id == null ? null : (id.contains("-") ? id : id + "-0");
             return this;

@@ -70,13 +70,13 @@ public final class WriteOptions {
         private Duration ttl;
         private String source;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder ifRevision(long revision) {
             if (revision < FOREIGN) {
-                throw new InvalidInputException("ifRevision must be 0 (absent), a positive revision or WriteOptions.FOREIGN,"
-                        + " got " + revision);
+                throw new InvalidInputException(
+                        "ifRevision must be 0 (absent), a positive revision or WriteOptions.FOREIGN," + " got "
+                                + revision);
             }
             this.ifRevision = OptionalLong.of(revision);
             return this;
@@ -105,7 +105,9 @@ public final class WriteOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WriteOptions w && w.ifRevision.equals(ifRevision) && Objects.equals(w.ttl, ttl)
+        return o instanceof WriteOptions w
+                && w.ifRevision.equals(ifRevision)
+                && Objects.equals(w.ttl, ttl)
                 && Objects.equals(w.source, source);
     }
 

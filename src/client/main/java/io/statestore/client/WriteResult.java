@@ -11,5 +11,4 @@ import java.util.Optional;
  * @param changeId the ID of the change event in the feed stream (a Redis stream ID)
  * @param value    for increments, the number after the change; empty otherwise
  */
-public record WriteResult(String key, long revision, String changeId, Optional<JsonNode> value) {
-}
+public record WriteResult(String key, long revision, String changeId, Optional<JsonNode> value) {}

@@ -12,15 +12,24 @@ final class BenchArgs {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = "--redis", paramLabel = "URL", description = "Use this server instead of starting one; it must be empty,"
-            + " because every cell runs FLUSHALL (or pass --allow-flushall).")
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            description = "Use this server instead of starting one; it must be empty,"
+                    + " because every cell runs FLUSHALL (or pass --allow-flushall).")
     private String redisUrl;
 
-    @Option(names = "--server", paramLabel = "BINARY", defaultValue = "redis-server",
+    @Option(
+            names = "--server",
+            paramLabel = "BINARY",
+            defaultValue = "redis-server",
             description = "redis-server to start (default: ${DEFAULT-VALUE} from PATH).")
     private String server;
 
-    @Option(names = "--module", paramLabel = "SO", description = "Load this JSON module into the started server (module mode).")
+    @Option(
+            names = "--module",
+            paramLabel = "SO",
+            description = "Load this JSON module into the started server (module mode).")
     private String module;
 
     @Option(names = "--allow-flushall", description = "Let the benchmark FLUSHALL a non-empty --redis server.")
@@ -32,53 +41,94 @@ final class BenchArgs {
     @Option(names = "--group-commit", description = "statestore with StateStoreOptions.groupCommit(true).")
     private boolean groupCommit;
 
-    @Option(names = "--no-combining", description = "statestore with StateStoreOptions.combineWrites(false): "
-            + "threads take turns per document, one call each (docs/combining.md).")
+    @Option(
+            names = "--no-combining",
+            description = "statestore with StateStoreOptions.combineWrites(false): "
+                    + "threads take turns per document, one call each (docs/combining.md).")
     private boolean noCombining;
 
-    @Option(names = "--floor", description = "Also run \"floor\": one function call per update doing only the writes the"
-            + " contract needs (document, feed, notification, metadata), nothing read or checked; printed as its own table.")
+    @Option(
+            names = "--floor",
+            description =
+                    "Also run \"floor\": one function call per update doing only the writes the"
+                            + " contract needs (document, feed, notification, metadata), nothing read or checked; printed as its own table.")
     private boolean floor;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--seconds",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Measured seconds per cell (default ${DEFAULT-VALUE}).")
     private double seconds;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "Warm-up seconds per cell, not recorded"
-            + " (default ${DEFAULT-VALUE}); before the first cell every contender also runs 2N s unrecorded, for the JIT.")
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Warm-up seconds per cell, not recorded"
+                            + " (default ${DEFAULT-VALUE}); before the first cell every contender also runs 2N s unrecorded, for the JIT.")
     private double warmup;
 
-    @Option(names = "--max-ops", paramLabel = "N", defaultValue = "2000000",
+    @Option(
+            names = "--max-ops",
+            paramLabel = "N",
+            defaultValue = "2000000",
             description = "At most N measured calls per cell (default ${DEFAULT-VALUE}).")
     private long maxOps;
 
-    @Option(names = "--ops", paramLabel = "LIST", split = ",", defaultValue = "put,merge,increment",
-            converter = OperationConverter.class, description = "Operations (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ops",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "put,merge,increment",
+            converter = OperationConverter.class,
+            description = "Operations (default ${DEFAULT-VALUE}).")
     private List<Workload.Operation> ops;
 
-    @Option(names = "--sizes", paramLabel = "LIST", split = ",", defaultValue = "1,10,100",
+    @Option(
+            names = "--sizes",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "1,10,100",
             description = "Document sizes in KB (default ${DEFAULT-VALUE}).")
     private List<Integer> sizesKb;
 
-    @Option(names = "--clients", paramLabel = "LIST", split = ",", defaultValue = "1,16",
+    @Option(
+            names = "--clients",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "1,16",
             description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     private List<Integer> clients;
 
     @Option(names = "--no-hot", description = "Skip the hot-document row (16 clients merging into one document).")
     private boolean noHot;
 
-    @Option(names = "--feed-max", paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--feed-max",
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "The store's feed length setting (default ${DEFAULT-VALUE}).")
     private long feedMaxLength;
 
     /** Spelled as on the command line, so that picocli's own enum check is the error message. */
-    enum Switch { on, off }
+    enum Switch {
+        on,
+        off
+    }
 
-    @Option(names = "--json-check", paramLabel = "on|off", defaultValue = "on",
+    @Option(
+            names = "--json-check",
+            paramLabel = "on|off",
+            defaultValue = "on",
             description = "The store's JSON check setting (default on; off: \"trusted writers\").")
     private Switch jsonCheck;
 
-    @Option(names = "--legacy-dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}",
+    @Option(
+            names = "--legacy-dir",
+            paramLabel = "DIR",
+            defaultValue = "${sys:java.io.tmpdir}",
             description = "Where the legacy files go (default: the system temp directory).")
     private Path legacyDir;
 

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The benchmarks' own function libraries, kept as .lua resources beside this class. */
 final class BenchLua {
-    private BenchLua() {
-    }
+    private BenchLua() {}
 
     static String library(String name) {
         try (InputStream in = BenchLua.class.getResourceAsStream(name)) {

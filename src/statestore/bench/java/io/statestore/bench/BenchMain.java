@@ -12,10 +12,18 @@ import picocli.CommandLine.Spec;
  * The one entry point of the benchmarks: each benchmark is a subcommand, run by its
  * {@code scripts/bench*} script. Exit status: 0 done, 1 failed (or some calls failed), 2 usage error.
  */
-@Command(name = "bench",
+@Command(
+        name = "bench",
         description = "statestore's benchmarks (docs/benchmarks*.md); each scripts/bench* runs one.",
-        subcommands = {Benchmark.class, WatchBenchmark.class, EventBenchmark.class, SecurityBenchmark.class,
-            PeersBenchmark.class, SeriesBenchmark.class, DashboardBenchmark.class})
+        subcommands = {
+            Benchmark.class,
+            WatchBenchmark.class,
+            EventBenchmark.class,
+            SecurityBenchmark.class,
+            PeersBenchmark.class,
+            SeriesBenchmark.class,
+            DashboardBenchmark.class
+        })
 public final class BenchMain implements Runnable {
     @Mixin
     private HelpOption help;
@@ -23,8 +31,7 @@ public final class BenchMain implements Runnable {
     @Spec
     private CommandSpec spec;
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] argv) {
         // Before the first logger exists: the test classpath this runs from also holds logback-test.xml.
@@ -37,7 +44,9 @@ public final class BenchMain implements Runnable {
     /** Without a subcommand there is nothing to measure: a usage error, exit 2. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark: " + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "name a benchmark: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     static CommandLine commandLine() {

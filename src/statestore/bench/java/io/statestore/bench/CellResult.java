@@ -11,8 +11,8 @@ package io.statestore.bench;
  * @param clientCpuNs   JVM CPU (all threads) per operation over the measured window, NaN if unknown
  * @param serverCpuNs   redis-server CPU per operation, likewise; NaN if unknown or not used
  */
-record CellResult(long ops, double seconds, long p50Nanos, long p99Nanos, long errors, double clientCpuNs,
-                  double serverCpuNs) {
+record CellResult(
+        long ops, double seconds, long p50Nanos, long p99Nanos, long errors, double clientCpuNs, double serverCpuNs) {
 
     double opsPerSecond() {
         return seconds <= 0 ? 0 : ops / seconds;

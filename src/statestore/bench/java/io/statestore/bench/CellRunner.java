@@ -42,36 +42,38 @@ final class CellRunner {
             LatencyLog log = new LatencyLog();
             logs.add(log);
             ClientOp op = contender.client(w, c);
-            Thread t = new Thread(() -> {
-                ready.countDown();
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                long measureFrom = window[0];
-                long end = window[1];
-                long seq = 0;
-                while (log.size() < perClient) {
-                    long t0 = System.nanoTime();
-                    if (t0 >= end) {
-                        break;
-                    }
-                    try {
-                        op.run(++seq);
-                    } catch (Exception | Error e) {
-                        errors.incrementAndGet();
-                        firstError.compareAndSet(null, e);
-                        continue;
-                    }
-                    long t1 = System.nanoTime();
-                    if (t0 >= measureFrom) {
-                        log.add(t1 - t0);
-                    }
-                }
-                lastFinish.accumulateAndGet(System.nanoTime(), Math::max);
-            }, "bench-" + contender.name() + "-" + c);
+            Thread t = new Thread(
+                    () -> {
+                        ready.countDown();
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        long measureFrom = window[0];
+                        long end = window[1];
+                        long seq = 0;
+                        while (log.size() < perClient) {
+                            long t0 = System.nanoTime();
+                            if (t0 >= end) {
+                                break;
+                            }
+                            try {
+                                op.run(++seq);
+                            } catch (Exception | Error e) {
+                                errors.incrementAndGet();
+                                firstError.compareAndSet(null, e);
+                                continue;
+                            }
+                            long t1 = System.nanoTime();
+                            if (t0 >= measureFrom) {
+                                log.add(t1 - t0);
+                            }
+                        }
+                        lastFinish.accumulateAndGet(System.nanoTime(), Math::max);
+                    },
+                    "bench-" + contender.name() + "-" + c);
             threads.add(t);
             t.start();
         }
@@ -97,7 +99,12 @@ final class CellRunner {
         long[] all = LatencyLog.concat(logs);
         Percentiles p = Percentiles.of(all, all.length);
         double measured = Math.max(0, lastFinish.get() - window[0]) / 1e9;
-        return new CellResult(all.length, measured, p.at(50), p.at(99), errors.get(),
+        return new CellResult(
+                all.length,
+                measured,
+                p.at(50),
+                p.at(99),
+                errors.get(),
                 perOp(before.jvm(), after.jvm(), all.length),
                 contender.usesServer() ? perOp(before.server(), after.server(), all.length) : Double.NaN);
     }

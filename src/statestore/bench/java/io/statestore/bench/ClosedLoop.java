@@ -15,14 +15,19 @@ final class ClosedLoop {
     }
 
     /** A cell's figures (errors: over warm-up and window); the CPU figures are -1 when a clock could not be read. */
-    record Result(double perSecond, long successes, long conflicts, long errors, String firstError,
-                  double clientMicros, double serverMicros) {
-    }
+    record Result(
+            double perSecond,
+            long successes,
+            long conflicts,
+            long errors,
+            String firstError,
+            double clientMicros,
+            double serverMicros) {}
 
-    private ClosedLoop() {
-    }
+    private ClosedLoop() {}
 
-    static Result run(int threads, long warmupMillis, long measuredMillis, long serverPid, Call call) throws InterruptedException {
+    static Result run(int threads, long warmupMillis, long measuredMillis, long serverPid, Call call)
+            throws InterruptedException {
         LongAdder successes = new LongAdder();
         LongAdder conflicts = new LongAdder();
         LongAdder errors = new LongAdder();
@@ -31,22 +36,24 @@ final class ClosedLoop {
         Flag running = new Flag();
         for (int t = 0; t < threads; t++) {
             int id = t;
-            clients[t] = new Thread(() -> {
-                long seq = 0;
-                while (running.on) {
-                    try {
-                        if (call.run(id, seq++)) {
-                            successes.increment();
-                        } else {
-                            conflicts.increment();
+            clients[t] = new Thread(
+                    () -> {
+                        long seq = 0;
+                        while (running.on) {
+                            try {
+                                if (call.run(id, seq++)) {
+                                    successes.increment();
+                                } else {
+                                    conflicts.increment();
+                                }
+                            } catch (Exception | AssertionError e) {
+                                errors.increment();
+                                firstError.compareAndSet(null, e.toString());
+                                pauseAfterError();
+                            }
                         }
-                    } catch (Exception | AssertionError e) {
-                        errors.increment();
-                        firstError.compareAndSet(null, e.toString());
-                        pauseAfterError();
-                    }
-                }
-            }, "peers-client-" + t);
+                    },
+                    "peers-client-" + t);
             clients[t].setDaemon(true);
             clients[t].start();
         }
@@ -71,8 +78,14 @@ final class ClosedLoop {
             }
         }
         long n = s1 - s0;
-        return new Result(n / ((t1 - t0) / 1e9), n, c1 - c0, errors.sum(), firstError.get(),
-                perOp(r0.jvm(), r1.jvm(), n), perOp(r0.server(), r1.server(), n));
+        return new Result(
+                n / ((t1 - t0) / 1e9),
+                n,
+                c1 - c0,
+                errors.sum(),
+                firstError.get(),
+                perOp(r0.jvm(), r1.jvm(), n),
+                perOp(r0.server(), r1.server(), n));
     }
 
     private static final class Flag {

@@ -46,8 +46,7 @@ final class CpuClock {
     }
 
     /** A reading of both clocks. */
-    record Reading(long jvm, long server) {
-    }
+    record Reading(long jvm, long server) {}
 
     Reading read() {
         return new Reading(jvmNanos(), serverNanos());

@@ -49,29 +49,59 @@ final class DashboardBenchmark implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000", description = "Changes per second (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Changes per second (default ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "20", description = "Seconds of changes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "Seconds of changes (default ${DEFAULT-VALUE}).")
     private int seconds;
 
-    @Option(names = "--pages", paramLabel = "N", defaultValue = "5", description = "Live pages open (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pages",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Live pages open (default ${DEFAULT-VALUE}).")
     private int pages;
 
-    @Option(names = "--keys", paramLabel = "N", defaultValue = "100000", description = "Documents for the page-load figure (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--keys",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description = "Documents for the page-load figure (default ${DEFAULT-VALUE}).")
     private int keys;
 
-    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m", description = "The daemon's -Xmx (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--heap",
+            paramLabel = "SIZE",
+            defaultValue = "256m",
+            description = "The daemon's -Xmx (default ${DEFAULT-VALUE}).")
     private String heap;
 
-    @Option(names = "--writers", paramLabel = "N", defaultValue = "8",
-            description = "Writer threads sharing the rate (default ${DEFAULT-VALUE}); one synchronous writer cannot reach 1,000/s on a loaded machine.")
+    @Option(
+            names = "--writers",
+            paramLabel = "N",
+            defaultValue = "8",
+            description =
+                    "Writer threads sharing the rate (default ${DEFAULT-VALUE}); one synchronous writer cannot reach 1,000/s on a loaded machine.")
     private int writers;
 
     @Override
     public Integer call() throws Exception {
-        System.out.printf("dashboard benchmark: daemon -Xmx%s; %d live pages at %d changes/s for %d s; page load on %,d keys; load average %s%n",
-                heap, pages, rate, seconds, keys, Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf(
+                "dashboard benchmark: daemon -Xmx%s; %d live pages at %d changes/s for %d s; page load on %,d keys; load average %s%n",
+                heap,
+                pages,
+                rate,
+                seconds,
+                keys,
+                Files.readString(Path.of("/proc/loadavg")).strip());
         Footprint baseline;
         try (DaemonRun plain = DaemonRun.start(heap, false)) {
             baseline = plain.footprint();
@@ -81,12 +111,15 @@ final class DashboardBenchmark implements Callable<Integer> {
             bulk(dash, keys);
             pageLoad(dash);
             Footprint live = liveFeed(dash);
-            System.out.printf("%nmemory after a full GC, MB (RSS; Java heap used; committed by the JVM (NMT): total, heap, class, threads, code)%n");
+            System.out.printf(
+                    "%nmemory after a full GC, MB (RSS; Java heap used; committed by the JVM (NMT): total, heap, class, threads, code)%n");
             baseline.print("daemon without HTTP (baseline)", baseline);
             idle.print("with the dashboard, idle", baseline);
             live.print("with " + pages + " live pages under load", baseline);
         }
-        System.out.printf("load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf(
+                "load average after: %s%n",
+                Files.readString(Path.of("/proc/loadavg")).strip());
         return 0;
     }
 
@@ -94,11 +127,16 @@ final class DashboardBenchmark implements Callable<Integer> {
     private static void bulk(DaemonRun d, int n) throws IOException {
         FunctionCalls calls = new FunctionCalls(new KeyLayout("ss:"));
         FunctionCalls.Writer w = new FunctionCalls.Writer("bench", "string", null, null);
-        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", d.redisPort), DefaultJedisClientConfig.builder()
-                .user("writer").password(d.password("writer")).build())) {
+        try (Jedis j = new Jedis(
+                new HostAndPort("127.0.0.1", d.redisPort),
+                DefaultJedisClientConfig.builder()
+                        .user("writer")
+                        .password(d.password("writer"))
+                        .build())) {
             Pipeline p = j.pipelined();
             for (int i = 0; i < n; i++) {
-                FunctionCalls.Call c = calls.put("load:" + (i % 100) + ":" + i, "put", "{\"i\":" + i + "}", null, null, w);
+                FunctionCalls.Call c =
+                        calls.put("load:" + (i % 100) + ":" + i, "put", "{\"i\":" + i + "}", null, null, w);
                 p.fcall(c.function(), c.keys(), c.args());
                 if (i % 5000 == 4999) {
                     p.sync();
@@ -111,8 +149,15 @@ final class DashboardBenchmark implements Callable<Integer> {
     /** What the Documents page fetches on load (page, scripts, session, tree, first key page), against one /health. */
     private static void pageLoad(DaemonRun d) throws Exception {
         Http http = Http.login(d.httpPort, "reader", d.password("reader"));
-        List<String> page = List.of("/", "/app.css", "/app.js", "/documents.js", "/api/session", "/api/tree",
-                "/api/keys?limit=100", "/api/tree?prefix=load:");
+        List<String> page = List.of(
+                "/",
+                "/app.css",
+                "/app.js",
+                "/documents.js",
+                "/api/session",
+                "/api/tree",
+                "/api/keys?limit=100",
+                "/api/tree?prefix=load:");
         int rounds = 20;
         long[] load = new long[rounds];
         long[] health = new long[rounds];
@@ -131,9 +176,12 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
         Percentiles l = Percentiles.of(load, rounds);
         Percentiles h = Percentiles.of(health, rounds);
-        System.out.printf("%npage load of the document browser (%d requests, sequential; %d rounds)%n", page.size(), rounds);
-        System.out.printf("  GET /health (baseline)                p50 %6.1f ms  p95 %6.1f ms%n", h.at(50) / 1e6, h.at(95) / 1e6);
-        System.out.printf("  Documents page, all requests          p50 %6.1f ms  p95 %6.1f ms%n", l.at(50) / 1e6, l.at(95) / 1e6);
+        System.out.printf(
+                "%npage load of the document browser (%d requests, sequential; %d rounds)%n", page.size(), rounds);
+        System.out.printf(
+                "  GET /health (baseline)                p50 %6.1f ms  p95 %6.1f ms%n", h.at(50) / 1e6, h.at(95) / 1e6);
+        System.out.printf(
+                "  Documents page, all requests          p50 %6.1f ms  p95 %6.1f ms%n", l.at(50) / 1e6, l.at(95) / 1e6);
     }
 
     /** Pages and a plain watcher follow a paced writer; returns the daemon's RSS taken half way. */
@@ -149,19 +197,30 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
         long[] watchDelay = new long[n + 1000];
         AtomicInteger watchCount = new AtomicInteger();
-        StateStoreOptions opts = StateStoreOptions.builder().uri("redis://127.0.0.1:" + d.redisPort).user("writer")
-                .passwordFile(d.data.resolve("secrets/writer.password")).writer("bench").build();
+        StateStoreOptions opts = StateStoreOptions.builder()
+                .uri("redis://127.0.0.1:" + d.redisPort)
+                .user("writer")
+                .passwordFile(d.data.resolve("secrets/writer.password"))
+                .writer("bench")
+                .build();
         Footprint mid;
         try (StateStore store = StateStore.connect(opts)) {
-            Watcher watcher = store.watch().watch(WatchOptions.builder().prefix("live:").snapshot(false).build(), new WatchListener() {
-                @Override
-                public void onEvent(ChangeEvent e) {
-                    int i = watchCount.getAndIncrement();
-                    if (i < watchDelay.length) {
-                        watchDelay[i] = System.currentTimeMillis() - e.time().toEpochMilli();
-                    }
-                }
-            });
+            Watcher watcher = store.watch()
+                    .watch(
+                            WatchOptions.builder()
+                                    .prefix("live:")
+                                    .snapshot(false)
+                                    .build(),
+                            new WatchListener() {
+                                @Override
+                                public void onEvent(ChangeEvent e) {
+                                    int i = watchCount.getAndIncrement();
+                                    if (i < watchDelay.length) {
+                                        watchDelay[i] = System.currentTimeMillis()
+                                                - e.time().toEpochMilli();
+                                    }
+                                }
+                            });
             long start = System.nanoTime();
             long interval = 1_000_000_000L * writers / rate;
             int perWriter = n / writers;
@@ -173,18 +232,20 @@ final class DashboardBenchmark implements Callable<Integer> {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int id = w;
-                Thread t = new Thread(() -> {
-                    for (int i = 0; i < perWriter + extra && !(i >= perWriter && footprintTaken.get()); i++) {
-                        if (i == perWriter) {
-                            measured.countDown();
-                        }
-                        long wait = start + i * interval - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        store.put("live:" + id + ":" + (i % 10), Map.of("i", i));
-                    }
-                }, "writer-" + w);
+                Thread t = new Thread(
+                        () -> {
+                            for (int i = 0; i < perWriter + extra && !(i >= perWriter && footprintTaken.get()); i++) {
+                                if (i == perWriter) {
+                                    measured.countDown();
+                                }
+                                long wait = start + i * interval - System.nanoTime();
+                                if (wait > 0) {
+                                    LockSupport.parkNanos(wait);
+                                }
+                                store.put("live:" + id + ":" + (i % 10), Map.of("i", i));
+                            }
+                        },
+                        "writer-" + w);
                 t.start();
                 threads.add(t);
             }
@@ -204,7 +265,9 @@ final class DashboardBenchmark implements Callable<Integer> {
             for (WebSocket s : sockets) {
                 s.sendClose(WebSocket.NORMAL_CLOSURE, "done");
             }
-            System.out.printf("%nlive feed: %,d changes at %.0f/s achieved, delay from commit (Redis time) to arrival, ms%n", n, achieved);
+            System.out.printf(
+                    "%nlive feed: %,d changes at %.0f/s achieved, delay from commit (Redis time) to arrival, ms%n",
+                    n, achieved);
             print("client watcher in the bench JVM (baseline)", watchDelay, Math.min(watchCount.get(), n));
             for (int p = 0; p < pages; p++) {
                 print("live page " + (p + 1) + " (WebSocket)", pageDelay[p], Math.min(pageCount[p].get(), n));
@@ -216,9 +279,18 @@ final class DashboardBenchmark implements Callable<Integer> {
     /** What the daemon's process holds, after a full GC. */
     private record Footprint(long rss, long heapUsed, Map<String, Long> committed) {
         void print(String what, Footprint base) {
-            System.out.printf("  %-36s RSS %6.1f (%+6.1f)  heap used %5.1f (%+5.1f)  committed %6.1f: heap %5.1f class %5.1f threads %5.1f code %5.1f%n",
-                    what, rss / 1e6, (rss - base.rss) / 1e6, heapUsed / 1e6, (heapUsed - base.heapUsed) / 1e6,
-                    mb("Total"), mb("Java Heap"), mb("Class"), mb("Thread"), mb("Code"));
+            System.out.printf(
+                    "  %-36s RSS %6.1f (%+6.1f)  heap used %5.1f (%+5.1f)  committed %6.1f: heap %5.1f class %5.1f threads %5.1f code %5.1f%n",
+                    what,
+                    rss / 1e6,
+                    (rss - base.rss) / 1e6,
+                    heapUsed / 1e6,
+                    (heapUsed - base.heapUsed) / 1e6,
+                    mb("Total"),
+                    mb("Java Heap"),
+                    mb("Class"),
+                    mb("Thread"),
+                    mb("Code"));
         }
 
         private double mb(String category) {
@@ -277,9 +349,13 @@ final class DashboardBenchmark implements Callable<Integer> {
         static Http login(int port, String role, String password) throws Exception {
             HttpClient c = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + port;
-            HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("role", role, "password", password))))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = c.send(
+                    HttpRequest.newBuilder(URI.create(base + "/login"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    JSON.writeValueAsString(Map.of("role", role, "password", password))))
+                            .header("Content-Type", "application/json")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("login failed: " + r.body());
             }
@@ -288,7 +364,10 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
 
         void get(String path) throws Exception {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(),
+            HttpResponse<byte[]> r = client.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Cookie", cookie)
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode());
@@ -296,8 +375,10 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
 
         WebSocket live(String query, WebSocket.Listener listener) throws Exception {
-            return client.newWebSocketBuilder().header("Cookie", cookie)
-                    .buildAsync(URI.create(base.replace("http:", "ws:") + "/ws/live" + query), listener).get(30, TimeUnit.SECONDS);
+            return client.newWebSocketBuilder()
+                    .header("Cookie", cookie)
+                    .buildAsync(URI.create(base.replace("http:", "ws:") + "/ws/live" + query), listener)
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -330,14 +411,27 @@ final class DashboardBenchmark implements Callable<Integer> {
                       enabled: %s
                       port: %d
                     """.formatted(dir.resolve("data"), redisPort, http, httpPort));
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                    "-XX:+UseSerialGC", "-XX:NativeMemoryTracking=summary", "-cp", System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "-c", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx" + heap,
+                            "-XX:+UseSerialGC",
+                            "-XX:NativeMemoryTracking=summary",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "io.statestore.cli.Main",
+                            "daemon",
+                            "-c",
+                            cfg.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("daemon.out").toFile())
+                    .start();
             DaemonRun run = new DaemonRun(dir, redisPort, httpPort, p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.readString(dir.resolve("daemon.out")).contains(" started: ")) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the daemon did not start: " + Files.readString(dir.resolve("daemon.out")));
+                    throw new IllegalStateException(
+                            "the daemon did not start: " + Files.readString(dir.resolve("daemon.out")));
                 }
                 LockSupport.parkNanos(50_000_000);
             }
@@ -345,7 +439,8 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
 
         String password(String role) throws IOException {
-            return Files.readString(data.resolve("secrets").resolve(role + ".password")).strip();
+            return Files.readString(data.resolve("secrets").resolve(role + ".password"))
+                    .strip();
         }
 
         /** RSS, heap used and the JVM's committed memory by category, after a full GC and a few seconds to settle. */
@@ -360,13 +455,16 @@ final class DashboardBenchmark implements Callable<Integer> {
                 }
             }
             long used = 0;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K")
+                    .matcher(jcmd("GC.heap_info"));
             while (m.find()) {
                 used += Long.parseLong(m.group(1)) * 1024;
             }
             Map<String, Long> committed = new java.util.HashMap<>();
-            java.util.regex.Matcher c = java.util.regex.Pattern.compile("^-?\\s*(Total|Java Heap|Class|Thread|Code)\\b.*?committed=(\\d+)KB",
-                    java.util.regex.Pattern.MULTILINE).matcher(jcmd("VM.native_memory", "summary"));
+            java.util.regex.Matcher c = java.util.regex.Pattern.compile(
+                            "^-?\\s*(Total|Java Heap|Class|Thread|Code)\\b.*?committed=(\\d+)KB",
+                            java.util.regex.Pattern.MULTILINE)
+                    .matcher(jcmd("VM.native_memory", "summary"));
             while (c.find()) {
                 committed.putIfAbsent(c.group(1), Long.parseLong(c.group(2)) * 1024);
             }
@@ -374,8 +472,8 @@ final class DashboardBenchmark implements Callable<Integer> {
         }
 
         private String jcmd(String... command) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid())));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid())));
             cmd.addAll(List.of(command));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

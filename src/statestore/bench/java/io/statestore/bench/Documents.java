@@ -19,12 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Documents {
     /** The number {@code increment} adds to. */
     static final String COUNTER_PATH = "$.stats.counter";
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String[] COLORS = {"red", "green", "blue", "black", "white", "amber"};
     private static final String[] STATES = {"queued", "running", "paused", "done"};
 
-    private Documents() {
-    }
+    private Documents() {}
 
     /** Generated documents by size and seed; generating a 100 KB one takes a while. */
     private static final Map<String, ObjectNode> CACHE = new ConcurrentHashMap<>();
@@ -34,7 +34,8 @@ final class Documents {
      * (at least ~600); the same size and seed always give the same document.
      */
     static ObjectNode generate(int targetBytes, long seed, ObjectMapper mapper) {
-        return CACHE.computeIfAbsent(targetBytes + "/" + seed, k -> build(targetBytes, seed, mapper)).deepCopy();
+        return CACHE.computeIfAbsent(targetBytes + "/" + seed, k -> build(targetBytes, seed, mapper))
+                .deepCopy();
     }
 
     private static ObjectNode build(int targetBytes, long seed, ObjectMapper mapper) {

@@ -45,14 +45,33 @@ final class EtcdPeer implements Peer {
         int peerPort = RedisServer.freePort();
         String clientUrl = "http://127.0.0.1:" + clientPort;
         String peerUrl = "http://127.0.0.1:" + peerPort;
-        PeerProcess server = PeerProcess.start("etcd", dir, List.of(binary, "--name", "peers",
-                "--data-dir", dir.resolve("data").toString(),
-                "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-                "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "peers=" + peerUrl,
-                // a run writes a few hundred MB of revisions; the 2 GB default quota would do, 8 GB is sure
-                "--quota-backend-bytes", Long.toString(8L << 30),
-                "--logger", "zap", "--log-level", "error"), clientPort);
+        PeerProcess server = PeerProcess.start(
+                "etcd",
+                dir,
+                List.of(
+                        binary,
+                        "--name",
+                        "peers",
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--listen-client-urls",
+                        clientUrl,
+                        "--advertise-client-urls",
+                        clientUrl,
+                        "--listen-peer-urls",
+                        peerUrl,
+                        "--initial-advertise-peer-urls",
+                        peerUrl,
+                        "--initial-cluster",
+                        "peers=" + peerUrl,
+                        // a run writes a few hundred MB of revisions; the 2 GB default quota would do, 8 GB is sure
+                        "--quota-backend-bytes",
+                        Long.toString(8L << 30),
+                        "--logger",
+                        "zap",
+                        "--log-level",
+                        "error"),
+                clientPort);
         Client client = null;
         try {
             client = Client.builder().endpoints(clientUrl).build();
@@ -133,7 +152,9 @@ final class EtcdPeer implements Peer {
         return kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())))
                 .Then(Op.put(key, json(doc), PutOption.DEFAULT))
-                .commit().get().isSucceeded();
+                .commit()
+                .get()
+                .isSucceeded();
     }
 
     @Override
@@ -149,8 +170,11 @@ final class EtcdPeer implements Peer {
                 }
             }
         });
-        return client.getWatchClient().watch(bytes("peers/" + group.replace('.', '/') + "/"),
-                WatchOption.builder().isPrefix(true).build(), listener);
+        return client.getWatchClient()
+                .watch(
+                        bytes("peers/" + group.replace('.', '/') + "/"),
+                        WatchOption.builder().isPrefix(true).build(),
+                        listener);
     }
 
     @Override

@@ -37,8 +37,10 @@ import redis.clients.jedis.resps.StreamEntry;
  * publishing all its events in one block (before round 4) that alone moved the ratio of a run
  * between 32% and 72%.
  */
-@Command(name = "events",
-        description = "Events/s published and consumed: statestore's event bus vs raw XADD / XREADGROUP (scripts/bench-events).")
+@Command(
+        name = "events",
+        description =
+                "Events/s published and consumed: statestore's event bus vs raw XADD / XREADGROUP (scripts/bench-events).")
 final class EventBenchmark implements Callable<Integer> {
     static final int CONSUMERS = 4;
     static final int SLICES = 10;
@@ -47,25 +49,45 @@ final class EventBenchmark implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Parameters(index = "0", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6391", arity = "0..1",
+    @Parameters(
+            index = "0",
+            paramLabel = "URL",
+            defaultValue = "redis://127.0.0.1:6391",
+            arity = "0..1",
             description = "A scratch server: every run flushes it (default ${DEFAULT-VALUE}).")
     private String uri;
 
-    @Parameters(index = "1", paramLabel = "EVENTS", defaultValue = "20000", arity = "0..1",
+    @Parameters(
+            index = "1",
+            paramLabel = "EVENTS",
+            defaultValue = "20000",
+            arity = "0..1",
             description = "Events per run (default ${DEFAULT-VALUE}).")
     private int events;
 
-    @Parameters(index = "2", paramLabel = "PUBLISHERS", defaultValue = "4", arity = "0..1",
+    @Parameters(
+            index = "2",
+            paramLabel = "PUBLISHERS",
+            defaultValue = "4",
+            arity = "0..1",
             description = "Publisher threads (default ${DEFAULT-VALUE}).")
     private int publishers;
 
-    @Parameters(index = "3", paramLabel = "RUNS", defaultValue = "3", arity = "0..1",
+    @Parameters(
+            index = "3",
+            paramLabel = "RUNS",
+            defaultValue = "3",
+            arity = "0..1",
             description = "Recorded runs (default ${DEFAULT-VALUE}).")
     private int runs;
 
     // Two unrecorded rounds: after one, statestore's first recorded run still paid for the
     // JIT (client CPU per event 1.5-3x that of later runs).
-    @Parameters(index = "4", paramLabel = "WARM_ROUNDS", defaultValue = "2", arity = "0..1",
+    @Parameters(
+            index = "4",
+            paramLabel = "WARM_ROUNDS",
+            defaultValue = "2",
+            arity = "0..1",
             description = "Unrecorded warm-up rounds (default ${DEFAULT-VALUE}).")
     private int warmRounds;
 
@@ -73,12 +95,14 @@ final class EventBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         String payload = "x".repeat(1000);
         URI u = URI.create(uri);
-        System.out.printf("events=%d payload=1 KB publishers=%d consumers=%d (one group), publishing in %d alternating turns%n",
+        System.out.printf(
+                "events=%d payload=1 KB publishers=%d consumers=%d (one group), publishing in %d alternating turns%n",
                 events, publishers, CONSUMERS, SLICES);
         System.out.printf("%-4s %-10s %12s %12s %16s%n", "run", "client", "publish/s", "consume/s", "pub CPU us/ev");
         Medians medians = new Medians();
-        try (StateStore store = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench").build());
-             Publishers pubs = new Publishers(u, publishers)) {
+        try (StateStore store = StateStore.connect(
+                        StateStoreOptions.builder().uri(uri).writer("bench").build());
+                Publishers pubs = new Publishers(u, publishers)) {
             EventBus bus = store.events();
             Map<String, String> data = Map.of("blob", payload);
             String body = "{\"blob\":\"" + payload + "\"}";
@@ -100,11 +124,20 @@ final class EventBenchmark implements Callable<Integer> {
                 double[] raw = pub[0];
                 double[] floor = pub[1];
                 double[] ss = pub[2];
-                System.out.printf("%-4s %-10s %12.0f %12.0f %16s%n", label, "raw", raw[0], rawConsume, cpu(raw, events));
-                System.out.printf("%-4s %-10s %12.0f %12s %16s   (%.0f%% of raw)%n", label, "floor", floor[0], "-",
-                        cpu(floor, events), 100 * floor[0] / raw[0]);
-                System.out.printf("%-4s %-10s %12.0f %12.0f %16s   (%.0f%% / %.0f%% of raw; publish %.0f%% of floor)%n", label,
-                        "statestore", ss[0], ssConsume, cpu(ss, events), 100 * ss[0] / raw[0], 100 * ssConsume / rawConsume,
+                System.out.printf(
+                        "%-4s %-10s %12.0f %12.0f %16s%n", label, "raw", raw[0], rawConsume, cpu(raw, events));
+                System.out.printf(
+                        "%-4s %-10s %12.0f %12s %16s   (%.0f%% of raw)%n",
+                        label, "floor", floor[0], "-", cpu(floor, events), 100 * floor[0] / raw[0]);
+                System.out.printf(
+                        "%-4s %-10s %12.0f %12.0f %16s   (%.0f%% / %.0f%% of raw; publish %.0f%% of floor)%n",
+                        label,
+                        "statestore",
+                        ss[0],
+                        ssConsume,
+                        cpu(ss, events),
+                        100 * ss[0] / raw[0],
+                        100 * ssConsume / rawConsume,
                         100 * ss[0] / floor[0]);
                 if (run > 0) {
                     medians.add(raw[0], floor[0], ss[0], rawConsume, ssConsume);
@@ -135,11 +168,18 @@ final class EventBenchmark implements Callable<Integer> {
 
         void print() {
             double pub = median(publish);
-            System.out.printf("median of %d runs: publish %.0f%% of raw (target >= 50%%: %s), consume %.0f%% of raw;"
+            System.out.printf(
+                    "median of %d runs: publish %.0f%% of raw (target >= 50%%: %s), consume %.0f%% of raw;"
                             + " median publish/s %.0f statestore, %.0f raw (%.0f%%)%n",
-                    publish.size(), 100 * pub, pub >= 0.5 ? "PASS" : "FAIL", 100 * median(consume),
-                    median(ssRate), median(rawRate), 100 * median(ssRate) / median(rawRate));
-            System.out.printf("median floor: %.0f%% of raw; statestore publish %.0f%% of the floor%n",
+                    publish.size(),
+                    100 * pub,
+                    pub >= 0.5 ? "PASS" : "FAIL",
+                    100 * median(consume),
+                    median(ssRate),
+                    median(rawRate),
+                    100 * median(ssRate) / median(rawRate));
+            System.out.printf(
+                    "median floor: %.0f%% of raw; statestore publish %.0f%% of the floor%n",
                     100 * median(floor), 100 * median(ofFloor));
         }
     }
@@ -161,7 +201,8 @@ final class EventBenchmark implements Callable<Integer> {
 
     /** CPU time of this JVM, ns (all threads: publishers, GC, JIT). */
     private static long clientCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -271,7 +312,10 @@ final class EventBenchmark implements Callable<Integer> {
         CountDownLatch all = new CountDownLatch(events);
         long t0 = System.nanoTime();
         List<Subscription> subs = new ArrayList<>();
-        ConsumeOptions opts = ConsumeOptions.builder().batchSize(100).block(Duration.ofMillis(100)).build();
+        ConsumeOptions opts = ConsumeOptions.builder()
+                .batchSize(100)
+                .block(Duration.ofMillis(100))
+                .build();
         for (int c = 0; c < CONSUMERS; c++) {
             subs.add(bus.consume(List.of("bench"), "g", "c" + c, e -> all.countDown(), opts));
         }
@@ -293,7 +337,10 @@ final class EventBenchmark implements Callable<Integer> {
             Thread t = new Thread(() -> {
                 try (Jedis j = new Jedis(u.getHost(), u.getPort())) {
                     while (consumed.get() < events) {
-                        var got = j.xreadGroup("g", name, XReadGroupParams.xReadGroupParams().count(100).block(100),
+                        var got = j.xreadGroup(
+                                "g",
+                                name,
+                                XReadGroupParams.xReadGroupParams().count(100).block(100),
                                 Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
                         if (got == null) {
                             continue;

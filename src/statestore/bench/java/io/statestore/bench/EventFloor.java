@@ -16,8 +16,7 @@ final class EventFloor {
     static final String LIBRARY = BenchLua.library("event-floor.lua");
     static final List<String> KEYS = List.of("floor:{ev}:t:bench", "floor:{ev}:all", "floor:{ev}:ids");
 
-    private EventFloor() {
-    }
+    private EventFloor() {}
 
     /** Installs the floor's function (it survives FLUSHALL). */
     static void install(Jedis j) {

@@ -2,9 +2,9 @@ package io.statestore.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.StrictJson;
+import io.statestore.client.spi.FunctionCalls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import io.statestore.client.spi.FunctionCalls;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Connection;

@@ -62,7 +62,10 @@ final class FloorContender implements Contender {
         String op = w.op().label();
         return seq -> {
             try (Jedis j = pool.getResource()) {
-                j.fcall("floor_write", keys, List.of(doc, Long.toString(seq + 1), Long.toString(seq), op, feedMaxArg, change));
+                j.fcall(
+                        "floor_write",
+                        keys,
+                        List.of(doc, Long.toString(seq + 1), Long.toString(seq), op, feedMaxArg, change));
             }
         };
     }

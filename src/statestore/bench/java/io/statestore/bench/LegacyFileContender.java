@@ -73,7 +73,7 @@ final class LegacyFileContender implements Contender {
         return seq -> {
             jvmLock.lock();
             try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lc.lock()) {
+                    FileLock ignored = lc.lock()) {
                 byte[] next = switch (w.op()) {
                     case PUT -> {
                         doc.put("seq", seq);
@@ -99,8 +99,8 @@ final class LegacyFileContender implements Contender {
     }
 
     private static void writeDurably(Path tmp, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);

@@ -42,6 +42,7 @@ final class NatsKvPeer implements Peer {
             System.err.println("bench peers: NATS exception: " + e);
         }
     };
+
     private final PeerProcess server;
     private final Connection connection;
     private final KeyValue kv;
@@ -55,14 +56,33 @@ final class NatsKvPeer implements Peer {
     static NatsKvPeer start(String binary) throws Exception {
         Path dir = PeerProcess.tempDir("nats");
         int port = RedisServer.freePort();
-        PeerProcess server = PeerProcess.start("nats-server", dir, List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port),
-                "-js", "-sd", dir.resolve("jetstream").toString()), port);
+        PeerProcess server = PeerProcess.start(
+                "nats-server",
+                dir,
+                List.of(
+                        binary,
+                        "-a",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(port),
+                        "-js",
+                        "-sd",
+                        dir.resolve("jetstream").toString()),
+                port);
         Connection connection = null;
         try {
-            connection = Nats.connect(new Options.Builder().server("nats://127.0.0.1:" + port)
-                    .connectionTimeout(Duration.ofSeconds(10)).errorListener(QUIET_BUT_ERRORS).build());
-            connection.keyValueManagement().create(KeyValueConfiguration.builder().name("peers")
-                    .storageType(StorageType.File).maxHistoryPerKey(1).build());
+            connection = Nats.connect(new Options.Builder()
+                    .server("nats://127.0.0.1:" + port)
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .errorListener(QUIET_BUT_ERRORS)
+                    .build());
+            connection
+                    .keyValueManagement()
+                    .create(KeyValueConfiguration.builder()
+                            .name("peers")
+                            .storageType(StorageType.File)
+                            .maxHistoryPerKey(1)
+                            .build());
             return new NatsKvPeer(server, connection, connection.keyValue("peers"));
         } catch (Exception e) {
             if (connection != null) {

@@ -26,11 +26,15 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} (built from the fresh directory) and waits until it accepts connections on {@code port}. */
-    static PeerProcess start(String what, Path dir, List<String> command, int port) throws IOException, InterruptedException {
+    static PeerProcess start(String what, Path dir, List<String> command, int port)
+            throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("server.log").toFile()).start();
+            p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("server.log").toFile())
+                    .start();
         } catch (IOException e) {
             delete(dir);
             throw new IOException("cannot start " + what + " (" + command.get(0) + "): " + e.getMessage(), e);

@@ -27,7 +27,8 @@ enum PeerSystem {
                 return p;
             }
         }
-        throw new IllegalArgumentException("--systems takes everysec, always, group, etcd and nats, got \"" + s.trim() + "\"");
+        throw new IllegalArgumentException(
+                "--systems takes everysec, always, group, etcd and nats, got \"" + s.trim() + "\"");
     }
 
     Peer start(PeersBenchmark.Binaries b) throws Exception {

@@ -30,12 +30,13 @@ import picocli.CommandLine.Spec;
  * each on a server this command starts. The systems take turns within each row of each set
  * (the first system of a set rotates), so a burst of load on the shared machine falls on all.
  */
-@Command(name = "peers",
-        description = "statestore (AOF everysec and always) next to etcd and NATS JetStream KV, on servers it starts (scripts/bench-peers).")
+@Command(
+        name = "peers",
+        description =
+                "statestore (AOF everysec and always) next to etcd and NATS JetStream KV, on servers it starts (scripts/bench-peers).")
 final class PeersBenchmark implements Callable<Integer> {
     /** Where the servers' programs are. */
-    record Binaries(String redis, String etcd, String nats) {
-    }
+    record Binaries(String redis, String etcd, String nats) {}
 
     private static final int HOT_SEED = 1000;
 
@@ -45,45 +46,97 @@ final class PeersBenchmark implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--sets", paramLabel = "N", defaultValue = "3", description = "Sets of all rows and systems; medians are taken over them (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sets",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Sets of all rows and systems; medians are taken over them (default ${DEFAULT-VALUE}).")
     private int sets;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3", description = "Measured seconds per throughput cell (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            paramLabel = "S",
+            defaultValue = "3",
+            description = "Measured seconds per throughput cell (default ${DEFAULT-VALUE}).")
     private double seconds;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1", description = "Unrecorded seconds before each throughput cell (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            paramLabel = "S",
+            defaultValue = "1",
+            description = "Unrecorded seconds before each throughput cell (default ${DEFAULT-VALUE}).")
     private double warmup;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "Client threads of the throughput rows (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Client threads of the throughput rows (default ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "1024", description = "Bytes of each JSON document, at least 700 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            paramLabel = "BYTES",
+            defaultValue = "1024",
+            description = "Bytes of each JSON document, at least 700 (default ${DEFAULT-VALUE}).")
     private int size;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "500", description = "Updates per second of the watch row (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Updates per second of the watch row (default ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--watch-seconds", paramLabel = "S", defaultValue = "5", description = "Seconds of updates per watch cell (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--watch-seconds",
+            paramLabel = "S",
+            defaultValue = "5",
+            description = "Seconds of updates per watch cell (default ${DEFAULT-VALUE}).")
     private double watchSeconds;
 
-    @Option(names = "--quick", description = "One short set (1 s cells, 0.5 s warm-up, 2 s of watch): checks the harness, measures nothing worth keeping.")
+    @Option(
+            names = "--quick",
+            description =
+                    "One short set (1 s cells, 0.5 s warm-up, 2 s of watch): checks the harness, measures nothing worth keeping.")
     private boolean quick;
 
-    @Option(names = "--systems", paramLabel = "LIST", split = ",", defaultValue = "everysec,always,etcd,nats",
-            description = "Which systems, of everysec, always, etcd, nats, and group (statestore, AOF everysec, the client's group commit on; not by default) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--systems",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "everysec,always,etcd,nats",
+            description =
+                    "Which systems, of everysec, always, etcd, nats, and group (statestore, AOF everysec, the client's group commit on; not by default) (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
-    @Option(names = "--rows", paramLabel = "LIST", split = ",", defaultValue = "put,cas,hot,watch",
-            description = "Which rows, of put, cas (own key), hot, watch (default ${DEFAULT-VALUE}); fewer for profiling one.")
+    @Option(
+            names = "--rows",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "put,cas,hot,watch",
+            description =
+                    "Which rows, of put, cas (own key), hot, watch (default ${DEFAULT-VALUE}); fewer for profiling one.")
     private List<String> rowNames;
 
-    @Option(names = "--redis-server", paramLabel = "PATH", description = "redis-server to run (default $STATESTORE_TEST_REDIS_SERVER or redis-server).")
+    @Option(
+            names = "--redis-server",
+            paramLabel = "PATH",
+            description = "redis-server to run (default $STATESTORE_TEST_REDIS_SERVER or redis-server).")
     private String redisBinary;
 
-    @Option(names = "--etcd", paramLabel = "PATH", defaultValue = "etcd", description = "etcd to run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd",
+            paramLabel = "PATH",
+            defaultValue = "etcd",
+            description = "etcd to run (default ${DEFAULT-VALUE}).")
     private String etcdBinary;
 
-    @Option(names = "--nats-server", paramLabel = "PATH", defaultValue = "nats-server", description = "nats-server to run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--nats-server",
+            paramLabel = "PATH",
+            defaultValue = "nats-server",
+            description = "nats-server to run (default ${DEFAULT-VALUE}).")
     private String natsBinary;
 
     @Override
@@ -99,9 +152,18 @@ final class PeersBenchmark implements Callable<Integer> {
         Binaries binaries = new Binaries(redisBinary(), etcdBinary, natsBinary);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.printf("peers benchmark: %d threads, %d-byte JSON documents, %d set(s) of %.1f s cells after %.1f s of warm-up,"
-                + " watch at %d updates/s for %.1f s; %d CPUs; load average at start %s%n", threads, size, sets, seconds, warmup,
-                rate, watchSeconds, Runtime.getRuntime().availableProcessors(), loadAverage());
+        out.printf(
+                "peers benchmark: %d threads, %d-byte JSON documents, %d set(s) of %.1f s cells after %.1f s of warm-up,"
+                        + " watch at %d updates/s for %.1f s; %d CPUs; load average at start %s%n",
+                threads,
+                size,
+                sets,
+                seconds,
+                warmup,
+                rate,
+                watchSeconds,
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage());
         Map<PeerSystem, Peer> peers = new EnumMap<>(PeerSystem.class);
         try {
             for (PeerSystem s : systems) {
@@ -113,7 +175,8 @@ final class PeersBenchmark implements Callable<Integer> {
             peers.forEach((s, p) -> names.put(s, p.name()));
             out.println("versions: " + versions(binaries, systems));
             for (PeerSystem s : systems) {
-                out.println("durability, " + peers.get(s).name() + ": " + peers.get(s).durability());
+                out.println("durability, " + peers.get(s).name() + ": "
+                        + peers.get(s).durability());
             }
             PeersTable table = new PeersTable(systems, names);
             out.flush();
@@ -137,11 +200,13 @@ final class PeersBenchmark implements Callable<Integer> {
     private List<PeerSystem> validate() {
         try {
             if (sets < 1 || threads < 1 || rate < 1 || seconds <= 0 || warmup < 0 || watchSeconds <= 0) {
-                throw new IllegalArgumentException("--sets, --threads, --rate, --seconds and --watch-seconds must be positive,"
-                        + " --warmup not negative");
+                throw new IllegalArgumentException(
+                        "--sets, --threads, --rate, --seconds and --watch-seconds must be positive,"
+                                + " --warmup not negative");
             }
             if (size < 700) {
-                throw new IllegalArgumentException("--size must be at least 700 bytes (the document's fixed fields), got " + size);
+                throw new IllegalArgumentException(
+                        "--size must be at least 700 bytes (the document's fixed fields), got " + size);
             }
             LinkedHashSet<PeerSystem> chosen = new LinkedHashSet<>();
             for (String n : systemNames) {
@@ -159,7 +224,8 @@ final class PeersBenchmark implements Callable<Integer> {
         for (String n : rowNames) {
             PeerRow row = PeerRow.byOption(n.trim());
             if (row == null) {
-                throw new ParameterException(spec.commandLine(), "--rows takes put, cas, hot and watch, got \"" + n.trim() + "\"");
+                throw new ParameterException(
+                        spec.commandLine(), "--rows takes put, cas, hot and watch, got \"" + n.trim() + "\"");
             }
             chosen.add(row);
         }
@@ -175,7 +241,13 @@ final class PeersBenchmark implements Callable<Integer> {
     }
 
     /** Runs every set; true when any call failed or any watched change never arrived. */
-    private boolean measure(List<PeerSystem> systems, List<PeerRow> rows, Map<PeerSystem, Peer> peers, PeersTable table, PrintWriter err) throws Exception {
+    private boolean measure(
+            List<PeerSystem> systems,
+            List<PeerRow> rows,
+            Map<PeerSystem, Peer> peers,
+            PeersTable table,
+            PrintWriter err)
+            throws Exception {
         boolean failed = false;
         long warmupMs = (long) (warmup * 1000);
         long measuredMs = (long) (seconds * 1000);
@@ -195,17 +267,26 @@ final class PeersBenchmark implements Callable<Integer> {
                 for (PeerSystem s : order) {
                     Peer peer = peers.get(s);
                     if (row.throughput()) {
-                        ClosedLoop.Result r = ClosedLoop.run(threads, warmupMs, measuredMs, peer.serverPid(), call(row, peer));
+                        ClosedLoop.Result r =
+                                ClosedLoop.run(threads, warmupMs, measuredMs, peer.serverPid(), call(row, peer));
                         table.add(row, s, r);
-                        err.printf("  %-40s %-40s %,10.0f/s  conflicts %d  errors %d%s%n", row.title(), peer.name(), r.perSecond(),
-                                r.conflicts(), r.errors(), r.firstError() == null ? "" : "  first: " + r.firstError());
+                        err.printf(
+                                "  %-40s %-40s %,10.0f/s  conflicts %d  errors %d%s%n",
+                                row.title(),
+                                peer.name(),
+                                r.perSecond(),
+                                r.conflicts(),
+                                r.errors(),
+                                r.firstError() == null ? "" : "  first: " + r.firstError());
                         failed |= r.errors() > 0;
                         err.flush();
                     } else {
-                        WatchDelay.Result r = WatchDelay.run(peer, document(HOT_SEED + 1), rate, (long) (watchSeconds * 1000));
+                        WatchDelay.Result r =
+                                WatchDelay.run(peer, document(HOT_SEED + 1), rate, (long) (watchSeconds * 1000));
                         table.add(s, r);
-                        err.printf("  %-40s %-40s p50 %.3f ms  p99 %.3f ms  at %.0f/s  missing %d%n", row.title(), peer.name(),
-                                r.p50() / 1e6, r.p99() / 1e6, r.rate(), r.missing());
+                        err.printf(
+                                "  %-40s %-40s p50 %.3f ms  p99 %.3f ms  at %.0f/s  missing %d%n",
+                                row.title(), peer.name(), r.p50() / 1e6, r.p99() / 1e6, r.rate(), r.missing());
                         failed |= r.missing() > 0;
                         err.flush();
                     }
@@ -264,7 +345,9 @@ final class PeersBenchmark implements Callable<Integer> {
 
     private static String versions(Binaries b, List<PeerSystem> systems) {
         List<String> out = new ArrayList<>();
-        if (systems.contains(PeerSystem.EVERYSEC) || systems.contains(PeerSystem.ALWAYS) || systems.contains(PeerSystem.GROUP)) {
+        if (systems.contains(PeerSystem.EVERYSEC)
+                || systems.contains(PeerSystem.ALWAYS)
+                || systems.contains(PeerSystem.GROUP)) {
             out.add(firstLine(b.redis(), "--version"));
         }
         if (systems.contains(PeerSystem.ETCD)) {

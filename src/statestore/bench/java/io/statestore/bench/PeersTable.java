@@ -25,7 +25,9 @@ final class PeersTable {
     }
 
     void add(PeerRow row, PeerSystem system, ClosedLoop.Result r) {
-        loops.computeIfAbsent(row, k -> new EnumMap<>(PeerSystem.class)).computeIfAbsent(system, k -> new ArrayList<>()).add(r);
+        loops.computeIfAbsent(row, k -> new EnumMap<>(PeerSystem.class))
+                .computeIfAbsent(system, k -> new ArrayList<>())
+                .add(r);
     }
 
     void add(PeerSystem system, WatchDelay.Result r) {
@@ -48,7 +50,9 @@ final class PeersTable {
     }
 
     private double watchMedian(PeerSystem s, ToDoubleFunction<WatchDelay.Result> f) {
-        return median(watches.getOrDefault(s, List.of()).stream().map(f::applyAsDouble).collect(Collectors.toList()));
+        return median(watches.getOrDefault(s, List.of()).stream()
+                .map(f::applyAsDouble)
+                .collect(Collectors.toList()));
     }
 
     void print(PrintWriter out, int sets, int rate) {
@@ -57,11 +61,21 @@ final class PeersTable {
         header(out, "row", systems.stream().map(names::get).toList());
         for (PeerRow row : PeerRow.values()) {
             if (row.throughput()) {
-                cells(out, row.title(), systems.stream().map(s -> count(loopMedian(row, s, ClosedLoop.Result::perSecond))).toList());
+                cells(
+                        out,
+                        row.title(),
+                        systems.stream()
+                                .map(s -> count(loopMedian(row, s, ClosedLoop.Result::perSecond)))
+                                .toList());
             }
         }
-        cells(out, "watch delay p50 / p99 at " + rate + " updates/s (ms)", systems.stream()
-                .map(s -> ms(watchMedian(s, WatchDelay.Result::p50)) + " / " + ms(watchMedian(s, WatchDelay.Result::p99))).toList());
+        cells(
+                out,
+                "watch delay p50 / p99 at " + rate + " updates/s (ms)",
+                systems.stream()
+                        .map(s -> ms(watchMedian(s, WatchDelay.Result::p50)) + " / "
+                                + ms(watchMedian(s, WatchDelay.Result::p99)))
+                        .toList());
         printRatios(out);
         printCpu(out);
         printSets(out, rate);
@@ -81,19 +95,40 @@ final class PeersTable {
             return;
         }
         out.println();
-        out.println("statestore against each peer (above 1 = statestore ahead: throughput statestore/peer, delay peer/statestore):");
+        out.println(
+                "statestore against each peer (above 1 = statestore ahead: throughput statestore/peer, delay peer/statestore):");
         out.println();
-        header(out, "row", pairs.stream().map(p -> names.get(p[0]) + " vs " + names.get(p[1])).toList());
+        header(
+                out,
+                "row",
+                pairs.stream()
+                        .map(p -> names.get(p[0]) + " vs " + names.get(p[1]))
+                        .toList());
         for (PeerRow row : PeerRow.values()) {
             if (row.throughput()) {
-                cells(out, row.title(), pairs.stream().map(p -> ratio(loopMedian(row, p[0], ClosedLoop.Result::perSecond)
-                        / loopMedian(row, p[1], ClosedLoop.Result::perSecond))).toList());
+                cells(
+                        out,
+                        row.title(),
+                        pairs.stream()
+                                .map(p -> ratio(loopMedian(row, p[0], ClosedLoop.Result::perSecond)
+                                        / loopMedian(row, p[1], ClosedLoop.Result::perSecond)))
+                                .toList());
             }
         }
-        cells(out, "watch delay p50", pairs.stream().map(p -> delayRatio(watchMedian(p[1], WatchDelay.Result::p50),
-                watchMedian(p[0], WatchDelay.Result::p50))).toList());
-        cells(out, "watch delay p99", pairs.stream().map(p -> delayRatio(watchMedian(p[1], WatchDelay.Result::p99),
-                watchMedian(p[0], WatchDelay.Result::p99))).toList());
+        cells(
+                out,
+                "watch delay p50",
+                pairs.stream()
+                        .map(p -> delayRatio(
+                                watchMedian(p[1], WatchDelay.Result::p50), watchMedian(p[0], WatchDelay.Result::p50)))
+                        .toList());
+        cells(
+                out,
+                "watch delay p99",
+                pairs.stream()
+                        .map(p -> delayRatio(
+                                watchMedian(p[1], WatchDelay.Result::p99), watchMedian(p[0], WatchDelay.Result::p99)))
+                        .toList());
     }
 
     /** Below 10 µs a delay is the clock's and the scheduler's noise: a ratio of two such would mean nothing. */
@@ -111,29 +146,46 @@ final class PeersTable {
         header(out, "row", systems.stream().map(names::get).toList());
         for (PeerRow row : PeerRow.values()) {
             if (row.throughput()) {
-                cells(out, row.title().replaceAll(" \\(.*\\)$", ""), systems.stream()
-                        .map(s -> micros(loopMedian(row, s, ClosedLoop.Result::clientMicros)) + " + "
-                                + micros(loopMedian(row, s, ClosedLoop.Result::serverMicros))).toList());
+                cells(
+                        out,
+                        row.title().replaceAll(" \\(.*\\)$", ""),
+                        systems.stream()
+                                .map(s -> micros(loopMedian(row, s, ClosedLoop.Result::clientMicros)) + " + "
+                                        + micros(loopMedian(row, s, ClosedLoop.Result::serverMicros)))
+                                .toList());
             }
         }
     }
 
     private void printSets(PrintWriter out, int rate) {
         out.println();
-        out.println("Every set (in run order; CAS rows: successes/s, conflicts in the window in brackets; a watch writer"
-                + " slower than the rate, because each put waited for its reply, says the rate it reached):");
+        out.println(
+                "Every set (in run order; CAS rows: successes/s, conflicts in the window in brackets; a watch writer"
+                        + " slower than the rate, because each put waited for its reply, says the rate it reached):");
         out.println();
         header(out, "row", systems.stream().map(names::get).toList());
         for (PeerRow row : PeerRow.values()) {
             if (row.throughput()) {
-                cells(out, row.title(), systems.stream().map(s -> loops.getOrDefault(row, Map.of()).getOrDefault(s, List.of()).stream()
-                        .map(r -> count(r.perSecond()) + (row == PeerRow.PUT ? "" : " (" + r.conflicts() + ")"))
-                        .collect(Collectors.joining(", "))).toList());
+                cells(
+                        out,
+                        row.title(),
+                        systems.stream()
+                                .map(s -> loops.getOrDefault(row, Map.of()).getOrDefault(s, List.of()).stream()
+                                        .map(r -> count(r.perSecond())
+                                                + (row == PeerRow.PUT ? "" : " (" + r.conflicts() + ")"))
+                                        .collect(Collectors.joining(", ")))
+                                .toList());
             }
         }
-        cells(out, PeerRow.WATCH.title(), systems.stream().map(s -> watches.getOrDefault(s, List.of()).stream()
-                .map(r -> ms(r.p50()) + " / " + ms(r.p99()) + (r.rate() < 0.95 * rate ? " (at " + count(r.rate()) + "/s)" : ""))
-                .collect(Collectors.joining(", "))).toList());
+        cells(
+                out,
+                PeerRow.WATCH.title(),
+                systems.stream()
+                        .map(s -> watches.getOrDefault(s, List.of()).stream()
+                                .map(r -> ms(r.p50()) + " / " + ms(r.p99())
+                                        + (r.rate() < 0.95 * rate ? " (at " + count(r.rate()) + "/s)" : ""))
+                                .collect(Collectors.joining(", ")))
+                        .toList());
     }
 
     private static void header(PrintWriter out, String first, List<String> titles) {

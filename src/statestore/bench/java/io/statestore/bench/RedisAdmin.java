@@ -17,8 +17,8 @@ final class RedisAdmin {
 
     RedisAdmin(URI uri) {
         this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(60_000)
-                .ssl("rediss".equals(uri.getScheme()));
+        DefaultJedisClientConfig.Builder b =
+                DefaultJedisClientConfig.builder().timeoutMillis(60_000).ssl("rediss".equals(uri.getScheme()));
         String info = uri.getRawUserInfo();
         if (info != null && !info.isEmpty()) {
             int colon = info.indexOf(':');
@@ -85,9 +85,13 @@ final class RedisAdmin {
         try (Jedis j = connect()) {
             for (String line : j.info("server").split("\r?\n")) {
                 if (line.startsWith("process_id:")) {
-                    long pid = Long.parseLong(line.substring("process_id:".length()).trim());
+                    long pid = Long.parseLong(
+                            line.substring("process_id:".length()).trim());
                     return java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"))
-                            && java.util.Set.of("127.0.0.1", "localhost", "::1").contains(address.getHost()) ? pid : -1;
+                                    && java.util.Set.of("127.0.0.1", "localhost", "::1")
+                                            .contains(address.getHost())
+                            ? pid
+                            : -1;
                 }
             }
         }

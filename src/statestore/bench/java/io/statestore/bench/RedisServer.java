@@ -37,9 +37,22 @@ final class RedisServer implements AutoCloseable {
     static RedisServer start(String binary, String module, ExtraArgs extra) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("statestore-bench-redis-");
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--logfile", dir.resolve("redis.log").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString()));
         if (module != null) {
             cmd.add("--loadmodule");
             cmd.add(module);
@@ -47,7 +60,10 @@ final class RedisServer implements AutoCloseable {
         cmd.addAll(extra.in(dir));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.out").toFile())
+                    .start();
         } catch (IOException e) {
             throw new IOException("cannot start " + binary + ": " + e.getMessage(), e);
         }
@@ -70,7 +86,8 @@ final class RedisServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 String log = Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : "";
-                throw new IOException("redis-server exited at start:\n" + Files.readString(dir.resolve("redis.out")) + log);
+                throw new IOException(
+                        "redis-server exited at start:\n" + Files.readString(dir.resolve("redis.out")) + log);
             }
             try (Jedis j = new Jedis("127.0.0.1", port)) {
                 if ("PONG".equals(j.ping())) {

@@ -23,16 +23,22 @@ final class Report {
         }
     }
 
-    private Report() {
-    }
+    private Report() {}
 
     static List<Verdict> verdicts(List<Row> rows) {
-        Optional<Row> r = rows.stream().filter(x -> x.workload().op() == Workload.Operation.MERGE
-                && x.workload().sizeKb() == 1 && x.workload().clients() == 16 && !x.workload().hot()).findFirst();
+        Optional<Row> r = rows.stream()
+                .filter(x -> x.workload().op() == Workload.Operation.MERGE
+                        && x.workload().sizeKb() == 1
+                        && x.workload().clients() == 16
+                        && !x.workload().hot())
+                .findFirst();
         List<Verdict> out = new ArrayList<>();
-        out.add(new Verdict("1 KB merge, 16 clients: statestore >= 35% of plain SET throughput", SET_TARGET,
-                r.map(Row::ratioToSet)));
-        out.add(new Verdict("1 KB merge, 16 clients: statestore >= 10x legacy file throughput", LEGACY_TARGET,
+        out.add(new Verdict(
+                "1 KB merge, 16 clients: statestore >= 35% of plain SET throughput",
+                SET_TARGET, r.map(Row::ratioToSet)));
+        out.add(new Verdict(
+                "1 KB merge, 16 clients: statestore >= 10x legacy file throughput",
+                LEGACY_TARGET,
                 r.map(Row::ratioToLegacy)));
         return out;
     }
@@ -40,36 +46,74 @@ final class Report {
     static void printTable(PrintStream out, Map<String, String> notes, List<Row> rows) {
         notes.forEach((k, v) -> out.println(k + ": " + v));
         out.println();
-        String head = String.format(Locale.ROOT, "%-10s %7s %7s | %-24s | %-24s | %-24s | %7s %9s",
-                "op", "doc B", "clients", "statestore/s p50 p99 us", "SET/s p50 p99 us", "legacy/s p50 p99 us",
-                "ss/SET", "ss/legacy");
+        String head = String.format(
+                Locale.ROOT,
+                "%-10s %7s %7s | %-24s | %-24s | %-24s | %7s %9s",
+                "op",
+                "doc B",
+                "clients",
+                "statestore/s p50 p99 us",
+                "SET/s p50 p99 us",
+                "legacy/s p50 p99 us",
+                "ss/SET",
+                "ss/legacy");
         out.println(head);
         out.println("-".repeat(head.length()));
         for (Row r : rows) {
             Workload w = r.workload();
-            out.println(String.format(Locale.ROOT, "%-10s %7d %7s | %s | %s | %s | %6.0f%% %8.1fx",
-                    w.op().label(), r.docBytes(), w.clients() + (w.hot() ? " hot" : ""),
-                    cell(r.statestore()), cell(r.set()), cell(r.legacy()), 100 * r.ratioToSet(), r.ratioToLegacy()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-10s %7d %7s | %s | %s | %s | %6.0f%% %8.1fx",
+                    w.op().label(),
+                    r.docBytes(),
+                    w.clients() + (w.hot() ? " hot" : ""),
+                    cell(r.statestore()),
+                    cell(r.set()),
+                    cell(r.legacy()),
+                    100 * r.ratioToSet(),
+                    r.ratioToLegacy()));
         }
         out.println();
         out.println("CPU per update, us (client JVM + redis-server, over the measured window; legacy: JVM only):");
-        String cpuHead = String.format(Locale.ROOT, "%-10s %7s %7s | %-24s | %-24s | %-14s | %s",
-                "op", "doc B", "clients", "statestore  client server", "SET  client server", "legacy", "SET/ss");
+        String cpuHead = String.format(
+                Locale.ROOT,
+                "%-10s %7s %7s | %-24s | %-24s | %-14s | %s",
+                "op",
+                "doc B",
+                "clients",
+                "statestore  client server",
+                "SET  client server",
+                "legacy",
+                "SET/ss");
         out.println(cpuHead);
         for (Row r : rows) {
             Workload w = r.workload();
-            out.println(String.format(Locale.ROOT, "%-10s %7d %7s | %s | %s | %14.1f | %5.0f%%",
-                    w.op().label(), r.docBytes(), w.clients() + (w.hot() ? " hot" : ""), cpuCell(r.statestore()),
-                    cpuCell(r.set()), r.legacy().cpuMicros(), 100 * r.set().cpuMicros() / r.statestore().cpuMicros()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-10s %7d %7s | %s | %s | %14.1f | %5.0f%%",
+                    w.op().label(),
+                    r.docBytes(),
+                    w.clients() + (w.hot() ? " hot" : ""),
+                    cpuCell(r.statestore()),
+                    cpuCell(r.set()),
+                    r.legacy().cpuMicros(),
+                    100 * r.set().cpuMicros() / r.statestore().cpuMicros()));
         }
         out.println();
         if (rows.stream().anyMatch(r -> r.floor() != null)) {
             printFloor(out, rows);
         }
         for (Verdict v : verdicts(rows)) {
-            out.println(String.format(Locale.ROOT, "%s  %s (measured %s)", v.status(), v.name(),
-                    v.actual().map(a -> v.threshold() < 1 ? String.format(Locale.ROOT, "%.0f%%", 100 * a)
-                            : String.format(Locale.ROOT, "%.1fx", a)).orElse("not run")));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%s  %s (measured %s)",
+                    v.status(),
+                    v.name(),
+                    v.actual()
+                            .map(a -> v.threshold() < 1
+                                    ? String.format(Locale.ROOT, "%.0f%%", 100 * a)
+                                    : String.format(Locale.ROOT, "%.1fx", a))
+                            .orElse("not run")));
         }
     }
 
@@ -80,17 +124,33 @@ final class Report {
     private static void printFloor(PrintStream out, List<Row> rows) {
         out.println("floor: one function call per update doing only the contract's writes (document, feed entry,"
                 + " notification, metadata), nothing read or checked:");
-        String head = String.format(Locale.ROOT, "%-10s %7s %7s | %-24s | %-24s | %8s %8s %11s",
-                "op", "doc B", "clients", "floor/s p50 p99 us", "floor CPU client server", "fl/SET", "ss/fl", "fl/legacy");
+        String head = String.format(
+                Locale.ROOT,
+                "%-10s %7s %7s | %-24s | %-24s | %8s %8s %11s",
+                "op",
+                "doc B",
+                "clients",
+                "floor/s p50 p99 us",
+                "floor CPU client server",
+                "fl/SET",
+                "ss/fl",
+                "fl/legacy");
         out.println(head);
         for (Row r : rows) {
             if (r.floor() == null) {
                 continue;
             }
             Workload w = r.workload();
-            out.println(String.format(Locale.ROOT, "%-10s %7d %7s | %s | %s | %7.0f%% %7.0f%% %10.1fx",
-                    w.op().label(), r.docBytes(), w.clients() + (w.hot() ? " hot" : ""), cell(r.floor()),
-                    cpuCell(r.floor()), 100 * Row.ratio(r.floor(), r.set()), 100 * Row.ratio(r.statestore(), r.floor()),
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-10s %7d %7s | %s | %s | %7.0f%% %7.0f%% %10.1fx",
+                    w.op().label(),
+                    r.docBytes(),
+                    w.clients() + (w.hot() ? " hot" : ""),
+                    cell(r.floor()),
+                    cpuCell(r.floor()),
+                    100 * Row.ratio(r.floor(), r.set()),
+                    100 * Row.ratio(r.statestore(), r.floor()),
                     Row.ratio(r.floor(), r.legacy())));
         }
         out.println();
@@ -101,8 +161,8 @@ final class Report {
     }
 
     private static String cpuCell(CellResult c) {
-        return String.format(Locale.ROOT, "%6.1f = %6.1f + %6.1f", c.cpuMicros(), c.clientCpuNs() / 1000,
-                c.serverCpuNs() / 1000);
+        return String.format(
+                Locale.ROOT, "%6.1f = %6.1f + %6.1f", c.cpuMicros(), c.clientCpuNs() / 1000, c.serverCpuNs() / 1000);
     }
 
     static String json(Map<String, String> notes, List<Row> rows) {

@@ -4,7 +4,8 @@ package io.statestore.bench;
  * One workload's results for the three contenders, and statestore's ratios to the other two;
  * {@code floor} is null unless the run was asked for it ({@code --floor}).
  */
-record Row(Workload workload, int docBytes, CellResult statestore, CellResult set, CellResult legacy, CellResult floor) {
+record Row(
+        Workload workload, int docBytes, CellResult statestore, CellResult set, CellResult legacy, CellResult floor) {
 
     double ratioToSet() {
         return ratio(statestore, set);

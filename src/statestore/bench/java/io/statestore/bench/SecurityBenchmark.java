@@ -28,42 +28,60 @@ import redis.clients.jedis.Jedis;
  * and CPU per merge (client JVM plus redis-server), which a noisy shared machine moves much less.
  * Run with {@code scripts/bench-security}; figures in docs/benchmarks.md.
  */
-@Command(name = "security",
-        description = "1 KB merges/s through TLS vs plain TCP, as the writer ACL user vs the default user (scripts/bench-security).")
+@Command(
+        name = "security",
+        description =
+                "1 KB merges/s through TLS vs plain TCP, as the writer ACL user vs the default user (scripts/bench-security).")
 final class SecurityBenchmark implements Callable<Integer> {
     private static final String PASSWORD = "bench-writer-password";
 
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+    @Option(
+            names = "--seconds",
+            paramLabel = "S",
+            defaultValue = "5",
             description = "Measured seconds per variant and round (default ${DEFAULT-VALUE}).")
     private double seconds;
 
-    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
+    @Option(
+            names = "--warmup",
+            paramLabel = "S",
+            defaultValue = "1",
             description = "Unrecorded seconds before each measurement (default ${DEFAULT-VALUE}).")
     private double warmup;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Interleaved rounds; the table gives their medians (default ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--clients", paramLabel = "LIST", split = ",", defaultValue = "1,8",
+    @Option(
+            names = "--clients",
+            paramLabel = "LIST",
+            split = ",",
+            defaultValue = "1,8",
             description = "Concurrent clients, one table each (default ${DEFAULT-VALUE}).")
     private List<Integer> clientCounts;
 
-    @Option(names = "--server", paramLabel = "BINARY", defaultValue = "redis-server",
+    @Option(
+            names = "--server",
+            paramLabel = "BINARY",
+            defaultValue = "redis-server",
             description = "redis-server to start (default: ${DEFAULT-VALUE} from PATH).")
     private String binary;
 
-    private record Variant(String name, StateStoreOptions options) {
-    }
+    private record Variant(String name, StateStoreOptions options) {}
 
     @Override
     public Integer call() throws Exception {
         int tlsPort = RedisServer.freePort();
         Path certs = Files.createTempDirectory("statestore-bench-tls-");
-        try (RedisServer server = RedisServer.start(binary, null, dir -> EmbeddedTls.tlsPortArgs(certs, "127.0.0.1", tlsPort))) {
+        try (RedisServer server =
+                RedisServer.start(binary, null, dir -> EmbeddedTls.tlsPortArgs(certs, "127.0.0.1", tlsPort))) {
             URI plain = URI.create(server.uri());
             RedisAdmin admin = new RedisAdmin(plain);
             Path passwordFile = certs.resolve("writer.password");
@@ -73,14 +91,28 @@ final class SecurityBenchmark implements Callable<Integer> {
                 rules.add(">" + PASSWORD);
                 j.aclSetUser(Role.WRITER.userName(), rules.toArray(new String[0]));
             }
-            TlsOptions tls = TlsOptions.builder().caFile(EmbeddedTls.caFile(certs)).build();
+            TlsOptions tls =
+                    TlsOptions.builder().caFile(EmbeddedTls.caFile(certs)).build();
             String tlsUri = "rediss://127.0.0.1:" + tlsPort;
-            int pool = Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, clientCounts.stream().max(Integer::compare).orElse(1));
+            int pool = Math.max(
+                    StateStoreOptions.DEFAULT_POOL_SIZE,
+                    clientCounts.stream().max(Integer::compare).orElse(1));
             List<Variant> variants = List.of(
                     new Variant("plain, default user", base(server.uri(), pool).build()),
-                    new Variant("plain, writer ACL user", base(server.uri(), pool).user("writer").passwordFile(passwordFile).build()),
+                    new Variant(
+                            "plain, writer ACL user",
+                            base(server.uri(), pool)
+                                    .user("writer")
+                                    .passwordFile(passwordFile)
+                                    .build()),
                     new Variant("TLS, default user", base(tlsUri, pool).tls(tls).build()),
-                    new Variant("TLS, writer ACL user", base(tlsUri, pool).tls(tls).user("writer").passwordFile(passwordFile).build()));
+                    new Variant(
+                            "TLS, writer ACL user",
+                            base(tlsUri, pool)
+                                    .tls(tls)
+                                    .user("writer")
+                                    .passwordFile(passwordFile)
+                                    .build()));
             StateStore.connect(variants.get(0).options()).close(); // installs the libraries as the default user
             admin.setStoreSettings(100_000, true);
             System.out.println("# 1 KB merges/s, " + rounds + " interleaved rounds of " + seconds + " s (+" + warmup
@@ -103,8 +135,9 @@ final class SecurityBenchmark implements Callable<Integer> {
         return StateStoreOptions.builder().uri(uri).writer("bench").poolSize(pool);
     }
 
-    private static Map<String, List<CellResult>> measure(List<Variant> variants, RedisAdmin admin, int clients, int rounds,
-                                                         double warmup, double seconds) throws Exception {
+    private static Map<String, List<CellResult>> measure(
+            List<Variant> variants, RedisAdmin admin, int clients, int rounds, double warmup, double seconds)
+            throws Exception {
         Map<String, List<CellResult>> results = new LinkedHashMap<>();
         Workload w = new Workload(Workload.Operation.MERGE, 1, clients, false);
         CellRunner runner = new CellRunner(warmup, seconds, Long.MAX_VALUE, new CpuClock(admin.localPid()));
@@ -126,9 +159,20 @@ final class SecurityBenchmark implements Callable<Integer> {
     }
 
     private static void report(int clients, Map<String, List<CellResult>> results) {
-        System.out.printf(Locale.ROOT, "%n%d client%s%n%-24s %10s %6s %8s %8s %11s %11s %6s  %s%n", clients,
-                clients == 1 ? "" : "s", "variant", "merges/s", "ratio", "p50 µs", "p99 µs", "client CPU", "server CPU",
-                "ratio", "rounds (merges/s)");
+        System.out.printf(
+                Locale.ROOT,
+                "%n%d client%s%n%-24s %10s %6s %8s %8s %11s %11s %6s  %s%n",
+                clients,
+                clients == 1 ? "" : "s",
+                "variant",
+                "merges/s",
+                "ratio",
+                "p50 µs",
+                "p99 µs",
+                "client CPU",
+                "server CPU",
+                "ratio",
+                "rounds (merges/s)");
         List<CellResult> first = results.values().iterator().next();
         double baseline = median(first, CellResult::opsPerSecond);
         double baselineCpu = median(first, CellResult::cpuMicros);
@@ -137,10 +181,20 @@ final class SecurityBenchmark implements Callable<Integer> {
             double m = median(cells, CellResult::opsPerSecond);
             double cpu = median(cells, CellResult::cpuMicros);
             long errors = cells.stream().mapToLong(CellResult::errors).sum();
-            System.out.printf(Locale.ROOT, "%-24s %10.0f %6.2f %8.0f %8.0f %8.1f µs %8.1f µs %6.2f  %s%s%n", e.getKey(), m,
-                    m / baseline, median(cells, c -> c.p50Nanos() / 1e3), median(cells, c -> c.p99Nanos() / 1e3),
-                    median(cells, c -> c.clientCpuNs() / 1e3), median(cells, c -> c.serverCpuNs() / 1e3),
-                    cpu / baselineCpu, cells.stream().map(c -> String.format(Locale.ROOT, "%.0f", c.opsPerSecond())).toList(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %10.0f %6.2f %8.0f %8.0f %8.1f µs %8.1f µs %6.2f  %s%s%n",
+                    e.getKey(),
+                    m,
+                    m / baseline,
+                    median(cells, c -> c.p50Nanos() / 1e3),
+                    median(cells, c -> c.p99Nanos() / 1e3),
+                    median(cells, c -> c.clientCpuNs() / 1e3),
+                    median(cells, c -> c.serverCpuNs() / 1e3),
+                    cpu / baselineCpu,
+                    cells.stream()
+                            .map(c -> String.format(Locale.ROOT, "%.0f", c.opsPerSecond()))
+                            .toList(),
                     errors > 0 ? "  ERRORS " + errors : "");
         }
     }

@@ -40,25 +40,39 @@ final class SeriesBenchmark implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "15", description = "Rounds; medians (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "15",
+            description = "Rounds; medians (default ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--series", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--series",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Document series sampled per run (default ${DEFAULT-VALUE}).")
     private int seriesCount;
 
-    @Option(names = "--server", paramLabel = "BINARY", defaultValue = "redis-server",
+    @Option(
+            names = "--server",
+            paramLabel = "BINARY",
+            defaultValue = "redis-server",
             description = "redis-server to start (default: ${DEFAULT-VALUE} from PATH).")
     private String binary;
 
     @Override
     public Integer call() throws Exception {
         try (RedisServer server = RedisServer.start(binary, null);
-             RedisAdmin admin = new RedisAdmin(StateStoreOptions.of(server.uri()));
-             StateStore docs = StateStore.connect(StateStoreOptions.builder().uri(server.uri()).writer("bench").build());
-             Jedis j = new Jedis(java.net.URI.create(server.uri()))) {
+                RedisAdmin admin = new RedisAdmin(StateStoreOptions.of(server.uri()));
+                StateStore docs = StateStore.connect(StateStoreOptions.builder()
+                        .uri(server.uri())
+                        .writer("bench")
+                        .build());
+                Jedis j = new Jedis(java.net.URI.create(server.uri()))) {
             long now = Instant.parse("2026-12-06T00:00:00Z").toEpochMilli();
-            SeriesStore store = SeriesStores.open(admin, "ss:", Retention.DEFAULT, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC));
+            SeriesStore store = SeriesStores.open(
+                    admin, "ss:", Retention.DEFAULT, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC));
             SeriesReader reader = new SeriesReader(store);
             fill(j, new SeriesKeys("ss:"), "full", now);
             store.register("full", "bench");
@@ -70,14 +84,24 @@ final class SeriesBenchmark implements Callable<Integer> {
                 defs.add(new DaemonConfig.Sampled(null, "bench:" + i, "$.depth", Duration.ofSeconds(1)));
             }
             MovingClock clock = new MovingClock(now);
-            SeriesSampler sampler = new SeriesSampler(store, new SeriesKeys("ss:"), admin, docs, defs, null, Duration.ofSeconds(10), clock);
+            SeriesSampler sampler = new SeriesSampler(
+                    store, new SeriesKeys("ss:"), admin, docs, defs, null, Duration.ofSeconds(10), clock);
             List<Row> rows = List.of(
-                    new Row("floor: ZRANGEBYSCORE of a day of raw samples (8,640)",
-                            () -> j.zrangeByScore("ss:ts:{full}:raw", dayAgo, now).size()),
-                    new Row("ts range, raw, one day", () -> reader.range("full", dayAgo, now, null).size()),
-                    new Row("ts range, avg:1m, one day", () -> reader.range("full", dayAgo, now, Aggregation.parse("avg:1m")).size()),
-                    new Row("ts range, avg:1h, 30 days (minute buckets + raw)",
-                            () -> reader.range("full", monthAgo, now, Aggregation.parse("avg:1h")).size()),
+                    new Row(
+                            "floor: ZRANGEBYSCORE of a day of raw samples (8,640)",
+                            () -> j.zrangeByScore("ss:ts:{full}:raw", dayAgo, now)
+                                    .size()),
+                    new Row(
+                            "ts range, raw, one day",
+                            () -> reader.range("full", dayAgo, now, null).size()),
+                    new Row(
+                            "ts range, avg:1m, one day",
+                            () -> reader.range("full", dayAgo, now, Aggregation.parse("avg:1m"))
+                                    .size()),
+                    new Row(
+                            "ts range, avg:1h, 30 days (minute buckets + raw)",
+                            () -> reader.range("full", monthAgo, now, Aggregation.parse("avg:1h"))
+                                    .size()),
                     new Row("floor: " + seriesCount + " document reads (StateStore.get)", () -> {
                         int n = 0;
                         for (DaemonConfig.Sampled d : defs) {
@@ -109,8 +133,7 @@ final class SeriesBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private record Row(String name, IntSupplier work) {
-    }
+    private record Row(String name, IntSupplier work) {}
 
     /** A day of 10 s raw samples and 30 days of minute buckets, written in the documented layout. */
     private static void fill(Jedis j, SeriesKeys keys, String name, long now) {
@@ -128,7 +151,8 @@ final class SeriesBenchmark implements Callable<Integer> {
 
     private static String loadAverage() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ", 4)[0];
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ", 4)[0];
         } catch (java.io.IOException e) {
             return "?";
         }

@@ -37,10 +37,11 @@ final class StateStoreContender implements Contender {
         String key = w.key(client);
         ObjectNode doc = docs[client];
         return switch (w.op()) {
-            case PUT -> seq -> {
-                doc.put("seq", seq);
-                store.put(key, doc);
-            };
+            case PUT ->
+                seq -> {
+                    doc.put("seq", seq);
+                    store.put(key, doc);
+                };
             case MERGE -> seq -> store.merge(key, Documents.patch(client, seq));
             case INCREMENT -> seq -> store.increment(key, Documents.COUNTER_PATH, 1);
         };

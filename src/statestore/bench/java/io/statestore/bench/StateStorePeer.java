@@ -35,12 +35,32 @@ final class StateStorePeer implements Peer {
     static StateStorePeer start(String binary, String fsync, boolean groupCommit) throws Exception {
         Path dir = PeerProcess.tempDir("redis-" + fsync);
         int port = RedisServer.freePort();
-        PeerProcess server = PeerProcess.start("redis-server (appendfsync " + fsync + ")", dir, List.of(binary,
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
-                "--appendonly", "yes", "--appendfsync", fsync, "--daemonize", "no"), port);
+        PeerProcess server = PeerProcess.start(
+                "redis-server (appendfsync " + fsync + ")",
+                dir,
+                List.of(
+                        binary,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        dir.toString(),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        fsync,
+                        "--daemonize",
+                        "no"),
+                port);
         try {
-            StateStore store = StateStore.connect(StateStoreOptions.builder().uri("redis://127.0.0.1:" + port)
-                    .writer("bench-peers").groupCommit(groupCommit).build());
+            StateStore store = StateStore.connect(StateStoreOptions.builder()
+                    .uri("redis://127.0.0.1:" + port)
+                    .writer("bench-peers")
+                    .groupCommit(groupCommit)
+                    .build());
             return new StateStorePeer(fsync, groupCommit, server, store);
         } catch (RuntimeException e) {
             server.close();
@@ -95,7 +115,8 @@ final class StateStorePeer implements Peer {
     public AutoCloseable watch(String group, Consumer<JsonNode> onValue) {
         // A put's change is the whole document; the watcher fetches nothing else (default options).
         WatchListener listener = e -> onValue.accept(e.change());
-        return store.watch().watch(WatchOptions.builder().prefix(key(group) + ":").build(), listener);
+        return store.watch()
+                .watch(WatchOptions.builder().prefix(key(group) + ":").build(), listener);
     }
 
     @Override

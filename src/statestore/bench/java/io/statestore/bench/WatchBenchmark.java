@@ -30,39 +30,61 @@ import redis.clients.jedis.Jedis;
  * <p>History overhead: the same put workload with history off and with N versions kept,
  * alternating, in the same run.
  */
-@Command(name = "watch",
+@Command(
+        name = "watch",
         description = "Watch latency (commit to callback) and what history costs puts (scripts/bench-watch).")
 final class WatchBenchmark implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
-            description = "The server to write to (default ${DEFAULT-VALUE}); scripts/bench-watch starts one when not given.")
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            defaultValue = "redis://127.0.0.1:6379",
+            description =
+                    "The server to write to (default ${DEFAULT-VALUE}); scripts/bench-watch starts one when not given.")
     private String uri;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "Updates per second (default ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--seconds",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "Seconds of updates (default ${DEFAULT-VALUE}).")
     private int seconds;
 
-    @Option(names = "--history", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--history",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "Versions kept in the history round (default ${DEFAULT-VALUE}).")
     private int historyN;
 
-    @Option(names = "--ops", paramLabel = "N", defaultValue = "20000",
+    @Option(
+            names = "--ops",
+            paramLabel = "N",
+            defaultValue = "20000",
             description = "Puts per throughput round (default ${DEFAULT-VALUE}).")
     private int ops;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Threads sharing the puts (default ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = "--floor", description = "Also measure, alternating with the watcher (2 rounds each), a bare reader: one thread"
-            + " in an XREAD BLOCK loop on the feed that parses each change, the least any feed-based watch can do; and the same"
-            + " reader with the watcher's pipelined gap check.")
+    @Option(
+            names = "--floor",
+            description = "Also measure, alternating with the watcher (2 rounds each), a bare reader: one thread"
+                    + " in an XREAD BLOCK loop on the feed that parses each change, the least any feed-based watch can do; and the same"
+                    + " reader with the watcher's pipelined gap check.")
     private boolean floor;
 
     @Option(names = "--no-history", description = "Skip the history overhead rounds.")
@@ -70,7 +92,8 @@ final class WatchBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.printf("watch benchmark against %s: %d updates/s for %d s; history overhead with N=%d, %d puts x %d threads%n",
+        System.out.printf(
+                "watch benchmark against %s: %d updates/s for %d s; history overhead with N=%d, %d puts x %d threads%n",
                 uri, rate, seconds, historyN, ops, threads);
         System.out.println("load average at start " + PeersBenchmark.loadAverage());
         latency(uri, rate, seconds, Reader.WATCHER);
@@ -110,8 +133,14 @@ final class WatchBenchmark implements Callable<Integer> {
         CountDownLatch all = new CountDownLatch(n);
         CountDownLatch ready = new CountDownLatch(1);
         String prefix = "bench:lat:" + System.nanoTime() + ":";
-        try (StateStore writer = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench-writer").build());
-             StateStore reader = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench-watch").build())) {
+        try (StateStore writer = StateStore.connect(StateStoreOptions.builder()
+                        .uri(uri)
+                        .writer("bench-writer")
+                        .build());
+                StateStore reader = StateStore.connect(StateStoreOptions.builder()
+                        .uri(uri)
+                        .writer("bench-watch")
+                        .build())) {
             WatchListener l = new WatchListener() {
                 @Override
                 public void onSnapshot(List<Document<JsonNode>> documents, String position) {
@@ -126,10 +155,17 @@ final class WatchBenchmark implements Callable<Integer> {
                     all.countDown();
                 }
             };
-            try (AutoCloseable w = who != Reader.WATCHER ? FeedFloor.start(uri, "ss:feed", who == Reader.BARE_WITH_CHECK, (seq, now) -> {
-                seen[seq] = now;
-                all.countDown();
-            }, ready::countDown) : reader.watch().watch(WatchOptions.builder().prefix(prefix).build(), l)) {
+            try (AutoCloseable w = who != Reader.WATCHER
+                    ? FeedFloor.start(
+                            uri,
+                            "ss:feed",
+                            who == Reader.BARE_WITH_CHECK,
+                            (seq, now) -> {
+                                seen[seq] = now;
+                                all.countDown();
+                            },
+                            ready::countDown)
+                    : reader.watch().watch(WatchOptions.builder().prefix(prefix).build(), l)) {
                 ready.await(10, TimeUnit.SECONDS);
                 long t0 = System.nanoTime();
                 long interval = 1_000_000_000L / rate;
@@ -140,7 +176,9 @@ final class WatchBenchmark implements Callable<Integer> {
                         LockSupport.parkNanos(wait);
                     }
                     start[seq] = System.nanoTime();
-                    writer.put(prefix + (seq % 100), StrictJson.parse("{\"seq\":" + seq + ",\"v\":\"" + "x".repeat(64) + "\"}"));
+                    writer.put(
+                            prefix + (seq % 100),
+                            StrictJson.parse("{\"seq\":" + seq + ",\"v\":\"" + "x".repeat(64) + "\"}"));
                     acked[seq] = System.nanoTime();
                 }
                 double achieved = n / ((System.nanoTime() - t0) / 1e9);
@@ -155,7 +193,9 @@ final class WatchBenchmark implements Callable<Integer> {
                     fromAck[i - warmup] = Math.max(0, seen[i] - acked[i]);
                     fromStart[i - warmup] = seen[i] - start[i];
                 }
-                System.out.printf("latency%s: %d updates at %.0f/s (first %d excluded as warm-up)%n", who.title, n, achieved, warmup);
+                System.out.printf(
+                        "latency%s: %d updates at %.0f/s (first %d excluded as warm-up)%n",
+                        who.title, n, achieved, warmup);
                 System.out.println("  commit (write acknowledged) -> callback: " + summary(fromAck));
                 System.out.println("  write call started -> callback:          " + summary(fromStart));
                 System.out.println("  for scale, the put round trip itself:    " + summary(write));
@@ -172,7 +212,8 @@ final class WatchBenchmark implements Callable<Integer> {
             lastUsecPerCall[0] = fcallMicros(uri);
             with[round] = throughput(uri, historyN, ops, threads, round);
             lastUsecPerCall[1] = fcallMicros(uri);
-            rows.add(String.format("  round %d: history off %.0f puts/s (%.1f us/call in Redis), history N=%d %.0f puts/s (%.1f us/call)",
+            rows.add(String.format(
+                    "  round %d: history off %.0f puts/s (%.1f us/call in Redis), history N=%d %.0f puts/s (%.1f us/call)",
                     round + 1, without[round], lastUsecPerCall[0], historyN, with[round], lastUsecPerCall[1]));
         }
         rows.forEach(System.out::println);
@@ -204,9 +245,13 @@ final class WatchBenchmark implements Callable<Integer> {
     private static double throughput(String uri, int historyN, int ops, int threads, int round) throws Exception {
         fcallMicros(uri);
         String prefix = "bench:tp:" + historyN + ":" + round + ":";
-        try (StateStore store = StateStore.connect(StateStoreOptions.builder().uri(uri).writer("bench")
-                .historyLength(historyN).build())) {
-            String doc = "{\"name\":\"entity\",\"n\":12345678901234567890,\"tags\":[],\"text\":\"" + "y".repeat(160) + "\"}";
+        try (StateStore store = StateStore.connect(StateStoreOptions.builder()
+                .uri(uri)
+                .writer("bench")
+                .historyLength(historyN)
+                .build())) {
+            String doc =
+                    "{\"name\":\"entity\",\"n\":12345678901234567890,\"tags\":[],\"text\":\"" + "y".repeat(160) + "\"}";
             JsonNode value = StrictJson.parse(doc);
             for (int i = 0; i < 1000; i++) {
                 store.put(prefix + "warm:" + (i % 50), value);
@@ -233,8 +278,9 @@ final class WatchBenchmark implements Callable<Integer> {
     private static String summary(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return String.format("p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", ms(s, 0.50), ms(s, 0.99), ms(s, 0.999),
-                s[s.length - 1] / 1e6);
+        return String.format(
+                "p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms",
+                ms(s, 0.50), ms(s, 0.99), ms(s, 0.999), s[s.length - 1] / 1e6);
     }
 
     private static double ms(long[] sorted, double q) {

@@ -13,14 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WatchDelay {
     /** p50 and p99 in nanoseconds (of the changes that arrived), the rate reached, and how many changes never arrived. */
-    record Result(long p50, long p99, double rate, int missing) {
-    }
+    record Result(long p50, long p99, double rate, int missing) {}
 
     private static final String GROUP = "w";
     private static final int KEYS = 100;
 
-    private WatchDelay() {
-    }
+    private WatchDelay() {}
 
     static Result run(Peer peer, ObjectNode template, int rate, long millis) throws Exception {
         int n = (int) (rate * millis / 1000);

@@ -8,7 +8,9 @@ package io.statestore.bench;
 record Workload(Operation op, int sizeKb, int clients, boolean hot) {
 
     enum Operation {
-        PUT, MERGE, INCREMENT;
+        PUT,
+        MERGE,
+        INCREMENT;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

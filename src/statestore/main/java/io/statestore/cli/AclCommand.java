@@ -21,19 +21,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code statestore acl print [ROLE]} and {@code statestore acl rotate ROLE} (docs/security.md). */
-@Command(name = "acl", mixinStandardHelpOptions = true,
-        description = {"The roles' Redis ACL users (docs/security.md).",
-                "print [ROLE]: the ACL SETUSER lines for an administrator who manages users by hand (passwords as SHA-256).",
-                "rotate ROLE: a new password for ROLE, written to its file; the old one opens new connections for"
-                        + " acl.rotationGrace (or --grace) more, then stops."})
+@Command(
+        name = "acl",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The roles' Redis ACL users (docs/security.md).",
+            "print [ROLE]: the ACL SETUSER lines for an administrator who manages users by hand (passwords as SHA-256).",
+            "rotate ROLE: a new password for ROLE, written to its file; the old one opens new connections for"
+                    + " acl.rotationGrace (or --grace) more, then stops."
+        })
 public final class AclCommand extends DaemonConfigCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ACTION", description = "print or rotate.")
     String action;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ROLE", description = "admin, writer or reader (with print: all three when absent).")
+
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "ROLE",
+            description = "admin, writer or reader (with print: all three when absent).")
     String role;
-    @Option(names = "--grace", paramLabel = "DURATION", description = "With rotate: how long the old password still works"
-            + " (0: at once; default: acl.rotationGrace of the config).")
+
+    @Option(
+            names = "--grace",
+            paramLabel = "DURATION",
+            description = "With rotate: how long the old password still works"
+                    + " (0: at once; default: acl.rotationGrace of the config).")
     String grace;
+
     @Option(names = "--json-module", description = "With print: the server has a JSON module (adds +@json).")
     boolean jsonModule;
 
@@ -83,7 +97,8 @@ public final class AclCommand extends DaemonConfigCommand implements Callable<In
     }
 
     private String setUserLine(DaemonConfig cfg, Role r, Secrets secrets) throws IOException {
-        List<String> keys = r == Role.READER ? cfg.acl().readerKeys() : cfg.acl().writerKeys();
+        List<String> keys =
+                r == Role.READER ? cfg.acl().readerKeys() : cfg.acl().writerKeys();
         List<String> rules = new ArrayList<>(AclRules.rules(r, cfg.redis().keyPrefix(), keys, jsonModule));
         rules.add("#" + Secrets.hash(secrets.password(r)));
         return "ACL SETUSER " + r.userName() + " " + String.join(" ", rules);

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "append", mixinStandardHelpOptions = true,
+@Command(
+        name = "append",
+        mixinStandardHelpOptions = true,
         description = "Append VALUE to the array at PATH (which must exist). Prints the new revision.")
 final class AppendCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
@@ -18,10 +20,16 @@ final class AppendCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "1", paramLabel = "PATH", description = "Where the array is, e.g. $.events.")
     String path;
 
-    @Parameters(index = "2", paramLabel = "VALUE", description = "JSON text, or @FILE: the JSON in FILE (@- for stdin).")
+    @Parameters(
+            index = "2",
+            paramLabel = "VALUE",
+            description = "JSON text, or @FILE: the JSON in FILE (@- for stdin).")
     String value;
 
-    @Option(names = "--max", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--max",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Keep at most N elements, dropping the oldest (0: no limit).")
     int max;
 

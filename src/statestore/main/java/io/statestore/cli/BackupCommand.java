@@ -21,20 +21,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code statestore backup now|list|verify FILE|restore FILE}. */
-@Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Make, list, verify or restore RDB backups.",
-                "now: make a backup in the backup directory and verify it; prints its file, size and verifier.",
-                "list: the backups in the backup directory, newest first, with their size in bytes.",
-                "verify FILE: check that FILE is a complete RDB file.",
-                "restore FILE: verify FILE, then make it the embedded server's data (stop the daemon first);"
-                        + " for an external server, print the steps to do by hand."})
+@Command(
+        name = "backup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Make, list, verify or restore RDB backups.",
+            "now: make a backup in the backup directory and verify it; prints its file, size and verifier.",
+            "list: the backups in the backup directory, newest first, with their size in bytes.",
+            "verify FILE: check that FILE is a complete RDB file.",
+            "restore FILE: verify FILE, then make it the embedded server's data (stop the daemon first);"
+                    + " for an external server, print the steps to do by hand."
+        })
 public final class BackupCommand extends DaemonConfigCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore.")
     String action;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "FILE",
             description = "With verify and restore: the backup file, e.g. one that backup list prints.")
     Path file;
-
 
     /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public BackupCommand() {
@@ -115,10 +122,13 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
      * {@code backup_daemon} naming the CLI), so {@code status} shows the newest backup whoever made it.
      * Best effort: a status that cannot be written does not fail a backup that succeeded.
      */
-    private static void record(DaemonConfig cfg, RedisAdmin redis, boolean ok, long t0, java.util.Map<String, ?> figures) {
+    private static void record(
+            DaemonConfig cfg, RedisAdmin redis, boolean ok, long t0, java.util.Map<String, ?> figures) {
         try {
-            String who = "cli:" + java.net.InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid();
-            new io.statestore.daemon.status.StatusStore(redis, cfg.redis().keyPrefix(), who, cfg.daemon().heartbeatInterval())
+            String who = "cli:" + java.net.InetAddress.getLocalHost().getHostName() + ":"
+                    + ProcessHandle.current().pid();
+            new io.statestore.daemon.status.StatusStore(
+                            redis, cfg.redis().keyPrefix(), who, cfg.daemon().heartbeatInterval())
                     .recordJob("backup", ok, java.time.Duration.ofNanos(System.nanoTime() - t0), figures);
         } catch (java.io.IOException | RuntimeException notRecorded) {
             // the backup's own outcome is what the caller sees
@@ -142,8 +152,10 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
                     """.formatted(file));
             return 0;
         }
-        try (java.net.Socket probe = new java.net.Socket(cfg.embedded().bind(), cfg.embedded().port())) {
-            err.println("statestore: the embedded server is running (" + cfg.embedded().bind() + ":" + cfg.embedded().port()
+        try (java.net.Socket probe =
+                new java.net.Socket(cfg.embedded().bind(), cfg.embedded().port())) {
+            err.println("statestore: the embedded server is running ("
+                    + cfg.embedded().bind() + ":" + cfg.embedded().port()
                     + "); stop the daemon (systemctl stop statestore) and retry");
             return 1;
         } catch (IOException notRunning) {
@@ -154,7 +166,8 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         try (DataDirLock lock = DataDirLock.acquire(cfg.dataPath())) {
             r = new EmbeddedRestore(cfg).restore(file);
         }
-        out.println("restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
+        out.println(
+                "restored " + file + ": " + r.keys() + " keys; previous data kept as *.before-restore-" + r.stamp());
         return 0;
     }
 }

@@ -14,19 +14,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "batch", mixinStandardHelpOptions = true,
-        description = {"Run commands read from stdin, one per line, in one process over one connection;"
-                + " print one JSON result per line.",
-                "A line is written as for a shell, without the leading statestore: merge app:cfg '{\"n\":1}'."
-                        + " Blank lines and # comments are skipped. Global options (--redis, --writer...) go before batch"
-                        + " and apply to every line."},
-        footer = {"", "Each result: {\"line\":N,\"ok\":true,\"exit\":0,\"output\":\"what the command printed\"};",
-                "a failure adds \"error\": the line the command would print on stderr.",
-                "Exit code: 0 if every line succeeded, else that of the first failed line.",
-                "Refused: batch, daemon, watch, events tail, task tail. No line reads stdin.",
-                "commands.txt in the example holds lines such as: merge app:cfg '{\"phase\":\"idle\",\"n\":1}'"})
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run commands read from stdin, one per line, in one process over one connection;"
+                    + " print one JSON result per line.",
+            "A line is written as for a shell, without the leading statestore: merge app:cfg '{\"n\":1}'."
+                    + " Blank lines and # comments are skipped. Global options (--redis, --writer...) go before batch"
+                    + " and apply to every line."
+        },
+        footer = {
+            "",
+            "Each result: {\"line\":N,\"ok\":true,\"exit\":0,\"output\":\"what the command printed\"};",
+            "a failure adds \"error\": the line the command would print on stderr.",
+            "Exit code: 0 if every line succeeded, else that of the first failed line.",
+            "Refused: batch, daemon, watch, events tail, task tail. No line reads stdin.",
+            "commands.txt in the example holds lines such as: merge app:cfg '{\"phase\":\"idle\",\"n\":1}'"
+        })
 final class BatchCommand extends StoreCommand implements RecordsWriter {
-    @Option(names = "--on-error", paramLabel = "stop|continue", defaultValue = "stop",
+    @Option(
+            names = "--on-error",
+            paramLabel = "stop|continue",
+            defaultValue = "stop",
             description = "After a failed line: stop (the default: later lines may depend on it) or continue"
                     + " with the next line.")
     String onError;
@@ -68,8 +78,9 @@ final class BatchCommand extends StoreCommand implements RecordsWriter {
         return switch (onError) {
             case "stop" -> true;
             case "continue" -> false;
-            default -> throw new ParameterException(spec.commandLine(),
-                    "--on-error must be stop or continue, not \"" + onError + "\"");
+            default ->
+                throw new ParameterException(
+                        spec.commandLine(), "--on-error must be stop or continue, not \"" + onError + "\"");
         };
     }
 
@@ -79,7 +90,8 @@ final class BatchCommand extends StoreCommand implements RecordsWriter {
         try {
             line = utf8.decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            return BatchResult.of(number, ErrorHandler.FAILURE, "", "statestore: line " + number + " is not valid UTF-8");
+            return BatchResult.of(
+                    number, ErrorHandler.FAILURE, "", "statestore: line " + number + " is not valid UTF-8");
         }
         return lines.run(number, line);
     }

@@ -77,7 +77,8 @@ final class BatchLines {
         int exit = cli.execute(words.toArray(String[]::new));
         out.flush();
         err.flush();
-        return BatchResult.of(number, exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        return BatchResult.of(
+                number, exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
 
     private int execute(ParseResult parsed) {
@@ -94,7 +95,10 @@ final class BatchLines {
                 }
             }
         }
-        String name = last.commandSpec().qualifiedName(" ").substring(last.commandSpec().root().name().length()).trim();
+        String name = last.commandSpec()
+                .qualifiedName(" ")
+                .substring(last.commandSpec().root().name().length())
+                .trim();
         String refusal = REFUSED.get(name);
         if (refusal != null) {
             err.println("statestore: " + name + ": not in a batch: " + refusal);

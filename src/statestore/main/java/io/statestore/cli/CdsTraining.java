@@ -19,8 +19,7 @@ public final class CdsTraining {
     private static final String NOWHERE = "redis://127.0.0.1:1";
     private static final String KEY = "cds-training";
 
-    private CdsTraining() {
-    }
+    private CdsTraining() {}
 
     public static void main(String... args) {
         CliLogging.install();
@@ -28,21 +27,22 @@ public final class CdsTraining {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         String doc = "{\"name\":\"training\",\"n\":[1,2.5,-3e2,null,true,false],\"nested\":{\"s\":\"\\u00e9\\n\"}}";
         String[][] runs = {
-                {"--version"},
-                {"--help"},
-                {"get", "--help"},
-                {"functions", "install", "--redis", url},
-                {"put", KEY, "--redis", url},
-                {"get", KEY, "--redis", url},
-                {"get", KEY, "--meta", "--redis", url},
-                {"merge", KEY, doc, "--redis", url},
-                {"ls", "--redis", url},
-                {"del", KEY, "--redis", url},
-                {"get", KEY, "--redis", url}, // not found
-                {"get", KEY, "--redis", NOWHERE}, // unavailable
+            {"--version"},
+            {"--help"},
+            {"get", "--help"},
+            {"functions", "install", "--redis", url},
+            {"put", KEY, "--redis", url},
+            {"get", KEY, "--redis", url},
+            {"get", KEY, "--meta", "--redis", url},
+            {"merge", KEY, doc, "--redis", url},
+            {"ls", "--redis", url},
+            {"del", KEY, "--redis", url},
+            {"get", KEY, "--redis", url}, // not found
+            {"get", KEY, "--redis", NOWHERE}, // unavailable
         };
         for (String[] run : runs) {
-            CliIo io = new CliIo(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), sink, sink, Path.of(""));
+            CliIo io =
+                    new CliIo(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), sink, sink, Path.of(""));
             Main.run(io, run);
         }
         sink.println(StrictJson.write(StrictJson.parse(doc)));

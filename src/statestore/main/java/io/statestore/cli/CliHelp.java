@@ -31,6 +31,7 @@ final class CliHelp extends Help {
     static final int WIDTH = 100;
     /** The examples, one key per command: its qualified name with dots ({@code statestore.events.publish}). */
     static final String EXAMPLES = "help-examples.properties";
+
     static final String GLOBAL_OPTIONS_NOTE =
             "Global options (--redis, --user, --password-file, --tls-*, --debug): see 'statestore --help'.";
     private static final String SECTION_GLOBAL_OPTIONS = "globalOptions";
@@ -73,7 +74,8 @@ final class CliHelp extends Help {
             return "";
         }
         StringBuilder sb = new StringBuilder(System.lineSeparator())
-                .append(lines.size() == 1 ? "Example:" : "Examples:").append(System.lineSeparator());
+                .append(lines.size() == 1 ? "Example:" : "Examples:")
+                .append(System.lineSeparator());
         for (String line : lines) {
             sb.append("  ").append(line).append(System.lineSeparator());
         }
@@ -83,7 +85,9 @@ final class CliHelp extends Help {
     /** The example command lines of {@code spec}; empty when it has none. */
     static List<String> examples(CommandSpec spec) {
         String value = Examples.ALL.getProperty(spec.qualifiedName(".").trim());
-        return value == null ? List.of() : value.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return value == null
+                ? List.of()
+                : value.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     /**
@@ -94,7 +98,8 @@ final class CliHelp extends Help {
         boolean writes = spec.userObject() instanceof RecordsWriter;
         List<OptionSpec> shown = new ArrayList<>();
         for (OptionSpec o : spec.options()) {
-            if (!o.hidden() && o.group() == null
+            if (!o.hidden()
+                    && o.group() == null
                     && (!o.inherited() || (writes && o.longestName().equals(RecordsWriter.OPTION)))) {
                 shown.add(o);
             }
@@ -103,8 +108,8 @@ final class CliHelp extends Help {
     }
 
     @Override
-    protected Text createDetailedSynopsisOptionsText(Collection<ArgSpec> done, Comparator<OptionSpec> optionSort,
-                                                     boolean clusterBooleanOptions) {
+    protected Text createDetailedSynopsisOptionsText(
+            Collection<ArgSpec> done, Comparator<OptionSpec> optionSort, boolean clusterBooleanOptions) {
         return createDetailedSynopsisOptionsText(done, shownOptions(commandSpec()), optionSort, clusterBooleanOptions);
     }
 

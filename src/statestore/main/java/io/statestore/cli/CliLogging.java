@@ -55,7 +55,8 @@ public final class CliLogging implements SLF4JServiceProvider {
     public void initialize() {
         if (Boolean.getBoolean(USE_LOGBACK)) {
             try {
-                logback = (SLF4JServiceProvider) Class.forName(LOGBACK_PROVIDER).getDeclaredConstructor().newInstance();
+                logback = (SLF4JServiceProvider)
+                        Class.forName(LOGBACK_PROVIDER).getDeclaredConstructor().newInstance();
                 logback.initialize();
                 loggers = logback.getLoggerFactory();
                 return;
@@ -151,9 +152,10 @@ public final class CliLogging implements SLF4JServiceProvider {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                Throwable thrown) {
-            String line = "statestore: " + level + " " + shortName + ": " + MessageFormatter.basicArrayFormat(pattern, args);
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable thrown) {
+            String line =
+                    "statestore: " + level + " " + shortName + ": " + MessageFormatter.basicArrayFormat(pattern, args);
             synchronized (err) {
                 err.println(line);
                 if (thrown != null) {

@@ -1,9 +1,9 @@
 package io.statestore.cli;
 
+import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.Daemon;
 import io.statestore.daemon.config.ConfigException;
 import io.statestore.daemon.config.DaemonConfig;
-import io.statestore.client.spi.RedisEndpoint;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,11 +21,14 @@ import picocli.CommandLine.Spec;
  * {@code redis.passwordFile}/{@code redis.sentinelPasswordFile}; they win over the config file and
  * {@code STATESTORE_REDIS__URL}. {@code STATESTORE_REDIS_URL} (the CLI's variable) is not read here.
  */
-@Command(name = "daemon", mixinStandardHelpOptions = true,
+@Command(
+        name = "daemon",
+        mixinStandardHelpOptions = true,
         description = "Run the statestore daemon (embedded Redis unless --redis or redis.url names a server).")
 public final class DaemonCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
+
     @Spec
     CommandSpec spec;
 
@@ -58,13 +61,15 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         Daemon daemon = new Daemon(cfg);
-        Thread hook = new Thread(() -> {
-            daemon.stop();
-            if (haltOnSignal) {
-                System.out.flush();
-                Runtime.getRuntime().halt(daemon.exitCode()); // a SIGTERM'd JVM would otherwise exit 143
-            }
-        }, "shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    daemon.stop();
+                    if (haltOnSignal) {
+                        System.out.flush();
+                        Runtime.getRuntime().halt(daemon.exitCode()); // a SIGTERM'd JVM would otherwise exit 143
+                    }
+                },
+                "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             daemon.start();
@@ -107,10 +112,13 @@ public final class DaemonCommand implements Callable<Integer> {
             withFlags.put("STATESTORE_REDIS__URL", m.redisUrl.strip());
         }
         if (given("--password-file") && m.passwordFile != null) {
-            withFlags.put("STATESTORE_REDIS__PASSWORD_FILE", m.io().workDir().resolve(m.passwordFile).toString());
+            withFlags.put(
+                    "STATESTORE_REDIS__PASSWORD_FILE",
+                    m.io().workDir().resolve(m.passwordFile).toString());
         }
         if (given("--sentinel-password-file") && m.sentinelPasswordFile != null) {
-            withFlags.put("STATESTORE_REDIS__SENTINEL_PASSWORD_FILE",
+            withFlags.put(
+                    "STATESTORE_REDIS__SENTINEL_PASSWORD_FILE",
                     m.io().workDir().resolve(m.sentinelPasswordFile).toString());
         }
         return config.load(withFlags);

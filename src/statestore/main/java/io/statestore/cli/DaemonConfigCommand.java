@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 abstract class DaemonConfigCommand {
     @Mixin
     ConfigOption config = new ConfigOption();
+
     @Spec
     CommandSpec spec;
 
@@ -63,10 +64,12 @@ abstract class DaemonConfigCommand {
             return config.given(env) || !cfg.redis().embedded() ? cfg.redisOptions() : connectionFile(cfg, role, m);
         }
         URI explicit = URI.create(url.strip());
-        StateStoreOptions.Builder b = StateStoreOptions.builder().keyPrefix(cfg.redis().keyPrefix())
+        StateStoreOptions.Builder b = StateStoreOptions.builder()
+                .keyPrefix(cfg.redis().keyPrefix())
                 .timeout(cfg.redis().timeout());
         String user = m != null ? m.user : env.get("STATESTORE_USER");
-        Path passwordFile = m != null && m.passwordFile != null ? m.io().workDir().resolve(m.passwordFile) : null;
+        Path passwordFile =
+                m != null && m.passwordFile != null ? m.io().workDir().resolve(m.passwordFile) : null;
         if (passwordFile != null) {
             b.uri(explicit).passwordFile(passwordFile);
             if (user != null && !user.isBlank()) {
@@ -106,8 +109,10 @@ abstract class DaemonConfigCommand {
             return cfg.redisOptions();
         }
         ConnectionFile c = found.get();
-        StateStoreOptions.Builder b = StateStoreOptions.builder().uri(URI.create(c.url()))
-                .keyPrefix(cfg.redis().keyPrefix()).timeout(cfg.redis().timeout());
+        StateStoreOptions.Builder b = StateStoreOptions.builder()
+                .uri(URI.create(c.url()))
+                .keyPrefix(cfg.redis().keyPrefix())
+                .timeout(cfg.redis().timeout());
         if (c.tlsCa() != null) {
             b.tls(TlsOptions.builder().caFile(Path.of(c.tlsCa())).build());
         }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "del", mixinStandardHelpOptions = true,
+@Command(
+        name = "del",
+        mixinStandardHelpOptions = true,
         description = "Delete a document (exit 3 when it does not exist). Prints the revision of the deletion.")
 final class DelCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")

@@ -84,8 +84,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (cmd.getParent() == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(cmd.getCommandSpec().qualifiedName(" ")
-                .substring(cmd.getCommandSpec().root().name().length()).trim());
+        StringBuilder sb = new StringBuilder(cmd.getCommandSpec()
+                .qualifiedName(" ")
+                .substring(cmd.getCommandSpec().root().name().length())
+                .trim());
         if (cmd.getCommand() instanceof StoreCommand sc && sc.subject() != null) {
             sb.append(' ').append(sc.subject());
         }

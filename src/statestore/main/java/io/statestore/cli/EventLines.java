@@ -7,13 +7,16 @@ import io.statestore.client.events.Event;
 
 /** Events and dead letters as one-line JSON objects (what {@code events tail} and {@code events dlq} print). */
 final class EventLines {
-    private EventLines() {
-    }
+    private EventLines() {}
 
     static ObjectNode json(Event e) {
         ObjectNode o = StrictJson.mapper().createObjectNode();
-        o.put("id", e.id()).put("entry", e.entryId()).put("type", e.type()).put("source", e.source())
-                .put("time", e.time().toString()).set("data", e.data());
+        o.put("id", e.id())
+                .put("entry", e.entryId())
+                .put("type", e.type())
+                .put("source", e.source())
+                .put("time", e.time().toString())
+                .set("data", e.data());
         return o;
     }
 
@@ -23,7 +26,10 @@ final class EventLines {
 
     static String line(DeadLetter d) {
         ObjectNode o = json(d.event());
-        o.put("dlq", d.dlqId()).put("error", d.error()).put("deliveries", d.deliveries()).put("group", d.group())
+        o.put("dlq", d.dlqId())
+                .put("error", d.error())
+                .put("deliveries", d.deliveries())
+                .put("group", d.group())
                 .put("consumer", d.consumer());
         return StrictJson.write(o);
     }

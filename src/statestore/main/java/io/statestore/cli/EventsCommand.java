@@ -4,15 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code statestore events ...}: the event bus (docs/events.md). */
-@Command(name = "events", mixinStandardHelpOptions = true,
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
         description = "Publish, follow and inspect events; dead letters and redrive.",
         subcommands = {
-                EventsPublishCommand.class,
-                EventsTailCommand.class,
-                EventsInfoCommand.class,
-                EventsPendingCommand.class,
-                EventsDlqCommand.class,
-                EventsRedriveCommand.class,
+            EventsPublishCommand.class,
+            EventsTailCommand.class,
+            EventsInfoCommand.class,
+            EventsPendingCommand.class,
+            EventsDlqCommand.class,
+            EventsRedriveCommand.class,
         })
 final class EventsCommand implements Runnable {
     @CommandLine.Spec

@@ -7,13 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Print the dead letters of TYPE (all types when absent) as JSON lines, oldest first, with error and deliveries.")
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the dead letters of TYPE (all types when absent) as JSON lines, oldest first, with error and deliveries.")
 final class EventsDlqCommand extends StoreCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE", description = "The event type.")
     String type;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N per type (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "At most N per type (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override

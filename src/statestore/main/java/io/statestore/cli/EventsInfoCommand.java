@@ -10,8 +10,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Per stream: length, first and last ID; per consumer group: consumers, pending, lag, oldest pending age.")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description =
+                "Per stream: length, first and last ID; per consumer group: consumers, pending, lag, oldest pending age.")
 final class EventsInfoCommand extends StoreCommand {
     @Option(names = "--json", description = "Print the figures as one JSON array.")
     boolean json;
@@ -27,12 +30,18 @@ final class EventsInfoCommand extends StoreCommand {
             }
             out.printf("%-5s %-32s %10s %-20s %-20s%n", "KIND", "TYPE", "LENGTH", "FIRST", "LAST");
             for (StreamStats s : streams) {
-                out.printf("%-5s %-32s %10d %-20s %-20s%n", s.kind(), s.type().isEmpty() ? "*" : s.type(), s.length(),
-                        dash(s.firstId()), dash(s.lastId()));
+                out.printf(
+                        "%-5s %-32s %10d %-20s %-20s%n",
+                        s.kind(), s.type().isEmpty() ? "*" : s.type(), s.length(), dash(s.firstId()), dash(s.lastId()));
                 for (GroupStats g : s.groups()) {
-                    out.printf("      group %s: consumers %d, pending %d, lag %s, last delivered %s, oldest pending %s%n",
-                            g.name(), g.consumers(), g.pending(), g.lag() < 0 ? "?" : Long.toString(g.lag()),
-                            g.lastDeliveredId(), g.pending() == 0 ? "-" : g.oldestPendingAge().toMillis() + "ms");
+                    out.printf(
+                            "      group %s: consumers %d, pending %d, lag %s, last delivered %s, oldest pending %s%n",
+                            g.name(),
+                            g.consumers(),
+                            g.pending(),
+                            g.lag() < 0 ? "?" : Long.toString(g.lag()),
+                            g.lastDeliveredId(),
+                            g.pending() == 0 ? "-" : g.oldestPendingAge().toMillis() + "ms");
                 }
             }
         }

@@ -18,7 +18,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code statestore export}: writes documents back to files in the legacy layout. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Write documents back to JSON files in the legacy layout (the mapping reversed), atomically.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every mapped document was written", "1:a file could not be written", "2:usage error"})
@@ -29,7 +31,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "Folder to write the legacy tree into.")
     Path to;
 
-    @Option(names = "--mapping", paramLabel = "FILE", description = "Mapping rules (YAML); default: the built-in legacy layout.")
+    @Option(
+            names = "--mapping",
+            paramLabel = "FILE",
+            description = "Mapping rules (YAML); default: the built-in legacy layout.")
     Path mapping;
 
     @Option(names = "--prefix", paramLabel = "P", description = "Only documents whose key starts with P.")

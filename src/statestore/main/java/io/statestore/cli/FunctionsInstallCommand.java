@@ -1,7 +1,7 @@
 package io.statestore.cli;
 
-import io.statestore.client.Role;
 import io.statestore.client.InvalidInputException;
+import io.statestore.client.Role;
 import io.statestore.client.spi.FunctionLibrary;
 import io.statestore.client.spi.LibraryInstaller;
 import io.statestore.client.spi.LibraryStatus;
@@ -15,13 +15,19 @@ import picocli.CommandLine.Option;
  * every client follows when it connects; {@code --force} also replaces a library the clients
  * would refuse, or a newer one.
  */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Install both function libraries on the server, as needed.",
-                "A library is loaded where absent or older; an identical one, or a newer one with every function"
-                        + " this client calls, is kept; anything else is refused.",
-                "Prints one line per library; exit 1 when one was refused."})
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Install both function libraries on the server, as needed.",
+            "A library is loaded where absent or older; an identical one, or a newer one with every function"
+                    + " this client calls, is kept; anything else is refused.",
+            "Prints one line per library; exit 1 when one was refused."
+        })
 final class FunctionsInstallCommand extends StoreCommand {
-    @Option(names = "--force", description = "Replace the server's library even when it is the same or a newer version with other code.")
+    @Option(
+            names = "--force",
+            description = "Replace the server's library even when it is the same or a newer version with other code.")
     boolean force;
 
     @Override
@@ -52,11 +58,13 @@ final class FunctionsInstallCommand extends StoreCommand {
         return switch (o.action()) {
             case LOADED -> name + "loaded v" + ours.version() + " (the server had none)";
             case UPGRADED -> name + "upgraded v" + s.serverVersion() + " to v" + ours.version();
-            case REPLACED -> name + "replaced v" + s.serverVersion() + " (sha256 " + s.server().orElseThrow().digest()
-                    + ") with v" + ours.version() + " (forced)";
+            case REPLACED ->
+                name + "replaced v" + s.serverVersion() + " (sha256 "
+                        + s.server().orElseThrow().digest() + ") with v" + ours.version() + " (forced)";
             case UNCHANGED -> name + "v" + ours.version() + " already installed, identical";
-            case KEPT_NEWER -> name + "kept the server's v" + s.serverVersion() + ", newer than v" + ours.version()
-                    + " and with every function this client calls (--force replaces it)";
+            case KEPT_NEWER ->
+                name + "kept the server's v" + s.serverVersion() + ", newer than v" + ours.version()
+                        + " and with every function this client calls (--force replaces it)";
         };
     }
 

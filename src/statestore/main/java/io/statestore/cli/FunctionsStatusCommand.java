@@ -1,8 +1,8 @@
 package io.statestore.cli;
 
-import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statestore.client.Role;
 import io.statestore.client.StrictJson;
 import io.statestore.client.spi.FunctionLibrary;
 import io.statestore.client.spi.LibraryInstaller;
@@ -17,10 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code statestore functions status [--json]}: each library on the server against this client's. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each function library on the server: its version, and whether its code is this client's (SHA-256).",
-                "Exit 1 when clients would refuse one (same version with other code, or newer but lacking functions"
-                        + " they call); 'statestore functions install --force' replaces it."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show each function library on the server: its version, and whether its code is this client's (SHA-256).",
+            "Exit 1 when clients would refuse one (same version with other code, or newer but lacking functions"
+                    + " they call); 'statestore functions install --force' replaces it."
+        })
 final class FunctionsStatusCommand extends StoreCommand {
     @Option(names = "--json", description = "One JSON object per library, for scripts.")
     boolean json;
@@ -38,7 +42,10 @@ final class FunctionsStatusCommand extends StoreCommand {
         for (LibraryStatus s : all) {
             out.println(json ? StrictJson.write(asJson(s)) : describe(s));
         }
-        List<String> refused = all.stream().filter(s -> s.verdict().refused()).map(s -> s.ours().name()).toList();
+        List<String> refused = all.stream()
+                .filter(s -> s.verdict().refused())
+                .map(s -> s.ours().name())
+                .toList();
         if (refused.isEmpty()) {
             return 0;
         }
@@ -59,12 +66,16 @@ final class FunctionsStatusCommand extends StoreCommand {
         String server = name + "server v" + theirs.version() + " (sha256 " + theirs.digest() + "), ";
         return switch (s.verdict()) {
             case SAME -> server + "the same code as this client's v" + ours.version();
-            case OLDER -> server + "older than this client's v" + ours.version() + " (a client upgrades it when it connects)";
-            case NEWER_COMPATIBLE -> server + "newer than this client's v" + ours.version() + ", with every function it calls";
-            case NEWER_INCOMPLETE -> server + "newer than this client's v" + ours.version() + " but lacking "
-                    + String.join(", ", s.missingFunctions()) + ": refused";
-            case DIFFERENT -> server + "the version of this client's but different code (this client's sha256 "
-                    + ours.digest() + "): refused";
+            case OLDER ->
+                server + "older than this client's v" + ours.version() + " (a client upgrades it when it connects)";
+            case NEWER_COMPATIBLE ->
+                server + "newer than this client's v" + ours.version() + ", with every function it calls";
+            case NEWER_INCOMPLETE ->
+                server + "newer than this client's v" + ours.version() + " but lacking "
+                        + String.join(", ", s.missingFunctions()) + ": refused";
+            case DIFFERENT ->
+                server + "the version of this client's but different code (this client's sha256 " + ours.digest()
+                        + "): refused";
             case ABSENT -> throw new IllegalStateException("handled above");
         };
     }

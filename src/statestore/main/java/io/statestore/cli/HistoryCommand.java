@@ -1,10 +1,10 @@
 package io.statestore.cli;
 
-import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
 import java.util.List;
@@ -12,11 +12,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"Print the kept versions of a document, oldest first, one JSON line each.",
-                "A line is {\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion).",
-                "When none is kept, a line on stderr says why and how to keep some (exit 0, nothing on stdout).",
-                "`history policy ...` shows and changes the history policy kept in Redis, which every writer follows."},
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the kept versions of a document, oldest first, one JSON line each.",
+            "A line is {\"rev\",\"op\",\"writer\",\"time\",\"value\"} (no \"value\" for a deletion).",
+            "When none is kept, a line on stderr says why and how to keep some (exit 0, nothing on stdout).",
+            "`history policy ...` shows and changes the history policy kept in Redis, which every writer follows."
+        },
         subcommands = HistoryPolicyCommand.class)
 final class HistoryCommand extends StoreCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "The document key.")
@@ -33,7 +37,9 @@ final class HistoryCommand extends StoreCommand {
                 out().println(StrictJson.write(line(e)));
             }
             if (entries.isEmpty()) {
-                spec.commandLine().getErr().println(noHistory(key, store.history().policyFor(key)));
+                spec.commandLine()
+                        .getErr()
+                        .println(noHistory(key, store.history().policyFor(key)));
             }
         }
         return 0;
@@ -46,8 +52,8 @@ final class HistoryCommand extends StoreCommand {
             String why = policy.pattern().equals("*") && policy.maxVersions() == 0
                     ? "no history policy rule matches it"
                     : "its history policy rule \"" + policy.pattern() + "\" keeps 0 versions";
-            return "statestore: history " + key + ": history is not kept for this key (" + why + "); to keep its last 50"
-                    + " versions from the next write on: " + enable;
+            return "statestore: history " + key + ": history is not kept for this key (" + why
+                    + "); to keep its last 50" + " versions from the next write on: " + enable;
         }
         return "statestore: history " + key + ": no versions kept yet (its rule \"" + policy.pattern() + "\" keeps "
                 + policy.maxVersions() + "; versions are kept from the next write on)";

@@ -17,13 +17,15 @@ import picocli.CommandLine.Parameters;
  * {@code statestore history policy ...}: the history policy kept in Redis (docs/watch.md). Every
  * writer follows it on its next write; rules are tried in order, first match wins.
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
         description = "Show or change the history policy kept in Redis (rules tried in order, first match wins).",
         subcommands = {
-                HistoryPolicyCommand.List.class,
-                HistoryPolicyCommand.Set.class,
-                HistoryPolicyCommand.Remove.class,
-                HistoryPolicyCommand.Clear.class,
+            HistoryPolicyCommand.List.class,
+            HistoryPolicyCommand.Set.class,
+            HistoryPolicyCommand.Remove.class,
+            HistoryPolicyCommand.Clear.class,
         })
 final class HistoryPolicyCommand implements Runnable {
     @CommandLine.Spec
@@ -31,7 +33,8 @@ final class HistoryPolicyCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a history policy subcommand is required (list, set, rm, clear)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "a history policy subcommand is required (list, set, rm, clear)");
     }
 
     static ObjectNode line(HistoryPolicy p) {
@@ -42,9 +45,13 @@ final class HistoryPolicyCommand implements Runnable {
         return o;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Print the rules in match order, one JSON line each: {\"pattern\",\"versions\",\"maxAgeMs\"}.",
-                    "A maxAgeMs of 0 means any age."})
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print the rules in match order, one JSON line each: {\"pattern\",\"versions\",\"maxAgeMs\"}.",
+                "A maxAgeMs of 0 means any age."
+            })
     static final class List extends StoreCommand {
         @Override
         public Integer call() {
@@ -57,9 +64,13 @@ final class HistoryPolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Keep the last N versions (and none older than --max-age) of the documents matching PATTERN.",
-                    "Replaces the rule of the same pattern in place; a new rule goes last unless --first is given."})
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Keep the last N versions (and none older than --max-age) of the documents matching PATTERN.",
+                "Replaces the rule of the same pattern in place; a new rule goes last unless --first is given."
+            })
     static final class Set extends StoreCommand {
         @Parameters(index = "0", paramLabel = "PATTERN", description = "Key glob: * any characters, ? one character.")
         String pattern;
@@ -67,7 +78,10 @@ final class HistoryPolicyCommand implements Runnable {
         @Option(names = "--versions", required = true, paramLabel = "N", description = "Versions to keep (0: none).")
         int versions;
 
-        @Option(names = "--max-age", paramLabel = "DURATION", description = "Maximum age, e.g. 7d, 12h (default: any age).")
+        @Option(
+                names = "--max-age",
+                paramLabel = "DURATION",
+                description = "Maximum age, e.g. 7d, 12h (default: any age).")
         String maxAge;
 
         @Option(names = "--first", description = "Put a new rule first instead of last.")
@@ -118,7 +132,9 @@ final class HistoryPolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "clear", mixinStandardHelpOptions = true,
+    @Command(
+            name = "clear",
+            mixinStandardHelpOptions = true,
             description = "Remove every rule: writers keep no history unless they ask for it themselves.")
     static final class Clear extends StoreCommand {
         @Override

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "incr", mixinStandardHelpOptions = true,
+@Command(
+        name = "incr",
+        mixinStandardHelpOptions = true,
         description = "Add N to the number at PATH (which must exist). Prints the new number.")
 final class IncrCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
@@ -20,7 +22,10 @@ final class IncrCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "1", paramLabel = "PATH", description = "Where the number is, e.g. $.count.")
     String path;
 
-    @Parameters(index = "2", paramLabel = "N", description = "A JSON number (integer or decimal, may be negative), or @FILE: the JSON in FILE.")
+    @Parameters(
+            index = "2",
+            paramLabel = "N",
+            description = "A JSON number (integer or decimal, may be negative), or @FILE: the JSON in FILE.")
     String delta;
 
     @Mixin
@@ -33,15 +38,16 @@ final class IncrCommand extends StoreCommand implements RecordsWriter {
         JsonNode n = JsonInput.textOrFile(this, delta, "N argument");
         if (!n.isNumber()) {
             // Text is echoed as typed; a file may hold a long document, so only its kind is named.
-            throw new InvalidInputException("N must be a number, got "
-                    + (delta.startsWith("@") ? kind(n) + " in " + delta : delta));
+            throw new InvalidInputException(
+                    "N must be a number, got " + (delta.startsWith("@") ? kind(n) + " in " + delta : delta));
         }
         WriteResult r;
         try (StateStore store = openStore()) {
             r = store.increment(key, path, n.numberValue(), options);
         }
-        out().println(r.value().map(StrictJson::write).orElseThrow(
-                () -> new IllegalStateException("the store returned no number for the increment")));
+        out().println(r.value()
+                .map(StrictJson::write)
+                .orElseThrow(() -> new IllegalStateException("the store returned no number for the increment")));
         return 0;
     }
 

@@ -15,8 +15,7 @@ import java.nio.file.Path;
  * only place where {@code @} means anything, and only for JSON value arguments.
  */
 final class JsonInput {
-    private JsonInput() {
-    }
+    private JsonInput() {}
 
     /** A document argument: {@code FILE}, {@code @FILE}, or {@code -}/{@code @-}/null for stdin. */
     static JsonNode fileOrStdin(StoreCommand cmd, String file) {
@@ -68,7 +67,8 @@ final class JsonInput {
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             String hint = file.startsWith("{") || file.startsWith("[")
-                    ? " (this argument is a file name; pipe JSON text through stdin instead)" : "";
+                    ? " (this argument is a file name; pipe JSON text through stdin instead)"
+                    : "";
             throw new CliException("cannot read " + named + ": no such file" + hint, e);
         } catch (AccessDeniedException e) {
             throw new CliException("cannot read " + named + ": permission denied", e);

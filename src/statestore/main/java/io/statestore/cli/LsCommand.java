@@ -6,8 +6,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", mixinStandardHelpOptions = true,
-        description = "List the keys of existing documents starting with PREFIX (all when absent), one per line, in byte order.")
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
+        description =
+                "List the keys of existing documents starting with PREFIX (all when absent), one per line, in byte order.")
 final class LsCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "PREFIX", arity = "0..1", defaultValue = "", description = "Key prefix.")
     String prefix;

@@ -1,7 +1,7 @@
 package io.statestore.cli;
 
-import io.statestore.client.StateStore;
 import io.statestore.client.Role;
+import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
 import io.statestore.client.spi.CredentialSources;
@@ -23,45 +23,70 @@ import picocli.CommandLine.ScopeType;
  *
  * <p>Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. stdout carries only data.
  */
-@Command(name = "statestore",
+@Command(
+        name = "statestore",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Shared JSON state in Redis: documents with revisions and a change feed.",
         optionListHeading = "Global options (before or after the command):%n",
-        footer = {"", "Exit codes (the message is on stderr): 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,",
-                "5 Redis unavailable (down, unreachable, timing out), 6 permission denied.",
-                "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_WRITER,",
-                "STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA,",
-                "STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
-                "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,",
-                "$CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md).",
-                "Each command's own options: statestore COMMAND --help."})
+        footer = {
+            "",
+            "Exit codes (the message is on stderr): 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,",
+            "5 Redis unavailable (down, unreachable, timing out), 6 permission denied.",
+            "Environment: STATESTORE_REDIS_URL, STATESTORE_USER, STATESTORE_PASSWORD_FILE, STATESTORE_WRITER,",
+            "STATESTORE_SENTINEL_PASSWORD_FILE, STATESTORE_CONNECTION_FILE, STATESTORE_TLS_CA,",
+            "STATESTORE_TLS_CERT, STATESTORE_TLS_KEY.",
+            "Credentials, first found: --user/--password-file, STATESTORE_PASSWORD_FILE,",
+            "$CREDENTIALS_DIRECTORY/statestore-ROLE, the daemon's connection file (docs/security.md).",
+            "Each command's own options: statestore COMMAND --help."
+        })
 public final class Main implements Runnable {
-    @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_REDIS_URL}",
             // URLs start description lines: picocli may break a line inside a URL, after ',' or ':'
-            description = {"Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
-                    + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS),",
-                    "or redis-cluster://HOST:PORT,HOST:PORT for a Redis Cluster (rediss-cluster:// with TLS).",
-                    "Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,",
-                    "else " + StateStoreOptions.DEFAULT_URI + ", the embedded server's."})
+            description = {
+                "Redis URL: redis://HOST:PORT, rediss://HOST:PORT (TLS), or for Sentinels"
+                        + " redis-sentinel://HOST:PORT,HOST:PORT?master=NAME (rediss-sentinel:// with TLS),",
+                "or redis-cluster://HOST:PORT,HOST:PORT for a Redis Cluster (rediss-cluster:// with TLS).",
+                "Env STATESTORE_REDIS_URL; without either, the URL in the local daemon's connection file,",
+                "else " + StateStoreOptions.DEFAULT_URI + ", the embedded server's."
+            })
     String redisUrl;
 
-    @Option(names = "--user", paramLabel = "USER", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_USER}",
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:STATESTORE_USER}",
             description = "Redis ACL user: a role (admin, writer, reader) or another user (env STATESTORE_USER;"
                     + " default: the role the command needs, from the daemon's connection file; docs/security.md).")
     String user;
 
-    @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_PASSWORD_FILE}",
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:STATESTORE_PASSWORD_FILE}",
             description = "File holding the Redis password (env STATESTORE_PASSWORD_FILE); overrides one in the URL.")
     Path passwordFile;
 
-    @Option(names = "--sentinel-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--sentinel-password-file",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:STATESTORE_SENTINEL_PASSWORD_FILE}",
-            description = "With a redis-sentinel:// URL: file holding the Sentinels' own password (env STATESTORE_SENTINEL_PASSWORD_FILE).")
+            description =
+                    "With a redis-sentinel:// URL: file holding the Sentinels' own password (env STATESTORE_SENTINEL_PASSWORD_FILE).")
     Path sentinelPasswordFile;
 
-    @Option(names = "--writer", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${env:STATESTORE_WRITER}",
+    @Option(
+            names = "--writer",
+            paramLabel = "NAME",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:STATESTORE_WRITER}",
             description = "Writer name recorded with every change (env STATESTORE_WRITER; default: host:pid).")
     String writer;
 

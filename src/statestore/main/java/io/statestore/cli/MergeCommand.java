@@ -8,14 +8,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
         description = "Apply an RFC 7386 merge patch (a missing document is created from it). Prints the new revision.",
-        footer = "A patch of null is refused: it would replace the whole document (write null with put if you mean it).")
+        footer =
+                "A patch of null is refused: it would replace the whole document (write null with put if you mean it).")
 final class MergeCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;
 
-    @Parameters(index = "1", paramLabel = "PATCH", description = "The patch as JSON text, or @FILE: the JSON in FILE (@- for stdin).")
+    @Parameters(
+            index = "1",
+            paramLabel = "PATCH",
+            description = "The patch as JSON text, or @FILE: the JSON in FILE (@- for stdin).")
     String patch;
 
     @Mixin

@@ -26,12 +26,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code statestore migrate}: imports the legacy JSON files (docs/migration.md). */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
         description = "Import legacy JSON state files into the store (idempotent and resumable).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything mapped was imported or unchanged",
-                "1:something was quarantined or failed, or left alone because it changed in the store since import",
-                "2:usage error"})
+        exitCodeList = {
+            "0:everything mapped was imported or unchanged",
+            "1:something was quarantined or failed, or left alone because it changed in the store since import",
+            "2:usage error"
+        })
 public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
     @Spec
     CommandSpec spec;
@@ -39,43 +43,74 @@ public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
     @Option(names = "--from", required = true, paramLabel = "DIR", description = "Root of the legacy tree.")
     Path from;
 
-    @Option(names = "--mapping", paramLabel = "FILE", description = "Mapping rules (YAML); default: the built-in legacy layout (config/migration.yaml).")
+    @Option(
+            names = "--mapping",
+            paramLabel = "FILE",
+            description = "Mapping rules (YAML); default: the built-in legacy layout (config/migration.yaml).")
     Path mapping;
 
-    @Option(names = "--dry-run", description = "Print the plan (create/update/unchanged/changed-in-store/skipped/quarantined per file); write nothing.")
+    @Option(
+            names = "--dry-run",
+            description =
+                    "Print the plan (create/update/unchanged/changed-in-store/skipped/quarantined per file); write nothing.")
     boolean dryRun;
 
-    @Option(names = "--verify", description = "Compare every mapped file with its document and report differences; write nothing.")
+    @Option(
+            names = "--verify",
+            description = "Compare every mapped file with its document and report differences; write nothing.")
     boolean verify;
 
-    @Option(names = "--on-existing", paramLabel = "skip|overwrite|fail", defaultValue = "fail",
+    @Option(
+            names = "--on-existing",
+            paramLabel = "skip|overwrite|fail",
+            defaultValue = "fail",
             converter = OnExistingConverter.class,
-            description = "When a key already holds a different document not imported from the file (no ledger entry): keep it, replace it, or fail the file (default). "
-                    + "Documents this migration imported and someone changed since: see --overwrite-live-changes.")
+            description =
+                    "When a key already holds a different document not imported from the file (no ledger entry): keep it, replace it, or fail the file (default). "
+                            + "Documents this migration imported and someone changed since: see --overwrite-live-changes.")
     OnExisting onExisting;
 
-    @Option(names = "--overwrite-live-changes",
-            description = "Replace documents changed in the store since this migration imported them (their revision moved "
-                    + "past the one the ledger recorded) when their file changed too. Default: leave them alone and report "
-                    + "them as changed-in-store (exit 1).")
+    @Option(
+            names = "--overwrite-live-changes",
+            description =
+                    "Replace documents changed in the store since this migration imported them (their revision moved "
+                            + "past the one the ledger recorded) when their file changed too. Default: leave them alone and report "
+                            + "them as changed-in-store (exit 1).")
     boolean overwriteLiveChanges;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report here.")
     Path report;
 
-    @Option(names = "--quarantine", paramLabel = "DIR", description = "Copy damaged files here (with a .reason file each).")
+    @Option(
+            names = "--quarantine",
+            paramLabel = "DIR",
+            description = "Copy damaged files here (with a .reason file each).")
     Path quarantine;
 
-    @Option(names = "--archive", paramLabel = "DIR", description = "Move files here once their import has been verified.")
+    @Option(
+            names = "--archive",
+            paramLabel = "DIR",
+            description = "Move files here once their import has been verified.")
     Path archive;
 
-    @Option(names = "--batch-size", defaultValue = "500", paramLabel = "N", description = "Files per pipelined batch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "500",
+            paramLabel = "N",
+            description = "Files per pipelined batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-pause-ms", defaultValue = "0", paramLabel = "MS", description = "Pause between batches, to go easy on a busy server.")
+    @Option(
+            names = "--batch-pause-ms",
+            defaultValue = "0",
+            paramLabel = "MS",
+            description = "Pause between batches, to go easy on a busy server.")
     long batchPauseMs;
 
-    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: only on a terminal).")
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "Progress bar on stderr (default: only on a terminal).")
     Boolean progress;
 
     static final class OnExistingConverter implements picocli.CommandLine.ITypeConverter<OnExisting> {
@@ -84,7 +119,8 @@ public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
             try {
                 return OnExisting.valueOf(value.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("expected skip, overwrite or fail, got '" + value + "'");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected skip, overwrite or fail, got '" + value + "'");
             }
         }
     }
@@ -100,7 +136,8 @@ public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
             throw new ParameterException(spec.commandLine(), "--dry-run cannot be combined with --archive");
         }
         if (batchSize < 1 || batchPauseMs < 0) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1 and --batch-pause-ms not negative");
+            throw new ParameterException(
+                    spec.commandLine(), "--batch-size must be at least 1 and --batch-pause-ms not negative");
         }
         if (!Files.isDirectory(from)) {
             throw new ParameterException(spec.commandLine(), "--from " + from + ": not a directory");
@@ -113,7 +150,8 @@ public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
         }
         StateStoreOptions options;
         try {
-            options = ((Main) spec.root().userObject()).storeOptions("statestore-migrate", io.statestore.client.Role.WRITER);
+            options = ((Main) spec.root().userObject())
+                    .storeOptions("statestore-migrate", io.statestore.client.Role.WRITER);
         } catch (StateStoreException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -125,8 +163,16 @@ public final class MigrateCommand implements Callable<Integer>, RecordsWriter {
                 return r.exitCode();
             }
             boolean showProgress = progress != null ? progress : System.console() != null;
-            ImportSettings settings = new ImportSettings(from, rules, onExisting, dryRun, quarantine, archive, batchSize,
-                    Duration.ofMillis(batchPauseMs), overwriteLiveChanges);
+            ImportSettings settings = new ImportSettings(
+                    from,
+                    rules,
+                    onExisting,
+                    dryRun,
+                    quarantine,
+                    archive,
+                    batchSize,
+                    Duration.ofMillis(batchPauseMs),
+                    overwriteLiveChanges);
             MigrationReport result = new Importer(settings, target, new Progress(err, showProgress)).run();
             if (dryRun) {
                 result.printPlan(out);

@@ -4,8 +4,11 @@ import io.statestore.client.StateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "revert", mixinStandardHelpOptions = true,
-        description = "Write the content a document had at revision REV (from its history) as a new revision. Prints the new revision.")
+@Command(
+        name = "revert",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write the content a document had at revision REV (from its history) as a new revision. Prints the new revision.")
 final class RevertCommand extends StoreCommand implements RecordsWriter {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document key.")
     String key;

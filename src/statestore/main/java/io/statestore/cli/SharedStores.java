@@ -50,8 +50,8 @@ final class SharedStores implements AutoCloseable {
      * every method StateStore has or gains (a hand-written delegate had to be kept in step).
      */
     private static StateStore unclosable(StateStore store) {
-        return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
-                (proxy, method, args) -> {
+        return (StateStore) Proxy.newProxyInstance(
+                StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         return null; // the batch closes it after its last line
                     }

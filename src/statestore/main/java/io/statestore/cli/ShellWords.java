@@ -19,8 +19,7 @@ final class ShellWords {
         }
     }
 
-    private ShellWords() {
-    }
+    private ShellWords() {}
 
     static List<String> split(String line) {
         List<String> words = new ArrayList<>();

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.Durations;
 import io.statestore.client.EventBus;
+import io.statestore.client.PermissionDeniedException;
 import io.statestore.client.Role;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.StrictJson;
 import io.statestore.client.events.EventBusOptions;
 import io.statestore.client.events.GroupStats;
 import io.statestore.client.events.StreamStats;
-import io.statestore.client.StrictJson;
-import io.statestore.client.PermissionDeniedException;
 import io.statestore.client.spi.Permissions;
 import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
@@ -43,7 +43,6 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
     @Option(names = "--json", description = "Print JSON, for scripts.")
     boolean json;
 
-
     /** As a subcommand of {@link Main}: prints to the streams {@code Main.run} was given. */
     public StatusCommand() {
         this(System.getenv(), System.out, System.err, true);
@@ -64,14 +63,17 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             return 1;
         }
         // status answers quickly or says Redis did not: a short timeout, and nothing but reads
-        StateStoreOptions options = redisOptions(cfg, Role.ADMIN).timeout(TIMEOUT).build();
-        String uri = RedisEndpoint.parse(options.uri(), Optional.empty(), Optional.empty()).describe(); // no password
+        StateStoreOptions options =
+                redisOptions(cfg, Role.ADMIN).timeout(TIMEOUT).build();
+        String uri = RedisEndpoint.parse(options.uri(), Optional.empty(), Optional.empty())
+                .describe(); // no password
         String prefix = cfg.redis().keyPrefix();
         Map<String, String> status;
         List<DaemonBeat> daemons;
         ServerHealth health;
         // one connection outside the pool: the pool checks a connection with PING, which Redis refuses under MISCONF
-        try (RedisAdmin redis = new RedisAdmin(options); Jedis j = redis.dedicated((int) TIMEOUT.toMillis())) {
+        try (RedisAdmin redis = new RedisAdmin(options);
+                Jedis j = redis.dedicated((int) TIMEOUT.toMillis())) {
             status = new TreeMap<String, String>(j.hgetAll(prefix + "status"));
             daemons = DaemonRegistry.read(j, prefix);
             health = ServerHealth.read(j);
@@ -87,7 +89,8 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             err.println("statestore: cannot reach Redis at " + uri + ": " + oneLine(e));
             return 1;
         }
-        List<String> alive = daemons.stream().filter(DaemonBeat::alive).map(DaemonBeat::id).toList();
+        List<String> alive =
+                daemons.stream().filter(DaemonBeat::alive).map(DaemonBeat::id).toList();
         List<String> problems = health.problems();
         String events = eventsSummary(options);
         boolean backupFailed = "failed".equals(status.get("backup_result"));
@@ -97,8 +100,14 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             o.putPOJO("daemons", alive);
             ArrayNode beats = o.putArray("heartbeats");
             for (DaemonBeat b : daemons) {
-                beats.addObject().put("id", b.id()).put("alive", b.alive()).put("pid", b.pid()).put("host", b.host())
-                        .put("started", b.started()).put("heartbeat_age_ms", b.ageMs()).put("interval_ms", b.intervalMs());
+                beats.addObject()
+                        .put("id", b.id())
+                        .put("alive", b.alive())
+                        .put("pid", b.pid())
+                        .put("host", b.host())
+                        .put("started", b.started())
+                        .put("heartbeat_age_ms", b.ageMs())
+                        .put("interval_ms", b.intervalMs());
             }
             o.putPOJO("status", status);
             o.put("persistence", health.persistenceLine());
@@ -116,9 +125,13 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         }
         problems.forEach(p -> err.println("statestore: " + p));
         if (alive.isEmpty() && !health.refusesWrites()) {
-            // when Redis refuses writes, a stale heartbeat says nothing about the daemon: the problem above is the cause
-            err.println("statestore: no daemon is alive (" + (daemons.isEmpty() ? "none registered in " + DaemonRegistry.key(prefix)
-                    : "no heartbeat within its interval") + ")");
+            // when Redis refuses writes, a stale heartbeat says nothing about the daemon: the problem above is the
+            // cause
+            err.println("statestore: no daemon is alive ("
+                    + (daemons.isEmpty()
+                            ? "none registered in " + DaemonRegistry.key(prefix)
+                            : "no heartbeat within its interval")
+                    + ")");
         }
         if (backupFailed) {
             err.println("statestore: the last backup failed: " + status.getOrDefault("backup_error", "?"));
@@ -132,7 +145,9 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         if ((m == null || m.isBlank()) && e.getCause() != null) {
             m = e.getCause().getMessage();
         }
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("").strip();
+        return m == null
+                ? e.getClass().getSimpleName()
+                : m.lines().findFirst().orElse("").strip();
     }
 
     /**
@@ -159,10 +174,10 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
                         types++;
                         events += s.length();
                     }
-                    case "all" -> global = s.length() > 0 || !s.groups().isEmpty(); // listed even before the first event
+                    case "all" ->
+                        global = s.length() > 0 || !s.groups().isEmpty(); // listed even before the first event
                     case "dlq" -> deadLetters += s.length();
-                    default -> {
-                    }
+                    default -> {}
                 }
                 for (GroupStats g : s.groups()) {
                     groups++;
@@ -177,17 +192,31 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
                 }
             }
             StringBuilder sb = new StringBuilder();
-            sb.append(types).append(types == 1 ? " type" : " types").append(global ? " (+ the global stream)" : "")
-                    .append(", ").append(events).append(events == 1 ? " event" : " events").append(", ")
-                    .append(groups).append(groups == 1 ? " group" : " groups").append(", ").append(pending).append(" pending");
+            sb.append(types)
+                    .append(types == 1 ? " type" : " types")
+                    .append(global ? " (+ the global stream)" : "")
+                    .append(", ")
+                    .append(events)
+                    .append(events == 1 ? " event" : " events")
+                    .append(", ")
+                    .append(groups)
+                    .append(groups == 1 ? " group" : " groups")
+                    .append(", ")
+                    .append(pending)
+                    .append(" pending");
             if (deadLetters > 0) {
                 sb.append(", ").append(deadLetters).append(deadLetters == 1 ? " dead letter" : " dead letters");
             }
             if (lag >= 0) {
-                sb.append(", largest lag ").append(lag).append(" (").append(lagWhere).append(')');
+                sb.append(", largest lag ")
+                        .append(lag)
+                        .append(" (")
+                        .append(lagWhere)
+                        .append(')');
             }
             if (pending > 0) {
-                sb.append(", oldest pending ").append(Durations.format(java.time.Duration.ofSeconds(oldest.toSeconds())));
+                sb.append(", oldest pending ")
+                        .append(Durations.format(java.time.Duration.ofSeconds(oldest.toSeconds())));
             }
             return sb.toString();
         } catch (RuntimeException e) {

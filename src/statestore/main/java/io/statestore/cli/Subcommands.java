@@ -41,8 +41,7 @@ final class Subcommands {
             AclCommand.class,
             BatchCommand.class);
 
-    private Subcommands() {
-    }
+    private Subcommands() {}
 
     /**
      * Adds to {@code top} the subcommand {@code args} names, none for a plain

@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code statestore task ...}: task output streams. */
-@Command(name = "task", mixinStandardHelpOptions = true, description = "Follow the output of long tasks.",
+@Command(
+        name = "task",
+        mixinStandardHelpOptions = true,
+        description = "Follow the output of long tasks.",
         subcommands = {TaskTailCommand.class})
 final class TaskCommand implements Runnable {
     @CommandLine.Spec

@@ -3,8 +3,8 @@ package io.statestore.cli;
 import io.statestore.client.Durations;
 import io.statestore.client.NotFoundException;
 import io.statestore.client.Role;
-import io.statestore.client.UnavailableException;
 import io.statestore.client.StateStore;
+import io.statestore.client.UnavailableException;
 import io.statestore.client.events.TaskEnd;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,10 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print a task's output from its start, then live, until the task ends.",
-                "Exit 0 when it ended done, 1 when it failed (its message on stderr).",
-                "A task that has not started (no stream) is an error unless --wait is given."})
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a task's output from its start, then live, until the task ends.",
+            "Exit 0 when it ended done, 1 when it failed (its message on stderr).",
+            "A task that has not started (no stream) is an error unless --wait is given."
+        })
 final class TaskTailCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "TASK_ID", description = "The task's ID, e.g. gen-42.")
     String taskId;
@@ -34,20 +38,26 @@ final class TaskTailCommand extends StoreCommand {
         PrintWriter out = out();
         try (StateStore store = openStore()) {
             if (!waitForStart && !store.tasks().exists(taskId)) {
-                throw new NotFoundException(taskId, "no such task (no output stream for it: not started, or expired);"
-                        + " use --wait to wait for it to start");
+                throw new NotFoundException(
+                        taskId,
+                        "no such task (no output stream for it: not started, or expired);"
+                                + " use --wait to wait for it to start");
             }
             Thread caller = Thread.currentThread();
             AtomicBoolean stdoutClosed = new AtomicBoolean();
             TaskEnd end;
             try {
-                end = store.tasks().follow(taskId, c -> {
-                    out.print(c.text());
-                    out.flush();
-                    if (stdoutClosed() && stdoutClosed.compareAndSet(false, true)) {
-                        caller.interrupt(); // stdout is gone (| head): nobody reads the rest
-                    }
-                }, limit);
+                end = store.tasks()
+                        .follow(
+                                taskId,
+                                c -> {
+                                    out.print(c.text());
+                                    out.flush();
+                                    if (stdoutClosed() && stdoutClosed.compareAndSet(false, true)) {
+                                        caller.interrupt(); // stdout is gone (| head): nobody reads the rest
+                                    }
+                                },
+                                limit);
             } catch (UnavailableException e) {
                 if (stdoutClosed.get()) {
                     Thread.interrupted();

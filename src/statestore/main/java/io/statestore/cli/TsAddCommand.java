@@ -16,9 +16,12 @@ import picocli.CommandLine.Parameters;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 
 /** Stored in Redis: the daemon's sampling job reads the definitions on every run, so no restart is needed. */
-@Command(name = "add", mixinStandardHelpOptions = true,
-        description = "Sample a numeric field of a document from now on (stored in Redis; the daemon picks it up without"
-                + " a restart). Needs the admin role.")
+@Command(
+        name = "add",
+        mixinStandardHelpOptions = true,
+        description =
+                "Sample a numeric field of a document from now on (stored in Redis; the daemon picks it up without"
+                        + " a restart). Needs the admin role.")
 final class TsAddCommand extends TsBase {
     @Parameters(index = "0", paramLabel = "KEY", description = "The document.")
     String key;
@@ -42,10 +45,12 @@ final class TsAddCommand extends TsBase {
         }
         DaemonConfig.Sampled added;
         try (RedisAdmin admin = openAdmin()) {
-            added = new SeriesDefinitions(admin, new SeriesKeys(options().keyPrefix())).add(key, path, interval, seriesName);
+            added = new SeriesDefinitions(admin, new SeriesKeys(options().keyPrefix()))
+                    .add(key, path, interval, seriesName);
         } catch (JedisAccessControlException e) {
-            throw new PermissionDeniedException("adding a sampled series changes the daemon's configuration: it needs the"
-                    + " admin role (" + options().user().orElse("default") + " may only read series)");
+            throw new PermissionDeniedException(
+                    "adding a sampled series changes the daemon's configuration: it needs the" + " admin role ("
+                            + options().user().orElse("default") + " may only read series)");
         }
         out().println("series " + added.name() + ": " + key + " " + path + " every " + Durations.format(interval)
                 + " (sampled from the daemon's next run)");

@@ -14,7 +14,9 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "ls", mixinStandardHelpOptions = true,
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
         description = "List the time series: name, newest sample, samples skipped, what it measures.")
 final class TsLsCommand extends TsBase {
     @Option(names = "--json", description = "Print one JSON array.")
@@ -33,14 +35,23 @@ final class TsLsCommand extends TsBase {
                 Optional<Point> last = store.latest(e.getKey());
                 long skipped = store.skipped(e.getKey());
                 if (json) {
-                    ObjectNode o = all.addObject().put("name", e.getKey()).put("description", e.getValue()).put("skipped", skipped);
+                    ObjectNode o = all.addObject()
+                            .put("name", e.getKey())
+                            .put("description", e.getValue())
+                            .put("skipped", skipped);
                     if (last.isPresent()) {
-                        o.put("lastTime", last.get().time()).put("lastValue", last.get().value());
+                        o.put("lastTime", last.get().time())
+                                .put("lastValue", last.get().value());
                     }
                 } else {
-                    out.printf("%-40s %-24s %14s %8d  %s%n", e.getKey(),
-                            last.map(p -> Instant.ofEpochMilli(p.time()).toString()).orElse("-"),
-                            last.map(p -> TsRangeCommand.number(p.value())).orElse("-"), skipped, e.getValue());
+                    out.printf(
+                            "%-40s %-24s %14s %8d  %s%n",
+                            e.getKey(),
+                            last.map(p -> Instant.ofEpochMilli(p.time()).toString())
+                                    .orElse("-"),
+                            last.map(p -> TsRangeCommand.number(p.value())).orElse("-"),
+                            skipped,
+                            e.getValue());
                 }
             }
             if (json) {

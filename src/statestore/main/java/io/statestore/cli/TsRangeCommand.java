@@ -19,21 +19,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "range", mixinStandardHelpOptions = true,
+@Command(
+        name = "range",
+        mixinStandardHelpOptions = true,
         description = "Print a series' samples between two times, raw or aggregated over buckets (--agg avg:1m).")
 final class TsRangeCommand extends TsBase {
     @Parameters(index = "0", paramLabel = "SERIES", description = "The series name (statestore ts ls lists them).")
     String name;
 
-    @Option(names = "--from", defaultValue = "-1h", description = "Start time, as now, -<duration> such as -1h, an ISO-8601 time"
-            + " or epoch ms; default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--from",
+            defaultValue = "-1h",
+            description = "Start time, as now, -<duration> such as -1h, an ISO-8601 time"
+                    + " or epoch ms; default ${DEFAULT-VALUE}.")
     String from;
 
-    @Option(names = "--to", defaultValue = "now", description = "End time, in the same forms; default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--to",
+            defaultValue = "now",
+            description = "End time, in the same forms; default ${DEFAULT-VALUE}.")
     String to;
 
-    @Option(names = "--agg", paramLabel = "FN:BUCKET", description = "avg, min, max, sum or count over buckets, e.g. avg:1m;"
-            + " without it the raw samples.")
+    @Option(
+            names = "--agg",
+            paramLabel = "FN:BUCKET",
+            description = "avg, min, max, sum or count over buckets, e.g. avg:1m;" + " without it the raw samples.")
     String agg;
 
     @Option(names = "--json", description = "Print {\"name\":…, \"points\":[[epochMillis, value], …]}.")
@@ -52,8 +62,9 @@ final class TsRangeCommand extends TsBase {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (start > end) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--from (" + Instant.ofEpochMilli(start)
-                    + ") is after --to (" + Instant.ofEpochMilli(end) + ")");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--from (" + Instant.ofEpochMilli(start) + ") is after --to (" + Instant.ofEpochMilli(end) + ")");
         }
         List<Point> points;
         try (RedisAdmin admin = openAdmin()) {

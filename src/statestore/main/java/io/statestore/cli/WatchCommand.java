@@ -1,12 +1,12 @@
 package io.statestore.cli;
 
-import io.statestore.client.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statestore.client.ChangeEvent;
 import io.statestore.client.Document;
 import io.statestore.client.ResyncReason;
+import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StrictJson;
@@ -24,20 +24,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print changes as they are committed, one JSON line each (flushed), until Ctrl-C or stdout is closed (exit 0).",
-                "Without --from, the current documents come first, as {\"type\":\"snapshot\",...} lines,",
-                "then one {\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines.",
-                "A position that was trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot.",
-                "A document that is not valid JSON prints {\"type\":\"unreadable\",\"key\",\"position\",\"error\"}"
-                        + " and the watch goes on."})
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print changes as they are committed, one JSON line each (flushed), until Ctrl-C or stdout is closed (exit 0).",
+            "Without --from, the current documents come first, as {\"type\":\"snapshot\",...} lines,",
+            "then one {\"type\":\"ready\",\"position\":ID} line, then {\"type\":\"change\",...} lines.",
+            "A position that was trimmed away prints {\"type\":\"resync\",\"reason\":...} and a fresh snapshot.",
+            "A document that is not valid JSON prints {\"type\":\"unreadable\",\"key\",\"position\",\"error\"}"
+                    + " and the watch goes on."
+        })
 final class WatchCommand extends StoreCommand {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCommand.class);
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", description = "Only keys starting with PREFIX (default: all).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "PREFIX",
+            description = "Only keys starting with PREFIX (default: all).")
     String prefix;
 
-    @Option(names = "--from", paramLabel = "ID", description = "Replay the changes after this feed ID (from a change line's \"id\" or the ready line); no snapshot.")
+    @Option(
+            names = "--from",
+            paramLabel = "ID",
+            description =
+                    "Replay the changes after this feed ID (from a change line's \"id\" or the ready line); no snapshot.")
     String from;
 
     @Option(names = "--with-doc", description = "Add the document after each change (\"doc\", \"docRevision\").")
@@ -45,14 +57,18 @@ final class WatchCommand extends StoreCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        WatchOptions options = WatchOptions.builder().prefix(prefix).fromId(from).withDocuments(withDoc).build();
+        WatchOptions options = WatchOptions.builder()
+                .prefix(prefix)
+                .fromId(from)
+                .withDocuments(withDoc)
+                .build();
         PrintWriter out = out();
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> onSignal(main), "statestore-watch-shutdown");
         AtomicBoolean stdoutGone = new AtomicBoolean();
         boolean interrupted = false;
-        try (StateStore store = openStore(); Watcher watcher = store.watch().watch(options,
-                new Printer(out, this::stdoutClosed, () -> {
+        try (StateStore store = openStore();
+                Watcher watcher = store.watch().watch(options, new Printer(out, this::stdoutClosed, () -> {
                     stdoutGone.set(true);
                     main.interrupt();
                 }))) {
@@ -110,8 +126,7 @@ final class WatchCommand extends StoreCommand {
         private final AtomicBoolean ended = new AtomicBoolean();
 
         Printer(PrintWriter out) {
-            this(out, out::checkError, () -> {
-            });
+            this(out, out::checkError, () -> {});
         }
 
         /** {@code onStdoutClosed} runs once when a line could not be written: nobody reads on (| head). */

@@ -6,11 +6,15 @@ import picocli.CommandLine.Option;
 
 /** {@code --if-revision} and {@code --ttl}, shared by the write commands. */
 final class WriteArgs {
-    @Option(names = "--if-revision", paramLabel = "N",
+    @Option(
+            names = "--if-revision",
+            paramLabel = "N",
             description = "Write only if the document is at revision N (0: only if it does not exist).")
     Long ifRevision;
 
-    @Option(names = "--ttl", paramLabel = "DURATION",
+    @Option(
+            names = "--ttl",
+            paramLabel = "DURATION",
             description = "Expire the document after DURATION (500ms, 30s, 15m, 24h, 7d; 0 removes an expiry). "
                     + "Without it the document keeps its current expiry.")
     String ttl;

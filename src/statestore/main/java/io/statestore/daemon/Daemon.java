@@ -10,14 +10,14 @@ import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.acl.DaemonAccess;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
+import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.jobs.JobScheduler;
 import io.statestore.daemon.jobs.JobServices;
+import io.statestore.daemon.lease.JobLeases;
 import io.statestore.daemon.life.DataDirLock;
 import io.statestore.daemon.life.EmbeddedWatch;
-import io.statestore.daemon.lease.JobLeases;
-import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.PersistenceState;
 import io.statestore.daemon.redis.PersistenceWatch;
@@ -45,11 +45,11 @@ import io.statestore.daemon.web.Credentials;
 import io.statestore.daemon.web.DocumentRoutes;
 import io.statestore.daemon.web.LiveFeed;
 import io.statestore.daemon.web.WebRoutes;
-import io.statestore.daemon.web.series.SeriesRoutes;
-import io.statestore.daemon.web.daemon.DaemonRoutes;
-import io.statestore.daemon.web.tasks.TaskRoutes;
-import io.statestore.daemon.web.events.EventBusRoutes;
 import io.statestore.daemon.web.WebServer;
+import io.statestore.daemon.web.daemon.DaemonRoutes;
+import io.statestore.daemon.web.events.EventBusRoutes;
+import io.statestore.daemon.web.series.SeriesRoutes;
+import io.statestore.daemon.web.tasks.TaskRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -118,16 +118,22 @@ public final class Daemon implements AutoCloseable {
         String uri = config.redis().url();
         if (config.redis().embedded()) {
             String pwFile = config.redis().passwordFile();
-            embedded = new EmbeddedRedis(config.embedded(), config.redisDataPath(), access.embeddedAccess(
-                    blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
+            embedded = new EmbeddedRedis(
+                    config.embedded(),
+                    config.redisDataPath(),
+                    access.embeddedAccess(
+                            blank(pwFile) ? null : RedisEndpoint.readPassword(Path.of(pwFile), "redis.passwordFile")));
             watch = new EmbeddedWatch(embedded, () -> status, this::stop);
-            embedded.beforeLaunch(new StaleAofRecovery(config.redisDataPath(),
-                    () -> new EmbeddedRestore(config).rebuildAofFromRdb())::recoverIfStale);
+            embedded.beforeLaunch(new StaleAofRecovery(
+                    config.redisDataPath(), () -> new EmbeddedRestore(config).rebuildAofFromRdb())::recoverIfStale);
             embedded.start();
             uri = embedded.uri();
         }
         StateStoreOptions options = config.redisOptions()
-                .writer(blank(config.redis().writer()) ? "statestore-daemon@" + config.daemon().id() : config.redis().writer())
+                .writer(
+                        blank(config.redis().writer())
+                                ? "statestore-daemon@" + config.daemon().id()
+                                : config.redis().writer())
                 .build();
         store = StateStore.connect(options); // installs or upgrades the function library
         admin = new RedisAdmin(options);
@@ -135,28 +141,45 @@ public final class Daemon implements AutoCloseable {
         String prefix = config.redis().keyPrefix();
         StoreSetup setup = new StoreSetup(admin, layout);
         setup.settings(config.redis().feedMaxLength(), config.redis().jsonCheck());
-        setup.eventBusLimits(config.trim().events().maxLength(), EventBusOptions.DEFAULT_ID_RETENTION,
+        setup.eventBusLimits(
+                config.trim().events().maxLength(),
+                EventBusOptions.DEFAULT_ID_RETENTION,
                 EventBusOptions.DEFAULT_MAX_IDS);
         setup.upgradeLayout();
         access.afterConnect(admin, uri);
-        leases = new JobLeases(admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
-        status = new StatusStore(admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
+        leases = new JobLeases(
+                admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
+        status = new StatusStore(
+                admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
-        Optional<DocumentArchiver> archiver = blank(config.sweep().archiveDir()) ? Optional.empty()
+        Optional<DocumentArchiver> archiver = blank(config.sweep().archiveDir())
+                ? Optional.empty()
                 : Optional.of(new DocumentArchiver(Path.of(config.sweep().archiveDir())));
-        RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
+        RetentionSweeper sweeper =
+                new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
-        EventTrimmer eventTrimmer = new EventTrimmer(store.events(), config.trim().events());
-        services = new JobServices(config, leases, status, metrics, sweeper, new StreamTrimmer(admin), eventTrimmer, backups,
+        EventTrimmer eventTrimmer =
+                new EventTrimmer(store.events(), config.trim().events());
+        services = new JobServices(
+                config,
+                leases,
+                status,
+                metrics,
+                sweeper,
+                new StreamTrimmer(admin),
+                eventTrimmer,
+                backups,
                 seriesSampler(prefix));
         health = new HealthWatch(admin, embedded != null, () -> embedded == null || embedded.alive());
         publishStatus(uri);
         if (embedded != null) {
-            persistence = new PersistenceWatch(admin, config.redisDataPath(), s -> status.put(Map.of("persistence", s)));
+            persistence =
+                    new PersistenceWatch(admin, config.redisDataPath(), s -> status.put(Map.of("persistence", s)));
             persistence.start();
         }
         registerGauges(prefix);
-        spool = new SpoolForwarder(config.dataPath(), options, config.trim().events().maxLength());
+        spool = new SpoolForwarder(
+                config.dataPath(), options, config.trim().events().maxLength());
         spool.register(metrics);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
@@ -174,18 +197,37 @@ public final class Daemon implements AutoCloseable {
         scheduler.register(metrics);
         if (config.http().enabled()) {
             Optional<String> beyondLoopback = HttpToken.forBind(config.http().bind(), config.dataPath());
-            Credentials credentials = new Credentials(access.secrets()::file,
-                    Optional.of(HttpToken.always(config.dataPath())));
-            http = new WebServer(new WebServer.Setup(config.http().bind(), config.http().port(), health::problems, metrics,
-                    credentials, webRoutes(layout, prefix), Optional.of(new LiveFeed(store))));
-            LOG.info("HTTP dashboard, /health and /metrics on {}:{}{}", config.http().bind(), http.port(),
-                    beyondLoopback.isPresent() ? " (beyond loopback: bearer token in " + config.dataPath().resolve(HttpToken.FILE) + ")" : "");
+            Credentials credentials =
+                    new Credentials(access.secrets()::file, Optional.of(HttpToken.always(config.dataPath())));
+            http = new WebServer(new WebServer.Setup(
+                    config.http().bind(),
+                    config.http().port(),
+                    health::problems,
+                    metrics,
+                    credentials,
+                    webRoutes(layout, prefix),
+                    Optional.of(new LiveFeed(store))));
+            LOG.info(
+                    "HTTP dashboard, /health and /metrics on {}:{}{}",
+                    config.http().bind(),
+                    http.port(),
+                    beyondLoopback.isPresent()
+                            ? " (beyond loopback: bearer token in "
+                                    + config.dataPath().resolve(HttpToken.FILE) + ")"
+                            : "");
         }
         scheduler.start();
-        LOG.info("statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled", Version.current(), config.daemon().id(),
-                embedded != null ? "embedded redis-server on " + uri + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
+        LOG.info(
+                "statestore {} daemon {} started: {} ({} mode, server {}), {} jobs scheduled",
+                Version.current(),
+                config.daemon().id(),
+                embedded != null
+                        ? "embedded redis-server on " + uri
+                                + (config.embedded().unixSocket() ? " and " + embedded.socket() : "")
                         : RedisEndpoint.redacted(uri),
-                store.mode().name().toLowerCase(java.util.Locale.ROOT), store.serverVersion(), scheduler.jobCount());
+                store.mode().name().toLowerCase(java.util.Locale.ROOT),
+                store.serverVersion(),
+                scheduler.jobCount());
     }
 
     /** Time series (docs/series.md): the layout the server supports, sampled by the "series" job. */
@@ -194,12 +236,22 @@ public final class Daemon implements AutoCloseable {
         if (!c.enabled()) {
             return null;
         }
-        series = SeriesStores.open(admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()),
-                java.time.Clock.systemUTC());
-        LOG.info("time series: {} layout, {} sampled series configured{}", series.layout(), config.series().size(),
+        series = SeriesStores.open(
+                admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()), java.time.Clock.systemUTC());
+        LOG.info(
+                "time series: {} layout, {} sampled series configured{}",
+                series.layout(),
+                config.series().size(),
                 c.builtin() ? ", built-in daemon series every " + Durations.format(c.builtinEvery()) : "");
-        return new SeriesSampler(series, new SeriesKeys(prefix), admin, store, config.series(),
-                c.builtin() ? new DaemonFigures(admin, store.events(), prefix) : null, c.builtinEvery(), java.time.Clock.systemUTC());
+        return new SeriesSampler(
+                series,
+                new SeriesKeys(prefix),
+                admin,
+                store,
+                config.series(),
+                c.builtin() ? new DaemonFigures(admin, store.events(), prefix) : null,
+                c.builtinEvery(),
+                java.time.Clock.systemUTC());
     }
 
     /** The dashboard's endpoint groups (docs/dashboard.md); each is mounted under /api. */
@@ -232,22 +284,42 @@ public final class Daemon implements AutoCloseable {
         metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
         metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
-        metrics.describe("statestore_series_samples_total", "Time-series samples stored by this daemon's sampling runs");
-        metrics.describe("statestore_series_skipped_total", "Samples skipped: the document or field was missing or not a number");
-        metrics.gauge("statestore_embedded_restarts", "Restarts of the embedded redis-server",
+        metrics.describe(
+                "statestore_series_samples_total", "Time-series samples stored by this daemon's sampling runs");
+        metrics.describe(
+                "statestore_series_skipped_total",
+                "Samples skipped: the document or field was missing or not a number");
+        metrics.gauge(
+                "statestore_embedded_restarts",
+                "Restarts of the embedded redis-server",
                 () -> embedded == null ? 0 : embedded.restarts());
         if (watch != null) {
             watch.register(metrics);
         }
-        metrics.gauge("statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
-        metrics.gauge("statestore_feed_entries_added", "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
-                () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added"))).doubleValue());
+        metrics.gauge(
+                "statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
+        metrics.gauge(
+                "statestore_feed_entries_added",
+                "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
+                () -> ((Number) admin.with(j ->
+                                j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added")))
+                        .doubleValue());
         // the pools keep JMX off (no MBean name clashes between stores), so Micrometer's pool binder sees nothing
-        metrics.gauge("statestore_admin_pool_active", "Connections of the daemon's Redis pool in use", () -> admin.poolFigures()[0]);
-        metrics.gauge("statestore_admin_pool_idle", "Idle connections of the daemon's Redis pool", () -> admin.poolFigures()[1]);
-        metrics.gauge("statestore_admin_pool_waiters", "Callers waiting for a connection of the daemon's Redis pool",
+        metrics.gauge(
+                "statestore_admin_pool_active",
+                "Connections of the daemon's Redis pool in use",
+                () -> admin.poolFigures()[0]);
+        metrics.gauge(
+                "statestore_admin_pool_idle",
+                "Idle connections of the daemon's Redis pool",
+                () -> admin.poolFigures()[1]);
+        metrics.gauge(
+                "statestore_admin_pool_waiters",
+                "Callers waiting for a connection of the daemon's Redis pool",
                 () -> admin.poolFigures()[2]);
-        metrics.gauge("statestore_expired_reaped", "Tombstones written by the expiry listener",
+        metrics.gauge(
+                "statestore_expired_reaped",
+                "Tombstones written by the expiry listener",
                 () -> expiry == null ? 0 : expiry.reaped());
         new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
         metrics.gauge("statestore_backup_age_seconds", "Age of the newest backup", () -> newestBackup(true));
@@ -260,7 +332,11 @@ public final class Daemon implements AutoCloseable {
             if (l.isEmpty()) {
                 return Double.NaN;
             }
-            return age ? (System.currentTimeMillis() - Files.getLastModifiedTime(l.get(0)).toMillis()) / 1000.0 : Files.size(l.get(0));
+            return age
+                    ? (System.currentTimeMillis()
+                                    - Files.getLastModifiedTime(l.get(0)).toMillis())
+                            / 1000.0
+                    : Files.size(l.get(0));
         } catch (java.io.IOException e) {
             return Double.NaN;
         }
@@ -293,12 +369,15 @@ public final class Daemon implements AutoCloseable {
             embedded.expectStop(); // from now on its exit is no crash
         }
         if (scheduler != null) {
-            LOG.info("stopping: no new job runs; waiting up to {} for running jobs",
-                Durations.format(config.daemon().shutdownTimeout()));
+            LOG.info(
+                    "stopping: no new job runs; waiting up to {} for running jobs",
+                    Durations.format(config.daemon().shutdownTimeout()));
         }
         try {
             if (scheduler != null && !scheduler.stop(config.daemon().shutdownTimeout())) {
-                LOG.warn("jobs still running after {}; aborting them", Durations.format(config.daemon().shutdownTimeout()));
+                LOG.warn(
+                        "jobs still running after {}; aborting them",
+                        Durations.format(config.daemon().shutdownTimeout()));
                 backups.abort();
                 scheduler.stop(java.time.Duration.ofSeconds(5));
             }

@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class Logging {
     private static final String RESOURCE = "/io/statestore/daemon/logback-daemon.xml";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     public static void configureDaemonDefaults() {
         if (System.getProperty("logback.configurationFile") != null

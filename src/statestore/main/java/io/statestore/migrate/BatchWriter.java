@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Decides and commits one batch: ledger check first (unchanged files cost one HMGET), then,
@@ -27,8 +27,13 @@ final class BatchWriter {
     /** Test hook: runs after a chunk was read and decided, right before its MULTI/EXEC. */
     private final Consumer<List<String>> beforeCommit;
 
-    BatchWriter(ImportTarget target, Decision.Policy policy, boolean dryRun, Consumer<SourceFile> onQuarantine,
-                Consumer<FileOutcome> onAttention, Consumer<List<String>> beforeCommit) {
+    BatchWriter(
+            ImportTarget target,
+            Decision.Policy policy,
+            boolean dryRun,
+            Consumer<SourceFile> onQuarantine,
+            Consumer<FileOutcome> onAttention,
+            Consumer<List<String>> beforeCommit) {
         this.onQuarantine = onQuarantine;
         this.onAttention = onAttention;
         this.beforeCommit = beforeCommit;
@@ -48,8 +53,15 @@ final class BatchWriter {
                 // imported before with this exact content: not even parsed
                 outcomes.put(f.path(), FileOutcome.of(f.path(), items.get(i).key(), Action.UNCHANGED));
             } else if (f.quarantined()) {
-                outcomes.put(f.path(), FileOutcome.problem(f.path(), items.get(i).key(), Action.QUARANTINED,
-                        f.quarantineCode(), f.quarantineReason()).withBom(f.bomStripped()));
+                outcomes.put(
+                        f.path(),
+                        FileOutcome.problem(
+                                        f.path(),
+                                        items.get(i).key(),
+                                        Action.QUARANTINED,
+                                        f.quarantineCode(),
+                                        f.quarantineReason())
+                                .withBom(f.bomStripped()));
                 onQuarantine.accept(f);
             } else {
                 pending.add(i);
@@ -61,8 +73,12 @@ final class BatchWriter {
         }
     }
 
-    private void commit(List<Importer.Item> items, List<SourceFile> files, List<Integer> pending, List<String> paths,
-                        Map<String, FileOutcome> outcomes) {
+    private void commit(
+            List<Importer.Item> items,
+            List<SourceFile> files,
+            List<Integer> pending,
+            List<String> paths,
+            Map<String, FileOutcome> outcomes) {
         List<String> keys = pending.stream().map(i -> items.get(i).key()).toList();
         List<String> pendingPaths = pending.stream().map(paths::get).toList();
         // the revision each key had when this chunk was first read: a document write is only ever
@@ -83,14 +99,22 @@ final class BatchWriter {
                 StoredState st = stored.get(it.key());
                 Long first = firstRead.putIfAbsent(it.key(), st.revision());
                 Decision.Plan p = Decision.decide(f, it.key(), LedgerEntry.parse(rawLedger.get(j)), st, policy);
-                FileOutcome o = FileOutcome.problem(f.path(), it.key(), p.action(), p.code(), p.reason()).withBom(f.bomStripped());
+                FileOutcome o = FileOutcome.problem(f.path(), it.key(), p.action(), p.code(), p.reason())
+                        .withBom(f.bomStripped());
                 if (p.current() != null) {
                     o = o.withLiveRevisions(p.recorded(), p.current());
                 }
                 if (p.write().equals("doc") && first != null && first != st.revision()) {
-                    o = FileOutcome.problem(f.path(), it.key(), Action.FAILED, "conflict", "\"" + it.key()
-                            + "\" changed in the store while it was being imported (revision " + first + " read, now "
-                            + st.revision() + "); not overwritten").withBom(f.bomStripped());
+                    o = FileOutcome.problem(
+                                    f.path(),
+                                    it.key(),
+                                    Action.FAILED,
+                                    "conflict",
+                                    "\"" + it.key()
+                                            + "\" changed in the store while it was being imported (revision " + first
+                                            + " read, now "
+                                            + st.revision() + "); not overwritten")
+                            .withBom(f.bomStripped());
                     planned.add(o);
                     continue;
                 }
@@ -100,9 +124,14 @@ final class BatchWriter {
                     // the revision the write will get (the one the document holds, for a ledger-only
                     // write); checked against the store's answer after EXEC
                     long expected = doc ? st.revision() + 1 : st.revision();
-                    writes.add(new ImportTarget.Write(f.path(), it.key(), doc ? f.text() : null,
-                            p.ifRevision(), it.rule().ttl().orElse(null),
-                            new LedgerEntry(f.sha256(), it.key(), expected), rawLedger.get(j)));
+                    writes.add(new ImportTarget.Write(
+                            f.path(),
+                            it.key(),
+                            doc ? f.text() : null,
+                            p.ifRevision(),
+                            it.rule().ttl().orElse(null),
+                            new LedgerEntry(f.sha256(), it.key(), expected),
+                            rawLedger.get(j)));
                 }
             }
             if (dryRun || writes.isEmpty()) {
@@ -117,7 +146,8 @@ final class BatchWriter {
             }
             List<ImportTarget.Committed> committed = target.commit(writes);
             if (committed == null) {
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000L * Math.min(attempt * 5, 100)));
+                LockSupport.parkNanos(
+                        ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000L * Math.min(attempt * 5, 100)));
                 continue;
             }
             Map<String, LedgerEntry[]> fixes = new LinkedHashMap<>();
@@ -131,13 +161,20 @@ final class BatchWriter {
                 FileOutcome o = byPath.get(wr.path());
                 if (c.error() != null) {
                     boolean conflict = c.error().startsWith("SS_CONFLICT");
-                    byPath.put(wr.path(), o.failed(conflict ? "conflict" : "store-error", conflict
-                            ? c.error() + " (changed in the store while it was being imported; not overwritten)"
-                            : c.error()));
+                    byPath.put(
+                            wr.path(),
+                            o.failed(
+                                    conflict ? "conflict" : "store-error",
+                                    conflict
+                                            ? c.error()
+                                                    + " (changed in the store while it was being imported; not overwritten)"
+                                            : c.error()));
                 } else if (c.revision() > 0) {
                     byPath.put(wr.path(), o.withRevision(c.revision()));
                     if (c.revision() != wr.entry().revision()) {
-                        fixes.put(wr.path(), new LedgerEntry[] {wr.entry(), wr.entry().withRevision(c.revision())});
+                        fixes.put(
+                                wr.path(),
+                                new LedgerEntry[] {wr.entry(), wr.entry().withRevision(c.revision())});
                     }
                 }
             }
@@ -150,8 +187,15 @@ final class BatchWriter {
             return;
         }
         for (String p : pendingPaths) {
-            record(FileOutcome.problem(p, null, Action.FAILED, "contention",
-                    "other writers kept changing the key; gave up after " + Importer.maxAttempts() + " attempts"), outcomes);
+            record(
+                    FileOutcome.problem(
+                            p,
+                            null,
+                            Action.FAILED,
+                            "contention",
+                            "other writers kept changing the key; gave up after " + Importer.maxAttempts()
+                                    + " attempts"),
+                    outcomes);
         }
     }
 

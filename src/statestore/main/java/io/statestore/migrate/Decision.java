@@ -17,14 +17,12 @@ final class Decision {
     }
 
     /** What the user allowed: the {@code --on-existing} policy and {@code --overwrite-live-changes}. */
-    record Policy(OnExisting onExisting, boolean overwriteLiveChanges, String importWriter) {
-    }
+    record Policy(OnExisting onExisting, boolean overwriteLiveChanges, String importWriter) {}
 
     /** The writer name the function library gives tombstones of expired documents. */
     static final String EXPIRY_WRITER = "redis-expiry";
 
-    private Decision() {
-    }
+    private Decision() {}
 
     static Plan decide(SourceFile file, String key, LedgerEntry ledger, StoredState stored, OnExisting onExisting) {
         return decide(file, key, ledger, stored, new Policy(onExisting, false, null));
@@ -49,12 +47,23 @@ final class Decision {
             if (policy.overwriteLiveChanges()) {
                 // compare-and-set on the revision just read: a change landing meanwhile is a conflict
                 Action a = stored.exists() ? Action.UPDATE : Action.CREATE;
-                return new Plan(a, "doc", stored.exists() ? current : 0L, "live-change-overwritten",
-                        describe(key, recorded, stored) + "; replaced (--overwrite-live-changes)", recorded, current);
+                return new Plan(
+                        a,
+                        "doc",
+                        stored.exists() ? current : 0L,
+                        "live-change-overwritten",
+                        describe(key, recorded, stored) + "; replaced (--overwrite-live-changes)",
+                        recorded,
+                        current);
             }
-            return new Plan(Action.CHANGED_IN_STORE, "none", null, "changed-in-store",
+            return new Plan(
+                    Action.CHANGED_IN_STORE,
+                    "none",
+                    null,
+                    "changed-in-store",
                     describe(key, recorded, stored) + "; left alone (--overwrite-live-changes replaces it)",
-                    recorded, current);
+                    recorded,
+                    current);
         }
         if (!stored.exists()) {
             return new Plan(Action.CREATE, "doc", 0L, null, null);
@@ -64,10 +73,18 @@ final class Decision {
             return new Plan(Action.UPDATE, "doc", ifrev, null, null);
         }
         if (policy.onExisting() == OnExisting.SKIP) {
-            return new Plan(Action.KEPT, "none", null, "exists",
+            return new Plan(
+                    Action.KEPT,
+                    "none",
+                    null,
+                    "exists",
                     "\"" + key + "\" already holds a different document (kept: --on-existing skip)");
         }
-        return new Plan(Action.FAILED, "none", null, "exists",
+        return new Plan(
+                Action.FAILED,
+                "none",
+                null,
+                "exists",
                 "\"" + key + "\" already holds a different document (use --on-existing skip or overwrite)");
     }
 
@@ -84,14 +101,17 @@ final class Decision {
         if (ledger.revision() != null) {
             return stored.revision() != ledger.revision();
         }
-        return importWriter != null && stored.writer() != null && !stored.writer().equals(importWriter);
+        return importWriter != null
+                && stored.writer() != null
+                && !stored.writer().equals(importWriter);
     }
 
     private static String describe(String key, Long recorded, StoredState stored) {
         String what = stored.exists() ? "changed" : "deleted";
-        String rec = recorded == null ? "not recorded (older ledger entry), last writer " + stored.writer()
+        String rec = recorded == null
+                ? "not recorded (older ledger entry), last writer " + stored.writer()
                 : Long.toString(recorded);
-        return "\"" + key + "\" " + what + " in the store since import (imported revision " + rec
-                + ", store revision " + stored.revision() + ")";
+        return "\"" + key + "\" " + what + " in the store since import (imported revision " + rec + ", store revision "
+                + stored.revision() + ")";
     }
 }

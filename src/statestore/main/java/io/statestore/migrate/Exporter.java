@@ -29,8 +29,7 @@ public final class Exporter {
         }
     }
 
-    private Exporter() {
-    }
+    private Exporter() {}
 
     public static Result export(StateStore store, Mapping mapping, Path to, String prefix) throws IOException {
         Files.createDirectories(to);
@@ -38,7 +37,8 @@ public final class Exporter {
         TreeSet<String> keys = new TreeSet<>();
         for (MappingRule r : mapping.rules()) {
             String p = r.keyPrefix();
-            String listPrefix = prefix == null || prefix.isEmpty() ? p
+            String listPrefix = prefix == null || prefix.isEmpty()
+                    ? p
                     : (prefix.startsWith(p) ? prefix : p.startsWith(prefix) ? p : null);
             if (listPrefix != null) {
                 keys.addAll(store.list(listPrefix));
@@ -85,7 +85,9 @@ public final class Exporter {
         if (!parent.toRealPath().startsWith(root)) {
             throw new IOException("folder " + parent + " leads out of the export folder through a symbolic link");
         }
-        if (Files.isSymbolicLink(target) || (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS))) {
+        if (Files.isSymbolicLink(target)
+                || (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS))) {
             throw new IOException("target exists and is not a regular file");
         }
     }

@@ -6,11 +6,19 @@ package io.statestore.migrate;
  * ledger recorded (null when the entry predates revisions) and {@code storeRevision} the one
  * found; both null otherwise.
  */
-public record FileOutcome(String path, String key, Action action, String code, String reason, boolean bomStripped,
-                          long revision, Long recordedRevision, Long storeRevision) {
+public record FileOutcome(
+        String path,
+        String key,
+        Action action,
+        String code,
+        String reason,
+        boolean bomStripped,
+        long revision,
+        Long recordedRevision,
+        Long storeRevision) {
 
-    public FileOutcome(String path, String key, Action action, String code, String reason, boolean bomStripped,
-                       long revision) {
+    public FileOutcome(
+            String path, String key, Action action, String code, String reason, boolean bomStripped, long revision) {
         this(path, key, action, code, reason, bomStripped, revision, null, null);
     }
 
@@ -35,8 +43,8 @@ public record FileOutcome(String path, String key, Action action, String code, S
     }
 
     FileOutcome failed(String failCode, String failReason) {
-        return new FileOutcome(path, key, Action.FAILED, failCode, failReason, bomStripped, 0, recordedRevision,
-                storeRevision);
+        return new FileOutcome(
+                path, key, Action.FAILED, failCode, failReason, bomStripped, 0, recordedRevision, storeRevision);
     }
 
     /** Whether the document had changed in the store since import (left alone or overwritten). */

@@ -8,8 +8,16 @@ import java.time.Duration;
  * replace documents changed in the store since this migration imported them (default: leave
  * them alone and report them as {@link Action#CHANGED_IN_STORE}).
  */
-public record ImportSettings(Path from, Mapping mapping, OnExisting onExisting, boolean dryRun, Path quarantineDir,
-                             Path archiveDir, int batchSize, Duration batchPause, boolean overwriteLiveChanges) {
+public record ImportSettings(
+        Path from,
+        Mapping mapping,
+        OnExisting onExisting,
+        boolean dryRun,
+        Path quarantineDir,
+        Path archiveDir,
+        int batchSize,
+        Duration batchPause,
+        boolean overwriteLiveChanges) {
 
     public ImportSettings {
         if (batchSize < 1) {
@@ -17,8 +25,15 @@ public record ImportSettings(Path from, Mapping mapping, OnExisting onExisting, 
         }
     }
 
-    public ImportSettings(Path from, Mapping mapping, OnExisting onExisting, boolean dryRun, Path quarantineDir,
-                          Path archiveDir, int batchSize, Duration batchPause) {
+    public ImportSettings(
+            Path from,
+            Mapping mapping,
+            OnExisting onExisting,
+            boolean dryRun,
+            Path quarantineDir,
+            Path archiveDir,
+            int batchSize,
+            Duration batchPause) {
         this(from, mapping, onExisting, dryRun, quarantineDir, archiveDir, batchSize, batchPause, false);
     }
 }

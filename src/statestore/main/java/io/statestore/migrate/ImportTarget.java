@@ -32,13 +32,17 @@ public final class ImportTarget implements AutoCloseable {
     private final String ledgerKey;
 
     /** One document write of a batch; {@code text} null means "ledger entry only". */
-    public record Write(String path, String key, String text, Long ifRevision, Duration ttl, LedgerEntry entry,
-                        String previousLedger) {
-    }
+    public record Write(
+            String path,
+            String key,
+            String text,
+            Long ifRevision,
+            Duration ttl,
+            LedgerEntry entry,
+            String previousLedger) {}
 
     /** What EXEC said about one write: the new revision, or the error. */
-    public record Committed(long revision, String error) {
-    }
+    public record Committed(long revision, String error) {}
 
     public ImportTarget(StateStoreOptions options) {
         this.options = options;
@@ -194,7 +198,12 @@ public final class ImportTarget implements AutoCloseable {
 
     private FunctionCalls.Call putCall(Write w) {
         FunctionCalls.Writer writer = FunctionCalls.Writer.of(options, mode, List.of(w.key()), w.path());
-        return protocol.put(w.key(), "import", w.text(), w.ifRevision(), w.ttl() == null ? null : w.ttl().toMillis(),
+        return protocol.put(
+                w.key(),
+                "import",
+                w.text(),
+                w.ifRevision(),
+                w.ttl() == null ? null : w.ttl().toMillis(),
                 writer);
     }
 

@@ -32,11 +32,15 @@ final class ImportedFileArchiver {
         int moved = 0;
         for (int from = 0; from < items.size(); from += 500) {
             List<Importer.Item> batch = items.subList(from, Math.min(items.size(), from + 500));
-            Map<String, StoredState> stored = target.read(batch.stream().map(Importer.Item::key).toList());
+            Map<String, StoredState> stored =
+                    target.read(batch.stream().map(Importer.Item::key).toList());
             for (Importer.Item it : batch) {
                 String rel = it.entry().path();
                 FileOutcome o = outcomes.get(rel);
-                if (o == null || !(o.action() == Action.CREATE || o.action() == Action.UPDATE || o.action() == Action.UNCHANGED)) {
+                if (o == null
+                        || !(o.action() == Action.CREATE
+                                || o.action() == Action.UPDATE
+                                || o.action() == Action.UNCHANGED)) {
                     continue;
                 }
                 SourceFile imported = read.get(rel);

@@ -28,8 +28,7 @@ public final class Importer {
     private final Progress progress;
     private Consumer<List<String>> beforeCommit;
 
-    record Item(TreeScanner.Entry entry, String key, MappingRule rule) {
-    }
+    record Item(TreeScanner.Entry entry, String key, MappingRule rule) {}
 
     public Importer(ImportSettings settings, ImportTarget target, Progress progress) {
         this.settings = settings;
@@ -61,10 +60,10 @@ public final class Importer {
         try {
             // files of the next batch are read and parsed while the current batch commits
             Future<List<Loaded>> next = reader.submit(() -> load(batch(items, 0)));
-            Decision.Policy policy = new Decision.Policy(settings.onExisting(), settings.overwriteLiveChanges(),
-                    target.writer());
-            BatchWriter writer = new BatchWriter(target, policy, settings.dryRun(), this::quarantined, progress::note,
-                    beforeCommit);
+            Decision.Policy policy =
+                    new Decision.Policy(settings.onExisting(), settings.overwriteLiveChanges(), target.writer());
+            BatchWriter writer =
+                    new BatchWriter(target, policy, settings.dryRun(), this::quarantined, progress::note, beforeCommit);
             for (int from = 0; from < items.size(); from += settings.batchSize()) {
                 List<Loaded> loaded = await(next);
                 if (from + settings.batchSize() < items.size()) {
@@ -105,7 +104,8 @@ public final class Importer {
             archiveProblems = archiver.problems();
         }
         long elapsed = System.nanoTime() - started;
-        return new MigrationReport(root.toString(), settings.dryRun(), ordered, elapsed / 1_000_000, archived, archiveProblems);
+        return new MigrationReport(
+                root.toString(), settings.dryRun(), ordered, elapsed / 1_000_000, archived, archiveProblems);
     }
 
     private List<Item> map(List<TreeScanner.Entry> entries, Map<String, FileOutcome> outcomes) {
@@ -113,25 +113,35 @@ public final class Importer {
         Map<String, String> keyOwners = new HashMap<>();
         for (TreeScanner.Entry e : entries) {
             if (e.skipped()) {
-                outcomes.put(e.path(), FileOutcome.problem(e.path(), null, Action.SKIPPED, "not-regular", e.skipReason()));
+                outcomes.put(
+                        e.path(), FileOutcome.problem(e.path(), null, Action.SKIPPED, "not-regular", e.skipReason()));
                 continue;
             }
             Optional<Mapping.Match> m = settings.mapping().match(e.path());
             if (m.isEmpty()) {
-                outcomes.put(e.path(), FileOutcome.problem(e.path(), null, Action.SKIPPED, "unmapped", "no mapping rule matches"));
+                outcomes.put(
+                        e.path(),
+                        FileOutcome.problem(e.path(), null, Action.SKIPPED, "unmapped", "no mapping rule matches"));
                 continue;
             }
             String key = m.get().key();
             try {
                 target.layout().validate(key);
             } catch (InvalidInputException ex) {
-                outcomes.put(e.path(), FileOutcome.problem(e.path(), key, Action.FAILED, "invalid-key", ex.getMessage()));
+                outcomes.put(
+                        e.path(), FileOutcome.problem(e.path(), key, Action.FAILED, "invalid-key", ex.getMessage()));
                 continue;
             }
             String owner = keyOwners.putIfAbsent(key, e.path());
             if (owner != null) {
-                outcomes.put(e.path(), FileOutcome.problem(e.path(), key, Action.FAILED, "key-collision",
-                        "key \"" + key + "\" is already mapped from " + owner));
+                outcomes.put(
+                        e.path(),
+                        FileOutcome.problem(
+                                e.path(),
+                                key,
+                                Action.FAILED,
+                                "key-collision",
+                                "key \"" + key + "\" is already mapped from " + owner));
                 continue;
             }
             items.add(new Item(e, key, m.get().rule()));
@@ -140,8 +150,7 @@ public final class Importer {
     }
 
     /** A file as read by the reader thread: parsed, or the error reading it. */
-    record Loaded(Item item, SourceFile file, IOException error) {
-    }
+    record Loaded(Item item, SourceFile file, IOException error) {}
 
     private List<Item> batch(List<Item> items, int from) {
         return items.subList(from, Math.min(items.size(), from + settings.batchSize()));
@@ -156,7 +165,8 @@ public final class Importer {
         List<String> paths = new ArrayList<>();
         for (Item it : batch) {
             try {
-                out.add(new Loaded(it, StrictReader.read(it.entry().file(), it.entry().path()), null));
+                out.add(new Loaded(
+                        it, StrictReader.read(it.entry().file(), it.entry().path()), null));
                 paths.add(it.entry().path());
             } catch (IOException e) {
                 out.add(new Loaded(it, null, e));
@@ -190,7 +200,8 @@ public final class Importer {
         Item it = l.item();
         String rel = it.entry().path();
         if (l.error() != null) {
-            outcomes.put(rel, FileOutcome.problem(rel, it.key(), Action.FAILED, "unreadable", "cannot read: " + l.error()));
+            outcomes.put(
+                    rel, FileOutcome.problem(rel, it.key(), Action.FAILED, "unreadable", "cannot read: " + l.error()));
             return false;
         }
         return true;

@@ -39,7 +39,9 @@ public record LedgerEntry(String sha256, String key, Long revision) {
         try {
             JsonNode n = StrictJson.parse(json, "ledger entry");
             JsonNode rev = n.path("rev");
-            return new LedgerEntry(n.path("sha256").asText(null), n.path("key").asText(null),
+            return new LedgerEntry(
+                    n.path("sha256").asText(null),
+                    n.path("key").asText(null),
                     rev.isIntegralNumber() ? rev.asLong() : null);
         } catch (InvalidInputException e) {
             return null;

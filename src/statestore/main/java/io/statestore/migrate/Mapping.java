@@ -35,11 +35,12 @@ public final class Mapping {
         this.rules = List.copyOf(rules);
     }
 
-    record RuleSpec(@JsonProperty("path") String path, @JsonProperty("key") String key, @JsonProperty("ttl") String ttl) {
-    }
+    record RuleSpec(
+            @JsonProperty("path") String path,
+            @JsonProperty("key") String key,
+            @JsonProperty("ttl") String ttl) {}
 
-    record FileSpec(@JsonProperty("rules") List<RuleSpec> rules) {
-    }
+    record FileSpec(@JsonProperty("rules") List<RuleSpec> rules) {}
 
     /** The built-in mapping of the legacy layout (same content as config/migration.yaml). */
     public static Mapping defaults() {
@@ -47,7 +48,8 @@ public final class Mapping {
             if (in == null) {
                 throw new MappingException("missing resource " + DEFAULT_RESOURCE);
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in mapping (config/migration.yaml)");
+            return parse(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in mapping (config/migration.yaml)");
         } catch (IOException e) {
             throw new MappingException("cannot read built-in mapping: " + e.getMessage(), e);
         }
@@ -68,8 +70,10 @@ public final class Mapping {
         try {
             spec = YAML.readValue(yaml, FileSpec.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new MappingException(source + ": unknown key \"" + e.getPropertyName() + "\" at "
-                    + e.getPathReference() + " (allowed: rules, and path/key/ttl in a rule)", e);
+            throw new MappingException(
+                    source + ": unknown key \"" + e.getPropertyName() + "\" at " + e.getPathReference()
+                            + " (allowed: rules, and path/key/ttl in a rule)",
+                    e);
         } catch (JsonProcessingException e) {
             throw new MappingException(source + ": not a valid mapping: " + e.getOriginalMessage(), e);
         }
@@ -141,6 +145,5 @@ public final class Mapping {
         return Optional.empty();
     }
 
-    public record Match(MappingRule rule, String key) {
-    }
+    public record Match(MappingRule rule, String key) {}
 }

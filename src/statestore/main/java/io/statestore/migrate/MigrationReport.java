@@ -9,8 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /** The result of an import run (or dry-run plan): one outcome per file, counts, timing. */
-public record MigrationReport(String from, boolean dryRun, List<FileOutcome> files, long elapsedMillis, int archived,
-                              List<String> archiveProblems) {
+public record MigrationReport(
+        String from,
+        boolean dryRun,
+        List<FileOutcome> files,
+        long elapsedMillis,
+        int archived,
+        List<String> archiveProblems) {
 
     public Map<Action, Integer> counts() {
         Map<Action, Integer> c = new EnumMap<>(Action.class);
@@ -43,7 +48,8 @@ public record MigrationReport(String from, boolean dryRun, List<FileOutcome> fil
     /** The plan of a dry run: one line per file. */
     public void printPlan(PrintWriter out) {
         for (FileOutcome f : files) {
-            StringBuilder sb = new StringBuilder(String.format("%-12s %s", f.action().label(), f.path()));
+            StringBuilder sb =
+                    new StringBuilder(String.format("%-12s %s", f.action().label(), f.path()));
             if (f.key() != null) {
                 sb.append(" -> ").append(f.key());
             }

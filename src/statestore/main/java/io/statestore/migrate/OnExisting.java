@@ -5,5 +5,7 @@ package io.statestore.migrate;
  * write (no ledger entry for the file): keep it, replace it, or report the file as failed.
  */
 public enum OnExisting {
-    SKIP, OVERWRITE, FAIL
+    SKIP,
+    OVERWRITE,
+    FAIL
 }

@@ -75,8 +75,9 @@ public final class Progress {
         lastDrawNanos = now;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         double secs = Math.max(1e-9, (now - startedNanos) / 1e9);
-        out.printf("\r[%s%s] %d/%d files  %.0f files/s ", "#".repeat(filled), " ".repeat(WIDTH - filled), done, total,
-                done / secs);
+        out.printf(
+                "\r[%s%s] %d/%d files  %.0f files/s ",
+                "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, done / secs);
         out.flush();
     }
 }

@@ -10,8 +10,7 @@ import java.nio.file.StandardCopyOption;
 
 /** Copies a damaged file (never moves it) to the quarantine folder, with a .reason file beside it. */
 final class Quarantine {
-    private Quarantine() {
-    }
+    private Quarantine() {}
 
     static void copy(Path file, Path dir, String relativePath, String reason) {
         try {
@@ -21,9 +20,11 @@ final class Quarantine {
             }
             Files.createDirectories(target.getParent());
             Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    target.resolveSibling(target.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + relativePath + " to quarantine folder " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot copy " + relativePath + " to quarantine folder " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -14,8 +14,7 @@ public final class SourceFile {
     private byte[] bytes;
     private Parsed parsed;
 
-    private record Parsed(JsonNode json, String text, boolean bomStripped, String code, String reason) {
-    }
+    private record Parsed(JsonNode json, String text, boolean bomStripped, String code, String reason) {}
 
     SourceFile(String path, String sha256, byte[] bytes) {
         this.path = path;

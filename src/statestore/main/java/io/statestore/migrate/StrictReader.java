@@ -25,13 +25,12 @@ public final class StrictReader {
     /** Redis strings hold at most 512 MB. */
     static final long MAX_BYTES = 512L * 1024 * 1024;
 
-    private StrictReader() {
-    }
+    private StrictReader() {}
 
     public static SourceFile read(Path file, String relativePath) throws IOException {
         byte[] bytes;
-        try (InputStream in = Channels.newInputStream(Files.newByteChannel(file,
-                java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)))) {
+        try (InputStream in = Channels.newInputStream(
+                Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)))) {
             bytes = in.readNBytes((int) Math.min(MAX_BYTES + 1, Integer.MAX_VALUE - 8));
         }
         return new SourceFile(relativePath, sha256(bytes), bytes);
@@ -43,22 +42,42 @@ public final class StrictReader {
     }
 
     /** What strict reading found: the document and its canonical text, or a quarantine code and reason. */
-    record Result(com.fasterxml.jackson.databind.JsonNode json, String text, boolean bomStripped, String code, String reason) {
-    }
+    record Result(
+            com.fasterxml.jackson.databind.JsonNode json,
+            String text,
+            boolean bomStripped,
+            String code,
+            String reason) {}
 
     static Result parseContent(byte[] bytes, String relativePath) {
         String sha = null;
         if (bytes.length > MAX_BYTES) {
-            return quarantine(relativePath, sha, bytes.length, false, "too-large", "larger than 512 MB (the Redis string limit)");
+            return quarantine(
+                    relativePath, sha, bytes.length, false, "too-large", "larger than 512 MB (the Redis string limit)");
         }
-        boolean bom = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf;
+        boolean bom = bytes.length >= 3
+                && (bytes[0] & 0xff) == 0xef
+                && (bytes[1] & 0xff) == 0xbb
+                && (bytes[2] & 0xff) == 0xbf;
         byte[] body = bom ? Arrays.copyOfRange(bytes, 3, bytes.length) : bytes;
-        if (body.length >= 2 && (((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff)
-                || ((body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe))) {
-            return quarantine(relativePath, sha, bytes.length, bom, "invalid-utf8", "UTF-16 byte order mark: the file is not UTF-8");
+        if (body.length >= 2
+                && (((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff)
+                        || ((body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe))) {
+            return quarantine(
+                    relativePath,
+                    sha,
+                    bytes.length,
+                    bom,
+                    "invalid-utf8",
+                    "UTF-16 byte order mark: the file is not UTF-8");
         }
         if (isBlank(body)) {
-            return quarantine(relativePath, sha, bytes.length, bom, "empty",
+            return quarantine(
+                    relativePath,
+                    sha,
+                    bytes.length,
+                    bom,
+                    "empty",
                     body.length == 0 ? "empty file" : "whitespace-only file");
         }
         try {

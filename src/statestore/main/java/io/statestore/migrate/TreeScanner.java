@@ -25,8 +25,7 @@ public final class TreeScanner {
         }
     }
 
-    private TreeScanner() {
-    }
+    private TreeScanner() {}
 
     public static List<Entry> scan(Path root) throws IOException {
         List<Entry> out = new ArrayList<>();

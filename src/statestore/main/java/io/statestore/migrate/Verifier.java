@@ -11,8 +11,7 @@ import java.util.Optional;
 /** {@code migrate --verify}: compares every mapped file with its document; writes nothing. */
 public final class Verifier {
 
-    public record Difference(String path, String key, String status, String detail) {
-    }
+    public record Difference(String path, String key, String status, String detail) {}
 
     /**
      * @param differences what does not match, quarantined files included (listed with their reason);
@@ -25,7 +24,9 @@ public final class Verifier {
         }
 
         public long quarantined() {
-            return differences.stream().filter(d -> d.status().equals(QUARANTINED)).count();
+            return differences.stream()
+                    .filter(d -> d.status().equals(QUARANTINED))
+                    .count();
         }
 
         public long differing() {
@@ -38,15 +39,16 @@ public final class Verifier {
                         + (d.detail() == null ? "" : "  (" + d.detail() + ")"));
             }
             out.println("verified " + checked + " mapped file(s): " + (checked - differences.size()) + " match, "
-                    + differing() + " differ" + (quarantined() == 0 ? ""
-                    : ", " + quarantined() + " quarantined (never imported: fix the file and migrate again)"));
+                    + differing() + " differ"
+                    + (quarantined() == 0
+                            ? ""
+                            : ", " + quarantined() + " quarantined (never imported: fix the file and migrate again)"));
         }
     }
 
     static final String QUARANTINED = "quarantined";
 
-    private Verifier() {
-    }
+    private Verifier() {}
 
     public static Result verify(Path from, Mapping mapping, ImportTarget target) throws IOException {
         Path root = from.toRealPath();
@@ -75,8 +77,11 @@ public final class Verifier {
                 } else if (!s.exists()) {
                     diffs.add(new Difference(e.path(), key, "missing", "no document at the key"));
                 } else if (!s.holds(f)) {
-                    diffs.add(new Difference(e.path(), key, "different", "document revision " + s.revision()
-                            + " differs from the file"));
+                    diffs.add(new Difference(
+                            e.path(),
+                            key,
+                            "different",
+                            "document revision " + s.revision() + " differs from the file"));
                 }
             }
         }

@@ -23,26 +23,45 @@ class BenchMainTest {
 
     @Test
     void mainOutputHoldsNoBenchmarkCode() throws URISyntaxException {
-        Path mainClasses = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertTrue(Files.isDirectory(mainClasses.resolve("io/statestore/cli")), "not the main output directory: " + mainClasses);
-        assertFalse(Files.exists(mainClasses.resolve("io/statestore/bench")),
+        Path mainClasses = Path.of(
+                Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(
+                Files.isDirectory(mainClasses.resolve("io/statestore/cli")),
+                "not the main output directory: " + mainClasses);
+        assertFalse(
+                Files.exists(mainClasses.resolve("io/statestore/bench")),
                 "benchmark classes in " + mainClasses + ", which statestore.jar is built from (left by a build from"
                         + " before the benchmarks moved to src/statestore/bench? 'mvn clean' removes them)");
-        Path benchClasses = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path benchClasses = Path.of(BenchMain.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         assertNotEquals(mainClasses, benchClasses);
     }
 
     @Test
     void everyBenchmarkIsASubcommandOfTheOneEntryPoint() {
-        assertEquals(Set.of("store", "watch", "events", "security", "peers", "series", "dashboard"), BenchMain.commandLine().getSubcommands().keySet());
+        assertEquals(
+                Set.of("store", "watch", "events", "security", "peers", "series", "dashboard"),
+                BenchMain.commandLine().getSubcommands().keySet());
     }
 
     @Test
     void everyBenchScriptRunsTheEntryPoint() throws Exception {
-        for (String[] script : new String[][] {{"bench", "store"}, {"bench-watch", "watch"}, {"bench-events", "events"},
-                {"bench-security", "security"}, {"bench-peers", "peers"}, {"bench-series", "series"}, {"bench-dashboard", "dashboard"}}) {
+        for (String[] script : new String[][] {
+            {"bench", "store"},
+            {"bench-watch", "watch"},
+            {"bench-events", "events"},
+            {"bench-security", "security"},
+            {"bench-peers", "peers"},
+            {"bench-series", "series"},
+            {"bench-dashboard", "dashboard"}
+        }) {
             String text = Files.readString(Path.of("scripts", script[0]));
-            assertTrue(text.contains("-- " + script[1] + " "), "scripts/" + script[0] + " does not run `bench " + script[1] + "`");
+            assertTrue(
+                    text.contains("-- " + script[1] + " "),
+                    "scripts/" + script[0] + " does not run `bench " + script[1] + "`");
         }
         assertTrue(Files.readString(Path.of("scripts/lib/bench-java.sh")).contains("io.statestore.bench.BenchMain"));
     }
@@ -66,7 +85,9 @@ class BenchMainTest {
         assertEquals(2, run("security", "--rounds", "many").code);
         Run unknownSystem = run("peers", "--systems", "everysec,consul");
         assertEquals(2, unknownSystem.code);
-        assertTrue(unknownSystem.err.contains("--systems takes everysec, always, group, etcd and nats, got \"consul\""), unknownSystem.err);
+        assertTrue(
+                unknownSystem.err.contains("--systems takes everysec, always, group, etcd and nats, got \"consul\""),
+                unknownSystem.err);
         Run unknownRow = run("peers", "--rows", "put,delete");
         assertEquals(2, unknownRow.code);
         assertTrue(unknownRow.err.contains("--rows takes put, cas, hot and watch, got \"delete\""), unknownRow.err);
@@ -78,8 +99,7 @@ class BenchMainTest {
         assertTrue(none.err.contains("name a benchmark: store, watch, events, security, peers"), none.err);
     }
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         CommandLine cl = BenchMain.commandLine();

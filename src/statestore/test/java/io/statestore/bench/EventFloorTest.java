@@ -22,12 +22,24 @@ class EventFloorTest {
         try (Jedis j = redis.jedis()) {
             EventFloor.install(j);
             assertTrue(EventFloor.publish(j, "e-1", "bench", "src", 1700000000000L, "{\"blob\":\"x\"}"));
-            assertFalse(EventFloor.publish(j, "e-1", "bench", "src", 1700000000000L, "{\"blob\":\"x\"}"), "a re-sent ID");
+            assertFalse(
+                    EventFloor.publish(j, "e-1", "bench", "src", 1700000000000L, "{\"blob\":\"x\"}"), "a re-sent ID");
             assertTrue(EventFloor.publish(j, "e-2", "bench", "src", 1700000000001L, "{}"));
             for (String stream : List.of("floor:{ev}:t:bench", "floor:{ev}:all")) {
                 List<StreamEntry> entries = j.xrange(stream, "-", "+");
                 assertEquals(2, entries.size(), stream);
-                assertEquals(Map.of("id", "e-1", "type", "bench", "src", "src", "time", "1700000000000", "data", "{\"blob\":\"x\"}"),
+                assertEquals(
+                        Map.of(
+                                "id",
+                                "e-1",
+                                "type",
+                                "bench",
+                                "src",
+                                "src",
+                                "time",
+                                "1700000000000",
+                                "data",
+                                "{\"blob\":\"x\"}"),
                         entries.get(0).getFields());
                 assertEquals("e-2", entries.get(1).getFields().get("id"));
             }

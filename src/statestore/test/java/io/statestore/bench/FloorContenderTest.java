@@ -56,10 +56,15 @@ class FloorContenderTest {
                 assertEquals(3, feed.size());
                 assertEquals(key, feed.get(2).getFields().get("key"));
                 assertEquals("3", feed.get(2).getFields().get("rev"));
-                assertEquals(Documents.patch(1, 0).toString(), feed.get(2).getFields().get("change"));
+                assertEquals(
+                        Documents.patch(1, 0).toString(),
+                        feed.get(2).getFields().get("change"));
                 for (int i = 0; i < 3; i++) {
                     String note = notes.poll(10, java.util.concurrent.TimeUnit.SECONDS);
-                    assertTrue(note != null && note.startsWith("floor:c:" + key + " ") && note.contains(feed.get(i).getID().toString()),
+                    assertTrue(
+                            note != null
+                                    && note.startsWith("floor:c:" + key + " ")
+                                    && note.contains(feed.get(i).getID().toString()),
                             "notification " + i + ": " + note);
                 }
             } finally {

@@ -25,19 +25,41 @@ class PeersBenchmarkTest {
         CommandLine cl = BenchMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int code = cl.execute("peers", "--systems", "always,everysec", "--sets", "1", "--seconds", "0.3", "--warmup", "0.1",
-                "--threads", "2", "--rate", "200", "--watch-seconds", "0.5");
+        int code = cl.execute(
+                "peers",
+                "--systems",
+                "always,everysec",
+                "--sets",
+                "1",
+                "--seconds",
+                "0.3",
+                "--warmup",
+                "0.1",
+                "--threads",
+                "2",
+                "--rate",
+                "200",
+                "--watch-seconds",
+                "0.5");
         String text = out.toString();
         assertEquals(0, code, text + err);
         assertTrue(text.contains("| row | statestore, AOF everysec | statestore, AOF always |"), text);
         assertTrue(text.contains("durability, statestore, AOF always: redis-server appendfsync always"), text);
         String medians = text.substring(text.indexOf("Medians of 1 set(s)"), text.indexOf("CPU per success"));
         for (PeerRow row : List.of(PeerRow.PUT, PeerRow.CAS_OWN, PeerRow.CAS_HOT)) {
-            Matcher m = Pattern.compile(Pattern.quote("| " + row.title() + " | ") + "([\\d,]+) \\| ([\\d,]+) \\|").matcher(medians);
+            Matcher m = Pattern.compile(Pattern.quote("| " + row.title() + " | ") + "([\\d,]+) \\| ([\\d,]+) \\|")
+                    .matcher(medians);
             assertTrue(m.find(), row + " missing from\n" + medians);
-            assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 0 && Long.parseLong(m.group(2).replace(",", "")) > 0, m.group());
+            assertTrue(
+                    Long.parseLong(m.group(1).replace(",", "")) > 0
+                            && Long.parseLong(m.group(2).replace(",", "")) > 0,
+                    m.group());
         }
-        assertTrue(Pattern.compile("\\| watch delay p50 / p99 at 200 updates/s \\(ms\\) \\| [\\d.]+ / [\\d.]+ \\| [\\d.]+ / [\\d.]+ \\|")
-                .matcher(medians).find(), medians);
+        assertTrue(
+                Pattern.compile(
+                                "\\| watch delay p50 / p99 at 200 updates/s \\(ms\\) \\| [\\d.]+ / [\\d.]+ \\| [\\d.]+ / [\\d.]+ \\|")
+                        .matcher(medians)
+                        .find(),
+                medians);
     }
 }

@@ -28,7 +28,8 @@ class PeersTableTest {
 
     @Test
     void ratiosAreStatestoresAdvantageAndTinyDelaysAreNotDivided() {
-        PeersTable t = new PeersTable(List.of(PeerSystem.EVERYSEC, PeerSystem.NATS),
+        PeersTable t = new PeersTable(
+                List.of(PeerSystem.EVERYSEC, PeerSystem.NATS),
                 Map.of(PeerSystem.EVERYSEC, "ss", PeerSystem.NATS, "nats"));
         for (double[] set : new double[][] {{12_000, 10_000}, {9_000, 10_000}, {12_600, 10_500}}) {
             t.add(PeerRow.PUT, PeerSystem.EVERYSEC, loop(set[0]));
@@ -44,7 +45,10 @@ class PeersTableTest {
         assertTrue(text.contains("| put, each thread its own key (ops/s) | 1.20x |"), text);
         assertTrue(text.contains("| watch delay p99 | 1.50x |"), text);
         assertTrue(text.contains("| watch delay p50 | - (0.005 vs 0.300 ms) |"), text);
-        assertTrue(text.contains("| put, each thread its own key (ops/s) | 12,000, 9,000, 12,600 | 10,000, 10,000, 10,500 |"), text);
+        assertTrue(
+                text.contains(
+                        "| put, each thread its own key (ops/s) | 12,000, 9,000, 12,600 | 10,000, 10,000, 10,500 |"),
+                text);
     }
 
     private static ClosedLoop.Result loop(double perSecond) {

@@ -20,7 +20,13 @@ class ReportTest {
     }
 
     private static Row row(CellResult floor) {
-        return new Row(new Workload(Workload.Operation.MERGE, 1, 16, false), 1024, cell(30_000), cell(75_000), cell(4_000), floor);
+        return new Row(
+                new Workload(Workload.Operation.MERGE, 1, 16, false),
+                1024,
+                cell(30_000),
+                cell(75_000),
+                cell(4_000),
+                floor);
     }
 
     private static String table(Row r) {
@@ -32,8 +38,10 @@ class ReportTest {
     @Test
     void theFloorTableShowsItsRatiosWhenTheFloorRan() {
         String text = table(row(cell(45_000)));
-        String line = text.lines().filter(l -> l.startsWith("merge") && l.contains("%") && l.endsWith("x"))
-                .reduce((a, b) -> b).orElseThrow();
+        String line = text.lines()
+                .filter(l -> l.startsWith("merge") && l.contains("%") && l.endsWith("x"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertTrue(text.contains("floor: one function call per update"), text);
         // floor/SET 60%, statestore/floor 67%, floor/legacy 11.3x
         assertTrue(line.matches(".*\\b60% +67% +11\\.3x$"), line);
@@ -45,6 +53,9 @@ class ReportTest {
         JsonNode json = new ObjectMapper().readTree(Report.json(Map.of(), List.of(row(null))));
         assertFalse(json.get("rows").get(0).has("floor"));
         JsonNode withFloor = new ObjectMapper().readTree(Report.json(Map.of(), List.of(row(cell(45_000)))));
-        assertEquals(45_000, withFloor.get("rows").get(0).get("floor").get("opsPerSec").asDouble(), 0.5);
+        assertEquals(
+                45_000,
+                withFloor.get("rows").get(0).get("floor").get("opsPerSec").asDouble(),
+                0.5);
     }
 }

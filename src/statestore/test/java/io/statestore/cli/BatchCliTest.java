@@ -124,7 +124,9 @@ class BatchCliTest {
         assertFailed(res.get(7), 10, 1, badJson);
         assertTrue(badJson.contains("column"), "bad JSON names the position: " + badJson);
         StateStore store = redis.newStore();
-        assertEquals("{\"ran\":true}", StrictJson.write(store.get("m:after").orElseThrow().value()));
+        assertEquals(
+                "{\"ran\":true}",
+                StrictJson.write(store.get("m:after").orElseThrow().value()));
         assertTrue(store.get("m:a").isEmpty(), "the del ran");
         assertTrue(store.get("m:bad").isEmpty());
     }
@@ -160,10 +162,16 @@ class BatchCliTest {
         for (int i = 0; i < 4; i++) {
             assertTrue(res.get(i).get("ok").asBoolean(), r.toString());
         }
-        assertOk(res.get(4), 5,
+        assertOk(
+                res.get(4),
+                5,
                 "{\"say\":\"it's \\\"quoted\\\"\",\"tab\":\"a\\tb\",\"sp\":\"  two  spaces \",\"bare\":1,\"a key\":\"x\"}");
-        assertFailed(res.get(5), 6, 2, "statestore: line 6: the ' at column 5 is never closed"
-                + " (quote as in a shell: '...' keeps everything, \"...\" needs \\\" inside)");
+        assertFailed(
+                res.get(5),
+                6,
+                2,
+                "statestore: line 6: the ' at column 5 is never closed"
+                        + " (quote as in a shell: '...' keeps everything, \"...\" needs \\\" inside)");
         assertEquals(2, r.exitCode());
     }
 
@@ -182,19 +190,35 @@ class BatchCliTest {
         List<JsonNode> res = results(r);
         assertEquals(8, res.size(), r.toString());
         assertFailed(res.get(0), 1, 2, "statestore: batch: not in a batch: a batch cannot run another batch");
-        assertFailed(res.get(1), 2, 2, "statestore: daemon: not in a batch: the daemon runs until stopped;"
-                + " start it on its own");
+        assertFailed(
+                res.get(1),
+                2,
+                2,
+                "statestore: daemon: not in a batch: the daemon runs until stopped;" + " start it on its own");
         for (int i = 2; i < 5; i++) {
             assertEquals(2, res.get(i).get("exit").asInt(), r.toString());
             assertTrue(res.get(i).get("error").asText().contains(": not in a batch: "), r.toString());
         }
-        assertFailed(res.get(5), 6, 2, "statestore: --redis cannot change within a batch:"
-                + " give it to the batch itself (statestore --redis URL batch)");
-        assertFailed(res.get(6), 7, 2, "statestore: --writer cannot change within a batch:"
-                + " give it to the batch itself (statestore --writer NAME batch)");
+        assertFailed(
+                res.get(5),
+                6,
+                2,
+                "statestore: --redis cannot change within a batch:"
+                        + " give it to the batch itself (statestore --redis URL batch)");
+        assertFailed(
+                res.get(6),
+                7,
+                2,
+                "statestore: --writer cannot change within a batch:"
+                        + " give it to the batch itself (statestore --writer NAME batch)");
         assertEquals(1, res.get(7).get("exit").asInt(), r.toString());
-        assertTrue(res.get(7).get("error").asText().startsWith("statestore: put t:ref: cannot read stdin: in a batch,"
-                + " stdin holds the command lines"), r.toString());
+        assertTrue(
+                res.get(7)
+                        .get("error")
+                        .asText()
+                        .startsWith("statestore: put t:ref: cannot read stdin: in a batch,"
+                                + " stdin holds the command lines"),
+                r.toString());
         assertTrue(redis.newStore().get("t:ref").isEmpty(), "no refused line wrote anything");
         assertEquals(2, r.exitCode());
     }
@@ -213,8 +237,14 @@ class BatchCliTest {
     void theLinesShareOneConnectionInsteadOfOpeningOneEach() {
         StringBuilder input = new StringBuilder();
         for (int i = 0; i < 200; i++) {
-            input.append("merge t:shared").append(i % 5).append(" '{\"n\":").append(i).append("}'\n")
-                    .append("get t:shared").append(i % 5).append("\n");
+            input.append("merge t:shared")
+                    .append(i % 5)
+                    .append(" '{\"n\":")
+                    .append(i)
+                    .append("}'\n")
+                    .append("get t:shared")
+                    .append(i % 5)
+                    .append("\n");
         }
         long before = connectionsReceived();
         CliRunner.Result r = batch(input.toString());
@@ -234,12 +264,14 @@ class BatchCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode res = results(r).get(0);
         assertTrue(res.get("output").asText().startsWith("statestore: server v"), r.toString());
-        assertEquals(cli().run("functions", "status").out().trim(), res.get("output").asText());
+        assertEquals(
+                cli().run("functions", "status").out().trim(), res.get("output").asText());
     }
 
     @Test
     void windowsLineEndingsAreAcceptedAndALineOfInvalidUtf8FailsAlone() {
-        byte[] input = concat("merge t:crlf '{\"a\":1}'\r\nget t:\u00e9\n".getBytes(StandardCharsets.UTF_8),
+        byte[] input = concat(
+                "merge t:crlf '{\"a\":1}'\r\nget t:\u00e9\n".getBytes(StandardCharsets.UTF_8),
                 new byte[] {'g', 'e', 't', ' ', 't', ':', (byte) 0xE9, '\n'},
                 "get t:crlf\r\n".getBytes(StandardCharsets.UTF_8));
         CliRunner.Result r = cli().runWithStdin(input, "batch", "--on-error", "continue");

@@ -101,12 +101,16 @@ class CliAtFileTest {
         Files.writeString(dir.resolve("n.json"), "2.5\n");
         assertOk(cli().run("incr", "t:i", "$.n", "@n.json"), "3.5");
         String string = atFile("s.json", "\"2\"");
-        assertFailure(cli().run("incr", "t:i", "$.n", string), "statestore: incr t:i: N must be a number, got a string in " + string);
+        assertFailure(
+                cli().run("incr", "t:i", "$.n", string),
+                "statestore: incr t:i: N must be a number, got a string in " + string);
 
         CliRunner.Result pub = cli().run("events", "publish", "job", atFile("data.json", "{\"msg\": \"two words\"}"));
         assertEquals(0, pub.exitCode(), pub.toString());
         CliRunner.Result tail = cli().run("events", "tail", "job", "--from", "0", "--count", "1", "--timeout", "10s");
-        assertEquals("{\"msg\":\"two words\"}", StrictJson.write(StrictJson.parse(tail.outLines().get(0)).get("data")));
+        assertEquals(
+                "{\"msg\":\"two words\"}",
+                StrictJson.write(StrictJson.parse(tail.outLines().get(0)).get("data")));
     }
 
     @Test
@@ -136,7 +140,8 @@ class CliAtFileTest {
             case "append" -> List.of(command, "t:miss", "$.l", missing);
             default -> List.of(command, "t:miss", "$.n", missing);
         };
-        assertFailure(cli().run(args.toArray(String[]::new)),
+        assertFailure(
+                cli().run(args.toArray(String[]::new)),
                 "statestore: " + command + " t:miss: cannot read " + missing + ": no such file");
         JsonNode after = store.get("t:miss").orElseThrow().value();
         assertEquals("{\"n\":1,\"l\":[]}", StrictJson.write(after));
@@ -146,11 +151,14 @@ class CliAtFileTest {
     @Test
     void aBareAtOrADirectoryIsAClearError() {
         redis.newStore().put("t:bare", StrictJson.parse("{}"));
-        assertFailure(cli().run("set", "t:bare", "$.a", "@"),
+        assertFailure(
+                cli().run("set", "t:bare", "$.a", "@"),
                 "statestore: set t:bare: cannot read @: a file name must follow @ (@FILE, or @- for stdin)");
-        assertFailure(cli().run("merge", "t:bare", "@" + dir.toAbsolutePath()),
+        assertFailure(
+                cli().run("merge", "t:bare", "@" + dir.toAbsolutePath()),
                 "statestore: merge t:bare: cannot read @" + dir.toAbsolutePath() + ": is a directory");
-        assertFailure(cli().run("events", "publish", "job", "@"),
+        assertFailure(
+                cli().run("events", "publish", "job", "@"),
                 "statestore: events publish job: cannot read @: a file name must follow @ (@FILE, or @- for stdin)");
     }
 
@@ -159,11 +167,18 @@ class CliAtFileTest {
         String dup = atFile("dup.json", "{\"a\": 1, \"a\": 2}");
         CliRunner.Result r = cli().run("merge", "t:bad", dup);
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().startsWith("statestore: merge t:bad: invalid JSON in file " + dup.substring(1) + ": duplicate member name \"a\""), r.toString());
+        assertTrue(
+                r.err()
+                        .startsWith("statestore: merge t:bad: invalid JSON in file " + dup.substring(1)
+                                + ": duplicate member name \"a\""),
+                r.toString());
         Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'"', (byte) 0xE9, ' ', '"'});
         CliRunner.Result u = cli().run("set", "t:bad", "$", "@" + latin1.toAbsolutePath());
         assertEquals(1, u.exitCode(), u.toString());
-        assertTrue(u.err().startsWith("statestore: set t:bad: invalid JSON in file " + latin1.toAbsolutePath() + ": not valid UTF-8"),
+        assertTrue(
+                u.err()
+                        .startsWith("statestore: set t:bad: invalid JSON in file " + latin1.toAbsolutePath()
+                                + ": not valid UTF-8"),
                 u.toString());
         assertEquals(3, cli().run("get", "t:bad").exitCode(), "not found");
     }

@@ -22,7 +22,8 @@ class CliDocsTest {
             files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
         }
         for (Path f : files) {
-            String session = Files.readAllLines(f).stream().filter(l -> !l.startsWith("#"))
+            String session = Files.readAllLines(f).stream()
+                    .filter(l -> !l.startsWith("#"))
                     .collect(Collectors.joining("\n", "```console\n", "\n```"));
             assertTrue(docs.contains(session), "docs/cli.md shows " + f.getFileName() + " verbatim:\n" + session);
         }

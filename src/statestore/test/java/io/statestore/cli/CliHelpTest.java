@@ -29,8 +29,17 @@ import picocli.CommandLine.ParseResult;
  * ends with an example that is a command line the parser accepts. No Redis: help needs none.
  */
 class CliHelpTest {
-    private static final String[] GLOBAL_ONLY = {"--sentinel-password-file", "--tls-ca", "--tls-cert", "--tls-key",
-            "--tls-insecure-skip-verify", "--password-file=", "--redis=", "--user=", "[--debug]"};
+    private static final String[] GLOBAL_ONLY = {
+        "--sentinel-password-file",
+        "--tls-ca",
+        "--tls-cert",
+        "--tls-key",
+        "--tls-insecure-skip-verify",
+        "--password-file=",
+        "--redis=",
+        "--user=",
+        "[--debug]"
+    };
 
     /** Each help rendered once: the checks below read the same text. */
     private static final Map<List<String>, String> HELP = new java.util.concurrent.ConcurrentHashMap<>();
@@ -57,7 +66,8 @@ class CliHelpTest {
     }
 
     private static CommandLine newCommandLine() {
-        CommandLine cli = new CommandLine(new Main(new CliIo(new ByteArrayInputStream(new byte[0]), System.out, System.err, Path.of(""))));
+        CommandLine cli = new CommandLine(
+                new Main(new CliIo(new ByteArrayInputStream(new byte[0]), System.out, System.err, Path.of(""))));
         Subcommands.addTo(cli); // names none: all of them
         return cli.setExpandAtFiles(false);
     }
@@ -93,8 +103,8 @@ class CliHelpTest {
     @Test
     void theTreeHasTheCommandsAtEveryDepth() {
         List<String> names = commands().map(CliHelpTest::name).toList();
-        for (String expected : List.of("", "get", "events publish", "task tail", "functions install", "acl",
-                "history policy set")) {
+        for (String expected :
+                List.of("", "get", "events publish", "task tail", "functions install", "acl", "history policy set")) {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
     }
@@ -103,7 +113,9 @@ class CliHelpTest {
     @MethodSource("commands")
     void fitsOneHundredColumns(List<String> path) {
         for (String line : help(path).split("\n")) {
-            assertTrue(line.length() <= 100, "statestore " + name(path) + " --help: " + line.length() + " columns: " + line);
+            assertTrue(
+                    line.length() <= 100,
+                    "statestore " + name(path) + " --help: " + line.length() + " columns: " + line);
         }
     }
 
@@ -119,7 +131,9 @@ class CliHelpTest {
             String text = String.join(" ", arg.description()).strip();
             assertFalse(text.isEmpty(), "statestore " + name(path) + ": " + what + " has no description");
             boolean negatable = arg.isOption() && ((OptionSpec) arg).negatable();
-            assertTrue(help.contains(negatable ? what.replace("--", "--[no-]") : what), "statestore " + name(path) + " --help shows " + what + "\n" + help);
+            assertTrue(
+                    help.contains(negatable ? what.replace("--", "--[no-]") : what),
+                    "statestore " + name(path) + " --help shows " + what + "\n" + help);
         }
         assertFalse(String.join(" ", spec.usageMessage().description()).isBlank(), "statestore " + name(path));
     }
@@ -134,7 +148,8 @@ class CliHelpTest {
         List<String> examples = lines.subList(heading + 1, lines.size());
         assertFalse(examples.isEmpty(), help);
         for (String example : examples) {
-            assertTrue(example.startsWith("  statestore "), "an indented command line, and nothing after it: " + example);
+            assertTrue(
+                    example.startsWith("  statestore "), "an indented command line, and nothing after it: " + example);
             List<String> words = new ArrayList<>(ShellWords.split(example.strip()));
             words = cutAtRedirection(words.subList(1, words.size()));
             ParseResult parsed = newCommandLine().parseArgs(words.toArray(String[]::new));
@@ -218,8 +233,10 @@ class CliHelpTest {
                 texts.add(d[0]);
             }
         }
-        return texts.stream().flatMap(t -> Arrays.stream(t.split("\\s+")))
-                .filter(w -> !w.isEmpty() && !w.contains("${") && !w.contains("%")).toList();
+        return texts.stream()
+                .flatMap(t -> Arrays.stream(t.split("\\s+")))
+                .filter(w -> !w.isEmpty() && !w.contains("${") && !w.contains("%"))
+                .toList();
     }
 
     @Test
@@ -247,10 +264,11 @@ class CliHelpTest {
     @ParameterizedTest
     @MethodSource("commands")
     void onlyHeadingsEndALineWithAColon(List<String> path) {
-        List<String> headings = List.of("Commands:", "Example:", "Examples:", "Exit codes:",
-                "Global options (before or after the command):");
+        List<String> headings = List.of(
+                "Commands:", "Example:", "Examples:", "Exit codes:", "Global options (before or after the command):");
         for (String line : help(path).split("\n")) {
-            assertTrue(!line.endsWith(":") || headings.contains(line) || line.startsWith("  statestore "),
+            assertTrue(
+                    !line.endsWith(":") || headings.contains(line) || line.startsWith("  statestore "),
                     "statestore " + name(path) + " --help: " + line);
         }
     }

@@ -29,8 +29,13 @@ import picocli.CommandLine;
  */
 class CliStartupTest {
     /** Packages a document command has no use for; each cost start-up time when it loaded. */
-    private static final List<String> NOT_FOR_DOCUMENT_COMMANDS = List.of("ch.qos.logback.", "org.quartz.",
-            "org.yaml.snakeyaml.", "com.fasterxml.jackson.dataformat.yaml.", "io.prometheus.", "io.statestore.daemon.",
+    private static final List<String> NOT_FOR_DOCUMENT_COMMANDS = List.of(
+            "ch.qos.logback.",
+            "org.quartz.",
+            "org.yaml.snakeyaml.",
+            "com.fasterxml.jackson.dataformat.yaml.",
+            "io.prometheus.",
+            "io.statestore.daemon.",
             "io.statestore.migrate.");
 
     @RegisterExtension
@@ -84,7 +89,8 @@ class CliStartupTest {
         assertEquals("2\n", run(List.of("merge", "doc", "{\"b\":2}"), "").out);
         Run get = run(List.of("get", "doc"), "");
         assertEquals("{\"a\":1,\"b\":2}\n", get.out);
-        for (Run r : List.of(run(List.of("put", "doc2"), "{}\n"), run(List.of("merge", "doc2", "{\"c\":3}"), ""), get)) {
+        for (Run r :
+                List.of(run(List.of("put", "doc2"), "{}\n"), run(List.of("merge", "doc2", "{\"c\":3}"), ""), get)) {
             Set<String> heavy = r.loaded.stream()
                     .filter(c -> NOT_FOR_DOCUMENT_COMMANDS.stream().anyMatch(c::startsWith))
                     .collect(Collectors.toCollection(java.util.TreeSet::new));
@@ -93,17 +99,23 @@ class CliStartupTest {
         }
     }
 
-    private record Run(List<String> args, String out, Set<String> loaded) {
-    }
+    private record Run(List<String> args, String out, Set<String> loaded) {}
 
     /** Runs the CLI in a JVM of its own (as {@code statestore} does), logging every class it loads. */
     private Run run(List<String> args, String stdin) throws IOException, InterruptedException {
         Path classes = Files.createTempFile(dir, "classes", ".txt");
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-Xlog:class+load=info:file=" + classes, "-cp", System.getProperty("java.class.path"),
-                "io.statestore.cli.Main", "--redis", redis.uri()));
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-Xlog:class+load=info:file=" + classes,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.statestore.cli.Main",
+                "--redis",
+                redis.uri()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

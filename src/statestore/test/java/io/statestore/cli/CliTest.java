@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -68,19 +68,22 @@ class CliTest {
     @Test
     void getMetaPrintsRevisionTimesWriterExpiryAndValue() {
         Instant before = Instant.now().minusSeconds(1);
-        assertEquals(0, cli().runWithStdin(utf8("{\"a\":1}"), "put", "t:meta", "-").exitCode());
+        assertEquals(
+                0, cli().runWithStdin(utf8("{\"a\":1}"), "put", "t:meta", "-").exitCode());
         assertEquals(0, cli().run("merge", "t:meta", "{\"b\":2}").exitCode());
         CliRunner.Result r = cli().run("get", "t:meta", "--meta");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode m = StrictJson.parse(r.out().trim());
-        assertEquals(List.of("key", "revision", "created", "updated", "writer", "expiresAt", "value"),
+        assertEquals(
+                List.of("key", "revision", "created", "updated", "writer", "expiresAt", "value"),
                 iterate(m.fieldNames()));
         assertEquals("t:meta", m.get("key").asText());
         assertEquals(2, m.get("revision").asLong());
         assertEquals("cli-test", m.get("writer").asText());
         assertTrue(m.get("expiresAt").isNull());
         assertFalse(Instant.parse(m.get("created").asText()).isBefore(before));
-        assertFalse(Instant.parse(m.get("updated").asText()).isBefore(Instant.parse(m.get("created").asText())));
+        assertFalse(Instant.parse(m.get("updated").asText())
+                .isBefore(Instant.parse(m.get("created").asText())));
         assertEquals("{\"a\":1,\"b\":2}", StrictJson.write(m.get("value")));
     }
 
@@ -104,7 +107,8 @@ class CliTest {
         store.put("t:cas", StrictJson.parse("{\"v\":2}"));
         CliRunner.Result r = cli().runWithStdin(utf8("{\"v\":3}"), "put", "t:cas", "--if-revision", "1");
         assertFailure(4, r, "statestore: put t:cas: conflict", "current revision 2");
-        assertEquals("{\"v\":2}", StrictJson.write(store.get("t:cas").orElseThrow().value()));
+        assertEquals(
+                "{\"v\":2}", StrictJson.write(store.get("t:cas").orElseThrow().value()));
         CliRunner.Result ok = cli().runWithStdin(utf8("{\"v\":3}"), "put", "t:cas", "--if-revision", "2");
         assertEquals(List.of("3"), ok.outLines(), ok.toString());
     }
@@ -112,26 +116,32 @@ class CliTest {
     @Test
     void invalidUtf8InAFileIsRejected() throws IOException {
         Files.write(dir.resolve("latin1.json"), new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'});
-        assertFailure(cli().run("put", "t:utf8", "latin1.json"),
+        assertFailure(
+                cli().run("put", "t:utf8", "latin1.json"),
                 "statestore: put t:utf8: invalid JSON in file latin1.json: not valid UTF-8");
         assertEquals(3, cli().run("get", "t:utf8").exitCode(), "not found");
     }
 
     @Test
     void missingFileIsNamed() {
-        assertFailure(cli().run("put", "t:nofile", "nope.json"), "put t:nofile: cannot read file nope.json: no such file");
+        assertFailure(
+                cli().run("put", "t:nofile", "nope.json"), "put t:nofile: cannot read file nope.json: no such file");
     }
 
     @Test
     void emptyStdinIsRejected() {
-        assertFailure(cli().runWithStdin(new byte[0], "put", "t:empty"), "put t:empty: invalid JSON in stdin: empty input");
+        assertFailure(
+                cli().runWithStdin(new byte[0], "put", "t:empty"), "put t:empty: invalid JSON in stdin: empty input");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"24x", "10", "-5s", "1.5h", "h", "99999999999999999999d"})
     void badDurationsExitOneWithTheReason(String ttl) {
         CliRunner.Result r = cli().runWithStdin(utf8("{}"), "put", "t:badttl", "--ttl", ttl);
-        assertFailure(r, "put t:badttl: invalid duration for --ttl \"" + ttl + "\"", "use e.g. 500ms, 30s, 15m, 1h30m, 7d, 2w");
+        assertFailure(
+                r,
+                "put t:badttl: invalid duration for --ttl \"" + ttl + "\"",
+                "use e.g. 500ms, 30s, 15m, 1h30m, 7d, 2w");
     }
 
     @Test
@@ -176,9 +186,15 @@ class CliTest {
     void mergeReadsAPatchFromAFileOrStdin() throws IOException {
         Files.writeString(dir.resolve("p.json"), "{\"a\":{\"b\":1}}");
         assertEquals(List.of("1"), cli().run("merge", "t:merge", "@p.json").outLines());
-        assertEquals(List.of("2"), cli().runWithStdin(utf8("{\"a\":{\"c\":2,\"b\":null}}"), "merge", "t:merge", "@-").outLines());
+        assertEquals(
+                List.of("2"),
+                cli().runWithStdin(utf8("{\"a\":{\"c\":2,\"b\":null}}"), "merge", "t:merge", "@-")
+                        .outLines());
         assertEquals("{\"a\":{\"c\":2}}\n", cli().run("get", "t:merge").out());
-        assertFailure(cli().run("merge", "t:merge", "{\"a\":1,\"a\":2}"), "merge t:merge: invalid JSON in PATCH argument", "duplicate member name");
+        assertFailure(
+                cli().run("merge", "t:merge", "{\"a\":1,\"a\":2}"),
+                "merge t:merge: invalid JSON in PATCH argument",
+                "duplicate member name");
     }
 
     @Test
@@ -253,7 +269,8 @@ class CliTest {
         }
         CliRunner.Result r = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "get", "t:x");
         assertFailure(5, r, "statestore: get t:x: cannot reach Redis at redis://127.0.0.1:" + port);
-        CliRunner.Result debug = cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "--debug", "get", "t:x");
+        CliRunner.Result debug =
+                cli().runRaw(new byte[0], "--redis", "redis://127.0.0.1:" + port, "--debug", "get", "t:x");
         assertEquals(5, debug.exitCode());
         assertTrue(debug.errLines().size() > 2 && debug.err().contains("\tat "), debug.toString());
     }
@@ -261,7 +278,8 @@ class CliTest {
     @Test
     void badRedisUrlAndMissingPasswordFileAreFailures() {
         assertFailure(cli().runRaw(new byte[0], "--redis", "http://x", "ls"), "statestore: ls: invalid Redis URL");
-        CliRunner.Result r = cli().runRaw(new byte[0], "--redis", redis.uri(), "--password-file", "no-such-secret", "ls");
+        CliRunner.Result r =
+                cli().runRaw(new byte[0], "--redis", redis.uri(), "--password-file", "no-such-secret", "ls");
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
     }
@@ -269,10 +287,12 @@ class CliTest {
     @Test
     void globalOptionsMayAlsoFollowTheCommand() {
         redis.newStore().put("t:global", StrictJson.parse("{}"));
-        CliRunner.Result r = cli().runRaw(new byte[0], "merge", "t:global", "{\"a\":1}", "--redis", redis.uri(),
-                "--writer", "after");
+        CliRunner.Result r = cli().runRaw(
+                        new byte[0], "merge", "t:global", "{\"a\":1}", "--redis", redis.uri(), "--writer", "after");
         assertEquals(0, r.exitCode(), r.toString());
-        JsonNode m = StrictJson.parse(cli().runRaw(new byte[0], "get", "--redis", redis.uri(), "t:global", "--meta").out().trim());
+        JsonNode m = StrictJson.parse(cli().runRaw(new byte[0], "get", "--redis", redis.uri(), "t:global", "--meta")
+                .out()
+                .trim());
         assertEquals("after", m.get("writer").asText());
         CliRunner.Result debug = cli().runRaw(new byte[0], "get", "t:nope", "--redis", redis.uri(), "--debug");
         assertEquals(3, debug.exitCode(), "not found");

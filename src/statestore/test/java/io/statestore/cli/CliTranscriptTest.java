@@ -29,8 +29,7 @@ class CliTranscriptTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    record Step(int line, String command, List<String> out, List<String> err, int exit) {
-    }
+    record Step(int line, String command, List<String> out, List<String> err, int exit) {}
 
     @TestFactory
     Stream<DynamicTest> transcriptsReplayExactly() throws IOException, URISyntaxException {
@@ -58,7 +57,8 @@ class CliTranscriptTest {
                 words = new ArrayList<>(words);
                 words.subList(lt, lt + 2).clear();
             }
-            CliRunner.Result r = cli.runWithStdin(stdin, words.subList(1, words.size()).toArray(String[]::new));
+            CliRunner.Result r =
+                    cli.runWithStdin(stdin, words.subList(1, words.size()).toArray(String[]::new));
             String where = file.getFileName() + ":" + step.line() + " $ " + step.command() + "\n" + r;
             assertEquals(step.exit(), r.exitCode(), where);
             assertEquals(step.out(), r.outLines(), where);

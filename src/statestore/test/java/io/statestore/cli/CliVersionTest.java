@@ -17,12 +17,19 @@ class CliVersionTest {
     @Test
     void everyCommandAnswersVersionWithTheBuildsVersion() {
         assertFalse(Version.current().contains("${"), "the build filled in the version: " + Version.current());
-        for (String[] args : new String[][] {{"--version"}, {"get", "--version"}, {"events", "tail", "--version"},
-                {"acl", "--version"}}) {
+        for (String[] args : new String[][] {
+            {"--version"}, {"get", "--version"}, {"events", "tail", "--version"}, {"acl", "--version"}
+        }) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), args);
+            int code = Main.run(
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream()),
+                    args);
             assertEquals(0, code, String.join(" ", args));
-            assertEquals("statestore " + Version.current() + "\n", out.toString(StandardCharsets.UTF_8), String.join(" ", args));
+            assertEquals(
+                    "statestore " + Version.current() + "\n",
+                    out.toString(StandardCharsets.UTF_8),
+                    String.join(" ", args));
         }
     }
 }

@@ -17,9 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
  * given and what was expected; no YAML parser, binder or scheduler wording.
  */
 class ConfigErrorWordsTest {
-    private static final List<String> LIBRARY_WORDS = List.of("com.fasterxml", "Jackson", "jackson", "snakeyaml",
-            "SnakeYAML", "org.yaml", "quartz", "Quartz", "Exception", "<block", "in 'reader'", "Cannot deserialize",
-            "JsonToken", "`int`", "Illegal characters for this position", "Unexpected end of expression");
+    private static final List<String> LIBRARY_WORDS = List.of(
+            "com.fasterxml",
+            "Jackson",
+            "jackson",
+            "snakeyaml",
+            "SnakeYAML",
+            "org.yaml",
+            "quartz",
+            "Quartz",
+            "Exception",
+            "<block",
+            "in 'reader'",
+            "Cannot deserialize",
+            "JsonToken",
+            "`int`",
+            "Illegal characters for this position",
+            "Unexpected end of expression");
 
     @TempDir
     Path dir;
@@ -32,7 +46,8 @@ class ConfigErrorWordsTest {
 
     /** One stderr line naming the file and each fragment, exit 1, no library wording, no stack trace. */
     private CliRunner.Result assertOneLine(Path file, String command, String... fragments) {
-        CliRunner.Result r = command.equals("daemon") ? daemon(file)
+        CliRunner.Result r = command.equals("daemon")
+                ? daemon(file)
                 : new CliRunner("redis://127.0.0.1:1", dir).runRaw(new byte[0], command, "--config", file.toString());
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals(1, r.errLines().size(), "exactly one stderr line\n" + r);
@@ -51,8 +66,11 @@ class ConfigErrorWordsTest {
     // the daemon writes to the process's stderr (it runs as a process of its own): given a stream here
     private static CliRunner.Result daemon(Path file) {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = new picocli.CommandLine(new DaemonCommand(java.util.Map.of(), new java.io.PrintStream(err, true,
-                java.nio.charset.StandardCharsets.UTF_8), false)).execute("--config", file.toString());
+        int code = new picocli.CommandLine(new DaemonCommand(
+                        java.util.Map.of(),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                        false))
+                .execute("--config", file.toString());
         return new CliRunner.Result(code, "", err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -66,7 +84,10 @@ class ConfigErrorWordsTest {
 
     @Test
     void aSecondColonAndATabAreExplained() throws IOException {
-        assertOneLine(config("colon.yaml", "backup:\n  schedule: a: b\n"), "status", "line 2, column 14",
+        assertOneLine(
+                config("colon.yaml", "backup:\n  schedule: a: b\n"),
+                "status",
+                "line 2, column 14",
                 "quote a value that holds \": \"");
         assertOneLine(config("tab.yaml", "backup:\n\tkeep: 3\n"), "status", "line 2", "a tab character");
         assertOneLine(config("open.yaml", "backup: [1,\n"), "status", "the file ends before the value is complete");
@@ -74,14 +95,22 @@ class ConfigErrorWordsTest {
 
     @Test
     void aValueOfTheWrongKindNamesItsKeyWhatWasGivenAndWhatIsExpected() throws IOException {
-        assertOneLine(config("port.yaml", "embedded:\n  port: abc\n"), "status",
+        assertOneLine(
+                config("port.yaml", "embedded:\n  port: abc\n"),
+                "status",
                 "key 'embedded.port': \"abc\" is not a whole number");
-        assertOneLine(config("keep.yaml", "backup:\n  keep: [1]\n"), "status",
+        assertOneLine(
+                config("keep.yaml", "backup:\n  keep: [1]\n"),
+                "status",
                 "key 'backup.keep': the list [1] is not a whole number");
         assertOneLine(config("section.yaml", "backup: 3\n"), "status", "key 'backup': 3 is not a mapping of settings");
-        assertOneLine(config("flag.yaml", "http:\n  enabled: maybe\n"), "status",
+        assertOneLine(
+                config("flag.yaml", "http:\n  enabled: maybe\n"),
+                "status",
                 "key 'http.enabled': \"maybe\" is not true or false");
-        assertOneLine(config("big.yaml", "embedded:\n  port: 99999999999\n"), "status",
+        assertOneLine(
+                config("big.yaml", "embedded:\n  port: 99999999999\n"),
+                "status",
                 "key 'embedded.port': 99999999999 is out of range");
         assertOneLine(config("unknown.yaml", "backup:\n  kep: 3\n"), "status", "key 'backup.kep': unknown setting");
     }
@@ -90,12 +119,23 @@ class ConfigErrorWordsTest {
     void aBadCronScheduleNamesTheFieldAndTheExpectedForm() throws IOException {
         Path f = config("cron.yaml", "backup:\n  schedule: \"0 0 BOG * * ?\"\n");
         for (String command : List.of("status", "daemon")) {
-            assertOneLine(f, command, "key 'backup.schedule': \"0 0 BOG * * ?\" is not a cron expression",
-                    "the hours field \"BOG\"", "expected six or seven fields", "e.g. \"0 0 3 * * ?\"");
+            assertOneLine(
+                    f,
+                    command,
+                    "key 'backup.schedule': \"0 0 BOG * * ?\" is not a cron expression",
+                    "the hours field \"BOG\"",
+                    "expected six or seven fields",
+                    "e.g. \"0 0 3 * * ?\"");
         }
-        assertOneLine(config("five.yaml", "sweep:\n  schedule: \"0 3 * * *\"\n"), "status",
-                "key 'sweep.schedule': \"0 3 * * *\" has 5 fields", "expected six or seven fields");
-        assertOneLine(config("both.yaml", "trim:\n  schedule: \"0 0 3 1 * 2\"\n"), "status",
-                "key 'trim.schedule'", "both day-of-month and day-of-week; one of them must be ?");
+        assertOneLine(
+                config("five.yaml", "sweep:\n  schedule: \"0 3 * * *\"\n"),
+                "status",
+                "key 'sweep.schedule': \"0 3 * * *\" has 5 fields",
+                "expected six or seven fields");
+        assertOneLine(
+                config("both.yaml", "trim:\n  schedule: \"0 0 3 1 * 2\"\n"),
+                "status",
+                "key 'trim.schedule'",
+                "both day-of-month and day-of-week; one of them must be ?");
     }
 }

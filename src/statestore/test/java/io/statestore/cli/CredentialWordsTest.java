@@ -28,9 +28,9 @@ class CredentialWordsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-
     @TempDir
     static Path shared;
+
     @TempDir
     Path dir;
 
@@ -41,7 +41,9 @@ class CredentialWordsTest {
         try (Jedis j = redis.jedis()) {
             j.set("k", "v");
             j.save();
-            rdb = Files.copy(redis.dataDir().resolve("dump.rdb"), shared.resolve("saved.rdb"),
+            rdb = Files.copy(
+                    redis.dataDir().resolve("dump.rdb"),
+                    shared.resolve("saved.rdb"),
                     StandardCopyOption.REPLACE_EXISTING);
             j.configSet("requirepass", "the-right-password");
         }
@@ -67,15 +69,18 @@ class CredentialWordsTest {
         return new CliRunner(redis.uri(), dir).runRaw(new byte[0], args);
     }
 
-
     @Test
     void noPasswordIsNamedByEveryCommandWithWhatToGive() {
         for (List<String> command : List.of(List.of("get", "k"), List.of("status"), List.of("backup", "now"))) {
             List<String> args = new java.util.ArrayList<>(List.of("--redis", redis.uri()));
             args.addAll(command);
             args.addAll(ownDataDir(command));
-            OurWords.assertOurWords(run(args.toArray(String[]::new)), 6, "Redis at " + redis.uri() + " requires a credential",
-                    "--password-file", "docs/security.md");
+            OurWords.assertOurWords(
+                    run(args.toArray(String[]::new)),
+                    6,
+                    "Redis at " + redis.uri() + " requires a credential",
+                    "--password-file",
+                    "docs/security.md");
         }
     }
 
@@ -83,10 +88,14 @@ class CredentialWordsTest {
     void aWrongPasswordIsNamedByStatusAndBackup() throws IOException {
         Files.writeString(dir.resolve("wrong.pw"), "not-the-password\n");
         for (List<String> command : List.of(List.of("status"), List.of("backup", "now"))) {
-            List<String> args = new java.util.ArrayList<>(List.of("--redis", redis.uri(), "--password-file", "wrong.pw"));
+            List<String> args =
+                    new java.util.ArrayList<>(List.of("--redis", redis.uri(), "--password-file", "wrong.pw"));
             args.addAll(command);
             args.addAll(ownDataDir(command));
-            OurWords.assertOurWords(run(args.toArray(String[]::new)), 6, "Redis at " + redis.uri() + " refused the password",
+            OurWords.assertOurWords(
+                    run(args.toArray(String[]::new)),
+                    6,
+                    "Redis at " + redis.uri() + " refused the password",
                     "wrong password, or the user is off");
         }
     }
@@ -96,7 +105,8 @@ class CredentialWordsTest {
         CliRunner.Result r = run("--redis", redis.uri(), "--password-file", "missing.pw", "get", "k");
         assertEquals(1, r.errLines().size(), r.toString());
         String line = r.errLines().get(0);
-        assertTrue(line.contains("cannot read Redis password file " + dir.resolve("missing.pw") + ": no such file"), line);
+        assertTrue(
+                line.contains("cannot read Redis password file " + dir.resolve("missing.pw") + ": no such file"), line);
         assertEquals(1, line.split("missing.pw", -1).length - 1, "the file named once: " + line);
     }
 
@@ -105,8 +115,9 @@ class CredentialWordsTest {
         try (ServerSocket running = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = running.getLocalPort();
             Path config = dir.resolve("embedded.yaml");
-            Files.writeString(config, "dataDir: " + dir.resolve("data") + "\nembedded:\n  bind: 127.0.0.1\n  port: "
-                    + port + "\n");
+            Files.writeString(
+                    config,
+                    "dataDir: " + dir.resolve("data") + "\nembedded:\n  bind: 127.0.0.1\n  port: " + port + "\n");
             CliRunner.Result r = run("backup", "restore", rdb.toString(), "--config", config.toString());
             assertEquals(1, r.exitCode(), r.toString());
             assertTrue(r.err().contains("the embedded server is running (127.0.0.1:" + port + ")"), r.toString());

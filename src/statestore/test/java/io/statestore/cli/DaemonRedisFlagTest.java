@@ -45,9 +45,12 @@ class DaemonRedisFlagTest {
             dead = s.getLocalPort();
         }
         Path cfg = dir.resolve("statestore.yaml");
-        Files.writeString(cfg, "redis:\n  url: redis://127.0.0.1:" + dead + "\ndataDir: " + dir.resolve("data")
-                + "\ndaemon:\n  id: flag-test\n");
-        DaemonConfig c = parse("daemon", "--redis", redis.uri(), "--config", cfg.toString()).loadConfig();
+        Files.writeString(
+                cfg,
+                "redis:\n  url: redis://127.0.0.1:" + dead + "\ndataDir: " + dir.resolve("data")
+                        + "\ndaemon:\n  id: flag-test\n");
+        DaemonConfig c = parse("daemon", "--redis", redis.uri(), "--config", cfg.toString())
+                .loadConfig();
         assertEquals(redis.uri(), c.redis().url());
         // before the command too, and with no config file at all (the built-in default is the embedded server)
         DaemonConfig noFile = parse("--redis", redis.uri(), "daemon").loadConfig();
@@ -59,7 +62,9 @@ class DaemonRedisFlagTest {
             daemon.start();
             assertTrue(daemon.embedded().isEmpty(), "no embedded redis-server");
             boolean registered = false;
-            for (long until = System.nanoTime() + 5_000_000_000L; !registered && System.nanoTime() < until; Thread.sleep(50)) {
+            for (long until = System.nanoTime() + 5_000_000_000L;
+                    !registered && System.nanoTime() < until;
+                    Thread.sleep(50)) {
                 try (Jedis j = redis.jedis()) {
                     registered = j.hexists(DaemonRegistry.key("ss:"), "flag-test");
                 }
@@ -74,7 +79,8 @@ class DaemonRedisFlagTest {
     void passwordFileFlagIsTheDaemonsRedisPasswordFile() throws Exception {
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "x\n");
-        DaemonConfig c = parse("daemon", "--redis", redis.uri(), "--password-file", "pw").loadConfig();
+        DaemonConfig c =
+                parse("daemon", "--redis", redis.uri(), "--password-file", "pw").loadConfig();
         assertEquals(dir.resolve("pw").toString(), c.redis().passwordFile());
     }
 }

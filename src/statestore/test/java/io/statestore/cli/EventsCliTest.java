@@ -37,10 +37,17 @@ class EventsCliTest {
 
     @Test
     void publishThenTailFromTheStartPrintsTheEventAsJson() {
-        CliRunner.Result pub = cli().run("events", "publish", "asset.discovered", "{\"n\":12345678901234567890,\"a\":[]}", "--source", "cli");
+        CliRunner.Result pub = cli().run(
+                        "events",
+                        "publish",
+                        "asset.discovered",
+                        "{\"n\":12345678901234567890,\"a\":[]}",
+                        "--source",
+                        "cli");
         assertEquals(0, pub.exitCode(), pub.toString());
         String id = pub.outLines().get(0);
-        CliRunner.Result tail = cli().run("events", "tail", "asset.discovered", "--from", "0", "--count", "1", "--timeout", "10s");
+        CliRunner.Result tail =
+                cli().run("events", "tail", "asset.discovered", "--from", "0", "--count", "1", "--timeout", "10s");
         assertEquals(0, tail.exitCode(), tail.toString());
         JsonNode line = StrictJson.parse(tail.outLines().get(0));
         assertEquals(id, line.get("id").asText());
@@ -54,11 +61,21 @@ class EventsCliTest {
     void infoPendingDlqAndRedrive() throws Exception {
         StateStore store = redis.newStore();
         store.events().publish("job", "t", 1);
-        ConsumeOptions fast = ConsumeOptions.builder().block(Duration.ofMillis(100)).reclaimIdle(Duration.ofMillis(100))
-                .reclaimEvery(Duration.ofMillis(50)).maxDeliveries(2).build();
-        try (Subscription s = store.events().consume(List.of("job"), "g", "c", e -> {
-            throw new IllegalStateException("nope");
-        }, fast)) {
+        ConsumeOptions fast = ConsumeOptions.builder()
+                .block(Duration.ofMillis(100))
+                .reclaimIdle(Duration.ofMillis(100))
+                .reclaimEvery(Duration.ofMillis(50))
+                .maxDeliveries(2)
+                .build();
+        try (Subscription s = store.events()
+                .consume(
+                        List.of("job"),
+                        "g",
+                        "c",
+                        e -> {
+                            throw new IllegalStateException("nope");
+                        },
+                        fast)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (store.events().deadLetters("job", 1).isEmpty()) {
                 assertTrue(System.nanoTime() < deadline);
@@ -133,9 +150,13 @@ class EventsCliTest {
         for (int i = 0; i < 3; i++) {
             store.events().publish("job", "t", i);
         }
-        assertEquals("1 type (+ the global stream), 3 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        assertEquals(
+                "1 type (+ the global stream), 3 events, 0 groups, 0 pending",
+                StatusCommand.eventsSummary(store.options()));
         store.events().publish("other", "t", 1);
-        assertEquals("2 types (+ the global stream), 4 events, 0 groups, 0 pending", StatusCommand.eventsSummary(store.options()));
+        assertEquals(
+                "2 types (+ the global stream), 4 events, 0 groups, 0 pending",
+                StatusCommand.eventsSummary(store.options()));
     }
 
     @Test
@@ -157,19 +178,25 @@ class EventsCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "bounded");
         String spooledId = r.outLines().get(0);
-        assertEquals(List.of("statestore: events publish: Redis at redis://127.0.0.1:" + down + " is unavailable; the event is spooled in "
-                + spool + " and the next events publish forwards it when Redis is back"), r.errLines(), r.toString());
+        assertEquals(
+                List.of("statestore: events publish: Redis at redis://127.0.0.1:" + down
+                        + " is unavailable; the event is spooled in " + spool
+                        + " and the next events publish forwards it when Redis is back"),
+                r.errLines(),
+                r.toString());
         assertTrue(java.nio.file.Files.size(spool.resolve("events.spool")) > 0);
         // with --no-spool the same publish fails
-        CliRunner.Result noSpool = new CliRunner("redis://127.0.0.1:" + down, dir).run("events", "publish", "job", "{\"n\":1}", "--no-spool");
+        CliRunner.Result noSpool = new CliRunner("redis://127.0.0.1:" + down, dir)
+                .run("events", "publish", "job", "{\"n\":1}", "--no-spool");
         assertEquals(5, noSpool.exitCode(), "unavailable: " + noSpool);
 
         CliRunner.Result up = cli().run("events", "publish", "job", "{\"n\":2}", "--spool", "spool");
         assertEquals(0, up.exitCode(), up.toString());
         assertTrue(up.err().contains("forwarded 1 spooled event from " + spool), up.err());
         StateStore store = redis.newStore();
-        List<String> ids = store.events().read("job", io.statestore.client.events.ReplayRange.all(), 10)
-                .stream().map(e -> e.id()).toList();
+        List<String> ids = store.events().read("job", io.statestore.client.events.ReplayRange.all(), 10).stream()
+                .map(e -> e.id())
+                .toList();
         assertEquals(List.of(spooledId, up.outLines().get(0)), ids);
         CliRunner.Result again = cli().run("events", "publish", "job", "{\"n\":3}", "--spool", "spool");
         assertEquals(0, again.exitCode(), again.toString());

@@ -67,22 +67,31 @@ class FunctionsCliTest {
 
         CliRunner.Result unknown = cli.run("functions", "print", "nope");
         assertEquals(2, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("unknown library 'nope' (statestore or statestore_events)"), unknown.toString());
+        assertTrue(
+                unknown.err().contains("unknown library 'nope' (statestore or statestore_events)"), unknown.toString());
     }
 
     @Test
     void installLoadsBothThenFindsThemIdentical() {
         CliRunner.Result first = cli.run("functions", "install");
         assertEquals(0, first.exitCode(), first.toString());
-        assertEquals(List.of("statestore: loaded v" + DOCS.version() + " (the server had none)",
-                "statestore_events: loaded v" + EVENTS.version() + " (the server had none)"), first.outLines());
+        assertEquals(
+                List.of(
+                        "statestore: loaded v" + DOCS.version() + " (the server had none)",
+                        "statestore_events: loaded v" + EVENTS.version() + " (the server had none)"),
+                first.outLines());
         CliRunner.Result again = cli.run("functions", "install");
-        assertEquals(List.of("statestore: v" + DOCS.version() + " already installed, identical",
-                "statestore_events: v" + EVENTS.version() + " already installed, identical"), again.outLines());
+        assertEquals(
+                List.of(
+                        "statestore: v" + DOCS.version() + " already installed, identical",
+                        "statestore_events: v" + EVENTS.version() + " already installed, identical"),
+                again.outLines());
         CliRunner.Result status = cli.run("functions", "status");
         assertEquals(0, status.exitCode(), status.toString());
-        assertEquals("statestore: server v" + DOCS.version() + " (sha256 " + DOCS.digest() + "), the same code as this client's v"
-                + DOCS.version(), status.outLines().get(0));
+        assertEquals(
+                "statestore: server v" + DOCS.version() + " (sha256 " + DOCS.digest()
+                        + "), the same code as this client's v" + DOCS.version(),
+                status.outLines().get(0));
     }
 
     @Test
@@ -93,19 +102,31 @@ class FunctionsCliTest {
         }
         CliRunner.Result status = cli.run("functions", "status");
         assertEquals(1, status.exitCode(), status.toString());
-        assertTrue(status.outLines().get(0).startsWith("statestore: server v99 (sha256 " + FunctionLibrary.sha256(IMPOSTOR)
-                + "), newer than this client's v" + DOCS.version() + " but lacking ss_"), status.toString());
+        assertTrue(
+                status.outLines()
+                        .get(0)
+                        .startsWith("statestore: server v99 (sha256 " + FunctionLibrary.sha256(IMPOSTOR)
+                                + "), newer than this client's v" + DOCS.version() + " but lacking ss_"),
+                status.toString());
         assertTrue(status.outLines().get(0).endsWith(": refused"), status.toString());
-        assertEquals(List.of("statestore: functions status: clients refuse the server's statestore (see above);"
-                + " 'statestore functions install --force' replaces it with this client's"), status.errLines());
+        assertEquals(
+                List.of("statestore: functions status: clients refuse the server's statestore (see above);"
+                        + " 'statestore functions install --force' replaces it with this client's"),
+                status.errLines());
 
         CliRunner.Result refused = cli.run("functions", "install");
         assertEquals(1, refused.exitCode(), refused.toString());
-        assertEquals(List.of("statestore_events: v" + EVENTS.version() + " already installed, identical"), refused.outLines(),
+        assertEquals(
+                List.of("statestore_events: v" + EVENTS.version() + " already installed, identical"),
+                refused.outLines(),
                 "the other library is still handled");
         assertEquals(1, refused.errLines().size(), refused.toString());
-        assertTrue(refused.errLines().get(0).startsWith("statestore: functions install: function library statestore on Redis at "
-                + redis.uri() + " is version 99"), refused.toString());
+        assertTrue(
+                refused.errLines()
+                        .get(0)
+                        .startsWith("statestore: functions install: function library statestore on Redis at "
+                                + redis.uri() + " is version 99"),
+                refused.toString());
         assertTrue(refused.err().contains("'statestore functions install --force'"), refused.toString());
 
         CliRunner.Result put = cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "k", "-");
@@ -114,9 +135,14 @@ class FunctionsCliTest {
 
         CliRunner.Result forced = cli.run("functions", "install", "--force");
         assertEquals(0, forced.exitCode(), forced.toString());
-        assertEquals("statestore: replaced v99 (sha256 " + FunctionLibrary.sha256(IMPOSTOR) + ") with v" + DOCS.version()
-                + " (forced)", forced.outLines().get(0));
+        assertEquals(
+                "statestore: replaced v99 (sha256 " + FunctionLibrary.sha256(IMPOSTOR) + ") with v" + DOCS.version()
+                        + " (forced)",
+                forced.outLines().get(0));
         assertEquals(0, cli.run("functions", "status").exitCode());
-        assertEquals(0, cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "k", "-").exitCode());
+        assertEquals(
+                0,
+                cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "k", "-")
+                        .exitCode());
     }
 }

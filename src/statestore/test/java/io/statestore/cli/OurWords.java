@@ -9,13 +9,28 @@ import java.util.List;
 /** The check every error-wording test makes of a failed CLI run: one stderr line, ours, and its exit code. */
 final class OurWords {
     /** What a library says in its own words (class names, parser and Redis replies): never shown to a user. */
-    static final List<String> LIBRARY_WORDS = List.of("com.fasterxml", "Jackson", "jedis", "Jedis", "redis.clients",
-            "Unrecognized token", "DeserializationFeature", "Source: REDACTED", "StreamReadFeature",
-            "snakeyaml", "SnakeYAML", "quartz", "Quartz", "Exception",
-            "NOAUTH", "WRONGPASS", "HELLO must be called", "Authentication required", "SYNC refused");
+    static final List<String> LIBRARY_WORDS = List.of(
+            "com.fasterxml",
+            "Jackson",
+            "jedis",
+            "Jedis",
+            "redis.clients",
+            "Unrecognized token",
+            "DeserializationFeature",
+            "Source: REDACTED",
+            "StreamReadFeature",
+            "snakeyaml",
+            "SnakeYAML",
+            "quartz",
+            "Quartz",
+            "Exception",
+            "NOAUTH",
+            "WRONGPASS",
+            "HELLO must be called",
+            "Authentication required",
+            "SYNC refused");
 
-    private OurWords() {
-    }
+    private OurWords() {}
 
     /** One stderr line starting "statestore: ", naming each fragment, no library wording, no trace; exit {@code exit}. */
     static void assertOurWords(CliRunner.Result r, int exit, String... fragments) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsCliTest {
     @TempDir
     static Path dir;
+
     static TestCertificates certs;
     static TlsRedisServer server;
 
@@ -39,11 +40,28 @@ class TlsCliTest {
     @Test
     void theTlsOptionsWorkBeforeAndAfterTheCommand() {
         // relative paths are resolved against the working directory, like the other file options
-        CliRunner.Result put = new CliRunner(server.url("127.0.0.1"), dir).runWithStdin("{\"a\":1}".getBytes(StandardCharsets.UTF_8),
-                "--tls-ca", "ca.pem", "--tls-cert", "client.pem", "--tls-key", "client.key", "put", "cli:tls", "-");
+        CliRunner.Result put = new CliRunner(server.url("127.0.0.1"), dir)
+                .runWithStdin(
+                        "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+                        "--tls-ca",
+                        "ca.pem",
+                        "--tls-cert",
+                        "client.pem",
+                        "--tls-key",
+                        "client.key",
+                        "put",
+                        "cli:tls",
+                        "-");
         assertEquals(0, put.exitCode(), put.toString());
-        CliRunner.Result get = run("get", "cli:tls", "--tls-ca", certs.ca.toString(), "--tls-cert", certs.cert("client").toString(),
-                "--tls-key", certs.key("client").toString());
+        CliRunner.Result get = run(
+                "get",
+                "cli:tls",
+                "--tls-ca",
+                certs.ca.toString(),
+                "--tls-cert",
+                certs.cert("client").toString(),
+                "--tls-key",
+                certs.key("client").toString());
         assertEquals(0, get.exitCode(), get.toString());
         assertEquals("{\"a\":1}", get.out().strip());
     }
@@ -53,15 +71,19 @@ class TlsCliTest {
         CliRunner.Result r = run("--tls-ca", certs.otherCa.toString(), "get", "cli:tls");
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
-        assertEquals("statestore: get cli:tls: TLS: the server certificate of 127.0.0.1:" + server.port()
-                + " is not signed by a CA in " + certs.otherCa, r.errLines().get(0));
+        assertEquals(
+                "statestore: get cli:tls: TLS: the server certificate of 127.0.0.1:" + server.port()
+                        + " is not signed by a CA in " + certs.otherCa,
+                r.errLines().get(0));
     }
 
     @Test
     void withoutAClientCertificateTheMessageNamesTheOptions() {
         CliRunner.Result r = run("--tls-ca", certs.ca.toString(), "get", "cli:tls");
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("the server requires a client certificate: give --tls-cert and --tls-key"), r.toString());
+        assertTrue(
+                r.err().contains("the server requires a client certificate: give --tls-cert and --tls-key"),
+                r.toString());
     }
 
     @Test

@@ -11,12 +11,12 @@ import io.statestore.client.events.TaskProducer;
 import io.statestore.testing.RedisServerExtension;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,9 +76,17 @@ class WatchCliTest {
         Lines out = new Lines();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread cli = new Thread(() -> exit.set(Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
-                "--redis", redis.uri(), "watch", "cw:", "--with-doc")));
+        Thread cli = new Thread(() -> exit.set(Main.run(
+                new CliIo(
+                        new ByteArrayInputStream(new byte[0]),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        dir),
+                "--redis",
+                redis.uri(),
+                "watch",
+                "cw:",
+                "--with-doc")));
         cli.start();
         List<String> first = out.await(2);
         JsonNode snap = StrictJson.parse(first.get(0));
@@ -110,9 +118,18 @@ class WatchCliTest {
 
         // --from replays after a position without a snapshot
         Lines replay = new Lines();
-        Thread again = new Thread(() -> Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(replay, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
-                "--redis", redis.uri(), "watch", "cw:", "--from", id));
+        Thread again = new Thread(() -> Main.run(
+                new CliIo(
+                        new ByteArrayInputStream(new byte[0]),
+                        new PrintStream(replay, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        dir),
+                "--redis",
+                redis.uri(),
+                "watch",
+                "cw:",
+                "--from",
+                id));
         again.start();
         List<String> replayed = replay.await(1);
         assertEquals("cw:2", StrictJson.parse(replayed.get(0)).get("key").asText());
@@ -132,9 +149,16 @@ class WatchCliTest {
         Lines out = new Lines();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread cli = new Thread(() -> exit.set(Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
-                "--redis", redis.uri(), "watch", "cu:")));
+        Thread cli = new Thread(() -> exit.set(Main.run(
+                new CliIo(
+                        new ByteArrayInputStream(new byte[0]),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        dir),
+                "--redis",
+                redis.uri(),
+                "watch",
+                "cu:")));
         cli.start();
         List<String> first = out.await(3);
         JsonNode unreadable = StrictJson.parse(first.get(0));
@@ -166,7 +190,9 @@ class WatchCliTest {
         CliRunner.Result h = cli.run("history", "ch:1");
         assertEquals(0, h.exitCode(), h.toString());
         assertEquals(2, h.outLines().size());
-        assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(StrictJson.parse(h.outLines().get(0)).get("value")));
+        assertEquals(
+                "{\"v\":9223372036854775807,\"a\":[]}",
+                StrictJson.write(StrictJson.parse(h.outLines().get(0)).get("value")));
         CliRunner.Result at = cli.run("get", "ch:1", "--at", "1");
         assertEquals(List.of("{\"v\":9223372036854775807,\"a\":[]}"), at.outLines(), at.toString());
         CliRunner.Result missing = cli.run("get", "ch:1", "--at", "7");
@@ -175,7 +201,9 @@ class WatchCliTest {
         // the CLI's own store has no policy for ch:*, so the revert itself keeps no history entry
         CliRunner.Result rev = cli.run("revert", "ch:1", "1");
         assertEquals(List.of("3"), rev.outLines(), rev.toString());
-        assertEquals("{\"v\":9223372036854775807,\"a\":[]}", StrictJson.write(store.get("ch:1").orElseThrow().value()));
+        assertEquals(
+                "{\"v\":9223372036854775807,\"a\":[]}",
+                StrictJson.write(store.get("ch:1").orElseThrow().value()));
     }
 
     @Test
@@ -231,7 +259,9 @@ class WatchCliTest {
         store.put("wp:1", StrictJson.parse("{\"n\":1}"));
         int n = 0;
         Process watch = startCli("watch", "wp:");
-        assertEquals("snapshot", StrictJson.parse(firstLineThenClose(watch)).get("type").asText());
+        assertEquals(
+                "snapshot",
+                StrictJson.parse(firstLineThenClose(watch)).get("type").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (watch.isAlive() && System.nanoTime() < deadline) {
             store.merge("wp:1", StrictJson.parse("{\"n\":" + (++n) + "}")); // each change is a line to write
@@ -241,7 +271,9 @@ class WatchCliTest {
 
         Process tail = startCli("events", "tail", "pipe.test", "--from", "0");
         store.events().publish("pipe.test", "t", 0);
-        assertEquals("pipe.test", StrictJson.parse(firstLineThenClose(tail)).get("type").asText());
+        assertEquals(
+                "pipe.test",
+                StrictJson.parse(firstLineThenClose(tail)).get("type").asText());
         deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (tail.isAlive() && System.nanoTime() < deadline) {
             store.events().publish("pipe.test", "t", ++n);
@@ -262,9 +294,15 @@ class WatchCliTest {
     }
 
     private Process startCli(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "io.statestore.cli.Main", "--redis", redis.uri()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "io.statestore.cli.Main",
+                "--redis",
+                redis.uri()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("STATESTORE_") || k.equals("CREDENTIALS_DIRECTORY"));
@@ -304,17 +342,26 @@ class WatchCliTest {
     @Test
     void historyOfAKeyWithoutHistorySaysSoAndShowsTheCommandThatKeepsIt() {
         CliRunner cli = new CliRunner(redis.uri(), dir);
-        assertEquals(0, cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "nohist:1").exitCode());
+        assertEquals(
+                0,
+                cli.runWithStdin("{}".getBytes(StandardCharsets.UTF_8), "put", "nohist:1")
+                        .exitCode());
         CliRunner.Result h = cli.run("history", "nohist:1");
         assertEquals(0, h.exitCode(), h.toString());
         assertEquals("", h.out());
-        assertEquals(List.of("statestore: history nohist:1: history is not kept for this key (no history policy rule"
-                + " matches it); to keep its last 50 versions from the next write on:"
-                + " statestore history policy set nohist:1 --versions 50"), h.errLines(), h.toString());
+        assertEquals(
+                List.of("statestore: history nohist:1: history is not kept for this key (no history policy rule"
+                        + " matches it); to keep its last 50 versions from the next write on:"
+                        + " statestore history policy set nohist:1 --versions 50"),
+                h.errLines(),
+                h.toString());
         assertTrue(HistoryCommand.noHistory("a b*", HistoryPolicy.of("*", 0)).endsWith("set 'a b*' --versions 50"));
         assertTrue(HistoryCommand.noHistory("k", HistoryPolicy.of("k*", 0)).contains("rule \"k*\" keeps 0 versions"));
         try {
-            assertEquals(0, cli.run("history", "policy", "set", "nohist:*", "--versions", "3").exitCode());
+            assertEquals(
+                    0,
+                    cli.run("history", "policy", "set", "nohist:*", "--versions", "3")
+                            .exitCode());
             CliRunner.Result yet = cli.run("history", "nohist:1");
             assertEquals(0, yet.exitCode(), yet.toString());
             assertTrue(yet.err().contains("no versions kept yet"), yet.toString());
@@ -330,12 +377,22 @@ class WatchCliTest {
             CliRunner.Result set = cli.run("history", "policy", "set", "pol:*", "--versions", "2");
             assertEquals(0, set.exitCode(), set.toString());
             assertEquals(List.of("{\"pattern\":\"pol:*\",\"versions\":2,\"maxAgeMs\":0}"), set.outLines());
-            assertEquals(0, cli.run("history", "policy", "set", "pol:keep:*", "--versions", "5", "--max-age", "7d", "--first").exitCode());
-            assertEquals(0, cli.run("history", "policy", "set", "tmp:*", "--versions", "1").exitCode());
+            assertEquals(
+                    0,
+                    cli.run("history", "policy", "set", "pol:keep:*", "--versions", "5", "--max-age", "7d", "--first")
+                            .exitCode());
+            assertEquals(
+                    0,
+                    cli.run("history", "policy", "set", "tmp:*", "--versions", "1")
+                            .exitCode());
             CliRunner.Result list = cli.run("history", "policy", "list");
-            assertEquals(List.of("{\"pattern\":\"pol:keep:*\",\"versions\":5,\"maxAgeMs\":604800000}",
-                    "{\"pattern\":\"pol:*\",\"versions\":2,\"maxAgeMs\":0}",
-                    "{\"pattern\":\"tmp:*\",\"versions\":1,\"maxAgeMs\":0}"), list.outLines(), list.toString());
+            assertEquals(
+                    List.of(
+                            "{\"pattern\":\"pol:keep:*\",\"versions\":5,\"maxAgeMs\":604800000}",
+                            "{\"pattern\":\"pol:*\",\"versions\":2,\"maxAgeMs\":0}",
+                            "{\"pattern\":\"tmp:*\",\"versions\":1,\"maxAgeMs\":0}"),
+                    list.outLines(),
+                    list.toString());
             assertEquals(0, cli.run("history", "policy", "rm", "tmp:*").exitCode());
             CliRunner.Result gone = cli.run("history", "policy", "rm", "tmp:*");
             assertEquals(1, gone.exitCode(), gone.toString());
@@ -345,7 +402,10 @@ class WatchCliTest {
 
             // the CLI keeps no history options of its own: its writes follow the policy in Redis
             for (int i = 0; i < 4; i++) {
-                assertEquals(0, cli.runWithStdin(("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), "put", "pol:1").exitCode());
+                assertEquals(
+                        0,
+                        cli.runWithStdin(("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), "put", "pol:1")
+                                .exitCode());
             }
             CliRunner.Result h = cli.run("history", "pol:1");
             assertEquals(2, h.outLines().size(), h.toString());

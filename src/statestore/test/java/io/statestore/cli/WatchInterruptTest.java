@@ -32,9 +32,16 @@ class WatchInterruptTest {
         AtomicInteger exit = new AtomicInteger(-1);
         AtomicBoolean interruptSeen = new AtomicBoolean();
         Thread cli = new Thread(() -> {
-            exit.set(Main.run(new CliIo(new ByteArrayInputStream(new byte[0]),
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir),
-                    "--redis", redis.uri(), "watch", "wi:"));
+            exit.set(Main.run(
+                    new CliIo(
+                            new ByteArrayInputStream(new byte[0]),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8),
+                            dir),
+                    "--redis",
+                    redis.uri(),
+                    "watch",
+                    "wi:"));
             interruptSeen.set(Thread.currentThread().isInterrupted());
         });
         cli.start();

@@ -24,16 +24,17 @@ class ConflictRetryTest {
             store.put("cr:doc", StrictJson.parse("{\"a\":2}"));
             WriteOptions stale = WriteOptions.ifRevision(1);
 
-            ConflictException first = assertThrows(ConflictException.class,
-                    () -> store.put("cr:doc", StrictJson.parse("{\"a\":3}"), stale));
+            ConflictException first = assertThrows(
+                    ConflictException.class, () -> store.put("cr:doc", StrictJson.parse("{\"a\":3}"), stale));
             assertFalse(first.code().retryable(), "a stale ifRevision was called retryable");
 
             // what retryable() promised would work does not: the same write fails the same way
-            ConflictException again = assertThrows(ConflictException.class,
-                    () -> store.put("cr:doc", StrictJson.parse("{\"a\":3}"), stale));
+            ConflictException again = assertThrows(
+                    ConflictException.class, () -> store.put("cr:doc", StrictJson.parse("{\"a\":3}"), stale));
             assertEquals(OptionalLong.of(2), again.currentRevision());
 
-            ConflictException exists = assertThrows(ConflictException.class,
+            ConflictException exists = assertThrows(
+                    ConflictException.class,
                     () -> store.put("cr:doc", StrictJson.parse("{}"), WriteOptions.ifRevision(0)));
             assertFalse(exists.code().retryable(), "create of an existing document was called retryable");
         }

@@ -14,8 +14,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * times and write IDs: for comparing two function forms that must leave the same state.
  */
 final class DocumentState {
-    private DocumentState() {
-    }
+    private DocumentState() {}
 
     /** The five KEYS of a single-document write function (ss_put, ss_write, ss_jop, ...), default layout. */
     static List<String> callKeys(String doc) {
@@ -26,8 +25,11 @@ final class DocumentState {
         Map<String, Object> s = new LinkedHashMap<>();
         String type = j.type(doc);
         s.put("type", type);
-        s.put("value", !type.equals("string") && !type.equals("ReJSON-RL") ? null
-            : ((List<?>) j.fcall("ss_get", List.of(doc, "ss:m:{" + doc + "}"), List.of())).get(0));
+        s.put(
+                "value",
+                !type.equals("string") && !type.equals("ReJSON-RL")
+                        ? null
+                        : ((List<?>) j.fcall("ss_get", List.of(doc, "ss:m:{" + doc + "}"), List.of())).get(0));
         s.put("hasTtl", j.pttl(doc) > 0);
         Map<String, String> meta = new TreeMap<>(j.hgetAll("ss:m:{" + doc + "}"));
         meta.keySet().removeAll(List.of("ctime", "mtime", "wid", "wfid"));

@@ -51,16 +51,28 @@ abstract class DocumentStoreContract {
             j.set("legacy:doc", "{\"a\":1}");
         }
         assertEquals(0, store.get("legacy:doc").orElseThrow().revision());
-        assertThrows(ConflictException.class, () -> store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifRevision(0)),
+        assertThrows(
+                ConflictException.class,
+                () -> store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifRevision(0)),
                 "revision 0 means absent, and the key exists");
-        assertEquals(1, store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifForeign()).revision());
-        assertThrows(ConflictException.class, () -> store.put("legacy:doc", json("{\"a\":3}"), WriteOptions.ifForeign()),
+        assertEquals(
+                1,
+                store.put("legacy:doc", json("{\"a\":2}"), WriteOptions.ifForeign())
+                        .revision());
+        assertThrows(
+                ConflictException.class,
+                () -> store.put("legacy:doc", json("{\"a\":3}"), WriteOptions.ifForeign()),
                 "adopted now: no longer foreign");
         try (Jedis j = redis().jedis()) {
             j.set("legacy:other", "{\"n\":1}");
         }
-        assertEquals(1, store.merge("legacy:other", json("{\"m\":2}")).revision(), "an unconditional update adopts it by CAS");
-        assertEquals(json("{\"n\":1,\"m\":2}"), store.get("legacy:other").orElseThrow().value());
+        assertEquals(
+                1,
+                store.merge("legacy:other", json("{\"m\":2}")).revision(),
+                "an unconditional update adopts it by CAS");
+        assertEquals(
+                json("{\"n\":1,\"m\":2}"),
+                store.get("legacy:other").orElseThrow().value());
     }
 
     @Test
@@ -92,11 +104,13 @@ abstract class DocumentStoreContract {
     void conditionalPutWithStaleRevisionFailsWithCurrentRevision() {
         store.put("doc", json("{\"a\":1}"));
         store.put("doc", json("{\"a\":2}"));
-        ConflictException e = assertThrows(ConflictException.class,
-                () -> store.put("doc", json("{\"a\":3}"), WriteOptions.ifRevision(1)));
+        ConflictException e = assertThrows(
+                ConflictException.class, () -> store.put("doc", json("{\"a\":3}"), WriteOptions.ifRevision(1)));
         assertEquals(2, e.currentRevision().orElseThrow());
         assertEquals(json("{\"a\":2}"), store.get("doc").orElseThrow().value());
-        assertEquals(3, store.put("doc", json("{\"a\":3}"), WriteOptions.ifRevision(2)).revision());
+        assertEquals(
+                3,
+                store.put("doc", json("{\"a\":3}"), WriteOptions.ifRevision(2)).revision());
     }
 
     @Test
@@ -116,24 +130,32 @@ abstract class DocumentStoreContract {
         assertThrows(NotFoundException.class, () -> store.delete("doc"));
         assertEquals(3, store.put("doc", json("{\"a\":2}")).revision());
         List<StreamEntry> f = feed();
-        assertEquals(List.of("put", "del", "put"), f.stream().map(e -> e.getFields().get("op")).toList());
+        assertEquals(
+                List.of("put", "del", "put"),
+                f.stream().map(e -> e.getFields().get("op")).toList());
     }
 
     @Test
     void mergeFollowsRfc7386() {
-        store.put("doc", json("{\"title\":\"Goodbye!\",\"author\":{\"givenName\":\"John\",\"familyName\":\"Doe\"},"
-                + "\"tags\":[\"example\",\"sample\"],\"content\":\"This will be unchanged\"}"));
-        store.merge("doc", json("{\"title\":\"Hello!\",\"phoneNumber\":\"+01-123-456-7890\",\"author\":{\"familyName\":null},"
-                + "\"tags\":[\"example\"]}"));
-        assertEquals(json("{\"title\":\"Hello!\",\"author\":{\"givenName\":\"John\"},\"tags\":[\"example\"],"
-                + "\"content\":\"This will be unchanged\",\"phoneNumber\":\"+01-123-456-7890\"}"),
+        store.put(
+                "doc",
+                json("{\"title\":\"Goodbye!\",\"author\":{\"givenName\":\"John\",\"familyName\":\"Doe\"},"
+                        + "\"tags\":[\"example\",\"sample\"],\"content\":\"This will be unchanged\"}"));
+        store.merge(
+                "doc",
+                json("{\"title\":\"Hello!\",\"phoneNumber\":\"+01-123-456-7890\",\"author\":{\"familyName\":null},"
+                        + "\"tags\":[\"example\"]}"));
+        assertEquals(
+                json("{\"title\":\"Hello!\",\"author\":{\"givenName\":\"John\"},\"tags\":[\"example\"],"
+                        + "\"content\":\"This will be unchanged\",\"phoneNumber\":\"+01-123-456-7890\"}"),
                 store.get("doc").orElseThrow().value());
         store.merge("doc", json("{\"author\":\"plain\",\"x\":{\"y\":{\"z\":1,\"gone\":null}}}"));
         JsonNode v = store.get("doc").orElseThrow().value();
         assertEquals(json("\"plain\""), v.get("author"));
         assertEquals(json("{\"y\":{\"z\":1}}"), v.get("x"));
         store.merge("fresh", json("{\"a\":{\"b\":null,\"c\":[]}}"));
-        assertEquals(json("{\"a\":{\"c\":[]}}"), store.get("fresh").orElseThrow().value());
+        assertEquals(
+                json("{\"a\":{\"c\":[]}}"), store.get("fresh").orElseThrow().value());
     }
 
     @Test
@@ -201,7 +223,9 @@ abstract class DocumentStoreContract {
             assertEquals("test", e.get("writer"));
         }
         assertEquals("{\"m\":0}", f.get(2).getFields().get("change"));
-        assertEquals("[{\"op\":\"incr\",\"path\":\"$.n\",\"by\":1}]", f.get(1).getFields().get("change"));
+        assertEquals(
+                "[{\"op\":\"incr\",\"path\":\"$.n\",\"by\":1}]",
+                f.get(1).getFields().get("change"));
     }
 
     @Test
@@ -229,12 +253,15 @@ abstract class DocumentStoreContract {
         }
         assertTrue(store.get("short").isEmpty());
         assertEquals(3, store.put("short", json("{\"a\":2}")).revision());
-        assertEquals(List.of("put", "expired", "put"), feed().stream().map(e -> e.getFields().get("op")).toList());
+        assertEquals(
+                List.of("put", "expired", "put"),
+                feed().stream().map(e -> e.getFields().get("op")).toList());
     }
 
     @Test
     void listReturnsExistingKeysByPrefixInOrder() {
-        for (String k : List.of("quantum:daily:2025-07-02", "quantum:daily:2025-07-01", "quantum:status", "entity:a:state")) {
+        for (String k :
+                List.of("quantum:daily:2025-07-02", "quantum:daily:2025-07-01", "quantum:status", "entity:a:state")) {
             store.put(k, json("{}"));
         }
         store.delete("quantum:status");
@@ -253,14 +280,15 @@ abstract class DocumentStoreContract {
 
     @Test
     void typedReadsAndUpdatesUseJackson() {
-        record Status(String state, long count, java.time.Instant since) {
-        }
+        record Status(String state, long count, java.time.Instant since) {}
         java.time.Instant t = java.time.Instant.parse("2025-07-01T10:15:30.123456Z");
         store.put("typed", new Status("idle", 9_007_199_254_740_993L, t));
         Status s = store.get("typed", Status.class).orElseThrow().value();
         assertEquals(new Status("idle", 9_007_199_254_740_993L, t), s);
         store.update("typed", Status.class, cur -> new Status("busy", cur.count() + 1, cur.since()));
-        assertEquals(9_007_199_254_740_994L, store.get("typed", Status.class).orElseThrow().value().count());
+        assertEquals(
+                9_007_199_254_740_994L,
+                store.get("typed", Status.class).orElseThrow().value().count());
     }
 
     @Test
@@ -273,9 +301,11 @@ abstract class DocumentStoreContract {
             ch.put("{acct}:a", Map.of("balance", a - 30)).put("{acct}:b", Map.of("balance", b + 30));
         });
         assertEquals(2, r.size());
-        assertEquals(70, store.get("{acct}:a").orElseThrow().value().get("balance").asLong());
-        assertEquals(30, store.get("{acct}:b").orElseThrow().value().get("balance").asLong());
-        assertThrows(InvalidInputException.class, () -> store.transaction(List.of("{x}:a", "{y}:b"), (c, ch) -> { }));
+        assertEquals(
+                70, store.get("{acct}:a").orElseThrow().value().get("balance").asLong());
+        assertEquals(
+                30, store.get("{acct}:b").orElseThrow().value().get("balance").asLong());
+        assertThrows(InvalidInputException.class, () -> store.transaction(List.of("{x}:a", "{y}:b"), (c, ch) -> {}));
     }
 
     @Test
@@ -342,7 +372,9 @@ abstract class DocumentStoreContract {
         other.increment("shared", "$.n", 5);
         store.merge("shared", json("{\"mine\":2}"));
         store.increment("shared", "$.n", 1);
-        assertEquals(json("{\"n\":6,\"mine\":2,\"theirs\":1}"), store.get("shared").orElseThrow().value());
+        assertEquals(
+                json("{\"n\":6,\"mine\":2,\"theirs\":1}"),
+                store.get("shared").orElseThrow().value());
         other.delete("shared");
         store.merge("shared", json("{\"again\":true}"));
         assertEquals(json("{\"again\":true}"), store.get("shared").orElseThrow().value());
@@ -353,12 +385,16 @@ abstract class DocumentStoreContract {
     void anUpdateFunctionThatMutatesItsInputAndFailsChangesNothing() {
         store.put("mut", json("{\"a\":1}"));
         store.merge("mut", json("{\"b\":1}"));
-        assertThrows(IllegalStateException.class, () -> store.update("mut", JsonNode.class, cur -> {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) cur).put("a", 999);
-            throw new IllegalStateException("changed my mind");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> store.update("mut", JsonNode.class, cur -> {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) cur).put("a", 999);
+                    throw new IllegalStateException("changed my mind");
+                }));
         store.update("mut", JsonNode.class, cur -> ((com.fasterxml.jackson.databind.node.ObjectNode) cur).put("c", 1));
-        assertEquals(json("{\"a\":1,\"b\":1,\"c\":1}"), store.get("mut").orElseThrow().value());
+        assertEquals(
+                json("{\"a\":1,\"b\":1,\"c\":1}"),
+                store.get("mut").orElseThrow().value());
     }
 
     @Test
@@ -366,7 +402,8 @@ abstract class DocumentStoreContract {
         store.put("quantum:status", json("{\"a\":[],\"big\":12345678901234567890}"));
         try (Jedis j = redis().jedis()) {
             String raw = redis().moduleMode()
-                    ? (String) j.sendCommand(() -> "JSON.GET".getBytes(), "quantum:status".getBytes()).toString()
+                    ? (String) j.sendCommand(() -> "JSON.GET".getBytes(), "quantum:status".getBytes())
+                            .toString()
                     : j.get("quantum:status");
             if (!redis().moduleMode()) {
                 assertEquals("{\"a\":[],\"big\":12345678901234567890}", raw);

@@ -24,15 +24,19 @@ class DurableWritesTest {
         StateStore durable = redis.newStore(b -> b.durableReplicas(1).timeout(Duration.ofMillis(600)));
         UnavailableException e = assertThrows(UnavailableException.class, () -> durable.put("dur:x", Map.of("v", 1)));
         assertTrue(e.outcomeUnknown());
-        assertTrue(e.getMessage().contains("was applied on the primary") && e.getMessage().contains("confirmed by 0 of the 1"
-                + " replicas required (durableReplicas)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("was applied on the primary")
+                        && e.getMessage().contains("confirmed by 0 of the 1" + " replicas required (durableReplicas)"),
+                e.getMessage());
         assertEquals(1, plain.get("dur:x").orElseThrow().revision(), "applied once: not re-sent");
-        assertEquals(2, plain.put("dur:x", Map.of("v", 2)).revision(), "without the option the same server acknowledges");
+        assertEquals(
+                2, plain.put("dur:x", Map.of("v", 2)).revision(), "without the option the same server acknowledges");
     }
 
     @Test
     void aNegativeReplicaCountIsRefusedInOurWords() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> StateStoreOptions.builder().durableReplicas(-1));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class, () -> StateStoreOptions.builder().durableReplicas(-1));
         assertEquals("durableReplicas must be from 0 (acknowledge on the primary) to 16, got -1", e.getMessage());
     }
 }

@@ -27,7 +27,13 @@ class DurationsTest {
                 Arguments.of("90d", Duration.ofDays(90)),
                 Arguments.of("1h30m", Duration.ofMinutes(90)),
                 Arguments.of("1w2d", Duration.ofDays(9)),
-                Arguments.of("1d2h3m4s5ms", Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4).plusMillis(5)),
+                Arguments.of(
+                        "1d2h3m4s5ms",
+                        Duration.ofDays(1)
+                                .plusHours(2)
+                                .plusMinutes(3)
+                                .plusSeconds(4)
+                                .plusMillis(5)),
                 Arguments.of("1s500ms", Duration.ofMillis(1500)),
                 Arguments.of("30m30m", Duration.ofHours(1)),
                 Arguments.of(" 30 s ", Duration.ofSeconds(30)),
@@ -82,7 +88,9 @@ class DurationsTest {
 
     @Test
     void nullIsEmptyAndTheSettingIsNamedWhenGiven() {
-        assertTrue(assertThrows(InvalidInputException.class, () -> Durations.parse(null)).getMessage().contains("empty"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> Durations.parse(null))
+                .getMessage()
+                .contains("empty"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Durations.parse("2x", "--ttl"));
         assertTrue(e.getMessage().startsWith("invalid duration for --ttl \"2x\": "), e.getMessage());
     }
@@ -90,16 +98,26 @@ class DurationsTest {
     @Test
     void formatsForPeopleInTheFormsParseReads() {
         Map<Duration, String> table = Map.of(
-                Duration.ofSeconds(3), "3s",
-                Duration.ofMinutes(5), "5m",
-                Duration.ofMinutes(90), "1h30m",
-                Duration.ofDays(2), "2d",
-                Duration.ofDays(14), "14d",
-                Duration.ofMillis(1500), "1s500ms",
-                Duration.ZERO, "0s",
-                Duration.ofSeconds(-3), "-3s",
-                Duration.ofNanos(500_000), "500us",
-                Duration.ofNanos(1_000_001), "1ms1ns");
+                Duration.ofSeconds(3),
+                "3s",
+                Duration.ofMinutes(5),
+                "5m",
+                Duration.ofMinutes(90),
+                "1h30m",
+                Duration.ofDays(2),
+                "2d",
+                Duration.ofDays(14),
+                "14d",
+                Duration.ofMillis(1500),
+                "1s500ms",
+                Duration.ZERO,
+                "0s",
+                Duration.ofSeconds(-3),
+                "-3s",
+                Duration.ofNanos(500_000),
+                "500us",
+                Duration.ofNanos(1_000_001),
+                "1ms1ns");
         table.forEach((d, text) -> assertEquals(text, Durations.format(d), d.toString()));
     }
 
@@ -108,7 +126,10 @@ class DurationsTest {
         for (String s : List.of("500ms", "30s", "15m", "23h", "7d", "1h30m", "1d2h3m4s5ms", "0s")) {
             assertEquals(s, Durations.format(Durations.parse(s)));
         }
-        for (Duration d : List.of(Duration.ofMillis(1), Duration.ofMillis(86_399_999), Duration.ofDays(400).plusSeconds(1))) {
+        for (Duration d : List.of(
+                Duration.ofMillis(1),
+                Duration.ofMillis(86_399_999),
+                Duration.ofDays(400).plusSeconds(1))) {
             assertEquals(d, Durations.parse(Durations.format(d)));
         }
     }

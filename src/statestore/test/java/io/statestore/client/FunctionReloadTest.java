@@ -72,7 +72,9 @@ class FunctionReloadTest {
         flushFunctions();
         assertEquals(3, store.increment("r:1", "$.n", 1).revision());
         flushFunctions();
-        assertEquals(List.of(1L, 2L, 3L), store.history().list("r:1").stream().map(HistoryEntry::revision).toList());
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                store.history().list("r:1").stream().map(HistoryEntry::revision).toList());
         flushFunctions();
         assertEquals(List.of("r:1"), store.list("r:"));
         // flushed between the transaction's read and its ss_tx call
@@ -124,28 +126,49 @@ class FunctionReloadTest {
                 seen.add(event);
             }
         };
-        try (Watcher running = store.watch().watch(WatchOptions.builder().prefix("w:").build(), listener)) {
+        try (Watcher running =
+                store.watch().watch(WatchOptions.builder().prefix("w:").build(), listener)) {
             assertNotNull(snapshots.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
             store.put("w:1", Map.of("n", 1));
-            assertEquals("w:1", seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS).key());
+            assertEquals(
+                    "w:1", seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS).key());
             flushFunctions();
             // A feed entry added without a function call wakes the watcher while the libraries
             // are gone, so its own gap check (an FCALL_RO) finds the function missing.
             try (Jedis j = redis.jedis()) {
-                j.xadd("ss:feed", StreamEntryID.NEW_ENTRY, Map.of("key", "w:raw", "op", "put",
-                        "rev", "1", "prev", "0", "writer", "raw", "time", Long.toString(System.currentTimeMillis()),
-                        "change", "{}"));
+                j.xadd(
+                        "ss:feed",
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of(
+                                "key",
+                                "w:raw",
+                                "op",
+                                "put",
+                                "rev",
+                                "1",
+                                "prev",
+                                "0",
+                                "writer",
+                                "raw",
+                                "time",
+                                Long.toString(System.currentTimeMillis()),
+                                "change",
+                                "{}"));
             }
             ChangeEvent raw = seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertNotNull(raw, "the running watcher delivered the entry after the flush");
             assertEquals("w:raw", raw.key());
-            assertEquals(List.of("statestore", "statestore_events"), librariesOnServer(), "the watcher reinstalled them");
+            assertEquals(
+                    List.of("statestore", "statestore_events"), librariesOnServer(), "the watcher reinstalled them");
             assertTrue(running.isOpen());
         }
         flushFunctions();
         snapshots.clear();
-        try (Watcher fresh = store.watch().watch(WatchOptions.builder().prefix("w:").build(), listener)) {
-            assertNotNull(snapshots.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS), "a new watch took its snapshot after a flush");
+        try (Watcher fresh =
+                store.watch().watch(WatchOptions.builder().prefix("w:").build(), listener)) {
+            assertNotNull(
+                    snapshots.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "a new watch took its snapshot after a flush");
         }
     }
 

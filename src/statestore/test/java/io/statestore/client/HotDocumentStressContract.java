@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.testing.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,8 @@ abstract class HotDocumentStressContract {
                     nextKill = System.nanoTime() + 2_000_000_000L + random.nextInt(2_000) * 1_000_000L;
                 } else {
                     try (Jedis j = redis().jedis()) {
-                        j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+                        j.sendCommand(
+                                redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
                     }
                     connectionDrops++;
                 }
@@ -91,7 +91,8 @@ abstract class HotDocumentStressContract {
         while (System.nanoTime() < deadline) {
             java.util.Set<String> working = new java.util.HashSet<>();
             try (var files = Files.list(acks)) {
-                files.filter(f -> f.toString().endsWith(".ack")).filter(f -> f.toFile().length() > 0)
+                files.filter(f -> f.toString().endsWith(".ack"))
+                        .filter(f -> f.toFile().length() > 0)
                         .forEach(f -> working.add(f.getFileName().toString().split("-")[0]));
             }
             if (working.size() >= PROCESSES) {
@@ -99,17 +100,28 @@ abstract class HotDocumentStressContract {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the writer processes did not start writing within a minute; see " + acks.resolve("stderr.log"));
+        throw new AssertionError(
+                "the writer processes did not start writing within a minute; see " + acks.resolve("stderr.log"));
     }
 
     private Process start(int slot, int incarnation, Path acks) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                HotWriterProcess.class.getName(), redis().uri(), KEY, "p" + slot + "." + incarnation,
-                Integer.toString(THREADS), acks.toString())
+        return new ProcessBuilder(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HotWriterProcess.class.getName(),
+                        redis().uri(),
+                        KEY,
+                        "p" + slot + "." + incarnation,
+                        Integer.toString(THREADS),
+                        acks.toString())
                 // not inheritIO: a child writing to the fork's stdout corrupts Surefire's channel
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.appendTo(acks.resolve("stderr.log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        acks.resolve("stderr.log").toFile()))
                 .start();
     }
 
@@ -139,7 +151,9 @@ abstract class HotDocumentStressContract {
                 lastCas = token;
             } else {
                 JsonNode change = StrictJson.parse(f.get("change"));
-                change.fieldNames().forEachRemaining(name -> lastMerge.put(name, change.get(name).asText()));
+                change.fieldNames()
+                        .forEachRemaining(
+                                name -> lastMerge.put(name, change.get(name).asText()));
             }
         }
         int acknowledged = 0;
@@ -153,19 +167,23 @@ abstract class HotDocumentStressContract {
             kinds.merge(parts[1], 1, Integer::sum);
             Long rev = revisionOfToken.get(parts[0]);
             assertTrue(rev != null, "acknowledged change " + parts[0] + " is not in the feed");
-            assertEquals(Long.parseLong(parts[2]), rev, "acknowledged change " + parts[0] + " at the revision its caller got");
+            assertEquals(
+                    Long.parseLong(parts[2]),
+                    rev,
+                    "acknowledged change " + parts[0] + " at the revision its caller got");
         }
         Document<JsonNode> d = store.get(KEY).orElseThrow();
         assertEquals(feed.size(), d.revision(), "the document's revision is its last feed entry's");
         assertEquals(increments, d.value().get("n").asLong(), "every increment applied once");
         for (Map.Entry<String, String> m : lastMerge.entrySet()) {
-            assertEquals(m.getValue(), d.value().get(m.getKey()).asText(), "field " + m.getKey() + " is its last merge");
+            assertEquals(
+                    m.getValue(), d.value().get(m.getKey()).asText(), "field " + m.getKey() + " is its last merge");
         }
         if (lastCas != null) {
             assertEquals(lastCas, d.value().get("cas").asText(), "the last compare-and-set stands");
         }
-        System.out.println("[hot-stress] " + feed.size() + " changes, " + acknowledged + " acknowledged " + kinds
-                + ", " + (revisionOfToken.size() - acknowledged) + " applied but not acknowledged (killed or cut)");
+        System.out.println("[hot-stress] " + feed.size() + " changes, " + acknowledged + " acknowledged " + kinds + ", "
+                + (revisionOfToken.size() - acknowledged) + " applied but not acknowledged (killed or cut)");
         assertTrue(acknowledged > 1000, "the writers got work done: " + acknowledged);
     }
 }

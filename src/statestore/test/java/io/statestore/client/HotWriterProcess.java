@@ -25,8 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * field names use only the slot ({@code p<slot>t<thread>}) so the document stays small.
  */
 public final class HotWriterProcess {
-    private HotWriterProcess() {
-    }
+    private HotWriterProcess() {}
 
     public static void main(String[] args) throws Exception {
         String uri = args[0];
@@ -53,7 +52,8 @@ public final class HotWriterProcess {
     private static StateStore connect(String uri, String name) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return StateStore.connect(StateStoreOptions.builder().uri(uri).writer(name).build());
+                return StateStore.connect(
+                        StateStoreOptions.builder().uri(uri).writer(name).build());
             } catch (UnavailableException e) {
                 if (attempt >= 50) {
                     throw e;
@@ -63,11 +63,11 @@ public final class HotWriterProcess {
         }
     }
 
-    private static void run(StateStore store, String key, String name, String field, int thread, Path acks,
-                            AtomicLong unavailable) {
+    private static void run(
+            StateStore store, String key, String name, String field, int thread, Path acks, AtomicLong unavailable) {
         Path file = acks.resolve(name + "-" + thread + ".ack");
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (long seq = 0; ; seq++) {
                 String token = name + "-" + thread + "-" + seq;
@@ -85,7 +85,13 @@ public final class HotWriterProcess {
                     } else {
                         kind = "cas";
                         long rev = store.get(key).orElseThrow().revision();
-                        r = store.merge(key, Map.of("cas", token), WriteOptions.builder().source(token).ifRevision(rev).build());
+                        r = store.merge(
+                                key,
+                                Map.of("cas", token),
+                                WriteOptions.builder()
+                                        .source(token)
+                                        .ifRevision(rev)
+                                        .build());
                     }
                 } catch (ConflictException e) {
                     continue; // a compare-and-set that lost: not acknowledged, and applied nowhere

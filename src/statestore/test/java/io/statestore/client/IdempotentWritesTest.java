@@ -44,7 +44,9 @@ class IdempotentWritesTest {
         // restart has closed: the first send fails, the re-send commits it once.
         WriteResult w = store.merge("survivor", StrictJson.parse("{\"m\":2}"));
         assertEquals(3, w.revision());
-        assertEquals(StrictJson.parse("{\"n\":1,\"m\":2}"), store.get("survivor").orElseThrow().value());
+        assertEquals(
+                StrictJson.parse("{\"n\":1,\"m\":2}"),
+                store.get("survivor").orElseThrow().value());
         try (Jedis j = redis.jedis()) {
             assertEquals(3, j.xlen("ss:feed"));
         }

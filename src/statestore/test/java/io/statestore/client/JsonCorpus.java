@@ -16,8 +16,20 @@ import java.util.Set;
  */
 final class JsonCorpus {
     static final String RESOURCE = "/json-corpus/corpus.tsv";
-    static final Set<String> PROBLEMS = Set.of("syntax", "trailing", "number", "duplicate", "utf8", "surrogate",
-            "control", "depth", "number-length", "size", "empty", "bom", "nul");
+    static final Set<String> PROBLEMS = Set.of(
+            "syntax",
+            "trailing",
+            "number",
+            "duplicate",
+            "utf8",
+            "surrogate",
+            "control",
+            "depth",
+            "number-length",
+            "size",
+            "empty",
+            "bom",
+            "nul");
     static final int SHOWN_UP_TO = 300;
 
     /** One entry; {@code problem} is null for a valid one. */
@@ -45,8 +57,7 @@ final class JsonCorpus {
         }
     }
 
-    private JsonCorpus() {
-    }
+    private JsonCorpus() {}
 
     static List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();
@@ -58,13 +69,15 @@ final class JsonCorpus {
             }
             String[] c = line.split("\t", -1);
             if (c.length != 5) {
-                throw new IllegalStateException(RESOURCE + " line " + (i + 1) + ": 5 tab-separated columns expected, found "
-                        + c.length + ": " + line);
+                throw new IllegalStateException(RESOURCE + " line " + (i + 1)
+                        + ": 5 tab-separated columns expected, found " + c.length + ": " + line);
             }
             boolean valid = switch (c[1]) {
                 case "valid" -> true;
                 case "invalid" -> false;
-                default -> throw new IllegalStateException(RESOURCE + " line " + (i + 1) + ": verdict must be valid or invalid: " + c[1]);
+                default ->
+                    throw new IllegalStateException(
+                            RESOURCE + " line " + (i + 1) + ": verdict must be valid or invalid: " + c[1]);
             };
             entries.add(new Entry(i + 1, c[0], valid, valid ? null : c[2], c[3], c[4]));
         }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +41,7 @@ class JsonCorpusTest {
             "depth", "nested deeper than 128 levels",
             "number-length", "number longer than 100 characters",
             "duplicate", "duplicate member name");
+
     private static final String SIZE_SAYS = "larger than 16 MiB";
 
     /** What a message must not carry: Jackson's names, its source excerpts and its advice. */
@@ -50,14 +51,15 @@ class JsonCorpusTest {
 
     @TestFactory
     Stream<DynamicTest> everyEntryGetsItsVerdictFromTheStrictReader() {
-        return JsonCorpus.entries().stream().map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
-            byte[] bytes = e.bytes();
-            assertVerdict(e, () -> StrictJson.parse(bytes, WHAT), "from bytes");
-            String text = utf8(bytes);
-            if (text != null) {
-                assertVerdict(e, () -> StrictJson.parse(text, WHAT), "from text");
-            }
-        }));
+        return JsonCorpus.entries().stream()
+                .map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
+                    byte[] bytes = e.bytes();
+                    assertVerdict(e, () -> StrictJson.parse(bytes, WHAT), "from bytes");
+                    String text = utf8(bytes);
+                    if (text != null) {
+                        assertVerdict(e, () -> StrictJson.parse(text, WHAT), "from text");
+                    }
+                }));
     }
 
     private static void assertVerdict(JsonCorpus.Entry e, Runnable parse, String how) {
@@ -69,7 +71,8 @@ class JsonCorpusTest {
             }
             return;
         }
-        InvalidInputException refused = assertThrows(InvalidInputException.class, parse::run, e + " " + how + ": accepted");
+        InvalidInputException refused =
+                assertThrows(InvalidInputException.class, parse::run, e + " " + how + ": accepted");
         String m = refused.getMessage();
         assertTrue(m.startsWith("invalid JSON in " + WHAT + ": "), e + " " + how + ": " + m);
         assertFalse(JACKSON.matcher(m).find(), e + " " + how + ": not in our words: " + m);
@@ -81,8 +84,12 @@ class JsonCorpusTest {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException notUtf8) {
             return null;
         }
@@ -103,7 +110,8 @@ class JsonCorpusTest {
                 assertTrue(JsonCorpus.PROBLEMS.contains(e.problem()), at + ": unknown class " + e.problem());
                 problems.add(e.problem());
             }
-            assertTrue(e.input().matches("-|([0-9a-f]{2})+(\\*[1-9][0-9]*)?( ([0-9a-f]{2})+(\\*[1-9][0-9]*)?)*"),
+            assertTrue(
+                    e.input().matches("-|([0-9a-f]{2})+(\\*[1-9][0-9]*)?( ([0-9a-f]{2})+(\\*[1-9][0-9]*)?)*"),
                     at + ": input must be lower-case hex parts, each optionally *N, or '-'");
             byte[] bytes = e.bytes();
             if (bytes.length > 0 && bytes.length <= JsonCorpus.SHOWN_UP_TO) {
@@ -114,7 +122,11 @@ class JsonCorpusTest {
         }
         assertEquals(JsonCorpus.PROBLEMS, problems, "every problem class has an entry");
         long valid = entries.stream().filter(JsonCorpus.Entry::valid).count();
-        System.out.printf(Locale.ROOT, "JSON corpus: %d entries, %d valid, %d invalid%n", entries.size(), valid,
+        System.out.printf(
+                Locale.ROOT,
+                "JSON corpus: %d entries, %d valid, %d invalid%n",
+                entries.size(),
+                valid,
                 entries.size() - valid);
     }
 }

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class JsonPathTest {
 
     @Test
     void parsesDottedBracketedAndIndexedSegments() {
         JsonPath p = JsonPath.parse("$.a[\"x.y\"]['q\\'s'][3]");
-        assertEquals(List.of(new JsonPath.Member("a"), new JsonPath.Member("x.y"), new JsonPath.Member("q's"),
-                new JsonPath.Index(3)), p.segments());
+        assertEquals(
+                List.of(
+                        new JsonPath.Member("a"),
+                        new JsonPath.Member("x.y"),
+                        new JsonPath.Member("q's"),
+                        new JsonPath.Index(3)),
+                p.segments());
         assertEquals("$.a[\"x.y\"][\"q's\"][3]", p.toString());
         assertEquals(p, JsonPath.parse(p.toString()));
         assertTrue(JsonPath.parse("$").isRoot());

@@ -2,7 +2,6 @@ package io.statestore.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.redis.RedisAdmin;
@@ -47,10 +46,12 @@ class LayoutUpgradeTest {
             assertEquals(10, j.xlen(FEED));
         }
         StateStore store = redis.newStore(); // installs v11
-        assertEquals(3, store.get("{acct}:alice").orElseThrow().revision(), "read through the old place before any move");
+        assertEquals(
+                3, store.get("{acct}:alice").orElseThrow().revision(), "read through the old place before any move");
         assertEquals(3, store.history().list("{acct}:alice").size());
 
-        RedisAdmin admin = new RedisAdmin(StateStoreOptions.builder().uri(redis.uri()).build());
+        RedisAdmin admin =
+                new RedisAdmin(StateStoreOptions.builder().uri(redis.uri()).build());
         int moved = new StoreSetup(admin, new KeyLayout("ss:")).upgradeLayout();
         assertEquals(3, moved, "{acct}:alice, {solo} and {both}");
         try (Jedis j = redis.jedis()) {

@@ -53,11 +53,13 @@ class LibraryIdentityTest {
     }
 
     private static String withVersion(int version) {
-        return OURS.code().replace("local LIB_VERSION = '" + OURS.version() + "'", "local LIB_VERSION = '" + version + "'");
+        return OURS.code()
+                .replace("local LIB_VERSION = '" + OURS.version() + "'", "local LIB_VERSION = '" + version + "'");
     }
 
     private static StateStore connect() {
-        return StateStore.connect(StateStoreOptions.builder().uri(redis.uri()).writer("test").build());
+        return StateStore.connect(
+                StateStoreOptions.builder().uri(redis.uri()).writer("test").build());
     }
 
     @Test
@@ -66,7 +68,10 @@ class LibraryIdentityTest {
         load(other);
         InvalidInputException e = assertThrows(InvalidInputException.class, LibraryIdentityTest::connect);
         String m = e.getMessage();
-        assertTrue(m.startsWith("function library statestore on Redis at " + redis.uri() + " is version " + OURS.version() + ", like this client's, but its code is different"), m);
+        assertTrue(
+                m.startsWith("function library statestore on Redis at " + redis.uri() + " is version " + OURS.version()
+                        + ", like this client's, but its code is different"),
+                m);
         assertTrue(m.contains("server sha256 " + FunctionLibrary.sha256(other)), m);
         assertTrue(m.contains("this client's sha256 " + OURS.digest()), m);
         assertTrue(m.contains("statestore functions install --force"), m);
@@ -78,8 +83,10 @@ class LibraryIdentityTest {
         load(IMPOSTOR);
         InvalidInputException e = assertThrows(InvalidInputException.class, LibraryIdentityTest::connect);
         String m = e.getMessage();
-        assertTrue(m.contains("is version 99, newer than this client's " + OURS.version()
-                + ", but lacks functions this client calls: "), m);
+        assertTrue(
+                m.contains("is version 99, newer than this client's " + OURS.version()
+                        + ", but lacks functions this client calls: "),
+                m);
         for (String f : List.of("ss_get", "ss_write", "ss_tx", "ss_snapshot", "ss_history")) {
             assertTrue(m.matches("(?s).*[:,] " + f + "[, ].*"), f + " named: " + m);
         }
@@ -110,9 +117,15 @@ class LibraryIdentityTest {
     @Test
     void forceReplacesWhatClientsRefuse() {
         load(IMPOSTOR);
-        try (RedisGateway gateway = new RedisGateway(StateStoreOptions.builder().uri(redis.uri()).build())) {
-            assertEquals(LibraryInstaller.Action.REPLACED, OURS.install(gateway, true).action());
-            assertEquals(LibraryInstaller.Action.UNCHANGED, OURS.install(gateway, true).action(), "identical: nothing to force");
+        try (RedisGateway gateway =
+                new RedisGateway(StateStoreOptions.builder().uri(redis.uri()).build())) {
+            assertEquals(
+                    LibraryInstaller.Action.REPLACED,
+                    OURS.install(gateway, true).action());
+            assertEquals(
+                    LibraryInstaller.Action.UNCHANGED,
+                    OURS.install(gateway, true).action(),
+                    "identical: nothing to force");
         }
         assertEquals(OURS.digest(), serverDigest("statestore"));
         try (StateStore store = connect()) {

@@ -69,7 +69,8 @@ abstract class LosslessRoundTripContract {
         JsonNode after = store.get("hard").orElseThrow().value();
         assertEquals(9007199254740992L, after.get("below53").longValue());
         assertEquals(9007199254740993L, after.get("above53").longValue());
-        assertTrue(after.get("nested").get(0).isArray() && after.get("nested").get(0).isEmpty());
+        assertTrue(after.get("nested").get(0).isArray()
+                && after.get("nested").get(0).isEmpty());
         assertEquals("{}", after.get("emptyObj").toString());
     }
 
@@ -83,7 +84,8 @@ abstract class LosslessRoundTripContract {
         }
         assertEquals(expected.getNodeType(), actual.getNodeType(), context);
         if (expected.isObject()) {
-            assertEquals(iterToString(expected.fieldNames()), iterToString(actual.fieldNames()), context + ": key order");
+            assertEquals(
+                    iterToString(expected.fieldNames()), iterToString(actual.fieldNames()), context + ": key order");
             expected.fields().forEachRemaining(f -> assertSameValue(f.getValue(), actual.get(f.getKey()), context));
         } else if (expected.isArray()) {
             assertEquals(expected.size(), actual.size(), context);
@@ -103,13 +105,49 @@ abstract class LosslessRoundTripContract {
 
     /** Random JSON text rich in the values JSON stores get wrong. */
     static final class JsonGenerator {
-        private static final String[] NUMBERS = {"0", "-1", "1", "9007199254740992", "9007199254740993", "-9007199254740993",
-            "9007199254740991", "9223372036854775807", "-9223372036854775808", "9223372036854775806",
-            "0.30000000000000004", "1.0", "100.50", "1e-7", "6.02214076e23", "-2.5E-3", "123456789012345",
-            "1.7976931348623157e308", "4.9e-324", "0.1", "-0.0", "3.141592653589793"};
-        private static final String[] STRINGS = {"", "plain", "é", "中文", "\\ud83d\\ude00", "\\ud834\\udd1e", "\\u0000",
-            "\\u001f", "tab\\there", "quote\\\"d", "back\\\\slash", "slash\\/", "line\\nbreak", "\\u2028", "\\uffff",
-            "emoji 🎉", "mixed é\\u00e9"};
+        private static final String[] NUMBERS = {
+            "0",
+            "-1",
+            "1",
+            "9007199254740992",
+            "9007199254740993",
+            "-9007199254740993",
+            "9007199254740991",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775806",
+            "0.30000000000000004",
+            "1.0",
+            "100.50",
+            "1e-7",
+            "6.02214076e23",
+            "-2.5E-3",
+            "123456789012345",
+            "1.7976931348623157e308",
+            "4.9e-324",
+            "0.1",
+            "-0.0",
+            "3.141592653589793"
+        };
+        private static final String[] STRINGS = {
+            "",
+            "plain",
+            "é",
+            "中文",
+            "\\ud83d\\ude00",
+            "\\ud834\\udd1e",
+            "\\u0000",
+            "\\u001f",
+            "tab\\there",
+            "quote\\\"d",
+            "back\\\\slash",
+            "slash\\/",
+            "line\\nbreak",
+            "\\u2028",
+            "\\uffff",
+            "emoji 🎉",
+            "mixed é\\u00e9"
+        };
         private final Random random;
 
         JsonGenerator(Random random) {

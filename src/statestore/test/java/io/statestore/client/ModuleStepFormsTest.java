@@ -25,8 +25,9 @@ class ModuleStepFormsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.module();
 
-    private static final String[] ARG_NAMES = {"op", "change", "ifrev", "wid", "writer", "feedmax", "mode", "histmax",
-        "histage", "src"};
+    private static final String[] ARG_NAMES = {
+        "op", "change", "ifrev", "wid", "writer", "feedmax", "mode", "histmax", "histage", "src"
+    };
 
     private Jedis j;
 
@@ -92,13 +93,44 @@ class ModuleStepFormsTest {
         return m;
     }
 
-    private static final String[] MERGE = {"obj", "$", "$", "obj", "$.status", "$", "set", "$.status.state", "$.status",
-        "m", "\"busy\"", "set", "$.status.attempt", "$.status", "m", "3", "set", "$.seq", "$", "m", "7", "del", "$.gone"};
+    private static final String[] MERGE = {
+        "obj",
+        "$",
+        "$",
+        "obj",
+        "$.status",
+        "$",
+        "set",
+        "$.status.state",
+        "$.status",
+        "m",
+        "\"busy\"",
+        "set",
+        "$.status.attempt",
+        "$.status",
+        "m",
+        "3",
+        "set",
+        "$.seq",
+        "$",
+        "m",
+        "7",
+        "del",
+        "$.gone"
+    };
 
     @Test
     void creationsMergesAndIncrementsMatch() {
-        same(opts("ifrev", "0", "writer", "w1", "op", "merge", "change", "{\"seq\":1}"), "obj", "$", "$", "set", "$.seq",
-            "$", "m", "1");
+        same(
+                opts("ifrev", "0", "writer", "w1", "op", "merge", "change", "{\"seq\":1}"),
+                "obj",
+                "$",
+                "$",
+                "set",
+                "$.seq",
+                "$",
+                "m",
+                "1");
         same(opts("writer", "w1", "op", "merge", "change", "{}", "feedmax", "100", "wid", "w-1"), MERGE);
         same(opts("writer", "w1", "op", "merge", "change", "{}", "ifrev", "2"), MERGE); // the nested object exists now
         same(opts("op", "increment", "change", "[1]"), "incr", "$.seq", "5");
@@ -107,7 +139,19 @@ class ModuleStepFormsTest {
         same(opts("op", "append"), "append", "$.list", "3", "4");
         same(opts("op", "set"), "set", "$.list[0]", "$.list", "0", "9"); // an index: general path
         same(opts("op", "remove"), "rm", "$.list");
-        same(opts("op", "merge"), "obj", "$", "$", "obj", "$.seq", "$", "set", "$.seq.n", "$.seq", "m", "1"); // scalar -> {}
+        same(
+                opts("op", "merge"),
+                "obj",
+                "$",
+                "$",
+                "obj",
+                "$.seq",
+                "$",
+                "set",
+                "$.seq.n",
+                "$.seq",
+                "m",
+                "1"); // scalar -> {}
         same(opts("op", "merge", "writer", "", "change", ""), "del", "$.missing", "obj", "$", "$");
     }
 

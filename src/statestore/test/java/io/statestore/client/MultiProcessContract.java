@@ -26,10 +26,18 @@ abstract class MultiProcessContract {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> running = new ArrayList<>();
         for (int p = 0; p < processes; p++) {
-            running.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    WriterProcess.class.getName(), redis().uri(), "shared", Integer.toString(operations), Integer.toString(p))
+            running.add(new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            WriterProcess.class.getName(),
+                            redis().uri(),
+                            "shared",
+                            Integer.toString(operations),
+                            Integer.toString(p))
                     // not inheritIO: a child writing to the fork's stdout corrupts Surefire's channel
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start());
         }
         for (Process p : running) {

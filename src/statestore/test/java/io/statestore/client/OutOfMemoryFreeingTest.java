@@ -57,14 +57,15 @@ class OutOfMemoryFreeingTest {
     @Test
     void underOomAPutIsRefusedAndDeleteExpirePersistStillWork() {
         Snapshot before = snapshot();
-        UnavailableException refused = assertThrows(UnavailableException.class,
-                () -> store.put("big:0", Map.of("blob", BIG, "i", 99)));
+        UnavailableException refused =
+                assertThrows(UnavailableException.class, () -> store.put("big:0", Map.of("blob", BIG, "i", 99)));
         assertTrue(refused.getMessage().contains("OOM"), refused.getMessage());
         assertThrows(UnavailableException.class, () -> store.put("new:one", Map.of("n", 1)));
         assertEquals(before, snapshot(), "a refused put changed nothing");
 
         try (Jedis j = redis.jedis()) {
-            assertTrue(usedMemory(j) > Long.parseLong(j.configGet("maxmemory").get("maxmemory")), "still over maxmemory");
+            assertTrue(
+                    usedMemory(j) > Long.parseLong(j.configGet("maxmemory").get("maxmemory")), "still over maxmemory");
         }
         WriteResult expired = store.expire("big:1", Duration.ofHours(1));
         assertEquals(2L, expired.revision());
@@ -82,7 +83,10 @@ class OutOfMemoryFreeingTest {
         assertEquals(after.index, after.documents, "index and documents agree");
         for (String k : deleted) {
             assertEquals("1", after.metaDel.get(k), "metadata of " + k + " is a tombstone");
-            assertEquals(1, after.feedOps.stream().filter(e -> e.equals(k + " del")).count(), "one tombstone in the feed for " + k);
+            assertEquals(
+                    1,
+                    after.feedOps.stream().filter(e -> e.equals(k + " del")).count(),
+                    "one tombstone in the feed for " + k);
         }
         assertEquals(before.feedOps.size() + 2 + deleted.size(), after.feedOps.size(), "one feed entry per change");
         for (String k : after.index) {
@@ -99,9 +103,12 @@ class OutOfMemoryFreeingTest {
         assertEquals(1L, store.put("new:one", Map.of("n", 1)).revision(), "space freed through statestore");
     }
 
-    private record Snapshot(Set<String> documents, Set<String> index, Map<String, String> metaDel, List<String> feedOps,
-                            Map<String, String> contents) {
-    }
+    private record Snapshot(
+            Set<String> documents,
+            Set<String> index,
+            Map<String, String> metaDel,
+            List<String> feedOps,
+            Map<String, String> contents) {}
 
     private Snapshot snapshot() {
         try (Jedis j = redis.jedis()) {
@@ -127,15 +134,23 @@ class OutOfMemoryFreeingTest {
     }
 
     private static long usedMemory(Jedis j) {
-        return j.info("memory").lines().filter(l -> l.startsWith("used_memory:")).mapToLong(l -> Long.parseLong(l.substring(12).strip()))
-                .findFirst().orElseThrow();
+        return j.info("memory")
+                .lines()
+                .filter(l -> l.startsWith("used_memory:"))
+                .mapToLong(l -> Long.parseLong(l.substring(12).strip()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aDeleteCarryingContentIsRefused() {
         try (Jedis j = redis.jedis()) {
-            Object r = assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> j.fcall("ss_del",
-                    List.of("big:4", "ss:m:{big:4}", "ss:h:{big:4}", "ss:feed", "ss:index"), List.of("change", "{\"a\":1}")));
+            Object r = assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class,
+                    () -> j.fcall(
+                            "ss_del",
+                            List.of("big:4", "ss:m:{big:4}", "ss:h:{big:4}", "ss:feed", "ss:index"),
+                            List.of("change", "{\"a\":1}")));
             assertTrue(r.toString().contains("SS_INVALID"), r.toString());
             assertFalse(j.exists("nothing"));
             assertTrue(j.exists("big:4"));

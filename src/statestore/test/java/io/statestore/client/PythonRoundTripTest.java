@@ -35,10 +35,15 @@ class PythonRoundTripTest {
 
     @BeforeAll
     static void pythonWithRedisPy() throws Exception {
-        boolean ok = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c", "import redis")
-                .redirectErrorStream(true).start().waitFor() == 0;
+        boolean ok = Files.isExecutable(PYTHON)
+                && new ProcessBuilder(PYTHON.toString(), "-c", "import redis")
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor()
+                        == 0;
         if (!ok) {
-            System.out.println("PythonRoundTripTest skipped: /usr/bin/python3 cannot import redis (scripts/test installs python3-redis)");
+            System.out.println(
+                    "PythonRoundTripTest skipped: /usr/bin/python3 cannot import redis (scripts/test installs python3-redis)");
         }
         assumeTrue(ok, "/usr/bin/python3 with python3-redis is needed");
     }
@@ -60,8 +65,10 @@ class PythonRoundTripTest {
         redis.flushAll();
         StateStore store = redis.newStore();
         Map<String, String> sent = new LinkedHashMap<>();
-        List<String> texts = List.of("{\"big\":123456789012345678901234567890,\"dec\":0.30000000000000004,\"tz\":1.50}",
-                "{\"u\":\"é ✓ 🧠\",\"esc\":\"\\\"\\\\\\n\",\"empty\":[],\"o\":{}}", "[true,null,-0.0]");
+        List<String> texts = List.of(
+                "{\"big\":123456789012345678901234567890,\"dec\":0.30000000000000004,\"tz\":1.50}",
+                "{\"u\":\"é ✓ 🧠\",\"esc\":\"\\\"\\\\\\n\",\"empty\":[],\"o\":{}}",
+                "[true,null,-0.0]");
         for (int i = 0; i < texts.size(); i++) {
             JsonNode value = StrictJson.parse(texts.get(i));
             store.put("rt:java:" + i, value);
@@ -74,11 +81,13 @@ class PythonRoundTripTest {
 
     /** Runs roundtrip.py against the test server; its lines "KEY HEX" as key to UTF-8 text. */
     private static Map<String, String> python(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), Integer.toString(redis.port())));
+        List<String> cmd =
+                new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), Integer.toString(redis.port())));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("STATESTORE_USER", Role.WRITER.userName());
-        pb.environment().put("STATESTORE_PASSWORD_FILE", redis.rolePasswordFile().toString());
+        pb.environment()
+                .put("STATESTORE_PASSWORD_FILE", redis.rolePasswordFile().toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "roundtrip.py did not finish within 60 s");

@@ -80,8 +80,16 @@ class RefusedWritesTest {
     @Test
     void aPublisherWithASpoolSpoolsWhileWritesAreRefusedAndForwardsAfterwards() throws Exception {
         Path dir = Files.createTempDirectory("spool-");
-        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(1)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofMillis(500)).build())) {
+        try (EventBus bus = EventBus.open(
+                StateStoreOptions.builder()
+                        .uri(redis.uri())
+                        .writer("pub")
+                        .timeout(Duration.ofSeconds(1))
+                        .build(),
+                EventBusOptions.builder()
+                        .spool(SpoolOptions.in(dir))
+                        .publishTimeout(Duration.ofMillis(500))
+                        .build())) {
             bus.publish("refused", "t", Map.of("n", 0));
             try (Jedis j = redis.jedis()) {
                 j.replicaof("127.0.0.1", 1);
@@ -96,8 +104,11 @@ class RefusedWritesTest {
             }
             assertEquals(0, bus.spoolStatus().depth(), bus.spoolStatus().toString());
             assertEquals(2, bus.spoolStatus().forwarded(), "the two refused events went through the spool");
-            assertEquals(List.of(0, 1, 2), bus.read("refused", io.statestore.client.events.ReplayRange.all(), 10).stream()
-                    .map(ev -> ev.data().get("n").asInt()).toList());
+            assertEquals(
+                    List.of(0, 1, 2),
+                    bus.read("refused", io.statestore.client.events.ReplayRange.all(), 10).stream()
+                            .map(ev -> ev.data().get("n").asInt())
+                            .toList());
         }
     }
 }

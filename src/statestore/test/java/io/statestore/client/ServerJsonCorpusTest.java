@@ -46,27 +46,32 @@ class ServerJsonCorpusTest {
 
     @TestFactory
     Stream<DynamicTest> everyEntryGetsItsVerdictFromTheServer() {
-        return JsonCorpus.entries().stream().map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
-            j.del(KEYS.toArray(String[]::new));
-            Object reply;
-            try {
-                reply = j.fcall(bytes("ss_put"), KEYS.stream().map(ServerJsonCorpusTest::bytes).toList(),
-                        List.of(bytes("doc"), e.bytes()));
-            } catch (JedisDataException refused) {
-                if (e.valid()) {
-                    fail(e + ": refused: " + refused.getMessage(), refused);
-                }
-                // '' is "not given" in the protocol: an empty document is a missing argument
-                String code = e.bytes().length == 0 ? "SS_INVALID" : "SS_JSON";
-                assertTrue(refused.getMessage().startsWith(code), e + ": not an " + code + " error: " + refused.getMessage());
-                return;
-            }
-            if (!e.valid()) {
-                fail(e + ": accepted, reply " + reply);
-            }
-            List<?> r = assertInstanceOf(List.class, reply, e + ": reply");
-            assertInstanceOf(Long.class, r.get(0), e + ": the reply starts with the revision: " + r);
-        }));
+        return JsonCorpus.entries().stream()
+                .map(e -> DynamicTest.dynamicTest(e.toString(), () -> {
+                    j.del(KEYS.toArray(String[]::new));
+                    Object reply;
+                    try {
+                        reply = j.fcall(
+                                bytes("ss_put"),
+                                KEYS.stream().map(ServerJsonCorpusTest::bytes).toList(),
+                                List.of(bytes("doc"), e.bytes()));
+                    } catch (JedisDataException refused) {
+                        if (e.valid()) {
+                            fail(e + ": refused: " + refused.getMessage(), refused);
+                        }
+                        // '' is "not given" in the protocol: an empty document is a missing argument
+                        String code = e.bytes().length == 0 ? "SS_INVALID" : "SS_JSON";
+                        assertTrue(
+                                refused.getMessage().startsWith(code),
+                                e + ": not an " + code + " error: " + refused.getMessage());
+                        return;
+                    }
+                    if (!e.valid()) {
+                        fail(e + ": accepted, reply " + reply);
+                    }
+                    List<?> r = assertInstanceOf(List.class, reply, e + ": reply");
+                    assertInstanceOf(Long.class, r.get(0), e + ": the reply starts with the revision: " + r);
+                }));
     }
 
     private static byte[] bytes(String s) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsConnectTest {
     @TempDir
     static Path dir;
+
     static TestCertificates certs;
     static TlsRedisServer good;
     static TlsRedisServer otherHost;
@@ -47,7 +48,11 @@ class TlsConnectTest {
     private static StateStore connect(String url, Consumer<TlsOptions.Builder> tls) {
         TlsOptions.Builder b = TlsOptions.builder();
         tls.accept(b);
-        return StateStore.connect(StateStoreOptions.builder().uri(url).tls(b.build()).writer("tls-test").build());
+        return StateStore.connect(StateStoreOptions.builder()
+                .uri(url)
+                .tls(b.build())
+                .writer("tls-test")
+                .build());
     }
 
     /**
@@ -56,7 +61,8 @@ class TlsConnectTest {
      * (a clock would fail under load).
      */
     private static String refused(String url, Consumer<TlsOptions.Builder> tls) {
-        TlsException e = assertThrows(TlsException.class, () -> connect(url, tls).close());
+        TlsException e =
+                assertThrows(TlsException.class, () -> connect(url, tls).close());
         assertEquals(-1, e.getMessage().indexOf('\n'), "one line: " + e.getMessage());
         assertEquals(ErrorCode.INVALID_INPUT, e.code());
         assertTrue(!e.code().retryable());
@@ -67,7 +73,8 @@ class TlsConnectTest {
     void theRightCaConnectsAndDocumentsRoundTrip() {
         try (StateStore store = connect(good.url("127.0.0.1"), b -> b.caFile(certs.ca))) {
             store.put("tls:doc", Map.of("over", "tls"));
-            assertEquals("tls", store.get("tls:doc", Map.class).orElseThrow().value().get("over"));
+            assertEquals(
+                    "tls", store.get("tls:doc", Map.class).orElseThrow().value().get("over"));
         }
         try (StateStore store = connect(good.url("localhost"), b -> b.caFile(certs.ca))) {
             assertTrue(store.get("tls:doc", Map.class).isPresent(), "DNS:localhost is among the names too");
@@ -78,8 +85,10 @@ class TlsConnectTest {
     void anUnrelatedCaFailsOnceNamingTheCaFile() throws Exception {
         try (CountingProxy proxy = new CountingProxy(good.port())) {
             String m = refused("rediss://127.0.0.1:" + proxy.port(), b -> b.caFile(certs.otherCa));
-            assertEquals("TLS: the server certificate of 127.0.0.1:" + proxy.port() + " is not signed by a CA in "
-                    + certs.otherCa, m);
+            assertEquals(
+                    "TLS: the server certificate of 127.0.0.1:" + proxy.port() + " is not signed by a CA in "
+                            + certs.otherCa,
+                    m);
             assertEquals(1, proxy.connections(), "one connection, refused: no second attempt, let alone a retry storm");
         }
     }
@@ -87,10 +96,14 @@ class TlsConnectTest {
     @Test
     void aRefusedCertificateIsNotRetriedByWritesEither() throws Exception {
         try (CountingProxy proxy = new CountingProxy(expired.port())) {
-            StateStoreOptions options = StateStoreOptions.builder().uri("rediss://127.0.0.1:" + proxy.port())
-                    .tls(TlsOptions.builder().caFile(certs.ca).build()).build();
+            StateStoreOptions options = StateStoreOptions.builder()
+                    .uri("rediss://127.0.0.1:" + proxy.port())
+                    .tls(TlsOptions.builder().caFile(certs.ca).build())
+                    .build();
             try (io.statestore.client.spi.RedisGateway gateway = new io.statestore.client.spi.RedisGateway(options)) {
-                assertThrows(TlsException.class, () -> gateway.fcall("ss_put", java.util.List.of("k"), java.util.List.of(), "k"));
+                assertThrows(
+                        TlsException.class,
+                        () -> gateway.fcall("ss_put", java.util.List.of("k"), java.util.List.of(), "k"));
             }
             assertEquals(1, proxy.connections());
         }
@@ -98,8 +111,11 @@ class TlsConnectTest {
 
     @Test
     void withoutACaFileTheJvmTrustStoreIsUsedAndSaysSo() {
-        String m = refused(good.url("127.0.0.1"), b -> { });
-        assertTrue(m.contains("is not signed by a CA of the JVM's default trust store (give the server's CA with --tls-ca)"), m);
+        String m = refused(good.url("127.0.0.1"), b -> {});
+        assertTrue(
+                m.contains(
+                        "is not signed by a CA of the JVM's default trust store (give the server's CA with --tls-ca)"),
+                m);
     }
 
     @Test
@@ -111,13 +127,16 @@ class TlsConnectTest {
     @Test
     void aHostNameMismatchFailsListingTheCertificatesNames() {
         String m = refused(otherHost.url("127.0.0.1"), b -> b.caFile(certs.ca));
-        assertEquals("TLS: the server certificate of 127.0.0.1:" + otherHost.port()
-                + ": host name 127.0.0.1 is not among the certificate's names [DNS:otherhost]", m);
+        assertEquals(
+                "TLS: the server certificate of 127.0.0.1:" + otherHost.port()
+                        + ": host name 127.0.0.1 is not among the certificate's names [DNS:otherhost]",
+                m);
     }
 
     @Test
     void mutualTlsWorksWithTheClientCertificate() {
-        try (StateStore store = connect(mutual.url("127.0.0.1"),
+        try (StateStore store = connect(
+                mutual.url("127.0.0.1"),
                 b -> b.caFile(certs.ca).certFile(certs.cert("client")).keyFile(certs.key("client")))) {
             store.put("tls:mutual", Map.of("n", 1));
             assertTrue(store.get("tls:mutual", Map.class).isPresent());
@@ -127,7 +146,8 @@ class TlsConnectTest {
     @Test
     void anOrdinaryOutageAfterMutualTlsIsStillJustUnavailable() throws Exception {
         // what a handshake did about client certificates must not explain a later, unrelated failure
-        try (StateStore store = connect(mutual.url("127.0.0.1"),
+        try (StateStore store = connect(
+                mutual.url("127.0.0.1"),
                 b -> b.caFile(certs.ca).certFile(certs.cert("client")).keyFile(certs.key("client")))) {
             store.get("tls:mutual", Map.class);
         }
@@ -135,8 +155,13 @@ class TlsConnectTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        assertThrows(UnavailableException.class, () -> StateStore.connect("redis://127.0.0.1:" + closed).close());
-        assertThrows(UnavailableException.class, () -> connect("rediss://127.0.0.1:" + closed, b -> b.caFile(certs.ca)).close());
+        assertThrows(
+                UnavailableException.class,
+                () -> StateStore.connect("redis://127.0.0.1:" + closed).close());
+        assertThrows(
+                UnavailableException.class,
+                () -> connect("rediss://127.0.0.1:" + closed, b -> b.caFile(certs.ca))
+                        .close());
     }
 
     @Test
@@ -147,7 +172,8 @@ class TlsConnectTest {
 
     @Test
     void aClientCertificateFromAnotherCaIsRefused() {
-        String m = refused(mutual.url("127.0.0.1"),
+        String m = refused(
+                mutual.url("127.0.0.1"),
                 b -> b.caFile(certs.ca).certFile(certs.cert("stranger")).keyFile(certs.key("stranger")));
         assertTrue(m.startsWith("TLS: the server refused the client certificate"), m);
     }
@@ -164,28 +190,43 @@ class TlsConnectTest {
 
     @Test
     void tlsOptionsWithAPlainUrlAreRefused() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> StateStoreOptions.builder()
-                .uri("redis://127.0.0.1:6379").tls(TlsOptions.builder().caFile(certs.ca).build()).build());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> StateStoreOptions.builder()
+                        .uri("redis://127.0.0.1:6379")
+                        .tls(TlsOptions.builder().caFile(certs.ca).build())
+                        .build());
         assertTrue(e.getMessage().contains("go with a rediss:// or rediss-sentinel:// URL"), e.getMessage());
     }
 
     @Test
     void aKeyInTheOldFormIsRefusedWithTheConversionCommand() throws Exception {
         Path old = dir.resolve("client-traditional.key");
-        Process p = new ProcessBuilder("openssl", "ec", "-in", certs.key("client").toString(), "-out", old.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "openssl", "ec", "-in", certs.key("client").toString(), "-out", old.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
-        String m = refused(mutual.url("127.0.0.1"), b -> b.caFile(certs.ca).certFile(certs.cert("client")).keyFile(old));
+        String m = refused(
+                mutual.url("127.0.0.1"),
+                b -> b.caFile(certs.ca).certFile(certs.cert("client")).keyFile(old));
         assertTrue(m.contains("EC PRIVATE KEY") && m.contains("openssl pkcs8 -topk8 -nocrypt"), m);
     }
 
     @Test
     void aPlainClientOnATlsPortIsNotRetriedEither() throws Exception {
         try (CountingProxy proxy = new CountingProxy(good.port())) {
-            StateStoreException e = assertThrows(StateStoreException.class, () -> StateStore.connect(StateStoreOptions.builder()
-                    .uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(1)).build()).close());
-            assertTrue(proxy.connections() <= 2, proxy.connections() + " connections, so it was retried: " + e.getMessage());
+            StateStoreException e = assertThrows(
+                    StateStoreException.class,
+                    () -> StateStore.connect(StateStoreOptions.builder()
+                                    .uri("redis://127.0.0.1:" + proxy.port())
+                                    .timeout(Duration.ofSeconds(1))
+                                    .build())
+                            .close());
+            assertTrue(
+                    proxy.connections() <= 2,
+                    proxy.connections() + " connections, so it was retried: " + e.getMessage());
         }
     }
 }

@@ -27,8 +27,9 @@ class WriteFunctionFormsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    private static final String[] ARG_NAMES = {"op", "doc", "change", "ifrev", "wid", "writer", "feedmax", "mode",
-        "ttl", "histmax", "histage", "src"};
+    private static final String[] ARG_NAMES = {
+        "op", "doc", "change", "ifrev", "wid", "writer", "feedmax", "mode", "ttl", "histmax", "histage", "src"
+    };
 
     private Jedis j;
 
@@ -80,8 +81,17 @@ class WriteFunctionFormsTest {
     void plainCreatesUpdatesAndConflictsMatch() {
         assertSameOutcome(opts("doc", "{\"n\":1}", "ifrev", "0", "writer", "w1", "op", "create"));
         assertSameOutcome(opts("doc", "{\"n\":2}", "writer", "w1", "feedmax", "100"));
-        assertSameOutcome(opts("doc", "{\"n\":3,\"big\":12345678901234567890,\"e\":[]}", "ifrev", "2", "op", "merge",
-            "change", "{\"n\":3}", "src", "test-suite"));
+        assertSameOutcome(opts(
+                "doc",
+                "{\"n\":3,\"big\":12345678901234567890,\"e\":[]}",
+                "ifrev",
+                "2",
+                "op",
+                "merge",
+                "change",
+                "{\"n\":3}",
+                "src",
+                "test-suite"));
         assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "2")); // conflict: current revision 3
         assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "0")); // conflict: expected absent
         assertSameOutcome(opts("doc", "{\"n\":4}", "ifrev", "03")); // same number, other spelling
@@ -121,8 +131,11 @@ class WriteFunctionFormsTest {
         j.get("b");
         assertSameOutcome(opts("doc", "{\"n\":2}"));
         List<StreamEntry> feed = j.xrange("ss:feed", (StreamEntryID) null, null);
-        assertTrue(feed.stream().anyMatch(e -> "b".equals(e.getFields().get("key"))
-            && "expired".equals(e.getFields().get("op"))), "the expiry of b is in the feed");
+        assertTrue(
+                feed.stream()
+                        .anyMatch(e -> "b".equals(e.getFields().get("key"))
+                                && "expired".equals(e.getFields().get("op"))),
+                "the expiry of b is in the feed");
     }
 
     @Test
@@ -166,8 +179,9 @@ class WriteFunctionFormsTest {
         assertEquals(3, r.size());
         assertEquals(2L, ((List<?>) r.get(0)).get(0));
         assertTrue(r.get(1) instanceof redis.clients.jedis.exceptions.JedisDataException, String.valueOf(r.get(1)));
-        assertTrue(((Exception) r.get(1)).getMessage().startsWith("SS_CONFLICT \"y\" expected revision 5"),
-            ((Exception) r.get(1)).getMessage());
+        assertTrue(
+                ((Exception) r.get(1)).getMessage().startsWith("SS_CONFLICT \"y\" expected revision 5"),
+                ((Exception) r.get(1)).getMessage());
         assertEquals(3L, ((List<?>) r.get(2)).get(0));
         assertEquals("{\"n\":3}", j.get("x"));
         assertEquals(null, j.get("y"));
@@ -181,8 +195,8 @@ class WriteFunctionFormsTest {
         List<String> args = positional("{}", "");
         String err = call("ss_write_many", "x", List.of()); // keys of one write, no arguments
         assertTrue(err.startsWith("SS_INVALID ss_write_many expects 12 arguments"), err);
-        Exception e = assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
-            () -> j.fcall("ss_write_many", ks, args));
+        Exception e = assertThrows(
+                redis.clients.jedis.exceptions.JedisDataException.class, () -> j.fcall("ss_write_many", ks, args));
         assertTrue(e.getMessage().contains("got 12 for 2 writes"), e.getMessage());
         assertEquals(0, j.xlen("ss:feed"));
     }
@@ -200,7 +214,8 @@ class WriteFunctionFormsTest {
         });
         long total = 0;
         for (int d = 0; d < 4; d++) {
-            total += store.get("plain:" + d).orElseThrow().value().get("counter").asLong();
+            total +=
+                    store.get("plain:" + d).orElseThrow().value().get("counter").asLong();
         }
         assertEquals(8 * 200, total);
         assertEquals(4 + 8 * 200, j.xlen("ss:feed"));

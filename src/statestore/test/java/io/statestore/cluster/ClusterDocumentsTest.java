@@ -34,6 +34,7 @@ import redis.clients.jedis.resps.StreamEntry;
 class ClusterDocumentsTest {
     @RegisterExtension
     static RedisClusterExtension cluster = RedisClusterExtension.threePrimaries();
+
     static StateStore store;
     static final KeyLayout LAYOUT = new KeyLayout("ss:", true);
 
@@ -55,7 +56,9 @@ class ClusterDocumentsTest {
         assertEquals(6, store.get("doc:a").orElseThrow().value().get("n").asInt());
 
         assertThrows(ConflictException.class, () -> store.put("doc:a", Map.of("n", 0), WriteOptions.ifRevision(2)));
-        assertEquals(4, store.put("doc:a", Map.of("n", 0), WriteOptions.ifRevision(3)).revision());
+        assertEquals(
+                4,
+                store.put("doc:a", Map.of("n", 0), WriteOptions.ifRevision(3)).revision());
         assertEquals(5, store.delete("doc:a").revision());
         assertTrue(store.get("doc:a").isEmpty());
         assertEquals(6, store.put("doc:a", Map.of("back", true)).revision(), "a tombstone keeps the revision rising");
@@ -73,7 +76,10 @@ class ClusterDocumentsTest {
             StreamEntry last = entries.get(entries.size() - 1);
             assertEquals(w.changeId(), last.getID().toString());
             assertEquals("feedcheck", last.getFields().get("key"));
-            assertEquals(0.0, j.zscore(LAYOUT.index("feedcheck"), "feedcheck"), "listed in the index of its slot (all scores 0)");
+            assertEquals(
+                    0.0,
+                    j.zscore(LAYOUT.index("feedcheck"), "feedcheck"),
+                    "listed in the index of its slot (all scores 0)");
         }
         for (String single : List.of("ss:feed", "ss:index")) {
             try (Jedis j = cluster.node(cluster.primaryOfSlot(SlotTags.slot(single)))) {
@@ -114,8 +120,11 @@ class ClusterDocumentsTest {
         store.put("lsx:other", Map.of());
         expected.add("lst:\u00e9t\u00e9");
         store.put("lst:\u00e9t\u00e9", Map.of());
-        expected.sort(java.util.Comparator.comparing(k -> k, (a, b) -> java.util.Arrays.compareUnsigned(
-                a.getBytes(java.nio.charset.StandardCharsets.UTF_8), b.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        expected.sort(java.util.Comparator.comparing(
+                k -> k,
+                (a, b) -> java.util.Arrays.compareUnsigned(
+                        a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        b.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         assertTrue(slots.size() > 30, "over " + slots.size() + " slots");
         assertEquals(expected, store.list("lst:"));
         assertEquals(List.of(), store.list("nothing-here:"));
@@ -134,7 +143,8 @@ class ClusterDocumentsTest {
             try (Jedis j = cluster.node(port)) {
                 int count = 0;
                 for (int i = 0; i < 300; i++) {
-                    if (j.clusterKeySlot("spread:" + i) >= 0 && cluster.primaryOfSlot(SlotTags.slot("spread:" + i)) == port) {
+                    if (j.clusterKeySlot("spread:" + i) >= 0
+                            && cluster.primaryOfSlot(SlotTags.slot("spread:" + i)) == port) {
                         assertTrue(j.exists("spread:" + i), "spread:" + i + " on the primary of its slot " + port);
                         count++;
                     }
@@ -153,8 +163,17 @@ class ClusterDocumentsTest {
         store.put("hist:x", Map.of("v", 2));
         store.merge("hist:x", Map.of("w", 3));
         List<HistoryEntry> h = store.history().list("hist:x");
-        assertEquals(List.of(1L, 2L, 3L), h.stream().map(HistoryEntry::revision).sorted().toList());
-        assertEquals(2, store.history().get("hist:x", 2).document().orElseThrow().get("v").asInt());
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                h.stream().map(HistoryEntry::revision).sorted().toList());
+        assertEquals(
+                2,
+                store.history()
+                        .get("hist:x", 2)
+                        .document()
+                        .orElseThrow()
+                        .get("v")
+                        .asInt());
     }
 
     @Test
@@ -183,21 +202,26 @@ class ClusterDocumentsTest {
             tx.put("{acct}:bob", Map.of("balance", b + 30));
         });
         assertEquals(2, r.size());
-        assertEquals(70, store.get("{acct}:alice").orElseThrow().value().get("balance").asInt());
-        assertEquals(30, store.get("{acct}:bob").orElseThrow().value().get("balance").asInt());
+        assertEquals(
+                70,
+                store.get("{acct}:alice").orElseThrow().value().get("balance").asInt());
+        assertEquals(
+                30, store.get("{acct}:bob").orElseThrow().value().get("balance").asInt());
     }
 
     @Test
     void transactionAcrossSlotsIsRefusedBeforeAnyWrite() {
         store.put("tx:left", Map.of("v", 1));
         store.put("tx:right", Map.of("v", 1));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () ->
-                store.transaction(List.of("tx:left", "tx:right"), (docs, tx) -> {
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> store.transaction(List.of("tx:left", "tx:right"), (docs, tx) -> {
                     tx.put("tx:left", Map.of("v", 2));
                     tx.put("tx:right", Map.of("v", 2));
                 }));
         assertTrue(e.getMessage().contains("\"tx:left\" (hash slot " + SlotTags.slot("tx:left") + ")"), e.getMessage());
-        assertTrue(e.getMessage().contains("\"tx:right\" (hash slot " + SlotTags.slot("tx:right") + ")"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("\"tx:right\" (hash slot " + SlotTags.slot("tx:right") + ")"), e.getMessage());
         assertTrue(e.getMessage().contains("{group}tx:left"), e.getMessage());
         assertEquals(1, store.get("tx:left").orElseThrow().revision());
         assertEquals(1, store.get("tx:right").orElseThrow().revision());
@@ -205,7 +229,10 @@ class ClusterDocumentsTest {
 
     @Test
     void whatIsNotBuiltForAClusterIsRefusedInOurWords() {
-        for (Runnable r : List.<Runnable>of(() -> store.watch(), () -> store.events(), () -> store.tasks(),
+        for (Runnable r : List.<Runnable>of(
+                () -> store.watch(),
+                () -> store.events(),
+                () -> store.tasks(),
                 () -> store.history().setPolicies(List.of()))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
             assertTrue(e.getMessage().contains("not supported on Redis Cluster yet"), e.getMessage());
@@ -214,18 +241,22 @@ class ClusterDocumentsTest {
     }
 
     @Test
-    void theCliPutsGetsAndListsOnAClusterUrlAndRefusesWatchInOurWords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void theCliPutsGetsAndListsOnAClusterUrlAndRefusesWatchInOurWords(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String[] put = cli(dir, "{\"from\":\"cli\"}", "put", "cli:doc", "-");
         assertEquals("0", put[0], put[2]);
         String[] get = cli(dir, "", "get", "cli:doc");
         assertEquals("0", get[0], get[2]);
         assertTrue(get[1].contains("\"from\":\"cli\""), get[1]);
-        assertEquals("cli", store.get("cli:doc").orElseThrow().value().get("from").asText());
+        assertEquals(
+                "cli", store.get("cli:doc").orElseThrow().value().get("from").asText());
         String[] list = cli(dir, "", "ls", "cli:");
         assertEquals("0", list[0], list[2]);
         assertTrue(list[1].contains("cli:doc"), list[1]);
         String[] watch = cli(dir, "", "watch", "cli:doc");
-        assertTrue(!watch[0].equals("0") && watch[2].contains("not supported on Redis Cluster yet"), String.join("\n", watch));
+        assertTrue(
+                !watch[0].equals("0") && watch[2].contains("not supported on Redis Cluster yet"),
+                String.join("\n", watch));
     }
 
     /** Runs the CLI in this process: exit code, stdout, stderr. */
@@ -236,12 +267,20 @@ class ClusterDocumentsTest {
         all.addAll(List.of(args));
         int code;
         try (java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-             java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            code = io.statestore.cli.Main.run(new io.statestore.cli.CliIo(new java.io.ByteArrayInputStream(
-                    stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), o, e, dir), all.toArray(String[]::new));
+                java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            code = io.statestore.cli.Main.run(
+                    new io.statestore.cli.CliIo(
+                            new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            o,
+                            e,
+                            dir),
+                    all.toArray(String[]::new));
         }
-        return new String[] {Integer.toString(code), out.toString(java.nio.charset.StandardCharsets.UTF_8),
-                err.toString(java.nio.charset.StandardCharsets.UTF_8)};
+        return new String[] {
+            Integer.toString(code),
+            out.toString(java.nio.charset.StandardCharsets.UTF_8),
+            err.toString(java.nio.charset.StandardCharsets.UTF_8)
+        };
     }
 
     @Test
@@ -270,7 +309,9 @@ class ClusterDocumentsTest {
             assertTrue(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS));
             WriteResult w = store.put(key, Map.of("v", 1));
             String message = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(channel + " {\"key\":\"notify:me\",\"op\":\"put\",\"rev\":1,\"prev\":0,\"id\":\"" + w.changeId() + "\"}",
+            assertEquals(
+                    channel + " {\"key\":\"notify:me\",\"op\":\"put\",\"rev\":1,\"prev\":0,\"id\":\"" + w.changeId()
+                            + "\"}",
                     message);
         } finally {
             sub.sunsubscribe();
@@ -283,11 +324,18 @@ class ClusterDocumentsTest {
     void theTestClusterHasThreePrimariesEachWithAReplica() {
         List<RedisClusterExtension.ClusterNode> nodes = cluster.clusterNodes();
         assertEquals(6, nodes.size());
-        List<RedisClusterExtension.ClusterNode> primaries = nodes.stream().filter(RedisClusterExtension.ClusterNode::primary).toList();
+        List<RedisClusterExtension.ClusterNode> primaries = nodes.stream()
+                .filter(RedisClusterExtension.ClusterNode::primary)
+                .toList();
         assertEquals(3, primaries.size());
-        assertEquals(SlotTags.SLOTS, primaries.stream().mapToInt(RedisClusterExtension.ClusterNode::slotCount).sum());
+        assertEquals(
+                SlotTags.SLOTS,
+                primaries.stream()
+                        .mapToInt(RedisClusterExtension.ClusterNode::slotCount)
+                        .sum());
         for (RedisClusterExtension.ClusterNode p : primaries) {
-            assertEquals(1, nodes.stream().filter(n -> p.id().equals(n.masterId())).count(), "one replica of " + p.port());
+            assertEquals(
+                    1, nodes.stream().filter(n -> p.id().equals(n.masterId())).count(), "one replica of " + p.port());
         }
     }
 

@@ -49,7 +49,9 @@ class ClusterTopologyChangesTest {
         assertTrue(slots.size() > 190, "200 documents over " + slots.size() + " slots");
         int from = cluster.primaryPorts().get(0);
         int to = cluster.primaryPorts().get(1);
-        int movedKeys = (int) keys.stream().filter(k -> cluster.primaryOfSlot(SlotTags.slot(k)) == from).count();
+        int movedKeys = (int) keys.stream()
+                .filter(k -> cluster.primaryOfSlot(SlotTags.slot(k)) == from)
+                .count();
         assertTrue(movedKeys > 30, movedKeys + " of the documents sit on the primary whose slots move");
         int fromSlotsBefore = slotsOf(from);
 
@@ -70,8 +72,10 @@ class ClusterTopologyChangesTest {
             assertEquals(load.acked.get(i), n, keys.get(i) + ": every acknowledged increment, and nothing else");
             total += n;
         }
-        System.out.printf("[cluster] resharding %d slots (%d ms) under load: %d acknowledged CAS increments by 8 writers,"
-                + " all kept%n", Math.min(RESHARD_SLOTS, fromSlotsBefore), moveMs, total);
+        System.out.printf(
+                "[cluster] resharding %d slots (%d ms) under load: %d acknowledged CAS increments by 8 writers,"
+                        + " all kept%n",
+                Math.min(RESHARD_SLOTS, fromSlotsBefore), moveMs, total);
         assertTrue(total >= 200, "the writers ran during the resharding: " + total);
         for (String k : keys) {
             int slot = SlotTags.slot(k);
@@ -162,12 +166,20 @@ class ClusterTopologyChangesTest {
             lost += Math.max(0, load.acked.get(i) - n);
             extra += Math.max(0, n - load.acked.get(i));
         }
-        System.out.printf("[cluster] failover (kill -9 of a primary, default settings): writes to its slots resumed after"
-                + " %d ms; %d acknowledged increments lost, %d applied without acknowledgement; %d failures reached"
-                + " writers: %s%n", resumedMs, lost, extra, load.errors().size(),
+        System.out.printf(
+                "[cluster] failover (kill -9 of a primary, default settings): writes to its slots resumed after"
+                        + " %d ms; %d acknowledged increments lost, %d applied without acknowledgement; %d failures reached"
+                        + " writers: %s%n",
+                resumedMs,
+                lost,
+                extra,
+                load.errors().size(),
                 load.errors().stream().limit(3).toList());
-        assertTrue(extra <= load.errors().size(), "an increment applied without acknowledgement is one whose caller got an"
-                + " 'outcome unknown' failure: " + extra + " applied, " + load.errors().size() + " failures");
+        assertTrue(
+                extra <= load.errors().size(),
+                "an increment applied without acknowledgement is one whose caller got an"
+                        + " 'outcome unknown' failure: " + extra + " applied, "
+                        + load.errors().size() + " failures");
     }
 
     @Test
@@ -178,7 +190,8 @@ class ClusterTopologyChangesTest {
         RedisClusterExtension.ClusterNode primary = nodes.stream()
                 .filter(p -> p.primary() && !p.failed() && p.slotCount() > 0)
                 .filter(p -> nodes.stream().anyMatch(r -> p.id().equals(r.masterId()) && !r.failed()))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         StateStore store = cluster.newStore(b -> b.durableReplicas(1).timeout(Duration.ofSeconds(2)));
         List<String> keys = new ArrayList<>();
         for (int i = 0; keys.size() < 40; i++) {
@@ -205,15 +218,23 @@ class ClusterTopologyChangesTest {
             lost += Math.max(0, load.acked.get(i) - n);
             acked += load.acked.get(i);
         }
-        System.out.printf("[cluster] failover with durableReplicas=1: %d acknowledged increments, %d lost; %d writes failed"
-                + " (the dead primary, or a new primary without a replica to confirm them), e.g. %s%n", acked, lost, load.errors().size(),
+        System.out.printf(
+                "[cluster] failover with durableReplicas=1: %d acknowledged increments, %d lost; %d writes failed"
+                        + " (the dead primary, or a new primary without a replica to confirm them), e.g. %s%n",
+                acked,
+                lost,
+                load.errors().size(),
                 load.errors().stream().limit(1).toList());
         assertTrue(acked > 20, "the writers ran before the kill: " + acked);
         assertEquals(0, lost, "no write confirmed by a replica is lost when its primary dies");
     }
 
     private static int slotsOf(int port) {
-        return cluster.clusterNodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow().slotCount();
+        return cluster.clusterNodes().stream()
+                .filter(n -> n.port() == port)
+                .findFirst()
+                .orElseThrow()
+                .slotCount();
     }
 
     /** Writers doing CAS increments on random documents, counting what was acknowledged. */

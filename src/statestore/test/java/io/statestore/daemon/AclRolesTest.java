@@ -42,6 +42,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class AclRolesTest {
     @TempDir
     static Path dir;
+
     static Path data;
     static int port;
     static Daemon daemon;
@@ -56,7 +57,8 @@ class AclRolesTest {
                   port: %d
                 """.formatted(data, port)));
         daemon.start();
-        try (StateStore admin = StateStore.connect(TestSupport.as(data, port, Role.ADMIN).build())) {
+        try (StateStore admin =
+                StateStore.connect(TestSupport.as(data, port, Role.ADMIN).build())) {
             admin.put("doc:one", Map.of("n", 1));
             admin.put("quantum:one", Map.of("n", 1));
         }
@@ -70,20 +72,32 @@ class AclRolesTest {
     @Test
     void withoutACredentialNothingIsReachable() {
         try (Jedis anonymous = new Jedis("127.0.0.1", port)) {
-            for (String[] cmd : List.of(new String[] {"GET", "doc:one"}, new String[] {"FLUSHALL"},
-                    new String[] {"CONFIG", "SET", "appendonly", "no"}, new String[] {"SHUTDOWN", "NOSAVE"},
-                    new String[] {"FUNCTION", "DELETE", "statestore"}, new String[] {"SET", "doc:one", "not json"})) {
+            for (String[] cmd : List.of(
+                    new String[] {"GET", "doc:one"},
+                    new String[] {"FLUSHALL"},
+                    new String[] {"CONFIG", "SET", "appendonly", "no"},
+                    new String[] {"SHUTDOWN", "NOSAVE"},
+                    new String[] {"FUNCTION", "DELETE", "statestore"},
+                    new String[] {"SET", "doc:one", "not json"})) {
                 JedisDataException e = assertThrows(JedisDataException.class, () -> send(anonymous, cmd));
                 assertTrue(e.getMessage().startsWith("NOAUTH"), Arrays.toString(cmd) + ": " + e.getMessage());
             }
-            assertThrows(JedisDataException.class, () -> anonymous.auth("default", "anything"), "the default user is off");
+            assertThrows(
+                    JedisDataException.class, () -> anonymous.auth("default", "anything"), "the default user is off");
         }
-        try (StateStore admin = StateStore.connect(TestSupport.as(data, port, Role.ADMIN).build())) {
+        try (StateStore admin =
+                StateStore.connect(TestSupport.as(data, port, Role.ADMIN).build())) {
             assertEquals(1, admin.get("doc:one").orElseThrow().value().get("n").asInt(), "nothing was changed");
         }
-        PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
-                () -> StateStore.connect(StateStoreOptions.builder().uri("redis://127.0.0.1:" + port).build()).get("doc:one"));
-        assertTrue(e.getMessage().contains("requires a credential") && e.getMessage().contains("--user ROLE --password-file"),
+        PermissionDeniedException e = assertThrows(
+                PermissionDeniedException.class,
+                () -> StateStore.connect(StateStoreOptions.builder()
+                                .uri("redis://127.0.0.1:" + port)
+                                .build())
+                        .get("doc:one"));
+        assertTrue(
+                e.getMessage().contains("requires a credential")
+                        && e.getMessage().contains("--user ROLE --password-file"),
                 e.getMessage());
     }
 
@@ -91,7 +105,8 @@ class AclRolesTest {
     void redisCliWithoutACredentialGetsNoauthAndWithTheReadersFromItsFileReadsButCannotWrite() throws Exception {
         assertTrue(redisCli(null, "GET", "doc:one").startsWith("NOAUTH"));
         assertTrue(redisCli(null, "FLUSHALL").startsWith("NOAUTH"));
-        String reader = Files.readString(data.resolve("secrets/reader.password")).strip();
+        String reader =
+                Files.readString(data.resolve("secrets/reader.password")).strip();
         assertTrue(redisCli(reader, "GET", "doc:one").contains("\"n\":1"));
         assertTrue(redisCli(reader, "SET", "doc:one", "not json").startsWith("NOPERM"));
         try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
@@ -121,13 +136,17 @@ class AclRolesTest {
     void theReaderReadsAndCannotWriteAndIsToldWhichCredentialWould() {
         try (Jedis reader = TestSupport.jedisAs(data, port, Role.READER)) {
             assertNotNull(reader.get("doc:one"));
-            assertTrue(assertThrows(JedisDataException.class, () -> reader.set("doc:one", "x")).getMessage().startsWith("NOPERM"));
+            assertTrue(assertThrows(JedisDataException.class, () -> reader.set("doc:one", "x"))
+                    .getMessage()
+                    .startsWith("NOPERM"));
         }
-        try (StateStore reader = StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
+        try (StateStore reader =
+                StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
             assertEquals(1, reader.get("doc:one").orElseThrow().value().get("n").asInt());
-            PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
-                    () -> reader.merge("doc:one", Map.of("n", 2)));
-            assertEquals("the reader role cannot write documents (ss_chain); use a writer credential (docs/security.md)",
+            PermissionDeniedException e =
+                    assertThrows(PermissionDeniedException.class, () -> reader.merge("doc:one", Map.of("n", 2)));
+            assertEquals(
+                    "the reader role cannot write documents (ss_chain); use a writer credential (docs/security.md)",
                     e.getMessage());
             assertEquals(1, reader.get("doc:one").orElseThrow().value().get("n").asInt());
         }
@@ -148,16 +167,57 @@ class AclRolesTest {
         String evil = "#!lua name=statestore\nredis.register_function('ss_version', function() return 99 end)";
         List<Row> rows = List.of(
                 Row.of("read a document", all, true, List.of(), "GET", "doc:one"),
-                Row.of("read through a function", all, true, List.of(), "FCALL_RO", "ss_get", "2", "doc:one", "ss:m:{doc:one}"),
+                Row.of(
+                        "read through a function",
+                        all,
+                        true,
+                        List.of(),
+                        "FCALL_RO",
+                        "ss_get",
+                        "2",
+                        "doc:one",
+                        "ss:m:{doc:one}"),
                 Row.of("read the feed", all, true, List.of(), "XRANGE", "ss:feed", "-", "+"),
                 // Redis checks a function's commands against the caller's ACL, so the writer's
                 // functions need SET on documents and the writer can send it raw too (docs/security.md)
                 Row.of("raw write to a document", writers, false, List.of("doc:raw"), "SET", "doc:raw", "{}"),
-                Row.of("raw write to the store settings", admin, false, List.of("ss:config"), "HSET", "ss:config", "jsoncheck", "off"),
-                Row.of("store settings through the function", admin, false, List.of("ss:config"),
-                        "FCALL", "ss_config_set", "1", "ss:config", "jsoncheck", "off"),
-                Row.of("raw write to the daemon's leases", admin, false, List.of("ss:lease:sweep"), "SET", "ss:lease:sweep", "x"),
-                Row.of("raw write to the bus limits", admin, false, List.of("ss:{ev}:config"), "HSET", "ss:{ev}:config", "maxlen", "1"),
+                Row.of(
+                        "raw write to the store settings",
+                        admin,
+                        false,
+                        List.of("ss:config"),
+                        "HSET",
+                        "ss:config",
+                        "jsoncheck",
+                        "off"),
+                Row.of(
+                        "store settings through the function",
+                        admin,
+                        false,
+                        List.of("ss:config"),
+                        "FCALL",
+                        "ss_config_set",
+                        "1",
+                        "ss:config",
+                        "jsoncheck",
+                        "off"),
+                Row.of(
+                        "raw write to the daemon's leases",
+                        admin,
+                        false,
+                        List.of("ss:lease:sweep"),
+                        "SET",
+                        "ss:lease:sweep",
+                        "x"),
+                Row.of(
+                        "raw write to the bus limits",
+                        admin,
+                        false,
+                        List.of("ss:{ev}:config"),
+                        "HSET",
+                        "ss:{ev}:config",
+                        "maxlen",
+                        "1"),
                 Row.of("FUNCTION LOAD", admin, false, List.of(), "FUNCTION", "LOAD", "REPLACE", evil),
                 Row.of("FUNCTION DELETE", admin, false, List.of(), "FUNCTION", "DELETE", "statestore"),
                 Row.of("FUNCTION FLUSH", admin, false, List.of(), "FUNCTION", "FLUSH"),
@@ -169,17 +229,37 @@ class AclRolesTest {
                 Row.of("SLOWLOG RESET", admin, true, List.of(), "SLOWLOG", "RESET"),
                 Row.of("SWAPDB", admin, false, List.of("doc:one"), "SWAPDB", "0", "1"),
                 Row.of("MIGRATE", admin, false, List.of("doc:one"), "MIGRATE", "127.0.0.1", "1", "doc:one", "0", "10"),
-                Row.of("ACL SETUSER", admin, false, List.of(), "ACL", "SETUSER", "intruder", "on", ">pw", "+@all", "~*"),
+                Row.of(
+                        "ACL SETUSER",
+                        admin,
+                        false,
+                        List.of(),
+                        "ACL",
+                        "SETUSER",
+                        "intruder",
+                        "on",
+                        ">pw",
+                        "+@all",
+                        "~*"),
                 Row.of("MODULE LIST", admin, true, List.of(), "MODULE", "LIST"),
                 Row.of("REPLICAOF", admin, false, List.of(), "REPLICAOF", "127.0.0.1", "1"),
                 Row.of("SAVE", admin, true, List.of(), "SAVE"),
                 Row.of("BGREWRITEAOF", admin, false, List.of(), "BGREWRITEAOF"),
                 Row.of("CLIENT KILL", admin, true, List.of(), "CLIENT", "KILL", "ID", "999999999"),
-                Row.of("EVAL of any script", admin, false, List.of("doc:one"), "EVAL", "return redis.call('DEL', KEYS[1])", "1", "doc:one"),
+                Row.of(
+                        "EVAL of any script",
+                        admin,
+                        false,
+                        List.of("doc:one"),
+                        "EVAL",
+                        "return redis.call('DEL', KEYS[1])",
+                        "1",
+                        "doc:one"),
                 Row.of("KEYS", admin, true, List.of(), "KEYS", "nothing-matches-*"));
         List<String> failures = new ArrayList<>();
         for (Role role : Role.values()) {
-            try (Jedis j = TestSupport.jedisAs(data, port, role); Jedis inspect = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+            try (Jedis j = TestSupport.jedisAs(data, port, role);
+                    Jedis inspect = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 for (Row row : rows) {
                     boolean allowed = row.allowed().contains(role);
                     if (allowed && role == Role.ADMIN && !row.runAsAdmin()) {
@@ -192,14 +272,19 @@ class AclRolesTest {
                         send(j, row.command());
                         outcome = "allowed";
                     } catch (JedisDataException e) {
-                        outcome = e.getMessage().contains("NOPERM") || e.getMessage().contains("can't run this command")
-                                ? "refused" : "error " + e.getMessage();
+                        outcome = e.getMessage().contains("NOPERM")
+                                        || e.getMessage().contains("can't run this command")
+                                ? "refused"
+                                : "error " + e.getMessage();
                     }
                     if (!outcome.equals(allowed ? "allowed" : "refused")) {
                         failures.add(role.userName() + " / " + row.what() + ": " + outcome);
                     }
-                    if (!allowed && (!sameDumps(before, dumps(inspect, row.keys())) || !feedBefore.equals(feedState(inspect)))) {
-                        failures.add(role.userName() + " / " + row.what() + ": refused but the keys or the feed changed");
+                    if (!allowed
+                            && (!sameDumps(before, dumps(inspect, row.keys()))
+                                    || !feedBefore.equals(feedState(inspect)))) {
+                        failures.add(
+                                role.userName() + " / " + row.what() + ": refused but the keys or the feed changed");
                     }
                     if (allowed && role == Role.WRITER && !row.keys().isEmpty()) {
                         inspect.del(row.keys().toArray(new String[0]));
@@ -219,9 +304,13 @@ class AclRolesTest {
             rules.add(">quantum-test-password");
             admin.aclSetUser("quantum", rules.toArray(new String[0]));
         }
-        StateStoreOptions options = StateStoreOptions.builder().uri("redis://127.0.0.1:" + port).user("quantum")
-                .passwordFile(pw).build();
-        try (StateStore quantum = StateStore.connect(options); Jedis inspect = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+        StateStoreOptions options = StateStoreOptions.builder()
+                .uri("redis://127.0.0.1:" + port)
+                .user("quantum")
+                .passwordFile(pw)
+                .build();
+        try (StateStore quantum = StateStore.connect(options);
+                Jedis inspect = TestSupport.jedisAs(data, port, Role.ADMIN)) {
             quantum.put("quantum:a", Map.of("n", 1));
             quantum.merge("quantum:a", Map.of("m", 2));
             quantum.increment("quantum:a", "$.n", 5);
@@ -230,7 +319,8 @@ class AclRolesTest {
             quantum.delete("quantum:{tag}b");
             Map<String, byte[]> before = dumps(inspect, List.of("doc:one", "ss:m:{doc:one}"));
             String feed = feedState(inspect);
-            PermissionDeniedException e = assertThrows(PermissionDeniedException.class, () -> quantum.put("doc:one", Map.of("n", 9)));
+            PermissionDeniedException e =
+                    assertThrows(PermissionDeniedException.class, () -> quantum.put("doc:one", Map.of("n", 9)));
             assertTrue(e.getMessage().contains("outside those the role was given"), e.getMessage());
             assertThrows(PermissionDeniedException.class, () -> quantum.get("doc:one"));
             assertTrue(sameDumps(before, dumps(inspect, List.of("doc:one", "ss:m:{doc:one}"))));
@@ -244,9 +334,12 @@ class AclRolesTest {
             admin.aclLogReset();
         }
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (StateStore writer = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build());
-             StateStore reader = StateStore.connect(TestSupport.as(data, port, Role.READER).build());
-             Watcher watcher = reader.watch().watch(WatchOptions.builder().prefix("ops:").build(), e -> seen.add(e.key()))) {
+        try (StateStore writer = StateStore.connect(
+                        TestSupport.as(data, port, Role.WRITER).build());
+                StateStore reader = StateStore.connect(
+                        TestSupport.as(data, port, Role.READER).build());
+                Watcher watcher = reader.watch()
+                        .watch(WatchOptions.builder().prefix("ops:").build(), e -> seen.add(e.key()))) {
             writer.put("ops:a", Map.of("n", 1, "list", List.of()));
             writer.merge("ops:a", Map.of("m", 1));
             writer.set("ops:a", "$.s", "text");
@@ -267,23 +360,35 @@ class AclRolesTest {
             reader.history().list("ops:a");
             List<String> consumed = new CopyOnWriteArrayList<>();
             writer.events().createGroup("ops.happened", "g1", "0");
-            try (Subscription s = writer.events().consume(List.of("ops.happened"), "g1", "c1",
-                    ev -> consumed.add(ev.id()), ConsumeOptions.builder().block(Duration.ofMillis(100)).build())) {
+            try (Subscription s = writer.events()
+                    .consume(
+                            List.of("ops.happened"),
+                            "g1",
+                            "c1",
+                            ev -> consumed.add(ev.id()),
+                            ConsumeOptions.builder()
+                                    .block(Duration.ofMillis(100))
+                                    .build())) {
                 assertNotNull(writer.events().publish("ops.happened", "test", Map.of("k", 1)));
                 TestSupport.await(Duration.ofSeconds(10), "consumed", () -> !consumed.isEmpty());
             }
-            assertFalse(reader.events().read("ops.happened", io.statestore.client.events.ReplayRange.all(), 10).isEmpty());
+            assertFalse(reader.events()
+                    .read("ops.happened", io.statestore.client.events.ReplayRange.all(), 10)
+                    .isEmpty());
             TaskProducer task = writer.tasks().producer("ops-task", Duration.ofMinutes(5));
             task.append("chunk one");
             task.done("finished");
             List<String> chunks = new CopyOnWriteArrayList<>();
             reader.tasks().follow("ops-task", c -> chunks.add(c.text()), Duration.ofSeconds(5));
             assertEquals(List.of("chunk one"), chunks);
-            TestSupport.await(Duration.ofSeconds(10), "the reader's watch saw the changes", () -> seen.contains("ops:{tx}d"));
+            TestSupport.await(
+                    Duration.ofSeconds(10), "the reader's watch saw the changes", () -> seen.contains("ops:{tx}d"));
         }
         try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
             List<String> denied = new ArrayList<>();
-            admin.aclLog().forEach(entry -> denied.add(entry.getUsername() + " " + entry.getObject() + " " + entry.getReason()));
+            admin.aclLog()
+                    .forEach(entry ->
+                            denied.add(entry.getUsername() + " " + entry.getObject() + " " + entry.getReason()));
             denied.removeIf(line -> line.startsWith("default") || line.startsWith("quantum")); // other tests' refusals
             assertEquals(List.of(), denied, "no command of a writer's or reader's operation was refused");
         }
@@ -291,16 +396,22 @@ class AclRolesTest {
 
     @Test
     void secretsAreOwnerOnlyAndRedisKeepsOnlyTheirHashes() throws Exception {
-        for (String f : List.of("secrets/admin.password", "secrets/writer.password", "secrets/reader.password",
-                "connection.json", "redis/users.acl")) {
+        for (String f : List.of(
+                "secrets/admin.password",
+                "secrets/writer.password",
+                "secrets/reader.password",
+                "connection.json",
+                "redis/users.acl")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(f))), f);
         }
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("secrets"))));
+        assertEquals(
+                "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("secrets"))));
         String acl = Files.readString(data.resolve("redis/users.acl"));
         try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
             String list = String.join("\n", admin.aclList());
             for (Role r : Role.values()) {
-                String password = Files.readString(data.resolve("secrets/" + r.userName() + ".password")).strip();
+                String password = Files.readString(data.resolve("secrets/" + r.userName() + ".password"))
+                        .strip();
                 assertEquals(64, password.length(), "256 random bits, hex");
                 assertFalse(acl.contains(password), "the ACL file holds hashes only");
                 assertFalse(list.contains(password), "ACL LIST shows hashes only");
@@ -315,26 +426,35 @@ class AclRolesTest {
     void aclPrintGivesTheSetuserLinesWithHashesOnlyAndTheyAreTheRulesTheServerHas() throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = new picocli.CommandLine(new io.statestore.cli.AclCommand(Map.of("HOME", dir.toString()),
-                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
+        int code = new picocli.CommandLine(new io.statestore.cli.AclCommand(
+                        Map.of("HOME", dir.toString()),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
                 .execute("--config", dir.resolve("statestore.yaml").toString(), "print");
         assertEquals(0, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
-        List<String> lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        List<String> lines =
+                out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         assertEquals(3, lines.size(), lines.toString());
         try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
             for (Role r : Role.values()) {
-                String password = Files.readString(data.resolve("secrets/" + r.userName() + ".password")).strip();
-                String line = lines.stream().filter(l -> l.startsWith("ACL SETUSER " + r.userName() + " ")).findFirst()
+                String password = Files.readString(data.resolve("secrets/" + r.userName() + ".password"))
+                        .strip();
+                String line = lines.stream()
+                        .filter(l -> l.startsWith("ACL SETUSER " + r.userName() + " "))
+                        .findFirst()
                         .orElseThrow();
                 assertFalse(line.contains(password), "hashes only");
                 assertTrue(line.contains("#" + io.statestore.daemon.acl.Secrets.hash(password)), line);
                 if (r != Role.ADMIN) {
                     // applied to a scratch user, the printed rules give what the daemon gave the role
-                    String[] rules = line.substring(("ACL SETUSER " + r.userName() + " ").length()).split(" ");
+                    String[] rules = line.substring(("ACL SETUSER " + r.userName() + " ").length())
+                            .split(" ");
                     admin.aclSetUser("printed-" + r.userName(), rules);
-                    assertEquals(admin.aclGetUser(r.userName()).getKeys(), admin.aclGetUser("printed-" + r.userName()).getKeys());
-                    assertEquals(admin.aclGetUser(r.userName()).getCommands(),
+                    assertEquals(
+                            admin.aclGetUser(r.userName()).getKeys(),
+                            admin.aclGetUser("printed-" + r.userName()).getKeys());
+                    assertEquals(
+                            admin.aclGetUser(r.userName()).getCommands(),
                             admin.aclGetUser("printed-" + r.userName()).getCommands());
                     admin.aclDelUser("printed-" + r.userName());
                 }
@@ -365,6 +485,8 @@ class AclRolesTest {
     }
 
     static String feedState(Jedis j) {
-        return j.exists("ss:feed") ? j.xlen("ss:feed") + " " + j.xinfoStream("ss:feed").getLastGeneratedId() : "none";
+        return j.exists("ss:feed")
+                ? j.xlen("ss:feed") + " " + j.xinfoStream("ss:feed").getLastGeneratedId()
+                : "none";
     }
 }

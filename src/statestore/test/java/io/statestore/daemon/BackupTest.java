@@ -35,7 +35,8 @@ class BackupTest {
     Path tmp;
 
     private static DaemonConfig.Backup cfg(int keep, String source) {
-        return new DaemonConfig.Backup(true, "0 0 3 * * ?", "", keep, 0, 0, source, Duration.ofSeconds(30), "redis-check-rdb");
+        return new DaemonConfig.Backup(
+                true, "0 0 3 * * ?", "", keep, 0, 0, source, Duration.ofSeconds(30), "redis-check-rdb");
     }
 
     @Test
@@ -58,12 +59,21 @@ class BackupTest {
                 Path dir = tmp.resolve(source);
                 BackupResult r = new BackupService(admin, cfg(3, source), dir).backupNow();
                 String how = new RdbVerifier("redis-check-rdb").verify(r.file());
-                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                        java.nio.file.Files.getPosixFilePermissions(r.file())), "a backup is the whole store: its owner's alone");
-                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
-                        java.nio.file.Files.getPosixFilePermissions(r.file().getParent())));
+                assertEquals(
+                        "rw-------",
+                        java.nio.file.attribute.PosixFilePermissions.toString(
+                                java.nio.file.Files.getPosixFilePermissions(r.file())),
+                        "a backup is the whole store: its owner's alone");
+                assertEquals(
+                        "rwx------",
+                        java.nio.file.attribute.PosixFilePermissions.toString(
+                                java.nio.file.Files.getPosixFilePermissions(
+                                        r.file().getParent())));
                 // Debian's 7.0 checker cannot read the RDB format of a newer server (Valkey 8, Redis 8).
-                assertTrue(how.equals("redis-check-rdb") || how.endsWith("(redis-check-rdb is older than this RDB format)"), how);
+                assertTrue(
+                        how.equals("redis-check-rdb")
+                                || how.endsWith("(redis-check-rdb is older than this RDB format)"),
+                        how);
                 assertTrue(RdbVerifier.verifyStructure(r.file()).contains("CRC-64"));
                 assertEquals(expected, loadInSecondServer(r.file()), "data restored from the " + source + " backup");
             }
@@ -73,13 +83,15 @@ class BackupTest {
     @Test
     void failedSaveIsReportedAndLeavesNoFile() throws Exception {
         Path dir = tmp.resolve("fail");
-        try (RedisAdmin admin = new RedisAdmin(redis.newStore().options()); Jedis j = redis.jedis()) {
+        try (RedisAdmin admin = new RedisAdmin(redis.newStore().options());
+                Jedis j = redis.jedis()) {
             String before = j.configGet("dir").get("dir");
             j.configSet("dir", "/proc");
             try {
-                BackupException e = assertThrows(BackupException.class,
-                        () -> new BackupService(admin, cfg(3, "local"), dir).backupNow());
-                assertTrue(e.getMessage().contains("BGSAVE") || e.getMessage().contains("not readable"), e.getMessage());
+                BackupException e = assertThrows(
+                        BackupException.class, () -> new BackupService(admin, cfg(3, "local"), dir).backupNow());
+                assertTrue(
+                        e.getMessage().contains("BGSAVE") || e.getMessage().contains("not readable"), e.getMessage());
             } finally {
                 j.configSet("dir", before);
             }
@@ -126,9 +138,23 @@ class BackupTest {
         Path d = Files.createTempDirectory(tmp, "second");
         Files.copy(rdb, d.resolve("dump.rdb"));
         int port = TestSupport.freePort();
-        Process p = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", d.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(d.resolve("out").toFile()).start();
+        Process p = new ProcessBuilder(
+                        RedisServerExtension.serverBinary(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        d.toString(),
+                        "--dbfilename",
+                        "dump.rdb",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(d.resolve("out").toFile())
+                .start();
         try {
             TestSupport.await(Duration.ofSeconds(10), "second server", () -> {
                 try (Jedis j = new Jedis("127.0.0.1", port)) {

@@ -69,17 +69,24 @@ class CommandsTest {
             JsonNode s = StrictJson.mapper().readTree(out.toString(StandardCharsets.UTF_8));
             assertTrue(s.get("alive").asBoolean());
             assertEquals("portable", s.get("status").get("mode").asText());
-            assertEquals(Version.current(), s.get("status").get("version").asText(), "ss:status carries the build's version");
+            assertEquals(
+                    Version.current(),
+                    s.get("status").get("version").asText(),
+                    "ss:status carries the build's version");
 
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "now"), err.toString());
             String file = out.toString(StandardCharsets.UTF_8).split("\t")[0];
             try (Jedis j = redis.jedis()) { // recorded like the daemon's job, naming the CLI
                 assertEquals("ok", j.hget("ss:status", "backup_result"));
-                assertTrue(j.hget("ss:status", "backup_daemon").startsWith("cli:"), j.hget("ss:status", "backup_daemon"));
+                assertTrue(
+                        j.hget("ss:status", "backup_daemon").startsWith("cli:"), j.hget("ss:status", "backup_daemon"));
             }
-            assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "verify", file), err.toString());
+            assertEquals(
+                    0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "verify", file), err.toString());
             String verified = out.toString(StandardCharsets.UTF_8);
-            assertTrue(verified.contains("ok (redis-check-rdb)") || verified.contains("older than this RDB format"), verified);
+            assertTrue(
+                    verified.contains("ok (redis-check-rdb)") || verified.contains("older than this RDB format"),
+                    verified);
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "list"));
             assertTrue(out.toString(StandardCharsets.UTF_8).contains(file));
             assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", c, "restore", file));
@@ -89,15 +96,22 @@ class CommandsTest {
             // restore into an embedded server's data directory (daemon not running)
             Path embeddedCfg = dir.resolve("embedded.yaml");
             // The same server binary as the test server, so the restored RDB format matches.
-            java.nio.file.Files.writeString(embeddedCfg, "dataDir: %s\nembedded:\n  port: %d\n  binary: %s\n"
-                    .formatted(dir.resolve("emb"), TestSupport.freePort(), RedisServerExtension.serverBinary()));
+            java.nio.file.Files.writeString(
+                    embeddedCfg,
+                    "dataDir: %s\nembedded:\n  port: %d\n  binary: %s\n"
+                            .formatted(
+                                    dir.resolve("emb"), TestSupport.freePort(), RedisServerExtension.serverBinary()));
             long keys;
             try (Jedis j = redis.jedis()) {
                 keys = j.dbSize();
             }
-            assertEquals(0, run(new BackupCommand(env, ps(out), ps(err)), "--config", embeddedCfg.toString(), "restore", file),
+            assertEquals(
+                    0,
+                    run(new BackupCommand(env, ps(out), ps(err)), "--config", embeddedCfg.toString(), "restore", file),
                     err.toString());
-            assertTrue(out.toString(StandardCharsets.UTF_8).contains("restored " + file + ": " + keys + " keys"), out.toString());
+            assertTrue(
+                    out.toString(StandardCharsets.UTF_8).contains("restored " + file + ": " + keys + " keys"),
+                    out.toString());
             var emb = new io.statestore.daemon.config.ConfigLoader().load(embeddedCfg, env);
             try (var server = new io.statestore.daemon.redis.EmbeddedRedis(emb.embedded(), emb.redisDataPath())) {
                 server.start(); // the normal way, AOF on: the data must come back from the rebuilt AOF

@@ -24,8 +24,15 @@ class DaemonErrorWordsTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    private static final List<String> LIBRARY_WORDS = List.of("redis.clients", "Jedis", "jedis", "Exception",
-            "Unexpected end of stream", "Failed to connect", "Failed to create socket", "org.quartz");
+    private static final List<String> LIBRARY_WORDS = List.of(
+            "redis.clients",
+            "Jedis",
+            "jedis",
+            "Exception",
+            "Unexpected end of stream",
+            "Failed to connect",
+            "Failed to create socket",
+            "org.quartz");
 
     @TempDir
     Path dir;
@@ -45,15 +52,23 @@ class DaemonErrorWordsTest {
     /** Runs a daemon across a Redis restart and returns its log once it has seen Redis back. */
     private String logAcrossARedisRestart(List<String> options) throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(config(""), dir.resolve("daemon.out"), false, options)) {
-            TestSupport.await(Duration.ofSeconds(60), "the daemon started", () -> output(daemon).contains("started"));
+            TestSupport.await(
+                    Duration.ofSeconds(60),
+                    "the daemon started",
+                    () -> output(daemon).contains("started"));
             redis.kill();
             try {
-                TestSupport.await(Duration.ofSeconds(60), "a failed heartbeat logged",
+                TestSupport.await(
+                        Duration.ofSeconds(60),
+                        "a failed heartbeat logged",
                         () -> output(daemon).contains("heartbeat failed"));
             } finally {
                 redis.start();
             }
-            TestSupport.await(Duration.ofSeconds(60), "Redis seen back", () -> output(daemon).contains("problem gone"));
+            TestSupport.await(
+                    Duration.ofSeconds(60),
+                    "Redis seen back",
+                    () -> output(daemon).contains("problem gone"));
             return output(daemon);
         }
     }
@@ -74,8 +89,11 @@ class DaemonErrorWordsTest {
             assertFalse(log.contains(w), "no library wording \"" + w + "\":\n" + log);
         }
         String port = "127.0.0.1:" + redis.port();
-        assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("heartbeat failed: nothing listens on "
-                + port)), log);
+        assertTrue(
+                log.lines()
+                        .anyMatch(
+                                l -> l.contains("WARN") && l.contains("heartbeat failed: nothing listens on " + port)),
+                log);
         assertTrue(log.contains("expiry listener disconnected: "), log);
     }
 
@@ -94,8 +112,10 @@ class DaemonErrorWordsTest {
             try (DaemonProcess daemon = DaemonProcess.start(cfg, dir.resolve("http.out"), false)) {
                 assertEquals(1, daemon.exitWithin(60), daemon.output());
                 String out = daemon.output();
-                assertTrue(out.contains("statestore: daemon failed to start: the HTTP endpoint cannot listen on 127.0.0.1:"
-                        + port + ": the port is in use"), out);
+                assertTrue(
+                        out.contains("statestore: daemon failed to start: the HTTP endpoint cannot listen on 127.0.0.1:"
+                                + port + ": the port is in use"),
+                        out);
                 assertTrue(out.contains("http.port"), out);
                 assertFalse(out.contains("Address already in use"), out);
                 assertFalse(out.contains("\tat "), out);
@@ -106,10 +126,23 @@ class DaemonErrorWordsTest {
     @Test
     void aServerThatWantsAPasswordIsNamedWithWhatToGive() throws Exception {
         int port = TestSupport.freePort();
-        Process locked = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--requirepass", "the-right-password").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("locked.out").toFile()).start();
+        Process locked = new ProcessBuilder(
+                        RedisServerExtension.serverBinary(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--requirepass",
+                        "the-right-password")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("locked.out").toFile())
+                .start();
         try {
             TestSupport.await(Duration.ofSeconds(10), "the server up", () -> {
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
@@ -119,12 +152,15 @@ class DaemonErrorWordsTest {
                 }
             });
             String url = "redis://127.0.0.1:" + port;
-            Path cfg = TestSupport.writeConfig(dir, "dataDir: " + dir.resolve("data") + "\nredis:\n  url: " + url + "\n");
+            Path cfg =
+                    TestSupport.writeConfig(dir, "dataDir: " + dir.resolve("data") + "\nredis:\n  url: " + url + "\n");
             try (DaemonProcess daemon = DaemonProcess.start(cfg, dir.resolve("locked-daemon.out"), false)) {
                 assertEquals(1, daemon.exitWithin(60), daemon.output());
                 String out = daemon.output().strip();
-                assertEquals("statestore: daemon failed to start: Redis at " + url + " requires a password: give"
-                        + " --password-file FILE or set redis.passwordFile (docs/security.md)", out);
+                assertEquals(
+                        "statestore: daemon failed to start: Redis at " + url + " requires a password: give"
+                                + " --password-file FILE or set redis.passwordFile (docs/security.md)",
+                        out);
             }
         } finally {
             locked.destroy();

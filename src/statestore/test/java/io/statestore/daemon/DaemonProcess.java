@@ -30,10 +30,19 @@ final class DaemonProcess implements AutoCloseable {
         if (ownSession) {
             cmd.add("setsid");
         }
-        cmd.addAll(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
-                System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon", "--config", config.toString()));
+        cmd.addAll(List.of(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.statestore.cli.Main",
+                "daemon",
+                "--config",
+                config.toString()));
         cmd.addAll(options);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         return new DaemonProcess(p, out);
     }
 
@@ -62,8 +71,10 @@ final class DaemonProcess implements AutoCloseable {
     static void kill(String signal, String targets) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, "--"));
         cmd.addAll(List.of(targets.split(" ")));
-        Process k = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process k = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         if (k.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + targets + " failed");
         }

@@ -41,6 +41,7 @@ class DiskFullTest {
 
     @TempDir
     Path tmp;
+
     private Path mnt;
     private int port;
     private final Map<String, String> acknowledged = new LinkedHashMap<>();
@@ -98,13 +99,20 @@ class DiskFullTest {
         try {
             writeDuringFullDisk();
             PersistenceState s = awaitFailing(daemon);
-            TestSupport.await(Duration.ofSeconds(20), "the snapshot covering the acknowledged writes",
+            TestSupport.await(
+                    Duration.ofSeconds(20),
+                    "the snapshot covering the acknowledged writes",
                     () -> daemon.persistence().map(PersistenceState::rdbCovers).orElse(false));
             long pid = daemon.embedded().orElseThrow().pid();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            TestSupport.await(Duration.ofSeconds(10), "redis-server gone", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            TestSupport.await(
+                    Duration.ofSeconds(10),
+                    "redis-server gone",
+                    () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
             Files.delete(filler());
-            TestSupport.await(Duration.ofSeconds(30), "the server restarted",
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "the server restarted",
                     () -> daemon.embedded().orElseThrow().restarts() >= 1 && daemon.healthy());
             assertAllAcknowledgedPresent();
             assertTrue(!acknowledged.containsKey("big") || staleAofKept(), "the stale AOF was set aside");
@@ -130,11 +138,16 @@ class DiskFullTest {
         try {
             writeDuringFullDisk(16 * 1024);
             awaitFailing(daemon);
-            TestSupport.await(Duration.ofSeconds(10), "the daemon's snapshot to fail too",
+            TestSupport.await(
+                    Duration.ofSeconds(10),
+                    "the daemon's snapshot to fail too",
                     () -> daemon.persistence().orElseThrow().reason().contains("AOF")
-                            && !daemon.persistence().orElseThrow().rdbCovers() && rdbFailed(daemon));
+                            && !daemon.persistence().orElseThrow().rdbCovers()
+                            && rdbFailed(daemon));
             Path backups = daemon.services().backups().dir();
-            assertThrows(BackupException.class, () -> daemon.services().backups().backupNow(),
+            assertThrows(
+                    BackupException.class,
+                    () -> daemon.services().backups().backupNow(),
                     "a backup on a full disk fails");
             try (Stream<Path> left = Files.list(backups)) {
                 assertEquals(List.of(), left.toList(), "nothing left in the backup directory");
@@ -151,9 +164,13 @@ class DiskFullTest {
                     }
                 });
             }
-            System.out.printf("writes accepted again %d ms after space returned%n", (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "writes accepted again %d ms after space returned%n", (System.nanoTime() - t0) / 1_000_000);
             acknowledged.put("after", "resumed");
-            TestSupport.await(Duration.ofSeconds(15), "persistence ok", () -> daemon.persistence().orElseThrow().ok());
+            TestSupport.await(
+                    Duration.ofSeconds(15),
+                    "persistence ok",
+                    () -> daemon.persistence().orElseThrow().ok());
             assertAllAcknowledgedPresent();
             assertTrue(daemon.services().backups().backupNow().size() > 0, "a backup works again");
         } finally {
@@ -172,7 +189,9 @@ class DiskFullTest {
         try {
             writeDuringFullDisk();
             assertFalse(acknowledged.containsKey("big"), "never acknowledged");
-            TestSupport.await(Duration.ofSeconds(30), "the server restarted",
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "the server restarted",
                     () -> daemon.embedded().orElseThrow().restarts() >= 1 && daemon.healthy());
             assertTrue(Files.readString(data().resolve("redis/redis.log")).contains("Exiting"));
         } finally {
@@ -236,7 +255,9 @@ class DiskFullTest {
     }
 
     private PersistenceState awaitFailing(Daemon daemon) throws InterruptedException {
-        TestSupport.await(Duration.ofSeconds(10), "the daemon to see the persistence fault",
+        TestSupport.await(
+                Duration.ofSeconds(10),
+                "the daemon to see the persistence fault",
                 () -> daemon.persistence().map(p -> !p.ok()).orElse(false));
         PersistenceState s = daemon.persistence().orElseThrow();
         System.out.println("persistence: " + s.summary());

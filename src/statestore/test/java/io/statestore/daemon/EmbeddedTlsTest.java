@@ -48,29 +48,46 @@ class EmbeddedTlsTest {
         byte[] caBefore;
         byte[] certBefore;
         try {
-            assertEquals("rediss://127.0.0.1:" + port, daemon.embedded().orElseThrow().uri());
+            assertEquals(
+                    "rediss://127.0.0.1:" + port,
+                    daemon.embedded().orElseThrow().uri());
             for (String host : new String[] {"127.0.0.1", "localhost"}) {
-                try (StateStore store = StateStore.connect(StateStoreOptions.builder().uri("rediss://" + host + ":" + port)
-                        .user("writer").passwordFile(data.resolve("secrets/writer.password"))
-                        .tls(TlsOptions.builder().caFile(ca).build()).build())) {
+                try (StateStore store = StateStore.connect(StateStoreOptions.builder()
+                        .uri("rediss://" + host + ":" + port)
+                        .user("writer")
+                        .passwordFile(data.resolve("secrets/writer.password"))
+                        .tls(TlsOptions.builder().caFile(ca).build())
+                        .build())) {
                     store.put("tls:" + host, Map.of("host", host));
                     assertTrue(store.get("tls:" + host, Map.class).isPresent());
                 }
             }
-            try (StateStore store = StateStore.connect(daemon.config().redisOptions().build())) { // as `statestore status` does
+            try (StateStore store =
+                    StateStore.connect(daemon.config().redisOptions().build())) { // as `statestore status` does
                 assertTrue(store.get("tls:localhost", Map.class).isPresent());
             }
             String connection = Files.readString(data.resolve("connection.json"));
-            assertTrue(connection.contains("\"url\" : \"rediss://127.0.0.1:" + port + "\"")
-                    && connection.contains("\"tlsCa\" : \"" + ca + "\""), "local clients find the URL and the CA: " + connection);
+            assertTrue(
+                    connection.contains("\"url\" : \"rediss://127.0.0.1:" + port + "\"")
+                            && connection.contains("\"tlsCa\" : \"" + ca + "\""),
+                    "local clients find the URL and the CA: " + connection);
             // no plain port: a redis:// client gets no answer from the TLS port
-            assertThrows(StateStoreException.class, () -> StateStore.connect(StateStoreOptions.builder()
-                    .uri("redis://127.0.0.1:" + port).timeout(Duration.ofSeconds(2)).build()).close());
+            assertThrows(
+                    StateStoreException.class,
+                    () -> StateStore.connect(StateStoreOptions.builder()
+                                    .uri("redis://127.0.0.1:" + port)
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build())
+                            .close());
             Path unrelated = dir.resolve("unrelated");
             Files.createDirectories(unrelated);
             TestCertificates other = TestCertificates.make(unrelated);
-            TlsException wrongCa = assertThrows(TlsException.class, () -> StateStore.connect(StateStoreOptions.builder()
-                    .uri("rediss://127.0.0.1:" + port).tls(TlsOptions.builder().caFile(other.ca).build()).build()));
+            TlsException wrongCa = assertThrows(
+                    TlsException.class,
+                    () -> StateStore.connect(StateStoreOptions.builder()
+                            .uri("rediss://127.0.0.1:" + port)
+                            .tls(TlsOptions.builder().caFile(other.ca).build())
+                            .build()));
             assertTrue(wrongCa.getMessage().contains("is not signed by a CA in " + other.ca), wrongCa.getMessage());
             assertOwnerOnly(EmbeddedTls.dir(data));
             caBefore = Files.readAllBytes(ca);
@@ -81,8 +98,10 @@ class EmbeddedTlsTest {
         Daemon again = started(port);
         try {
             assertArrayEquals(caBefore, Files.readAllBytes(ca), "the CA is reused");
-            assertArrayEquals(certBefore, Files.readAllBytes(EmbeddedTls.dir(data).resolve("server.pem")), "and the certificate");
-            try (StateStore store = StateStore.connect(again.config().redisOptions().build())) {
+            assertArrayEquals(
+                    certBefore, Files.readAllBytes(EmbeddedTls.dir(data).resolve("server.pem")), "and the certificate");
+            try (StateStore store =
+                    StateStore.connect(again.config().redisOptions().build())) {
                 assertTrue(store.get("tls:127.0.0.1", Map.class).isPresent(), "the data survived the restart");
             }
         } finally {
@@ -99,7 +118,8 @@ class EmbeddedTlsTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tls)));
         try (var files = Files.list(tls)) {
             for (Path f : files.toList()) {
-                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+                assertEquals(
+                        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
             }
         }
         for (String f : new String[] {"ca.pem", "ca.key", "server.pem", "server.key"}) {
@@ -114,14 +134,19 @@ class EmbeddedTlsTest {
                   tls:
                     ca: /etc/ssl/certs/ca-certificates.crt
                 """));
-        assertTrue(e.getMessage().contains("key 'redis.tls': goes with a rediss:// or rediss-sentinel:// redis.url"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("key 'redis.tls': goes with a rediss:// or rediss-sentinel:// redis.url"),
+                e.getMessage());
         ConfigException half = assertThrows(ConfigException.class, () -> TestSupport.load(dir, """
                 redis:
                   url: rediss://db.example:6380
                   tls:
                     cert: /nonexistent/client.pem
                 """));
-        assertTrue(half.getMessage().contains("key 'redis.tls.key': a client certificate needs both"), half.getMessage());
-        assertTrue(half.getMessage().contains("key 'redis.tls.cert': cannot read /nonexistent/client.pem"), half.getMessage());
+        assertTrue(
+                half.getMessage().contains("key 'redis.tls.key': a client certificate needs both"), half.getMessage());
+        assertTrue(
+                half.getMessage().contains("key 'redis.tls.cert': cannot read /nonexistent/client.pem"),
+                half.getMessage());
     }
 }

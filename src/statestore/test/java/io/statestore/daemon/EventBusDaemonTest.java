@@ -52,31 +52,51 @@ class EventBusDaemonTest {
     void eventTrimSettingsAreValidatedNamingKeyAndFileAndFollowTheEnvRule() throws Exception {
         Path f = TestSupport.writeConfig(dir, "trim:\n  events:\n    maxLength: -5\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new CommandLine(new DaemonCommand(Map.of("HOME", dir.toString()), new PrintStream(err, true, StandardCharsets.UTF_8), false))
+        int code = new CommandLine(new DaemonCommand(
+                        Map.of("HOME", dir.toString()), new PrintStream(err, true, StandardCharsets.UTF_8), false))
                 .execute("--config", f.toString());
         String msg = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code, msg);
         assertTrue(msg.contains("key 'trim.events.maxLength'") && msg.contains(f.toString()), msg);
         assertEquals(1, msg.strip().lines().count(), "one line on stderr: " + msg);
 
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> TestSupport.load(dir, "trim:\n  events:\n    maxAge: soon\n"));
-        assertTrue(e.getMessage().contains("key 'trim.events.maxAge'") && e.getMessage().contains("invalid duration"), e.getMessage());
-        ConfigException none = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class, () -> TestSupport.load(dir, "trim:\n  events:\n    maxAge: soon\n"));
+        assertTrue(
+                e.getMessage().contains("key 'trim.events.maxAge'")
+                        && e.getMessage().contains("invalid duration"),
+                e.getMessage());
+        ConfigException none = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class,
                 () -> TestSupport.load(dir, "trim:\n  events:\n    maxLength: 0\n    maxAge: 0\n"));
         assertTrue(none.getMessage().contains("key 'trim.events'"), none.getMessage());
-        ConfigException unknown = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> TestSupport.load(dir, "trim:\n  events:\n    maxLenght: 5\n"));
+        ConfigException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class, () -> TestSupport.load(dir, "trim:\n  events:\n    maxLenght: 5\n"));
         assertTrue(unknown.getMessage().contains("key 'trim.events.maxLenght': unknown setting"), unknown.getMessage());
 
         DaemonConfig defaults = new ConfigLoader().load(null, Map.of("HOME", dir.toString()));
-        assertEquals(new DaemonConfig.Events(true, 1_000_000, Duration.ofDays(7)), defaults.trim().events());
-        DaemonConfig env = new ConfigLoader().load(TestSupport.writeConfig(dir, "trim:\n  events:\n    maxLength: 10\n"),
-                Map.of("HOME", dir.toString(), "STATESTORE_TRIM__EVENTS__MAX_AGE", "2h", "STATESTORE_TRIM__EVENTS__ENABLED", "false"));
-        assertEquals(new DaemonConfig.Events(false, 10, Duration.ofHours(2)), env.trim().events());
-        ConfigException fromEnv = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> new ConfigLoader().load(null, Map.of("HOME", dir.toString(), "STATESTORE_TRIM__EVENTS__MAX_LENGTH", "-1")));
-        assertTrue(fromEnv.getMessage().contains("key 'trim.events.maxLength' (from STATESTORE_TRIM__EVENTS__MAX_LENGTH)"),
+        assertEquals(
+                new DaemonConfig.Events(true, 1_000_000, Duration.ofDays(7)),
+                defaults.trim().events());
+        DaemonConfig env = new ConfigLoader()
+                .load(
+                        TestSupport.writeConfig(dir, "trim:\n  events:\n    maxLength: 10\n"),
+                        Map.of(
+                                "HOME",
+                                dir.toString(),
+                                "STATESTORE_TRIM__EVENTS__MAX_AGE",
+                                "2h",
+                                "STATESTORE_TRIM__EVENTS__ENABLED",
+                                "false"));
+        assertEquals(
+                new DaemonConfig.Events(false, 10, Duration.ofHours(2)),
+                env.trim().events());
+        ConfigException fromEnv = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class,
+                () -> new ConfigLoader()
+                        .load(null, Map.of("HOME", dir.toString(), "STATESTORE_TRIM__EVENTS__MAX_LENGTH", "-1")));
+        assertTrue(
+                fromEnv.getMessage().contains("key 'trim.events.maxLength' (from STATESTORE_TRIM__EVENTS__MAX_LENGTH)"),
                 fromEnv.getMessage());
     }
 
@@ -89,7 +109,10 @@ class EventBusDaemonTest {
         store.events().createGroup("job", "g", "0");
         List<StreamEntryID> delivered;
         try (Jedis j = redis.jedis()) {
-            var read = j.xreadGroup("g", "c1", XReadGroupParams.xReadGroupParams().count(3),
+            var read = j.xreadGroup(
+                    "g",
+                    "c1",
+                    XReadGroupParams.xReadGroupParams().count(3),
                     Map.of(TYPE_STREAM, StreamEntryID.UNRECEIVED_ENTRY));
             delivered = read.get(0).getValue().stream().map(StreamEntry::getID).toList();
         }
@@ -120,50 +143,102 @@ class EventBusDaemonTest {
         try (Jedis j = redis.jedis()) {
             // the global stream has no group: trimmed to 5; the type stream keeps all 10 (3 pending, 7 unread)
             TestSupport.await(Duration.ofSeconds(10), "global stream trimmed to 5", () -> j.xlen(ALL_STREAM) == 5);
-            TestSupport.await(Duration.ofSeconds(5), "trim figures in the status hash",
+            TestSupport.await(
+                    Duration.ofSeconds(5),
+                    "trim figures in the status hash",
                     () -> j.hget("ss:status", "trim_events_removed") != null);
             assertEquals("ok", j.hget("ss:status", "trim_result"));
             Thread.sleep(1500); // at least one more run
             assertEquals(10, j.xlen(TYPE_STREAM), "never past pending or unread entries");
 
             Map<String, Double> m = scrape(port);
-            assertEquals(10.0, m.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")), m.toString());
-            assertEquals(5.0, m.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:all\",kind=\"all\",type=\"\"}")), m.toString());
-            assertEquals(3.0, m.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
-            assertEquals(7.0, m.get(canonical("statestore_events_group_lag{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
-            assertEquals(1.0, m.get(canonical("statestore_events_group_consumers{stream=\"ss:{ev}:t:job\",group=\"g\"}")), m.toString());
-            double age = m.get(canonical("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}"));
+            assertEquals(
+                    10.0,
+                    m.get(canonical(
+                            "statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")),
+                    m.toString());
+            assertEquals(
+                    5.0,
+                    m.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:all\",kind=\"all\",type=\"\"}")),
+                    m.toString());
+            assertEquals(
+                    3.0,
+                    m.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")),
+                    m.toString());
+            assertEquals(
+                    7.0,
+                    m.get(canonical("statestore_events_group_lag{stream=\"ss:{ev}:t:job\",group=\"g\"}")),
+                    m.toString());
+            assertEquals(
+                    1.0,
+                    m.get(canonical("statestore_events_group_consumers{stream=\"ss:{ev}:t:job\",group=\"g\"}")),
+                    m.toString());
+            double age = m.get(canonical(
+                    "statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}"));
             double expected = (System.currentTimeMillis() - delivered.get(0).getTime()) / 1000.0;
-            assertTrue(age >= 1.5 && Math.abs(age - expected) < 2.0, "oldest pending age " + age + ", expected about " + expected);
+            assertTrue(
+                    age >= 1.5 && Math.abs(age - expected) < 2.0,
+                    "oldest pending age " + age + ", expected about " + expected);
 
             // the status command's events line
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Path cfg = TestSupport.writeConfig(dir, "redis:\n  url: " + redis.uri() + "\n");
-            int code = new CommandLine(new StatusCommand(Map.of("HOME", dir.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--config", cfg.toString());
+            int code = new CommandLine(new StatusCommand(
+                            Map.of("HOME", dir.toString()),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("--config", cfg.toString());
             String status = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, status + err);
-            assertTrue(status.contains("events: 1 type (+ the global stream), 10 events, 1 group, 3 pending, largest lag 7 (g on ss:{ev}:t:job)"), status);
+            assertTrue(
+                    status.contains(
+                            "events: 1 type (+ the global stream), 10 events, 1 group, 3 pending, largest lag 7 (g on ss:{ev}:t:job)"),
+                    status);
 
             // acknowledged: trimmed up to the group's position (3 removed), not beyond the unread 7
             j.xack(TYPE_STREAM, "g", delivered.toArray(StreamEntryID[]::new));
-            TestSupport.await(Duration.ofSeconds(10), "type stream trimmed to the group's position", () -> j.xlen(TYPE_STREAM) == 7);
+            TestSupport.await(
+                    Duration.ofSeconds(10),
+                    "type stream trimmed to the group's position",
+                    () -> j.xlen(TYPE_STREAM) == 7);
             Thread.sleep(1500);
             assertEquals(7, j.xlen(TYPE_STREAM), "never past unread entries");
-            List<StreamEntryID> rest = j.xreadGroup("g", "c1", XReadGroupParams.xReadGroupParams().count(100),
-                    Map.of(TYPE_STREAM, StreamEntryID.UNRECEIVED_ENTRY)).get(0).getValue().stream().map(StreamEntry::getID).toList();
+            List<StreamEntryID> rest = j
+                    .xreadGroup(
+                            "g",
+                            "c1",
+                            XReadGroupParams.xReadGroupParams().count(100),
+                            Map.of(TYPE_STREAM, StreamEntryID.UNRECEIVED_ENTRY))
+                    .get(0)
+                    .getValue()
+                    .stream()
+                    .map(StreamEntry::getID)
+                    .toList();
             assertEquals(7, rest.size());
             Thread.sleep(1500);
             assertEquals(7, j.xlen(TYPE_STREAM), "never past pending entries");
             j.xack(TYPE_STREAM, "g", rest.toArray(StreamEntryID[]::new));
-            TestSupport.await(Duration.ofSeconds(10), "type stream trimmed to maxLength", () -> j.xlen(TYPE_STREAM) == 5);
+            TestSupport.await(
+                    Duration.ofSeconds(10), "type stream trimmed to maxLength", () -> j.xlen(TYPE_STREAM) == 5);
 
             Thread.sleep(1100); // past the metrics cache
             Map<String, Double> after = scrape(port);
-            assertEquals(5.0, after.get(canonical("statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")), after.toString());
-            assertEquals(0.0, after.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")), after.toString());
-            assertEquals(0.0, after.get(canonical("statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}")), after.toString());
+            assertEquals(
+                    5.0,
+                    after.get(canonical(
+                            "statestore_events_stream_length{stream=\"ss:{ev}:t:job\",kind=\"type\",type=\"job\"}")),
+                    after.toString());
+            assertEquals(
+                    0.0,
+                    after.get(canonical("statestore_events_group_pending{stream=\"ss:{ev}:t:job\",group=\"g\"}")),
+                    after.toString());
+            assertEquals(
+                    0.0,
+                    after.get(
+                            canonical(
+                                    "statestore_events_group_oldest_pending_age_seconds{stream=\"ss:{ev}:t:job\",group=\"g\"}")),
+                    after.toString());
             assertTrue(Long.parseLong(j.hget("ss:status", "trim_events_streams")) >= 2);
         } finally {
             daemon.stop();
@@ -184,9 +259,11 @@ class EventBusDaemonTest {
 
     /** /metrics as series → value (comments dropped). */
     private static Map<String, Double> scrape(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         Map<String, Double> out = new HashMap<>();
         for (String line : r.body().split("\n")) {

@@ -44,8 +44,12 @@ class LeaseTest {
             for (Daemon d : daemons) {
                 d.start();
             }
-            TestSupport.await(Duration.ofSeconds(15), "4 scheduled runs",
-                    () -> daemons.get(0).services().executedRuns().size() + daemons.get(1).services().executedRuns().size() >= 4);
+            TestSupport.await(
+                    Duration.ofSeconds(15),
+                    "4 scheduled runs",
+                    () -> daemons.get(0).services().executedRuns().size()
+                                    + daemons.get(1).services().executedRuns().size()
+                            >= 4);
         } finally {
             for (Daemon d : daemons) {
                 d.stop();

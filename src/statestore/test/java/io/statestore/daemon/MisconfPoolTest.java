@@ -24,7 +24,9 @@ import redis.clients.jedis.Jedis;
  */
 class MisconfPoolTest {
     @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.portable().withArgs("--enable-protected-configs", "yes", "--save", "3600 1");
+    static RedisServerExtension redis =
+            RedisServerExtension.portable().withArgs("--enable-protected-configs", "yes", "--save", "3600 1");
+
     @TempDir
     Path dir;
 
@@ -32,7 +34,9 @@ class MisconfPoolTest {
     void readsThroughThePoolsWorkWhileTheServerRefusesWritesWithMisconf() throws Exception {
         redis.flushAll();
         StateStoreOptions options = StateStoreOptions.builder().uri(redis.uri()).build();
-        try (StateStore store = StateStore.connect(options); RedisAdmin admin = new RedisAdmin(options); Jedis j = redis.jedis()) {
+        try (StateStore store = StateStore.connect(options);
+                RedisAdmin admin = new RedisAdmin(options);
+                Jedis j = redis.jedis()) {
             store.put("misconf:doc", Map.of("n", 1));
             String dirBefore = j.configGet("dir").get("dir");
             Path gone = Files.createDirectories(dir.resolve("gone"));
@@ -40,20 +44,34 @@ class MisconfPoolTest {
             Files.delete(gone); // the next snapshot cannot be written: MISCONF for writes (and PING)
             try {
                 j.bgsave();
-                TestSupport.await(Duration.ofSeconds(10), "a failed snapshot",
+                TestSupport.await(
+                        Duration.ofSeconds(10),
+                        "a failed snapshot",
                         () -> j.info("persistence").contains("rdb_last_bgsave_status:err"));
-                assertTrue(assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, j::ping).getMessage()
-                        .startsWith("MISCONF"), "the server refuses PING now");
+                assertTrue(
+                        assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, j::ping)
+                                .getMessage()
+                                .startsWith("MISCONF"),
+                        "the server refuses PING now");
                 for (int i = 0; i < 3; i++) { // fresh borrows each time: validation must not refuse them
                     assertEquals("1", admin.with(c -> c.hget("ss:m:{misconf:doc}", "rev")));
-                    assertEquals(1, store.get("misconf:doc").orElseThrow().value().get("n").asInt());
+                    assertEquals(
+                            1,
+                            store.get("misconf:doc")
+                                    .orElseThrow()
+                                    .value()
+                                    .get("n")
+                                    .asInt());
                 }
-                StateStoreException refused = assertThrows(StateStoreException.class, () -> store.put("misconf:doc", Map.of("n", 2)));
+                StateStoreException refused =
+                        assertThrows(StateStoreException.class, () -> store.put("misconf:doc", Map.of("n", 2)));
                 assertTrue(refused.getMessage().contains("MISCONF"), refused.getMessage());
             } finally {
                 j.configSet("dir", dirBefore); // Redis sits in the deleted directory: move it back out
                 j.bgsave();
-                TestSupport.await(Duration.ofSeconds(10), "a good snapshot",
+                TestSupport.await(
+                        Duration.ofSeconds(10),
+                        "a good snapshot",
                         () -> j.info("persistence").contains("rdb_last_bgsave_status:ok"));
             }
         }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NoFlagsCliTest {
     @TempDir
     static Path dir;
+
     static Path home;
     static Daemon daemon;
 
@@ -98,8 +99,10 @@ class NoFlagsCliTest {
             assertEquals("", get.out(), get.toString());
             String[] lines = get.err().split("\n");
             assertEquals(1, lines.length, get.toString());
-            assertTrue(lines[0].contains("cannot read the statestore connection file")
-                    && lines[0].contains("permission denied"), get.toString());
+            assertTrue(
+                    lines[0].contains("cannot read the statestore connection file")
+                            && lines[0].contains("permission denied"),
+                    get.toString());
         } finally {
             deleteTree(cp);
         }
@@ -111,10 +114,16 @@ class NoFlagsCliTest {
 
     /** The CLI in its own JVM, with HOME in our temporary directory and no statestore variables. */
     private Run cli(List<String> prefix, String stdin, Path classPathCopy, String... args) throws Exception {
-        String classPath = classPathCopy == null ? System.getProperty("java.class.path") : copiedClassPath(classPathCopy);
+        String classPath =
+                classPathCopy == null ? System.getProperty("java.class.path") : copiedClassPath(classPathCopy);
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "io.statestore.cli.Main"));
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "io.statestore.cli.Main"));
         cmd.addAll(List.of(args));
         return run(cmd, Map.of("HOME", home.toString()), stdin);
     }
@@ -156,7 +165,8 @@ class NoFlagsCliTest {
                         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
                     } else {
                         Files.copy(f, f.equals(from) ? to : target, StandardCopyOption.REPLACE_EXISTING);
-                        Files.setPosixFilePermissions(f.equals(from) ? to : target, PosixFilePermissions.fromString("rw-r--r--"));
+                        Files.setPosixFilePermissions(
+                                f.equals(from) ? to : target, PosixFilePermissions.fromString("rw-r--r--"));
                     }
                 }
             }

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -50,8 +50,9 @@ class OneDaemonPerDataDirTest {
             first.start();
             long server = first.embedded().orElseThrow().pid();
             String statusBefore;
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build());
-                 Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+            try (StateStore store = StateStore.connect(
+                            TestSupport.as(data, port, Role.WRITER).build());
+                    Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 store.put("before", Map.of("n", 1));
                 statusBefore = admin.hget("ss:status", "started_at");
             }
@@ -77,8 +78,9 @@ class OneDaemonPerDataDirTest {
             assertEquals(server, first.embedded().orElseThrow().pid());
             assertTrue(first.embedded().orElseThrow().alive());
             assertEquals(List.of(server), RedisProcesses.of(data), "one redis-server for the directory");
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build());
-                 Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
+            try (StateStore store = StateStore.connect(
+                            TestSupport.as(data, port, Role.WRITER).build());
+                    Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 store.put("after", Map.of("n", 2));
                 assertTrue(store.get("before").isPresent());
                 assertEquals(first.config().daemon().id(), admin.hget("ss:status", "daemon"));
@@ -93,7 +95,8 @@ class OneDaemonPerDataDirTest {
         Daemon again = new Daemon(TestSupport.load(dir, CONFIG.formatted(data, port)));
         try {
             again.start(); // the lock was released at stop
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 assertTrue(store.get("before").isPresent(), "acknowledged before the second daemons");
                 assertTrue(store.get("after").isPresent(), "acknowledged after them");
             }

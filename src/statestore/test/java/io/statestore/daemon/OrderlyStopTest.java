@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 16: SIGTERM to the daemon alone, to its process group (Ctrl-C, kill -TERM -PGID), and to
@@ -58,10 +58,12 @@ class OrderlyStopTest {
                     return false;
                 }
             });
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 store.put("written-before-stop", Map.of("n", 1));
             }
-            long server = Long.parseLong(Files.readString(data.resolve("redis/redis.pid")).strip());
+            long server = Long.parseLong(
+                    Files.readString(data.resolve("redis/redis.pid")).strip());
             switch (target) {
                 case "daemon" -> daemon.signal("TERM", false);
                 case "group" -> daemon.signal("TERM", true);
@@ -80,7 +82,9 @@ class OrderlyStopTest {
             assertFalse(out.lines().anyMatch(l -> l.strip().startsWith("at ")), "no stack trace: " + out);
             assertFalse(out.contains("restarting"), out);
             assertTrue(out.contains("statestore daemon stopped"), out);
-            assertTrue(out.contains("statestore " + Version.current() + " daemon "), "the log names the build's version: " + out);
+            assertTrue(
+                    out.contains("statestore " + Version.current() + " daemon "),
+                    "the log names the build's version: " + out);
             assertFalse(ProcessHandle.of(server).map(ProcessHandle::isAlive).orElse(false), "redis-server stopped");
         }
         assertEquals(List.of(), RedisProcesses.of(data), "no redis-server left for the directory");
@@ -89,7 +93,8 @@ class OrderlyStopTest {
         Daemon again = new Daemon(TestSupport.load(dir, yaml));
         try {
             again.start();
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 assertTrue(store.get("written-before-stop").isPresent());
             }
         } finally {

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -47,14 +47,17 @@ class OrphanedServerTest {
         long orphan;
         try (DaemonProcess first = DaemonProcess.start(cfg, dir.resolve("first.out"), false)) {
             awaitStatus(data, port);
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 store.put("acknowledged", Map.of("n", 1));
             }
-            orphan = Long.parseLong(Files.readString(data.resolve("redis/redis.pid")).strip());
+            orphan = Long.parseLong(
+                    Files.readString(data.resolve("redis/redis.pid")).strip());
             first.signal("KILL", false);
             first.exitWithin(10);
         }
-        assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the server outlived its daemon");
+        assertTrue(
+                ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the server outlived its daemon");
         assertEquals(List.of(orphan), RedisProcesses.of(data));
 
         try (DaemonProcess second = DaemonProcess.start(cfg, dir.resolve("second.out"), false)) {
@@ -68,7 +71,8 @@ class OrphanedServerTest {
             assertFalse(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "the orphan was stopped");
             String log = Files.readString(data.resolve("redis/redis.log"));
             assertTrue(log.contains("Saving the final RDB snapshot before exiting"), "the orphan saved before exiting");
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 assertTrue(store.get("acknowledged").isPresent(), "acknowledged before the kill");
                 store.put("after", Map.of("n", 2));
             }

@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -29,9 +29,21 @@ class PortTakenTest {
     void foreignRedisServerOnThePortIsLeftUntouchedAndTheDaemonExitsNamingThePort() throws Exception {
         int port = TestSupport.freePort();
         Path foreignDir = Files.createDirectories(dir.resolve("foreign"));
-        Process foreign = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", foreignDir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("foreign.out").toFile()).start();
+        Process foreign = new ProcessBuilder(
+                        RedisServerExtension.serverBinary(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        foreignDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("foreign.out").toFile())
+                .start();
         try {
             TestSupport.await(Duration.ofSeconds(10), "foreign server up", () -> {
                 try (Jedis j = new Jedis("127.0.0.1", port)) {
@@ -54,8 +66,10 @@ class PortTakenTest {
                 System.out.println("daemon exit " + code + ": " + out);
                 assertNotEquals(0, code, out);
                 assertEquals(1, out.lines().count(), "one line: " + out);
-                assertTrue(out.contains("port " + port + " is taken by another process (not this data directory's"
-                        + " redis-server); stop it or set embedded.port"), out);
+                assertTrue(
+                        out.contains("port " + port + " is taken by another process (not this data directory's"
+                                + " redis-server); stop it or set embedded.port"),
+                        out);
             }
             assertTrue(foreign.isAlive(), "the foreign server was not stopped");
             try (Jedis j = new Jedis("127.0.0.1", port)) {

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** The live redis-server processes of a data directory: those whose working directory is its redis/ (Linux /proc). */
 final class RedisProcesses {
-    private RedisProcesses() {
-    }
+    private RedisProcesses() {}
 
     /**
      * After a test: kill -9 whatever redis-server of the directory a failed test left (its
@@ -33,12 +32,16 @@ final class RedisProcesses {
                     .filter(p -> {
                         try {
                             return Files.readSymbolicLink(p.resolve("cwd")).equals(redisDir)
-                                    && Files.readString(p.resolve("comm")).strip().startsWith("redis-server");
+                                    && Files.readString(p.resolve("comm"))
+                                            .strip()
+                                            .startsWith("redis-server");
                         } catch (IOException | RuntimeException gone) {
                             return false;
                         }
                     })
-                    .map(p -> Long.parseLong(p.getFileName().toString())).sorted().toList();
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -19,8 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -64,13 +64,18 @@ class RestartBoundTest {
 
     @Test
     void restartBoundDefaultsToFiveWithinFiveMinutesAndIsValidated() throws Exception {
-        DaemonConfig.Embedded e = TestSupport.load(dir, "dataDir: " + dir + "\n").embedded();
+        DaemonConfig.Embedded e =
+                TestSupport.load(dir, "dataDir: " + dir + "\n").embedded();
         assertEquals(5, e.maxRestarts());
         assertEquals(Duration.ofMinutes(5), e.restartWindow());
-        ConfigException bad = assertThrows(ConfigException.class,
+        ConfigException bad = assertThrows(
+                ConfigException.class,
                 () -> TestSupport.load(dir, "embedded:\n  maxRestarts: -1\n  restartWindow: 0s\n"));
-        assertTrue(bad.getMessage().contains("key 'embedded.maxRestarts': must be 0 or more, got -1"), bad.getMessage());
-        assertTrue(bad.getMessage().contains("key 'embedded.restartWindow': must be a positive duration"), bad.getMessage());
+        assertTrue(
+                bad.getMessage().contains("key 'embedded.maxRestarts': must be 0 or more, got -1"), bad.getMessage());
+        assertTrue(
+                bad.getMessage().contains("key 'embedded.restartWindow': must be a positive duration"),
+                bad.getMessage());
     }
 
     @Test
@@ -94,16 +99,22 @@ class RestartBoundTest {
                 }
                 String metrics = metrics();
                 assertTrue(metrics.contains("statestore_embedded_restarts " + kill), metrics);
-                assertTrue(metrics.contains("statestore_embedded_last_exit{reason=\"killed by signal 9 (SIGKILL)\"} 1"), metrics);
+                assertTrue(
+                        metrics.contains("statestore_embedded_last_exit{reason=\"killed by signal 9 (SIGKILL)\"} 1"),
+                        metrics);
             }
             DaemonProcess.kill("KILL", Long.toString(serverPid()));
             int code = daemon.exitWithin(20);
             String out = daemon.output();
             System.out.println(out);
             assertNotEquals(0, code, out);
-            List<String> gaveUp = out.lines().filter(l -> l.contains("giving up")).toList();
+            List<String> gaveUp =
+                    out.lines().filter(l -> l.contains("giving up")).toList();
             assertEquals(1, gaveUp.size(), out);
-            assertTrue(gaveUp.get(0).contains("giving up after 2 restarts within 1m (embedded.maxRestarts, embedded.restartWindow); last: (pid "),
+            assertTrue(
+                    gaveUp.get(0)
+                            .contains(
+                                    "giving up after 2 restarts within 1m (embedded.maxRestarts, embedded.restartWindow); last: (pid "),
                     gaveUp.get(0));
             assertTrue(gaveUp.get(0).contains("killed by signal 9 (SIGKILL)"), gaveUp.get(0));
             assertFalse(out.lines().anyMatch(l -> l.strip().startsWith("at ")), "no stack trace: " + out);
@@ -120,9 +131,21 @@ class RestartBoundTest {
             DaemonProcess.kill("KILL", Long.toString(serverPid()));
             ProcessHandle.of(serverPid()).ifPresent(h -> h.onExit().join());
             // within the 1 s backoff something else takes the port
-            foreign = new ProcessBuilder(RedisServerExtension.serverBinary(), "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Files.createDirectories(dir.resolve("foreign")).toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("foreign.out").toFile()).start();
+            foreign = new ProcessBuilder(
+                            RedisServerExtension.serverBinary(),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            Files.createDirectories(dir.resolve("foreign")).toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("foreign.out").toFile())
+                    .start();
             int code = daemon.exitWithin(20);
             String out = daemon.output();
             System.out.println(out);
@@ -130,8 +153,13 @@ class RestartBoundTest {
             String afterKill = out.substring(out.indexOf("SIGKILL"));
             assertFalse(afterKill.contains("listening"), "no false 'listening': " + out);
             assertTrue(afterKill.contains("not restarted: port " + port + " is taken by another process"), out);
-            assertTrue(out.lines().filter(l -> l.contains("giving up")).findFirst().orElseThrow()
-                    .contains("port " + port + " is taken by another process"), out);
+            assertTrue(
+                    out.lines()
+                            .filter(l -> l.contains("giving up"))
+                            .findFirst()
+                            .orElseThrow()
+                            .contains("port " + port + " is taken by another process"),
+                    out);
             try (Jedis j = new Jedis("127.0.0.1", port)) {
                 assertEquals(0, j.dbSize(), "nothing written to the server that took the port");
             }
@@ -158,8 +186,11 @@ class RestartBoundTest {
     }
 
     private String metrics() throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 }

@@ -39,6 +39,7 @@ import redis.clients.jedis.exceptions.JedisException;
 class RotationTest {
     @TempDir
     static Path dir;
+
     static Path data;
     static Path config;
     static int port;
@@ -86,14 +87,17 @@ class RotationTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
             assertTrue(authenticates(old), "the old password opens connections during the grace");
-            try (StateStore b = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore b =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 for (int i = 0; i < 10; i++) {
                     b.put("rot:b:" + i, Map.of("n", i));
                     a.put("rot:a:during:" + i, Map.of("n", i));
                 }
             }
 
-            TestSupport.await(Duration.ofSeconds(10), "the old password retired by a heartbeat after the grace",
+            TestSupport.await(
+                    Duration.ofSeconds(10),
+                    "the old password retired by a heartbeat after the grace",
                     () -> !authenticates(old));
             assertTrue(refusal(old).contains("WRONGPASS"), refusal(old));
             assertTrue(authenticates(fresh));
@@ -109,7 +113,8 @@ class RotationTest {
             a.close();
         }
 
-        try (StateStore reader = StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
+        try (StateStore reader =
+                StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
             List<String> missing = new ArrayList<>();
             for (String prefix : List.of("rot:a:", "rot:b:", "rot:a:during:")) {
                 for (int i = 0; i < 10; i++) {
@@ -130,7 +135,8 @@ class RotationTest {
         assertTrue(authenticates(old));
         assertEquals(0, rotate("writer", "--grace", "0"));
         assertTrue(refusal(old).contains("WRONGPASS"), refusal(old));
-        assertTrue(authenticates(Files.readString(data.resolve("secrets/writer.password")).strip()));
+        assertTrue(authenticates(
+                Files.readString(data.resolve("secrets/writer.password")).strip()));
     }
 
     private static int rotate(String... args) {
@@ -138,10 +144,15 @@ class RotationTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--config", config.toString(), "rotate"));
         all.addAll(List.of(args));
-        int code = new CommandLine(new AclCommand(Map.of("HOME", dir.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(all.toArray(new String[0]));
+        int code = new CommandLine(new AclCommand(
+                        Map.of("HOME", dir.toString()),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(all.toArray(new String[0]));
         assertEquals(0, code, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("writer: new password in "), out.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8).startsWith("writer: new password in "),
+                out.toString(StandardCharsets.UTF_8));
         return code;
     }
 
@@ -151,8 +162,12 @@ class RotationTest {
 
     /** Why a fresh connection as the writer with {@code password} is refused; empty when it is not. */
     private static String refusal(String password) {
-        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", port),
-                DefaultJedisClientConfig.builder().user("writer").password(password).build())) {
+        try (Jedis j = new Jedis(
+                new HostAndPort("127.0.0.1", port),
+                DefaultJedisClientConfig.builder()
+                        .user("writer")
+                        .password(password)
+                        .build())) {
             j.ping();
             return "";
         } catch (JedisException e) {
@@ -162,7 +177,10 @@ class RotationTest {
 
     private static int writerConnections() {
         try (Jedis admin = TestSupport.jedisAs(data, port, Role.ADMIN)) {
-            return (int) admin.clientList().lines().filter(l -> l.contains(" user=writer ")).count();
+            return (int) admin.clientList()
+                    .lines()
+                    .filter(l -> l.contains(" user=writer "))
+                    .count();
         }
     }
 

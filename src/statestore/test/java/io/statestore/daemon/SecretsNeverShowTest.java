@@ -39,6 +39,7 @@ import redis.clients.jedis.Jedis;
 class SecretsNeverShowTest {
     @TempDir
     Path dir;
+
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
@@ -72,7 +73,10 @@ class SecretsNeverShowTest {
             daemon.start();
             Map<String, String> passwords = new LinkedHashMap<>();
             for (Role r : Role.values()) {
-                passwords.put(r.userName(), Files.readString(data.resolve("secrets/" + r.userName() + ".password")).strip());
+                passwords.put(
+                        r.userName(),
+                        Files.readString(data.resolve("secrets/" + r.userName() + ".password"))
+                                .strip());
             }
             Map<String, String> places = new LinkedHashMap<>();
             long serverPid = daemon.embedded().orElseThrow().pid();
@@ -88,7 +92,9 @@ class SecretsNeverShowTest {
                 places.put("ss:status", admin.hgetAll("ss:status").toString());
                 places.put("ACL LIST", String.join("\n", admin.aclList()));
             }
-            places.put("/metrics", httpGet("http://127.0.0.1:" + daemon.http().orElseThrow().port() + "/metrics"));
+            places.put(
+                    "/metrics",
+                    httpGet("http://127.0.0.1:" + daemon.http().orElseThrow().port() + "/metrics"));
             places.put("users.acl", Files.readString(data.resolve("redis/users.acl")));
             places.put("connection.json", Files.readString(data.resolve("connection.json")));
             places.put("daemon log", logText());
@@ -118,7 +124,9 @@ class SecretsNeverShowTest {
             secondPlaces.put("connection.json (second daemon)", Files.readString(data2.resolve("connection.json")));
             secondPlaces.put("log (second daemon)", logText());
             // the start line names the server, so the scan above looked at a URL that once held the password
-            assertTrue(secondPlaces.get("log (second daemon)").contains("127.0.0.1:" + port), secondPlaces.get("log (second daemon)"));
+            assertTrue(
+                    secondPlaces.get("log (second daemon)").contains("127.0.0.1:" + port),
+                    secondPlaces.get("log (second daemon)"));
             assertNoneContains(secondPlaces, Map.of("admin", admin));
         } finally {
             if (watch != null) {
@@ -146,16 +154,23 @@ class SecretsNeverShowTest {
 
     /** A CLI that stays connected, as a dashboard's watch would; returned once it is watching. */
     private Process startWatch(Path connectionFile) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "io.statestore.cli.Main", "watch");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("watch.err").toFile());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "io.statestore.cli.Main",
+                "watch");
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectError(dir.resolve("watch.err").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("STATESTORE_") || k.equals("CREDENTIALS_DIRECTORY"));
         pb.environment().put("STATESTORE_CONNECTION_FILE", connectionFile.toString());
         Process p = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
                     lines.add(l);
                 }
@@ -188,8 +203,8 @@ class SecretsNeverShowTest {
     }
 
     private static String httpGet(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }

@@ -47,13 +47,23 @@ class SeriesJobTest {
             daemon.start();
             client.put("quantum:status", Map.of("queue_depth", 5));
             String raw = "ss:ts:{quantum:status$.queue_depth}:raw";
-            TestSupport.await(Duration.ofSeconds(30), "a sample of 5", () -> values(j, raw).contains("5"));
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "a sample of 5",
+                    () -> values(j, raw).contains("5"));
             client.merge("quantum:status", Map.of("queue_depth", 8));
-            TestSupport.await(Duration.ofSeconds(30), "a sample of 8", () -> values(j, raw).contains("8"));
-            TestSupport.await(Duration.ofSeconds(30), "the built-in memory series",
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "a sample of 8",
+                    () -> values(j, raw).contains("8"));
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "the built-in memory series",
                     () -> j.zcard("ss:ts:{daemon:redis_used_memory_bytes}:raw") > 0);
             assertEquals("ok", j.hget("ss:status", "series_result"));
-            TestSupport.await(Duration.ofSeconds(30), "a change rate once the counters were read twice",
+            TestSupport.await(
+                    Duration.ofSeconds(30),
+                    "a change rate once the counters were read twice",
                     () -> j.zcard("ss:ts:{daemon:changes_per_s}:raw") > 0);
         } finally {
             daemon.stop();
@@ -61,6 +71,8 @@ class SeriesJobTest {
     }
 
     private static List<String> values(Jedis j, String key) {
-        return j.zrange(key, 0, -1).stream().map(m -> m.substring(m.indexOf(':') + 1)).toList();
+        return j.zrange(key, 0, -1).stream()
+                .map(m -> m.substring(m.indexOf(':') + 1))
+                .toList();
     }
 }

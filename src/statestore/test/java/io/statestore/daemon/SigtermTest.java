@@ -40,9 +40,17 @@ class SigtermTest {
                 backup:
                   schedule: "0/2 * * * * ?"
                 """.formatted(data, port));
-        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                "io.statestore.cli.Main", "daemon", "--config", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.statestore.cli.Main",
+                        "daemon",
+                        "--config",
+                        cfg.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.out").toFile())
+                .start();
         try {
             TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
@@ -51,7 +59,8 @@ class SigtermTest {
                     return false;
                 }
             });
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 for (int i = 0; i < 40; i++) {
                     store.put("doc:" + i, Map.of("i", i));
                 }
@@ -76,10 +85,14 @@ class SigtermTest {
             Path backups = data.resolve("backups");
             try (Stream<Path> files = Files.exists(backups) ? Files.list(backups) : Stream.empty()) {
                 List<Path> left = files.toList();
-                assertTrue(left.stream().noneMatch(f -> f.getFileName().toString().endsWith(".partial")), "partial left: " + left);
+                assertTrue(
+                        left.stream().noneMatch(f -> f.getFileName().toString().endsWith(".partial")),
+                        "partial left: " + left);
             }
             assertTrue(output().contains("statestore daemon stopped"), output());
-            assertTrue(output().contains("jobs still running after 1s; aborting them"), "SIGTERM hit a running backup: " + output());
+            assertTrue(
+                    output().contains("jobs still running after 1s; aborting them"),
+                    "SIGTERM hit a running backup: " + output());
             assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "took " + took);
         } finally {
             p.destroyForcibly();
@@ -87,8 +100,11 @@ class SigtermTest {
     }
 
     private static long rdbSaves(String info) {
-        return info.lines().filter(l -> l.startsWith("rdb_saves:")).mapToLong(l -> Long.parseLong(l.substring(10).strip()))
-                .findFirst().orElse(0);
+        return info.lines()
+                .filter(l -> l.startsWith("rdb_saves:"))
+                .mapToLong(l -> Long.parseLong(l.substring(10).strip()))
+                .findFirst()
+                .orElse(0);
     }
 
     private String output() throws java.io.IOException {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StaleAofRecoveryTest {
     @TempDir
     Path dir;
+
     private final AtomicInteger rebuilds = new AtomicInteger();
 
     @BeforeEach
@@ -49,7 +50,9 @@ class StaleAofRecoveryTest {
     @Test
     void anAofWrittenAfterTheMarkIsKept() throws Exception {
         StaleAofRecovery.mark(dir);
-        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.1.incr.aof"), "*1\r\n$4\r\nPING\r\n",
+        Files.writeString(
+                dir.resolve("appendonlydir/appendonly.aof.1.incr.aof"),
+                "*1\r\n$4\r\nPING\r\n",
                 StandardOpenOption.APPEND); // Redis flushed its buffer once space returned
         recovery().recoverIfStale();
         assertEquals(0, rebuilds.get());
@@ -79,7 +82,8 @@ class StaleAofRecoveryTest {
 
     private long stale() throws IOException {
         try (Stream<Path> l = Files.list(dir)) {
-            return l.filter(p -> p.getFileName().toString().startsWith("appendonlydir.stale-")).count();
+            return l.filter(p -> p.getFileName().toString().startsWith("appendonlydir.stale-"))
+                    .count();
         }
     }
 }

@@ -25,10 +25,18 @@ class StatusThroughMainTest {
         Files.writeString(cfg, "redis:\n  url: " + redis.uri() + "\ndataDir: " + dir + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                "status", "--config", cfg.toString());
+        int exit = Main.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                "status",
+                "--config",
+                cfg.toString());
         assertEquals(1, exit);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no daemon is alive"), err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("daemons alive: none"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("no daemon is alive"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8).contains("daemons alive: none"),
+                out.toString(StandardCharsets.UTF_8));
     }
 }

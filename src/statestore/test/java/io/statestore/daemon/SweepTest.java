@@ -62,15 +62,23 @@ class SweepTest {
             for (int i = 1; i <= 5; i++) {
                 j.hset(layout.meta("log:" + i), "mtime", Long.toString(now - 10_000 + i * 1000L));
             }
-            j.hset(layout.meta("tmp:old"), "mtime", Long.toString(now - Duration.ofDays(2).toMillis()));
+            j.hset(
+                    layout.meta("tmp:old"),
+                    "mtime",
+                    Long.toString(now - Duration.ofDays(2).toMillis()));
         }
         List<DaemonConfig.Policy> policies = List.of(
                 new DaemonConfig.Policy("log:*", null, 2, null),
                 new DaemonConfig.Policy("tmp:*", Duration.ofDays(1), 0, null),
                 new DaemonConfig.Policy("cache:*", null, 0, Duration.ofHours(1)));
         try (RedisAdmin admin = new RedisAdmin(store.options())) {
-            RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, policies,
-                    Optional.of(new DocumentArchiver(archive)), new Reaper(admin, layout, "test-daemon"));
+            RetentionSweeper sweeper = new RetentionSweeper(
+                    store,
+                    admin,
+                    layout,
+                    policies,
+                    Optional.of(new DocumentArchiver(archive)),
+                    new Reaper(admin, layout, "test-daemon"));
             SweepResult r = sweeper.sweep();
             assertEquals(4, r.deleted());
             assertEquals(4, r.archived());
@@ -87,7 +95,8 @@ class SweepTest {
                 assertEquals(Map.of("log:1", 1, "log:2", 1, "log:3", 1, "tmp:old", 1), tombstones);
             }
             try (Stream<Path> files = Files.walk(archive)) {
-                assertEquals(4, files.filter(p -> p.toString().endsWith(".json")).count());
+                assertEquals(
+                        4, files.filter(p -> p.toString().endsWith(".json")).count());
             }
             // a second sweep finds nothing more to do
             SweepResult again = sweeper.sweep();
@@ -99,10 +108,11 @@ class SweepTest {
     void nativelyExpiredDocumentGetsItsTombstoneFromSweepAndListener() throws Exception {
         StateStore store = redis.newStore();
         store.put("session:a", Map.of("u", 1), WriteOptions.ttl(Duration.ofMillis(50)));
-        try (RedisAdmin admin = new RedisAdmin(store.options()); Jedis j = redis.jedis()) {
+        try (RedisAdmin admin = new RedisAdmin(store.options());
+                Jedis j = redis.jedis()) {
             TestSupport.await(Duration.ofSeconds(5), "session:a to expire", () -> !j.exists("session:a"));
-            RetentionSweeper sweeper = new RetentionSweeper(store, admin, layout, List.of(), Optional.empty(),
-                    new Reaper(admin, layout, "test-daemon"));
+            RetentionSweeper sweeper = new RetentionSweeper(
+                    store, admin, layout, List.of(), Optional.empty(), new Reaper(admin, layout, "test-daemon"));
             SweepResult r = sweeper.sweep();
             assertEquals(1, r.reaped());
             assertEquals(1, expiredEvents(j, "session:a"));
@@ -111,10 +121,13 @@ class SweepTest {
             ExpiryListener listener = new ExpiryListener(admin, new Reaper(admin, layout, "test-daemon"));
             listener.start();
             try {
-                TestSupport.await(Duration.ofSeconds(5), "listener subscribed",
+                TestSupport.await(
+                        Duration.ofSeconds(5),
+                        "listener subscribed",
                         () -> j.pubsubNumSub("__keyevent@0__:expired").getOrDefault("__keyevent@0__:expired", 0L) > 0);
                 store.put("session:b", Map.of("u", 2), WriteOptions.ttl(Duration.ofMillis(50)));
-                TestSupport.await(Duration.ofSeconds(10), "tombstone of session:b", () -> expiredEvents(j, "session:b") == 1);
+                TestSupport.await(
+                        Duration.ofSeconds(10), "tombstone of session:b", () -> expiredEvents(j, "session:b") == 1);
                 assertEquals(1, sweeper.sweep().reaped() + 1, "nothing left for the sweep");
             } finally {
                 listener.close();
@@ -124,6 +137,8 @@ class SweepTest {
 
     private static long expiredEvents(Jedis j, String key) {
         return j.xrange("ss:feed", (StreamEntryID) null, null).stream()
-                .filter(e -> "expired".equals(e.getFields().get("op")) && key.equals(e.getFields().get("key"))).count();
+                .filter(e -> "expired".equals(e.getFields().get("op"))
+                        && key.equals(e.getFields().get("key")))
+                .count();
     }
 }

@@ -16,12 +16,13 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 final class TestSupport {
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Options to reach a daemon's embedded server on {@code port} as {@code role}, with the password it generated. */
     static StateStoreOptions.Builder as(Path dataDir, int port, Role role) {
-        return StateStoreOptions.builder().uri("redis://127.0.0.1:" + port).user(role.userName())
+        return StateStoreOptions.builder()
+                .uri("redis://127.0.0.1:" + port)
+                .user(role.userName())
                 .passwordFile(dataDir.resolve("secrets").resolve(role.userName() + ".password"));
     }
 
@@ -29,12 +30,17 @@ final class TestSupport {
     static Jedis jedisAs(Path dataDir, int port, Role role) {
         String password;
         try {
-            password = Files.readString(dataDir.resolve("secrets").resolve(role.userName() + ".password")).strip();
+            password = Files.readString(dataDir.resolve("secrets").resolve(role.userName() + ".password"))
+                    .strip();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().user(role.userName())
-                .password(password).build());
+        return new Jedis(
+                new HostAndPort("127.0.0.1", port),
+                DefaultJedisClientConfig.builder()
+                        .user(role.userName())
+                        .password(password)
+                        .build());
     }
 
     static int freePort() throws IOException {

@@ -50,8 +50,17 @@ class TruthfulStatusTest {
         int port = TestSupport.freePort();
         Path data = dir.resolve("data");
         Path cfg = config(data, port, "status-sub", "");
-        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"), "io.statestore.cli.Main", "daemon",
-                "--config", cfg.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        Process p = new ProcessBuilder(
+                        javaBin(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.statestore.cli.Main",
+                        "daemon",
+                        "--config",
+                        cfg.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.out").toFile())
+                .start();
         try {
             TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
@@ -80,11 +89,14 @@ class TruthfulStatusTest {
             int exit;
             do {
                 exit = status(cfg);
-            } while (exit == 0 && System.nanoTime() - killed < Duration.ofSeconds(10).toNanos());
+            } while (exit == 0
+                    && System.nanoTime() - killed < Duration.ofSeconds(10).toNanos());
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
             System.out.println("reported dead " + took.toMillis() + " ms after SIGKILL");
             assertEquals(1, exit, out());
-            assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "dead within interval + slack (+ margin), not the 30 s TTL: " + took);
+            assertTrue(
+                    took.compareTo(Duration.ofMillis(3000)) < 0,
+                    "dead within interval + slack (+ margin), not the 30 s TTL: " + took);
             assertTrue(out().contains("daemon status-sub: DEAD, no heartbeat for "), out());
             assertTrue(out().contains("pid " + p.pid() + " on "), out());
             assertTrue(err().contains("no daemon is alive"), err());
@@ -103,7 +115,8 @@ class TruthfulStatusTest {
         Path cfg = config(data, port, "status-oom", "http:\n  enabled: true\n  port: " + httpPort + "\n");
         try (Daemon daemon = new Daemon(new io.statestore.daemon.config.ConfigLoader().load(cfg, env()))) {
             daemon.start();
-            try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+            try (StateStore store =
+                    StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
                 store.put("doc:1", Map.of("blob", "x".repeat(600_000)));
             }
             assertEquals(0, status(cfg), err());
@@ -146,7 +159,8 @@ class TruthfulStatusTest {
     void underMisconfStatusAndHealthSayWritesAreRefusedForTheDisk() throws Exception {
         Path mnt = Files.createDirectories(dir.resolve("tiny"));
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String why = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (mount.waitFor() != 0) {
             System.out.println("SKIPPED underMisconf...: cannot mount a tmpfs: " + why);
@@ -160,14 +174,18 @@ class TruthfulStatusTest {
             Path filler = mnt.resolve("filler");
             try (Daemon daemon = new Daemon(new io.statestore.daemon.config.ConfigLoader().load(cfg, env()))) {
                 daemon.start();
-                try (StateStore store = StateStore.connect(TestSupport.as(data, port, Role.WRITER).build())) {
+                try (StateStore store = StateStore.connect(
+                        TestSupport.as(data, port, Role.WRITER).build())) {
                     store.put("doc:1", Map.of("n", 1));
                 }
                 fill(filler);
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     j.bgsave();
-                    TestSupport.await(Duration.ofSeconds(10), "a failed BGSAVE",
-                            () -> info(j.info("persistence"), "rdb_last_bgsave_status").equals("err"));
+                    TestSupport.await(
+                            Duration.ofSeconds(10),
+                            "a failed BGSAVE",
+                            () -> info(j.info("persistence"), "rdb_last_bgsave_status")
+                                    .equals("err"));
                     Thread.sleep(2_500); // past interval + slack: heartbeats are refused too
                     assertEquals(1, status(cfg), out());
                     assertTrue(err().contains("statestore: Redis refuses writes: MISCONF "), err());
@@ -180,26 +198,40 @@ class TruthfulStatusTest {
                     assertTrue(h.body().contains("Redis refuses writes: MISCONF"), h.body());
                     Files.delete(filler);
                     j.bgsave();
-                    TestSupport.await(Duration.ofSeconds(10), "a good BGSAVE",
-                            () -> info(j.info("persistence"), "rdb_last_bgsave_status").equals("ok"));
+                    TestSupport.await(
+                            Duration.ofSeconds(10),
+                            "a good BGSAVE",
+                            () -> info(j.info("persistence"), "rdb_last_bgsave_status")
+                                    .equals("ok"));
                 }
                 TestSupport.await(Duration.ofSeconds(5), "status clean again", () -> status(cfg) == 0);
             } finally {
                 Files.deleteIfExists(filler);
             }
         } finally {
-            new ProcessBuilder("umount", "-l", mnt.toString()).inheritIO().start().waitFor();
+            new ProcessBuilder("umount", "-l", mnt.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
     }
 
     @Test
     void anEvictionPolicyInTheEmbeddedServersArgsIsRefusedAtConfigLoad() throws Exception {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(io.statestore.daemon.config.ConfigException.class,
-                () -> TestSupport.load(dir, "dataDir: %s\nembedded:\n  extraArgs: [\"--maxmemory\", \"1gb\", \"--maxmemory-policy\", \"allkeys-lru\"]\n"
-                        .formatted(dir)));
-        assertTrue(e.getMessage().contains("key 'embedded.extraArgs': --maxmemory-policy allkeys-lru: the embedded server runs only with"
-                + " noeviction"), e.getMessage());
-        TestSupport.load(dir, "dataDir: %s\nembedded:\n  extraArgs: [\"--maxmemory-policy\", \"noeviction\"]\n".formatted(dir));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.statestore.daemon.config.ConfigException.class,
+                () -> TestSupport.load(
+                        dir,
+                        "dataDir: %s\nembedded:\n  extraArgs: [\"--maxmemory\", \"1gb\", \"--maxmemory-policy\", \"allkeys-lru\"]\n"
+                                .formatted(dir)));
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "key 'embedded.extraArgs': --maxmemory-policy allkeys-lru: the embedded server runs only with"
+                                        + " noeviction"),
+                e.getMessage());
+        TestSupport.load(
+                dir, "dataDir: %s\nembedded:\n  extraArgs: [\"--maxmemory-policy\", \"noeviction\"]\n".formatted(dir));
     }
 
     private int status(Path cfg) {
@@ -235,8 +267,11 @@ class TruthfulStatusTest {
     }
 
     private static HttpResponse<String> health(int port) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private void noTrace() {
@@ -258,7 +293,10 @@ class TruthfulStatusTest {
     }
 
     private static String info(String text, String field) {
-        return text.lines().filter(l -> l.startsWith(field + ":")).map(l -> l.substring(field.length() + 1).strip()).findFirst()
+        return text.lines()
+                .filter(l -> l.startsWith(field + ":"))
+                .map(l -> l.substring(field.length() + 1).strip())
+                .findFirst()
                 .orElse("");
     }
 

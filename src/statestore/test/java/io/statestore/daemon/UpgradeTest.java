@@ -42,7 +42,8 @@ class UpgradeTest {
         Daemon before = daemon(data, port, "acl:\n  enabled: false\n");
         try {
             before.start();
-            try (StateStore anonymous = StateStore.connect(StateStoreOptions.builder().uri(anonymousUrl).build())) {
+            try (StateStore anonymous = StateStore.connect(
+                    StateStoreOptions.builder().uri(anonymousUrl).build())) {
                 for (int i = 0; i < 50; i++) {
                     anonymous.put("up:" + i, Map.of("n", i));
                 }
@@ -62,7 +63,8 @@ class UpgradeTest {
             upgraded.start();
             assertDataIsThere(data, port, eventId);
             PermissionDeniedException e = assertThrows(PermissionDeniedException.class, () -> {
-                try (StateStore anonymous = StateStore.connect(StateStoreOptions.builder().uri(anonymousUrl).build())) {
+                try (StateStore anonymous = StateStore.connect(
+                        StateStoreOptions.builder().uri(anonymousUrl).build())) {
                     anonymous.get("up:0");
                 }
             });
@@ -80,8 +82,10 @@ class UpgradeTest {
                 ownerOnly(f, loose);
             }
             assertEquals(List.of(), loose, "files not 0600 after the upgrade");
-            for (Path d : List.of(data, data.resolve("secrets"), data.resolve("redis"), data.resolve("redis/appendonlydir"))) {
-                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+            for (Path d : List.of(
+                    data, data.resolve("secrets"), data.resolve("redis"), data.resolve("redis/appendonlydir"))) {
+                assertEquals(
+                        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
             }
         } finally {
             upgraded.stop();
@@ -92,7 +96,9 @@ class UpgradeTest {
             third.start();
             assertDataIsThere(data, port, eventId);
             for (Role r : Role.values()) {
-                assertEquals(passwords.get(r), Files.readString(data.resolve("secrets/" + r.userName() + ".password")),
+                assertEquals(
+                        passwords.get(r),
+                        Files.readString(data.resolve("secrets/" + r.userName() + ".password")),
                         r.userName() + " password kept");
             }
         } finally {
@@ -109,9 +115,11 @@ class UpgradeTest {
     }
 
     private static void assertDataIsThere(Path data, int port, String eventId) {
-        try (StateStore reader = StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
+        try (StateStore reader =
+                StateStore.connect(TestSupport.as(data, port, Role.READER).build())) {
             for (int i = 0; i < 50; i++) {
-                assertEquals(i, reader.get("up:" + i).orElseThrow().value().get("n").asInt(), "up:" + i);
+                assertEquals(
+                        i, reader.get("up:" + i).orElseThrow().value().get("n").asInt(), "up:" + i);
             }
             List<Event> events = reader.events().read("up.happened", ReplayRange.all(), 10);
             assertEquals(List.of(eventId), events.stream().map(Event::id).toList());
@@ -139,7 +147,8 @@ class UpgradeTest {
     private static void loosen(Path data) throws IOException {
         try (Stream<Path> all = Files.walk(data)) {
             for (Path p : all.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }

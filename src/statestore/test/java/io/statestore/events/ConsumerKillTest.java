@@ -58,14 +58,18 @@ class ConsumerKillTest {
         publisher.join();
         try (Jedis j = redis.jedis()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (j.hlen("test:handled") < EVENTS || j.xpending("ss:{ev}:t:flow", "workers").getTotal() > 0) {
-                assertTrue(System.nanoTime() < deadline, "handled " + j.hlen("test:handled") + ", pending "
-                        + j.xpending("ss:{ev}:t:flow", "workers").getTotal());
+            while (j.hlen("test:handled") < EVENTS
+                    || j.xpending("ss:{ev}:t:flow", "workers").getTotal() > 0) {
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "handled " + j.hlen("test:handled") + ", pending "
+                                + j.xpending("ss:{ev}:t:flow", "workers").getTotal());
                 Thread.sleep(50);
             }
             long deliveries = Long.parseLong(j.get("test:deliveries"));
-            System.out.printf("kill test: %d kills, %d events, %d deliveries (%d redelivered)%n", kills, EVENTS,
-                    deliveries, deliveries - EVENTS);
+            System.out.printf(
+                    "kill test: %d kills, %d events, %d deliveries (%d redelivered)%n",
+                    kills, EVENTS, deliveries, deliveries - EVENTS);
             assertEquals(EVENTS, j.hlen("test:handled"));
             assertTrue(deliveries >= EVENTS);
             assertEquals(0, j.xpending("ss:{ev}:t:flow", "workers").getTotal());

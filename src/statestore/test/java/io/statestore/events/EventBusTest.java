@@ -37,8 +37,12 @@ class EventBusTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    static final ConsumeOptions FAST = ConsumeOptions.builder().block(Duration.ofMillis(100))
-            .reclaimIdle(Duration.ofMillis(200)).reclaimEvery(Duration.ofMillis(100)).maxDeliveries(3).build();
+    static final ConsumeOptions FAST = ConsumeOptions.builder()
+            .block(Duration.ofMillis(100))
+            .reclaimIdle(Duration.ofMillis(200))
+            .reclaimEvery(Duration.ofMillis(100))
+            .maxDeliveries(3)
+            .build();
 
     StateStore store;
     EventBus bus;
@@ -52,7 +56,8 @@ class EventBusTest {
 
     @Test
     void publishAppendsToTypeAndGlobalStreamsLosslessly() {
-        JsonNode data = StrictJson.parse("{\"big\":123456789012345678901234567890,\"d\":0.10,\"e\":[],\"o\":{},\"u\":\"\u00e9\ud83d\ude00\"}");
+        JsonNode data = StrictJson.parse(
+                "{\"big\":123456789012345678901234567890,\"d\":0.10,\"e\":[],\"o\":{},\"u\":\"\u00e9\ud83d\ude00\"}");
         String id = bus.publish("asset.discovered", "scanner", data);
         List<Event> typed = bus.read("asset.discovered", ReplayRange.all(), 10);
         List<Event> all = bus.read("", ReplayRange.all(), 10);
@@ -85,24 +90,46 @@ class EventBusTest {
     void aBatchOfSeveralTypesWritesEachEventOnceToItsStreamAndCountsWhatItWrote() {
         try (Jedis j = redis.jedis()) {
             List<String> keys = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:a", "ss:{ev}:t:b");
-            List<String> args = List.of("0", "60000", "0",
-                    "e1", "a", "src", "1", "{\"n\":1}",
-                    "e2", "b", "src", "2", "{\"n\":2}",
-                    "e1", "a", "src", "1", "{\"n\":1}",
-                    "e3", "a", "src", "3", "{\"n\":3}");
+            List<String> args = List.of(
+                    "0",
+                    "60000",
+                    "0",
+                    "e1",
+                    "a",
+                    "src",
+                    "1",
+                    "{\"n\":1}",
+                    "e2",
+                    "b",
+                    "src",
+                    "2",
+                    "{\"n\":2}",
+                    "e1",
+                    "a",
+                    "src",
+                    "1",
+                    "{\"n\":1}",
+                    "e3",
+                    "a",
+                    "src",
+                    "3",
+                    "{\"n\":3}");
             assertEquals(3L, j.fcall("ev_publish_batch", keys, args));
             assertEquals(0L, j.fcall("ev_publish_batch", keys, args), "a re-sent batch writes nothing");
             assertEquals(2, j.xlen("ss:{ev}:t:a"));
             assertEquals(1, j.xlen("ss:{ev}:t:b"));
-            assertEquals(List.of("e1", "e2", "e3"),
-                    j.xrange("ss:{ev}:all", "-", "+").stream().map(e -> e.getFields().get("id")).toList());
+            assertEquals(
+                    List.of("e1", "e2", "e3"),
+                    j.xrange("ss:{ev}:all", "-", "+").stream()
+                            .map(e -> e.getFields().get("id"))
+                            .toList());
             assertEquals(java.util.Set.of("a", "b"), j.smembers("ss:{ev}:types"));
 
             // type streams out of first-appearance order: refused before anything is written
             List<String> swapped = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:b", "ss:{ev}:t:a");
             List<String> fresh = List.of("0", "60000", "0", "e4", "a", "src", "4", "{}", "e5", "b", "src", "5", "{}");
-            JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class,
-                    () -> j.fcall("ev_publish_batch", swapped, fresh));
+            JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    JedisDataException.class, () -> j.fcall("ev_publish_batch", swapped, fresh));
             assertTrue(e.getMessage().startsWith("SS_KEYS key 4 must be the stream of type \"a\""), e.getMessage());
             assertEquals(3, j.xlen("ss:{ev}:all"));
         }
@@ -111,10 +138,11 @@ class EventBusTest {
     @Test
     void aBatchWithOneTypeStreamKeyPerEventAsOlderClientsSendItIsStillAccepted() {
         try (Jedis j = redis.jedis()) {
-            List<String> keys = List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types",
-                    "ss:{ev}:t:a", "ss:{ev}:t:a", "ss:{ev}:t:b");
-            List<String> args = List.of("0", "60000", "0",
-                    "o1", "a", "src", "1", "{}", "o2", "a", "src", "2", "{}", "o3", "b", "src", "3", "{}");
+            List<String> keys =
+                    List.of("ss:{ev}:all", "ss:{ev}:ids", "ss:{ev}:types", "ss:{ev}:t:a", "ss:{ev}:t:a", "ss:{ev}:t:b");
+            List<String> args = List.of(
+                    "0", "60000", "0", "o1", "a", "src", "1", "{}", "o2", "a", "src", "2", "{}", "o3", "b", "src", "3",
+                    "{}");
             assertEquals(3L, j.fcall("ev_publish_batch", keys, args));
             assertEquals(2, j.xlen("ss:{ev}:t:a"));
             assertEquals(1, j.xlen("ss:{ev}:t:b"));
@@ -129,15 +157,23 @@ class EventBusTest {
             long now = serverMillis(j);
             long behind = now - 3_600_000;
             long ahead = now + 3_600_000;
-            for (String[] e : List.of(new String[] {"c1", Long.toString(now)}, new String[] {"c2", Long.toString(behind)},
+            for (String[] e : List.of(
+                    new String[] {"c1", Long.toString(now)},
+                    new String[] {"c2", Long.toString(behind)},
                     new String[] {"c3", Long.toString(ahead)})) {
-                assertEquals(1L, j.fcall("ev_publish_batch", keys, List.of("0", "60000", "0", e[0], "c", "src", e[1], "{}")));
+                assertEquals(
+                        1L,
+                        j.fcall("ev_publish_batch", keys, List.of("0", "60000", "0", e[0], "c", "src", e[1], "{}")));
             }
             assertEquals((double) now, j.zscore("ss:{ev}:ids", "c1"));
             assertEquals((double) ahead, j.zscore("ss:{ev}:ids", "c3"));
             double c2 = j.zscore("ss:{ev}:ids", "c2");
-            assertTrue(c2 >= now && c2 < serverMillis(j) + 1, "an event an hour behind is scored with the server's clock: " + c2);
-            assertEquals(Long.toString(behind), j.xrange("ss:{ev}:t:c", "-", "+").get(1).getFields().get("time"),
+            assertTrue(
+                    c2 >= now && c2 < serverMillis(j) + 1,
+                    "an event an hour behind is scored with the server's clock: " + c2);
+            assertEquals(
+                    Long.toString(behind),
+                    j.xrange("ss:{ev}:t:c", "-", "+").get(1).getFields().get("time"),
                     "the event keeps its own time");
         }
     }
@@ -171,7 +207,9 @@ class EventBusTest {
             int t = e.data().get("t").asInt();
             assertEquals(next[t]++, e.data().get("i").asInt(), "thread " + t + " in order");
         }
-        assertEquals(threads * each, bus.read("", ReplayRange.all(), threads * each + 1).size());
+        assertEquals(
+                threads * each,
+                bus.read("", ReplayRange.all(), threads * each + 1).size());
     }
 
     @Test
@@ -181,10 +219,15 @@ class EventBusTest {
         }
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(50);
-        try (Subscription s = bus.consume(List.of("job.done"), "workers", "w1", e -> {
-            seen.add(e.data().get("n").asInt());
-            done.countDown();
-        }, FAST)) {
+        try (Subscription s = bus.consume(
+                List.of("job.done"),
+                "workers",
+                "w1",
+                e -> {
+                    seen.add(e.data().get("n").asInt());
+                    done.countDown();
+                },
+                FAST)) {
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertTrue(s.isRunning());
         }
@@ -193,7 +236,10 @@ class EventBusTest {
             expected.add(i);
         }
         assertEquals(expected, seen);
-        StreamStats st = bus.info().stream().filter(x -> x.kind().equals("type")).findFirst().orElseThrow();
+        StreamStats st = bus.info().stream()
+                .filter(x -> x.kind().equals("type"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(50, st.length());
         GroupStats g = st.groups().get(0);
         assertEquals("workers", g.name());
@@ -206,10 +252,15 @@ class EventBusTest {
     void alwaysFailingHandlerSendsTheEventToTheDeadLetterStreamWithItsErrorAndRedriveBringsItBack() throws Exception {
         String id = bus.publish("gen.finished", "t", Map.of("k", 1));
         AtomicInteger attempts = new AtomicInteger();
-        try (Subscription s = bus.consume(List.of("gen.finished"), "g", "c1", e -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("boom " + e.deliveries());
-        }, FAST)) {
+        try (Subscription s = bus.consume(
+                List.of("gen.finished"),
+                "g",
+                "c1",
+                e -> {
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("boom " + e.deliveries());
+                },
+                FAST)) {
             awaitTrue(() -> !bus.deadLetters("gen.finished", 10).isEmpty(), Duration.ofSeconds(10));
         }
         assertEquals(3, attempts.get());
@@ -238,7 +289,8 @@ class EventBusTest {
         }
         List<Event> entries = bus.read("r", ReplayRange.all(), 100);
         List<String> got = new ArrayList<>();
-        long n = bus.replay("r", ReplayRange.ids(entries.get(5).entryId(), entries.get(9).entryId()), e -> got.add(e.id()));
+        long n = bus.replay(
+                "r", ReplayRange.ids(entries.get(5).entryId(), entries.get(9).entryId()), e -> got.add(e.id()));
         assertEquals(5, n);
         assertEquals(ids.subList(5, 10), got);
 
@@ -258,7 +310,10 @@ class EventBusTest {
         bus.createGroup("t", "slow", "0");
         // deliver 30 entries, acknowledge only the first 20
         try (Jedis j = redis.jedis()) {
-            var got = j.xreadGroup("slow", "c", XReadGroupParams.xReadGroupParams().count(30),
+            var got = j.xreadGroup(
+                    "slow",
+                    "c",
+                    XReadGroupParams.xReadGroupParams().count(30),
                     Map.of("ss:{ev}:t:t", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             var entries = got.get(0).getValue();
             for (int i = 0; i < 20; i++) {
@@ -267,7 +322,9 @@ class EventBusTest {
             Map<String, Long> removed = bus.trim(TrimPolicy.maxLength(5));
             assertEquals(20L, removed.get("ss:{ev}:t:t"));
             assertEquals(80, j.xlen("ss:{ev}:t:t"));
-            assertEquals(entries.get(20).getID(), j.xrange("ss:{ev}:t:t", "-", "+", 1).get(0).getID());
+            assertEquals(
+                    entries.get(20).getID(),
+                    j.xrange("ss:{ev}:t:t", "-", "+", 1).get(0).getID());
             // the global stream has no group: trimmed to the length
             assertEquals(5, j.xlen("ss:{ev}:all"));
             // by age: everything is younger than a minute, nothing goes

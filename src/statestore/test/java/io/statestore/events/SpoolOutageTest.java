@@ -47,8 +47,16 @@ class SpoolOutageTest {
         // Generous timeouts: the server takes seconds to check 12 MiB of JSON on a loaded machine, and
         // a call that times out is sent again and times out again (three runs failed at 1 s under
         // load 13-16). What this test shows is that the record is forwarded, not how fast.
-        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(20)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofSeconds(5)).build())) {
+        try (EventBus bus = EventBus.open(
+                StateStoreOptions.builder()
+                        .uri(redis.uri())
+                        .writer("pub")
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                EventBusOptions.builder()
+                        .spool(SpoolOptions.in(dir))
+                        .publishTimeout(Duration.ofSeconds(5))
+                        .build())) {
             long stoppedAt = 0;
             for (int i = 0; i < EVENTS; i++) {
                 if (i == 1000) {
@@ -64,7 +72,8 @@ class SpoolOutageTest {
                     }
                 }
                 if (i == 4000) {
-                    assertTrue(bus.spoolStatus().depth() >= 3000, bus.spoolStatus().toString());
+                    assertTrue(
+                            bus.spoolStatus().depth() >= 3000, bus.spoolStatus().toString());
                     assertTrue(!bus.spoolStatus().online());
                     redis.start();
                 }
@@ -116,8 +125,16 @@ class SpoolOutageTest {
         // Generous timeouts: the server takes seconds to check 12 MiB of JSON on a loaded machine, and
         // a call that times out is sent again and times out again (three runs failed at 1 s under
         // load 13-16). What this test shows is that the record is forwarded, not how fast.
-        try (EventBus bus = EventBus.open(StateStoreOptions.builder().uri(redis.uri()).writer("pub").timeout(Duration.ofSeconds(20)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(dir)).publishTimeout(Duration.ofSeconds(5)).build())) {
+        try (EventBus bus = EventBus.open(
+                StateStoreOptions.builder()
+                        .uri(redis.uri())
+                        .writer("pub")
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                EventBusOptions.builder()
+                        .spool(SpoolOptions.in(dir))
+                        .publishTimeout(Duration.ofSeconds(5))
+                        .build())) {
             redis.stop();
             bus.publish("big", "spool-test", Map.of("q", quotes));
             assertEquals(1, bus.spoolStatus().depth());
@@ -127,15 +144,27 @@ class SpoolOutageTest {
         try (Jedis j = redis.jedis()) {
             List<StreamEntry> all = j.xrange("ss:{ev}:t:big", "-", "+");
             assertEquals(1, all.size());
-            assertEquals(StrictJson.write(Map.of("q", quotes)), all.get(0).getFields().get("data"));
+            assertEquals(
+                    StrictJson.write(Map.of("q", quotes)),
+                    all.get(0).getFields().get("data"));
         }
     }
 
     private static Process start(Path dir, int from, int to, String mode) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-                SpoolPublisherProcess.class.getName(), Integer.toString(redis.port()), dir.toString(),
-                Integer.toString(from), Integer.toString(to), mode).redirectErrorStream(true).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-XX:TieredStopAtLevel=1",
+                        SpoolPublisherProcess.class.getName(),
+                        Integer.toString(redis.port()),
+                        dir.toString(),
+                        Integer.toString(from),
+                        Integer.toString(to),
+                        mode)
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static BufferedReader reader(Process p) {

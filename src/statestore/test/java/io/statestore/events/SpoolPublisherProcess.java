@@ -15,8 +15,7 @@ import java.util.Map;
  * every 100 events.
  */
 public final class SpoolPublisherProcess {
-    private SpoolPublisherProcess() {
-    }
+    private SpoolPublisherProcess() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -24,9 +23,16 @@ public final class SpoolPublisherProcess {
         int from = Integer.parseInt(args[2]);
         int to = Integer.parseInt(args[3]);
         String mode = args[4];
-        EventBus bus = EventBus.open(StateStoreOptions.builder().uri("redis://127.0.0.1:" + port).writer("pub")
-                .timeout(Duration.ofSeconds(1)).build(),
-                EventBusOptions.builder().spool(SpoolOptions.in(spool)).publishTimeout(Duration.ofMillis(500)).build());
+        EventBus bus = EventBus.open(
+                StateStoreOptions.builder()
+                        .uri("redis://127.0.0.1:" + port)
+                        .writer("pub")
+                        .timeout(Duration.ofSeconds(1))
+                        .build(),
+                EventBusOptions.builder()
+                        .spool(SpoolOptions.in(spool))
+                        .publishTimeout(Duration.ofMillis(500))
+                        .build());
         for (int i = from; i < to; i++) {
             bus.publish("outage", "spool-test", Map.of("n", i));
             if ((i + 1) % 100 == 0) {

@@ -32,8 +32,16 @@ class SpoolTest {
     }
 
     private EventBus open(String uri, SpoolOptions spool) {
-        return EventBus.open(StateStoreOptions.builder().uri(uri).writer("t").timeout(Duration.ofMillis(500)).build(),
-                EventBusOptions.builder().spool(spool).publishTimeout(Duration.ofMillis(300)).build());
+        return EventBus.open(
+                StateStoreOptions.builder()
+                        .uri(uri)
+                        .writer("t")
+                        .timeout(Duration.ofMillis(500))
+                        .build(),
+                EventBusOptions.builder()
+                        .spool(spool)
+                        .publishTimeout(Duration.ofMillis(300))
+                        .build());
     }
 
     @Test
@@ -48,7 +56,10 @@ class SpoolTest {
             assertFalse(bus.spoolStatus().online());
         }
         long size = Files.size(dir.resolve("events.spool"));
-        Files.write(dir.resolve("events.spool"), new byte[] {0, 0, 1, 0, 42, 42}, StandardOpenOption.APPEND); // a torn record
+        Files.write(
+                dir.resolve("events.spool"),
+                new byte[] {0, 0, 1, 0, 42, 42},
+                StandardOpenOption.APPEND); // a torn record
         try (EventBus bus = open(uri, SpoolOptions.in(dir))) {
             assertEquals(10, bus.spoolStatus().depth());
             assertEquals(size, Files.size(dir.resolve("events.spool")));
@@ -80,7 +91,8 @@ class SpoolTest {
                 assertFalse(guest.spoolStatus().owner());
                 guest.publish("t", "s", Map.of("n", 1));
                 guest.publish("t", "s", Map.of("n", 2));
-                assertEquals(2, guest.spoolStatus().spooled(), guest.spoolStatus().toString());
+                assertEquals(
+                        2, guest.spoolStatus().spooled(), guest.spoolStatus().toString());
                 await(() -> owner.spoolStatus().depth() == 3, "the owner takes the guest's two events");
                 assertEquals(0, guest.spoolStatus().depth(), "nothing of the guest's left in the inbox");
                 owner.close();
@@ -104,9 +116,13 @@ class SpoolTest {
             assertEquals(1, bus.spoolStatus().depth());
             assertTrue(bus.spoolStatus().owner());
         }
-        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
-        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("state"))));
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve("state"))));
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

@@ -40,8 +40,13 @@ class TailStartTest {
                     got.countDown();
                 })) {
                     String id = bus.publish("tail.start", "test", data);
-                    assertTrue(got.await(10, TimeUnit.SECONDS), "round " + round + ": the event published right after tail() never arrived");
-                    assertEquals(id, seen.get(0), "round " + round + ": the first event delivered is the one published after tail()");
+                    assertTrue(
+                            got.await(10, TimeUnit.SECONDS),
+                            "round " + round + ": the event published right after tail() never arrived");
+                    assertEquals(
+                            id,
+                            seen.get(0),
+                            "round " + round + ": the first event delivered is the one published after tail()");
                 }
             }
         }

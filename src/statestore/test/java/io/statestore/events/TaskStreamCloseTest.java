@@ -22,12 +22,10 @@ class TaskStreamCloseTest {
         StateStore store = redis.newStore();
         store.tasks().subscribe("never-ends", new TaskListener() {
             @Override
-            public void onChunk(TaskChunk chunk) {
-            }
+            public void onChunk(TaskChunk chunk) {}
 
             @Override
-            public void onEnd(TaskEnd end) {
-            }
+            public void onEnd(TaskEnd end) {}
         });
         List<Thread> followers = followerThreads("statestore-task-never-ends");
         assertEquals(1, followers.size(), "the follower thread of the subscription");
@@ -40,6 +38,8 @@ class TaskStreamCloseTest {
     }
 
     private static List<Thread> followerThreads(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .toList();
     }
 }

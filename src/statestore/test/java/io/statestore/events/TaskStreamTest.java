@@ -27,8 +27,7 @@ class TaskStreamTest {
 
     static final int CHUNKS = 300;
 
-    record Seen(List<String> chunks, TaskEnd end) {
-    }
+    record Seen(List<String> chunks, TaskEnd end) {}
 
     @Test
     void subscribersJoiningBeforeDuringAndAfterTheProducerEachSeeTheFullOutputOnce() throws Exception {
@@ -88,11 +87,13 @@ class TaskStreamTest {
     }
 
     private static CompletableFuture<Seen> follow(TaskStreams tasks, String task) {
-        return CompletableFuture.supplyAsync(() -> {
-            List<String> chunks = Collections.synchronizedList(new ArrayList<>());
-            TaskEnd end = tasks.follow(task, c -> chunks.add(c.text()), Duration.ofSeconds(30));
-            return new Seen(chunks, end);
-        }, r -> new Thread(r).start());
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    List<String> chunks = Collections.synchronizedList(new ArrayList<>());
+                    TaskEnd end = tasks.follow(task, c -> chunks.add(c.text()), Duration.ofSeconds(30));
+                    return new Seen(chunks, end);
+                },
+                r -> new Thread(r).start());
     }
 
     private static void sleep(long ms) {

@@ -48,14 +48,18 @@ class DecisionTest {
         assertEquals(Action.FAILED, decide(null, OTHER, OnExisting.FAIL).action());
         assertEquals(Action.KEPT, decide(null, OTHER, OnExisting.SKIP).action());
         assertEquals(Action.UPDATE, decide(null, OTHER, OnExisting.OVERWRITE).action());
-        assertEquals(Action.FAILED, decide(null, new StoredState("k", null, 0, "SS_WRONGTYPE x"), OnExisting.OVERWRITE).action());
+        assertEquals(
+                Action.FAILED,
+                decide(null, new StoredState("k", null, 0, "SS_WRONGTYPE x"), OnExisting.OVERWRITE)
+                        .action());
     }
 
     private static final LedgerEntry OLD_AT_2 = new LedgerEntry("old", "k", 2L);
     private static final StoredState LIVE_AT_3 = new StoredState("k", "{\"a\":2}", 3, null, "live-service");
 
     private static Decision.Plan decide(LedgerEntry ledger, StoredState stored, boolean overwriteLive) {
-        return Decision.decide(FILE, "k", ledger, stored, new Decision.Policy(OnExisting.FAIL, overwriteLive, "migrate"));
+        return Decision.decide(
+                FILE, "k", ledger, stored, new Decision.Policy(OnExisting.FAIL, overwriteLive, "migrate"));
     }
 
     @Test
@@ -66,8 +70,15 @@ class DecisionTest {
         assertEquals(2L, p.recorded());
         assertEquals(3L, p.current());
         // the default --on-existing does not change it either way
-        assertEquals(Action.CHANGED_IN_STORE, Decision.decide(FILE, "k", OLD_AT_2, LIVE_AT_3,
-                new Decision.Policy(OnExisting.OVERWRITE, false, "migrate")).action());
+        assertEquals(
+                Action.CHANGED_IN_STORE,
+                Decision.decide(
+                                FILE,
+                                "k",
+                                OLD_AT_2,
+                                LIVE_AT_3,
+                                new Decision.Policy(OnExisting.OVERWRITE, false, "migrate"))
+                        .action());
     }
 
     @Test
@@ -86,14 +97,24 @@ class DecisionTest {
         assertEquals(Action.CREATE, p.action());
         assertEquals(0L, p.ifRevision());
         StoredState expired = new StoredState("k", null, 3, null, Decision.EXPIRY_WRITER);
-        assertEquals(Action.CREATE, decide(OLD_AT_2, expired, false).action(), "expiry from the rule's ttl is no live change");
+        assertEquals(
+                Action.CREATE,
+                decide(OLD_AT_2, expired, false).action(),
+                "expiry from the rule's ttl is no live change");
     }
 
     @Test
     void unchangedRevisionIsAnOrdinaryUpdateAndUnchangedFileStaysUnchanged() {
-        assertEquals(Action.UPDATE, decide(new LedgerEntry("old", "k", 3L), LIVE_AT_3, false).action());
-        assertEquals(Action.UNCHANGED, decide(new LedgerEntry(FILE.sha256(), "k", 2L), LIVE_AT_3, true).action());
-        assertEquals(Action.UNCHANGED, decide(OLD_AT_2, new StoredState("k", "{\"a\":1}", 3, null, "x"), false).action(),
+        assertEquals(
+                Action.UPDATE,
+                decide(new LedgerEntry("old", "k", 3L), LIVE_AT_3, false).action());
+        assertEquals(
+                Action.UNCHANGED,
+                decide(new LedgerEntry(FILE.sha256(), "k", 2L), LIVE_AT_3, true).action());
+        assertEquals(
+                Action.UNCHANGED,
+                decide(OLD_AT_2, new StoredState("k", "{\"a\":1}", 3, null, "x"), false)
+                        .action(),
                 "a live change to exactly the file's content loses nothing");
     }
 
@@ -101,7 +122,10 @@ class DecisionTest {
     void ledgerEntryWithoutRevisionJudgesByTheLastWriter() {
         LedgerEntry legacy = new LedgerEntry("old", "k");
         assertEquals(Action.CHANGED_IN_STORE, decide(legacy, LIVE_AT_3, false).action());
-        assertEquals(Action.UPDATE, decide(legacy, new StoredState("k", "{\"a\":2}", 3, null, "migrate"), false).action());
+        assertEquals(
+                Action.UPDATE,
+                decide(legacy, new StoredState("k", "{\"a\":2}", 3, null, "migrate"), false)
+                        .action());
     }
 
     @Test

@@ -42,7 +42,8 @@ class ImportFailuresTest {
     }
 
     private ImportTarget target() {
-        return new ImportTarget(StateStoreOptions.builder().uri(redis.uri()).writer("importer").build());
+        return new ImportTarget(
+                StateStoreOptions.builder().uri(redis.uri()).writer("importer").build());
     }
 
     @Test
@@ -53,7 +54,8 @@ class ImportFailuresTest {
         try (ImportTarget target = target()) {
             StateStoreException e = assertThrows(StateStoreException.class, () -> target.ledger(List.of("a.json")));
             assertInstanceOf(InvalidInputException.class, e);
-            assertTrue(e.getMessage().startsWith("Redis refused the call (key \"" + LEDGER + "\"): WRONGTYPE"),
+            assertTrue(
+                    e.getMessage().startsWith("Redis refused the call (key \"" + LEDGER + "\"): WRONGTYPE"),
                     e.getMessage());
         }
     }
@@ -75,8 +77,10 @@ class ImportFailuresTest {
         try (ImportTarget target = target()) {
             target.watch(List.of("quantum:status"));
             try (Jedis j = redis.jedis()) {
-                assertTrue(j.clientKill(ClientKillParams.clientKillParams().type(ClientType.NORMAL)
-                        .skipMe(ClientKillParams.SkipMe.YES)) > 0);
+                assertTrue(j.clientKill(ClientKillParams.clientKillParams()
+                                .type(ClientType.NORMAL)
+                                .skipMe(ClientKillParams.SkipMe.YES))
+                        > 0);
             }
             UnavailableException e = assertThrows(UnavailableException.class, () -> target.ledger(List.of("a.json")));
             assertTrue(e.getMessage().startsWith("cannot reach Redis at " + redis.uri()), e.getMessage());
@@ -90,11 +94,18 @@ class ImportFailuresTest {
         }
         try (ImportTarget target = target()) {
             target.watch(List.of("quantum:status"));
-            List<ImportTarget.Committed> committed = target.commit(List.of(new ImportTarget.Write("status.json",
-                    "quantum:status", "{\"state\":\"idle\"}", null, null, new LedgerEntry("00", "quantum:status", 1L),
+            List<ImportTarget.Committed> committed = target.commit(List.of(new ImportTarget.Write(
+                    "status.json",
+                    "quantum:status",
+                    "{\"state\":\"idle\"}",
+                    null,
+                    null,
+                    new LedgerEntry("00", "quantum:status", 1L),
                     null)));
             assertEquals(1, committed.size());
-            assertTrue(committed.get(0).error().startsWith("SS_WRONGTYPE"), committed.get(0).error());
+            assertTrue(
+                    committed.get(0).error().startsWith("SS_WRONGTYPE"),
+                    committed.get(0).error());
             assertNull(target.ledger(List.of("status.json")).get(0), "the refused write's ledger entry is taken back");
         }
     }

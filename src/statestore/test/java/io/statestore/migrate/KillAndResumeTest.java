@@ -26,6 +26,7 @@ class KillAndResumeTest {
 
     @TempDir
     static Path dir;
+
     static Path tree;
     static StoreSnapshot clean;
 
@@ -37,7 +38,9 @@ class KillAndResumeTest {
         try (Jedis j = redis.jedis()) {
             clean = StoreSnapshot.take(j);
         }
-        assertTrue(clean.documents().size() > 250, "documents: " + clean.documents().size());
+        assertTrue(
+                clean.documents().size() > 250,
+                "documents: " + clean.documents().size());
     }
 
     @Test
@@ -49,7 +52,7 @@ class KillAndResumeTest {
             redis.flushAll();
             Process child = startImporter();
             long ledger = awaitLedgerSize(child, threshold);
-            child.destroyForcibly();  // SIGKILL
+            child.destroyForcibly(); // SIGKILL
             child.waitFor(10, TimeUnit.SECONDS);
             reached.add(threshold + "->" + ledger);
             // killed, and killed again early in the second run: still converges
@@ -73,10 +76,25 @@ class KillAndResumeTest {
 
     private static Process startImporter() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-                MigrateMain.class.getName(), "--from", tree.toString(), "--redis", redis.uri(),
-                "--batch-size", "7", "--batch-pause-ms", "15", "--no-progress");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+        List<String> cmd = List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1",
+                MigrateMain.class.getName(),
+                "--from",
+                tree.toString(),
+                "--redis",
+                redis.uri(),
+                "--batch-size",
+                "7",
+                "--batch-pause-ms",
+                "15",
+                "--no-progress");
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(new File("/dev/null"))
+                .start();
     }
 
     /** Polls the ledger size until it reaches {@code n} (or the child exits); returns the size seen. */

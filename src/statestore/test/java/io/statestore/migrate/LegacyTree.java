@@ -19,17 +19,19 @@ final class LegacyTree {
         if (given != null) {
             return Path.of(given);
         }
-        for (Path p : List.of(Path.of("..", "shared", "tools", "make-legacy-tree.py"),
+        for (Path p : List.of(
+                Path.of("..", "shared", "tools", "make-legacy-tree.py"),
                 Path.of("/work/shared/tools/make-legacy-tree.py"))) {
             if (Files.isRegularFile(p)) {
                 return p.toAbsolutePath().normalize();
             }
         }
-        return Path.of("..", "shared", "tools", "make-legacy-tree.py").toAbsolutePath().normalize();
+        return Path.of("..", "shared", "tools", "make-legacy-tree.py")
+                .toAbsolutePath()
+                .normalize();
     }
 
-    private LegacyTree() {
-    }
+    private LegacyTree() {}
 
     static Path generate(Path dir, String... args) throws IOException, InterruptedException {
         if (!Files.isRegularFile(TOOL)) {

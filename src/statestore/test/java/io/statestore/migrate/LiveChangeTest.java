@@ -11,7 +11,6 @@ import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StrictJson;
 import io.statestore.testing.RedisServerExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,6 +42,7 @@ class LiveChangeTest {
 
     @TempDir
     Path tmp;
+
     Path tree;
     StateStore store;
     String sessionKey;
@@ -57,7 +57,10 @@ class LiveChangeTest {
         sessionKey = Mapping.defaults().match(SESSION).orElseThrow().key();
         assertEquals(1, store.get(STATUS_KEY).orElseThrow().revision());
         try (Jedis j = redis.jedis()) {
-            assertEquals(1L, LedgerEntry.parse(j.hget(LEDGER, STATUS)).revision(), "the ledger records the revision written");
+            assertEquals(
+                    1L,
+                    LedgerEntry.parse(j.hget(LEDGER, STATUS)).revision(),
+                    "the ledger records the revision written");
         }
     }
 
@@ -98,7 +101,9 @@ class LiveChangeTest {
         Cli plan = Cli.migrate(redis.uri(), "--from", tree.toString(), "--dry-run", "--report", planReport.toString());
         assertEquals(1, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("changed-in-store " + STATUS + " -> " + STATUS_KEY), plan.out());
-        assertTrue(plan.out().contains("changed in the store since import (imported revision 1, store revision 2)"), plan.out());
+        assertTrue(
+                plan.out().contains("changed in the store since import (imported revision 1, store revision 2)"),
+                plan.out());
         assertTrue(plan.out().contains("update       " + SESSION + " -> " + sessionKey), plan.out());
         try (Jedis j = redis.jedis()) {
             assertEquals(before, StoreSnapshot.take(j), "a dry run writes nothing");
@@ -114,16 +119,24 @@ class LiveChangeTest {
         assertEquals(1, status.get("recordedRevision").asLong());
         assertEquals(2, status.get("storeRevision").asLong());
         assertEquals("update", files(runReport).get(SESSION).get("action").asText());
-        assertEquals(1, StrictJson.parse(Files.readAllBytes(runReport), "report").get("counts").get("changed-in-store").asInt());
+        assertEquals(
+                1,
+                StrictJson.parse(Files.readAllBytes(runReport), "report")
+                        .get("counts")
+                        .get("changed-in-store")
+                        .asInt());
         assertTrue(run.out().contains("changed-in-store: " + STATUS + " [changed-in-store]"), run.out());
         assertTrue(run.err().contains("changed-in-store: " + STATUS), "progress output names it: " + run.err());
 
         assertEquals("set-by-live-service", mood(), "the live change is kept");
         assertEquals(2, store.get(STATUS_KEY).orElseThrow().revision());
-        assertEquals("changed by the legacy system", store.get(sessionKey).orElseThrow().value().get("session").asText());
+        assertEquals(
+                "changed by the legacy system",
+                store.get(sessionKey).orElseThrow().value().get("session").asText());
         assertEquals(2, store.get(sessionKey).orElseThrow().revision());
         try (Jedis j = redis.jedis()) {
-            assertEquals(before.ledger().get(STATUS), j.hget(LEDGER, STATUS), "ledger entry of the file left alone kept");
+            assertEquals(
+                    before.ledger().get(STATUS), j.hget(LEDGER, STATUS), "ledger entry of the file left alone kept");
             assertEquals(2L, LedgerEntry.parse(j.hget(LEDGER, SESSION)).revision());
         }
 
@@ -137,14 +150,21 @@ class LiveChangeTest {
     void overwriteLiveChangesReplacesTheDocumentAtTheRevisionRead() throws Exception {
         liveChangeThenFilesChange();
         Path planReport = tmp.resolve("plan.json");
-        Cli plan = Cli.migrate(redis.uri(), "--from", tree.toString(), "--overwrite-live-changes", "--dry-run",
-                "--report", planReport.toString());
+        Cli plan = Cli.migrate(
+                redis.uri(),
+                "--from",
+                tree.toString(),
+                "--overwrite-live-changes",
+                "--dry-run",
+                "--report",
+                planReport.toString());
         assertEquals(0, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("update       " + STATUS + " -> " + STATUS_KEY), plan.out());
         assertEquals("set-by-live-service", mood());
 
         Path report = tmp.resolve("r.json");
-        Cli r = Cli.migrate(redis.uri(), "--from", tree.toString(), "--overwrite-live-changes", "--report", report.toString());
+        Cli r = Cli.migrate(
+                redis.uri(), "--from", tree.toString(), "--overwrite-live-changes", "--report", report.toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals(actions(planReport), actions(report));
         JsonNode status = files(report).get(STATUS);
@@ -155,7 +175,9 @@ class LiveChangeTest {
         assertEquals(3, status.get("revision").asLong());
         assertTrue(r.out().contains("update: " + STATUS + " [live-change-overwritten]"), r.out());
         assertNull(mood(), "overwritten with the file's content");
-        assertEquals("active", store.get(STATUS_KEY).orElseThrow().value().get("status").asText());
+        assertEquals(
+                "active",
+                store.get(STATUS_KEY).orElseThrow().value().get("status").asText());
         try (Jedis j = redis.jedis()) {
             assertEquals(3L, LedgerEntry.parse(j.hget(LEDGER, STATUS)).revision());
         }
@@ -186,22 +208,33 @@ class LiveChangeTest {
         assertEquals(1, failed.exit());
         assertTrue(failed.out().contains("failed: " + STATUS + " [exists]"), failed.out());
         assertFalse(failed.out().contains("changed-in-store: "), failed.out());
-        assertEquals("{\"live\":true}", store.get(STATUS_KEY).orElseThrow().value().toString());
-        assertEquals(0, Cli.migrate(redis.uri(), "--from", other.toString(), "--on-existing", "overwrite").exit());
-        assertEquals("active", store.get(STATUS_KEY).orElseThrow().value().get("status").asText());
+        assertEquals(
+                "{\"live\":true}", store.get(STATUS_KEY).orElseThrow().value().toString());
+        assertEquals(
+                0,
+                Cli.migrate(redis.uri(), "--from", other.toString(), "--on-existing", "overwrite")
+                        .exit());
+        assertEquals(
+                "active",
+                store.get(STATUS_KEY).orElseThrow().value().get("status").asText());
     }
 
     private MigrationReport runImporter(boolean overwrite, AtomicInteger hookCalls, String raceValue) throws Exception {
-        StateStoreOptions options = StateStoreOptions.builder().uri(redis.uri()).writer("statestore-migrate").build();
+        StateStoreOptions options = StateStoreOptions.builder()
+                .uri(redis.uri())
+                .writer("statestore-migrate")
+                .build();
         try (ImportTarget target = new ImportTarget(options)) {
-            ImportSettings settings = new ImportSettings(tree, Mapping.defaults(), OnExisting.FAIL, false, null, null, 500,
-                    Duration.ZERO, overwrite);
-            return new Importer(settings, target, Progress.none()).beforeCommit(keys -> {
-                if (hookCalls.getAndIncrement() == 0) {
-                    assertTrue(keys.contains(STATUS_KEY), keys.toString());
-                    store.merge(STATUS_KEY, StrictJson.parse(raceValue));
-                }
-            }).run();
+            ImportSettings settings = new ImportSettings(
+                    tree, Mapping.defaults(), OnExisting.FAIL, false, null, null, 500, Duration.ZERO, overwrite);
+            return new Importer(settings, target, Progress.none())
+                    .beforeCommit(keys -> {
+                        if (hookCalls.getAndIncrement() == 0) {
+                            assertTrue(keys.contains(STATUS_KEY), keys.toString());
+                            store.merge(STATUS_KEY, StrictJson.parse(raceValue));
+                        }
+                    })
+                    .run();
         }
     }
 
@@ -243,11 +276,21 @@ class LiveChangeTest {
     @Test
     void storeRefusesAWriteAtAStaleRevisionAndTheLedgerIsRestored() throws Exception {
         store.merge(STATUS_KEY, StrictJson.parse(LIVE));
-        StateStoreOptions options = StateStoreOptions.builder().uri(redis.uri()).writer("statestore-migrate").build();
-        try (ImportTarget target = new ImportTarget(options); Jedis j = redis.jedis()) {
+        StateStoreOptions options = StateStoreOptions.builder()
+                .uri(redis.uri())
+                .writer("statestore-migrate")
+                .build();
+        try (ImportTarget target = new ImportTarget(options);
+                Jedis j = redis.jedis()) {
             String entry = j.hget(LEDGER, STATUS);
-            List<ImportTarget.Committed> c = target.commit(List.of(new ImportTarget.Write(STATUS, STATUS_KEY,
-                    "{\"status\":\"stale\"}", 1L, null, new LedgerEntry("x", STATUS_KEY, 2L), entry)));
+            List<ImportTarget.Committed> c = target.commit(List.of(new ImportTarget.Write(
+                    STATUS,
+                    STATUS_KEY,
+                    "{\"status\":\"stale\"}",
+                    1L,
+                    null,
+                    new LedgerEntry("x", STATUS_KEY, 2L),
+                    entry)));
             assertNotNull(c.get(0).error());
             assertTrue(c.get(0).error().startsWith("SS_CONFLICT"), c.get(0).error());
             assertEquals(entry, j.hget(LEDGER, STATUS));

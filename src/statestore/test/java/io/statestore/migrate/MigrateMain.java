@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Entry point of the importer as a child JVM, for the kill -9 tests. */
 public final class MigrateMain {
-    private MigrateMain() {
-    }
+    private MigrateMain() {}
 
     public static void main(String[] args) {
         List<String> all = new ArrayList<>(List.of("migrate"));

@@ -31,6 +31,7 @@ class MigrationTest {
 
     @TempDir
     static Path shared;
+
     static Path tree;
 
     @TempDir
@@ -66,8 +67,14 @@ class MigrationTest {
     void generatedTreeImportsExactlyAndQuarantinesDamagedFilesWithReasons() throws Exception {
         Path report = tmp.resolve("report.json");
         Path quarantine = tmp.resolve("quarantine");
-        Cli r = Cli.migrate(redis.uri(), "--from", tree.toString(), "--report", report.toString(),
-                "--quarantine", quarantine.toString());
+        Cli r = Cli.migrate(
+                redis.uri(),
+                "--from",
+                tree.toString(),
+                "--report",
+                report.toString(),
+                "--quarantine",
+                quarantine.toString());
         assertEquals(1, r.exit(), r.toString());
 
         JsonNode rep = StrictJson.parse(Files.readAllBytes(report), "report");
@@ -81,7 +88,9 @@ class MigrationTest {
             assertTrue(Files.exists(quarantine.resolve(path)), "copied to quarantine: " + path);
             assertTrue(r.out().contains(path), "summary names " + path);
         });
-        assertEquals("skipped", byPath.get("quantum_states/status.json.tmp").get("action").asText());
+        assertEquals(
+                "skipped",
+                byPath.get("quantum_states/status.json.tmp").get("action").asText());
         JsonNode prefs = byPath.get("consciousness/entities/claude/preferences.json");
         assertEquals("create", prefs.get("action").asText());
         assertTrue(prefs.get("bomStripped").asBoolean());
@@ -106,14 +115,20 @@ class MigrationTest {
             String state = j.get("entity:claude:state");
             BigInteger snowflake = StrictJson.parse(state).get("snowflake_id").bigIntegerValue();
             assertTrue(snowflake.compareTo(BigInteger.TWO.pow(53)) > 0);
-            assertTrue(Files.readString(tree.resolve("consciousness/entities/claude/state.json"))
-                    .contains("\"snowflake_id\": " + snowflake), "exact digits of snowflake_id");
+            assertTrue(
+                    Files.readString(tree.resolve("consciousness/entities/claude/state.json"))
+                            .contains("\"snowflake_id\": " + snowflake),
+                    "exact digits of snowflake_id");
             List<StreamEntry> events = j.xrange("ss:feed", (StreamEntryID) null, (StreamEntryID) null);
             for (StreamEntry e : events) {
                 assertEquals("import", e.getFields().get("op"));
                 assertTrue(byPath.containsKey(e.getFields().get("src")), "src is the relative path");
             }
-            assertEquals("quantum:daily:2025-07-01", byPath.get("quantum_states/memories/daily/2025-07-01.json").get("key").asText());
+            assertEquals(
+                    "quantum:daily:2025-07-01",
+                    byPath.get("quantum_states/memories/daily/2025-07-01.json")
+                            .get("key")
+                            .asText());
         }
         assertTrue(imported > 40, "imported " + imported);
     }
@@ -147,9 +162,16 @@ class MigrationTest {
             j.del("ss:migrate:ledger");
         }
         Path report = tmp.resolve("r.json");
-        assertEquals(1, Cli.migrate(redis.uri(), "--from", tree.toString(), "--report", report.toString()).exit());
-        assertEquals(before.documents().size(),
-                StrictJson.parse(Files.readAllBytes(report), "report").get("counts").get("unchanged").asInt());
+        assertEquals(
+                1,
+                Cli.migrate(redis.uri(), "--from", tree.toString(), "--report", report.toString())
+                        .exit());
+        assertEquals(
+                before.documents().size(),
+                StrictJson.parse(Files.readAllBytes(report), "report")
+                        .get("counts")
+                        .get("unchanged")
+                        .asInt());
         try (Jedis j = jedis()) {
             assertEquals(before, StoreSnapshot.take(j));
         }
@@ -190,12 +212,27 @@ class MigrationTest {
         Cli failed = Cli.migrate(redis.uri(), "--from", clean.toString());
         assertEquals(1, failed.exit());
         assertTrue(failed.out().contains("failed: quantum_states/status.json [exists]"), failed.out());
-        assertEquals("{\"live\":true}", store.get("quantum:status").orElseThrow().value().toString());
-        assertEquals(0, Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "skip").exit());
-        assertEquals("{\"live\":true}", store.get("quantum:status").orElseThrow().value().toString());
-        assertEquals(0, Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "overwrite").exit());
-        assertEquals("active", store.get("quantum:status").orElseThrow().value().get("status").asText());
-        assertEquals(2, Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "maybe").exit());
+        assertEquals(
+                "{\"live\":true}",
+                store.get("quantum:status").orElseThrow().value().toString());
+        assertEquals(
+                0,
+                Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "skip")
+                        .exit());
+        assertEquals(
+                "{\"live\":true}",
+                store.get("quantum:status").orElseThrow().value().toString());
+        assertEquals(
+                0,
+                Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "overwrite")
+                        .exit());
+        assertEquals(
+                "active",
+                store.get("quantum:status").orElseThrow().value().get("status").asText());
+        assertEquals(
+                2,
+                Cli.migrate(redis.uri(), "--from", clean.toString(), "--on-existing", "maybe")
+                        .exit());
     }
 
     @Test
@@ -266,7 +303,10 @@ class MigrationTest {
             assertEquals(before.feedLength(), after.feedLength(), "re-import of the export writes no event");
         }
         Path prefixed = tmp.resolve("prefixed");
-        assertEquals(0, Cli.export(redis.uri(), "--to", prefixed.toString(), "--prefix", "entity:claude:").exit());
+        assertEquals(
+                0,
+                Cli.export(redis.uri(), "--to", prefixed.toString(), "--prefix", "entity:claude:")
+                        .exit());
         assertEquals(4, jsonFiles(prefixed).size());
     }
 
@@ -292,12 +332,18 @@ class MigrationTest {
     @Test
     void usageErrorsExitTwo() throws Exception {
         assertEquals(2, Cli.migrate(redis.uri()).exit());
-        assertEquals(2, Cli.migrate(redis.uri(), "--from", tmp.resolve("nope").toString()).exit());
+        assertEquals(
+                2,
+                Cli.migrate(redis.uri(), "--from", tmp.resolve("nope").toString())
+                        .exit());
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "rules:\n  - path: a/{x}.json\n    key: a:{y}\n");
         Cli r = Cli.migrate(redis.uri(), "--from", tmp.toString(), "--mapping", bad.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("rules[0].key"), r.err());
-        assertEquals(2, Cli.migrate(redis.uri(), "--from", tmp.toString(), "--dry-run", "--verify").exit());
+        assertEquals(
+                2,
+                Cli.migrate(redis.uri(), "--from", tmp.toString(), "--dry-run", "--verify")
+                        .exit());
     }
 }

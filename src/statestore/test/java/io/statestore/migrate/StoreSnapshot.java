@@ -8,8 +8,12 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** What an import leaves behind, without timestamps: documents, revisions, ledger, events per key. */
-record StoreSnapshot(Map<String, String> documents, Map<String, String> revisions, Map<String, String> ledger,
-                     Map<String, Integer> eventsPerKey, long feedLength) {
+record StoreSnapshot(
+        Map<String, String> documents,
+        Map<String, String> revisions,
+        Map<String, String> ledger,
+        Map<String, Integer> eventsPerKey,
+        long feedLength) {
 
     static StoreSnapshot take(Jedis j) {
         Map<String, String> docs = new TreeMap<>();

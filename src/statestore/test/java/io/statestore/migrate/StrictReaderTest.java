@@ -39,7 +39,8 @@ class StrictReaderTest {
 
     @Test
     void bomIsStrippedAndReportedAndNumbersStayExact() {
-        byte[] body = "{\"id\": 18446744073709551615, \"x\": 1.50, \"e\": [], \"o\": {}}".getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"id\": 18446744073709551615, \"x\": 1.50, \"e\": [], \"o\": {}}".getBytes(StandardCharsets.UTF_8);
         byte[] withBom = new byte[body.length + 3];
         withBom[0] = (byte) 0xef;
         withBom[1] = (byte) 0xbb;
@@ -54,8 +55,17 @@ class StrictReaderTest {
     /** Issue 17: the reason a person reads names the file and the place, in our words, as the CLI does. */
     @Test
     void quarantineReasonsAreOurWordsWithLineAndColumn() {
-        List<String> library = List.of("com.fasterxml", "Jackson", "jackson", "Unrecognized token", "Source: REDACTED",
-                "StreamReadFeature", "DeserializationFeature", "Input length", "Exception", "JsonNode");
+        List<String> library = List.of(
+                "com.fasterxml",
+                "Jackson",
+                "jackson",
+                "Unrecognized token",
+                "Source: REDACTED",
+                "StreamReadFeature",
+                "DeserializationFeature",
+                "Input length",
+                "Exception",
+                "JsonNode");
         java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
         expected.put("{\n  \"a\": hello\n}", "line 2, column 8");
         expected.put("{\"a\": 1}\n{}", "content after the value");
@@ -68,9 +78,11 @@ class StrictReaderTest {
             assertTrue(reason.contains(e.getValue()), reason);
             library.forEach(w -> assertFalse(reason.contains(w), w + " in: " + reason));
         }
-        SourceFile latin1 = StrictReader.parse(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe9, '"', '}'}, "f.json");
+        SourceFile latin1 =
+                StrictReader.parse(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe9, '"', '}'}, "f.json");
         assertEquals("invalid-utf8", latin1.quarantineCode());
         assertTrue(latin1.quarantineReason().contains("not valid UTF-8 at byte offset 6"), latin1.quarantineReason());
-        library.forEach(w -> assertFalse(latin1.quarantineReason().contains(w), w + " in: " + latin1.quarantineReason()));
+        library.forEach(
+                w -> assertFalse(latin1.quarantineReason().contains(w), w + " in: " + latin1.quarantineReason()));
     }
 }

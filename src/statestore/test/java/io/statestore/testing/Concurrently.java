@@ -14,8 +14,7 @@ public final class Concurrently {
         void run(int thread) throws Exception;
     }
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     public static void run(int threads, Task task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

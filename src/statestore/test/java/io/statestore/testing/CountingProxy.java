@@ -15,31 +15,38 @@ public final class CountingProxy implements AutoCloseable {
 
     public CountingProxy(int targetPort) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    connections.incrementAndGet();
-                    Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                    pump(client, target);
-                    pump(target, client);
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "counting-proxy");
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket client = server.accept();
+                            connections.incrementAndGet();
+                            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                            pump(client, target);
+                            pump(target, client);
+                        } catch (IOException closed) {
+                            return;
+                        }
+                    }
+                },
+                "counting-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     private static void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ended) {
-                // either side closed: both are closed on the way out
-            }
-        }, "counting-proxy-pump");
+        Thread t = new Thread(
+                () -> {
+                    try (from;
+                            to;
+                            InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException ended) {
+                        // either side closed: both are closed on the way out
+                    }
+                },
+                "counting-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -43,6 +43,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     private final List<StateStore> stores = new ArrayList<>();
     /** port -> process, in start order; the first {@code primaries} were created as primaries. */
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
+
     private Path dir;
 
     private RedisClusterExtension(int primaries) {
@@ -95,13 +96,32 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     private int startNode() throws IOException, InterruptedException {
         int port = freePort();
         Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
-        List<String> cmd = List.of(RedisServerExtension.serverBinary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--dir", nodeDir.toString(), "--cluster-enabled", "yes",
-                "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "1000",
-                "--appendonly", "yes", "--save", "", "--logfile", nodeDir.resolve("redis.log").toString(),
-                "--daemonize", "no");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(nodeDir.resolve("redis.out").toFile()).start();
+        List<String> cmd = List.of(
+                RedisServerExtension.serverBinary(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                nodeDir.toString(),
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                nodeDir.resolve("nodes.conf").toString(),
+                "--cluster-node-timeout",
+                "1000",
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--logfile",
+                nodeDir.resolve("redis.log").toString(),
+                "--daemonize",
+                "no");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(nodeDir.resolve("redis.out").toFile())
+                .start();
         nodes.put(port, p);
         awaitPing(port, p);
         return port;
@@ -109,13 +129,16 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** The seed URL: every node of the cluster as created. */
     public String uri() {
-        return "redis-cluster://" + nodes.keySet().stream().limit(primaries * 2L)
-                .map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        return "redis-cluster://"
+                + nodes.keySet().stream()
+                        .limit(primaries * 2L)
+                        .map(p -> "127.0.0.1:" + p)
+                        .collect(Collectors.joining(","));
     }
 
     /** A store on this cluster, closed after the class. */
     public StateStore newStore() {
-        return newStore(b -> { });
+        return newStore(b -> {});
     }
 
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
@@ -154,7 +177,8 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** One line of CLUSTER NODES. */
-    public record ClusterNode(String id, int port, boolean primary, boolean failed, String masterId, List<int[]> slots) {
+    public record ClusterNode(
+            String id, int port, boolean primary, boolean failed, String masterId, List<int[]> slots) {
         public boolean serves(int slot) {
             return slots.stream().anyMatch(r -> r[0] <= slot && slot <= r[1]);
         }
@@ -230,9 +254,20 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** Moves {@code count} slots from one primary to another with {@code redis-cli --cluster reshard}. */
     public void reshard(int fromPort, int toPort, int count) throws IOException, InterruptedException {
-        run(List.of(cliBinary(), "--cluster", "reshard", "127.0.0.1:" + fromPort, "--cluster-from", idOf(fromPort),
-                "--cluster-to", idOf(toPort), "--cluster-slots", Integer.toString(count), "--cluster-yes",
-                "--cluster-pipeline", "50"));
+        run(List.of(
+                cliBinary(),
+                "--cluster",
+                "reshard",
+                "127.0.0.1:" + fromPort,
+                "--cluster-from",
+                idOf(fromPort),
+                "--cluster-to",
+                idOf(toPort),
+                "--cluster-slots",
+                Integer.toString(count),
+                "--cluster-yes",
+                "--cluster-pipeline",
+                "50"));
     }
 
     /**
@@ -255,16 +290,19 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
                 }
             }
         }
-        try (Jedis from = node(fromPort); Jedis to = node(toPort)) {
+        try (Jedis from = node(fromPort);
+                Jedis to = node(toPort)) {
             for (int i = 0; i < slots.size(); i += 64) {
                 List<Integer> batch = slots.subList(i, Math.min(slots.size(), i + 64));
                 setSlots(to, batch, "IMPORTING", fromId);
                 setSlots(from, batch, "MIGRATING", toId);
                 for (int s : batch) {
                     // a migrating slot takes no new keys (they are sent to the target with ASK), so this ends
-                    for (List<String> keys = from.clusterGetKeysInSlot(s, 100); !keys.isEmpty();
-                         keys = from.clusterGetKeysInSlot(s, 100)) {
-                        List<String> args = new ArrayList<>(List.of("127.0.0.1", Integer.toString(toPort), "", "0", "5000", "KEYS"));
+                    for (List<String> keys = from.clusterGetKeysInSlot(s, 100);
+                            !keys.isEmpty();
+                            keys = from.clusterGetKeysInSlot(s, 100)) {
+                        List<String> args = new ArrayList<>(
+                                List.of("127.0.0.1", Integer.toString(toPort), "", "0", "5000", "KEYS"));
                         args.addAll(keys);
                         from.sendCommand(redis.clients.jedis.Protocol.Command.MIGRATE, args.toArray(new String[0]));
                     }
@@ -277,13 +315,17 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     private static void setSlots(Jedis j, List<Integer> slots, String state, String nodeId) {
         redis.clients.jedis.Pipeline p = j.pipelined();
-        slots.forEach(s -> p.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "SETSLOT", Integer.toString(s), state,
-                nodeId));
+        slots.forEach(s -> p.sendCommand(
+                redis.clients.jedis.Protocol.Command.CLUSTER, "SETSLOT", Integer.toString(s), state, nodeId));
         p.sync();
     }
 
     private String idOf(int port) {
-        return clusterNodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow().id();
+        return clusterNodes().stream()
+                .filter(n -> n.port() == port)
+                .findFirst()
+                .orElseThrow()
+                .id();
     }
 
     /**
@@ -298,7 +340,8 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
             }
             Thread.sleep(50);
         }
-        throw new IOException("the cluster was not ready within " + READY_LIMIT + ": " + clusterNodes().size() + " nodes");
+        throw new IOException("the cluster was not ready within " + READY_LIMIT + ": "
+                + clusterNodes().size() + " nodes");
     }
 
     private boolean ready() {
@@ -311,8 +354,9 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
                     return false;
                 }
                 String replication = j.info("replication");
-                if (replication.contains("role:slave") && (!replication.contains("master_link_status:up")
-                        || replication.contains("master_sync_in_progress:1"))) {
+                if (replication.contains("role:slave")
+                        && (!replication.contains("master_link_status:up")
+                                || replication.contains("master_sync_in_progress:1"))) {
                     return false;
                 }
             } catch (RuntimeException notYet) {
@@ -351,7 +395,10 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     /** Runs a redis-cli command to completion; its output is in the exception when it fails. */
     private void run(List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "cli-", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException(String.join(" ", cmd) + " did not finish within 120 s");

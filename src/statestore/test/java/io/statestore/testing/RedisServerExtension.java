@@ -2,8 +2,8 @@ package io.statestore.testing;
 
 import io.statestore.client.Role;
 import io.statestore.client.StateStore;
-import io.statestore.daemon.acl.AclRules;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.acl.AclRules;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -83,8 +83,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         if (!moduleMode || System.getenv(MODULE_ENV) != null || DockerRedis.available()) {
             return ConditionEvaluationResult.enabled("a server for this mode is available");
         }
-        String reason = "module-mode tests skipped: set " + MODULE_ENV + " to a RedisJSON-compatible module"
-                + " (and " + SERVER_ENV + " to a server that loads it), or run where Docker is available";
+        String reason = "module-mode tests skipped: set " + MODULE_ENV + " to a RedisJSON-compatible module" + " (and "
+                + SERVER_ENV + " to a server that loads it), or run where Docker is available";
         System.out.println("[SKIP] " + context.getDisplayName() + ": " + reason);
         return ConditionEvaluationResult.disabled(reason);
     }
@@ -127,16 +127,31 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Starts the server (again) on the same port and data directory. */
     public void start() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(serverBinary(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
-                "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+        List<String> cmd = new ArrayList<>(List.of(
+                serverBinary(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString(),
+                "--daemonize",
+                "no"));
         if (moduleMode) {
             cmd.add("--loadmodule");
             cmd.add(System.getenv(MODULE_ENV));
         }
         cmd.addAll(extraArgs);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.out").toFile()).start();
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.out").toFile())
+                .start();
         awaitPing(Duration.ofSeconds(20));
     }
 
@@ -201,8 +216,9 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Installs the libraries as the default user (the daemon's part), then points {@code b} at the role's user. */
     private void asRoleUser(StateStoreOptions.Builder b) {
-        try (StateStore installer = StateStore.connect(StateStoreOptions.builder().uri(uri()).build());
-             Jedis j = jedis()) {
+        try (StateStore installer = StateStore.connect(
+                        StateStoreOptions.builder().uri(uri()).build());
+                Jedis j = jedis()) {
             boolean json = j.aclCat().stream().anyMatch(c -> c.equalsIgnoreCase("json"));
             List<String> rules = new ArrayList<>(AclRules.rules(role, "ss:", List.of("*"), json));
             rules.add(">" + role.userName() + "-test-password");
@@ -250,7 +266,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** A store on this server, closed after the class. */
     public StateStore newStore() {
-        return newStore(b -> { });
+        return newStore(b -> {});
     }
 
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {

@@ -28,7 +28,11 @@ public final class TestCertificates {
     public static void assumeOpenssl() {
         boolean found = false;
         try {
-            found = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start().waitFor() == 0;
+            found = new ProcessBuilder("openssl", "version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException | InterruptedException e) {
             found = false;
         }
@@ -61,20 +65,58 @@ public final class TestCertificates {
     }
 
     private void selfSigned(String name, String cn) throws IOException, InterruptedException {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-noenc", "-keyout", name + ".key", "-out", name + ".pem",
-                "-days", "30", "-subj", "/CN=" + cn);
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-noenc",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".pem",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=" + cn);
     }
 
     private void request(String name) throws IOException, InterruptedException {
-        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+        openssl(
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-noenc",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".csr",
+                "-subj",
+                "/CN=" + name);
     }
 
     private void signed(String name, String ca, String extensions) throws IOException, InterruptedException {
         request(name);
         Files.writeString(dir.resolve(name + ".ext"), extensions + "\n");
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key", "-CAcreateserial",
-                "-out", name + ".pem", "-days", "30", "-extfile", name + ".ext");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                ca + ".pem",
+                "-CAkey",
+                ca + ".key",
+                "-CAcreateserial",
+                "-out",
+                name + ".pem",
+                "-days",
+                "30",
+                "-extfile",
+                name + ".ext");
     }
 
     /** x509 -req cannot backdate; openssl ca can, with -startdate and -enddate. */
@@ -83,17 +125,48 @@ public final class TestCertificates {
         Files.writeString(dir.resolve(name + ".ext"), extensions + "\n");
         Files.writeString(dir.resolve("index.txt"), "");
         Files.writeString(dir.resolve("serial"), "1000\n");
-        Files.writeString(dir.resolve("ca.cnf"), String.join("\n", "[ca]", "default_ca = test", "[test]",
-                "database = index.txt", "new_certs_dir = .", "certificate = ca.pem", "private_key = ca.key",
-                "serial = serial", "default_md = sha256", "policy = any", "[any]", "commonName = supplied", ""));
-        openssl("ca", "-batch", "-config", "ca.cnf", "-in", name + ".csr", "-out", name + ".pem", "-notext",
-                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-extfile", name + ".ext");
+        Files.writeString(
+                dir.resolve("ca.cnf"),
+                String.join(
+                        "\n",
+                        "[ca]",
+                        "default_ca = test",
+                        "[test]",
+                        "database = index.txt",
+                        "new_certs_dir = .",
+                        "certificate = ca.pem",
+                        "private_key = ca.key",
+                        "serial = serial",
+                        "default_md = sha256",
+                        "policy = any",
+                        "[any]",
+                        "commonName = supplied",
+                        ""));
+        openssl(
+                "ca",
+                "-batch",
+                "-config",
+                "ca.cnf",
+                "-in",
+                name + ".csr",
+                "-out",
+                name + ".pem",
+                "-notext",
+                "-startdate",
+                "20200101000000Z",
+                "-enddate",
+                "20200102000000Z",
+                "-extfile",
+                name + ".ext");
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("openssl " + String.join(" ", args) + " failed: " + out);

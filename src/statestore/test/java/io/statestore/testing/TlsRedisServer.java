@@ -37,7 +37,8 @@ public final class TlsRedisServer implements AutoCloseable {
     /** Started with a TLS port and no certificate, a server with TLS complains of the certificate; one without, of TLS. */
     private static boolean hasTls(String candidate) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(candidate, "--port", "0", "--tls-port", "1", "--save", "", "--logfile", "")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -54,11 +55,35 @@ public final class TlsRedisServer implements AutoCloseable {
         }
         Path log = dir.resolve("redis-" + port + ".log");
         String binary = binary();
-        List<String> cmd = new ArrayList<>(List.of(binary, "--bind", "127.0.0.1", "--port", "0",
-                "--tls-port", Integer.toString(port), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
-                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", authClients, "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".out").toFile())
+        List<String> cmd = new ArrayList<>(List.of(
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--tls-cert-file",
+                cert.toString(),
+                "--tls-key-file",
+                key.toString(),
+                "--tls-ca-cert-file",
+                ca.toString(),
+                "--tls-auth-clients",
+                authClients,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--logfile",
+                log.toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis-" + port + ".out").toFile())
                 .start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {

@@ -36,15 +36,16 @@ class GaplessWatchTest {
     private static final int KEYS_PER_WRITER = 100;
 
     @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.portable()
-            .withArgs("--appendonly", "yes", "--appendfsync", "always");
+    static RedisServerExtension redis =
+            RedisServerExtension.portable().withArgs("--appendonly", "yes", "--appendfsync", "always");
 
     @Test
     void watcherSequenceEqualsFeedAcrossConnectionKillsAndServerRestarts() throws Exception {
         StateStore store = redis.newStore(b -> b.timeout(Duration.ofSeconds(2)));
         StateStore watchStore = redis.newStore(b -> b.timeout(Duration.ofSeconds(2)));
         Recorder rec = new Recorder();
-        Watcher watcher = watchStore.watch().watch(WatchOptions.builder().prefix("g:").build(), rec);
+        Watcher watcher =
+                watchStore.watch().watch(WatchOptions.builder().prefix("g:").build(), rec);
         rec.await(() -> rec.snapshots.size() == 1, Duration.ofSeconds(10), "the initial snapshot");
 
         AtomicInteger committed = new AtomicInteger();
@@ -53,14 +54,16 @@ class GaplessWatchTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int writer = w;
-            Thread t = new Thread(() -> {
-                try {
-                    write(store, writer, committed, progress);
-                } catch (Throwable e) {
-                    writerFailure.set(e);
-                    progress.release(CHANGES);
-                }
-            }, "writer-" + w);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            write(store, writer, committed, progress);
+                        } catch (Throwable e) {
+                            writerFailure.set(e);
+                            progress.release(CHANGES);
+                        }
+                    },
+                    "writer-" + w);
             writers.add(t);
             t.start();
         }
@@ -109,7 +112,8 @@ class GaplessWatchTest {
         assertEquals(feed.size(), seenIds.size(), "as many changes seen as committed");
         assertEquals(feed, seenIds, "the watcher's sequence is the feed's");
         assertTrue(rec.errors >= 1, "the watcher noticed the disconnects");
-        System.out.printf("gapless: %d changes, %d connection kills, %d restarts, %d errors reported%n",
+        System.out.printf(
+                "gapless: %d changes, %d connection kills, %d restarts, %d errors reported%n",
                 seen.size(), kills - restarts, restarts, rec.errors);
     }
 

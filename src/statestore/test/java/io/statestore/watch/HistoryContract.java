@@ -41,7 +41,9 @@ abstract class HistoryContract {
         while (after.size() <= r.revision()) {
             after.add(null);
         }
-        after.set((int) r.revision(), store.get(key).map(d -> StrictJson.write(d.value())).orElse(null));
+        after.set(
+                (int) r.revision(),
+                store.get(key).map(d -> StrictJson.write(d.value())).orElse(null));
     }
 
     @Test
@@ -57,17 +59,30 @@ abstract class HistoryContract {
         record(store.put(k, StrictJson.parse("[]")), k);
 
         List<HistoryEntry> h = store.history().list(k);
-        assertEquals(List.of(4L, 5L, 6L, 7L, 8L), h.stream().map(HistoryEntry::revision).toList(), "the last 5 are kept");
-        assertEquals(List.of("append", "set", "expire", "persist", "put"), h.stream().map(HistoryEntry::op).toList());
+        assertEquals(
+                List.of(4L, 5L, 6L, 7L, 8L),
+                h.stream().map(HistoryEntry::revision).toList(),
+                "the last 5 are kept");
+        assertEquals(
+                List.of("append", "set", "expire", "persist", "put"),
+                h.stream().map(HistoryEntry::op).toList());
         for (HistoryEntry e : h) {
-            assertEquals(after.get((int) e.revision()), StrictJson.write(e.document().orElseThrow()), "content at " + e.revision());
-            assertEquals(after.get((int) e.revision()), StrictJson.write(store.history().get(k, e.revision()).document().orElseThrow()));
+            assertEquals(
+                    after.get((int) e.revision()),
+                    StrictJson.write(e.document().orElseThrow()),
+                    "content at " + e.revision());
+            assertEquals(
+                    after.get((int) e.revision()),
+                    StrictJson.write(
+                            store.history().get(k, e.revision()).document().orElseThrow()));
         }
         if (!redis().moduleMode()) {
-            assertEquals("{\"n\":9223372036854775807,\"u\":18446744073709551615,\"a\":[],\"o\":{},\"d\":0.30000000000000004}",
+            assertEquals(
+                    "{\"n\":9223372036854775807,\"u\":18446744073709551615,\"a\":[],\"o\":{},\"d\":0.30000000000000004}",
                     after.get(2));
         }
-        NotFoundException gone = assertThrows(NotFoundException.class, () -> store.history().get(k, 3));
+        NotFoundException gone =
+                assertThrows(NotFoundException.class, () -> store.history().get(k, 3));
         assertTrue(gone.getMessage().contains("revisions 4..8"), gone.getMessage());
 
         WriteResult reverted = store.history().revert(k, 5);
@@ -105,7 +120,9 @@ abstract class HistoryContract {
         store.put(k, Map.of("v", 1));
         store.put(k, Map.of("v", 2));
         assertTrue(store.history().list(k).isEmpty());
-        assertEquals("{\"v\":2}", StrictJson.write(store.history().get(k, 2).document().orElseThrow()));
+        assertEquals(
+                "{\"v\":2}",
+                StrictJson.write(store.history().get(k, 2).document().orElseThrow()));
         assertThrows(NotFoundException.class, () -> store.history().get(k, 1));
     }
 

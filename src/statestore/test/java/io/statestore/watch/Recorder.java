@@ -19,6 +19,7 @@ class Recorder implements WatchListener {
     final List<ResyncReason> resyncs = new ArrayList<>();
     /** Unreadable documents reported, as {@code key@position: message}. */
     final List<String> unreadable = new ArrayList<>();
+
     final List<String> order = new ArrayList<>();
     int errors;
 

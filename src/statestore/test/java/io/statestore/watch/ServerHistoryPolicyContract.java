@@ -53,7 +53,10 @@ abstract class ServerHistoryPolicyContract {
         assertEquals(List.of(HistoryPolicy.of("h:*", 3)), admin.history().policies());
 
         StateStore plain = redis().newStore();
-        assertEquals(List.of(HistoryPolicy.of("h:*", 3)), plain.history().policies(), "a second client reads the same policy");
+        assertEquals(
+                List.of(HistoryPolicy.of("h:*", 3)),
+                plain.history().policies(),
+                "a second client reads the same policy");
         for (int i = 0; i < 5; i++) {
             plain.put("h:a", Map.of("i", i));
         }
@@ -61,7 +64,8 @@ abstract class ServerHistoryPolicyContract {
         assertEquals(3, xlen("h:a"));
         List<HistoryEntry> h = plain.history().list("h:a");
         assertEquals(List.of(4L, 5L, 6L), h.stream().map(HistoryEntry::revision).toList());
-        assertEquals("{\"i\":14}", StrictJson.write(h.get(2).document().orElseThrow()), "content after an in-place step");
+        assertEquals(
+                "{\"i\":14}", StrictJson.write(h.get(2).document().orElseThrow()), "content after an in-place step");
 
         try (Jedis j = redis().jedis()) {
             for (int i = 0; i < 4; i++) {
@@ -89,8 +93,8 @@ abstract class ServerHistoryPolicyContract {
             return append(current, HistoryPolicy.of("mine:*", 3));
         });
         assertEquals(2, seen.size(), "the change was applied again after the conflicting write");
-        List<HistoryPolicy> expected = List.of(HistoryPolicy.of("base:*", 1), HistoryPolicy.of("theirs:*", 2),
-                HistoryPolicy.of("mine:*", 3));
+        List<HistoryPolicy> expected =
+                List.of(HistoryPolicy.of("base:*", 1), HistoryPolicy.of("theirs:*", 2), HistoryPolicy.of("mine:*", 3));
         assertEquals(expected, written);
         assertEquals(expected, other.history().policies(), "neither rule was lost");
     }
@@ -98,10 +102,13 @@ abstract class ServerHistoryPolicyContract {
     @Test
     void hpolicySetWithAStaleVersionIsRefusedAndChangesNothing() {
         try (Jedis j = redis().jedis()) {
-            String v1 = text(j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
+            String v1 = text(
+                    j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
             j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "b:*", "2", "0"));
-            JedisDataException stale = assertThrows(JedisDataException.class,
-                    () -> j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
+            JedisDataException stale = assertThrows(
+                    JedisDataException.class,
+                    () -> j.fcall(
+                            "ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
             assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
         }
         assertEquals(List.of(HistoryPolicy.of("b:*", 2)), admin.history().policies());
@@ -121,8 +128,13 @@ abstract class ServerHistoryPolicyContract {
 
     @Test
     void theFirstMatchingRuleWins() {
-        admin.history().setPolicies(List.of(HistoryPolicy.of("h:special:*", 1), HistoryPolicy.of("h:*", 4),
-                HistoryPolicy.of("h:special:never", 9), HistoryPolicy.of("a?c", 2), HistoryPolicy.of("*", 0)));
+        admin.history()
+                .setPolicies(List.of(
+                        HistoryPolicy.of("h:special:*", 1),
+                        HistoryPolicy.of("h:*", 4),
+                        HistoryPolicy.of("h:special:never", 9),
+                        HistoryPolicy.of("a?c", 2),
+                        HistoryPolicy.of("*", 0)));
         StateStore plain = redis().newStore();
         for (int i = 0; i < 6; i++) {
             plain.put("h:special:x", Map.of("i", i));
@@ -151,7 +163,9 @@ abstract class ServerHistoryPolicyContract {
         StateStore plain = redis().newStore();
         for (int i = 0; i < 3; i++) {
             int n = i;
-            plain.transaction(List.of("{g}:h1", "{g}:x1"), (cur, ch) -> ch.put("{g}:h1", Map.of("i", n)).put("{g}:x1", Map.of("i", n)));
+            plain.transaction(
+                    List.of("{g}:h1", "{g}:x1"),
+                    (cur, ch) -> ch.put("{g}:h1", Map.of("i", n)).put("{g}:x1", Map.of("i", n)));
         }
         try (Jedis j = redis().jedis()) {
             assertEquals(2, j.xlen("ss:ht:{g}:h1"));
@@ -171,7 +185,9 @@ abstract class ServerHistoryPolicyContract {
         while (System.currentTimeMillis() < t0 + 350) {
             Thread.sleep(10); // the entries must grow older than the policy's 300 ms: time itself is the subject here
         }
-        assertTrue(plain.history().list("old:1").isEmpty(), "the read leaves out entries older than the server policy's age");
+        assertTrue(
+                plain.history().list("old:1").isEmpty(),
+                "the read leaves out entries older than the server policy's age");
         assertEquals(3, xlen("old:1"), "nothing written since: nothing trimmed yet");
         try (Jedis j = redis().jedis()) {
             rawPut(j, "old:1", "{\"i\":3}");

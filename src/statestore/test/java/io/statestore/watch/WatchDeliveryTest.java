@@ -41,7 +41,7 @@ class WatchDeliveryTest {
     @BeforeEach
     void clean() {
         redis.flushAll();
-        store = redis.newStore(b -> { });
+        store = redis.newStore(b -> {});
     }
 
     /** Records each callback's thread and whether another callback of the watcher was running. */
@@ -79,7 +79,8 @@ class WatchDeliveryTest {
     }
 
     @Test
-    void aBacklogGoesThroughTheListenerThreadLiveChangesAreCalledByTheReaderInFeedOrderNeverOverlapping() throws Exception {
+    void aBacklogGoesThroughTheListenerThreadLiveChangesAreCalledByTheReaderInFeedOrderNeverOverlapping()
+            throws Exception {
         String first = null;
         for (int i = 0; i < 200; i++) {
             String id = store.put("d:" + (i % 7), Map.of("i", i)).changeId();
@@ -88,10 +89,12 @@ class WatchDeliveryTest {
         ThreadRecorder rec = new ThreadRecorder();
         // From the first change: the 199 after it arrive as one batch, longer than the reader
         // delivers itself, so they are queued for the listener thread.
-        try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("d:").fromId(first).build(), rec)) {
+        try (Watcher w = store.watch()
+                .watch(WatchOptions.builder().prefix("d:").fromId(first).build(), rec)) {
             rec.await(() -> rec.events.size() == 199, WAIT, "the backlog");
             Thread listener = rec.listenerThread.get();
-            assertTrue(listener != null && rec.threads().stream().allMatch(t -> t == listener),
+            assertTrue(
+                    listener != null && rec.threads().stream().allMatch(t -> t == listener),
                     "the backlog was delivered by the listener thread: " + rec.threads());
             for (int i = 0; i < 50; i++) {
                 awaitIdle(listener);
@@ -100,12 +103,15 @@ class WatchDeliveryTest {
                 rec.await(() -> rec.events.size() == expected, WAIT, "live change " + i);
             }
             List<Thread> live = rec.threads().subList(199, 249);
-            assertTrue(live.stream().allMatch(t -> t.getName().equals(READER)),
+            assertTrue(
+                    live.stream().allMatch(t -> t.getName().equals(READER)),
                     "live changes to an idle listener are called by the reader: " + live);
             assertNotEquals(listener, live.get(0));
             assertEquals(0, rec.overlaps.get(), "callbacks never overlap");
             List<String> feed = feedIds();
-            assertEquals(feed.subList(1, feed.size()), rec.events().stream().map(ChangeEvent::id).toList(),
+            assertEquals(
+                    feed.subList(1, feed.size()),
+                    rec.events().stream().map(ChangeEvent::id).toList(),
                     "every change after the start, in feed order, although every 10th callback threw");
             assertEquals(feed.get(feed.size() - 1), w.position());
         }
@@ -158,7 +164,8 @@ class WatchDeliveryTest {
                 self.get().close();
             }
         };
-        Watcher w = store.watch().watch(WatchOptions.builder().prefix("e:").fromId(first).build(), rec);
+        Watcher w = store.watch()
+                .watch(WatchOptions.builder().prefix("e:").fromId(first).build(), rec);
         self.set(w);
         handed.countDown();
         assertTrue(w.awaitClosed(WAIT), "the watcher stopped after close() from its callback");

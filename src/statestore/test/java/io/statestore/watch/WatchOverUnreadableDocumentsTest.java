@@ -54,8 +54,10 @@ class WatchOverUnreadableDocumentsTest {
         try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("u:").build(), rec)) {
             rec.await(() -> rec.snapshots.size() == 1, WAIT, "the snapshot");
             List<Document<JsonNode>> snapshot = rec.snapshots.get(0);
-            assertEquals(List.of("u:1", "u:3"), snapshot.stream().map(Document::key).toList());
-            assertEquals(List.of("unreadable:u:2", "snapshot"), rec.order, "reported before the snapshot it is left out of");
+            assertEquals(
+                    List.of("u:1", "u:3"), snapshot.stream().map(Document::key).toList());
+            assertEquals(
+                    List.of("unreadable:u:2", "snapshot"), rec.order, "reported before the snapshot it is left out of");
             String report = rec.unreadable.get(0);
             assertTrue(report.startsWith("u:2@" + rec.snapshotPositions.get(0) + ": "), report);
             assertTrue(report.contains("invalid JSON in document \"u:2\""), report);
@@ -63,7 +65,9 @@ class WatchOverUnreadableDocumentsTest {
             store.merge("u:1", Map.of("n", 10));
             store.put("u:3", Map.of("n", 30));
             rec.await(() -> rec.events.size() == 2, WAIT, "the changes of the readable documents");
-            assertEquals(List.of("u:1", "u:3"), rec.events().stream().map(ChangeEvent::key).toList());
+            assertEquals(
+                    List.of("u:1", "u:3"),
+                    rec.events().stream().map(ChangeEvent::key).toList());
             assertEquals(0, rec.errors, "no reconnect: the snapshot did not fail");
             assertTrue(w.isOpen());
 
@@ -81,10 +85,19 @@ class WatchOverUnreadableDocumentsTest {
         rawSet("d:1", "{\"n\":");
         Recorder rec = new Recorder();
         // a replay from the start: the watcher fetches each document after the feed entry was written
-        try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("d:").fromId("0").withDocuments(true).build(), rec)) {
+        try (Watcher w = store.watch()
+                .watch(
+                        WatchOptions.builder()
+                                .prefix("d:")
+                                .fromId("0")
+                                .withDocuments(true)
+                                .build(),
+                        rec)) {
             rec.await(() -> rec.events.size() == 2, WAIT, "both changes");
             assertEquals(List.of("unreadable:d:1", "event", "event"), rec.order);
-            assertTrue(rec.unreadable.get(0).startsWith("d:1@" + first + ": invalid JSON in document \"d:1\""), rec.unreadable.toString());
+            assertTrue(
+                    rec.unreadable.get(0).startsWith("d:1@" + first + ": invalid JSON in document \"d:1\""),
+                    rec.unreadable.toString());
             ChangeEvent one = rec.events().get(0);
             assertEquals(first, one.id());
             assertFalse(one.document().isPresent(), "no document for the change whose document is unreadable");
@@ -101,7 +114,8 @@ class WatchOverUnreadableDocumentsTest {
         store.put("old:1", Map.of("n", 1));
         store.put("s:1", Map.of("n", 1));
         Recorder rec = new Recorder();
-        try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("s:").snapshot(false).build(), rec)) {
+        try (Watcher w = store.watch()
+                .watch(WatchOptions.builder().prefix("s:").snapshot(false).build(), rec)) {
             // The watch has no callback that says it has found its start, so write until a
             // change arrives; one written before the start is (rightly) not delivered.
             for (int i = 0; i < 50 && rec.events().isEmpty(); i++) {

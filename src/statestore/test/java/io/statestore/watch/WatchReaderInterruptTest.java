@@ -50,13 +50,16 @@ class WatchReaderInterruptTest {
             }
 
             @Override
-            public void onEvent(ChangeEvent event) {
-            }
+            public void onEvent(ChangeEvent event) {}
         };
         // One slot and no resync snapshot: the second change finds the buffer full, the watch
         // queues its resync and stops, and the reader waits for room for its end signal.
-        WatchOptions options = WatchOptions.builder().prefix("ri:").bufferSize(1)
-                .slowListenerPolicy(SlowListenerPolicy.RESYNC).resyncSnapshot(false).build();
+        WatchOptions options = WatchOptions.builder()
+                .prefix("ri:")
+                .bufferSize(1)
+                .slowListenerPolicy(SlowListenerPolicy.RESYNC)
+                .resyncSnapshot(false)
+                .build();
         try (StateStore store = redis.newStore()) {
             Set<Thread> before = readers();
             Watcher watcher = store.watch().watch(options, stuck);
@@ -96,8 +99,9 @@ class WatchReaderInterruptTest {
     /** Until the reader's stack shows it in the loop that waits for room for the end signal. */
     private static void awaitWaitingToEnd(Thread reader) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (Arrays.stream(reader.getStackTrace()).noneMatch(f -> f.getClassName().endsWith(".FeedWatcher")
-                && f.getMethodName().equals("end"))) {
+        while (Arrays.stream(reader.getStackTrace())
+                .noneMatch(f -> f.getClassName().endsWith(".FeedWatcher")
+                        && f.getMethodName().equals("end"))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the reader never waited to end: " + Arrays.toString(reader.getStackTrace()));
             }

@@ -77,7 +77,8 @@ abstract class WatchSemanticsContract {
             j.xtrim("ss:feed", 5, false);
         }
         Recorder rec = new Recorder();
-        try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("t:").fromId(first).build(), rec)) {
+        try (Watcher w = store.watch()
+                .watch(WatchOptions.builder().prefix("t:").fromId(first).build(), rec)) {
             rec.await(() -> rec.snapshots.size() == 1, WAIT, "resync snapshot");
             assertEquals(List.of("resync:TRIMMED", "snapshot"), rec.order);
             assertEquals(5, rec.snapshots.get(0).size());
@@ -97,7 +98,13 @@ abstract class WatchSemanticsContract {
             j.xtrim("ss:feed", 2, false);
         }
         Recorder rec = new Recorder();
-        Watcher w = store.watch().watch(WatchOptions.builder().fromId(first).resyncSnapshot(false).build(), rec);
+        Watcher w = store.watch()
+                .watch(
+                        WatchOptions.builder()
+                                .fromId(first)
+                                .resyncSnapshot(false)
+                                .build(),
+                        rec);
         assertTrue(w.awaitClosed(WAIT), "the watcher stops");
         assertEquals(List.of("resync:TRIMMED"), rec.order);
         assertFalse(w.isOpen());
@@ -116,9 +123,12 @@ abstract class WatchSemanticsContract {
             j.xtrim("ss:feed", 5, false);
         }
         Recorder rec = new Recorder();
-        try (Watcher w = store.watch().watch(WatchOptions.builder().fromId(mid.changeId()).build(), rec)) {
+        try (Watcher w = store.watch()
+                .watch(WatchOptions.builder().fromId(mid.changeId()).build(), rec)) {
             rec.await(() -> rec.events.size() == 3, WAIT, "the three later changes");
-            assertEquals(List.of(8L, 9L, 10L), rec.events.stream().map(ChangeEvent::revision).collect(Collectors.toList()));
+            assertEquals(
+                    List.of(8L, 9L, 10L),
+                    rec.events.stream().map(ChangeEvent::revision).collect(Collectors.toList()));
             assertTrue(rec.resyncs.isEmpty());
         }
     }
@@ -137,7 +147,8 @@ abstract class WatchSemanticsContract {
     @Test
     void documentsComeFromHistoryAtTheEventsRevisionOrCurrentWithItsRevision() throws Exception {
         Recorder rec = new Recorder();
-        try (Watcher w = store.watch().watch(WatchOptions.builder().withDocuments(true).build(), rec)) {
+        try (Watcher w =
+                store.watch().watch(WatchOptions.builder().withDocuments(true).build(), rec)) {
             rec.await(() -> rec.snapshots.size() == 1, WAIT, "snapshot");
             store.put("h:1", StrictJson.parse("{\"n\":9223372036854775807,\"e\":[]}"));
             store.put("h:1", Map.of("n", 1));
@@ -146,7 +157,9 @@ abstract class WatchSemanticsContract {
             rec.await(() -> rec.events.size() == 4, WAIT, "four changes");
             ChangeEvent h1 = rec.events.get(0);
             assertEquals(1, h1.documentRevision());
-            assertEquals("{\"n\":9223372036854775807,\"e\":[]}", StrictJson.write(h1.document().orElseThrow()));
+            assertEquals(
+                    "{\"n\":9223372036854775807,\"e\":[]}",
+                    StrictJson.write(h1.document().orElseThrow()));
             assertEquals(2, rec.events.get(1).documentRevision());
             assertTrue(rec.events.get(2).documentRevision() >= 1);
             assertTrue(rec.events.get(3).document().isEmpty());
@@ -174,8 +187,12 @@ abstract class WatchSemanticsContract {
         }
         // Replaying 49 changes into a buffer of 4 behind a listener stuck in its first callback
         // must overflow, whatever the timing.
-        WatchOptions options = WatchOptions.builder().prefix("slow:").bufferSize(4).fromId(first)
-                .slowListenerPolicy(SlowListenerPolicy.RESYNC).build();
+        WatchOptions options = WatchOptions.builder()
+                .prefix("slow:")
+                .bufferSize(4)
+                .fromId(first)
+                .slowListenerPolicy(SlowListenerPolicy.RESYNC)
+                .build();
         try (Watcher w = store.watch().watch(options, rec)) {
             awaitReaderBlocking();
             release.countDown();
@@ -208,7 +225,8 @@ abstract class WatchSemanticsContract {
             store.put(String.format("big:%05d", i), Map.of("i", i));
         }
         Recorder rec = new Recorder();
-        try (Watcher w = store.watch().watch(WatchOptions.builder().prefix("big:").build(), rec)) {
+        try (Watcher w =
+                store.watch().watch(WatchOptions.builder().prefix("big:").build(), rec)) {
             rec.await(() -> rec.snapshots.size() == 1, WAIT, "snapshot");
             assertEquals(2500, rec.snapshots.get(0).size());
         }

@@ -16,8 +16,8 @@ import java.time.Duration;
  * @param startId        where a group that does not exist yet starts: {@code 0} (everything
  *                       still in the stream, the default) or {@code $} (only new events) or an ID
  */
-public record ConsumeOptions(int batchSize, Duration block, Duration reclaimIdle, Duration reclaimEvery,
-                             int maxDeliveries, String startId) {
+public record ConsumeOptions(
+        int batchSize, Duration block, Duration reclaimIdle, Duration reclaimEvery, int maxDeliveries, String startId) {
     public static final int DEFAULT_BATCH_SIZE = 100;
     public static final Duration DEFAULT_BLOCK = Duration.ofMillis(500);
     public static final Duration DEFAULT_RECLAIM_IDLE = Duration.ofSeconds(30);
@@ -32,7 +32,11 @@ public record ConsumeOptions(int batchSize, Duration block, Duration reclaimIdle
         if (maxDeliveries < 1) {
             throw new InvalidInputException("maxDeliveries must be at least 1, got " + maxDeliveries);
         }
-        if (block.isNegative() || block.isZero() || reclaimIdle.isNegative() || reclaimEvery.isNegative() || reclaimEvery.isZero()) {
+        if (block.isNegative()
+                || block.isZero()
+                || reclaimIdle.isNegative()
+                || reclaimEvery.isNegative()
+                || reclaimEvery.isZero()) {
             throw new InvalidInputException("block, reclaimIdle and reclaimEvery must be positive");
         }
         if (startId == null || startId.isEmpty()) {
@@ -52,8 +56,7 @@ public record ConsumeOptions(int batchSize, Duration block, Duration reclaimIdle
         private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
         private String startId = "0";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder batchSize(int n) {
             this.batchSize = n;

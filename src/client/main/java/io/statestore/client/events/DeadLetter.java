@@ -8,5 +8,4 @@ package io.statestore.client.events;
  * @param error      the handler's last error
  * @param deliveries how many times it was delivered
  */
-public record DeadLetter(String dlqId, Event event, String error, long deliveries, String group, String consumer) {
-}
+public record DeadLetter(String dlqId, Event event, String error, long deliveries, String group, String consumer) {}

@@ -18,5 +18,5 @@ import java.time.Instant;
  *                   delivery included (1 for a first delivery; 0 for replays and tails, which
  *                   have no group)
  */
-public record Event(String id, String entryId, String type, String source, Instant time, JsonNode data, long deliveries) {
-}
+public record Event(
+        String id, String entryId, String type, String source, Instant time, JsonNode data, long deliveries) {}

@@ -15,8 +15,8 @@ import java.util.Optional;
  *                        with a spool; without one, a publish fails after the store's timeout)
  * @param spool           the outage spool, if any
  */
-public record EventBusOptions(long maxLength, Duration idRetention, long maxIds, Duration publishTimeout,
-                              Optional<SpoolOptions> spool) {
+public record EventBusOptions(
+        long maxLength, Duration idRetention, long maxIds, Duration publishTimeout, Optional<SpoolOptions> spool) {
     public static final long DEFAULT_MAX_LENGTH = 1_000_000;
     public static final Duration DEFAULT_ID_RETENTION = Duration.ofDays(1);
     public static final long DEFAULT_MAX_IDS = 2_000_000;
@@ -44,8 +44,7 @@ public record EventBusOptions(long maxLength, Duration idRetention, long maxIds,
         private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
         private SpoolOptions spool;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder maxLength(long n) {
             this.maxLength = n;

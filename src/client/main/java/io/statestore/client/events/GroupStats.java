@@ -10,6 +10,5 @@ import java.time.Duration;
  *                          after deletions in the stream)
  * @param oldestPendingAge  how long ago the oldest pending entry was published (zero when none)
  */
-public record GroupStats(String name, long consumers, long pending, long lag, String lastDeliveredId,
-                         Duration oldestPendingAge) {
-}
+public record GroupStats(
+        String name, long consumers, long pending, long lag, String lastDeliveredId, Duration oldestPendingAge) {}

@@ -41,7 +41,8 @@ public record SpoolOptions(Path directory, boolean syncEveryEvent, Duration sync
      * {@code ~/.local/state/...}), forwarded by the next bus opened on it. See docs/events.md.
      */
     public static Path defaultDir(String redisUri) {
-        return io.statestore.client.spi.DefaultSpoolDir.forServer(redisUri, System.getenv()).directory();
+        return io.statestore.client.spi.DefaultSpoolDir.forServer(redisUri, System.getenv())
+                .directory();
     }
 
     /** fsync per event, 256 MiB limit. */

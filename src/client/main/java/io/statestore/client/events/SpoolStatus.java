@@ -19,6 +19,13 @@ import java.nio.file.Path;
  *                  to the owner, and its {@code depth} counts only its own events the owner has
  *                  not taken yet
  */
-public record SpoolStatus(boolean enabled, Path file, long depth, long bytes, long maxBytes, boolean online, long forwarded,
-                          long spooled, boolean owner) {
-}
+public record SpoolStatus(
+        boolean enabled,
+        Path file,
+        long depth,
+        long bytes,
+        long maxBytes,
+        boolean online,
+        long forwarded,
+        long spooled,
+        boolean owner) {}

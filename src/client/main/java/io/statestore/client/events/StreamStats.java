@@ -10,6 +10,5 @@ import java.util.List;
  * @param key     the Redis key
  * @param firstId the oldest entry ID ("" when empty); lastId likewise
  */
-public record StreamStats(String kind, String type, String key, long length, String firstId, String lastId,
-                          List<GroupStats> groups) {
-}
+public record StreamStats(
+        String kind, String type, String key, long length, String firstId, String lastId, List<GroupStats> groups) {}

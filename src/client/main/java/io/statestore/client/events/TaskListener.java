@@ -7,6 +7,5 @@ public interface TaskListener {
     void onEnd(TaskEnd end);
 
     /** The subscription stopped because of a failure it could not recover from (not called on close). */
-    default void onError(RuntimeException e) {
-    }
+    default void onError(RuntimeException e) {}
 }

@@ -9,8 +9,7 @@ final class Backoff {
     private static final long BASE_MICROS = 100;
     private static final long CAP_MICROS = 5_000;
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     static void pause(int attempt) {
         long ceiling = Math.min(CAP_MICROS, BASE_MICROS << Math.min(attempt, 10));

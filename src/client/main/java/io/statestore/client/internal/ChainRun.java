@@ -28,6 +28,7 @@ final class ChainRun {
 
     /** The document at the current chain position, when known (null: absent). */
     private boolean known;
+
     private JsonNode doc;
     /** Whether the first link's base was read from the server rather than the cache (decides backoff). */
     private boolean baseRead;
@@ -38,9 +39,11 @@ final class ChainRun {
     private final List<CombinedWrite> sent = new ArrayList<>();
     /** Per sent link: the document after it when known as a tree (for the cache), and the result value. */
     private final List<JsonNode[]> outcomes = new ArrayList<>();
+
     private final List<Integer> lengths = new ArrayList<>();
     /** Writes of this chain to send again (stopped, rebased), then those that never went, in queue order. */
     private final List<CombinedWrite> again = new ArrayList<>();
+
     private final List<CombinedWrite> waiting = new ArrayList<>();
 
     private final int slot;
@@ -54,8 +57,8 @@ final class ChainRun {
     }
 
     /** The {@link WriteCombiner.ChainSender} of {@code calls}. */
-    static List<CombinedWrite> send(WriteCalls calls, String key, List<CombinedWrite> batch, WriteCombiner.LaneState lane,
-                                    int slot) {
+    static List<CombinedWrite> send(
+            WriteCalls calls, String key, List<CombinedWrite> batch, WriteCombiner.LaneState lane, int slot) {
         ChainRun run = new ChainRun(calls, key, lane, slot);
         run.build(batch);
         if (!run.links.isEmpty()) {
@@ -136,8 +139,11 @@ final class ChainRun {
             }
             if (w.ifRevision != null && !w.ifRevision.equals(baseExpected)) {
                 // computed from a document at another revision: it could only ever be refused
-                throw new ConflictException(key, OptionalLong.of(baseExpected), "conflict: \"" + key
-                        + "\" expected revision " + w.ifRevision + ", current revision " + baseExpected);
+                throw new ConflictException(
+                        key,
+                        OptionalLong.of(baseExpected),
+                        "conflict: \"" + key + "\" expected revision " + w.ifRevision + ", current revision "
+                                + baseExpected);
             }
         } else if (!known) {
             return false; // after in-place steps: the document is not known here
@@ -200,8 +206,10 @@ final class ChainRun {
                 // another process wrote after the base this client had: compute again from the new state
                 rebase = true;
                 if (++w.conflicts >= maxRebases) {
-                    w.fail(new ConflictException(key, c.currentRevision(), "conflict: \"" + key
-                            + "\" kept changing; gave up after " + maxRebases + " attempts"));
+                    w.fail(new ConflictException(
+                            key,
+                            c.currentRevision(),
+                            "conflict: \"" + key + "\" kept changing; gave up after " + maxRebases + " attempts"));
                 } else {
                     again.add(w);
                 }
@@ -239,7 +247,8 @@ final class ChainRun {
         if (after == null) {
             calls.forget(key);
         } else {
-            calls.remember(key, FunctionCalls.written(replies.get(lastApplied)).revision(), after, lengths.get(lastApplied));
+            calls.remember(
+                    key, FunctionCalls.written(replies.get(lastApplied)).revision(), after, lengths.get(lastApplied));
         }
     }
 }

@@ -16,7 +16,11 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * the server was told.
  */
 public final class ClientCertificates extends X509ExtendedKeyManager {
-    enum Outcome { NOT_ASKED, ASKED_NONE_GIVEN, GIVEN }
+    enum Outcome {
+        NOT_ASKED,
+        ASKED_NONE_GIVEN,
+        GIVEN
+    }
 
     private static final ThreadLocal<Outcome> LATEST = ThreadLocal.withInitial(() -> Outcome.NOT_ASKED);
 

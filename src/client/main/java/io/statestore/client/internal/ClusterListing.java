@@ -1,12 +1,12 @@
 package io.statestore.client.internal;
 
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.RedisGateway;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -37,7 +37,8 @@ final class ClusterListing {
         for (String index : indexes) {
             String cursor = "";
             do {
-                List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(FunctionCalls.listIndex(index, prefix, cursor), prefix));
+                List<Object> reply =
+                        FunctionCalls.list(redis.fcallReadOnly(FunctionCalls.listIndex(index, prefix, cursor), prefix));
                 cursor = FunctionCalls.text(reply.get(0));
                 for (int i = 1; i < reply.size(); i++) {
                     names.add(FunctionCalls.text(reply.get(i)).getBytes(StandardCharsets.UTF_8));

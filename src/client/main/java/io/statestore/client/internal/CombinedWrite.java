@@ -34,13 +34,21 @@ final class CombinedWrite {
     final Thread caller = Thread.currentThread();
     /** Conflicts met because the document changed under a base this client read: the rebase count. */
     int conflicts;
+
     private WriteResult result;
     private RuntimeException error;
     volatile boolean done;
     volatile boolean combiner;
 
-    private CombinedWrite(Kind kind, String op, String change, WriteOptions opts, Long ifRevision, String text,
-                          List<String> steps, WriteCalls.Computation compute) {
+    private CombinedWrite(
+            Kind kind,
+            String op,
+            String change,
+            WriteOptions opts,
+            Long ifRevision,
+            String text,
+            List<String> steps,
+            WriteCalls.Computation compute) {
         this.kind = kind;
         this.op = op;
         this.change = change;
@@ -59,8 +67,8 @@ final class CombinedWrite {
         return new CombinedWrite(Kind.DELETE, "del", null, opts, revisionOf(opts), null, null, null);
     }
 
-    static CombinedWrite update(String op, String change, WriteOptions opts, List<String> steps,
-                                WriteCalls.Computation compute) {
+    static CombinedWrite update(
+            String op, String change, WriteOptions opts, List<String> steps, WriteCalls.Computation compute) {
         return new CombinedWrite(Kind.UPDATE, op, change, opts, revisionOf(opts), null, steps, compute);
     }
 

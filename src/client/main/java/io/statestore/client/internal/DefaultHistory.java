@@ -9,11 +9,11 @@ import io.statestore.client.InvalidInputException;
 import io.statestore.client.NotFoundException;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
+import io.statestore.client.spi.KeyLayout;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import io.statestore.client.spi.KeyLayout;
 
 /** History and time travel over the per-document history stream (docs/watch.md). */
 final class DefaultHistory implements History {
@@ -26,8 +26,8 @@ final class DefaultHistory implements History {
 
     private final HistoryPolicies policies;
 
-    DefaultHistory(DocumentReads documents, HistoryReads reads, WriteCalls calls, KeyLayout layout,
-                   HistoryPolicies policies) {
+    DefaultHistory(
+            DocumentReads documents, HistoryReads reads, WriteCalls calls, KeyLayout layout, HistoryPolicies policies) {
         this.policies = policies;
         this.documents = documents;
         this.reads = reads;
@@ -51,8 +51,10 @@ final class DefaultHistory implements History {
         for (HistoryEntry e : kept) {
             if (e.revision() == revision) {
                 if (e.document().isEmpty() && !e.isDeletion()) {
-                    throw new NotFoundException(key, "not found: the content of \"" + key + "\" at revision " + revision
-                            + " (a " + e.op() + ") is no longer kept");
+                    throw new NotFoundException(
+                            key,
+                            "not found: the content of \"" + key + "\" at revision " + revision + " (a " + e.op()
+                                    + ") is no longer kept");
                 }
                 return e;
             }
@@ -60,13 +62,22 @@ final class DefaultHistory implements History {
         // Not in history (history off, or trimmed): the current document still answers for its own revision.
         StoredDocument current = documents.read(key);
         if (current.exists() && current.revision() == revision) {
-            return new HistoryEntry(key, revision, "current", current.writer() == null ? "" : current.writer(),
-                    java.time.Instant.ofEpochMilli(current.updatedMs()), Optional.of(current.json()));
+            return new HistoryEntry(
+                    key,
+                    revision,
+                    "current",
+                    current.writer() == null ? "" : current.writer(),
+                    java.time.Instant.ofEpochMilli(current.updatedMs()),
+                    Optional.of(current.json()));
         }
-        String kept0 = kept.isEmpty() ? "no history is kept" : "history keeps revisions "
-                + kept.get(0).revision() + ".." + kept.get(kept.size() - 1).revision();
-        throw new NotFoundException(key, "not found: revision " + revision + " of \"" + key + "\" is not kept ("
-                + kept0 + ", current revision " + current.revision() + ")");
+        String kept0 = kept.isEmpty()
+                ? "no history is kept"
+                : "history keeps revisions " + kept.get(0).revision() + ".."
+                        + kept.get(kept.size() - 1).revision();
+        throw new NotFoundException(
+                key,
+                "not found: revision " + revision + " of \"" + key + "\" is not kept (" + kept0 + ", current revision "
+                        + current.revision() + ")");
     }
 
     @Override
@@ -97,8 +108,11 @@ final class DefaultHistory implements History {
                 return List.copyOf(next);
             }
             if (attempt == UPDATE_ATTEMPTS) {
-                throw new ConflictException(null, OptionalLong.empty(), "conflict: the history policy was changed by someone else "
-                        + UPDATE_ATTEMPTS + " times while this change was applied; nothing was written");
+                throw new ConflictException(
+                        null,
+                        OptionalLong.empty(),
+                        "conflict: the history policy was changed by someone else " + UPDATE_ATTEMPTS
+                                + " times while this change was applied; nothing was written");
             }
         }
     }
@@ -112,8 +126,9 @@ final class DefaultHistory implements History {
     @Override
     public WriteResult revert(String key, long revision) {
         HistoryEntry e = get(key, revision);
-        JsonNode doc = e.document().orElseThrow(() -> new InvalidInputException("cannot revert \"" + key
-                + "\" to revision " + revision + ": it was a deletion; use delete()"));
+        JsonNode doc = e.document()
+                .orElseThrow(() -> new InvalidInputException(
+                        "cannot revert \"" + key + "\" to revision " + revision + ": it was a deletion; use delete()"));
         return calls.putWhole(key, "revert", TreeText.of(doc), null, WriteOptions.DEFAULT, null, null);
     }
 }

@@ -8,10 +8,6 @@ import io.statestore.client.ConflictException;
 import io.statestore.client.Document;
 import io.statestore.client.Durations;
 import io.statestore.client.EventBus;
-import io.statestore.client.TaskStreams;
-import io.statestore.client.events.EventBusOptions;
-import io.statestore.client.internal.events.DefaultEventBus;
-import io.statestore.client.internal.events.DefaultTaskStreams;
 import io.statestore.client.History;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.JsonPath;
@@ -20,10 +16,17 @@ import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
 import io.statestore.client.StrictJson;
+import io.statestore.client.TaskStreams;
 import io.statestore.client.TransactionBody;
 import io.statestore.client.Watch;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
+import io.statestore.client.events.EventBusOptions;
+import io.statestore.client.internal.events.DefaultEventBus;
+import io.statestore.client.internal.events.DefaultTaskStreams;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,9 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.RedisGateway;
-import io.statestore.client.spi.FunctionCalls;
 
 /**
  * The store on one Redis server. Module mode updates documents in place with {@code ss_jwrite}
@@ -57,9 +57,18 @@ final class DefaultStateStore implements StateStore {
     private final History history;
 
     /** The parts are built before the store, from what they need, so none holds a store still under construction. */
-    private DefaultStateStore(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode,
-                              String serverVersion, DocumentReads documents, WriteCalls calls, DefaultEventBus events,
-                              DefaultTaskStreams tasks, DefaultWatch watch, History history) {
+    private DefaultStateStore(
+            StateStoreOptions options,
+            RedisGateway redis,
+            KeyLayout layout,
+            StorageMode mode,
+            String serverVersion,
+            DocumentReads documents,
+            WriteCalls calls,
+            DefaultEventBus events,
+            DefaultTaskStreams tasks,
+            DefaultWatch watch,
+            History history) {
         this.options = options;
         this.redis = redis;
         this.layout = layout;
@@ -73,25 +82,28 @@ final class DefaultStateStore implements StateStore {
         this.history = history;
     }
 
-    static DefaultStateStore open(StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
+    static DefaultStateStore open(
+            StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
         KeyLayout layout = new KeyLayout(options.keyPrefix(), redis.cluster());
         DocumentReads documents = new DocumentReads(redis, layout);
         WriteCalls calls = new WriteCalls(options, redis, layout, mode);
         HistoryPolicies historyPolicies = new HistoryPolicies(options, redis, layout);
         HistoryReads historyReads = new HistoryReads(historyPolicies, redis, layout);
-        DefaultWatch watch = new DefaultWatch(redis, layout, new DocumentLookup(historyPolicies, historyReads, documents),
-                options.timeout());
+        DefaultWatch watch = new DefaultWatch(
+                redis, layout, new DocumentLookup(historyPolicies, historyReads, documents), options.timeout());
         History history = new DefaultHistory(documents, historyReads, calls, layout, historyPolicies);
         DefaultEventBus events = new DefaultEventBus(redis, options.keyPrefix(), EventBusOptions.DEFAULT, null);
         DefaultTaskStreams tasks = new DefaultTaskStreams(redis, options.keyPrefix());
-        return new DefaultStateStore(options, redis, layout, mode, serverVersion, documents, calls, events, tasks, watch,
-                history);
+        return new DefaultStateStore(
+                options, redis, layout, mode, serverVersion, documents, calls, events, tasks, watch, history);
     }
 
     @Override
     public EventBus events() {
         if (redis.cluster()) {
-            throw redis.notOnCluster("the event bus", "its streams all sit in one slot, and one stream per event type slot is not built");
+            throw redis.notOnCluster(
+                    "the event bus",
+                    "its streams all sit in one slot, and one stream per event type slot is not built");
         }
         return events;
     }
@@ -128,7 +140,8 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public <T> Optional<Document<T>> get(String key, Class<T> type) {
-        return get(key).map(d -> new Document<>(key, StrictJson.convert(d.value(), type, "document \"" + key + "\""), d.meta()));
+        return get(key).map(d ->
+                new Document<>(key, StrictJson.convert(d.value(), type, "document \"" + key + "\""), d.meta()));
     }
 
     @Override
@@ -174,12 +187,15 @@ final class DefaultStateStore implements StateStore {
     public Optional<WriteResult> create(String key, Object value, WriteOptions opts) {
         layout.validate(key);
         if (opts.expectedRevision().isPresent()) {
-            throw new InvalidInputException("create() cannot take ifRevision: it always requires the document to be absent");
+            throw new InvalidInputException(
+                    "create() cannot take ifRevision: it always requires the document to be absent");
         }
         String text = StrictJson.write(value);
         try {
-            return Optional.of(options.combineWrites() ? calls.combinedPut(key, "create", text, opts, 0L)
-                    : calls.putWhole(key, "create", text, null, opts, 0L, null));
+            return Optional.of(
+                    options.combineWrites()
+                            ? calls.combinedPut(key, "create", text, opts, 0L)
+                            : calls.putWhole(key, "create", text, null, opts, 0L, null));
         } catch (ConflictException e) {
             return Optional.empty();
         }
@@ -198,8 +214,14 @@ final class DefaultStateStore implements StateStore {
         layout.validate(key);
         JsonNode p = StrictJson.toTree(patch);
         String change = TreeText.of(p);
-        return inPlaceOrComputed(key, "merge", change, opts, () -> ModuleSteps.merge(p),
-                doc -> new JsonNode[] {MergePatch.apply(doc, p), null}, true);
+        return inPlaceOrComputed(
+                key,
+                "merge",
+                change,
+                opts,
+                () -> ModuleSteps.merge(p),
+                doc -> new JsonNode[] {MergePatch.apply(doc, p), null},
+                true);
     }
 
     @Override
@@ -208,8 +230,14 @@ final class DefaultStateStore implements StateStore {
         JsonPath jp = JsonPath.parse(path);
         JsonNode v = StrictJson.toTree(value);
         String change = ops(op("set", jp).set("value", v));
-        return inPlaceOrComputed(key, "set", change, opts, () -> ModuleSteps.set(jp, v),
-                doc -> new JsonNode[] {PathEditor.set(key, doc, jp, v), null}, jp.isRoot());
+        return inPlaceOrComputed(
+                key,
+                "set",
+                change,
+                opts,
+                () -> ModuleSteps.set(jp, v),
+                doc -> new JsonNode[] {PathEditor.set(key, doc, jp, v), null},
+                jp.isRoot());
     }
 
     @Override
@@ -219,8 +247,14 @@ final class DefaultStateStore implements StateStore {
         if (jp.isRoot()) {
             throw new InvalidInputException("bad path: \"" + key + "\": cannot remove $; delete the document instead");
         }
-        return inPlaceOrComputed(key, "remove", ops(op("remove", jp)), opts, () -> ModuleSteps.remove(jp),
-                doc -> new JsonNode[] {PathEditor.remove(key, doc, jp), null}, false);
+        return inPlaceOrComputed(
+                key,
+                "remove",
+                ops(op("remove", jp)),
+                opts,
+                () -> ModuleSteps.remove(jp),
+                doc -> new JsonNode[] {PathEditor.remove(key, doc, jp), null},
+                false);
     }
 
     @Override
@@ -232,15 +266,22 @@ final class DefaultStateStore implements StateStore {
         }
         JsonNode d = PathEditor.numberNode(delta);
         String change = ops(op("incr", jp).set("by", d));
-        return inPlaceOrComputed(key, "incr", change, opts, () -> ModuleSteps.increment(jp, d),
-                doc -> PathEditor.increment(key, doc, jp, delta), false);
+        return inPlaceOrComputed(
+                key,
+                "incr",
+                change,
+                opts,
+                () -> ModuleSteps.increment(jp, d),
+                doc -> PathEditor.increment(key, doc, jp, delta),
+                false);
     }
 
     @Override
     public WriteResult append(String key, String path, Object value, int maxLength, WriteOptions opts) {
         layout.validate(key);
         if (maxLength < 0) {
-            throw new InvalidInputException("append to \"" + key + "\": maxLength must be 0 (no limit) or positive, got " + maxLength);
+            throw new InvalidInputException(
+                    "append to \"" + key + "\": maxLength must be 0 (no limit) or positive, got " + maxLength);
         }
         JsonPath jp = JsonPath.parse(path);
         JsonNode v = StrictJson.toTree(value);
@@ -248,8 +289,14 @@ final class DefaultStateStore implements StateStore {
         if (maxLength > 0) {
             o.put("max", maxLength);
         }
-        return inPlaceOrComputed(key, "append", ops(o), opts, () -> ModuleSteps.append(jp, v, maxLength),
-                doc -> new JsonNode[] {PathEditor.append(key, doc, jp, v, maxLength), null}, false);
+        return inPlaceOrComputed(
+                key,
+                "append",
+                ops(o),
+                opts,
+                () -> ModuleSteps.append(jp, v, maxLength),
+                doc -> new JsonNode[] {PathEditor.append(key, doc, jp, v, maxLength), null},
+                false);
     }
 
     @Override
@@ -261,7 +308,8 @@ final class DefaultStateStore implements StateStore {
             T current = doc == null ? null : StrictJson.convert(doc.deepCopy(), type, "document \"" + key + "\"");
             T next = fn.apply(current);
             if (next == null) {
-                throw new InvalidInputException("update of \"" + key + "\": the function returned null; use delete() to remove a document");
+                throw new InvalidInputException(
+                        "update of \"" + key + "\": the function returned null; use delete() to remove a document");
             }
             return new JsonNode[] {StrictJson.toTree(next).deepCopy(), null};
         });
@@ -273,7 +321,8 @@ final class DefaultStateStore implements StateStore {
     public WriteResult expire(String key, Duration ttl) {
         layout.validate(key);
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidInputException("expire of \"" + key + "\": ttl must be positive, got " + (ttl == null ? "none" : Durations.format(ttl)));
+            throw new InvalidInputException("expire of \"" + key + "\": ttl must be positive, got "
+                    + (ttl == null ? "none" : Durations.format(ttl)));
         }
         return calls.ttl(key, "expire", WriteOptions.ttl(ttl));
     }
@@ -296,7 +345,9 @@ final class DefaultStateStore implements StateStore {
     @Override
     public Watch watch() {
         if (redis.cluster()) {
-            throw redis.notOnCluster("watch", "a cluster keeps one change feed per hash slot, and a watcher that follows them all is not built");
+            throw redis.notOnCluster(
+                    "watch",
+                    "a cluster keeps one change feed per hash slot, and a watcher that follows them all is not built");
         }
         return watch;
     }
@@ -321,9 +372,14 @@ final class DefaultStateStore implements StateStore {
      * take) or the document is kept as a string, the new document is computed here instead. Either
      * way the write is combined with this process's other writes to the document (docs/combining.md).
      */
-    private WriteResult inPlaceOrComputed(String key, String op, String change, WriteOptions opts,
-                                          Supplier<List<String>> moduleSteps, WriteCalls.Computation compute,
-                                          boolean createsMissing) {
+    private WriteResult inPlaceOrComputed(
+            String key,
+            String op,
+            String change,
+            WriteOptions opts,
+            Supplier<List<String>> moduleSteps,
+            WriteCalls.Computation compute,
+            boolean createsMissing) {
         List<String> steps = mode == StorageMode.MODULE ? moduleSteps.get() : null;
         WriteCalls.Computation computation = doc -> {
             if (doc == null && !createsMissing) {

@@ -5,14 +5,14 @@ import io.statestore.client.Watch;
 import io.statestore.client.WatchListener;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.Watcher;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.RedisGateway;
 
 /** Starts {@link FeedWatcher}s (each has its own connection and two threads) and closes them with the store. */
 final class DefaultWatch implements Watch {
@@ -40,7 +40,8 @@ final class DefaultWatch implements Watch {
         if (options.scope() == WatchOptions.Scope.KEY) {
             layout.validate(options.target());
         }
-        FeedWatcher w = new FeedWatcher(options, listener, reads, documents, redis, layout.feed(options.target()), timeout);
+        FeedWatcher w =
+                new FeedWatcher(options, listener, reads, documents, redis, layout.feed(options.target()), timeout);
         open.add(w);
         w.start();
         return w;

@@ -16,8 +16,7 @@ final class DocumentCache {
     static final long MAX_CHARS = 32L * 1024 * 1024;
     static final int MAX_DOCUMENT_CHARS = 1024 * 1024;
 
-    record Entry(long revision, JsonNode document, int chars) {
-    }
+    record Entry(long revision, JsonNode document, int chars) {}
 
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long chars;

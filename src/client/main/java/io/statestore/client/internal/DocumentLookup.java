@@ -22,8 +22,7 @@ final class DocumentLookup {
     }
 
     /** The event with its document, or without one and the reason it could not be read. */
-    record Attached(ChangeEvent event, StateStoreException unreadable) {
-    }
+    record Attached(ChangeEvent event, StateStoreException unreadable) {}
 
     /**
      * The event with its document. Unavailability propagates (the watcher reconnects and retries

@@ -1,14 +1,14 @@
 package io.statestore.client.internal;
 
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
+import io.statestore.client.spi.SlotTags;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.RedisGateway;
-import io.statestore.client.spi.SlotTags;
 
 /** Reads documents with their metadata ({@code ss_get}, {@code ss_mget}): what the store, history, watch and transactions share. */
 final class DocumentReads {
@@ -39,7 +39,8 @@ final class DocumentReads {
         // On a cluster one call may read one slot only: one ss_mget per slot, answered in key order.
         Map<Integer, List<String>> groups = new LinkedHashMap<>();
         for (String k : distinct) {
-            groups.computeIfAbsent(layout.perSlot() ? SlotTags.slot(k) : 0, s -> new ArrayList<>()).add(k);
+            groups.computeIfAbsent(layout.perSlot() ? SlotTags.slot(k) : 0, s -> new ArrayList<>())
+                    .add(k);
         }
         Map<String, StoredDocument> found = new java.util.HashMap<>();
         for (List<String> group : groups.values()) {

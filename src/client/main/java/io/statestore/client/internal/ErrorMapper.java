@@ -17,8 +17,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class ErrorMapper {
     private static final Pattern CURRENT_REVISION = Pattern.compile("current revision (\\d+)");
 
-    private ErrorMapper() {
-    }
+    private ErrorMapper() {}
 
     /**
      * @param key  the document the call was about (for messages)
@@ -44,8 +43,10 @@ public final class ErrorMapper {
             }
             return new UnavailableException("Redis is unavailable" + what + ": " + e.getMessage(), false, e);
         }
-        return new UnavailableException("Redis did not answer" + what + "; a write may or may not have been applied: "
-                + e.getMessage(), sent, e);
+        return new UnavailableException(
+                "Redis did not answer" + what + "; a write may or may not have been applied: " + e.getMessage(),
+                sent,
+                e);
     }
 
     /** What to try when the server cannot be reached. */
@@ -94,7 +95,8 @@ public final class ErrorMapper {
         }
         for (Throwable t : all) {
             String m = t.getMessage() == null ? "" : t.getMessage();
-            if (m.startsWith("Unexpected end of stream") || m.contains("Connection reset")
+            if (m.startsWith("Unexpected end of stream")
+                    || m.contains("Connection reset")
                     || m.contains("Broken pipe")) {
                 return "the connection closed" + (where == null ? "" : " (" + where + ")")
                         + ": the server stopped or restarted, or dropped the client";
@@ -107,7 +109,8 @@ public final class ErrorMapper {
         return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\.$", "");
     }
 
-    private static final Pattern FAILED_TO_CONNECT = Pattern.compile("^Failed to connect to (?:[^/\\s]*/)?([^\\s]+?)\\.?$");
+    private static final Pattern FAILED_TO_CONNECT =
+            Pattern.compile("^Failed to connect to (?:[^/\\s]*/)?([^\\s]+?)\\.?$");
 
     // UnknownHostException's message is the host, sometimes followed by ": Name or service not known".
     private static String hostOf(String message) {
@@ -157,20 +160,30 @@ public final class ErrorMapper {
             case "SS_CHAINSTOP": // an earlier link of its ss_chain failed; this one was not applied
                 return new UnavailableException("not applied, chain stopped: " + rest, false, null);
             case "SS_INTERNAL":
-                return new InvalidInputException("the statestore function failed unexpectedly" + about(key) + ": " + rest);
+                return new InvalidInputException(
+                        "the statestore function failed unexpectedly" + about(key) + ": " + rest);
             // The server is up but cannot take the call for now, and did nothing: still loading,
             // demoted to a replica by a failover (READONLY), out of memory, too few replicas,
             // unable to persist (MISCONF). A retry or the outage spool is the answer, not a fix
             // of the input.
-            case "NOSCRIPT", "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY", "OOM", "NOREPLICAS",
+            case "NOSCRIPT",
+                    "LOADING",
+                    "BUSY",
+                    "MASTERDOWN",
+                    "TRYAGAIN",
+                    "CLUSTERDOWN",
+                    "READONLY",
+                    "OOM",
+                    "NOREPLICAS",
                     "MISCONF":
-                return new UnavailableException("Redis cannot serve the call now" + about(key) + ": " + message, false, null);
+                return new UnavailableException(
+                        "Redis cannot serve the call now" + about(key) + ": " + message, false, null);
             case "NOAUTH", "WRONGPASS":
                 return new PermissionDeniedException("Redis refused the credentials (check the user and the password"
                         + " file; docs/security.md): " + message);
             case "NOPERM":
-                return new PermissionDeniedException("the Redis user lacks a permission for this call" + about(key)
-                        + ": " + message);
+                return new PermissionDeniedException(
+                        "the Redis user lacks a permission for this call" + about(key) + ": " + message);
             default:
                 return new InvalidInputException("Redis refused the call" + about(key) + ": " + message);
         }

@@ -1,6 +1,5 @@
 package io.statestore.client.internal;
 
-import io.statestore.client.spi.RedisGateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.statestore.client.ChangeEvent;
@@ -9,14 +8,15 @@ import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StrictJson;
 import io.statestore.client.WatchOptions;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
 
 /** The watch-side reads of the protocol: {@code ss_snapshot} and {@code ss_read} (docs/protocol.md). */
 final class FeedReads {
@@ -37,15 +37,14 @@ final class FeedReads {
     }
 
     /** A document that exists but cannot be read as JSON (written around statestore, e.g. a raw SET). */
-    record Unreadable(String key, long revision, StateStoreException error) {
-    }
+    record Unreadable(String key, long revision, StateStoreException error) {}
 
     /**
      * A snapshot: the documents, those that could not be read, the position of its first page
      * (changes after it are delivered, except those already in the documents) and of its last page.
      */
-    record Snapshot(List<Document<JsonNode>> documents, List<Unreadable> unreadable, String position,
-                    String lastPagePosition) {
+    record Snapshot(
+            List<Document<JsonNode>> documents, List<Unreadable> unreadable, String position, String lastPagePosition) {
         /**
          * Per-key revisions to skip events up to, when pages were read at different positions.
          * Unreadable documents count too: they were reported at that revision.
@@ -84,7 +83,8 @@ final class FeedReads {
         String first = null;
         String last;
         do {
-            List<Object> r = FunctionCalls.list(call.fcallReadOnly(protocol.snapshotUnder(anchor, cursor, SNAPSHOT_PAGE)));
+            List<Object> r =
+                    FunctionCalls.list(call.fcallReadOnly(protocol.snapshotUnder(anchor, cursor, SNAPSHOT_PAGE)));
             last = FunctionCalls.text(r.get(0));
             if (first == null) {
                 first = last;
@@ -134,8 +134,8 @@ final class FeedReads {
      * {@link #read}, which reports the resync.
      */
     Batch awaitNext(RedisGateway.BlockingConnection conn, String feed, String afterId, int blockMillis, int count) {
-        RedisGateway.Awaited r = conn.awaitEntriesThenCall(feed, afterId, blockMillis, count,
-                FunctionCalls.read(feed, afterId, 0));
+        RedisGateway.Awaited r =
+                conn.awaitEntriesThenCall(feed, afterId, blockMillis, count, FunctionCalls.read(feed, afterId, 0));
         List<Object> check = FunctionCalls.list(r.callReply());
         List<ChangeEvent> events = new ArrayList<>(r.entries().size());
         for (Object e : r.entries()) {
@@ -155,9 +155,18 @@ final class FeedReads {
         }
         String change = m.get("change");
         JsonNode changeJson = change == null ? null : changeJson(change, m.get("key"), id);
-        return new ChangeEvent(id, m.get("key"), m.get("op"), parseLong(m.get("rev")), parseLong(m.get("prev")),
-                m.getOrDefault("writer", ""), Instant.ofEpochMilli(parseLong(m.get("time"))), changeJson,
-                Optional.ofNullable(m.get("src")), Optional.empty(), 0);
+        return new ChangeEvent(
+                id,
+                m.get("key"),
+                m.get("op"),
+                parseLong(m.get("rev")),
+                parseLong(m.get("prev")),
+                m.getOrDefault("writer", ""),
+                Instant.ofEpochMilli(parseLong(m.get("time"))),
+                changeJson,
+                Optional.ofNullable(m.get("src")),
+                Optional.empty(),
+                0);
     }
 
     /**
@@ -189,6 +198,7 @@ final class FeedReads {
         if (dash < 0) {
             return new long[] {Long.parseUnsignedLong(id), 0};
         }
-        return new long[] {Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))};
+        return new long[] {Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))
+        };
     }
 }

@@ -10,6 +10,7 @@ import io.statestore.client.StateStoreException;
 import io.statestore.client.WatchListener;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.Watcher;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.statestore.client.spi.RedisGateway;
 
 /**
  * One watch: a reader thread that takes the snapshot and reads the feed on its own connection
@@ -48,27 +48,20 @@ final class FeedWatcher implements Watcher {
      */
     static final int INLINE_MAX = 16;
 
-    private sealed interface Signal permits Snap, Event, Unreadable, Resync, Failure, End {
-    }
+    private sealed interface Signal permits Snap, Event, Unreadable, Resync, Failure, End {}
 
-    private record Snap(List<Document<JsonNode>> documents, String position) implements Signal {
-    }
+    private record Snap(List<Document<JsonNode>> documents, String position) implements Signal {}
 
-    private record Event(ChangeEvent event) implements Signal {
-    }
+    private record Event(ChangeEvent event) implements Signal {}
 
     /** A document that cannot be read, as of a snapshot position or a change ID. */
-    private record Unreadable(String key, String position, StateStoreException error) implements Signal {
-    }
+    private record Unreadable(String key, String position, StateStoreException error) implements Signal {}
 
-    private record Resync(ResyncReason reason) implements Signal {
-    }
+    private record Resync(ResyncReason reason) implements Signal {}
 
-    private record Failure(StateStoreException error) implements Signal {
-    }
+    private record Failure(StateStoreException error) implements Signal {}
 
-    private record End() implements Signal {
-    }
+    private record End() implements Signal {}
 
     private final WatchOptions options;
     private final WatchListener listener;
@@ -94,6 +87,7 @@ final class FeedWatcher implements Watcher {
     private final AtomicInteger pending = new AtomicInteger();
     /** The reader is in a callback: close() must not interrupt it (the listener's code runs there). */
     private volatile boolean readerDelivering;
+
     private final int blockMillis;
 
     private volatile boolean closed;
@@ -103,8 +97,14 @@ final class FeedWatcher implements Watcher {
     private Map<String, Long> skip = Map.of();
     private String skipUntil;
 
-    FeedWatcher(WatchOptions options, WatchListener listener, FeedReads reads, DocumentLookup documents,
-                RedisGateway redis, String feed, Duration timeout) {
+    FeedWatcher(
+            WatchOptions options,
+            WatchListener listener,
+            FeedReads reads,
+            DocumentLookup documents,
+            RedisGateway redis,
+            String feed,
+            Duration timeout) {
         this.options = options;
         this.listener = listener;
         this.reads = reads;
@@ -148,7 +148,8 @@ final class FeedWatcher implements Watcher {
                         begin();
                         started = true;
                     }
-                    FeedReads.Batch b = live ? reads.awaitNext(conn, feed, readPosition, blockMillis, BATCH)
+                    FeedReads.Batch b = live
+                            ? reads.awaitNext(conn, feed, readPosition, blockMillis, BATCH)
                             : reads.read(conn::fcallReadOnly, feed, readPosition, BATCH);
                     if (!b.ok()) {
                         if (live) {
@@ -189,7 +190,8 @@ final class FeedWatcher implements Watcher {
             // (as an uncaught exception did) leaves the caller with no events and no error.
             LOG.error("watch stopped: {}", bug.toString(), bug);
             pending.incrementAndGet();
-            if (!queue.offer(new Failure(new InvalidInputException("the watch stopped on a reply it could not read: " + bug, bug)))) {
+            if (!queue.offer(new Failure(
+                    new InvalidInputException("the watch stopped on a reply it could not read: " + bug, bug)))) {
                 pending.decrementAndGet(); // a full buffer: the log line above has to do
             }
         } finally {

@@ -43,7 +43,8 @@ public final class FreshHandshakes extends SSLSocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         ClientCertificates.handshakeStarted();
         return delegate.createSocket(address, port, localAddress, localPort);
     }

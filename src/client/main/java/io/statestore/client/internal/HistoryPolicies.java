@@ -3,14 +3,14 @@ package io.statestore.client.internal;
 import io.statestore.client.ConflictException;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.RedisGateway;
 
 /**
  * The history policy kept in Redis ({@code <prefix>histpolicy}, written by {@code ss_hpolicy_set})
@@ -28,8 +28,7 @@ public final class HistoryPolicies {
     private final FunctionCalls protocol;
     private volatile Cached cached;
 
-    private record Cached(List<HistoryPolicy> policies, long fetchedAt) {
-    }
+    private record Cached(List<HistoryPolicy> policies, long fetchedAt) {}
 
     HistoryPolicies(StateStoreOptions options, RedisGateway redis, KeyLayout layout) {
         this.options = options;
@@ -42,8 +41,7 @@ public final class HistoryPolicies {
      * A client-side rule for a write, sent as {@code histmax} (and {@code histage}): versions
      * kept, and the age limit in ms (0: none).
      */
-    public record ClientRule(int versions, long maxAgeMillis) {
-    }
+    public record ClientRule(int versions, long maxAgeMillis) {}
 
     /**
      * The client-side rule that applies to a write of {@code keys}: the largest length among
@@ -69,8 +67,7 @@ public final class HistoryPolicies {
     }
 
     /** The server policy's rules and the version they are ({@code ""} when never set). */
-    record Versioned(String version, List<HistoryPolicy> rules) {
-    }
+    record Versioned(String version, List<HistoryPolicy> rules) {}
 
     /** The server policy, first match wins; empty when none is set. */
     List<HistoryPolicy> server() {
@@ -85,7 +82,9 @@ public final class HistoryPolicies {
         List<HistoryPolicy> out = new ArrayList<>();
         for (int i = 1; i < reply.size(); i++) {
             List<Object> r = FunctionCalls.list(reply.get(i));
-            out.add(new HistoryPolicy(FunctionCalls.text(r.get(0)), Integer.parseInt(FunctionCalls.text(r.get(1))),
+            out.add(new HistoryPolicy(
+                    FunctionCalls.text(r.get(0)),
+                    Integer.parseInt(FunctionCalls.text(r.get(1))),
                     Duration.ofMillis(Long.parseLong(FunctionCalls.text(r.get(2))))));
         }
         cached = new Cached(List.copyOf(out), System.nanoTime());
@@ -120,8 +119,10 @@ public final class HistoryPolicies {
      */
     private void refuseOnCluster() {
         if (layout.perSlot()) {
-            throw redis.notOnCluster("a server-side history policy", "writes on a cluster follow the policy of their hash slot,"
-                    + " and setting it on every slot is not built; give the rules as client-side history in StateStoreOptions");
+            throw redis.notOnCluster(
+                    "a server-side history policy",
+                    "writes on a cluster follow the policy of their hash slot,"
+                            + " and setting it on every slot is not built; give the rules as client-side history in StateStoreOptions");
         }
     }
 
@@ -132,7 +133,8 @@ public final class HistoryPolicies {
             return client.get();
         }
         Cached c = cached;
-        List<HistoryPolicy> server = c != null && System.nanoTime() - c.fetchedAt() < CACHE_NANOS ? c.policies() : server();
+        List<HistoryPolicy> server =
+                c != null && System.nanoTime() - c.fetchedAt() < CACHE_NANOS ? c.policies() : server();
         for (HistoryPolicy p : server) {
             if (p.matches(key)) {
                 return p;

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StrictJson;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.RedisGateway;
 
 /** Reads of the per-document history stream with {@code ss_history}. */
 final class HistoryReads {
@@ -51,7 +51,8 @@ final class HistoryReads {
 
     private List<HistoryEntry> raw(String key, long revision) {
         HistoryPolicy policy = policies.effective(key);
-        Object reply = redis.fcallReadOnly(new FunctionCalls(layout).history(key, policy.maxAge().toMillis(), revision), key);
+        Object reply = redis.fcallReadOnly(
+                new FunctionCalls(layout).history(key, policy.maxAge().toMillis(), revision), key);
         List<HistoryEntry> out = new ArrayList<>();
         for (Object o : FunctionCalls.list(reply)) {
             List<Object> e = FunctionCalls.list(o);
@@ -62,10 +63,16 @@ final class HistoryReads {
             }
             long rev = Long.parseLong(m.get("rev"));
             String doc = m.get("doc");
-            Optional<JsonNode> content = doc == null ? Optional.empty()
+            Optional<JsonNode> content = doc == null
+                    ? Optional.empty()
                     : Optional.of(StrictJson.parse(doc, "history of \"" + key + "\" at revision " + rev));
-            out.add(new HistoryEntry(key, rev, m.get("op"), m.getOrDefault("writer", ""),
-                    Instant.ofEpochMilli(Long.parseLong(m.getOrDefault("time", "0"))), content));
+            out.add(new HistoryEntry(
+                    key,
+                    rev,
+                    m.get("op"),
+                    m.getOrDefault("writer", ""),
+                    Instant.ofEpochMilli(Long.parseLong(m.getOrDefault("time", "0"))),
+                    content));
         }
         return out;
     }

@@ -1,9 +1,9 @@
 package io.statestore.client.internal;
 
-import java.util.List;
 import io.statestore.client.spi.FunctionLibrary;
 import io.statestore.client.spi.LibraryInstaller;
 import io.statestore.client.spi.RedisGateway;
+import java.util.List;
 
 /**
  * The function libraries a {@link RedisGateway} calls into, and the one mechanism that keeps them

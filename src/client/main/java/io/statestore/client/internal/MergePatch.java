@@ -12,8 +12,7 @@ import java.util.Map;
  * sharing is safe and a small patch to a large document copies little).
  */
 final class MergePatch {
-    private MergePatch() {
-    }
+    private MergePatch() {}
 
     /** The result of applying {@code patch} to {@code target} (null target: no document yet). */
     static JsonNode apply(JsonNode target, JsonNode patch) {

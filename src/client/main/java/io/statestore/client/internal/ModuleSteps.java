@@ -16,8 +16,7 @@ import java.util.Map;
  * writes the whole document instead.
  */
 final class ModuleSteps {
-    private ModuleSteps() {
-    }
+    private ModuleSteps() {}
 
     static List<String> merge(JsonNode patch) {
         List<String> steps = new ArrayList<>();

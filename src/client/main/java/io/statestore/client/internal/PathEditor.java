@@ -18,8 +18,7 @@ final class PathEditor {
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private PathEditor() {
-    }
+    private PathEditor() {}
 
     static JsonNode set(String key, JsonNode doc, JsonPath path, JsonNode value) {
         if (path.isRoot()) {
@@ -30,13 +29,15 @@ final class PathEditor {
         JsonPath.Segment last = path.last();
         if (last instanceof JsonPath.Member m) {
             if (parent == null || !parent.isObject()) {
-                throw new InvalidInputException("bad path: \"" + key + "\": " + path.parent() + " does not exist or is not an object");
+                throw new InvalidInputException(
+                        "bad path: \"" + key + "\": " + path.parent() + " does not exist or is not an object");
             }
             ((ObjectNode) parent).set(m.name(), value.deepCopy());
         } else {
             int index = ((JsonPath.Index) last).index();
             if (parent == null || !parent.isArray()) {
-                throw new InvalidInputException("bad path: \"" + key + "\": " + path.parent() + " does not exist or is not an array");
+                throw new InvalidInputException(
+                        "bad path: \"" + key + "\": " + path.parent() + " does not exist or is not an array");
             }
             if (index >= parent.size()) {
                 throw new InvalidInputException("bad path: \"" + key + "\": index " + index + " is out of range for "
@@ -57,7 +58,10 @@ final class PathEditor {
         boolean removed = false;
         if (last instanceof JsonPath.Member m && parent != null && parent.isObject()) {
             removed = ((ObjectNode) parent).remove(m.name()) != null;
-        } else if (last instanceof JsonPath.Index i && parent != null && parent.isArray() && i.index() < parent.size()) {
+        } else if (last instanceof JsonPath.Index i
+                && parent != null
+                && parent.isArray()
+                && i.index() < parent.size()) {
             ((ArrayNode) parent).remove(i.index());
             removed = true;
         }
@@ -74,8 +78,8 @@ final class PathEditor {
             throw new InvalidInputException("bad path: \"" + key + "\": " + path + " does not exist");
         }
         if (!current.isNumber()) {
-            throw new InvalidInputException("wrong type at path: \"" + key + "\": " + path + " is "
-                    + typeName(current) + ", not a number");
+            throw new InvalidInputException(
+                    "wrong type at path: \"" + key + "\": " + path + " is " + typeName(current) + ", not a number");
         }
         JsonNode sum = add(current, delta);
         return new JsonNode[] {set(key, doc, path, sum), sum};
@@ -88,8 +92,8 @@ final class PathEditor {
             throw new InvalidInputException("bad path: \"" + key + "\": " + path + " does not exist");
         }
         if (!target.isArray()) {
-            throw new InvalidInputException("wrong type at path: \"" + key + "\": " + path + " is "
-                    + typeName(target) + ", not an array");
+            throw new InvalidInputException(
+                    "wrong type at path: \"" + key + "\": " + path + " is " + typeName(target) + ", not an array");
         }
         ArrayNode array = (ArrayNode) target;
         array.add(value.deepCopy());
@@ -110,8 +114,11 @@ final class PathEditor {
     }
 
     private static JsonNode add(JsonNode current, Number delta) {
-        boolean integralDelta = delta instanceof Integer || delta instanceof Long || delta instanceof Short
-                || delta instanceof Byte || delta instanceof BigInteger;
+        boolean integralDelta = delta instanceof Integer
+                || delta instanceof Long
+                || delta instanceof Short
+                || delta instanceof Byte
+                || delta instanceof BigInteger;
         if (current.isIntegralNumber() && integralDelta) {
             BigInteger d = delta instanceof BigInteger b ? b : BigInteger.valueOf(delta.longValue());
             return integral(current.bigIntegerValue().add(d));

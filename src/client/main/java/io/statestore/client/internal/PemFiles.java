@@ -23,8 +23,7 @@ import java.util.regex.Pattern;
 public final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** Every certificate in the file (a CA bundle, or a certificate followed by its intermediates). */
     public static List<X509Certificate> certificates(Path file, String what) {
@@ -35,14 +34,17 @@ public final class PemFiles {
             Matcher m = BLOCK.matcher(text);
             while (m.find()) {
                 if (m.group(1).equals("CERTIFICATE")) {
-                    certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(m.group(2)))));
+                    certs.add((X509Certificate)
+                            factory.generateCertificate(new ByteArrayInputStream(decode(m.group(2)))));
                 }
             }
         } catch (CertificateException | IllegalArgumentException e) {
-            throw new TlsException("TLS: " + what + " " + file + " holds a certificate that cannot be read: " + e.getMessage(), e);
+            throw new TlsException(
+                    "TLS: " + what + " " + file + " holds a certificate that cannot be read: " + e.getMessage(), e);
         }
         if (certs.isEmpty()) {
-            throw new TlsException("TLS: " + what + " " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)", null);
+            throw new TlsException(
+                    "TLS: " + what + " " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)", null);
         }
         return certs;
     }
@@ -54,12 +56,16 @@ public final class PemFiles {
         while (m.find()) {
             String type = m.group(1);
             if (type.equals("RSA PRIVATE KEY") || type.equals("EC PRIVATE KEY")) {
-                throw new TlsException("TLS: the private key in " + file + " is in the old " + type + " form; convert it to"
-                        + " PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out KEY.pk8", null);
+                throw new TlsException(
+                        "TLS: the private key in " + file + " is in the old " + type + " form; convert it to"
+                                + " PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out KEY.pk8",
+                        null);
             }
             if (type.equals("ENCRYPTED PRIVATE KEY")) {
-                throw new TlsException("TLS: the private key in " + file + " is encrypted; give an unencrypted PKCS#8 key"
-                        + " (openssl pkcs8 -topk8 -nocrypt) in a file only this user can read", null);
+                throw new TlsException(
+                        "TLS: the private key in " + file + " is encrypted; give an unencrypted PKCS#8 key"
+                                + " (openssl pkcs8 -topk8 -nocrypt) in a file only this user can read",
+                        null);
             }
             if (type.equals("PRIVATE KEY")) {
                 return pkcs8(file, decode(m.group(2)));

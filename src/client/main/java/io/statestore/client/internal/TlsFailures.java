@@ -1,14 +1,14 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.TlsException;
+import io.statestore.client.spi.RedisEndpoint;
+import io.statestore.client.spi.TlsContexts;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
-import io.statestore.client.spi.TlsContexts;
-import io.statestore.client.spi.RedisEndpoint;
 
 /**
  * Recognises, in a connection failure, the TLS problems that trying again cannot fix (a
@@ -17,10 +17,10 @@ import io.statestore.client.spi.RedisEndpoint;
  * restarting server, a timeout) is left to the caller as ordinary unavailability.
  */
 public final class TlsFailures {
-    private static final String REQUIRED = "TLS: the server requires a client certificate: give --tls-cert and --tls-key";
+    private static final String REQUIRED =
+            "TLS: the server requires a client certificate: give --tls-cert and --tls-key";
 
-    private TlsFailures() {
-    }
+    private TlsFailures() {}
 
     /** The failure as a {@link TlsException}, or null when it is not a lasting TLS problem. */
     public static TlsException translate(Throwable failure) {
@@ -50,8 +50,9 @@ public final class TlsFailures {
     private static String fromClientCertificate(ClientCertificates.Outcome latest) {
         return switch (latest) {
             case ASKED_NONE_GIVEN -> REQUIRED;
-            case GIVEN -> "TLS: the server refused the client certificate (it closed the connection after the handshake):"
-                    + " it must be signed by a CA the server trusts (its tls-ca-cert-file)";
+            case GIVEN ->
+                "TLS: the server refused the client certificate (it closed the connection after the handshake):"
+                        + " it must be signed by a CA the server trusts (its tls-ca-cert-file)";
             case NOT_ASKED -> null;
         };
     }
@@ -79,8 +80,10 @@ public final class TlsFailures {
      */
     public static TlsException probeSentinels(RedisEndpoint endpoint, int timeoutMillis) {
         for (HostAndPort sentinel : endpoint.hosts()) {
-            DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().ssl(true).timeoutMillis(timeoutMillis);
-            try (Jedis j = new Jedis(sentinel, TlsContexts.configure(b, endpoint.tls()).build())) {
+            DefaultJedisClientConfig.Builder b =
+                    DefaultJedisClientConfig.builder().ssl(true).timeoutMillis(timeoutMillis);
+            try (Jedis j =
+                    new Jedis(sentinel, TlsContexts.configure(b, endpoint.tls()).build())) {
                 j.ping();
             } catch (JedisException e) {
                 TlsException tls = translate(e); // anything else (NOAUTH, down) is for the pool's message

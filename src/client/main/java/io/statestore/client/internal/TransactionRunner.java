@@ -10,6 +10,9 @@ import io.statestore.client.TransactionBody;
 import io.statestore.client.TransactionChanges;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.SlotTags;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,9 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.SlotTags;
 
 /** Read, decide, commit-all-or-nothing with {@code ss_tx}; retried while other writers interfere. */
 final class TransactionRunner {
@@ -81,30 +81,40 @@ final class TransactionRunner {
         StringBuilder each = new StringBuilder();
         StringBuilder renamed = new StringBuilder();
         for (String k : keys) {
-            each.append(each.length() == 0 ? "" : ", ").append('"').append(k).append("\" (hash slot ")
-                    .append(SlotTags.slot(k)).append(')');
-            renamed.append(renamed.length() == 0 ? "" : ", ").append(KeyLayout.hasTag(k) ? k.replaceFirst("\\{[^{}]+}", "{group}") : "{group}" + k);
+            each.append(each.length() == 0 ? "" : ", ")
+                    .append('"')
+                    .append(k)
+                    .append("\" (hash slot ")
+                    .append(SlotTags.slot(k))
+                    .append(')');
+            renamed.append(renamed.length() == 0 ? "" : ", ")
+                    .append(KeyLayout.hasTag(k) ? k.replaceFirst("\\{[^{}]+}", "{group}") : "{group}" + k);
         }
-        throw new InvalidInputException("a transaction's keys must share one hash tag, which keeps them in one hash slot"
-                + " (Redis Cluster runs one call on one slot): " + each + " do not; name the documents that change together"
-                + " with a common {group} tag, e.g. " + renamed + "; nothing was written");
+        throw new InvalidInputException(
+                "a transaction's keys must share one hash tag, which keeps them in one hash slot"
+                        + " (Redis Cluster runs one call on one slot): " + each
+                        + " do not; name the documents that change together"
+                        + " with a common {group} tag, e.g. " + renamed + "; nothing was written");
     }
 
-    private Map<String, WriteResult> commit(Set<String> keySet, Map<String, StoredDocument> current,
-                                            TransactionChanges changes) {
+    private Map<String, WriteResult> commit(
+            Set<String> keySet, Map<String, StoredDocument> current, TransactionChanges changes) {
         String first = keySet.iterator().next();
         List<FunctionCalls.TxWrite> txWrites = new ArrayList<>();
         List<String> written = new ArrayList<>();
         for (TransactionChanges.Change c : changes.changes()) {
             if (!keySet.contains(c.key())) {
-                throw new InvalidInputException("transaction changes \"" + c.key() + "\", which is not among its keys " + keySet);
+                throw new InvalidInputException(
+                        "transaction changes \"" + c.key() + "\", which is not among its keys " + keySet);
             }
             if (written.contains(c.key())) {
                 throw new InvalidInputException("transaction changes \"" + c.key() + "\" twice");
             }
             written.add(c.key());
             calls.forget(c.key());
-            txWrites.add(new FunctionCalls.TxWrite(c.key(), current.get(c.key()).expectedRevision(),
+            txWrites.add(new FunctionCalls.TxWrite(
+                    c.key(),
+                    current.get(c.key()).expectedRevision(),
                     c.ttl() == null ? null : c.ttl().toMillis(),
                     c.isDelete() ? null : c.value().map(StrictJson::write).orElse("")));
         }

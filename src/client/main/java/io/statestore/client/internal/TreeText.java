@@ -12,8 +12,7 @@ import io.statestore.client.StrictJson;
  * of the client's CPU on every update when it ran over whole documents.
  */
 final class TreeText {
-    private TreeText() {
-    }
+    private TreeText() {}
 
     static String of(JsonNode validated) {
         try {

@@ -37,19 +37,22 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         ClientCertificates.handshakeStarted();
         try {
             delegate.checkServerTrusted(chain, authType, socket);
         } catch (CertificateException e) {
             String host = socket instanceof SSLSocket s && s.getHandshakeSession() != null
-                    ? s.getHandshakeSession().getPeerHost() : String.valueOf(socket.getInetAddress());
+                    ? s.getHandshakeSession().getPeerHost()
+                    : String.valueOf(socket.getInetAddress());
             throw explain(chain, authType, host, socket.getPort(), e);
         }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         ClientCertificates.handshakeStarted();
         try {
             delegate.checkServerTrusted(chain, authType, engine);
@@ -63,18 +66,20 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
         delegate.checkServerTrusted(chain, authType);
     }
 
-    private CertificateException explain(X509Certificate[] chain, String authType, String host, int port,
-                                         CertificateException e) {
+    private CertificateException explain(
+            X509Certificate[] chain, String authType, String host, int port, CertificateException e) {
         String who = "TLS: the server certificate of " + host + ":" + port;
         Date now = new Date();
         for (X509Certificate c : chain) {
             if (now.after(c.getNotAfter())) {
-                String whose = c == chain[0] ? "" : " (its issuer " + c.getSubjectX500Principal().getName() + ")";
+                String whose = c == chain[0]
+                        ? ""
+                        : " (its issuer " + c.getSubjectX500Principal().getName() + ")";
                 return new Failure(who + whose + " expired on " + day(c.getNotAfter()), e);
             }
             if (now.before(c.getNotBefore())) {
-                return new Failure(who + " is not valid before " + day(c.getNotBefore())
-                        + " (is this machine's clock right?)", e);
+                return new Failure(
+                        who + " is not valid before " + day(c.getNotBefore()) + " (is this machine's clock right?)", e);
             }
         }
         try {
@@ -111,12 +116,14 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         delegate.checkClientTrusted(chain, authType, socket);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         delegate.checkClientTrusted(chain, authType, engine);
     }
 

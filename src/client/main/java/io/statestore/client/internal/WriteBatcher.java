@@ -1,12 +1,12 @@
 package io.statestore.client.internal;
 
 import io.statestore.client.UnavailableException;
+import io.statestore.client.spi.FunctionCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import io.statestore.client.spi.FunctionCalls;
 
 /**
  * Group commit for single-document writes, when {@code StateStoreOptions.groupCommit(true)}:
@@ -26,6 +26,7 @@ final class WriteBatcher {
      * calls; 4 and 8 measured alike (docs/decisions.md has why group commit is off by default).
      */
     static final int MAX_IN_FLIGHT = 4;
+
     static final int MAX_WRITES = 64;
     static final long MAX_BYTES = 256 << 10;
     /**

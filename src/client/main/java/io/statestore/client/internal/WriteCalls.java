@@ -8,15 +8,15 @@ import io.statestore.client.StrictJson;
 import io.statestore.client.UnavailableException;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.RedisGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import io.statestore.client.spi.KeyLayout;
-import io.statestore.client.spi.FunctionCalls;
-import io.statestore.client.spi.RedisGateway;
 
 /** Builds and sends the write function calls of the protocol (docs/protocol.md). */
 final class WriteCalls {
@@ -34,6 +34,7 @@ final class WriteCalls {
     static final int WRITE_ATTEMPTS = 3;
     /** Module mode: chains of one document in flight at once (in-place links do not depend on each other's outcome). */
     static final int MODULE_CHAINS_IN_FLIGHT = 4;
+
     private static final long RESEND_PAUSE_MS = 25;
 
     private final DocumentCache cache = new DocumentCache();
@@ -45,6 +46,7 @@ final class WriteCalls {
      * document, and this client has at most one chain in flight per document (docs/combining.md).
      */
     private final String producer = writeId();
+
     private final java.util.concurrent.atomic.AtomicLong chains = new java.util.concurrent.atomic.AtomicLong();
 
     WriteCalls(StateStoreOptions options, RedisGateway redis, KeyLayout layout, StorageMode mode) {
@@ -52,7 +54,8 @@ final class WriteCalls {
         this.redis = redis;
         this.protocol = new FunctionCalls(layout);
         this.mode = mode;
-        this.combiner = new WriteCombiner((key, batch, lane, slot) -> ChainRun.send(this, key, batch, lane, slot),
+        this.combiner = new WriteCombiner(
+                (key, batch, lane, slot) -> ChainRun.send(this, key, batch, lane, slot),
                 mode == StorageMode.MODULE ? MODULE_CHAINS_IN_FLIGHT : 1);
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
@@ -72,12 +75,12 @@ final class WriteCalls {
      * ss_write (ss_put with positional arguments, docs/protocol.md); {@code ifRevision} null
      * writes unconditionally.
      */
-    WriteResult putWhole(String key, String op, String text, String change, WriteOptions opts, Long ifRevision,
-                         JsonNode value) {
+    WriteResult putWhole(
+            String key, String op, String text, String change, WriteOptions opts, Long ifRevision, JsonNode value) {
         cache.remove(key);
         Long ttl = opts.ttl() == null ? null : opts.ttl().toMillis();
-        FunctionCalls.Call call = protocol.write(key, op, text, change, ifRevision, writeId(), ttl,
-                writer(List.of(key), opts));
+        FunctionCalls.Call call =
+                protocol.write(key, op, text, change, ifRevision, writeId(), ttl, writer(List.of(key), opts));
         // group commit puts writes of many documents into one call: one slot only on a cluster
         if (options.groupCommit() && !protocol.perSlot() && text.length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
             return result(key, send(key, () -> batcher.write(key, call)), value);
@@ -96,21 +99,33 @@ final class WriteCalls {
 
     WriteResult delete(String key, WriteOptions opts) {
         cache.remove(key);
-        return result(key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
+        return result(
+                key, send(key, protocol.delete(key, revisionOf(opts), writeId(), writer(List.of(key), opts))), null);
     }
 
     /** ss_jwrite (ss_jop with positional arguments, docs/protocol.md): in-place steps in module mode. */
     WriteResult jsonSteps(String key, String op, String change, WriteOptions opts, List<String> steps) {
         cache.remove(key);
-        Object reply = send(key, protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(),
-                writer(List.of(key), opts), steps));
+        Object reply = send(
+                key,
+                protocol.jsonSteps(key, op, change, revisionOf(opts), writeId(), writer(List.of(key), opts), steps));
         return result(key, reply, incrementValue(key, reply));
     }
 
     WriteResult ttl(String key, String op, WriteOptions opts) {
         cache.remove(key);
-        return result(key, send(key, protocol.ttl(key, op, opts.ttl().toMillis(), revisionOf(opts), writeId(),
-                writer(List.of(key), opts))), null);
+        return result(
+                key,
+                send(
+                        key,
+                        protocol.ttl(
+                                key,
+                                op,
+                                opts.ttl().toMillis(),
+                                revisionOf(opts),
+                                writeId(),
+                                writer(List.of(key), opts))),
+                null);
     }
 
     private static Long revisionOf(WriteOptions opts) {
@@ -135,7 +150,8 @@ final class WriteCalls {
         }
     }
 
-    private WriteResult computedUnderLock(String key, String op, String change, WriteOptions opts, Computation compute) {
+    private WriteResult computedUnderLock(
+            String key, String op, String change, WriteOptions opts, Computation compute) {
         boolean conditional = opts.expectedRevision().isPresent();
         int attempts = conditional ? 1 : options.maxAttempts();
         for (int attempt = 1; ; attempt++) {
@@ -152,8 +168,10 @@ final class WriteCalls {
                     if (conditional) {
                         throw e;
                     }
-                    throw new ConflictException(key, e.currentRevision(), "conflict: \"" + key + "\" kept changing; gave up after "
-                            + attempts + " attempts");
+                    throw new ConflictException(
+                            key,
+                            e.currentRevision(),
+                            "conflict: \"" + key + "\" kept changing; gave up after " + attempts + " attempts");
                 }
                 if (!base.cached()) {
                     Backoff.pause(attempt);
@@ -170,8 +188,7 @@ final class WriteCalls {
      * {@code expectedRevision}: what the write sends as its compare-and-set; {@code documentRevision}:
      * what a compare-and-set against {@code document} itself must name (0 absent, -1 foreign).
      */
-    record Base(JsonNode document, Long expectedRevision, boolean cached, long documentRevision) {
-    }
+    record Base(JsonNode document, Long expectedRevision, boolean cached, long documentRevision) {}
 
     Base base(String key, WriteOptions opts) {
         boolean conditional = opts.expectedRevision().isPresent();
@@ -197,8 +214,8 @@ final class WriteCalls {
     }
 
     /** A partial update: {@code steps} in module mode (null: computed), else {@code compute}d here. */
-    WriteResult combinedUpdate(String key, String op, String change, WriteOptions opts, List<String> steps,
-                               Computation compute) {
+    WriteResult combinedUpdate(
+            String key, String op, String change, WriteOptions opts, List<String> steps, Computation compute) {
         return combiner.write(key, CombinedWrite.update(op, change, opts, steps, compute));
     }
 
@@ -216,7 +233,9 @@ final class WriteCalls {
 
     /** Chains of one link sent as the single call of their form. */
     enum Single {
-        NO, PUT, DELETE
+        NO,
+        PUT,
+        DELETE
     }
 
     /**
@@ -228,7 +247,8 @@ final class WriteCalls {
      * write ID of its own, sent again unchanged when the reply is lost; the function answers a
      * re-send with the first replies.
      */
-    List<Object> sendChain(String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
+    List<Object> sendChain(
+            String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
         if (single == Single.PUT) {
             FunctionCalls.Call call = protocol.writeOf(key, links.get(0), writeId());
             if (options.groupCommit() && call.args().get(1).length() <= WriteBatcher.MAX_DOCUMENT_CHARS) {
@@ -237,7 +257,8 @@ final class WriteCalls {
             return List.of(send(key, () -> redis.fcall(call, key)));
         }
         if (single == Single.DELETE) {
-            return List.of(send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
+            return List.of(
+                    send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
         }
         FunctionCalls.Call chain = protocol.chain(key, producer + "-" + slot + ":" + chains.incrementAndGet(), links);
         return send(key, () -> redis.fcallEach(chain, key));

@@ -29,6 +29,7 @@ final class WriteCombiner {
         final ArrayDeque<CombinedWrite> queue = new ArrayDeque<>();
         /** Combiners at work; each holds one slot, its own name in chain write IDs. */
         int active;
+
         final java.util.BitSet slots = new java.util.BitSet();
         /** Removed from the map once idle; a caller that still holds it takes a fresh lane. */
         boolean retired;

@@ -28,6 +28,7 @@ final class ClusterConnection implements AutoCloseable {
      * primary stops answering) and a resharding, bounded so that a caller is never held forever.
      */
     static final int MAX_ATTEMPTS = 20;
+
     static final Duration MIN_RETRY_DURATION = Duration.ofSeconds(15);
 
     private final JedisCluster cluster;
@@ -39,11 +40,18 @@ final class ClusterConnection implements AutoCloseable {
         pool.setMinIdle(0);
         pool.setMaxWait(timeout);
         pool.setJmxEnabled(false);
-        Duration retries = timeout.multipliedBy(3).compareTo(MIN_RETRY_DURATION) > 0 ? timeout.multipliedBy(3) : MIN_RETRY_DURATION;
+        Duration retries = timeout.multipliedBy(3).compareTo(MIN_RETRY_DURATION) > 0
+                ? timeout.multipliedBy(3)
+                : MIN_RETRY_DURATION;
         // topology refreshed in the background too, so a promoted replica or a new primary is
         // known before a command has to be redirected to it
-        this.cluster = new JedisCluster(new LinkedHashSet<>(endpoint.hosts()), clientConfig, pool, Duration.ofSeconds(5),
-                MAX_ATTEMPTS, retries);
+        this.cluster = new JedisCluster(
+                new LinkedHashSet<>(endpoint.hosts()),
+                clientConfig,
+                pool,
+                Duration.ofSeconds(5),
+                MAX_ATTEMPTS,
+                retries);
     }
 
     /** The routing client: FCALL and FCALL_RO go to the primary of their keys' slot. */

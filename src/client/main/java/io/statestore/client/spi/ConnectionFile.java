@@ -26,11 +26,11 @@ import java.util.Optional;
  * @param defaultUser   the user a client takes when it names none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConnectionFile(int version, String url, String socket, String tlsCa, Map<String, String> passwordFiles,
-                             String defaultUser) {
+public record ConnectionFile(
+        int version, String url, String socket, String tlsCa, Map<String, String> passwordFiles, String defaultUser) {
     public static final String NAME = "connection.json";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
      * Where clients look, in order: {@code $STATESTORE_CONNECTION_FILE}, then the data
@@ -74,7 +74,8 @@ public record ConnectionFile(int version, String url, String socket, String tlsC
         } catch (AccessDeniedException e) {
             throw unreadable(file);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read the statestore connection file " + file + ": " + e.getMessage());
+            throw new InvalidInputException(
+                    "cannot read the statestore connection file " + file + ": " + e.getMessage());
         }
     }
 

@@ -18,15 +18,15 @@ import java.util.Optional;
  * of these and are the caller's to apply.
  */
 public final class CredentialSources {
-    private CredentialSources() {
-    }
+    private CredentialSources() {}
 
     /**
      * Where to connect and as whom.
      *
      * @param source what supplied the credential, for messages ("connection file /x", "none")
      */
-    public record Found(URI uri, Optional<String> user, Optional<Path> passwordFile, Optional<Path> tlsCa, String source) {
+    public record Found(
+            URI uri, Optional<String> user, Optional<Path> passwordFile, Optional<Path> tlsCa, String source) {
         /** Sets what was found on {@code b}. */
         public StateStoreOptions.Builder applyTo(StateStoreOptions.Builder b) {
             b.uri(uri);
@@ -46,24 +46,36 @@ public final class CredentialSources {
         String envFile = env.get("STATESTORE_PASSWORD_FILE");
         if (envFile != null && !envFile.isBlank()) {
             String user = env.get("STATESTORE_USER");
-            return new Found(uri, Optional.ofNullable(user).filter(u -> !u.isBlank()), Optional.of(Path.of(envFile)),
-                    Optional.empty(), "STATESTORE_PASSWORD_FILE");
+            return new Found(
+                    uri,
+                    Optional.ofNullable(user).filter(u -> !u.isBlank()),
+                    Optional.of(Path.of(envFile)),
+                    Optional.empty(),
+                    "STATESTORE_PASSWORD_FILE");
         }
         String creds = env.get("CREDENTIALS_DIRECTORY");
         if (creds != null && !creds.isBlank()) {
             Path f = Path.of(creds, "statestore-" + role.userName());
             if (Files.isReadable(f)) {
-                return new Found(uri, Optional.of(role.userName()), Optional.of(f), Optional.empty(), "systemd credential " + f);
+                return new Found(
+                        uri, Optional.of(role.userName()), Optional.of(f), Optional.empty(), "systemd credential " + f);
             }
         }
         Optional<ConnectionFile> file = ConnectionFile.find(env);
         if (file.isPresent() && (explicitUrl == null || sameServer(explicitUrl, file.get()))) {
             ConnectionFile c = file.get();
-            Path pw = c.passwordFile(role.userName()).orElseThrow(() -> new InvalidInputException(
-                    "the statestore connection file offers no " + role.userName() + " credential (it has "
-                            + (c.passwordFiles() == null ? "none" : c.passwordFiles().keySet()) + ")"));
-            return new Found(URI.create(c.url()), Optional.of(role.userName()), Optional.of(pw),
-                    Optional.ofNullable(c.tlsCa()).map(Path::of), "connection file");
+            Path pw = c.passwordFile(role.userName())
+                    .orElseThrow(() -> new InvalidInputException(
+                            "the statestore connection file offers no " + role.userName() + " credential (it has "
+                                    + (c.passwordFiles() == null
+                                            ? "none"
+                                            : c.passwordFiles().keySet()) + ")"));
+            return new Found(
+                    URI.create(c.url()),
+                    Optional.of(role.userName()),
+                    Optional.of(pw),
+                    Optional.ofNullable(c.tlsCa()).map(Path::of),
+                    "connection file");
         }
         return new Found(uri, Optional.empty(), Optional.empty(), Optional.empty(), "none");
     }

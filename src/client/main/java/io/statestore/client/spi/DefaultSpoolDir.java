@@ -1,6 +1,5 @@
 package io.statestore.client.spi;
 
-import io.statestore.client.spi.ConnectionFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,13 +1,13 @@
 package io.statestore.client.spi;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collection;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.StorageMode;
-import java.util.List;
 import io.statestore.client.internal.HistoryPolicies;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The KEYS and ARGV of every call of the {@code statestore} function library, and the decoding of
@@ -34,8 +34,7 @@ public final class FunctionCalls {
     }
 
     /** One function call, ready to send with FCALL (or FCALL_RO when the function is read-only). */
-    public record Call(String function, List<String> keys, List<String> args) {
-    }
+    public record Call(String function, List<String> keys, List<String> args) {}
 
     /**
      * What every write names besides its own arguments: the writer, the storage mode of keys it
@@ -45,14 +44,16 @@ public final class FunctionCalls {
     public record Writer(String name, String mode, HistoryPolicies.ClientRule history, String source) {
         /** The writer of {@code options} writing {@code keys}, with the client-side history rule that applies to them. */
         public static Writer of(StateStoreOptions options, StorageMode mode, Collection<String> keys, String source) {
-            return new Writer(options.writer(), mode == StorageMode.MODULE ? "json" : "string",
-                    HistoryPolicies.clientRule(options, keys).orElse(null), source);
+            return new Writer(
+                    options.writer(),
+                    mode == StorageMode.MODULE ? "json" : "string",
+                    HistoryPolicies.clientRule(options, keys).orElse(null),
+                    source);
         }
     }
 
     /** One document of an {@code ss_tx}: put ({@code value} not null) or delete, on revision {@code ifRevision}. */
-    public record TxWrite(String key, long ifRevision, Long ttlMillis, String value) {
-    }
+    public record TxWrite(String key, long ifRevision, Long ttlMillis, String value) {}
 
     // ---- reads
 
@@ -88,7 +89,9 @@ public final class FunctionCalls {
 
     /** {@code ss_history}: the kept versions no older than {@code maxAgeMillis} (0: any), or only {@code revision}'s. */
     public Call history(String key, long maxAgeMillis, long revision) {
-        return new Call("ss_history", List.of(layout.history(key)),
+        return new Call(
+                "ss_history",
+                List.of(layout.history(key)),
                 List.of(Long.toString(maxAgeMillis), Long.toString(revision)));
     }
 
@@ -99,7 +102,9 @@ public final class FunctionCalls {
 
     /** {@code ss_snapshot} of a page of the documents under {@code prefix}. */
     public Call snapshotUnder(String prefix, String cursor, int limit) {
-        return new Call("ss_snapshot", List.of(layout.feed(prefix), layout.index(prefix)),
+        return new Call(
+                "ss_snapshot",
+                List.of(layout.feed(prefix), layout.index(prefix)),
                 List.of(prefix, cursor, Integer.toString(limit)));
     }
 
@@ -134,8 +139,15 @@ public final class FunctionCalls {
      * {@code ss_write}, the positional form of {@code ss_put}: {@code OP DOC CHANGE IFREV WID
      * WRITER FEEDMAX MODE TTL HISTMAX HISTAGE SRC}. The feed length is a store setting, never sent.
      */
-    public Call write(String key, String op, String doc, String change, Long ifRevision, String wid, Long ttlMillis,
-               Writer writer) {
+    public Call write(
+            String key,
+            String op,
+            String doc,
+            String change,
+            Long ifRevision,
+            String wid,
+            Long ttlMillis,
+            Writer writer) {
         List<String> args = new ArrayList<>(12);
         args.add(op);
         args.add(doc);
@@ -162,7 +174,8 @@ public final class FunctionCalls {
      * {@code ss_jwrite}, the positional form of {@code ss_jop}: {@code OP CHANGE IFREV WID WRITER
      * FEEDMAX MODE HISTMAX HISTAGE SRC}, then the steps.
      */
-    public Call jsonSteps(String key, String op, String change, Long ifRevision, String wid, Writer writer, List<String> steps) {
+    public Call jsonSteps(
+            String key, String op, String change, Long ifRevision, String wid, Writer writer, List<String> steps) {
         List<String> args = new ArrayList<>(10 + steps.size());
         args.add(op);
         args.add(orNone(change));
@@ -177,22 +190,25 @@ public final class FunctionCalls {
      * One link of an {@code ss_chain} (docs/combining.md): its tag ({@code W}, {@code J} or
      * {@code D}) and the arguments of the single call of that form, without a write ID of its own.
      */
-    public record ChainLink(String tag, List<String> args) {
-    }
+    public record ChainLink(String tag, List<String> args) {}
 
     /** Most links one {@code ss_chain} takes (the function refuses more). */
     public static final int CHAIN_MAX_LINKS = 256;
 
     /** A chain link in {@code ss_write}'s form (a whole document); {@link #write} without the write ID. */
-    public ChainLink chainWrite(String key, String op, String doc, String change, Long ifRevision, Long ttlMillis,
-                                Writer writer) {
-        return new ChainLink("W", write(key, op, doc, change, ifRevision, NONE, ttlMillis, writer).args());
+    public ChainLink chainWrite(
+            String key, String op, String doc, String change, Long ifRevision, Long ttlMillis, Writer writer) {
+        return new ChainLink(
+                "W",
+                write(key, op, doc, change, ifRevision, NONE, ttlMillis, writer).args());
     }
 
     /** A chain link in {@code ss_jwrite}'s form (in-place steps); {@link #jsonSteps} without the write ID. */
-    public ChainLink chainSteps(String key, String op, String change, Long ifRevision, Writer writer, List<String> steps) {
+    public ChainLink chainSteps(
+            String key, String op, String change, Long ifRevision, Writer writer, List<String> steps) {
         List<String> args = new ArrayList<>(11 + steps.size());
-        List<String> single = jsonSteps(key, op, change, ifRevision, NONE, writer, steps).args();
+        List<String> single =
+                jsonSteps(key, op, change, ifRevision, NONE, writer, steps).args();
         args.add(Integer.toString(single.size()));
         args.addAll(single);
         return new ChainLink("J", args);
@@ -239,7 +255,9 @@ public final class FunctionCalls {
 
     /** Whether a link's reply says it was not applied because an earlier link of its chain failed. */
     public static boolean chainStopped(Object reply) {
-        return reply instanceof ErrorReply e && e.message() != null && e.message().startsWith("SS_CHAINSTOP ");
+        return reply instanceof ErrorReply e
+                && e.message() != null
+                && e.message().startsWith("SS_CHAINSTOP ");
     }
 
     /** {@code ss_del}: a tombstone. */
@@ -311,7 +329,9 @@ public final class FunctionCalls {
 
     /** {@code ss_config_set}: the store settings the admin decides for every writer. */
     public Call configure(long feedMaxLength, boolean jsonCheck) {
-        return new Call("ss_config_set", List.of(layout.settings()),
+        return new Call(
+                "ss_config_set",
+                List.of(layout.settings()),
                 List.of("feedmax", Long.toString(feedMaxLength), "jsoncheck", jsonCheck ? "on" : "off"));
     }
 
@@ -379,12 +399,10 @@ public final class FunctionCalls {
      * The error reply of one part of a call that answers each part in its place (ss_write_many,
      * a pipeline, MULTI/EXEC), word for word ({@code SS_CONFLICT ...}): the other parts' outcomes stand.
      */
-    public record ErrorReply(String message) {
-    }
+    public record ErrorReply(String message) {}
 
     /** A write's reply: the document's new revision and the feed entry's ID. */
-    public record Written(long revision, String eventId) {
-    }
+    public record Written(long revision, String eventId) {}
 
     /** {@code [rev, event id, ...]}, the reply of every single-document write. */
     public static Written written(Object reply) {
@@ -396,14 +414,27 @@ public final class FunctionCalls {
      * An {@code ss_get} reply: content (null when absent), revision, times, writer, TTL, Redis type,
      * and whether the key was written outside statestore (since version 11).
      */
-    public record DocumentReply(String content, long revision, long createdMs, long updatedMs, String writer,
-                                long pttlMs, String redisType, boolean foreign) {
-    }
+    public record DocumentReply(
+            String content,
+            long revision,
+            long createdMs,
+            long updatedMs,
+            String writer,
+            long pttlMs,
+            String redisType,
+            boolean foreign) {}
 
     public static DocumentReply document(Object reply) {
         List<Object> r = list(reply);
-        return new DocumentReply(text(r.get(0)), number(r.get(1)), millis(r.get(2)), millis(r.get(3)),
-                text(r.get(4)), number(r.get(5)), text(r.get(6)), r.size() > 7 && number(r.get(7)) == 1);
+        return new DocumentReply(
+                text(r.get(0)),
+                number(r.get(1)),
+                millis(r.get(2)),
+                millis(r.get(3)),
+                text(r.get(4)),
+                number(r.get(5)),
+                text(r.get(6)),
+                r.size() > 7 && number(r.get(7)) == 1);
     }
 
     private static long millis(Object o) {

@@ -32,6 +32,7 @@ public final class FunctionLibrary {
     public static final String EVENTS_RESOURCE = "/io/statestore/events.lua";
     /** Where an {@code -- #include NAME.lua} line finds {@code NAME.lua}. */
     public static final String INCLUDE_DIR = "/io/statestore/lua/";
+
     private static final Pattern VERSION = Pattern.compile("local LIB_VERSION = '(\\d+)'");
     private static final Pattern NAME = Pattern.compile("^#!lua name=(\\S+)");
     /** The whole line, nothing before or after it: an indented or commented-out form stays a comment. */
@@ -46,6 +47,7 @@ public final class FunctionLibrary {
     private final String code;
     /** Computed when first asked for: hashing cost a one-shot CLI call 30-60 ms, and a check needs only the bytes. */
     private volatile String digest;
+
     private volatile byte[] bytes;
     private final int version;
     private final String name;
@@ -64,7 +66,8 @@ public final class FunctionLibrary {
         this.version = Integer.parseInt(m.group(1));
         this.functions = registeredFunctions(code);
         if (!functions.contains(versionFunction)) {
-            throw new IllegalStateException("function library " + name + " does not register its version function " + versionFunction);
+            throw new IllegalStateException(
+                    "function library " + name + " does not register its version function " + versionFunction);
         }
     }
 
@@ -136,7 +139,8 @@ public final class FunctionLibrary {
             if (m != null && m.matches()) {
                 String fragment = m.group(1);
                 if (chain.contains(fragment)) {
-                    throw new IllegalStateException("Lua include cycle: " + String.join(".lua -> ", chain) + ".lua -> " + fragment + ".lua");
+                    throw new IllegalStateException(
+                            "Lua include cycle: " + String.join(".lua -> ", chain) + ".lua -> " + fragment + ".lua");
                 }
                 chain.addLast(fragment);
                 String text = expand(lookup.apply(fragment), lookup, chain);

@@ -14,6 +14,7 @@ public final class KeyLayout {
     public static final int MAX_KEY_BYTES = 1024;
     /** Reserved under every prefix too: the functions refuse documents named like internal keys of the default store. */
     private static final String DEFAULT_PREFIX = "ss:";
+
     private static final Pattern BRACES = Pattern.compile("[^{}]*\\{[^{}]+}[^{}]*");
 
     private final String prefix;
@@ -46,26 +47,34 @@ public final class KeyLayout {
             throw new InvalidInputException("invalid key: a key must not be empty");
         }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": longer than " + MAX_KEY_BYTES + " bytes");
+            throw new InvalidInputException(
+                    "invalid key \"" + abbreviate(key) + "\": longer than " + MAX_KEY_BYTES + " bytes");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c == 0x7f || Character.isWhitespace(c)) {
-                throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": contains whitespace or a control character at position " + i);
+                throw new InvalidInputException("invalid key \"" + abbreviate(key)
+                        + "\": contains whitespace or a control character at position " + i);
             }
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < key.length()
-                    && Character.isLowSurrogate(key.charAt(i + 1)))) {
+            if (Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c)
+                            && i + 1 < key.length()
+                            && Character.isLowSurrogate(key.charAt(i + 1)))) {
                 if (!(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(key.charAt(i - 1)))) {
-                    throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": unpaired surrogate at position " + i);
+                    throw new InvalidInputException(
+                            "invalid key \"" + abbreviate(key) + "\": unpaired surrogate at position " + i);
                 }
             }
         }
         if (key.startsWith(prefix) || key.startsWith(DEFAULT_PREFIX)) {
-            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": keys starting with \"" + prefix + "\""
-                    + (prefix.equals(DEFAULT_PREFIX) ? "" : " or \"" + DEFAULT_PREFIX + "\"") + " are reserved for statestore's internal keys");
+            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": keys starting with \"" + prefix
+                    + "\"" + (prefix.equals(DEFAULT_PREFIX) ? "" : " or \"" + DEFAULT_PREFIX + "\"")
+                    + " are reserved for statestore's internal keys");
         }
-        if ((key.indexOf('{') >= 0 || key.indexOf('}') >= 0) && !BRACES.matcher(key).matches()) {
-            throw new InvalidInputException("invalid key \"" + abbreviate(key) + "\": braces may only form one hash tag such as {group}");
+        if ((key.indexOf('{') >= 0 || key.indexOf('}') >= 0)
+                && !BRACES.matcher(key).matches()) {
+            throw new InvalidInputException(
+                    "invalid key \"" + abbreviate(key) + "\": braces may only form one hash tag such as {group}");
         }
     }
 

@@ -35,8 +35,7 @@ public final class LibraryInstaller {
     }
 
     /** The outcome of an install: what was there before, and what was done. */
-    public record Outcome(LibraryStatus before, Action action) {
-    }
+    public record Outcome(LibraryStatus before, Action action) {}
 
     private final RedisGateway redis;
 
@@ -67,12 +66,16 @@ public final class LibraryInstaller {
                 return new Outcome(s, Action.LOADED);
             case OLDER:
                 load(ours);
-                LOG.info("upgraded function library {} from v{} to v{}", ours.name(), s.serverVersion(), ours.version());
+                LOG.info(
+                        "upgraded function library {} from v{} to v{}", ours.name(), s.serverVersion(), ours.version());
                 return new Outcome(s, Action.UPGRADED);
             case NEWER_COMPATIBLE:
                 if (!force) {
-                    LOG.info("server has function library {} v{}, newer than this client's v{}; using it", ours.name(),
-                            s.serverVersion(), ours.version());
+                    LOG.info(
+                            "server has function library {} v{}, newer than this client's v{}; using it",
+                            ours.name(),
+                            s.serverVersion(),
+                            ours.version());
                     return new Outcome(s, Action.KEPT_NEWER);
                 }
                 break;
@@ -83,8 +86,13 @@ public final class LibraryInstaller {
                 break;
         }
         load(ours);
-        LOG.warn("replaced function library {} v{} (sha256 {}) with this client's v{} (sha256 {}) as forced", ours.name(),
-                s.serverVersion(), s.server().orElseThrow().digest(), ours.version(), ours.digest());
+        LOG.warn(
+                "replaced function library {} v{} (sha256 {}) with this client's v{} (sha256 {}) as forced",
+                ours.name(),
+                s.serverVersion(),
+                s.server().orElseThrow().digest(),
+                ours.version(),
+                ours.digest());
         return new Outcome(s, Action.REPLACED);
     }
 
@@ -92,16 +100,18 @@ public final class LibraryInstaller {
         try {
             redis.call(jedis -> jedis.functionLoadReplace(ours.code()), null, true, "FUNCTION LOAD");
         } catch (PermissionDeniedException e) {
-            throw new PermissionDeniedException("Redis at " + redis.endpoint() + " lacks function library " + ours.name()
-                    + " v" + ours.version() + " and this credential may not install it: " + e.getMessage()
-                    + "; the daemon installs it at start, or run 'statestore functions install' as the daemon's user");
+            throw new PermissionDeniedException(
+                    "Redis at " + redis.endpoint() + " lacks function library " + ours.name()
+                            + " v" + ours.version() + " and this credential may not install it: " + e.getMessage()
+                            + "; the daemon installs it at start, or run 'statestore functions install' as the daemon's user");
         }
     }
 
     private InvalidInputException refusal(LibraryStatus s) {
         FunctionLibrary ours = s.ours();
         ServerLibrary theirs = s.server().orElseThrow();
-        String where = "function library " + ours.name() + " on Redis at " + redis.endpoint() + " is version " + theirs.version();
+        String where = "function library " + ours.name() + " on Redis at " + redis.endpoint() + " is version "
+                + theirs.version();
         String digests = " (server sha256 " + theirs.digest() + ", this client's sha256 " + ours.digest() + ")";
         if (s.verdict() == LibraryStatus.Verdict.DIFFERENT) {
             return new InvalidInputException(where + ", like this client's, but its code is different" + digests

@@ -35,10 +35,13 @@ public final class Permissions {
         if (reply == null) {
             return false;
         }
-        return reply.startsWith("NOAUTH") || reply.startsWith("WRONGPASS") || reply.startsWith("NOPERM")
+        return reply.startsWith("NOAUTH")
+                || reply.startsWith("WRONGPASS")
+                || reply.startsWith("NOPERM")
                 // a command inside a function, refused by the caller's ACL (Redis 7.0; 7.2 and Valkey)
                 || reply.contains("user executing the script can't run this command")
-                || reply.contains("ACL failure in script") || reply.contains("NOPERM");
+                || reply.contains("ACL failure in script")
+                || reply.contains("NOPERM");
     }
 
     /**
@@ -46,9 +49,10 @@ public final class Permissions {
      */
     PermissionDeniedException explain(String reply, String call, String key) {
         if (reply.startsWith("NOAUTH")) {
-            return new PermissionDeniedException("Redis at " + endpoint + " requires a credential: run as the statestore"
-                    + " daemon's user (it finds the connection file), or give --user ROLE --password-file FILE"
-                    + " (docs/security.md)");
+            return new PermissionDeniedException(
+                    "Redis at " + endpoint + " requires a credential: run as the statestore"
+                            + " daemon's user (it finds the connection file), or give --user ROLE --password-file FILE"
+                            + " (docs/security.md)");
         }
         if (reply.startsWith("WRONGPASS")) {
             return new PermissionDeniedException("Redis at " + endpoint + " refused the password of user \""
@@ -89,8 +93,16 @@ public final class Permissions {
         }
         return switch (call) {
             case "ss_config_set", "ss_upgrade", "FUNCTION LOAD" -> Role.ADMIN;
-            case "ss_get", "ss_mget", "ss_list", "ss_snapshot", "ss_read", "ss_history", "ss_hpolicy_get",
-                    "ss_config_get", "ss_version", "ev_version" -> Role.READER;
+            case "ss_get",
+                    "ss_mget",
+                    "ss_list",
+                    "ss_snapshot",
+                    "ss_read",
+                    "ss_history",
+                    "ss_hpolicy_get",
+                    "ss_config_get",
+                    "ss_version",
+                    "ev_version" -> Role.READER;
             default -> Role.WRITER;
         };
     }

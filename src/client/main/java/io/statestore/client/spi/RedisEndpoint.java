@@ -3,6 +3,8 @@ package io.statestore.client.spi;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
+import io.statestore.client.internal.AnsweringJedisFactory;
+import io.statestore.client.internal.PasswordFileCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -22,8 +24,6 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.util.Pool;
-import io.statestore.client.internal.AnsweringJedisFactory;
-import io.statestore.client.internal.PasswordFileCredentials;
 
 /**
  * Where Redis is, read from a statestore URL (docs/daemon.md, "Redis URLs and Sentinel"):
@@ -54,8 +54,17 @@ public final class RedisEndpoint {
     private final PasswordFileCredentials fileCredentials; // null: the password (if any) is fixed
     private TlsOptions tls = TlsOptions.defaults(); // set only by of(), on an instance nobody else holds yet
 
-    private RedisEndpoint(String url, boolean ssl, List<HostAndPort> hosts, String master, boolean cluster, String user,
-                          String password, String sentinelPassword, int database, PasswordFileCredentials fileCredentials) {
+    private RedisEndpoint(
+            String url,
+            boolean ssl,
+            List<HostAndPort> hosts,
+            String master,
+            boolean cluster,
+            String user,
+            String password,
+            String sentinelPassword,
+            int database,
+            PasswordFileCredentials fileCredentials) {
         this.url = url;
         this.ssl = ssl;
         this.hosts = List.copyOf(hosts);
@@ -87,14 +96,16 @@ public final class RedisEndpoint {
     }
 
     /** The same, with an ACL user that overrides the URL's (a role name such as {@code writer}). */
-    public static RedisEndpoint parse(URI uri, Optional<String> userOverride, Optional<Path> passwordFile,
-                                      Optional<Path> sentinelPasswordFile) {
+    public static RedisEndpoint parse(
+            URI uri, Optional<String> userOverride, Optional<Path> passwordFile, Optional<Path> sentinelPasswordFile) {
         String scheme = uri.getScheme();
         boolean sentinel = "redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme);
         boolean cluster = "redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme);
         if (!sentinel && !cluster && !"redis".equals(scheme) && !"rediss".equals(scheme)) {
-            throw invalid(uri, "scheme must be redis://, rediss://, redis-sentinel://, rediss-sentinel://,"
-                    + " redis-cluster:// or rediss-cluster://");
+            throw invalid(
+                    uri,
+                    "scheme must be redis://, rediss://, redis-sentinel://, rediss-sentinel://,"
+                            + " redis-cluster:// or rediss-cluster://");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
@@ -119,7 +130,8 @@ public final class RedisEndpoint {
             hosts.add(hostAndPort(uri, h, sentinel ? DEFAULT_SENTINEL_PORT : DEFAULT_PORT));
         }
         if (!sentinel && !cluster && hosts.size() > 1) {
-            throw invalid(uri, "several hosts are for Sentinels or a Cluster: use redis-sentinel:// or redis-cluster://");
+            throw invalid(
+                    uri, "several hosts are for Sentinels or a Cluster: use redis-sentinel:// or redis-cluster://");
         }
         String master = sentinel ? queryValue(uri, "master") : null;
         if (sentinel && (master == null || master.isEmpty())) {
@@ -156,8 +168,17 @@ public final class RedisEndpoint {
             sentinelPassword = readPassword(sentinelPasswordFile.get(), "Sentinel password file");
         }
         boolean ssl = "rediss".equals(scheme) || "rediss-sentinel".equals(scheme) || "rediss-cluster".equals(scheme);
-        return new RedisEndpoint(withoutPassword(uri), ssl, hosts, master, cluster, user, password, sentinelPassword,
-                database, fileCredentials);
+        return new RedisEndpoint(
+                withoutPassword(uri),
+                ssl,
+                hosts,
+                master,
+                cluster,
+                user,
+                password,
+                sentinelPassword,
+                database,
+                fileCredentials);
     }
 
     /**
@@ -167,9 +188,11 @@ public final class RedisEndpoint {
     private static void warnUrlPassword(URI uri) {
         String shown = withoutPassword(uri);
         if (URL_PASSWORD_WARNED.add(shown)) {
-            LOG.warn("the Redis URL {} carries a password: other users of this machine may read it in a command line or"
-                    + " an environment; give it in a password file instead (--password-file, redis.passwordFile;"
-                    + " docs/security.md)", redacted(uri.toString()));
+            LOG.warn(
+                    "the Redis URL {} carries a password: other users of this machine may read it in a command line or"
+                            + " an environment; give it in a password file instead (--password-file, redis.passwordFile;"
+                            + " docs/security.md)",
+                    redacted(uri.toString()));
         }
     }
 
@@ -252,8 +275,17 @@ public final class RedisEndpoint {
      */
     RedisEndpoint node(HostAndPort node) {
         String host = node.getHost().contains(":") ? "[" + node.getHost() + "]" : node.getHost();
-        RedisEndpoint e = new RedisEndpoint((ssl ? "rediss://" : "redis://") + host + ":" + node.getPort(), ssl, List.of(node),
-                null, false, user, password, null, 0, fileCredentials);
+        RedisEndpoint e = new RedisEndpoint(
+                (ssl ? "rediss://" : "redis://") + host + ":" + node.getPort(),
+                ssl,
+                List.of(node),
+                null,
+                false,
+                user,
+                password,
+                null,
+                0,
+                fileCredentials);
         e.tls = tls;
         return e;
     }
@@ -305,7 +337,9 @@ public final class RedisEndpoint {
 
     /** Connection settings for the primary (or the standalone server): TLS, credentials, database. */
     public DefaultJedisClientConfig.Builder clientConfig(int timeoutMillis) {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .timeoutMillis(timeoutMillis)
+                .ssl(ssl)
                 .database(database);
         if (fileCredentials != null) {
             // read again for every new connection: a rotated password (statestore acl rotate)
@@ -322,11 +356,14 @@ public final class RedisEndpoint {
      * A pool of connections to the server, or to the Sentinels' current primary (Jedis follows
      * a failover: it listens for the Sentinels' switch-master and moves the pool over).
      */
-    public Pool<Jedis> pool(GenericObjectPoolConfig<Jedis> poolConfig, JedisClientConfig primaryConfig, int timeoutMillis) {
+    public Pool<Jedis> pool(
+            GenericObjectPoolConfig<Jedis> poolConfig, JedisClientConfig primaryConfig, int timeoutMillis) {
         if (!sentinel()) {
             return new JedisPool(poolConfig, new AnsweringJedisFactory(hosts.get(0), primaryConfig));
         }
-        DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis).ssl(ssl)
+        DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder()
+                .timeoutMillis(timeoutMillis)
+                .ssl(ssl)
                 .protocol(RedisProtocol.RESP2);
         if (sentinelPassword != null && !sentinelPassword.isEmpty()) {
             sentinelConfig.password(sentinelPassword);
@@ -334,7 +371,8 @@ public final class RedisEndpoint {
         if (ssl) {
             TlsContexts.configure(sentinelConfig, tls);
         }
-        return new JedisSentinelPool(master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig.build());
+        return new JedisSentinelPool(
+                master, new LinkedHashSet<>(hosts), poolConfig, primaryConfig, sentinelConfig.build());
     }
 
     /** Where a connection outside {@code pool} should go now: the server, or the current primary. */

@@ -8,8 +8,7 @@ import io.statestore.client.internal.ErrorMapper;
  * log an outage at WARN without the library's wording or a stack trace (that goes to DEBUG).
  */
 public final class RedisFailures {
-    private RedisFailures() {
-    }
+    private RedisFailures() {}
 
     public static String describe(Throwable e) {
         if (e == null) {

@@ -4,22 +4,22 @@ import io.statestore.client.InvalidInputException;
 import io.statestore.client.StateStoreException;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.UnavailableException;
+import io.statestore.client.internal.ErrorMapper;
+import io.statestore.client.internal.Libraries;
+import io.statestore.client.internal.TlsFailures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.util.Pool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import io.statestore.client.internal.Libraries;
-import io.statestore.client.internal.ErrorMapper;
-import io.statestore.client.internal.TlsFailures;
+import redis.clients.jedis.util.Pool;
 
 /**
  * The client's adapter over Jedis: a connection pool, function calls, and error mapping
@@ -48,6 +48,7 @@ public final class RedisGateway implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService topologyCheck;
     /** How often a cluster gateway looks for primaries without the libraries. */
     static final java.time.Duration TOPOLOGY_CHECK = java.time.Duration.ofSeconds(2);
+
     private final String endpoint;
     private final JedisClientConfig clientConfig;
     private final int poolSize;
@@ -66,7 +67,8 @@ public final class RedisGateway implements AutoCloseable {
         this.permissions = new Permissions(redis.describe(), redis.user());
         int timeout = (int) timeoutDuration.toMillis();
         this.endpoint = redis.describe();
-        this.clientConfig = redis.clientConfig(timeout).protocol(RedisProtocol.RESP2).build();
+        this.clientConfig =
+                redis.clientConfig(timeout).protocol(RedisProtocol.RESP2).build();
         this.poolSize = poolSize;
         if (redis.cluster()) {
             this.pool = null;
@@ -81,7 +83,10 @@ public final class RedisGateway implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            topologyCheck.scheduleWithFixedDelay(this::checkPrimaries, TOPOLOGY_CHECK.toMillis(), TOPOLOGY_CHECK.toMillis(),
+            topologyCheck.scheduleWithFixedDelay(
+                    this::checkPrimaries,
+                    TOPOLOGY_CHECK.toMillis(),
+                    TOPOLOGY_CHECK.toMillis(),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
             return;
         }
@@ -113,8 +118,10 @@ public final class RedisGateway implements AutoCloseable {
             libraries.checkPrimaries(this);
         } catch (RuntimeException e) {
             // the next call that finds a function missing installs them as well
-            org.slf4j.LoggerFactory.getLogger(RedisGateway.class).warn("checking the cluster's primaries for the function"
-                    + " libraries failed: {}", e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(RedisGateway.class)
+                    .warn(
+                            "checking the cluster's primaries for the function" + " libraries failed: {}",
+                            e.getMessage());
         }
     }
 
@@ -132,7 +139,8 @@ public final class RedisGateway implements AutoCloseable {
                 + "; see docs/cluster.md, \"Not yet on a cluster\"; use a standalone or Sentinel-managed Redis for it");
     }
 
-    private static final String ONE_SERVER = "it reads through one connection to one server, and a cluster's data is spread over several";
+    private static final String ONE_SERVER =
+            "it reads through one connection to one server, and a cluster's data is spread over several";
 
     /**
      * Gateways to each primary of the cluster now, for what must be done on every one (the
@@ -150,7 +158,8 @@ public final class RedisGateway implements AutoCloseable {
         }
         List<RedisGateway> out = new ArrayList<>();
         for (redis.clients.jedis.HostAndPort node : primaries) {
-            out.add(new RedisGateway(redis.node(node), 2, java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()), 0));
+            out.add(new RedisGateway(
+                    redis.node(node), 2, java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()), 0));
         }
         return out;
     }
@@ -238,12 +247,17 @@ public final class RedisGateway implements AutoCloseable {
      * slot moved, or is moving) refreshes the map and the call is sent again, as are TRYAGAIN and
      * CLUSTERDOWN, within the retry bound. The call did nothing in all these cases.
      */
-    private Object onOneConnection(String function, List<String> keys, List<String> args, String subject, boolean confirm) {
+    private Object onOneConnection(
+            String function, List<String> keys, List<String> args, String subject, boolean confirm) {
         if (cluster == null) {
-            return run(jedis -> {
-                Object reply = jedis.fcall(function, keys, args);
-                return confirm ? confirmed(jedis, reply, subject) : reply;
-            }, subject, true, function);
+            return run(
+                    jedis -> {
+                        Object reply = jedis.fcall(function, keys, args);
+                        return confirm ? confirmed(jedis, reply, subject) : reply;
+                    },
+                    subject,
+                    true,
+                    function);
         }
         long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
         for (int attempt = 1; ; attempt++) {
@@ -284,10 +298,15 @@ public final class RedisGateway implements AutoCloseable {
         long timeout = Math.max(1, clientConfig.getSocketTimeoutMillis() - 100L);
         long got = jedis.waitReplicas(durableReplicas, timeout);
         if (got < durableReplicas) {
-            throw new UnavailableException("the write" + (subject == null ? "" : " of \"" + subject + "\"") + " was applied"
-                    + " on the primary at " + jedis.getConnection().getHostAndPort() + " but confirmed by " + got + " of the "
-                    + durableReplicas + " replicas required (durableReplicas) within " + timeout + " ms: it may be lost if"
-                    + " that primary fails now", true, new NotReplicated());
+            throw new UnavailableException(
+                    "the write" + (subject == null ? "" : " of \"" + subject + "\"") + " was applied"
+                            + " on the primary at " + jedis.getConnection().getHostAndPort() + " but confirmed by "
+                            + got + " of the "
+                            + durableReplicas + " replicas required (durableReplicas) within " + timeout
+                            + " ms: it may be lost if"
+                            + " that primary fails now",
+                    true,
+                    new NotReplicated());
         }
         return reply;
     }
@@ -374,8 +393,11 @@ public final class RedisGateway implements AutoCloseable {
      * Runs a command routed by its keys: on a cluster through the cluster client (redirects and
      * retries inside), otherwise on a pooled connection like {@link #run}.
      */
-    private <T> T runRouted(Function<redis.clients.jedis.commands.FunctionCommands, T> work, String subject, boolean writes,
-                            String function) {
+    private <T> T runRouted(
+            Function<redis.clients.jedis.commands.FunctionCommands, T> work,
+            String subject,
+            boolean writes,
+            String function) {
         if (cluster == null) {
             return run(work::apply, subject, writes, function);
         }
@@ -478,8 +500,9 @@ public final class RedisGateway implements AutoCloseable {
         if (tls == null && redis.sentinel() && redis.ssl()) {
             tls = TlsFailures.probeSentinels(redis, clientConfig.getConnectionTimeoutMillis());
         }
-        return tls != null ? tls : new UnavailableException(
-                ErrorMapper.cannotReach(endpoint, e) + "; " + ErrorMapper.TRY, false, e);
+        return tls != null
+                ? tls
+                : new UnavailableException(ErrorMapper.cannotReach(endpoint, e) + "; " + ErrorMapper.TRY, false, e);
     }
 
     /**
@@ -488,7 +511,9 @@ public final class RedisGateway implements AutoCloseable {
      */
     public BlockingConnection openBlockingConnection(String name) {
         if (cluster != null) {
-            throw notOnCluster("watching the change feed", "a cluster keeps one feed per hash slot and a watcher that follows them all is not built");
+            throw notOnCluster(
+                    "watching the change feed",
+                    "a cluster keeps one feed per hash slot and a watcher that follows them all is not built");
         }
         return new BlockingConnection(name);
     }
@@ -504,8 +529,7 @@ public final class RedisGateway implements AutoCloseable {
     }
 
     /** What {@link BlockingConnection#awaitEntriesThenCall} read: the entries, then the call's reply. */
-    public record Awaited(List<Object> entries, Object callReply) {
-    }
+    public record Awaited(List<Object> entries, Object callReply) {}
 
     /** One non-pooled connection; {@link #close()} may be called from another thread to break a wait. */
     public final class BlockingConnection implements AutoCloseable {
@@ -556,20 +580,34 @@ public final class RedisGateway implements AutoCloseable {
          * this runs once per notification, and Jedis's typed stream replies would build every
          * entry twice (strings, linked maps, parsed IDs) before the caller reads it once.
          */
-        public Awaited awaitEntriesThenCall(String stream, String afterId, int blockMillis, int count,
-                                            FunctionCalls.Call then) {
+        public Awaited awaitEntriesThenCall(
+                String stream, String afterId, int blockMillis, int count, FunctionCalls.Call then) {
             // Sent again whole when the function was missing: both are reads, so repeating the
             // XREAD only reads the same entries again (or more, or waits again for new ones).
-            return withLibraries(then.function(), () -> awaitOnce(stream, afterId, blockMillis, count,
-                    then.function(), then.keys(), then.args()));
+            return withLibraries(
+                    then.function(),
+                    () -> awaitOnce(stream, afterId, blockMillis, count, then.function(), then.keys(), then.args()));
         }
 
-        private Awaited awaitOnce(String stream, String afterId, int blockMillis, int count,
-                                  String function, List<String> keys, List<String> args) {
+        private Awaited awaitOnce(
+                String stream,
+                String afterId,
+                int blockMillis,
+                int count,
+                String function,
+                List<String> keys,
+                List<String> args) {
             try {
                 Connection c = connected().getConnection();
-                c.sendCommand(Protocol.Command.XREAD, "COUNT", Integer.toString(count), "BLOCK",
-                        Integer.toString(blockMillis), "STREAMS", stream, afterId);
+                c.sendCommand(
+                        Protocol.Command.XREAD,
+                        "COUNT",
+                        Integer.toString(count),
+                        "BLOCK",
+                        Integer.toString(blockMillis),
+                        "STREAMS",
+                        stream,
+                        afterId);
                 List<String> call = new ArrayList<>(2 + keys.size() + args.size());
                 call.add(function);
                 call.add(Integer.toString(keys.size()));

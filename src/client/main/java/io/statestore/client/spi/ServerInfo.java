@@ -15,7 +15,8 @@ public record ServerInfo(String version, boolean hasJsonModule) {
         String redisVersion = field(info, "redis_version");
         String valkeyVersion = field(info, "valkey_version");
         String version = valkeyVersion != null ? "valkey " + valkeyVersion : "redis " + redisVersion;
-        List<?> commands = (List<?>) jedis.sendCommand(() -> "COMMAND".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        List<?> commands = (List<?>) jedis.sendCommand(
+                () -> "COMMAND".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "INFO".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "JSON.SET".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         boolean json = commands != null && !commands.isEmpty() && commands.get(0) != null;

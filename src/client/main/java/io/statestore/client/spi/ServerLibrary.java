@@ -32,7 +32,8 @@ public record ServerLibrary(String name, int version, byte[] code, List<String> 
      * calls, not {@link RedisGateway#fcall}: this runs while the gateway installs its libraries.
      */
     static Optional<ServerLibrary> read(RedisGateway redis, String name, String versionFunction) {
-        List<Object> libraries = redis.call(j -> j.functionListWithCode(name.getBytes(StandardCharsets.UTF_8)), null, false);
+        List<Object> libraries =
+                redis.call(j -> j.functionListWithCode(name.getBytes(StandardCharsets.UTF_8)), null, false);
         for (Object l : libraries) {
             Map<String, Object> fields = pairs(l);
             if (!name.equals(FunctionCalls.text(fields.get("library_name")))) {
@@ -50,7 +51,8 @@ public record ServerLibrary(String name, int version, byte[] code, List<String> 
     }
 
     private static int version(RedisGateway redis, String versionFunction) {
-        String v = FunctionCalls.text(redis.call(j -> j.fcallReadonly(versionFunction, List.of(), List.of()), null, false));
+        String v = FunctionCalls.text(
+                redis.call(j -> j.fcallReadonly(versionFunction, List.of(), List.of()), null, false));
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException notOurs) {

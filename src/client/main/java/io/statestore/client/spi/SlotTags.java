@@ -13,8 +13,7 @@ public final class SlotTags {
     public static final int SLOTS = 16384;
     private static final String[] TAGS = build();
 
-    private SlotTags() {
-    }
+    private SlotTags() {}
 
     /** The tag of {@code slot} (0 to 16383), at most 4 characters of [0-9a-z]. */
     public static String tag(int slot) {

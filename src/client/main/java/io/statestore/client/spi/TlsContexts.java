@@ -3,6 +3,10 @@ package io.statestore.client.spi;
 import io.statestore.client.InvalidInputException;
 import io.statestore.client.TlsException;
 import io.statestore.client.TlsOptions;
+import io.statestore.client.internal.ClientCertificates;
+import io.statestore.client.internal.FreshHandshakes;
+import io.statestore.client.internal.PemFiles;
+import io.statestore.client.internal.VerifyingTrustManager;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,10 +28,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import io.statestore.client.internal.ClientCertificates;
-import io.statestore.client.internal.FreshHandshakes;
-import io.statestore.client.internal.PemFiles;
-import io.statestore.client.internal.VerifyingTrustManager;
 
 /**
  * Turns {@link TlsOptions} into what Jedis needs for a {@code rediss://} connection: a socket
@@ -39,16 +39,18 @@ public final class TlsContexts {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
     private static final AtomicBoolean INSECURE_WARNED = new AtomicBoolean();
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /** Refuses TLS options for a URL that does not use TLS: they would be silently ignored. */
     public static void requireTlsUrl(URI uri, TlsOptions tls) {
         String scheme = uri.getScheme();
-        if (tls.configured() && !"rediss".equals(scheme) && !"rediss-sentinel".equals(scheme)
+        if (tls.configured()
+                && !"rediss".equals(scheme)
+                && !"rediss-sentinel".equals(scheme)
                 && !"rediss-cluster".equals(scheme)) {
             throw new InvalidInputException("TLS options (CA, client certificate, insecure skip) go with a rediss:// or"
-                    + " rediss-sentinel:// URL (rediss-cluster:// for Redis Cluster), not \"" + RedisEndpoint.redacted(uri.toString()) + "\"");
+                    + " rediss-sentinel:// URL (rediss-cluster:// for Redis Cluster), not \""
+                    + RedisEndpoint.redacted(uri.toString()) + "\"");
         }
     }
 
@@ -56,15 +58,20 @@ public final class TlsContexts {
     public static DefaultJedisClientConfig.Builder configure(DefaultJedisClientConfig.Builder b, TlsOptions tls) {
         SSLParameters parameters = new SSLParameters();
         if (!tls.insecureSkipVerify()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // host name against the certificate's IP and DNS names
+            parameters.setEndpointIdentificationAlgorithm(
+                    "HTTPS"); // host name against the certificate's IP and DNS names
         }
-        return b.sslSocketFactory(new FreshHandshakes(context(tls).getSocketFactory())).sslParameters(parameters);
+        return b.sslSocketFactory(new FreshHandshakes(context(tls).getSocketFactory()))
+                .sslParameters(parameters);
     }
 
     static SSLContext context(TlsOptions tls) {
-        TrustManager trust = tls.insecureSkipVerify() ? insecure() : verifying(tls.caFile().orElse(null));
-        KeyManager keys = new ClientCertificates(tls.certFile().isPresent()
-                ? keyManager(tls.certFile().get(), tls.keyFile().orElseThrow()) : null);
+        TrustManager trust =
+                tls.insecureSkipVerify() ? insecure() : verifying(tls.caFile().orElse(null));
+        KeyManager keys = new ClientCertificates(
+                tls.certFile().isPresent()
+                        ? keyManager(tls.certFile().get(), tls.keyFile().orElseThrow())
+                        : null);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
@@ -89,8 +96,11 @@ public final class TlsContexts {
             }
             for (TrustManager tm : f.getTrustManagers()) {
                 if (tm instanceof X509ExtendedTrustManager x) {
-                    return new VerifyingTrustManager(x, caFile == null ? "a CA of the JVM's default trust store"
-                            + " (give the server's CA with --tls-ca)" : "a CA in " + caFile);
+                    return new VerifyingTrustManager(
+                            x,
+                            caFile == null
+                                    ? "a CA of the JVM's default trust store" + " (give the server's CA with --tls-ca)"
+                                    : "a CA in " + caFile);
                 }
             }
             throw new TlsException("TLS: the JVM offers no X.509 trust manager", null);
@@ -115,8 +125,10 @@ public final class TlsContexts {
             }
             throw new TlsException("TLS: the JVM offers no X.509 key manager", null);
         } catch (GeneralSecurityException e) {
-            throw new TlsException("TLS: the key in " + keyFile + " does not go with the certificate in " + certFile
-                    + ": " + e.getMessage(), e);
+            throw new TlsException(
+                    "TLS: the key in " + keyFile + " does not go with the certificate in " + certFile + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -156,20 +168,16 @@ public final class TlsContexts {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -1,6 +1,5 @@
 package io.statestore.client.spi;
 
-import io.statestore.client.StateStoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -62,23 +61,26 @@ public final class WatchSession implements AutoCloseable {
 
     /** Read-only function calls sent in one pipeline; each reply, or its {@link FunctionCalls.ErrorReply}, in order. */
     public List<Object> readAll(List<FunctionCalls.Call> calls) {
-        return run(j -> {
-            Pipeline p = j.pipelined();
-            List<Response<Object>> responses = new ArrayList<>(calls.size());
-            for (FunctionCalls.Call c : calls) {
-                responses.add(p.fcallReadonly(c.function(), c.keys(), c.args()));
-            }
-            p.sync();
-            List<Object> out = new ArrayList<>(calls.size());
-            for (Response<Object> r : responses) {
-                try {
-                    out.add(r.get());
-                } catch (JedisDataException e) {
-                    out.add(new FunctionCalls.ErrorReply(e.getMessage()));
-                }
-            }
-            return out;
-        }, null, false);
+        return run(
+                j -> {
+                    Pipeline p = j.pipelined();
+                    List<Response<Object>> responses = new ArrayList<>(calls.size());
+                    for (FunctionCalls.Call c : calls) {
+                        responses.add(p.fcallReadonly(c.function(), c.keys(), c.args()));
+                    }
+                    p.sync();
+                    List<Object> out = new ArrayList<>(calls.size());
+                    for (Response<Object> r : responses) {
+                        try {
+                            out.add(r.get());
+                        } catch (JedisDataException e) {
+                            out.add(new FunctionCalls.ErrorReply(e.getMessage()));
+                        }
+                    }
+                    return out;
+                },
+                null,
+                false);
     }
 
     /**
@@ -86,29 +88,32 @@ public final class WatchSession implements AutoCloseable {
      * {@link FunctionCalls.ErrorReply}) in order, or null when a WATCHed key changed and nothing was written.
      */
     public List<Object> transaction(Consumer<Queue> body) {
-        return run(j -> {
-            Transaction t = j.multi();
-            body.accept(new Queue() {
-                @Override
-                public void fcall(FunctionCalls.Call call) {
-                    t.fcall(call.function(), call.keys(), call.args());
-                }
+        return run(
+                j -> {
+                    Transaction t = j.multi();
+                    body.accept(new Queue() {
+                        @Override
+                        public void fcall(FunctionCalls.Call call) {
+                            t.fcall(call.function(), call.keys(), call.args());
+                        }
 
-                @Override
-                public void hset(String key, String field, String value) {
-                    t.hset(key, field, value);
-                }
-            });
-            List<Object> results = t.exec();
-            if (results == null) {
-                return null;
-            }
-            List<Object> out = new ArrayList<>(results.size());
-            for (Object r : results) {
-                out.add(r instanceof Exception e ? new FunctionCalls.ErrorReply(e.getMessage()) : r);
-            }
-            return out;
-        }, null, true);
+                        @Override
+                        public void hset(String key, String field, String value) {
+                            t.hset(key, field, value);
+                        }
+                    });
+                    List<Object> results = t.exec();
+                    if (results == null) {
+                        return null;
+                    }
+                    List<Object> out = new ArrayList<>(results.size());
+                    for (Object r : results) {
+                        out.add(r instanceof Exception e ? new FunctionCalls.ErrorReply(e.getMessage()) : r);
+                    }
+                    return out;
+                },
+                null,
+                true);
     }
 
     private <T> T run(Function<Jedis, T> work, String subject, boolean writes) {

@@ -13,14 +13,38 @@ import java.util.List;
  */
 public final class AclRules {
     /** Data commands of all types; administrative, dangerous and library-changing ones taken away after. */
-    private static final List<String> WRITER_COMMANDS = List.of("-@all", "+@read", "+@write", "+@pubsub", "+@connection",
-            "+@transaction", "+fcall", "+fcall_ro", "-@admin", "-@dangerous", "-function", "+function|list", "+info", "+time");
-    private static final List<String> READER_COMMANDS = List.of("-@all", "+@read", "+fcall_ro", "+@connection",
-            "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe", "-@admin", "-@dangerous", "+function|list", "+info",
+    private static final List<String> WRITER_COMMANDS = List.of(
+            "-@all",
+            "+@read",
+            "+@write",
+            "+@pubsub",
+            "+@connection",
+            "+@transaction",
+            "+fcall",
+            "+fcall_ro",
+            "-@admin",
+            "-@dangerous",
+            "-function",
+            "+function|list",
+            "+info",
             "+time");
 
-    private AclRules() {
-    }
+    private static final List<String> READER_COMMANDS = List.of(
+            "-@all",
+            "+@read",
+            "+fcall_ro",
+            "+@connection",
+            "+subscribe",
+            "+psubscribe",
+            "+unsubscribe",
+            "+punsubscribe",
+            "-@admin",
+            "-@dangerous",
+            "+function|list",
+            "+info",
+            "+time");
+
+    private AclRules() {}
 
     /**
      * The rules of {@code role}: commands, keys and channels, without passwords.
@@ -42,8 +66,13 @@ public final class AclRules {
     }
 
     /** A role on the data: {@code keyPermission} ({@code ~} or {@code %R~}) on its documents and their internal keys. */
-    private static void dataRole(List<String> r, String prefix, List<String> docPatterns, String keyPermission,
-                                 List<String> commands, boolean jsonCategory) {
+    private static void dataRole(
+            List<String> r,
+            String prefix,
+            List<String> docPatterns,
+            String keyPermission,
+            List<String> commands,
+            boolean jsonCategory) {
         docPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
         internalPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
         readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
@@ -90,15 +119,23 @@ public final class AclRules {
         String p = glob(prefix);
         List<String> out = new ArrayList<>();
         for (String d : docPatterns) {
-            out.add(p + "m:{" + d + "}");  // metadata of a key without a hash tag
-            out.add(p + "h:{" + d + "}");  // its history
-            out.add(p + "mt:" + d);        // a key with a hash tag of its own
+            out.add(p + "m:{" + d + "}"); // metadata of a key without a hash tag
+            out.add(p + "h:{" + d + "}"); // its history
+            out.add(p + "mt:" + d); // a key with a hash tag of its own
             out.add(p + "ht:" + d);
-            out.add(p + "m:" + d);         // the layout before LIB_VERSION 11, read and moved on write
+            out.add(p + "m:" + d); // the layout before LIB_VERSION 11, read and moved on write
             out.add(p + "h:" + d);
         }
-        out.addAll(List.of(p + "feed*", p + "index*", p + "histpolicy*", p + "{ev}:all", p + "{ev}:ids", p + "{ev}:types",
-                p + "{ev}:t:*", p + "{ev}:dlq:*", p + "task:*"));
+        out.addAll(List.of(
+                p + "feed*",
+                p + "index*",
+                p + "histpolicy*",
+                p + "{ev}:all",
+                p + "{ev}:ids",
+                p + "{ev}:types",
+                p + "{ev}:t:*",
+                p + "{ev}:dlq:*",
+                p + "task:*"));
         return out;
     }
 

@@ -18,6 +18,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 public final class AclSync {
     /** Passwords replaced by a rotation and when they stop working: field "user hash", value epoch ms. */
     public static final String RETIRING = "acl:retiring";
+
     private final RedisAdmin admin;
     private final String prefix;
 
@@ -27,8 +28,7 @@ public final class AclSync {
     }
 
     /** The roles this daemon keeps, with the document globs each may touch. */
-    public record Managed(Role role, List<String> docPatterns) {
-    }
+    public record Managed(Role role, List<String> docPatterns) {}
 
     /**
      * Creates or updates each role's user.

@@ -45,7 +45,9 @@ public final class DaemonAccess {
     /** How the embedded server is started and entered: its ACL file prepared, the admin's password. */
     public EmbeddedRedis.Access embeddedAccess(String legacyPassword) throws IOException {
         if (!enabled()) {
-            return legacyPassword == null ? EmbeddedRedis.Access.open() : EmbeddedRedis.Access.requirePass(legacyPassword);
+            return legacyPassword == null
+                    ? EmbeddedRedis.Access.open()
+                    : EmbeddedRedis.Access.requirePass(legacyPassword);
         }
         PrivateFiles.directory(config.redisDataPath());
         AclFile file = new AclFile(config.redisDataPath());
@@ -70,16 +72,22 @@ public final class DaemonAccess {
         }
         AclSync sync = new AclSync(admin, config.redis().keyPrefix());
         try {
-            sync.apply(List.of(new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
-                    new AclSync.Managed(Role.READER, config.acl().readerKeys())), secrets);
+            sync.apply(
+                    List.of(
+                            new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
+                            new AclSync.Managed(Role.READER, config.acl().readerKeys())),
+                    secrets);
             sync.retireDue();
             managesRoles = true;
         } catch (JedisDataException e) {
             if (config.redis().embedded()) {
                 throw e;
             }
-            LOG.warn("cannot create the writer and reader users on {}: {}; an administrator can create them with the"
-                    + " lines 'statestore acl print' gives (docs/security.md)", RedisEndpoint.redacted(serverUrl), e.getMessage());
+            LOG.warn(
+                    "cannot create the writer and reader users on {}: {}; an administrator can create them with the"
+                            + " lines 'statestore acl print' gives (docs/security.md)",
+                    RedisEndpoint.redacted(serverUrl),
+                    e.getMessage());
         }
         writeConnectionFile(serverUrl);
     }
@@ -99,13 +107,21 @@ public final class DaemonAccess {
             }
         }
         Path socket = config.redis().embedded() && config.embedded().unixSocket()
-                ? config.redisDataPath().resolve("redis.sock") : null;
+                ? config.redisDataPath().resolve("redis.sock")
+                : null;
         String ca = config.redis().embedded() && config.embedded().tls()
-                ? EmbeddedTls.caFile(config.dataPath()).toString() : null;
-        ConnectionFile c = new ConnectionFile(1, withoutCredentials(serverUrl), socket == null ? null : socket.toString(),
-                ca, files, Role.WRITER.userName());
-        PrivateFiles.write(config.dataPath().resolve(ConnectionFile.NAME), new String(c.toJson(),
-                java.nio.charset.StandardCharsets.UTF_8) + "\n");
+                ? EmbeddedTls.caFile(config.dataPath()).toString()
+                : null;
+        ConnectionFile c = new ConnectionFile(
+                1,
+                withoutCredentials(serverUrl),
+                socket == null ? null : socket.toString(),
+                ca,
+                files,
+                Role.WRITER.userName());
+        PrivateFiles.write(
+                config.dataPath().resolve(ConnectionFile.NAME),
+                new String(c.toJson(), java.nio.charset.StandardCharsets.UTF_8) + "\n");
     }
 
     /** The URL without user or password: the connection file names the user by role. */

@@ -61,8 +61,8 @@ public final class Secrets {
     /** The form Redis keeps: SHA-256 in hex, given as {@code #<hash>} in ACL rules. */
     public static String hash(String password) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(password.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

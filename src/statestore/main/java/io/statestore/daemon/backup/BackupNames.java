@@ -15,12 +15,12 @@ import java.util.stream.Stream;
 
 /** Backup file names: {@code statestore-20250701T031700.123Z.rdb} (UTC), sorting by time. */
 public final class BackupNames {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern NAME = Pattern.compile("statestore-(\\d{8})T\\d{6}\\.\\d{3}Z\\.rdb");
     static final String PARTIAL_SUFFIX = ".partial";
 
-    private BackupNames() {
-    }
+    private BackupNames() {}
 
     public static String name(Instant at) {
         return "statestore-" + STAMP.format(at) + ".rdb";
@@ -38,7 +38,9 @@ public final class BackupNames {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString())
+                            .reversed())
+                    .toList();
         }
     }
 
@@ -48,7 +50,8 @@ public final class BackupNames {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(PARTIAL_SUFFIX)).toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(PARTIAL_SUFFIX))
+                    .toList();
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /** One successful backup: where, how big, how checked, what rotation removed. */
-public record BackupResult(Path file, long size, String source, String verifiedBy, Duration took, List<Path> rotatedAway) {
+public record BackupResult(
+        Path file, long size, String source, String verifiedBy, Duration took, List<Path> rotatedAway) {
     public Map<String, Object> figures() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file.toString());

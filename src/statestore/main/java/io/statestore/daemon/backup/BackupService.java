@@ -66,10 +66,17 @@ public final class BackupService {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             working = null;
             long size = Files.size(target);
-            List<Path> rotated = new BackupRotation(cfg.keep(), cfg.keepDaily(), cfg.keepWeekly()).rotate(BackupNames.list(dir));
+            List<Path> rotated =
+                    new BackupRotation(cfg.keep(), cfg.keepDaily(), cfg.keepWeekly()).rotate(BackupNames.list(dir));
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            LOG.info("backup: {} ({} bytes, via {}, verified by {}) in {} ms; rotated away {}", target, size, source,
-                    verifiedBy, took.toMillis(), rotated.size());
+            LOG.info(
+                    "backup: {} ({} bytes, via {}, verified by {}) in {} ms; rotated away {}",
+                    target,
+                    size,
+                    source,
+                    verifiedBy,
+                    took.toMillis(),
+                    rotated.size());
             return new BackupResult(target, size, source, verifiedBy, took, rotated);
         } catch (IOException e) {
             throw new BackupException("backup failed: " + e.getMessage(), e);

@@ -28,8 +28,7 @@ public final class EmbeddedRestore {
     }
 
     /** Keys loaded, and the suffix the previous data was kept under. */
-    public record Result(long keys, String stamp) {
-    }
+    public record Result(long keys, String stamp) {}
 
     public Result restore(Path file) throws BackupException, IOException, InterruptedException {
         Path dir = cfg.redisDataPath();
@@ -62,15 +61,26 @@ public final class EmbeddedRestore {
         DaemonConfig.Embedded e = cfg.embedded();
         List<String> args = new ArrayList<>(e.extraArgs());
         args.addAll(List.of("--appendonly", "no")); // later arguments win
-        DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(e.binary(), e.bind(), e.port(), e.unixSocket(),
-                e.appendfsync(), e.save(), e.startTimeout(), e.stopTimeout(), e.restartBackoff(), e.maxRestartBackoff(), args,
+        DaemonConfig.Embedded loadOnly = new DaemonConfig.Embedded(
+                e.binary(),
+                e.bind(),
+                e.port(),
+                e.unixSocket(),
+                e.appendfsync(),
+                e.save(),
+                e.startTimeout(),
+                e.stopTimeout(),
+                e.restartBackoff(),
+                e.maxRestartBackoff(),
+                args,
                 e.tls()); // on the same address as the daemon's server, so with the same TLS
         try {
             // the restoring server is as closed as the daemon's: its ACL file, the admin's password
             EmbeddedRedis.Access access = new DaemonAccess(cfg).embeddedAccess(null);
             return loadWith(loadOnly, dir, access);
         } catch (IOException ex) {
-            throw new BackupException("the embedded server did not start from the restored file: " + ex.getMessage(), ex);
+            throw new BackupException(
+                    "the embedded server did not start from the restored file: " + ex.getMessage(), ex);
         }
     }
 
@@ -79,7 +89,12 @@ public final class EmbeddedRestore {
         DaemonConfig.Embedded e = loadOnly;
         try (EmbeddedRedis server = new EmbeddedRedis(loadOnly, dir, access)) {
             server.start();
-            try (Jedis j = RedisAdmin.loopback(e.bind(), e.port(), 5000, access.user(), access.password().get(),
+            try (Jedis j = RedisAdmin.loopback(
+                    e.bind(),
+                    e.port(),
+                    5000,
+                    access.user(),
+                    access.password().get(),
                     e.tls() ? EmbeddedTls.clientTls(cfg.dataPath()) : null)) {
                 long keys = j.dbSize();
                 j.configSet("appendonly", "yes");
@@ -93,10 +108,12 @@ public final class EmbeddedRestore {
         long deadline = System.nanoTime() + cfg.backup().timeout().toNanos();
         while (true) {
             String info = j.info("persistence");
-            if (info.contains("aof_rewrite_in_progress:0") && info.contains("aof_rewrite_scheduled:0")
+            if (info.contains("aof_rewrite_in_progress:0")
+                    && info.contains("aof_rewrite_scheduled:0")
                     && Files.exists(dir.resolve("appendonlydir"))) {
                 if (!info.contains("aof_last_bgrewrite_status:ok")) {
-                    throw new BackupException("rebuilding the AOF from the restored data failed; see " + dir.resolve("redis.log"));
+                    throw new BackupException(
+                            "rebuilding the AOF from the restored data failed; see " + dir.resolve("redis.log"));
                 }
                 return;
             }

@@ -49,7 +49,8 @@ public final class RdbFetcher {
 
     public void copy(Path source, Path target, BooleanSupplier aborted) throws IOException, BackupException {
         try (InputStream in = Files.newInputStream(source);
-             var out = java.nio.channels.FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                var out = java.nio.channels.FileChannel.open(
+                        target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -93,7 +94,8 @@ public final class RdbFetcher {
                 refusedCredential(header);
                 throw new BackupException("replication SYNC refused: " + header);
             }
-            try (OutputStream file = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream file =
+                    Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 if (header.startsWith("$EOF:")) {
                     readUntilMark(in, file, header.substring(5).getBytes(StandardCharsets.US_ASCII), aborted);
                 } else {
@@ -157,8 +159,11 @@ public final class RdbFetcher {
     }
 
     private void refusedCredential(String reply) {
-        var credential = io.statestore.client.spi.Permissions.ofConnection((redis.ssl() ? "rediss://" : "redis://")
-                + redis.address().getHost() + ":" + redis.address().getPort(), redis.user(), reply);
+        var credential = io.statestore.client.spi.Permissions.ofConnection(
+                (redis.ssl() ? "rediss://" : "redis://") + redis.address().getHost() + ":"
+                        + redis.address().getPort(),
+                redis.user(),
+                reply);
         if (credential != null) {
             throw credential;
         }

@@ -33,11 +33,12 @@ public final class RdbSaver {
             if (aborted.getAsBoolean()) {
                 throw new BackupException("aborted while waiting for BGSAVE");
             }
-            boolean inProgress = number("rdb_bgsave_in_progress") == 1
-                    || (scheduled && number("rdb_saves") == savesBefore);
+            boolean inProgress =
+                    number("rdb_bgsave_in_progress") == 1 || (scheduled && number("rdb_saves") == savesBefore);
             if (!inProgress) {
                 // the save we started (or found running) has ended; its outcome is the last status
-                String status = redis.info("persistence", "rdb_last_bgsave_status").orElse("?");
+                String status =
+                        redis.info("persistence", "rdb_last_bgsave_status").orElse("?");
                 if ("ok".equals(status)) {
                     return;
                 } else {

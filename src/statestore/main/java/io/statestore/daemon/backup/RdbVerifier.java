@@ -27,7 +27,9 @@ public final class RdbVerifier {
         }
         Process p;
         try {
-            p = new ProcessBuilder(checkBinary, file.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(checkBinary, file.toString())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException notInstalled) {
             return structural;
         }
@@ -120,7 +122,8 @@ public final class RdbVerifier {
             return "permission denied";
         }
         String m = e.getMessage() == null ? "" : e.getMessage();
-        java.util.regex.Matcher os = java.util.regex.Pattern.compile(".*\\(([^()]+)\\)$").matcher(m);
+        java.util.regex.Matcher os =
+                java.util.regex.Pattern.compile(".*\\(([^()]+)\\)$").matcher(m);
         String text = os.matches() ? os.group(1) : m;
         return switch (text) {
             case "No such file or directory" -> "no such file";

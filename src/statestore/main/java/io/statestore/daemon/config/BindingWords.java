@@ -13,15 +13,15 @@ import java.util.Map;
  * takes ("the list [1] is not a whole number"), not the binder's Java types and tokens.
  */
 final class BindingWords {
-    private BindingWords() {
-    }
+    private BindingWords() {}
 
     /** @param given the value the settings hold at the failing key (null if unknown) */
     static String describe(JsonMappingException e, JsonNode given) {
         if (e instanceof UnrecognizedPropertyException) {
             return "unknown setting";
         }
-        if (e.getCause() instanceof InputCoercionException || e.getOriginalMessage().contains("out of range")) {
+        if (e.getCause() instanceof InputCoercionException
+                || e.getOriginalMessage().contains("out of range")) {
             return shown(given) + " is out of range (expected a whole number up to 2147483647)";
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
@@ -69,9 +69,12 @@ final class BindingWords {
             return "a list";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+            return "one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
         }
-        if (Map.class.isAssignableFrom(type) || type.isRecord() || type.getName().startsWith("io.statestore.")) {
+        if (Map.class.isAssignableFrom(type)
+                || type.isRecord()
+                || type.getName().startsWith("io.statestore.")) {
             return "a mapping of settings";
         }
         return "a value of the right kind";

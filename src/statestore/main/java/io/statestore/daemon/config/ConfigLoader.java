@@ -87,8 +87,10 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             String path = pathOf(e);
             String var = origins.get(path);
-            throw new ConfigException(name, List.of("key '" + path + "'" + (var == null ? "" : " (from " + var + ")")
-                    + ": " + BindingWords.describe(e, at(tree, e))));
+            throw new ConfigException(
+                    name,
+                    List.of("key '" + path + "'" + (var == null ? "" : " (from " + var + ")") + ": "
+                            + BindingWords.describe(e, at(tree, e))));
         } catch (JsonProcessingException e) {
             throw new ConfigException(name, List.of(e.getOriginalMessage()));
         }

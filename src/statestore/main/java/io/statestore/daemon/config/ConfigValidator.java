@@ -24,12 +24,19 @@ final class ConfigValidator {
         }
         boolean requirePass = c.embedded().extraArgs().stream().anyMatch(x -> x.equalsIgnoreCase("--requirepass"));
         if (a.enabled() && c.redis().embedded() && requirePass) {
-            problem("embedded.extraArgs", "--requirepass goes with acl.enabled: false; with roles the embedded server's"
-                    + " users and passwords are generated (docs/security.md)");
+            problem(
+                    "embedded.extraArgs",
+                    "--requirepass goes with acl.enabled: false; with roles the embedded server's"
+                            + " users and passwords are generated (docs/security.md)");
         }
-        if (a.enabled() && c.redis().embedded() && c.redis().passwordFile() != null && !c.redis().passwordFile().isBlank()) {
-            problem("redis.passwordFile", "is for an external server (redis.url) or acl.enabled: false; with roles the"
-                    + " embedded server's passwords are generated under the data directory (docs/security.md)");
+        if (a.enabled()
+                && c.redis().embedded()
+                && c.redis().passwordFile() != null
+                && !c.redis().passwordFile().isBlank()) {
+            problem(
+                    "redis.passwordFile",
+                    "is for an external server (redis.url) or acl.enabled: false; with roles the"
+                            + " embedded server's passwords are generated under the data directory (docs/security.md)");
         }
     }
 
@@ -56,9 +63,11 @@ final class ConfigValidator {
             }
         }
         if (!r.embedded() && r.url() != null && r.url().contains("-cluster://")) {
-            problem("redis.url", "Redis Cluster is not supported by the daemon yet: its jobs (sweeps, trims, backups) would"
-                    + " have to run on every primary, which is not built (docs/cluster.md, \"Not yet on a cluster\");"
-                    + " clients and the CLI connect to a cluster directly");
+            problem(
+                    "redis.url",
+                    "Redis Cluster is not supported by the daemon yet: its jobs (sweeps, trims, backups) would"
+                            + " have to run on every primary, which is not built (docs/cluster.md, \"Not yet on a cluster\");"
+                            + " clients and the CLI connect to a cluster directly");
         }
         boolean sentinelUrl = !r.embedded() && r.url().contains("-sentinel://");
         if (r.sentinelPasswordFile() != null && !r.sentinelPasswordFile().isBlank() && !sentinelUrl) {
@@ -93,12 +102,15 @@ final class ConfigValidator {
         positive("daemon.heartbeatInterval", d.heartbeatInterval());
         positive("daemon.shutdownTimeout", d.shutdownTimeout());
         positive("daemon.leaseTtl", d.leaseTtl());
-        if (d.heartbeatTtl() == null || d.heartbeatInterval() == null || d.heartbeatTtl().compareTo(d.heartbeatInterval()) <= 0) {
+        if (d.heartbeatTtl() == null
+                || d.heartbeatInterval() == null
+                || d.heartbeatTtl().compareTo(d.heartbeatInterval()) <= 0) {
             problem("daemon.heartbeatTtl", "must be longer than daemon.heartbeatInterval");
         }
         port("http.port", c.http().port());
         cron("sweep.schedule", c.sweep().schedule());
-        List<DaemonConfig.Policy> policies = c.sweep().policies() == null ? List.of() : c.sweep().policies();
+        List<DaemonConfig.Policy> policies =
+                c.sweep().policies() == null ? List.of() : c.sweep().policies();
         for (int i = 0; i < policies.size(); i++) {
             DaemonConfig.Policy p = policies.get(i);
             String k = "sweep.policies[" + i + "]";
@@ -119,7 +131,8 @@ final class ConfigValidator {
             }
         }
         cron("trim.schedule", c.trim().schedule());
-        List<DaemonConfig.Stream> streams = c.trim().streams() == null ? List.of() : c.trim().streams();
+        List<DaemonConfig.Stream> streams =
+                c.trim().streams() == null ? List.of() : c.trim().streams();
         for (int i = 0; i < streams.size(); i++) {
             DaemonConfig.Stream s = streams.get(i);
             if (s.key() == null || s.key().isBlank()) {
@@ -139,7 +152,10 @@ final class ConfigValidator {
             if (ev.maxAge() == null || ev.maxAge().isNegative()) {
                 problem("trim.events.maxAge", "must be a duration (0 = no age limit)");
             }
-            if (ev.enabled() && ev.maxLength() == 0 && ev.maxAge() != null && ev.maxAge().isZero()) {
+            if (ev.enabled()
+                    && ev.maxLength() == 0
+                    && ev.maxAge() != null
+                    && ev.maxAge().isZero()) {
                 problem("trim.events", "enabled, but neither maxLength nor maxAge is set (set one, or enabled: false)");
             }
         }

@@ -12,11 +12,12 @@ import org.quartz.CronExpression;
 final class CronWords {
     static final String EXPECTED = "expected six or seven fields: seconds minutes hours day-of-month month day-of-week"
             + " [year], e.g. \"0 0 3 * * ?\"";
-    private static final String[] FIELDS = {"seconds", "minutes", "hours", "day-of-month", "month", "day-of-week", "year"};
+    private static final String[] FIELDS = {
+        "seconds", "minutes", "hours", "day-of-month", "month", "day-of-week", "year"
+    };
     private static final Pattern ILLEGAL = Pattern.compile("Illegal characters for this position: '(.*)'");
 
-    private CronWords() {
-    }
+    private CronWords() {}
 
     /** Null when {@code expr} is a valid expression, else the reason. */
     static String problem(String expr) {
@@ -45,8 +46,9 @@ final class CronWords {
             String bad = illegal.group(1);
             int i = fieldHolding(fields, bad);
             String which = i < 0 ? "a field" : "the " + FIELDS[i] + " field";
-            String holds = i >= 0 && fields[i].equalsIgnoreCase(bad) ? " \"" + bad + "\" is" : " \"" + (i < 0 ? bad : fields[i])
-                    + "\" holds \"" + bad + "\", which is";
+            String holds = i >= 0 && fields[i].equalsIgnoreCase(bad)
+                    ? " \"" + bad + "\" is"
+                    : " \"" + (i < 0 ? bad : fields[i]) + "\" holds \"" + bad + "\", which is";
             return which + holds + " no number, name, range (1-5), list (1,3), step (*/5), * or ?";
         }
         if (m.contains("day-of-week AND a day-of-month")) {

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Fills in the settings whose defaults depend on the machine: data directory and daemon id. */
 final class Defaults {
-    private Defaults() {
-    }
+    private Defaults() {}
 
     static DaemonConfig complete(DaemonConfig c, Map<String, String> env) {
         String dataDir = c.dataDir();
@@ -24,11 +23,26 @@ final class Defaults {
         }
         DaemonConfig.Daemon d = c.daemon();
         if (d.id() == null || d.id().isBlank()) {
-            d = new DaemonConfig.Daemon(hostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid(),
-                    d.heartbeatInterval(), d.heartbeatTtl(), d.shutdownTimeout(), d.leaseTtl());
+            d = new DaemonConfig.Daemon(
+                    hostName() + ":" + ManagementFactory.getRuntimeMXBean().getPid(),
+                    d.heartbeatInterval(),
+                    d.heartbeatTtl(),
+                    d.shutdownTimeout(),
+                    d.leaseTtl());
         }
-        return new DaemonConfig(c.redis(), c.embedded(), dataDir, c.acl(), d, c.http(), c.sweep(), c.trim(), c.backup(), c.expiry(),
-                c.series() == null ? java.util.List.of() : c.series(), c.seriesStore());
+        return new DaemonConfig(
+                c.redis(),
+                c.embedded(),
+                dataDir,
+                c.acl(),
+                d,
+                c.http(),
+                c.sweep(),
+                c.trim(),
+                c.backup(),
+                c.expiry(),
+                c.series() == null ? java.util.List.of() : c.series(),
+                c.seriesStore());
     }
 
     private static String hostName() {

@@ -26,12 +26,20 @@ public final class EnvOverrides {
      * user's shell may well set while the CLI also loads this config ({@code statestore daemon},
      * {@code status}); the daemon's Redis is {@code STATESTORE_REDIS__URL}.
      */
-    public static final java.util.Set<String> RESERVED = java.util.Set.of("STATESTORE_CONFIG", "STATESTORE_LOG_LEVEL",
-            "STATESTORE_REDIS_URL", "STATESTORE_WRITER", "STATESTORE_PASSWORD_FILE", "STATESTORE_SENTINEL_PASSWORD_FILE",
-            "STATESTORE_USER", "STATESTORE_CONNECTION_FILE", "STATESTORE_TLS_CA", "STATESTORE_TLS_CERT", "STATESTORE_TLS_KEY");
+    public static final java.util.Set<String> RESERVED = java.util.Set.of(
+            "STATESTORE_CONFIG",
+            "STATESTORE_LOG_LEVEL",
+            "STATESTORE_REDIS_URL",
+            "STATESTORE_WRITER",
+            "STATESTORE_PASSWORD_FILE",
+            "STATESTORE_SENTINEL_PASSWORD_FILE",
+            "STATESTORE_USER",
+            "STATESTORE_CONNECTION_FILE",
+            "STATESTORE_TLS_CA",
+            "STATESTORE_TLS_CERT",
+            "STATESTORE_TLS_KEY");
 
-    private EnvOverrides() {
-    }
+    private EnvOverrides() {}
 
     /** The variable name for a dotted path such as {@code backup.keepDaily}. */
     public static String variableFor(String path) {
@@ -50,8 +58,8 @@ public final class EnvOverrides {
      * Applies the variables to {@code tree}; returns, per dotted path set, the variable that set it.
      * Variables that name no known setting are reported as problems.
      */
-    public static Map<String, String> apply(ObjectNode tree, Map<String, String> env, ScalarParser parser,
-                                            List<String> problems) {
+    public static Map<String, String> apply(
+            ObjectNode tree, Map<String, String> env, ScalarParser parser, List<String> problems) {
         Map<String, String> origins = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
@@ -117,7 +125,9 @@ public final class EnvOverrides {
                     obj.set(seg, JsonNodeFactory.instance.objectNode());
                 }
                 node = obj.get(seg);
-            } else if (node instanceof ArrayNode arr && !seg.isEmpty() && seg.chars().allMatch(Character::isDigit)) {
+            } else if (node instanceof ArrayNode arr
+                    && !seg.isEmpty()
+                    && seg.chars().allMatch(Character::isDigit)) {
                 int idx = Integer.parseInt(seg);
                 while (arr.size() <= idx) {
                     arr.add(JsonNodeFactory.instance.objectNode());

@@ -15,8 +15,7 @@ final class EvictionPolicy {
     static final String REQUIRED = "noeviction";
     private static final String OPTION = "--maxmemory-policy";
 
-    private EvictionPolicy() {
-    }
+    private EvictionPolicy() {}
 
     /** Why {@code extraArgs} are refused, if they set another policy. */
     static Optional<String> refusal(List<String> extraArgs) {
@@ -28,7 +27,11 @@ final class EvictionPolicy {
             if (!words[0].equalsIgnoreCase(OPTION)) {
                 continue;
             }
-            String policy = words.length > 1 ? words[1] : i + 1 < extraArgs.size() ? String.valueOf(extraArgs.get(i + 1)).strip() : "";
+            String policy = words.length > 1
+                    ? words[1]
+                    : i + 1 < extraArgs.size()
+                            ? String.valueOf(extraArgs.get(i + 1)).strip()
+                            : "";
             if (!policy.toLowerCase(Locale.ROOT).equals(REQUIRED)) {
                 return Optional.of(OPTION + " " + policy + ": the embedded server runs only with " + REQUIRED
                         + " (another policy lets Redis evict documents, metadata or the feed without a tombstone;"

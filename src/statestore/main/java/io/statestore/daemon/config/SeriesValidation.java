@@ -52,16 +52,22 @@ final class SeriesValidation {
             atLeast(k + ".every", s.every(), MIN_EVERY);
             if (s.name() != null && s.name().chars().anyMatch(ch -> ch <= ' ')) {
                 problem.accept(k + ".name", "\"" + s.name() + "\" contains white space");
-            } else if ((s.name() == null || s.name().isBlank()) && s.key() != null && s.path() != null
+            } else if ((s.name() == null || s.name().isBlank())
+                    && s.key() != null
+                    && s.path() != null
                     && s.seriesName().chars().anyMatch(ch -> ch <= ' ')) {
-                problem.accept(k + ".name", "is required here: the default name \"" + s.seriesName()
-                        + "\" (key and path) contains white space, which a series name may not");
+                problem.accept(
+                        k + ".name",
+                        "is required here: the default name \"" + s.seriesName()
+                                + "\" (key and path) contains white space, which a series name may not");
             }
             if (s.key() != null && s.path() != null) {
                 Integer first = names.putIfAbsent(s.seriesName(), i);
                 if (first != null) {
-                    problem.accept(k, "samples into series \"" + s.seriesName() + "\" like series[" + first
-                            + "]: give one of them another name, or remove the duplicate");
+                    problem.accept(
+                            k,
+                            "samples into series \"" + s.seriesName() + "\" like series[" + first
+                                    + "]: give one of them another name, or remove the duplicate");
                 }
             }
         }
@@ -71,8 +77,10 @@ final class SeriesValidation {
         if (d == null) {
             problem.accept(key, "is required");
         } else if (d.compareTo(min) < 0) {
-            problem.accept(key, "must be at least " + io.statestore.client.Durations.format(min) + ", got "
-                    + io.statestore.client.Durations.format(d));
+            problem.accept(
+                    key,
+                    "must be at least " + io.statestore.client.Durations.format(min) + ", got "
+                            + io.statestore.client.Durations.format(d));
         }
     }
 }

@@ -17,8 +17,12 @@ public record TlsConfig(String ca, String cert, String key, boolean insecureSkip
     }
 
     public TlsOptions options() {
-        return TlsOptions.builder().caFile(path(ca)).certFile(path(cert)).keyFile(path(key))
-                .insecureSkipVerify(insecureSkipVerify).build();
+        return TlsOptions.builder()
+                .caFile(path(ca))
+                .certFile(path(cert))
+                .keyFile(path(key))
+                .insecureSkipVerify(insecureSkipVerify)
+                .build();
     }
 
     /** Reports, by key, what cannot work: settings without a TLS URL, half a client certificate, unreadable files. */
@@ -28,16 +32,21 @@ public record TlsConfig(String ca, String cert, String key, boolean insecureSkip
             return;
         }
         if (r.embedded() || !(r.url().startsWith("rediss://") || r.url().startsWith("rediss-sentinel://"))) {
-            problem.accept("redis.tls", "goes with a rediss:// or rediss-sentinel:// redis.url"
-                    + (r.embedded() ? " (the embedded server's TLS is embedded.tls)" : ""));
+            problem.accept(
+                    "redis.tls",
+                    "goes with a rediss:// or rediss-sentinel:// redis.url"
+                            + (r.embedded() ? " (the embedded server's TLS is embedded.tls)" : ""));
             return;
         }
         if (blank(t.cert()) != blank(t.key())) {
-            problem.accept(blank(t.cert()) ? "redis.tls.cert" : "redis.tls.key",
+            problem.accept(
+                    blank(t.cert()) ? "redis.tls.cert" : "redis.tls.key",
                     "a client certificate needs both redis.tls.cert and redis.tls.key");
         }
         if (t.insecureSkipVerify() && !blank(t.ca())) {
-            problem.accept("redis.tls.insecureSkipVerify", "excludes redis.tls.ca: verify against the CA, or skip verification");
+            problem.accept(
+                    "redis.tls.insecureSkipVerify",
+                    "excludes redis.tls.ca: verify against the CA, or skip verification");
         }
         readable("redis.tls.ca", t.ca(), problem);
         readable("redis.tls.cert", t.cert(), problem);

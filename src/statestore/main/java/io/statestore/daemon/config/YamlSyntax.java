@@ -9,8 +9,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * spans several lines, quotes the source and names its internal tokens ("<block mapping start>").
  */
 final class YamlSyntax {
-    private YamlSyntax() {
-    }
+    private YamlSyntax() {}
 
     static String describe(JsonProcessingException e) {
         MarkedYAMLException marked = markedCause(e);
@@ -20,7 +19,8 @@ final class YamlSyntax {
         if (mark != null) {
             where = "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
         } else if (e.getLocation() != null) {
-            where = "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": ";
+            where = "line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": ";
         }
         return where + inOurWords(problem) + " (not valid YAML)";
     }

@@ -79,7 +79,8 @@ public final class ExpiryListener implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!warnedConfig) {
                 warnedConfig = true;
-                LOG.warn("cannot enable expiry notifications (notify-keyspace-events Ex): {}; the sweep will reap expired documents",
+                LOG.warn(
+                        "cannot enable expiry notifications (notify-keyspace-events Ex): {}; the sweep will reap expired documents",
                         e.getMessage());
             }
         }
@@ -112,7 +113,9 @@ public final class ExpiryListener implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.warn("expiry listener disconnected: {}; reconnecting", io.statestore.client.spi.RedisFailures.describe(e));
+                LOG.warn(
+                        "expiry listener disconnected: {}; reconnecting",
+                        io.statestore.client.spi.RedisFailures.describe(e));
                 LOG.debug("expiry listener failure", e);
                 try {
                     Thread.sleep(backoff);

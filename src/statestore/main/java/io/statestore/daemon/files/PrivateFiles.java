@@ -2,12 +2,12 @@ package io.statestore.daemon.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * The daemon's files are its own: directories 0700 and files 0600, whatever the umask of the
@@ -18,8 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class PrivateFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates the directory (and missing parents) and makes it 0700. */
     public static Path directory(Path dir) throws IOException {
@@ -39,7 +38,10 @@ public final class PrivateFiles {
      */
     public static void write(Path file, String text) throws IOException {
         directory(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+        Path tmp = Files.createTempFile(
+                file.getParent(),
+                "." + file.getFileName(),
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);

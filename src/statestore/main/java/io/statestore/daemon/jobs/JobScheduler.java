@@ -19,8 +19,10 @@ public final class JobScheduler implements AutoCloseable {
         Properties p = new Properties();
         // Quartz keeps schedulers in a static repository by name: a unique name per instance keeps
         // daemons in one JVM (tests) apart.
-        p.setProperty("org.quartz.scheduler.instanceName", "statestore-" + config.daemon().id().replaceAll("[^A-Za-z0-9_-]", "_")
-                + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        p.setProperty(
+                "org.quartz.scheduler.instanceName",
+                "statestore-" + config.daemon().id().replaceAll("[^A-Za-z0-9_-]", "_") + "-"
+                        + java.util.UUID.randomUUID().toString().substring(0, 8));
         p.setProperty("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
@@ -46,9 +48,12 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     private void schedule(Class<? extends LeasedJob> type, String name, String cron) throws SchedulerException {
-        scheduler.scheduleJob(JobBuilder.newJob(type).withIdentity(name).build(),
-                TriggerBuilder.newTrigger().withIdentity(name).withSchedule(
-                        CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing()).build());
+        scheduler.scheduleJob(
+                JobBuilder.newJob(type).withIdentity(name).build(),
+                TriggerBuilder.newTrigger()
+                        .withIdentity(name)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing())
+                        .build());
     }
 
     public void start() throws SchedulerException {

@@ -13,19 +13,61 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** What jobs need, handed to them by {@link DaemonJobFactory} (never through statics). */
-public record JobServices(DaemonConfig config, JobLeases leases, StatusStore status, Metrics metrics,
-                          RetentionSweeper sweeper, StreamTrimmer trimmer, EventTrimmer eventTrimmer,
-                          BackupService backups, Queue<String> executedRuns, SeriesSampler series) {
+public record JobServices(
+        DaemonConfig config,
+        JobLeases leases,
+        StatusStore status,
+        Metrics metrics,
+        RetentionSweeper sweeper,
+        StreamTrimmer trimmer,
+        EventTrimmer eventTrimmer,
+        BackupService backups,
+        Queue<String> executedRuns,
+        SeriesSampler series) {
     /** {@code eventTrimmer} may be null: no event-bus trimming. */
-    public JobServices(DaemonConfig config, JobLeases leases, StatusStore status, Metrics metrics,
-                       RetentionSweeper sweeper, StreamTrimmer trimmer, EventTrimmer eventTrimmer, BackupService backups) {
-        this(config, leases, status, metrics, sweeper, trimmer, eventTrimmer, backups, new ConcurrentLinkedQueue<>(), null);
+    public JobServices(
+            DaemonConfig config,
+            JobLeases leases,
+            StatusStore status,
+            Metrics metrics,
+            RetentionSweeper sweeper,
+            StreamTrimmer trimmer,
+            EventTrimmer eventTrimmer,
+            BackupService backups) {
+        this(
+                config,
+                leases,
+                status,
+                metrics,
+                sweeper,
+                trimmer,
+                eventTrimmer,
+                backups,
+                new ConcurrentLinkedQueue<>(),
+                null);
     }
 
     /** The same with time-series sampling ({@code series} null: none). */
-    public JobServices(DaemonConfig config, JobLeases leases, StatusStore status, Metrics metrics,
-                       RetentionSweeper sweeper, StreamTrimmer trimmer, EventTrimmer eventTrimmer, BackupService backups,
-                       SeriesSampler series) {
-        this(config, leases, status, metrics, sweeper, trimmer, eventTrimmer, backups, new ConcurrentLinkedQueue<>(), series);
+    public JobServices(
+            DaemonConfig config,
+            JobLeases leases,
+            StatusStore status,
+            Metrics metrics,
+            RetentionSweeper sweeper,
+            StreamTrimmer trimmer,
+            EventTrimmer eventTrimmer,
+            BackupService backups,
+            SeriesSampler series) {
+        this(
+                config,
+                leases,
+                status,
+                metrics,
+                sweeper,
+                trimmer,
+                eventTrimmer,
+                backups,
+                new ConcurrentLinkedQueue<>(),
+                series);
     }
 }

@@ -39,7 +39,10 @@ public abstract class LeasedJob implements Job {
         try {
             mine = services.leases().tryAcquire(name(), fireTime);
         } catch (RuntimeException e) {
-            LOG.warn("{}: cannot take the lease ({}); skipping this run", name(), io.statestore.client.spi.RedisFailures.describe(e));
+            LOG.warn(
+                    "{}: cannot take the lease ({}); skipping this run",
+                    name(),
+                    io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("{}: lease failure", name(), e);
             services.metrics().increment("statestore_job_failures_total", "job=\"" + name() + "\"");
             return;
@@ -55,14 +58,21 @@ public abstract class LeasedJob implements Job {
             return t;
         });
         long every = Math.max(100, services.leases().ttl().toMillis() / 3);
-        renewer.scheduleAtFixedRate(() -> {
-            try {
-                services.leases().renew(name());
-            } catch (RuntimeException e) {
-                LOG.warn("{}: renewing the lease failed: {}", name(), io.statestore.client.spi.RedisFailures.describe(e));
-                LOG.debug("{}: lease renewal failure", name(), e);
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        renewer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        services.leases().renew(name());
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "{}: renewing the lease failed: {}",
+                                name(),
+                                io.statestore.client.spi.RedisFailures.describe(e));
+                        LOG.debug("{}: lease renewal failure", name(), e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         long t0 = System.nanoTime();
         String label = "job=\"" + name() + "\"";
         try {
@@ -81,7 +91,10 @@ public abstract class LeasedJob implements Job {
             try {
                 services.leases().release(name());
             } catch (RuntimeException e) {
-                LOG.warn("{}: releasing the lease failed ({}); it expires on its own", name(), io.statestore.client.spi.RedisFailures.describe(e));
+                LOG.warn(
+                        "{}: releasing the lease failed ({}); it expires on its own",
+                        name(),
+                        io.statestore.client.spi.RedisFailures.describe(e));
             }
         }
     }
@@ -90,10 +103,17 @@ public abstract class LeasedJob implements Job {
         services.metrics().increment("statestore_job_runs_total", label);
         services.metrics().increment("statestore_job_failures_total", label);
         try {
-            services.status().recordJob(name(), false, Duration.ofNanos(System.nanoTime() - t0),
-                    Map.of("error", String.valueOf(error)));
+            services.status()
+                    .recordJob(
+                            name(),
+                            false,
+                            Duration.ofNanos(System.nanoTime() - t0),
+                            Map.of("error", String.valueOf(error)));
         } catch (RuntimeException e) {
-            LOG.warn("cannot record {} failure in the status hash: {}", name(), io.statestore.client.spi.RedisFailures.describe(e));
+            LOG.warn(
+                    "cannot record {} failure in the status hash: {}",
+                    name(),
+                    io.statestore.client.spi.RedisFailures.describe(e));
         }
     }
 }

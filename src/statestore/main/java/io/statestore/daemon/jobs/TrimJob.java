@@ -33,8 +33,12 @@ public final class TrimJob extends LeasedJob {
             EventTrimmer.Result r = events.trim();
             figures.put("events_streams", r.streams());
             figures.put("events_removed", r.removed());
-            LOG.info("trim: {} entries removed from configured streams, {} from {} of {} event streams",
-                    removed, r.removed(), r.trimmed(), r.streams());
+            LOG.info(
+                    "trim: {} entries removed from configured streams, {} from {} of {} event streams",
+                    removed,
+                    r.removed(),
+                    r.trimmed(),
+                    r.streams());
         } else {
             LOG.info("trim: {} entries removed from configured streams", removed);
         }

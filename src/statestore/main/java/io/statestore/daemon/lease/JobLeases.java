@@ -39,7 +39,9 @@ public final class JobLeases {
 
     /** True when this daemon may execute the run of {@code job} scheduled at {@code fireTimeMs}. */
     public boolean tryAcquire(String job, long fireTimeMs) {
-        Object r = redis.with(j -> j.eval(acquireScript, List.of(leaseKey(job), prefix + "lastrun:" + job),
+        Object r = redis.with(j -> j.eval(
+                acquireScript,
+                List.of(leaseKey(job), prefix + "lastrun:" + job),
                 List.of(owner, Long.toString(ttl.toMillis()), Long.toString(fireTimeMs))));
         boolean ok = Long.valueOf(1).equals(r);
         if (ok) {
@@ -50,7 +52,8 @@ public final class JobLeases {
 
     /** Extends the lease of a running job; false when this daemon no longer holds it. */
     public boolean renew(String job) {
-        Object r = redis.with(j -> j.eval(renewScript, List.of(leaseKey(job)), List.of(owner, Long.toString(ttl.toMillis()))));
+        Object r = redis.with(
+                j -> j.eval(renewScript, List.of(leaseKey(job)), List.of(owner, Long.toString(ttl.toMillis()))));
         return Long.valueOf(1).equals(r);
     }
 

@@ -46,9 +46,12 @@ public final class EmbeddedWatch implements EmbeddedRedis.Events {
 
     /** {@code statestore_embedded_last_exit{reason="..."} 1} beside the existing restart counter. */
     public void register(Metrics metrics) {
-        metrics.gaugeFamily("statestore_embedded_last_exit", "How the embedded redis-server last ended, as the reason label"
-                + " (no series while it never did)", () -> embedded.lastExit().isEmpty() ? Map.of()
-                : Map.of(Metrics.labels("reason", embedded.lastExit()), 1.0));
+        metrics.gaugeFamily(
+                "statestore_embedded_last_exit",
+                "How the embedded redis-server last ended, as the reason label" + " (no series while it never did)",
+                () -> embedded.lastExit().isEmpty()
+                        ? Map.of()
+                        : Map.of(Metrics.labels("reason", embedded.lastExit()), 1.0));
     }
 
     @Override

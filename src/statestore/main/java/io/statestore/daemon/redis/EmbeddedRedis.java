@@ -40,7 +40,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private Thread supervisor;
 
     private final Access access;
-    private volatile LaunchHook beforeLaunch = () -> { };
+    private volatile LaunchHook beforeLaunch = () -> {};
 
     /**
      * How the daemon gets in: extra server arguments (the ACL file) and the user and password its
@@ -60,16 +60,13 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** What the daemon hears from the supervisor. Called on the supervisor's thread. */
     public interface Events {
-        Events NONE = new Events() {
-        };
+        Events NONE = new Events() {};
 
         /** The server is up again after {@code restarts} restarts in all; the last one ended as {@code lastExit}. */
-        default void restarted(int restarts, String lastExit) {
-        }
+        default void restarted(int restarts, String lastExit) {}
 
         /** The restart budget is spent: the server stays down; {@code reason} is the one line logged. */
-        default void gaveUp(String reason) {
-        }
+        default void gaveUp(String reason) {}
     }
 
     public EmbeddedRedis(DaemonConfig.Embedded cfg, Path dir) {
@@ -188,12 +185,32 @@ public final class EmbeddedRedis implements AutoCloseable {
         requireExecutable(cfg.binary());
         new PortPreflight(cfg, dir, access, loopbackTls()).clear();
         beforeLaunch.run();
-        List<String> cmd = new ArrayList<>(List.of(cfg.binary(),
-                "--bind", cfg.bind(), "--port", Integer.toString(cfg.port()), "--protected-mode", "yes",
-                "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString(),
-                "--appendonly", "yes", "--appendfsync", cfg.appendfsync(), "--dbfilename", "dump.rdb",
-                "--save", cfg.save(), "--notify-keyspace-events", "Ex",
-                "--pidfile", dir.resolve(OrphanServer.PID_FILE).toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                cfg.binary(),
+                "--bind",
+                cfg.bind(),
+                "--port",
+                Integer.toString(cfg.port()),
+                "--protected-mode",
+                "yes",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString(),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                cfg.appendfsync(),
+                "--dbfilename",
+                "dump.rdb",
+                "--save",
+                cfg.save(),
+                "--notify-keyspace-events",
+                "Ex",
+                "--pidfile",
+                dir.resolve(OrphanServer.PID_FILE).toString()));
         if (cfg.unixSocket()) {
             cmd.addAll(List.of("--unixsocket", socket().toString(), "--unixsocketperm", "700"));
         }
@@ -205,13 +222,19 @@ public final class EmbeddedRedis implements AutoCloseable {
         // The AOF and RDB files redis-server creates follow its umask: 077, through a shell that
         // sets it and then becomes redis-server (exec: same process, same PID). setsid gives it
         // its own session without forking (the shell is no process-group leader), same PID again.
-        cmd.addAll(0, List.of("/bin/sh", "-c", "umask 077 && exec " + (SETSID == null ? "" : SETSID + " ") + "\"$0\" \"$@\""));
+        cmd.addAll(
+                0,
+                List.of(
+                        "/bin/sh",
+                        "-c",
+                        "umask 077 && exec " + (SETSID == null ? "" : SETSID + " ") + "\"$0\" \"$@\""));
         Path out = dir.resolve("redis.out");
         if (!Files.exists(out)) {
             Files.createFile(out);
         }
         PrivateFiles.file(out);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         // redis-server needs none of the daemon's secrets: a password a user exported for
         // redis-cli would otherwise sit in the child's /proc/PID/environ for its whole life
@@ -219,18 +242,28 @@ public final class EmbeddedRedis implements AutoCloseable {
         Process p = pb.start();
         process = p;
         awaitPing(p, cfg.startTimeout());
-        LOG.info("embedded redis-server (pid {}) listening on {}:{}{}{}", p.pid(), cfg.bind(), cfg.port(),
+        LOG.info(
+                "embedded redis-server (pid {}) listening on {}:{}{}{}",
+                p.pid(),
+                cfg.bind(),
+                cfg.port(),
                 cfg.tls() ? " (TLS only; CA " + EmbeddedTls.caFile(dir.getParent()) + ")" : "",
                 cfg.unixSocket() ? " and " + socket() : "");
     }
 
     private static final String SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid")
-            .filter(f -> Files.isExecutable(Path.of(f))).findFirst().orElse(null);
+            .filter(f -> Files.isExecutable(Path.of(f)))
+            .findFirst()
+            .orElse(null);
 
     static boolean secretLooking(String variable) {
         String v = variable.toUpperCase(java.util.Locale.ROOT);
-        return v.equals("REDISCLI_AUTH") || v.contains("PASSWORD") || v.contains("PASSWD") || v.contains("SECRET")
-                || v.contains("TOKEN") || v.contains("CREDENTIAL");
+        return v.equals("REDISCLI_AUTH")
+                || v.contains("PASSWORD")
+                || v.contains("PASSWD")
+                || v.contains("SECRET")
+                || v.contains("TOKEN")
+                || v.contains("CREDENTIAL");
     }
 
     private void awaitPing(Process p, Duration limit) throws IOException, InterruptedException {
@@ -239,7 +272,12 @@ public final class EmbeddedRedis implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IOException("embedded redis-server exited at start (code " + p.exitValue() + "): " + tail());
             }
-            try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), 1000, access.user(), access.password().get(),
+            try (Jedis j = RedisAdmin.loopback(
+                    cfg.bind(),
+                    cfg.port(),
+                    1000,
+                    access.user(),
+                    access.password().get(),
                     loopbackTls())) {
                 if ("PONG".equals(j.ping())) {
                     long answering = PortPreflight.processId(j.info("server"));
@@ -254,8 +292,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             Thread.sleep(25);
         }
         p.destroyForcibly();
-        throw new IOException("embedded redis-server did not answer PING within "
-                + Durations.format(limit) + ": " + tail());
+        throw new IOException(
+                "embedded redis-server did not answer PING within " + Durations.format(limit) + ": " + tail());
     }
 
     private io.statestore.client.TlsOptions loopbackTls() {
@@ -285,7 +323,10 @@ public final class EmbeddedRedis implements AutoCloseable {
                 Process p = process;
                 int code = p.waitFor();
                 if (stopping || (orderly(code) && stopFollows())) {
-                    LOG.info("embedded redis-server (pid {}) exited as the daemon stops ({})", p.pid(), ExitReason.of(code));
+                    LOG.info(
+                            "embedded redis-server (pid {}) exited as the daemon stops ({})",
+                            p.pid(),
+                            ExitReason.of(code));
                     return;
                 }
                 lastExit = ExitReason.of(code);
@@ -295,9 +336,10 @@ public final class EmbeddedRedis implements AutoCloseable {
                 }
                 while (true) {
                     if (!budget.tryRestart(System.nanoTime())) {
-                        String reason = "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
-                                + Durations.format(cfg.restartWindow())
-                                + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
+                        String reason =
+                                "embedded redis-server: giving up after " + cfg.maxRestarts() + " restarts within "
+                                        + Durations.format(cfg.restartWindow())
+                                        + " (embedded.maxRestarts, embedded.restartWindow); last: " + what;
                         LOG.error("{}; the daemon exits 1 so that its service manager can restart it", reason);
                         events.gaveUp(reason);
                         return;
@@ -359,20 +401,29 @@ public final class EmbeddedRedis implements AutoCloseable {
         if (p == null || !p.isAlive()) {
             // never SHUTDOWN whatever else may listen on the port: only the process we started
             if (p != null) {
-                LOG.info("embedded redis-server (pid {}) had already exited ({}); nothing to stop", p.pid(),
+                LOG.info(
+                        "embedded redis-server (pid {}) had already exited ({}); nothing to stop",
+                        p.pid(),
                         ExitReason.of(p.exitValue()));
             }
             return;
         }
-        try (Jedis j = RedisAdmin.loopback(cfg.bind(), cfg.port(), (int) cfg.stopTimeout().toMillis(), access.user(),
-                access.password().get(), loopbackTls())) {
+        try (Jedis j = RedisAdmin.loopback(
+                cfg.bind(),
+                cfg.port(),
+                (int) cfg.stopTimeout().toMillis(),
+                access.user(),
+                access.password().get(),
+                loopbackTls())) {
             j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, "SAVE");
         } catch (RuntimeException expected) {
             // the connection closes as the server exits
         }
         try {
             if (!p.waitFor(cfg.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.error("embedded redis-server did not stop within {}; sending SIGTERM", Durations.format(cfg.stopTimeout()));
+                LOG.error(
+                        "embedded redis-server did not stop within {}; sending SIGTERM",
+                        Durations.format(cfg.stopTimeout()));
                 p.destroy();
                 p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             } else {

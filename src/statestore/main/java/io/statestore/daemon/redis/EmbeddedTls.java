@@ -41,8 +41,7 @@ public final class EmbeddedTls {
     private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-    private EmbeddedTls() {
-    }
+    private EmbeddedTls() {}
 
     /** Where the embedded server's TLS files are kept. */
     public static Path dir(Path dataDir) {
@@ -63,8 +62,10 @@ public final class EmbeddedTls {
     }
 
     /** How the daemon and its CLI commands reach the embedded server: rediss:// and the generated CA when TLS is on. */
-    public static StateStoreOptions.Builder clientOptions(DaemonConfig.Redis redis, DaemonConfig.Embedded embedded, Path dataDir) {
-        StateStoreOptions.Builder b = redis.options((embedded.tls() ? "rediss://" : "redis://") + embedded.bind() + ":" + embedded.port());
+    public static StateStoreOptions.Builder clientOptions(
+            DaemonConfig.Redis redis, DaemonConfig.Embedded embedded, Path dataDir) {
+        StateStoreOptions.Builder b =
+                redis.options((embedded.tls() ? "rediss://" : "redis://") + embedded.bind() + ":" + embedded.port());
         return embedded.tls() ? b.tls(clientTls(dataDir)) : b;
     }
 
@@ -80,20 +81,39 @@ public final class EmbeddedTls {
      */
     static List<String> serverArgs(Path dataDir, String bind, int port) throws IOException, InterruptedException {
         ensure(dataDir, bind);
-        return List.of("--port", "0", "--tls-port", Integer.toString(port),
-                "--tls-cert-file", serverCert(dataDir).toString(), "--tls-key-file", serverKey(dataDir).toString(),
-                "--tls-ca-cert-file", caFile(dataDir).toString(), "--tls-auth-clients", "optional");
+        return List.of(
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--tls-cert-file",
+                serverCert(dataDir).toString(),
+                "--tls-key-file",
+                serverKey(dataDir).toString(),
+                "--tls-ca-cert-file",
+                caFile(dataDir).toString(),
+                "--tls-auth-clients",
+                "optional");
     }
 
     /**
      * A TLS port beside a server's plain one, with a CA and certificate made under {@code dataDir}
      * as for the embedded server: for the benchmark that compares the two on one server.
      */
-    public static List<String> tlsPortArgs(Path dataDir, String bind, int tlsPort) throws IOException, InterruptedException {
+    public static List<String> tlsPortArgs(Path dataDir, String bind, int tlsPort)
+            throws IOException, InterruptedException {
         ensure(dataDir, bind);
-        return List.of("--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", serverCert(dataDir).toString(), "--tls-key-file", serverKey(dataDir).toString(),
-                "--tls-ca-cert-file", caFile(dataDir).toString(), "--tls-auth-clients", "optional");
+        return List.of(
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                serverCert(dataDir).toString(),
+                "--tls-key-file",
+                serverKey(dataDir).toString(),
+                "--tls-ca-cert-file",
+                caFile(dataDir).toString(),
+                "--tls-auth-clients",
+                "optional");
     }
 
     /** Makes the CA and the server certificate unless usable ones are there. */
@@ -101,20 +121,68 @@ public final class EmbeddedTls {
         Path dir = PrivateFiles.directory(dir(dataDir));
         Set<String> names = names(bind);
         if (!Files.exists(caFile(dataDir)) || !Files.exists(dir.resolve("ca.key"))) {
-            openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-                    "-keyout", "ca.key", "-out", "ca.pem", "-days", Integer.toString(CA_DAYS),
-                    "-subj", "/CN=statestore embedded CA " + hostName(),
-                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+            openssl(
+                    dir,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-noenc",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-days",
+                    Integer.toString(CA_DAYS),
+                    "-subj",
+                    "/CN=statestore embedded CA " + hostName(),
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign");
             Files.deleteIfExists(serverCert(dataDir)); // signed by a CA that is gone
             LOG.info("made a CA for the embedded server's TLS: {}", caFile(dataDir));
         }
         if (!usable(serverCert(dataDir), names) || !Files.exists(serverKey(dataDir))) {
-            Files.writeString(dir.resolve("server.ext"), "subjectAltName=" + String.join(",", names)
-                    + "\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n", StandardCharsets.US_ASCII);
-            openssl(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-                    "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=statestore " + hostName());
-            openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                    "-days", Integer.toString(SERVER_DAYS), "-extfile", "server.ext", "-out", "server.pem");
+            Files.writeString(
+                    dir.resolve("server.ext"),
+                    "subjectAltName=" + String.join(",", names)
+                            + "\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+                    StandardCharsets.US_ASCII);
+            openssl(
+                    dir,
+                    "req",
+                    "-new",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-noenc",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=statestore " + hostName());
+            openssl(
+                    dir,
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    Integer.toString(SERVER_DAYS),
+                    "-extfile",
+                    "server.ext",
+                    "-out",
+                    "server.pem");
             LOG.info("made the embedded server's TLS certificate for {}: {}", names, serverCert(dataDir));
         }
         try (var files = Files.list(dir)) {
@@ -147,7 +215,8 @@ public final class EmbeddedTls {
             return false;
         }
         try (InputStream in = Files.newInputStream(cert)) {
-            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            X509Certificate c =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             if (c.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
                 return false;
             }
@@ -156,7 +225,10 @@ public final class EmbeddedTls {
             for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
                 has.add(((Integer) san.get(0) == 7 ? "IP:" : "DNS:") + san.get(1));
             }
-            return has.stream().map(EmbeddedTls::normal).toList().containsAll(names.stream().map(EmbeddedTls::normal).toList());
+            return has.stream()
+                    .map(EmbeddedTls::normal)
+                    .toList()
+                    .containsAll(names.stream().map(EmbeddedTls::normal).toList());
         } catch (CertificateException e) {
             return false; // unreadable: made again
         }
@@ -188,7 +260,10 @@ public final class EmbeddedTls {
         cmd.addAll(List.of(args));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new IOException("cannot make the embedded server's TLS certificate: " + e.getMessage(), e);
         }

@@ -4,11 +4,10 @@ import java.util.Map;
 
 /** Words for how a redis-server child ended, from its exit value (128 + N: killed by signal N). */
 public final class ExitReason {
-    private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL",
-            11, "SIGSEGV", 15, "SIGTERM");
+    private static final Map<Integer, String> SIGNALS =
+            Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM");
 
-    private ExitReason() {
-    }
+    private ExitReason() {}
 
     public static String of(int exitValue) {
         if (exitValue > 128 && exitValue < 128 + 65) {

@@ -15,8 +15,7 @@ import java.util.Optional;
 final class OrphanServer {
     static final String PID_FILE = "redis.pid";
 
-    private OrphanServer() {
-    }
+    private OrphanServer() {}
 
     static Optional<ProcessHandle> find(Path redisDir) {
         Path pidFile = redisDir.resolve(PID_FILE);
@@ -39,7 +38,8 @@ final class OrphanServer {
             // not ours to read (another user) or no /proc: try the command line
         }
         try {
-            String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+            String cmdline =
+                    new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
             return cmdline.contains(" " + redisDir + " ") || cmdline.contains(" " + redisDir.toRealPath() + " ");
         } catch (IOException unreadable) {
             return false;

@@ -121,18 +121,32 @@ public final class PersistenceWatch implements AutoCloseable {
             }
         }
 
-        String reason = aofErr ? describe(free, aofNeed, "Redis cannot write its AOF (appendonly)",
-                "writes are refused until space returns")
-                : rdbErr ? describe(free, rdbNeed, "Redis could not save its RDB snapshot (dump.rdb)",
-                        "writes are refused (MISCONF) until a save succeeds; the daemon retries")
-                : rewriteErr ? describe(free, rdbNeed, "Redis could not rewrite its AOF", "writes go on; the daemon retries")
-                : "";
+        String reason = aofErr
+                ? describe(
+                        free,
+                        aofNeed,
+                        "Redis cannot write its AOF (appendonly)",
+                        "writes are refused until space returns")
+                : rdbErr
+                        ? describe(
+                                free,
+                                rdbNeed,
+                                "Redis could not save its RDB snapshot (dump.rdb)",
+                                "writes are refused (MISCONF) until a save succeeds; the daemon retries")
+                        : rewriteErr
+                                ? describe(
+                                        free,
+                                        rdbNeed,
+                                        "Redis could not rewrite its AOF",
+                                        "writes go on; the daemon retries")
+                                : "";
         transition(new PersistenceState(reason.isEmpty(), reason, free, aofErr && StaleAofRecovery.marked(dir)));
     }
 
     private String describe(long free, long need, String what, String effect) {
         if (free < need) {
-            return "disk full: " + dir + " has " + free + " bytes free, about " + need + " needed; " + what + " — " + effect;
+            return "disk full: " + dir + " has " + free + " bytes free, about " + need + " needed; " + what + " — "
+                    + effect;
         }
         return what + " in " + dir + " (" + free + " bytes free; see " + dir.resolve("redis.log") + ") — " + effect;
     }
@@ -146,7 +160,8 @@ public final class PersistenceWatch implements AutoCloseable {
             }
             LOG.error("persistence failing: {}", next.reason());
         } else if (next.ok() && !prev.ok()) {
-            LOG.info("persistence ok again after {} s: the AOF and the RDB are written, Redis accepts writes",
+            LOG.info(
+                    "persistence ok again after {} s: the AOF and the RDB are written, Redis accepts writes",
                     (System.nanoTime() - failingSince) / 1_000_000_000L);
         }
         String summary = next.summary();
@@ -171,8 +186,10 @@ public final class PersistenceWatch implements AutoCloseable {
             with(j -> j.bgsave());
             saving = true;
             savingForAof = forAof;
-            LOG.info(forAof ? "the AOF cannot be written: saving a snapshot (BGSAVE) that holds every acknowledged write"
-                    : "retrying the failed RDB save (BGSAVE)");
+            LOG.info(
+                    forAof
+                            ? "the AOF cannot be written: saving a snapshot (BGSAVE) that holds every acknowledged write"
+                            : "retrying the failed RDB save (BGSAVE)");
         } catch (JedisDataException e) {
             LOG.debug("BGSAVE refused: {}", e.getMessage()); // one in progress: tried again later
         }
@@ -181,8 +198,10 @@ public final class PersistenceWatch implements AutoCloseable {
     private void markStale() {
         try {
             StaleAofRecovery.mark(dir);
-            LOG.warn("AOF still failing; dump.rdb now holds every acknowledged write and the next start of the "
-                    + "server loads it instead of the AOF ({} written)", dir.resolve(StaleAofRecovery.MARKER));
+            LOG.warn(
+                    "AOF still failing; dump.rdb now holds every acknowledged write and the next start of the "
+                            + "server loads it instead of the AOF ({} written)",
+                    dir.resolve(StaleAofRecovery.MARKER));
         } catch (IOException e) {
             // on a full disk even the small marker may not fit; the next snapshot tries again
             LOG.error("could not record that dump.rdb is newer than the AOF: {}", e.getMessage());
@@ -205,7 +224,9 @@ public final class PersistenceWatch implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             check();
-            while (!state.ok() && state.reason().contains("AOF (appendonly)") && !StaleAofRecovery.marked(dir)
+            while (!state.ok()
+                    && state.reason().contains("AOF (appendonly)")
+                    && !StaleAofRecovery.marked(dir)
                     && System.nanoTime() < deadline) {
                 if (!saving) {
                     lastAttempt = 0; // do not wait for the retry interval at a stop

@@ -47,8 +47,10 @@ final class PortPreflight {
     }
 
     private void stopOrphan(ProcessHandle h) throws IOException, InterruptedException {
-        LOG.warn("redis-server pid {} of this data directory is still running (the daemon that started it is gone);"
-                + " stopping it with SHUTDOWN SAVE before starting ours", h.pid());
+        LOG.warn(
+                "redis-server pid {} of this data directory is still running (the daemon that started it is gone);"
+                        + " stopping it with SHUTDOWN SAVE before starting ours",
+                h.pid());
         if (!(listening() && shutdownSave(h.pid()))) {
             h.destroy(); // SIGTERM: redis-server saves (AOF fsync, RDB with save rules) and exits
         }
@@ -56,8 +58,9 @@ final class PortPreflight {
             h.onExit().get(cfg.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("orphaned redis-server pid {} stopped", h.pid());
         } catch (TimeoutException e) {
-            throw new IOException("the orphaned redis-server pid " + h.pid() + " of this data directory did not stop within "
-                    + cfg.stopTimeout() + "; stop it (it may still be saving) and start the daemon again");
+            throw new IOException(
+                    "the orphaned redis-server pid " + h.pid() + " of this data directory did not stop within "
+                            + cfg.stopTimeout() + "; stop it (it may still be saving) and start the daemon again");
         } catch (ExecutionException e) {
             throw new IOException("waiting for the orphaned redis-server pid " + h.pid() + ": " + e.getMessage(), e);
         }
@@ -65,8 +68,13 @@ final class PortPreflight {
 
     /** SHUTDOWN SAVE as the daemon's admin, only when the server on the port is that process. */
     private boolean shutdownSave(long pid) {
-        try (Jedis j = RedisAdmin.loopback(host(), cfg.port(), (int) cfg.stopTimeout().toMillis(), access.user(),
-                access.password().get(), tls)) {
+        try (Jedis j = RedisAdmin.loopback(
+                host(),
+                cfg.port(),
+                (int) cfg.stopTimeout().toMillis(),
+                access.user(),
+                access.password().get(),
+                tls)) {
             if (processId(j.info("server")) != pid) {
                 return false;
             }
@@ -77,14 +85,20 @@ final class PortPreflight {
             }
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("cannot ask the orphaned redis-server pid {} to SHUTDOWN SAVE ({}); sending it SIGTERM", pid, e.getMessage());
+            LOG.warn(
+                    "cannot ask the orphaned redis-server pid {} to SHUTDOWN SAVE ({}); sending it SIGTERM",
+                    pid,
+                    e.getMessage());
             return false;
         }
     }
 
     static long processId(String info) {
-        return info.lines().filter(l -> l.startsWith("process_id:")).mapToLong(l -> Long.parseLong(l.substring(11).strip()))
-                .findFirst().orElse(-1);
+        return info.lines()
+                .filter(l -> l.startsWith("process_id:"))
+                .mapToLong(l -> Long.parseLong(l.substring(11).strip()))
+                .findFirst()
+                .orElse(-1);
     }
 
     boolean listening() {

@@ -25,7 +25,10 @@ public final class RedisAdmin implements AutoCloseable {
     public RedisAdmin(StateStoreOptions options) {
         this.endpoint = RedisEndpoint.of(options);
         int timeout = (int) options.timeout().toMillis();
-        this.clientConfig = endpoint.clientConfig(timeout).clientName("statestore-daemon").autoNegotiateProtocol(false).build();
+        this.clientConfig = endpoint.clientConfig(timeout)
+                .clientName("statestore-daemon")
+                .autoNegotiateProtocol(false)
+                .build();
         GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();
         pc.setMaxTotal(8);
         pc.setJmxEnabled(false);
@@ -47,8 +50,12 @@ public final class RedisAdmin implements AutoCloseable {
 
     /** A connection outside the pool (subscriptions, long waits); caller closes it. */
     public Jedis dedicated(int timeoutMillis) {
-        return new Jedis(address(), endpoint.clientConfig(timeoutMillis).clientName("statestore-daemon")
-                .autoNegotiateProtocol(false).build());
+        return new Jedis(
+                address(),
+                endpoint.clientConfig(timeoutMillis)
+                        .clientName("statestore-daemon")
+                        .autoNegotiateProtocol(false)
+                        .build());
     }
 
     /** A plain connection to a loopback server (embedded server checks), without the RESP3 probe. */
@@ -65,10 +72,19 @@ public final class RedisAdmin implements AutoCloseable {
      * The same, as ACL user {@code user} (null: the default user), over TLS verified with
      * {@code tls} when it is not null (embedded.tls).
      */
-    public static Jedis loopback(String host, int port, int timeoutMillis, String user, String password, TlsOptions tls) {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(timeoutMillis)
-                .user(user).password(password).autoNegotiateProtocol(false).clientName("statestore-daemon");
-        return new Jedis(new HostAndPort(host, port), tls == null ? b.build() : TlsContexts.configure(b.ssl(true), tls).build());
+    public static Jedis loopback(
+            String host, int port, int timeoutMillis, String user, String password, TlsOptions tls) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .timeoutMillis(timeoutMillis)
+                .user(user)
+                .password(password)
+                .autoNegotiateProtocol(false)
+                .clientName("statestore-daemon");
+        return new Jedis(
+                new HostAndPort(host, port),
+                tls == null
+                        ? b.build()
+                        : TlsContexts.configure(b.ssl(true), tls).build());
     }
 
     /** The server, or the Sentinels' current primary. */

@@ -73,8 +73,10 @@ public final class StaleAofRecovery {
         if (Files.isDirectory(aof)) {
             Path aside = aof.resolveSibling(AOF_DIR + ".stale-" + System.currentTimeMillis());
             Files.move(aof, aside);
-            LOG.warn("the AOF lacks writes that failed to reach it (disk full or write error); dump.rdb has them: "
-                    + "loading dump.rdb and rebuilding the AOF from it (the old AOF is kept as {})", aside);
+            LOG.warn(
+                    "the AOF lacks writes that failed to reach it (disk full or write error); dump.rdb has them: "
+                            + "loading dump.rdb and rebuilding the AOF from it (the old AOF is kept as {})",
+                    aside);
         }
         long keys;
         try {
@@ -93,13 +95,15 @@ public final class StaleAofRecovery {
             return "";
         }
         try (Stream<Path> files = Files.list(aof)) {
-            return files.sorted().map(f -> {
-                try {
-                    return f.getFileName() + " " + Files.size(f);
-                } catch (IOException e) {
-                    return f.getFileName() + " ?";
-                }
-            }).collect(Collectors.joining("\n", "", "\n"));
+            return files.sorted()
+                    .map(f -> {
+                        try {
+                            return f.getFileName() + " " + Files.size(f);
+                        } catch (IOException e) {
+                            return f.getFileName() + " ?";
+                        }
+                    })
+                    .collect(Collectors.joining("\n", "", "\n"));
         }
     }
 }

@@ -46,8 +46,15 @@ public final class StoreSetup {
      * published IDs are remembered for dropping re-sends.
      */
     public void eventBusLimits(long maxLength, java.time.Duration idRetention, long maxIds) {
-        admin.with(j -> j.hset(layout.prefix() + "{ev}:config", java.util.Map.of("maxlen", Long.toString(maxLength),
-                "idretention", Long.toString(idRetention.toMillis()), "maxids", Long.toString(maxIds))));
+        admin.with(j -> j.hset(
+                layout.prefix() + "{ev}:config",
+                java.util.Map.of(
+                        "maxlen",
+                        Long.toString(maxLength),
+                        "idretention",
+                        Long.toString(idRetention.toMillis()),
+                        "maxids",
+                        Long.toString(maxIds))));
     }
 
     /**
@@ -62,7 +69,8 @@ public final class StoreSetup {
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             String c = cursor;
-            ScanResult<String> page = admin.with(j -> j.scan(c, new ScanParams().match(match).count(SCAN_COUNT)));
+            ScanResult<String> page =
+                    admin.with(j -> j.scan(c, new ScanParams().match(match).count(SCAN_COUNT)));
             for (String key : legacyDocuments(page.getResult())) {
                 FunctionCalls.Call upgrade = protocol.upgrade(key);
                 Object r = admin.with(j -> j.fcall(upgrade.function(), upgrade.keys(), upgrade.args()));

@@ -8,7 +8,11 @@ import java.util.Locale;
 /** An aggregation over fixed buckets aligned to the epoch, written {@code avg:1m}. */
 public record Aggregation(Kind kind, Duration bucket) {
     public enum Kind {
-        AVG, MIN, MAX, SUM, COUNT;
+        AVG,
+        MIN,
+        MAX,
+        SUM,
+        COUNT;
 
         double of(Partial p) {
             return switch (this) {
@@ -27,7 +31,8 @@ public record Aggregation(Kind kind, Duration bucket) {
 
     public Aggregation {
         if (bucket.isNegative() || bucket.isZero() || bucket.toMillis() < 1) {
-            throw new InvalidInputException("an aggregation bucket must be at least 1ms, got " + Durations.format(bucket));
+            throw new InvalidInputException(
+                    "an aggregation bucket must be at least 1ms, got " + Durations.format(bucket));
         }
     }
 
@@ -45,10 +50,11 @@ public record Aggregation(Kind kind, Duration bucket) {
         try {
             kind = Kind.valueOf(text.substring(0, colon).trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("aggregation \"" + text + "\": unknown function \"" + text.substring(0, colon)
-                    + "\"; write " + words);
+            throw new InvalidInputException("aggregation \"" + text + "\": unknown function \""
+                    + text.substring(0, colon) + "\"; write " + words);
         }
-        Duration bucket = Durations.parse(text.substring(colon + 1).trim(), "the bucket of aggregation \"" + text + "\"");
+        Duration bucket =
+                Durations.parse(text.substring(colon + 1).trim(), "the bucket of aggregation \"" + text + "\"");
         return new Aggregation(kind, bucket);
     }
 

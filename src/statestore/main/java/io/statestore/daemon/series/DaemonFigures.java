@@ -78,8 +78,12 @@ public final class DaemonFigures {
         out.put(LAG, (double) lag);
         out.put(PENDING, (double) pending);
         String info = redis.with(j -> j.info("memory"));
-        info.lines().filter(l -> l.startsWith("used_memory:")).findFirst()
-                .ifPresent(l -> out.put(MEMORY, Double.parseDouble(l.substring("used_memory:".length()).strip())));
+        info.lines()
+                .filter(l -> l.startsWith("used_memory:"))
+                .findFirst()
+                .ifPresent(l -> out.put(
+                        MEMORY,
+                        Double.parseDouble(l.substring("used_memory:".length()).strip())));
         return out;
     }
 

@@ -23,8 +23,7 @@ final class FieldReader {
     static final String MISSING = "missing";
     static final String NOT_NUMERIC = "not_numeric";
 
-    private FieldReader() {
-    }
+    private FieldReader() {}
 
     static Reading read(JsonNode document, JsonPath path) {
         JsonNode n = document;

@@ -34,7 +34,11 @@ public final class ModuleSeriesStore implements SeriesStore {
     }
 
     private enum Ts implements ProtocolCommand {
-        CREATE("TS.CREATE"), CREATERULE("TS.CREATERULE"), ADD("TS.ADD"), RANGE("TS.RANGE"), GET("TS.GET");
+        CREATE("TS.CREATE"),
+        CREATERULE("TS.CREATERULE"),
+        ADD("TS.ADD"),
+        RANGE("TS.RANGE"),
+        GET("TS.GET");
 
         private final byte[] raw;
 
@@ -68,8 +72,8 @@ public final class ModuleSeriesStore implements SeriesStore {
     @Override
     public void add(String name, long time, double value) {
         ensure(name);
-        redis.with(j -> j.sendCommand(Ts.ADD, keys.raw(name), Long.toString(time), Numbers.text(value),
-                "ON_DUPLICATE", "LAST"));
+        redis.with(j -> j.sendCommand(
+                Ts.ADD, keys.raw(name), Long.toString(time), Numbers.text(value), "ON_DUPLICATE", "LAST"));
     }
 
     /** Creates the series and its compaction rules once; an existing series is kept as it is. */
@@ -137,7 +141,8 @@ public final class ModuleSeriesStore implements SeriesStore {
                 return List.of(); // no such series yet
             }
         });
-        return reply == null || reply.isEmpty() ? java.util.Optional.empty()
+        return reply == null || reply.isEmpty()
+                ? java.util.Optional.empty()
                 : java.util.Optional.of(new Point((Long) reply.get(0), Double.parseDouble(text(reply.get(1)))));
     }
 
@@ -161,8 +166,7 @@ public final class ModuleSeriesStore implements SeriesStore {
 
     /** The module trims and compacts as samples arrive. */
     @Override
-    public void maintain(String name) {
-    }
+    public void maintain(String name) {}
 
     private List<?> range(String key, long from, long to) {
         return (List<?>) redis.with(j -> {

@@ -11,6 +11,7 @@ public record Partial(long start, double sum, long count, double min, double max
 
     /** This bucket and {@code other} as one bucket starting at {@code start}. */
     public Partial plus(Partial other, long start) {
-        return new Partial(start, sum + other.sum, count + other.count, Math.min(min, other.min), Math.max(max, other.max));
+        return new Partial(
+                start, sum + other.sum, count + other.count, Math.min(min, other.min), Math.max(max, other.max));
     }
 }

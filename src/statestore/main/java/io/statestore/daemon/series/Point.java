@@ -1,5 +1,4 @@
 package io.statestore.daemon.series;
 
 /** One sample, or one aggregated bucket: epoch milliseconds and a value. */
-public record Point(long time, double value) {
-}
+public record Point(long time, double value) {}

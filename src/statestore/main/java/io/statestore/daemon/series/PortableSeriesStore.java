@@ -73,8 +73,12 @@ public final class PortableSeriesStore implements SeriesStore {
         List<Partial> out = new ArrayList<>(members.size());
         for (String m : members) {
             String[] f = m.split(":");
-            out.add(new Partial(Long.parseLong(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]),
-                    Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+            out.add(new Partial(
+                    Long.parseLong(f[0]),
+                    Double.parseDouble(f[1]),
+                    Long.parseLong(f[2]),
+                    Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4])));
         }
         return out;
     }
@@ -87,7 +91,8 @@ public final class PortableSeriesStore implements SeriesStore {
         }
         String m = last.get(0);
         int colon = m.indexOf(':');
-        return java.util.Optional.of(new Point(Long.parseLong(m.substring(0, colon)), Double.parseDouble(m.substring(colon + 1))));
+        return java.util.Optional.of(
+                new Point(Long.parseLong(m.substring(0, colon)), Double.parseDouble(m.substring(colon + 1))));
     }
 
     @Override
@@ -99,7 +104,9 @@ public final class PortableSeriesStore implements SeriesStore {
     @Override
     public OptionalLong oldestRaw(String name) {
         List<redis.clients.jedis.resps.Tuple> first = redis.with(j -> j.zrangeWithScores(keys.raw(name), 0, 0));
-        return first.isEmpty() ? OptionalLong.empty() : OptionalLong.of((long) first.get(0).getScore());
+        return first.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of((long) first.get(0).getScore());
     }
 
     @Override
@@ -146,8 +153,11 @@ public final class PortableSeriesStore implements SeriesStore {
             Transaction t = j.multi();
             for (Partial b : buckets.values()) {
                 t.zremrangeByScore(minute, b.start(), b.start());
-                t.zadd(minute, b.start(), b.start() + ":" + Numbers.text(b.sum()) + ":" + b.count() + ":"
-                        + Numbers.text(b.min()) + ":" + Numbers.text(b.max()));
+                t.zadd(
+                        minute,
+                        b.start(),
+                        b.start() + ":" + Numbers.text(b.sum()) + ":" + b.count() + ":" + Numbers.text(b.min()) + ":"
+                                + Numbers.text(b.max()));
             }
             t.hset(meta, "next", Long.toString(open));
             return t.exec();

@@ -10,8 +10,8 @@ public record Retention(Duration raw, Duration minute) {
 
     public Retention {
         if (raw == null || raw.toMillis() < MINUTE || minute == null || minute.toMillis() < MINUTE) {
-            throw new InvalidInputException("series retention must be at least a minute for raw samples and for"
-                    + " per-minute buckets");
+            throw new InvalidInputException(
+                    "series retention must be at least a minute for raw samples and for" + " per-minute buckets");
         }
     }
 

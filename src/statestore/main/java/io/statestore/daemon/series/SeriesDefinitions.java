@@ -40,7 +40,8 @@ public final class SeriesDefinitions {
         }
         JsonPath.parse(path); // its own words name the position
         if (every == null || every.compareTo(MIN_EVERY) < 0) {
-            throw new InvalidInputException("--every must be at least 1s, got " + (every == null ? "nothing" : Durations.format(every)));
+            throw new InvalidInputException(
+                    "--every must be at least 1s, got " + (every == null ? "nothing" : Durations.format(every)));
         }
         DaemonConfig.Sampled s = new DaemonConfig.Sampled(name, key, path, every);
         String series = SeriesKeys.checkName(s.seriesName());
@@ -58,10 +59,17 @@ public final class SeriesDefinitions {
                 JsonNode n = JSON.readTree(e.getValue());
                 String path = n.path("path").asText();
                 JsonPath.parse(path);
-                out.add(new DaemonConfig.Sampled(e.getKey(), n.path("key").asText(), path,
+                out.add(new DaemonConfig.Sampled(
+                        e.getKey(),
+                        n.path("key").asText(),
+                        path,
                         Durations.parse(n.path("every").asText(), "every")));
             } catch (Exception bad) {
-                LOG.warn("series definition {} in {} is not usable ({}); skipped", e.getKey(), keys.definitions(), bad.getMessage());
+                LOG.warn(
+                        "series definition {} in {} is not usable ({}); skipped",
+                        e.getKey(),
+                        keys.definitions(),
+                        bad.getMessage());
             }
         }
         return out;

@@ -69,8 +69,8 @@ public final class SeriesKeys {
             throw new InvalidInputException("a series name must not be empty");
         }
         if (name.length() > MAX_NAME) {
-            throw new InvalidInputException("series name \"" + name.substring(0, 40) + "...\" is longer than " + MAX_NAME
-                    + " characters");
+            throw new InvalidInputException(
+                    "series name \"" + name.substring(0, 40) + "...\" is longer than " + MAX_NAME + " characters");
         }
         if (name.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             throw new InvalidInputException("series name \"" + name + "\" contains white space or a control character");

@@ -47,7 +47,8 @@ public final class SeriesReader {
             }
         }
         List<Point> out = new ArrayList<>(buckets.size());
-        buckets.forEach((start, b) -> out.add(new Point(start, aggregation.kind().of(b))));
+        buckets.forEach(
+                (start, b) -> out.add(new Point(start, aggregation.kind().of(b))));
         return out;
     }
 

@@ -39,11 +39,19 @@ public final class SeriesSampler {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** Counter readings of the previous built-in sampling: a rate is the change since then. */
     private final Map<String, Point> previous = new ConcurrentHashMap<>();
+
     private volatile long maintainedMinute = Long.MIN_VALUE;
 
     /** {@code figures} null: no built-in series. */
-    public SeriesSampler(SeriesStore store, SeriesKeys keys, RedisAdmin redis, StateStore documents,
-                         List<DaemonConfig.Sampled> configured, DaemonFigures figures, Duration builtinEvery, Clock clock) {
+    public SeriesSampler(
+            SeriesStore store,
+            SeriesKeys keys,
+            RedisAdmin redis,
+            StateStore documents,
+            List<DaemonConfig.Sampled> configured,
+            DaemonFigures figures,
+            Duration builtinEvery,
+            Clock clock) {
         this.store = store;
         this.keys = keys;
         this.redis = redis;
@@ -103,7 +111,8 @@ public final class SeriesSampler {
         String name = s.seriesName();
         try {
             Optional<Document<JsonNode>> doc = documents.get(s.key());
-            FieldReader.Reading r = doc.isEmpty() ? FieldReader.Reading.skipped(FieldReader.MISSING)
+            FieldReader.Reading r = doc.isEmpty()
+                    ? FieldReader.Reading.skipped(FieldReader.MISSING)
                     : FieldReader.read(doc.get().value(), JsonPath.parse(s.path()));
             register(name, s.key() + " " + s.path() + " every " + Durations.format(s.every()));
             if (!r.ok()) {

@@ -15,8 +15,7 @@ public final class TimeWords {
     static final String FORMS = "write now, a duration before now such as -1h or -30m, an ISO-8601 time such as"
             + " 2026-12-06T10:00:00Z, or epoch milliseconds";
 
-    private TimeWords() {
-    }
+    private TimeWords() {}
 
     /** Epoch milliseconds; {@code what} (e.g. {@code --from}) is named in the error. */
     public static long parse(String text, String what, Clock clock) {

@@ -32,7 +32,12 @@ public final class SpoolForwarder implements AutoCloseable {
     public SpoolForwarder(Path dataDir, StateStoreOptions options, long maxLength) throws IOException {
         Path dir = PrivateFiles.directory(dataDir.resolve("spool"));
         PrivateFiles.directory(dir.resolve("inbox"));
-        bus = EventBus.open(options, EventBusOptions.builder().maxLength(maxLength).spool(SpoolOptions.in(dir)).build());
+        bus = EventBus.open(
+                options,
+                EventBusOptions.builder()
+                        .maxLength(maxLength)
+                        .spool(SpoolOptions.in(dir))
+                        .build());
         for (String f : new String[] {"events.lock", "events.spool", "events.pos"}) {
             try {
                 if (java.nio.file.Files.exists(dir.resolve(f))) {
@@ -46,7 +51,9 @@ public final class SpoolForwarder implements AutoCloseable {
         if (st.owner()) {
             LOG.info("event spool {}: forwarding what clients spool there ({} waiting)", dir, st.depth());
         } else {
-            LOG.info("event spool {}: held by another process for now; the daemon forwards it once that one lets go", dir);
+            LOG.info(
+                    "event spool {}: held by another process for now; the daemon forwards it once that one lets go",
+                    dir);
         }
     }
 
@@ -55,9 +62,13 @@ public final class SpoolForwarder implements AutoCloseable {
     }
 
     public void register(Metrics metrics) {
-        metrics.gauge("statestore_event_spool_depth", "Events in the daemon's outage spool waiting for Redis",
+        metrics.gauge(
+                "statestore_event_spool_depth",
+                "Events in the daemon's outage spool waiting for Redis",
                 () -> status().depth());
-        metrics.gauge("statestore_event_spool_forwarded", "Events the daemon has forwarded from its outage spool since it started",
+        metrics.gauge(
+                "statestore_event_spool_forwarded",
+                "Events the daemon has forwarded from its outage spool since it started",
                 () -> status().forwarded());
     }
 

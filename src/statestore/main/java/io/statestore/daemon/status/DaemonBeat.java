@@ -37,6 +37,7 @@ public record DaemonBeat(String id, long pid, String host, String started, long 
         if (writesRefused) {
             return "daemon " + id + ": unknown, " + beat + ": Redis refuses writes, heartbeats too, " + who;
         }
-        return "daemon " + id + ": DEAD, no heartbeat for " + seconds(ageMs) + " (every " + seconds(intervalMs) + "), " + who;
+        return "daemon " + id + ": DEAD, no heartbeat for " + seconds(ageMs) + " (every " + seconds(intervalMs) + "), "
+                + who;
     }
 }

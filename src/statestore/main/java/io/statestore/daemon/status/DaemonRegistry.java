@@ -45,7 +45,9 @@ public final class DaemonRegistry {
 
     /** Writes this daemon's entry and its heartbeat key (expiring after {@code ttl}); works over maxmemory. */
     public void beat(Jedis j, String heartbeatKey, Duration ttl) {
-        j.eval(SCRIPT, List.of(key(prefix), heartbeatKey),
+        j.eval(
+                SCRIPT,
+                List.of(key(prefix), heartbeatKey),
                 List.of(id, entry, Instant.now().toString(), Long.toString(ttl.toMillis())));
     }
 
@@ -72,8 +74,14 @@ public final class DaemonRegistry {
             try {
                 JsonNode n = StrictJson.mapper().readTree(json);
                 long beat = n.path("beat_ms").asLong();
-                out.add(new DaemonBeat(daemon, n.path("pid").asLong(), n.path("host").asText("?"), n.path("started").asText("?"),
-                        beat, n.path("interval_ms").asLong(), Math.max(0, now - beat)));
+                out.add(new DaemonBeat(
+                        daemon,
+                        n.path("pid").asLong(),
+                        n.path("host").asText("?"),
+                        n.path("started").asText("?"),
+                        beat,
+                        n.path("interval_ms").asLong(),
+                        Math.max(0, now - beat)));
             } catch (IOException | RuntimeException e) {
                 out.add(new DaemonBeat(daemon, 0, "?", "?", 0, 0, Long.MAX_VALUE)); // unreadable: not alive
             }

@@ -35,17 +35,27 @@ public final class EventBusMetrics {
 
     /** Registers the families on {@code metrics}. */
     public void register(Metrics metrics) {
-        metrics.gaugeFamily("statestore_events_stream_length", "Entries in each event-bus stream",
+        metrics.gaugeFamily(
+                "statestore_events_stream_length",
+                "Entries in each event-bus stream",
                 () -> perStream(s -> (double) s.length()));
-        metrics.gaugeFamily("statestore_events_group_consumers", "Consumers of each consumer group",
+        metrics.gaugeFamily(
+                "statestore_events_group_consumers",
+                "Consumers of each consumer group",
                 () -> perGroup(g -> (double) g.consumers()));
-        metrics.gaugeFamily("statestore_events_group_pending", "Entries delivered to the group and not yet acknowledged",
+        metrics.gaugeFamily(
+                "statestore_events_group_pending",
+                "Entries delivered to the group and not yet acknowledged",
                 () -> perGroup(g -> (double) g.pending()));
-        metrics.gaugeFamily("statestore_events_group_lag", "Entries not yet delivered to the group (NaN: Redis cannot tell)",
+        metrics.gaugeFamily(
+                "statestore_events_group_lag",
+                "Entries not yet delivered to the group (NaN: Redis cannot tell)",
                 () -> perGroup(g -> g.lag() < 0 ? Double.NaN : (double) g.lag()));
-        metrics.gaugeFamily("statestore_events_group_oldest_pending_age_seconds",
+        metrics.gaugeFamily(
+                "statestore_events_group_oldest_pending_age_seconds",
                 "Age of the group's oldest pending entry (0 when none is pending)",
-                () -> perGroup(g -> g.pending() == 0 ? 0.0 : g.oldestPendingAge().toMillis() / 1000.0));
+                () -> perGroup(
+                        g -> g.pending() == 0 ? 0.0 : g.oldestPendingAge().toMillis() / 1000.0));
     }
 
     /** The figures, at most {@code cacheFor} old. */

@@ -16,8 +16,7 @@ import java.util.Optional;
 public final class HttpToken {
     public static final String FILE = "http-token";
 
-    private HttpToken() {
-    }
+    private HttpToken() {}
 
     /** The token for endpoints bound to {@code bind}: empty on a loopback address. */
     public static Optional<String> forBind(String bind, Path dataDir) throws IOException {

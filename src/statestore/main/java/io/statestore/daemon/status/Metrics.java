@@ -33,8 +33,7 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** A gauge whose labelled series are computed at scrape time. */
-    private record Family(MultiGauge gauge, Supplier<Map<String, Double>> series) {
-    }
+    private record Family(MultiGauge gauge, Supplier<Map<String, Double>> series) {}
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -64,7 +63,10 @@ public final class Metrics implements AutoCloseable {
     }
 
     private Counter counterOf(String name, String labels) {
-        return Counter.builder(name).description(help.getOrDefault(name, name)).tags(parse(labels)).register(registry);
+        return Counter.builder(name)
+                .description(help.getOrDefault(name, name))
+                .tags(parse(labels))
+                .register(registry);
     }
 
     /**
@@ -74,12 +76,15 @@ public final class Metrics implements AutoCloseable {
     public void gauge(String name, String helpText, DoubleSupplier value) {
         help.put(name, helpText);
         Gauge.builder(name, () -> {
-            try {
-                return value.getAsDouble();
-            } catch (RuntimeException e) {
-                return Double.NaN;
-            }
-        }).description(helpText).strongReference(true).register(registry);
+                    try {
+                        return value.getAsDouble();
+                    } catch (RuntimeException e) {
+                        return Double.NaN;
+                    }
+                })
+                .description(helpText)
+                .strongReference(true)
+                .register(registry);
     }
 
     /**
@@ -89,7 +94,8 @@ public final class Metrics implements AutoCloseable {
      */
     public void gaugeFamily(String name, String helpText, Supplier<Map<String, Double>> series) {
         help.put(name, helpText);
-        families.put(name, new Family(MultiGauge.builder(name).description(helpText).register(registry), series));
+        families.put(
+                name, new Family(MultiGauge.builder(name).description(helpText).register(registry), series));
     }
 
     /** {@code k1="v1",k2="v2"} with the values escaped as the text format requires. */
@@ -99,8 +105,13 @@ public final class Metrics implements AutoCloseable {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(namesAndValues[i]).append("=\"").append(namesAndValues[i + 1]
-                    .replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+            sb.append(namesAndValues[i])
+                    .append("=\"")
+                    .append(namesAndValues[i + 1]
+                            .replace("\\", "\\\\")
+                            .replace("\"", "\\\"")
+                            .replace("\n", "\\n"))
+                    .append('"');
         }
         return sb.toString();
     }

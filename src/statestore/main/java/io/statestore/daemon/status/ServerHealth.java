@@ -71,7 +71,8 @@ public record ServerHealth(Map<String, String> info, Map<String, String> config)
 
     /** Whether the last save failure makes Redis refuse writes (unknown settings: assumed so, Redis's default). */
     private boolean rdbStopsWrites() {
-        return !"no".equals(config.get("stop-writes-on-bgsave-error")) && !"".equals(config.getOrDefault("save", "?").strip());
+        return !"no".equals(config.get("stop-writes-on-bgsave-error"))
+                && !"".equals(config.getOrDefault("save", "?").strip());
     }
 
     /** Whether the server refuses writes now (MISCONF or OOM): heartbeats cannot be written either. */
@@ -81,16 +82,19 @@ public record ServerHealth(Map<String, String> info, Map<String, String> config)
 
     /** One line: AOF and RDB state. */
     public String persistenceLine() {
-        return "aof " + (aofEnabled() ? "on, last write " + info.getOrDefault("aof_last_write_status", "?")
-                + ", last rewrite " + info.getOrDefault("aof_last_bgrewrite_status", "?") : "off")
+        return "aof "
+                + (aofEnabled()
+                        ? "on, last write " + info.getOrDefault("aof_last_write_status", "?") + ", last rewrite "
+                                + info.getOrDefault("aof_last_bgrewrite_status", "?")
+                        : "off")
                 + "; last rdb save " + info.getOrDefault("rdb_last_bgsave_status", "?")
                 + (config.containsKey("dir") ? "; dir " + config.get("dir") : "");
     }
 
     /** One line: used memory against maxmemory, and the policy. */
     public String memoryLine() {
-        return "used " + bytes(usedMemory()) + (maxMemory() > 0 ? " of maxmemory " + bytes(maxMemory()) : ", no maxmemory")
-                + ", policy " + policy();
+        return "used " + bytes(usedMemory())
+                + (maxMemory() > 0 ? " of maxmemory " + bytes(maxMemory()) : ", no maxmemory") + ", policy " + policy();
     }
 
     /** The problems, one sentence each; empty when persistence and memory are in order. */
@@ -98,14 +102,17 @@ public record ServerHealth(Map<String, String> info, Map<String, String> config)
         List<String> out = new ArrayList<>();
         String where = config.containsKey("dir") ? " in " + config.get("dir") : "";
         if (aofFailing()) {
-            out.add("Redis refuses writes: MISCONF writing the AOF failed (aof_last_write_status:err): unable to persist to disk"
-                    + where + " (disk full or not writable?)");
+            out.add(
+                    "Redis refuses writes: MISCONF writing the AOF failed (aof_last_write_status:err): unable to persist to disk"
+                            + where + " (disk full or not writable?)");
         }
         if (rdbFailed()) {
-            out.add(rdbStopsWrites()
-                    ? "Redis refuses writes: MISCONF the last RDB save failed (rdb_last_bgsave_status:err, "
-                            + "stop-writes-on-bgsave-error yes): unable to persist to disk" + where + " (disk full or not writable?)"
-                    : "persistence failing: the last RDB save failed (rdb_last_bgsave_status:err)" + where);
+            out.add(
+                    rdbStopsWrites()
+                            ? "Redis refuses writes: MISCONF the last RDB save failed (rdb_last_bgsave_status:err, "
+                                    + "stop-writes-on-bgsave-error yes): unable to persist to disk" + where
+                                    + " (disk full or not writable?)"
+                            : "persistence failing: the last RDB save failed (rdb_last_bgsave_status:err)" + where);
         }
         if (aofEnabled() && "err".equals(info.get("aof_last_bgrewrite_status"))) {
             out.add("persistence failing: the last AOF rewrite failed (aof_last_bgrewrite_status:err)" + where);
@@ -115,7 +122,8 @@ public record ServerHealth(Map<String, String> info, Map<String, String> config)
                     + ": Redis refuses writes (OOM); delete, expire and persist still work");
         }
         if (!NOEVICTION.equals(policy())) {
-            out.add("eviction policy " + policy() + ": Redis may evict documents, metadata or the feed without a tombstone;"
+            out.add("eviction policy " + policy()
+                    + ": Redis may evict documents, metadata or the feed without a tombstone;"
                     + " statestore needs maxmemory-policy noeviction");
         }
         return out;

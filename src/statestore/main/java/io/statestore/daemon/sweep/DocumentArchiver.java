@@ -35,8 +35,12 @@ public final class DocumentArchiver {
         ObjectNode out = mapper.createObjectNode();
         out.put("key", doc.key());
         out.put("revision", doc.revision());
-        out.put("created", doc.meta().created() == null ? null : doc.meta().created().toString());
-        out.put("updated", doc.meta().updated() == null ? null : doc.meta().updated().toString());
+        out.put(
+                "created",
+                doc.meta().created() == null ? null : doc.meta().created().toString());
+        out.put(
+                "updated",
+                doc.meta().updated() == null ? null : doc.meta().updated().toString());
         out.put("writer", doc.meta().writer());
         out.set("value", doc.value());
         Path tmp = day.resolve("." + name + ".tmp");

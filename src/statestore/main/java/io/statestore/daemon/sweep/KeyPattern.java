@@ -21,7 +21,9 @@ public final class KeyPattern {
                         sb.append("\\[");
                     } else {
                         String set = glob.substring(i + 1, end).replace("\\", "\\\\");
-                        sb.append('[').append(set.startsWith("^") ? "^" + set.substring(1) : set).append(']');
+                        sb.append('[')
+                                .append(set.startsWith("^") ? "^" + set.substring(1) : set)
+                                .append(']');
                         i = end;
                     }
                 }

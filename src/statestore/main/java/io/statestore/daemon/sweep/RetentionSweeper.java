@@ -43,8 +43,13 @@ public final class RetentionSweeper {
     private final Optional<DocumentArchiver> archiver;
     private final Reaper reaper;
 
-    public RetentionSweeper(StateStore store, RedisAdmin redis, KeyLayout layout, List<DaemonConfig.Policy> policies,
-                            Optional<DocumentArchiver> archiver, Reaper reaper) {
+    public RetentionSweeper(
+            StateStore store,
+            RedisAdmin redis,
+            KeyLayout layout,
+            List<DaemonConfig.Policy> policies,
+            Optional<DocumentArchiver> archiver,
+            Reaper reaper) {
         this.store = store;
         this.redis = redis;
         this.layout = layout;
@@ -86,10 +91,13 @@ public final class RetentionSweeper {
         for (Map.Entry<Integer, List<Candidate>> e : byPolicy.entrySet()) {
             DaemonConfig.Policy p = policies.get(e.getKey());
             List<Candidate> docs = new ArrayList<>(e.getValue());
-            docs.sort(Comparator.comparingLong(Candidate::mtime).thenComparing(Candidate::key).reversed());
+            docs.sort(Comparator.comparingLong(Candidate::mtime)
+                    .thenComparing(Candidate::key)
+                    .reversed());
             for (int rank = 0; rank < docs.size(); rank++) {
                 Candidate c = docs.get(rank);
-                boolean tooOld = p.maxAge() != null && now - c.mtime() > p.maxAge().toMillis();
+                boolean tooOld =
+                        p.maxAge() != null && now - c.mtime() > p.maxAge().toMillis();
                 boolean beyondKeep = p.keepNewest() > 0 && rank >= p.keepNewest();
                 if (tooOld || beyondKeep) {
                     switch (remove(c)) {
@@ -99,7 +107,7 @@ public final class RetentionSweeper {
                             archived++;
                         }
                         case SKIPPED -> skipped++;
-                        default -> { }
+                        default -> {}
                     }
                 } else if (p.defaultTtl() != null && redis.with(j -> j.pttl(c.key())) == -1) {
                     try {
@@ -112,12 +120,22 @@ public final class RetentionSweeper {
             }
         }
         SweepResult r = new SweepResult(indexed.size(), deleted, archived, ttlApplied, reaped, skipped);
-        LOG.info("sweep: scanned {} documents, deleted {} (archived {}), applied default TTL to {}, reaped {} expired, skipped {} changed meanwhile",
-                r.scanned(), r.deleted(), r.archived(), r.ttlApplied(), r.reaped(), r.skipped());
+        LOG.info(
+                "sweep: scanned {} documents, deleted {} (archived {}), applied default TTL to {}, reaped {} expired, skipped {} changed meanwhile",
+                r.scanned(),
+                r.deleted(),
+                r.archived(),
+                r.ttlApplied(),
+                r.reaped(),
+                r.skipped());
         return r;
     }
 
-    private enum Outcome { DELETED, ARCHIVED, SKIPPED }
+    private enum Outcome {
+        DELETED,
+        ARCHIVED,
+        SKIPPED
+    }
 
     private Outcome remove(Candidate c) {
         long rev = c.rev();
@@ -135,7 +153,9 @@ public final class RetentionSweeper {
             }
         }
         try {
-            store.delete(c.key(), WriteOptions.builder().ifRevision(rev).source(SOURCE).build());
+            store.delete(
+                    c.key(),
+                    WriteOptions.builder().ifRevision(rev).source(SOURCE).build());
         } catch (ConflictException | NotFoundException changed) {
             return Outcome.SKIPPED;
         }
@@ -157,7 +177,9 @@ public final class RetentionSweeper {
                 }
                 p.sync();
                 for (int i = 0; i < batch.size(); i++) {
-                    out.put(batch.get(i), new State(metas.get(i).get(), exists.get(i).get()));
+                    out.put(
+                            batch.get(i),
+                            new State(metas.get(i).get(), exists.get(i).get()));
                 }
                 return null;
             });
@@ -165,8 +187,7 @@ public final class RetentionSweeper {
         return out;
     }
 
-    private record State(Map<String, String> meta, boolean exists) {
-    }
+    private record State(Map<String, String> meta, boolean exists) {}
 
     private List<String> indexedKeys() {
         List<String> keys = new ArrayList<>();
@@ -188,6 +209,5 @@ public final class RetentionSweeper {
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
-    private record Candidate(String key, long mtime, long rev) {
-    }
+    private record Candidate(String key, long mtime, long rev) {}
 }

@@ -28,7 +28,8 @@ public final class EventTrimmer {
 
     /** The policy the config describes (a zero maxAge means no age limit). */
     public TrimPolicy policy() {
-        return new TrimPolicy(config.maxLength(),
+        return new TrimPolicy(
+                config.maxLength(),
                 config.maxAge() == null || config.maxAge().isZero() ? Optional.empty() : Optional.of(config.maxAge()));
     }
 
@@ -50,6 +51,5 @@ public final class EventTrimmer {
      * @param trimmed  streams that lost entries
      * @param removed  entries removed in all
      */
-    public record Result(long streams, long trimmed, long removed) {
-    }
+    public record Result(long streams, long trimmed, long removed) {}
 }

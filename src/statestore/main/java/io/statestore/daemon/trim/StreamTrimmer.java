@@ -36,7 +36,8 @@ public final class StreamTrimmer {
             cutId = new StreamEntryID(Math.max(0, now - s.maxAge().toMillis()), 0);
         }
         if (s.maxLength() > 0) {
-            List<StreamEntry> last = redis.with(j -> j.xrevrange(s.key(), (StreamEntryID) null, null, (int) Math.min(Integer.MAX_VALUE, s.maxLength())));
+            List<StreamEntry> last = redis.with(j ->
+                    j.xrevrange(s.key(), (StreamEntryID) null, null, (int) Math.min(Integer.MAX_VALUE, s.maxLength())));
             if (last.size() == s.maxLength()) {
                 StreamEntryID keepFrom = last.get(last.size() - 1).getID();
                 cutId = cutId == null || keepFrom.compareTo(cutId) > 0 ? keepFrom : cutId;
@@ -60,7 +61,8 @@ public final class StreamTrimmer {
             }
         }
         StreamEntryID minId = cutId;
-        long removed = redis.with(j -> j.xtrim(s.key(), XTrimParams.xTrimParams().minId(minId.toString())));
+        long removed =
+                redis.with(j -> j.xtrim(s.key(), XTrimParams.xTrimParams().minId(minId.toString())));
         if (removed > 0) {
             LOG.info("trim: removed {} entries from {} (kept from id {})", removed, s.key(), minId);
         }

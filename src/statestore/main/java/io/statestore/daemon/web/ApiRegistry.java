@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class ApiRegistry implements WebRoutes.Registry {
     /** One mounted endpoint, for the list the dashboard docs and tests check. */
-    record Route(String method, String path, Access access) {
-    }
+    record Route(String method, String path, Access access) {}
 
     private final Javalin app;
     private final Gate gate;

@@ -33,7 +33,8 @@ public final class Credentials {
             return true;
         }
         for (Access r : Access.values()) {
-            if (r.ordinal() >= role.ordinal() && password(r).map(p -> same(p, given)).orElse(false)) {
+            if (r.ordinal() >= role.ordinal()
+                    && password(r).map(p -> same(p, given)).orElse(false)) {
                 return true;
             }
         }

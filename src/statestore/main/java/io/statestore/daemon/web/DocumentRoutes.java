@@ -50,8 +50,10 @@ public final class DocumentRoutes implements WebRoutes {
     private Object tree(WebRequest r) {
         String prefix = r.query("prefix").orElse("");
         if (!prefix.isEmpty() && !prefix.endsWith(":")) {
-            throw new WebError(400, "prefix \"" + prefix + "\" must end with ':' (a tree level is a segment of"
-                    + " :-separated keys); to list keys starting with any text, use /api/keys?prefix=");
+            throw new WebError(
+                    400,
+                    "prefix \"" + prefix + "\" must end with ':' (a tree level is a segment of"
+                            + " :-separated keys); to list keys starting with any text, use /api/keys?prefix=");
         }
         return tree.level(prefix);
     }
@@ -65,7 +67,8 @@ public final class DocumentRoutes implements WebRoutes {
             throw new WebError(400, "after \"" + after + "\" is not a key under prefix \"" + prefix + "\"");
         }
         FunctionCalls.Call call = new FunctionCalls(layout).list(prefix, after, limit);
-        List<Object> reply = FunctionCalls.list(redis.with(j -> j.fcallReadonly(call.function(), call.keys(), call.args())));
+        List<Object> reply =
+                FunctionCalls.list(redis.with(j -> j.fcallReadonly(call.function(), call.keys(), call.args())));
         String cursor = FunctionCalls.text(reply.get(0));
         List<String> keys = new ArrayList<>();
         for (int i = 1; i < reply.size(); i++) {
@@ -88,8 +91,12 @@ public final class DocumentRoutes implements WebRoutes {
         out.put("writer", d.meta().writer());
         out.put("created", d.meta().created());
         out.put("updated", d.meta().updated());
-        out.put("ttlMillis", d.meta().expiresAt().map(t -> Math.max(0, t.toEpochMilli() - Instant.now().toEpochMilli()))
-                .orElse(null));
+        out.put(
+                "ttlMillis",
+                d.meta()
+                        .expiresAt()
+                        .map(t -> Math.max(0, t.toEpochMilli() - Instant.now().toEpochMilli()))
+                        .orElse(null));
         out.put("value", d.value());
         return out;
     }
@@ -104,7 +111,11 @@ public final class DocumentRoutes implements WebRoutes {
             v.put("writer", e.writer());
             v.put("time", e.time());
             v.put("deletion", e.isDeletion());
-            v.put("size", e.document().map(d -> d.toString().getBytes(StandardCharsets.UTF_8).length).orElse(null));
+            v.put(
+                    "size",
+                    e.document()
+                            .map(d -> d.toString().getBytes(StandardCharsets.UTF_8).length)
+                            .orElse(null));
             versions.add(v);
         }
         return Map.of("key", key, "versions", versions);
@@ -149,7 +160,13 @@ public final class DocumentRoutes implements WebRoutes {
             throw new WebError(400, "revert needs the \"revision\" to go back to, a positive integer");
         }
         WriteResult w = store.history().revert(key, body.path("revision").asLong());
-        return Map.of("key", w.key(), "revision", w.revision(), "revertedTo", body.path("revision").asLong());
+        return Map.of(
+                "key",
+                w.key(),
+                "revision",
+                w.revision(),
+                "revertedTo",
+                body.path("revision").asLong());
     }
 
     private static String key(WebRequest r) {

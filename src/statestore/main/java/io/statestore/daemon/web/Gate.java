@@ -29,17 +29,22 @@ final class Gate {
         if (credentials.bearer(ctx.header("Authorization"))) {
             caller = Access.ADMIN;
         } else {
-            Sessions.Session s = session(ctx).orElseThrow(() -> new WebError(401,
-                    "not logged in: log in at /login.html with a role's password (docs/dashboard.md)"));
-            if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && !same(s.csrf(), ctx.header(CSRF_HEADER))) {
-                throw new WebError(403, "refused: the request lacks the dashboard's CSRF token (" + CSRF_HEADER
-                        + " header); changes are accepted only from the dashboard's own pages");
+            Sessions.Session s = session(ctx)
+                    .orElseThrow(() -> new WebError(
+                            401, "not logged in: log in at /login.html with a role's password (docs/dashboard.md)"));
+            if (ctx.method() != HandlerType.GET
+                    && ctx.method() != HandlerType.HEAD
+                    && !same(s.csrf(), ctx.header(CSRF_HEADER))) {
+                throw new WebError(
+                        403,
+                        "refused: the request lacks the dashboard's CSRF token (" + CSRF_HEADER
+                                + " header); changes are accepted only from the dashboard's own pages");
             }
             caller = s.access();
         }
         if (caller.ordinal() < needed.ordinal()) {
-            throw new WebError(403, "refused: this needs the " + name(needed) + " role; you are logged in as "
-                    + name(caller));
+            throw new WebError(
+                    403, "refused: this needs the " + name(needed) + " role; you are logged in as " + name(caller));
         }
         return caller;
     }
@@ -61,7 +66,8 @@ final class Gate {
     }
 
     private static boolean same(String expected, String given) {
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                given.getBytes(StandardCharsets.UTF_8));
+        return given != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

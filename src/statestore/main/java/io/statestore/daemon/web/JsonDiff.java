@@ -15,11 +15,9 @@ final class JsonDiff {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** One difference: {@code kind} added, removed or changed; {@code before}/{@code after} null where absent. */
-    record Change(String path, String kind, JsonNode before, JsonNode after) {
-    }
+    record Change(String path, String kind, JsonNode before, JsonNode after) {}
 
-    private JsonDiff() {
-    }
+    private JsonDiff() {}
 
     static List<Change> between(JsonNode before, JsonNode after) {
         List<Change> out = new ArrayList<>();

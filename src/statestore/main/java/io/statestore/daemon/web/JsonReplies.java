@@ -21,7 +21,9 @@ final class JsonReplies {
     private static final Logger LOG = LoggerFactory.getLogger(JsonReplies.class);
     /** Set on a request whose error has been written: Javalin's own 404 page must not replace it. */
     static final String ANSWERED = "statestore.answered";
-    private final ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     ObjectMapper mapper() {
@@ -35,7 +37,8 @@ final class JsonReplies {
     void error(Context ctx, int status, String message) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
         try {
-            ctx.status(status).contentType("application/json; charset=utf-8")
+            ctx.status(status)
+                    .contentType("application/json; charset=utf-8")
                     .result(mapper.writeValueAsString(Map.of("error", message)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -72,8 +75,11 @@ final class JsonReplies {
             error(ctx, 500, e.getMessage());
         } else {
             LOG.warn("dashboard request {} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "the daemon failed to answer " + ctx.path() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            error(
+                    ctx,
+                    500,
+                    "the daemon failed to answer " + ctx.path() + ": "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 }

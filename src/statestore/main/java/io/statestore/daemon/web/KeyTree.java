@@ -18,14 +18,13 @@ import redis.clients.jedis.Jedis;
 final class KeyTree {
     /** Segments listed per level; a page says when there are more. */
     static final int MAX_CHILDREN = 500;
+
     private static final byte[] TOP = {(byte) 0xFF};
 
     /** One segment: {@code prefix} is the full key prefix it stands for (no trailing colon). */
-    record Child(String segment, String prefix, long count, boolean document, boolean branch) {
-    }
+    record Child(String segment, String prefix, long count, boolean document, boolean branch) {}
 
-    record Level(String prefix, List<Child> children, boolean more) {
-    }
+    record Level(String prefix, List<Child> children, boolean more) {}
 
     private final RedisAdmin redis;
     private final KeyLayout layout;

@@ -42,7 +42,8 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void open(WsContext ctx, Gate gate) {
-        if (gate.viewer(ctx.cookie(Sessions.COOKIE), ctx.header("Authorization")).isEmpty()) {
+        if (gate.viewer(ctx.cookie(Sessions.COOKIE), ctx.header("Authorization"))
+                .isEmpty()) {
             ctx.closeSession(4401, "not logged in: log in at /login.html");
             return;
         }
@@ -51,8 +52,12 @@ public final class LiveFeed implements AutoCloseable {
             return;
         }
         try {
-            LiveSocket socket = LiveSocket.open(ctx, store, LiveFilter.of(ctx.queryParam("prefix"), ctx.queryParam("ops")),
-                    ctx.queryParam("from"), mapper);
+            LiveSocket socket = LiveSocket.open(
+                    ctx,
+                    store,
+                    LiveFilter.of(ctx.queryParam("prefix"), ctx.queryParam("ops")),
+                    ctx.queryParam("from"),
+                    mapper);
             sockets.put(ctx.sessionId(), socket);
             ctx.enableAutomaticPings(); // a quiet feed must not look idle to Jetty and be closed
         } catch (RuntimeException e) {

@@ -13,8 +13,12 @@ record LiveFilter(String prefix, Set<String> ops) {
     private static final Pattern OP = Pattern.compile("[a-z_]{1,32}");
 
     static LiveFilter of(String prefix, String ops) {
-        Set<String> set = ops == null || ops.isBlank() ? Set.of()
-                : Arrays.stream(ops.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        Set<String> set = ops == null || ops.isBlank()
+                ? Set.of()
+                : Arrays.stream(ops.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toSet());
         for (String op : set) {
             if (!OP.matcher(op).matches()) {
                 throw new WebError(400, "ops: \"" + op + "\" is not an operation name (put, merge, set, del, ...)");

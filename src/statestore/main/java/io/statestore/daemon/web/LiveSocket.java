@@ -52,7 +52,8 @@ final class LiveSocket implements WatchListener {
     /** Starts the page's watcher: after {@code from} when given, else at the feed's end (no snapshot). */
     static LiveSocket open(WsContext ctx, StateStore store, LiveFilter filter, String from, ObjectMapper mapper) {
         LiveSocket s = new LiveSocket(ctx, filter, mapper);
-        WatchOptions.Builder options = WatchOptions.builder().prefix(filter.prefix()).snapshot(false).resyncSnapshot(false);
+        WatchOptions.Builder options =
+                WatchOptions.builder().prefix(filter.prefix()).snapshot(false).resyncSnapshot(false);
         if (from != null && !from.isBlank()) {
             options.fromId(from);
         }
@@ -85,8 +86,13 @@ final class LiveSocket implements WatchListener {
 
     private ObjectNode row(ChangeEvent e) {
         ObjectNode n = mapper.createObjectNode();
-        n.put("id", e.id()).put("key", e.key()).put("op", e.op()).put("rev", e.revision())
-                .put("prev", e.previousRevision()).put("writer", e.writer()).put("time", e.time().toEpochMilli());
+        n.put("id", e.id())
+                .put("key", e.key())
+                .put("op", e.op())
+                .put("rev", e.revision())
+                .put("prev", e.previousRevision())
+                .put("writer", e.writer())
+                .put("time", e.time().toEpochMilli());
         if (e.change() != null) {
             String text = e.change().toString();
             if (text.length() <= MAX_CHANGE_CHARS) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Sessions {
     /** The cookie that names a session; HttpOnly, so a page's script never sees it. */
     public static final String COOKIE = "ss_session";
+
     public static final Duration IDLE = Duration.ofHours(12);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -23,8 +24,7 @@ public final class Sessions {
     private final Clock clock;
 
     /** One login: the role it proved and the CSRF token the page learns from {@code /api/session}. */
-    public record Session(String id, Access access, String csrf, long lastSeenMillis) {
-    }
+    public record Session(String id, Access access, String csrf, long lastSeenMillis) {}
 
     public Sessions(Clock clock) {
         this.clock = clock;

@@ -34,17 +34,23 @@ public final class WebServer implements AutoCloseable {
     private final Optional<LiveFeed> live;
 
     /** What the server serves; {@code problems} is what is wrong with the daemon, one sentence each. */
-    public record Setup(String bind, int port, Supplier<List<String>> problems, Metrics metrics, Credentials credentials,
-                        List<WebRoutes> routes, Optional<LiveFeed> live) {
-    }
+    public record Setup(
+            String bind,
+            int port,
+            Supplier<List<String>> problems,
+            Metrics metrics,
+            Credentials credentials,
+            List<WebRoutes> routes,
+            Optional<LiveFeed> live) {}
 
     public WebServer(Setup setup) throws BindException {
         this.loopback = isLoopback(setup.bind());
         this.credentials = setup.credentials();
         if (!loopback && !credentials.hasToken()) {
-            throw new IllegalStateException("the HTTP server would listen on " + setup.bind() + ", beyond loopback, without"
-                    + " a token or TLS: anyone who reaches the port would see the state; bind it to 127.0.0.1 (http.bind)"
-                    + " or let the daemon create its token (<dataDir>/http-token)");
+            throw new IllegalStateException(
+                    "the HTTP server would listen on " + setup.bind() + ", beyond loopback, without"
+                            + " a token or TLS: anyone who reaches the port would see the state; bind it to 127.0.0.1 (http.bind)"
+                            + " or let the daemon create its token (<dataDir>/http-token)");
         }
         this.sessions = new Sessions(java.time.Clock.systemUTC());
         this.gate = new Gate(sessions, credentials);
@@ -68,7 +74,8 @@ public final class WebServer implements AutoCloseable {
         app.get("/health", ctx -> health(ctx, setup.problems()));
         app.get("/metrics", ctx -> {
             if (statusAllowed(ctx)) {
-                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(setup.metrics().render());
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(setup.metrics().render());
             }
         });
         app.post("/login", this::login);
@@ -87,7 +94,13 @@ public final class WebServer implements AutoCloseable {
         // the CSRF token reaches a page only through this GET, which another site's script cannot read
         app.get("/api/session", ctx -> {
             Access caller = gate.require(ctx, Access.READER);
-            replies.ok(ctx, Map.of("role", Gate.name(caller), "csrf", gate.session(ctx).map(Sessions.Session::csrf).orElse("")));
+            replies.ok(
+                    ctx,
+                    Map.of(
+                            "role",
+                            Gate.name(caller),
+                            "csrf",
+                            gate.session(ctx).map(Sessions.Session::csrf).orElse("")));
         });
         for (WebRoutes group : setup.routes()) {
             group.register(api);
@@ -109,22 +122,26 @@ public final class WebServer implements AutoCloseable {
             while (cause != null && !(cause instanceof BindException)) {
                 cause = cause.getCause();
             }
-            if (cause == null && !String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("port")) {
+            if (cause == null
+                    && !String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("port")) {
                 throw e;
             }
             app.stop();
-            String why = cause == null || String.valueOf(cause.getMessage()).contains("in use") ? "the port is in use"
-                    + " (another statestore daemon, or another program?)" : "it cannot listen there (" + cause.getMessage() + ")";
+            String why = cause == null || String.valueOf(cause.getMessage()).contains("in use")
+                    ? "the port is in use" + " (another statestore daemon, or another program?)"
+                    : "it cannot listen there (" + cause.getMessage() + ")";
             // "Address already in use" alone does not say which address, nor that it is the HTTP endpoint's
-            throw new BindException("the HTTP endpoint cannot listen on " + bind + ":" + port + ": " + why
-                    + "; choose another http.port in the config file (or STATESTORE_HTTP__PORT), or stop what holds it");
+            throw new BindException(
+                    "the HTTP endpoint cannot listen on " + bind + ":" + port + ": " + why
+                            + "; choose another http.port in the config file (or STATESTORE_HTTP__PORT), or stop what holds it");
         }
     }
 
     private void health(Context ctx, Supplier<List<String>> problems) {
         if (statusAllowed(ctx)) {
             List<String> wrong = problems.get();
-            ctx.status(wrong.isEmpty() ? 200 : 503).contentType("text/plain; charset=utf-8")
+            ctx.status(wrong.isEmpty() ? 200 : 503)
+                    .contentType("text/plain; charset=utf-8")
                     .result(wrong.isEmpty() ? "ok\n" : String.join("\n", wrong) + "\n");
         }
     }
@@ -134,26 +151,33 @@ public final class WebServer implements AutoCloseable {
         if (loopback || credentials.bearer(ctx.header("Authorization"))) {
             return true;
         }
-        ctx.header("WWW-Authenticate", "Bearer").status(401).contentType("text/plain; charset=utf-8")
+        ctx.header("WWW-Authenticate", "Bearer")
+                .status(401)
+                .contentType("text/plain; charset=utf-8")
                 .result("a bearer token is required: Authorization: Bearer <the daemon's http-token file>\n");
         return false;
     }
 
     private void login(Context ctx) throws Exception {
         if (!loopback) {
-            throw new WebError(403, "the login page works on loopback only (a password would cross the network in"
-                    + " clear); beyond loopback send Authorization: Bearer <the daemon's http-token file>");
+            throw new WebError(
+                    403,
+                    "the login page works on loopback only (a password would cross the network in"
+                            + " clear); beyond loopback send Authorization: Bearer <the daemon's http-token file>");
         }
         // a cross-site form cannot send JSON without the browser asking us first (CORS), which we never allow
         String type = String.valueOf(ctx.contentType());
         if (!type.startsWith("application/json")) {
-            throw new WebError(415, "log in with a JSON body {\"role\": ..., \"password\": ...} (Content-Type: application/json)");
+            throw new WebError(
+                    415, "log in with a JSON body {\"role\": ..., \"password\": ...} (Content-Type: application/json)");
         }
         JsonNode body = replies.parseBody(ctx.body());
         Access role = role(body.path("role").asText(""));
         if (!credentials.accepts(role, body.path("password").asText(""))) {
-            throw new WebError(401, "wrong password for the " + Gate.name(role) + " role: give the content of"
-                    + " <dataDir>/secrets/" + Gate.name(role) + ".password, or of <dataDir>/http-token");
+            throw new WebError(
+                    401,
+                    "wrong password for the " + Gate.name(role) + " role: give the content of" + " <dataDir>/secrets/"
+                            + Gate.name(role) + ".password, or of <dataDir>/http-token");
         }
         Sessions.Session s = sessions.open(role);
         ctx.header("Set-Cookie", cookie(s.id(), (int) Sessions.IDLE.toSeconds()));
@@ -174,15 +198,23 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static Map<String, String> securityHeaders() {
-        return Map.of("X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY", "Referrer-Policy", "no-referrer",
-                "Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        return Map.of(
+                "X-Content-Type-Options",
+                "nosniff",
+                "X-Frame-Options",
+                "DENY",
+                "Referrer-Policy",
+                "no-referrer",
+                "Content-Security-Policy",
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
     }
 
     private static boolean isLoopback(String bind) {
         try {
             return InetAddress.getByName(bind).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("http.bind \"" + bind + "\" is not an address this machine knows: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    "http.bind \"" + bind + "\" is not an address this machine knows: " + e.getMessage());
         }
     }
 
@@ -192,7 +224,9 @@ public final class WebServer implements AutoCloseable {
 
     /** The mounted API endpoints: method, path, role. */
     public List<String> apiRoutes() {
-        return api.routes().stream().map(r -> r.method() + " " + r.path() + " " + Gate.name(r.access())).toList();
+        return api.routes().stream()
+                .map(r -> r.method() + " " + r.path() + " " + Gate.name(r.access()))
+                .toList();
     }
 
     public Optional<LiveFeed> live() {

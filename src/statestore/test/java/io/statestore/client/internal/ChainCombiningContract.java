@@ -52,7 +52,10 @@ abstract class ChainCombiningContract {
         redis().flushAll();
         StateStore store = redis().newStore();
         mode = store.mode();
-        StateStoreOptions options = StateStoreOptions.builder().uri(redis().uri()).writer("chain-test").build();
+        StateStoreOptions options = StateStoreOptions.builder()
+                .uri(redis().uri())
+                .writer("chain-test")
+                .build();
         gateway = new RedisGateway(options);
         calls = new WriteCalls(options, gateway, new KeyLayout(options.keyPrefix()), mode);
         store.put(KEY, StrictJson.parse("{\"n\":0,\"tags\":[]}"));
@@ -70,21 +73,23 @@ abstract class ChainCombiningContract {
         List<Integer> chains = Collections.synchronizedList(new ArrayList<>());
         Object gate = new Object();
         boolean[] open = {false};
-        WriteCombiner combiner = new WriteCombiner((key, batch, lane, slot) -> {
-            chains.add(batch.size());
-            if (chains.size() == 1) {
-                awaitOpen(gate, open); // the first call is in flight while the others queue behind it
-            }
-            return ChainRun.send(calls, key, batch, lane, slot);
-        }, 1);
+        WriteCombiner combiner = new WriteCombiner(
+                (key, batch, lane, slot) -> {
+                    chains.add(batch.size());
+                    if (chains.size() == 1) {
+                        awaitOpen(gate, open); // the first call is in flight while the others queue behind it
+                    }
+                    return ChainRun.send(calls, key, batch, lane, slot);
+                },
+                1);
         CompletableFuture<WriteResult> first = submit(combiner, () -> merge("{\"a\":1}"));
         while (chains.isEmpty()) {
             Thread.onSpinWait();
         }
         CompletableFuture<WriteResult> second = submit(combiner, () -> merge("{\"b\":2}"));
         awaitQueued(combiner, 1);
-        CompletableFuture<WriteResult> cas = submit(combiner, () -> CombinedWrite.put("put", "{\"lost\":true}",
-                WriteOptions.ifRevision(99), 99L));
+        CompletableFuture<WriteResult> cas =
+                submit(combiner, () -> CombinedWrite.put("put", "{\"lost\":true}", WriteOptions.ifRevision(99), 99L));
         awaitQueued(combiner, 2);
         CompletableFuture<WriteResult> third = submit(combiner, () -> merge("{\"c\":3}"));
         awaitQueued(combiner, 3);
@@ -147,10 +152,14 @@ abstract class ChainCombiningContract {
             }
         });
         assertEquals(threads * each, document().get("n").asLong());
-        assertEquals(2 + threads * each, store.merge(KEY, StrictJson.parse("{\"m\":1}")).revision());
+        assertEquals(
+                2 + threads * each,
+                store.merge(KEY, StrictJson.parse("{\"m\":1}")).revision());
         assertTrue(store.create(KEY, StrictJson.parse("{}")).isEmpty(), "create of an existing document");
         assertEquals(3 + threads * each, store.delete(KEY).revision());
-        assertEquals(4 + threads * each, store.put(KEY, StrictJson.parse("{\"n\":0}")).revision());
+        assertEquals(
+                4 + threads * each,
+                store.put(KEY, StrictJson.parse("{\"n\":0}")).revision());
         assertEquals(4 + threads * each, feed().size(), "one feed entry per change");
     }
 
@@ -167,7 +176,9 @@ abstract class ChainCombiningContract {
         FunctionCalls.Call call = protocol.chain(KEY, "prod:chain-1", links);
         List<Object> replies = gateway.fcallEach(call, KEY);
         assertEquals(2, FunctionCalls.written(replies.get(0)).revision());
-        assertTrue(((FunctionCalls.ErrorReply) replies.get(1)).message().startsWith("SS_CONFLICT"), replies.get(1).toString());
+        assertTrue(
+                ((FunctionCalls.ErrorReply) replies.get(1)).message().startsWith("SS_CONFLICT"),
+                replies.get(1).toString());
         assertTrue(FunctionCalls.chainStopped(replies.get(2)), replies.get(2).toString());
         // another writer commits in between; the re-sent chain is still recognised
         gateway.fcall(protocol.write(KEY, "put", "{\"other\":1}", null, null, "w-other", null, w), KEY);
@@ -175,8 +186,10 @@ abstract class ChainCombiningContract {
         assertEquals(describe(replies), describe(again));
         assertEquals(3, revision());
         assertFeed(List.of("put", "merge", "put"));
-        String reused = org.junit.jupiter.api.Assertions.assertThrows(io.statestore.client.InvalidInputException.class,
-                () -> gateway.fcallEach(protocol.chain(KEY, "prod:chain-1", links.subList(0, 1)), KEY)).getMessage();
+        String reused = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.statestore.client.InvalidInputException.class,
+                        () -> gateway.fcallEach(protocol.chain(KEY, "prod:chain-1", links.subList(0, 1)), KEY))
+                .getMessage();
         assertTrue(reused.contains("chain write ID \"prod:chain-1\" was used for another chain"), reused);
         assertEquals(3, revision());
     }
@@ -215,14 +228,17 @@ abstract class ChainCombiningContract {
                 } catch (redis.clients.jedis.exceptions.JedisDataException e) {
                     reply = e.getMessage();
                 }
-                assertTrue(reply.startsWith("SS_INVALID ") && (reply.contains("chain") || reply.contains("feedmax")),
+                assertTrue(
+                        reply.startsWith("SS_INVALID ") && (reply.contains("chain") || reply.contains("feedmax")),
                         args + " -> " + reply);
                 assertArrayEquals(doc, j.dump(KEY), "document unchanged after " + args);
                 assertArrayEquals(meta, j.dump("ss:m:{" + KEY + "}"), "metadata unchanged after " + args);
                 assertEquals(feed, j.xlen("ss:feed"), "no feed entry after " + args);
             }
-            String keys = String.valueOf(assertRefused(j, List.of(KEY, "ss:m:{other}", "ss:h:{" + KEY + "}", "ss:feed",
-                    "ss:index"), List.of("p:c1", "1", "D", "del", "", "w", "", "", "")));
+            String keys = String.valueOf(assertRefused(
+                    j,
+                    List.of(KEY, "ss:m:{other}", "ss:h:{" + KEY + "}", "ss:feed", "ss:index"),
+                    List.of("p:c1", "1", "D", "del", "", "w", "", "", "")));
             assertTrue(keys.startsWith("SS_KEYS "), keys);
             assertArrayEquals(doc, j.dump(KEY));
         }
@@ -250,16 +266,20 @@ abstract class ChainCombiningContract {
     private CombinedWrite merge(String patch) {
         JsonNode p = StrictJson.parse(patch);
         List<String> steps = mode == StorageMode.MODULE ? ModuleSteps.merge(p) : null;
-        return CombinedWrite.update("merge", patch, WriteOptions.DEFAULT, steps,
-                doc -> new JsonNode[] {MergePatch.apply(doc, p), null});
+        return CombinedWrite.update(
+                "merge", patch, WriteOptions.DEFAULT, steps, doc -> new JsonNode[] {MergePatch.apply(doc, p), null});
     }
 
     private CombinedWrite increment(String path, long by) {
         JsonPath jp = JsonPath.parse(path);
         JsonNode d = PathEditor.numberNode(by);
         List<String> steps = mode == StorageMode.MODULE ? ModuleSteps.increment(jp, d) : null;
-        return CombinedWrite.update("incr", "[{\"op\":\"incr\",\"path\":\"" + path + "\",\"by\":" + by + "}]",
-                WriteOptions.DEFAULT, steps, doc -> PathEditor.increment(KEY, doc, jp, by));
+        return CombinedWrite.update(
+                "incr",
+                "[{\"op\":\"incr\",\"path\":\"" + path + "\",\"by\":" + by + "}]",
+                WriteOptions.DEFAULT,
+                steps,
+                doc -> PathEditor.increment(KEY, doc, jp, by));
     }
 
     /** Runs the write on a thread of its own: a CombinedWrite belongs to the thread that made it. */
@@ -299,16 +319,22 @@ abstract class ChainCombiningContract {
     private static List<String> describe(List<Object> replies) {
         List<String> out = new ArrayList<>();
         for (Object r : replies) {
-            out.add(r instanceof FunctionCalls.ErrorReply e ? e.message()
-                    : FunctionCalls.written(r).revision() + " " + FunctionCalls.written(r).eventId());
+            out.add(
+                    r instanceof FunctionCalls.ErrorReply e
+                            ? e.message()
+                            : FunctionCalls.written(r).revision() + " "
+                                    + FunctionCalls.written(r).eventId());
         }
         return out;
     }
 
     private JsonNode document() {
         try (Jedis j = redis().jedis()) {
-            String text = j.type(KEY).equals("string") ? j.get(KEY)
-                    : new String((byte[]) j.sendCommand(() -> "JSON.GET".getBytes(), KEY), java.nio.charset.StandardCharsets.UTF_8);
+            String text = j.type(KEY).equals("string")
+                    ? j.get(KEY)
+                    : new String(
+                            (byte[]) j.sendCommand(() -> "JSON.GET".getBytes(), KEY),
+                            java.nio.charset.StandardCharsets.UTF_8);
             return StrictJson.parse(text);
         }
     }

@@ -15,14 +15,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ErrorMapperTest {
     @ParameterizedTest
-    @ValueSource(strings = {
-        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.",
-        "LOADING Redis is loading the dataset in memory",
-        "BUSY Redis is busy running a script.",
-        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
-        "READONLY You can't write against a read only replica.",
-        "OOM command not allowed when used memory > 'maxmemory'.",
-        "NOREPLICAS Not enough good replicas to write."})
+    @ValueSource(
+            strings = {
+                "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.",
+                "LOADING Redis is loading the dataset in memory",
+                "BUSY Redis is busy running a script.",
+                "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+                "READONLY You can't write against a read only replica.",
+                "OOM command not allowed when used memory > 'maxmemory'.",
+                "NOREPLICAS Not enough good replicas to write."
+            })
     void aServerThatCannotTakeTheCallNowIsUnavailableAndDidNothing(String reply) {
         UnavailableException e = assertInstanceOf(UnavailableException.class, ErrorMapper.fromReply(reply, "k"));
         assertFalse(e.outcomeUnknown());
@@ -30,7 +32,9 @@ class ErrorMapperTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ERR unknown command 'FOO'", "WRONGTYPE Operation against a key holding the wrong kind of value"})
+    @ValueSource(
+            strings = {"ERR unknown command 'FOO'", "WRONGTYPE Operation against a key holding the wrong kind of value"
+            })
     void otherRefusalsNeedTheRequestFixed(String reply) {
         assertInstanceOf(InvalidInputException.class, ErrorMapper.fromReply(reply, "k"));
     }

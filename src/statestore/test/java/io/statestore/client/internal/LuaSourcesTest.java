@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.client.spi.FunctionLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import io.statestore.client.spi.FunctionLibrary;
 
 /**
  * The Lua sources stay a house a newcomer can find their way in: small files, the shared helpers
@@ -24,7 +24,9 @@ import io.statestore.client.spi.FunctionLibrary;
  */
 class LuaSourcesTest {
     /** The libraries' sources (in the client) and the daemon's own scripts. */
-    private static final List<Path> ROOTS = List.of(Path.of("src/client/main/resources"), Path.of("src/statestore/main/resources"));
+    private static final List<Path> ROOTS =
+            List.of(Path.of("src/client/main/resources"), Path.of("src/statestore/main/resources"));
+
     private static final Path LIBRARIES = ROOTS.get(0).resolve("io/statestore");
     private static final List<String> COMMON = List.of("fail", "fmt", "now_ms", "cmp_id", "guarded", "register");
     private static final Pattern REGISTER = Pattern.compile("^register\\('([a-z_]+)'");
@@ -52,9 +54,11 @@ class LuaSourcesTest {
     void theCommonHelpersAreDefinedOnceInCommonLua() throws IOException {
         Map<Path, List<String>> files = luaFiles();
         for (String name : COMMON) {
-            Pattern def = Pattern.compile("^\\s*local\\s+function\\s+" + name + "\\s*\\(|^\\s*local\\s+" + name + "\\s*=");
+            Pattern def =
+                    Pattern.compile("^\\s*local\\s+function\\s+" + name + "\\s*\\(|^\\s*local\\s+" + name + "\\s*=");
             List<String> where = new ArrayList<>();
-            files.forEach((p, lines) -> lines.stream().filter(l -> def.matcher(l).find()).forEach(l -> where.add(p.toString())));
+            files.forEach((p, lines) ->
+                    lines.stream().filter(l -> def.matcher(l).find()).forEach(l -> where.add(p.toString())));
             assertEquals(List.of("io/statestore/lua/common.lua"), where, name);
         }
     }
@@ -82,28 +86,37 @@ class LuaSourcesTest {
                 Matcher h = HEADER.matcher(line);
                 Matcher r = REGISTER.matcher(line);
                 if (h.find()) {
-                    assertEquals(null, header, f.getKey() + ": header of " + h.group(1) + " follows that of " + header
-                            + ", which is not registered before it");
+                    assertEquals(
+                            null,
+                            header,
+                            f.getKey() + ": header of " + h.group(1) + " follows that of " + header
+                                    + ", which is not registered before it");
                     header = h.group(1);
                 } else if (r.find()) {
-                    assertEquals(r.group(1), header, f.getKey() + ": the registration of " + r.group(1)
-                            + " must come right after its header comment and its code");
+                    assertEquals(
+                            r.group(1),
+                            header,
+                            f.getKey() + ": the registration of " + r.group(1)
+                                    + " must come right after its header comment and its code");
                     header = null;
                     registrations++;
                 }
             }
             assertEquals(null, header, f.getKey() + ": a header without its registration");
         }
-        int functions = FunctionLibrary.bundled().functions().size() + FunctionLibrary.events().functions().size();
+        int functions = FunctionLibrary.bundled().functions().size()
+                + FunctionLibrary.events().functions().size();
         assertEquals(functions, registrations, "every registration of both libraries was checked");
     }
 
     @Test
     void theVersionHistoryIsInTheDocsNotInTheCode() throws IOException {
         Pattern history = Pattern.compile("LIB_VERSION\\s*(\\(|[<>=]*\\s*\\d)|\\(since v\\d|[Ss]ince LIB_VERSION");
-        luaFiles().forEach((p, lines) -> lines.stream()
-                .filter(l -> history.matcher(l).find() && !l.startsWith("local LIB_VERSION = '"))
-                .forEach(l -> assertEquals("", l, p + " keeps version history; it belongs in docs/protocol.md")));
+        luaFiles()
+                .forEach((p, lines) -> lines.stream()
+                        .filter(l -> history.matcher(l).find() && !l.startsWith("local LIB_VERSION = '"))
+                        .forEach(l ->
+                                assertEquals("", l, p + " keeps version history; it belongs in docs/protocol.md")));
         assertTrue(Files.readString(Path.of("docs/protocol.md")).contains("## Library versions"));
     }
 }

@@ -70,14 +70,15 @@ class StreamIdOrderTest {
 
     @Test
     void theOrderIsTheOneRedisKeepsStreamsIn() {
-        List<String> ids = List.of("9-1", "10-0", "10-9", "10-10", "9007199254740992-0", "9007199254740993-0",
-                "18446744073709551615-0");
+        List<String> ids = List.of(
+                "9-1", "10-0", "10-9", "10-10", "9007199254740992-0", "9007199254740993-0", "18446744073709551615-0");
         try (Jedis j = redis.jedis()) {
             j.del("sid:order");
             for (String id : ids) {
                 // XADD refuses an ID not greater than the stream's last: Redis orders them so too
                 // (sent raw: Jedis's StreamEntryID holds signed longs)
-                assertEquals(id, SafeEncoder.encode((byte[]) j.sendCommand(Protocol.Command.XADD, "sid:order", id, "f", "v")));
+                assertEquals(id, SafeEncoder.encode((byte[])
+                        j.sendCommand(Protocol.Command.XADD, "sid:order", id, "f", "v")));
             }
             for (int i = 1; i < ids.size(); i++) {
                 assertEquals(-1, lua(ids.get(i - 1), ids.get(i)), ids.get(i - 1) + " before " + ids.get(i));
@@ -88,8 +89,8 @@ class StreamIdOrderTest {
     @Test
     void somethingThatIsNotAStreamIdIsRefusedWithBothNamed() {
         try (Jedis j = redis.jedis()) {
-            JedisDataException e = assertThrows(JedisDataException.class,
-                    () -> j.fcallReadonly("sid_cmp", List.of(), List.of("x", "1-0")));
+            JedisDataException e = assertThrows(
+                    JedisDataException.class, () -> j.fcallReadonly("sid_cmp", List.of(), List.of("x", "1-0")));
             assertEquals("SS_INVALID invalid stream ID \"x\" or \"1-0\"", e.getMessage());
         }
     }

@@ -17,7 +17,9 @@ class TreeEditsLeaveInputUntouchedTest {
         JsonNode doc = StrictJson.parse(DOC);
         JsonNode out = MergePatch.apply(doc, StrictJson.parse("{\"a\":{\"d\":{\"e\":4},\"new\":[]},\"n\":null}"));
         assertEquals(DOC, StrictJson.write(doc));
-        assertEquals("{\"a\":{\"b\":[1,{\"c\":2}],\"d\":{\"e\":4},\"new\":[]},\"big\":{\"x\":[1,2,3]}}", StrictJson.write(out));
+        assertEquals(
+                "{\"a\":{\"b\":[1,{\"c\":2}],\"d\":{\"e\":4},\"new\":[]},\"big\":{\"x\":[1,2,3]}}",
+                StrictJson.write(out));
         assertSame(doc.get("big"), out.get("big"));
         assertSame(doc.get("a").get("b"), out.get("a").get("b"));
     }

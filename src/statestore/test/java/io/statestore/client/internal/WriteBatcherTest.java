@@ -81,9 +81,11 @@ class WriteBatcherTest {
         assertEquals(threads * perThread, sent.size(), "every write sent once");
         assertEquals(threads * perThread, Set.copyOf(sent).size(), "no write sent twice");
         assertEquals(threads * perThread / 10, conflicts.size());
-        assertTrue(sender.batches.size() < threads * perThread, "concurrent writes shared calls: "
-            + sender.batches.size() + " calls for " + sent.size() + " writes");
-        assertTrue(sender.maxInFlight.get() <= WriteBatcher.MAX_IN_FLIGHT, "calls in flight: " + sender.maxInFlight.get());
+        assertTrue(
+                sender.batches.size() < threads * perThread,
+                "concurrent writes shared calls: " + sender.batches.size() + " calls for " + sent.size() + " writes");
+        assertTrue(
+                sender.maxInFlight.get() <= WriteBatcher.MAX_IN_FLIGHT, "calls in flight: " + sender.maxInFlight.get());
     }
 
     @Test
@@ -93,7 +95,8 @@ class WriteBatcherTest {
         for (int i = 0; i < 5; i++) {
             assertEquals("reply-a" + i, batcher.write("a" + i, call()));
         }
-        assertEquals(List.of(List.of("a0"), List.of("a1"), List.of("a2"), List.of("a3"), List.of("a4")), sender.batches);
+        assertEquals(
+                List.of(List.of("a0"), List.of("a1"), List.of("a2"), List.of("a3"), List.of("a4")), sender.batches);
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CredentialSourcesTest {
     @TempDir
     Path dir;
+
     Path connection;
     Map<String, String> env;
 
@@ -34,9 +35,17 @@ class CredentialSourcesTest {
             Files.writeString(data.resolve("secrets/" + r.userName() + ".password"), r.userName() + "-pw\n");
         }
         connection = data.resolve(ConnectionFile.NAME);
-        ConnectionFile c = new ConnectionFile(1, "redis://127.0.0.1:7001", null, "/x/ca.pem",
-                Map.of("writer", data.resolve("secrets/writer.password").toString(),
-                        "reader", data.resolve("secrets/reader.password").toString()), "writer");
+        ConnectionFile c = new ConnectionFile(
+                1,
+                "redis://127.0.0.1:7001",
+                null,
+                "/x/ca.pem",
+                Map.of(
+                        "writer",
+                        data.resolve("secrets/writer.password").toString(),
+                        "reader",
+                        data.resolve("secrets/reader.password").toString()),
+                "writer");
         Files.write(connection, c.toJson());
         env = new HashMap<>(Map.of("HOME", dir.resolve("home").toString()));
     }
@@ -48,7 +57,8 @@ class CredentialSourcesTest {
         assertEquals(Optional.of("reader"), f.user());
         assertTrue(f.passwordFile().orElseThrow().endsWith("secrets/reader.password"));
         assertEquals(Optional.of(Path.of("/x/ca.pem")), f.tlsCa());
-        InvalidInputException none = assertThrows(InvalidInputException.class, () -> CredentialSources.find(Role.ADMIN, env, null));
+        InvalidInputException none =
+                assertThrows(InvalidInputException.class, () -> CredentialSources.find(Role.ADMIN, env, null));
         assertTrue(none.getMessage().contains("offers no admin credential"), none.getMessage());
     }
 
@@ -59,7 +69,10 @@ class CredentialSourcesTest {
         env.put("CREDENTIALS_DIRECTORY", creds.toString());
         CredentialSources.Found systemd = CredentialSources.find(Role.WRITER, env, null);
         assertEquals(Optional.of(creds.resolve("statestore-writer")), systemd.passwordFile());
-        assertEquals(URI.create("redis://127.0.0.1:6479"), systemd.uri(), "a credential without an address: the default one");
+        assertEquals(
+                URI.create("redis://127.0.0.1:6479"),
+                systemd.uri(),
+                "a credential without an address: the default one");
         env.put("STATESTORE_PASSWORD_FILE", "/run/pw");
         env.put("STATESTORE_USER", "quantum");
         CredentialSources.Found fromEnv = CredentialSources.find(Role.WRITER, env, URI.create("redis://db:6380"));
@@ -86,8 +99,8 @@ class CredentialSourcesTest {
             Assumptions.abort(why);
         }
         Files.setPosixFilePermissions(connection, PosixFilePermissions.fromString("---------"));
-        PermissionDeniedException e = assertThrows(PermissionDeniedException.class,
-                () -> CredentialSources.find(Role.WRITER, env, null));
+        PermissionDeniedException e =
+                assertThrows(PermissionDeniedException.class, () -> CredentialSources.find(Role.WRITER, env, null));
         assertTrue(e.getMessage().contains("cannot read the statestore connection file " + connection), e.getMessage());
     }
 

@@ -19,7 +19,8 @@ class DefaultSpoolDirTest {
 
     private Path daemonData() throws Exception {
         Path data = Files.createDirectories(home.resolve(".local/share/statestore"));
-        Files.writeString(data.resolve("connection.json"),
+        Files.writeString(
+                data.resolve("connection.json"),
                 "{\"version\":1,\"url\":\"redis://127.0.0.1:7001\",\"passwordFiles\":{},\"defaultUser\":\"writer\"}\n");
         return data;
     }
@@ -35,9 +36,15 @@ class DefaultSpoolDirTest {
         assertEquals(spool, d.directory());
         assertTrue(d.daemonsSpool());
         // the same server written otherwise, and found through STATESTORE_CONNECTION_FILE
-        Map<String, String> explicit = Map.of("HOME", "/nonexistent", "STATESTORE_CONNECTION_FILE",
+        Map<String, String> explicit = Map.of(
+                "HOME",
+                "/nonexistent",
+                "STATESTORE_CONNECTION_FILE",
                 spool.resolveSibling("connection.json").toString());
-        assertEquals(spool, DefaultSpoolDir.forServer("redis://writer:secret@localhost:7001/0", explicit).directory());
+        assertEquals(
+                spool,
+                DefaultSpoolDir.forServer("redis://writer:secret@localhost:7001/0", explicit)
+                        .directory());
     }
 
     @Test
@@ -49,19 +56,28 @@ class DefaultSpoolDirTest {
         Files.createDirectories(home.resolve(".local/share/statestore/spool"));
         DefaultSpoolDir other = DefaultSpoolDir.forServer("redis://:pw@10.0.0.5:6380", env());
         assertFalse(other.daemonsSpool(), "the daemon would forward to its own server, not this one");
-        assertEquals(home.resolve(".local/state/statestore/spool/redis_10.0.0.5_6380"), other.directory(),
+        assertEquals(
+                home.resolve(".local/state/statestore/spool/redis_10.0.0.5_6380"),
+                other.directory(),
                 "one directory per server, and no password in its name");
     }
 
     @Test
     void xdgStateHomeWhenSetAndAbsolute() {
         Path state = home.resolve("state");
-        assertEquals(state.resolve("statestore/spool/redis_127.0.0.1_6379"),
-                DefaultSpoolDir.forServer("redis://127.0.0.1:6379", Map.of("HOME", home.toString(),
-                        "XDG_STATE_HOME", state.toString())).directory());
-        assertEquals(home.resolve(".local/state/statestore/spool/redis_127.0.0.1_6379"),
-                DefaultSpoolDir.forServer("redis://127.0.0.1:6379", Map.of("HOME", home.toString(),
-                        "XDG_STATE_HOME", "relative/state")).directory(), "a relative XDG_STATE_HOME is ignored, as the spec says");
+        assertEquals(
+                state.resolve("statestore/spool/redis_127.0.0.1_6379"),
+                DefaultSpoolDir.forServer(
+                                "redis://127.0.0.1:6379",
+                                Map.of("HOME", home.toString(), "XDG_STATE_HOME", state.toString()))
+                        .directory());
+        assertEquals(
+                home.resolve(".local/state/statestore/spool/redis_127.0.0.1_6379"),
+                DefaultSpoolDir.forServer(
+                                "redis://127.0.0.1:6379",
+                                Map.of("HOME", home.toString(), "XDG_STATE_HOME", "relative/state"))
+                        .directory(),
+                "a relative XDG_STATE_HOME is ignored, as the spec says");
     }
 
     @Test

@@ -68,10 +68,15 @@ class FunctionCallsTest {
         Map<String, String> event = lastEvent();
         assertEquals("create", event.get("op"));
         assertEquals("the-source", event.get("src"));
-        assertEquals(w.eventId(), j.xrevrange(layout.feed("k"), (StreamEntryID) null, null, 1).get(0).getID().toString());
+        assertEquals(
+                w.eventId(),
+                j.xrevrange(layout.feed("k"), (StreamEntryID) null, null, 1)
+                        .get(0)
+                        .getID()
+                        .toString());
         // IFREV 0 was sent: the same create again is a conflict, not a second revision
-        JedisDataException e = assertThrows(JedisDataException.class,
-                () -> send(calls.write("k", "create", "{}", null, 0L, "w2", null, writer)));
+        JedisDataException e = assertThrows(
+                JedisDataException.class, () -> send(calls.write("k", "create", "{}", null, 0L, "w2", null, writer)));
         assertTrue(e.getMessage().startsWith("SS_CONFLICT"), e.getMessage());
     }
 
@@ -88,8 +93,8 @@ class FunctionCallsTest {
 
     @Test
     void aClientHistoryRuleIsSentAsHistmaxAndHistage() {
-        FunctionCalls.Writer keeping = new FunctionCalls.Writer("pinner", "string",
-                new HistoryPolicies.ClientRule(2, 3_600_000), null);
+        FunctionCalls.Writer keeping =
+                new FunctionCalls.Writer("pinner", "string", new HistoryPolicies.ClientRule(2, 3_600_000), null);
         for (int i = 1; i <= 3; i++) {
             send(calls.write("k", "put", Integer.toString(i), null, null, "w" + i, null, keeping));
         }
@@ -131,9 +136,11 @@ class FunctionCallsTest {
     @Test
     void aTransactionPutsAndDeletesDocumentsOfOneGroup() {
         send(calls.write("{g}:b", "put", "\"old\"", null, null, "w", null, writer));
-        List<Object> r = FunctionCalls.list(send(calls.transaction(List.of(
-                new FunctionCalls.TxWrite("{g}:a", 0, 60_000L, "{\"n\":1}"),
-                new FunctionCalls.TxWrite("{g}:b", 1, null, null)), writer)));
+        List<Object> r = FunctionCalls.list(send(calls.transaction(
+                List.of(
+                        new FunctionCalls.TxWrite("{g}:a", 0, 60_000L, "{\"n\":1}"),
+                        new FunctionCalls.TxWrite("{g}:b", 1, null, null)),
+                writer)));
         assertEquals(1, FunctionCalls.written(r.get(0)).revision());
         assertEquals(2, FunctionCalls.written(r.get(1)).revision());
         assertEquals("{\"n\":1}", get("{g}:a").content());
@@ -151,7 +158,9 @@ class FunctionCallsTest {
 
         List<Object> page = FunctionCalls.list(send(calls.list("p:", "")));
         assertEquals("", FunctionCalls.text(page.get(0)), "one page holds both");
-        assertEquals(List.of("p:1", "p:2"), page.subList(1, page.size()).stream().map(FunctionCalls::text).toList());
+        assertEquals(
+                List.of("p:1", "p:2"),
+                page.subList(1, page.size()).stream().map(FunctionCalls::text).toList());
 
         List<Object> one = FunctionCalls.list(send(calls.snapshotOf("p:1")));
         List<Object> under = FunctionCalls.list(send(calls.snapshotUnder("p:", "", 10)));
@@ -170,10 +179,11 @@ class FunctionCallsTest {
         String version = FunctionCalls.text(send(calls.setHistoryPolicy(null, rules)));
         List<Object> got = FunctionCalls.list(send(calls.historyPolicy()));
         assertEquals(version, FunctionCalls.text(got.get(0)));
-        assertEquals(List.of("p:*", "3", "300000"),
+        assertEquals(
+                List.of("p:*", "3", "300000"),
                 FunctionCalls.list(got.get(1)).stream().map(FunctionCalls::text).toList());
-        JedisDataException stale = assertThrows(JedisDataException.class,
-                () -> send(calls.setHistoryPolicy("not-" + version, List.of())));
+        JedisDataException stale =
+                assertThrows(JedisDataException.class, () -> send(calls.setHistoryPolicy("not-" + version, List.of())));
         assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
     }
 

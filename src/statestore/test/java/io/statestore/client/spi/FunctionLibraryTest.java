@@ -20,17 +20,22 @@ class FunctionLibraryTest {
     @Test
     void anIncludeLineIsReplacedByTheFragmentAndOnlyTheExactFormIsOne() {
         Map<String, String> fragments = Map.of("a", "local A = 1\n", "b", "-- #include a.lua\nlocal B = 2");
-        String code = "#!lua name=x\n-- #include b.lua\n  -- #include a.lua\n-- #include a.lua -- not alone\n--#include a.lua\nreturn\n";
-        assertEquals("#!lua name=x\nlocal A = 1\nlocal B = 2\n  -- #include a.lua\n-- #include a.lua -- not alone\n--#include a.lua\nreturn\n",
+        String code =
+                "#!lua name=x\n-- #include b.lua\n  -- #include a.lua\n-- #include a.lua -- not alone\n--#include a.lua\nreturn\n";
+        assertEquals(
+                "#!lua name=x\nlocal A = 1\nlocal B = 2\n  -- #include a.lua\n-- #include a.lua -- not alone\n--#include a.lua\nreturn\n",
                 FunctionLibrary.expandIncludes(code, fragments::get));
-        assertEquals("local A = 1\n", FunctionLibrary.expandIncludes("-- #include a.lua", fragments::get),
+        assertEquals(
+                "local A = 1\n",
+                FunctionLibrary.expandIncludes("-- #include a.lua", fragments::get),
                 "a last line without a line break");
     }
 
     @Test
     void anIncludeCycleIsRefusedNamingTheChain() {
         Map<String, String> fragments = Map.of("a", "-- #include b.lua\n", "b", "-- #include a.lua\n");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> FunctionLibrary.expandIncludes("-- #include a.lua\n", fragments::get));
         assertEquals("Lua include cycle: a.lua -> b.lua -> a.lua", e.getMessage());
     }
@@ -49,7 +54,8 @@ class FunctionLibraryTest {
 
     @Test
     void aMissingFragmentNamesTheResource() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> FunctionLibrary.fromResource("/io/statestore/include_missing_library.lua", "im_version"));
         assertEquals("missing resource /io/statestore/lua/no_such_fragment.lua", e.getMessage());
     }
@@ -63,8 +69,11 @@ class FunctionLibraryTest {
             assertEquals(lines, lib.functions(), lib.name());
             assertTrue(lib.functions().contains(lib.versionFunction()));
         }
-        assertTrue(FunctionLibrary.bundled().functions().containsAll(List.of("ss_get", "ss_write", "ss_tx", "ss_snapshot", "ss_read")));
-        assertEquals(List.of("ev_version", "ev_publish", "ev_publish_batch", "ev_dead", "ev_redrive", "ev_trim", "ev_task"),
+        assertTrue(FunctionLibrary.bundled()
+                .functions()
+                .containsAll(List.of("ss_get", "ss_write", "ss_tx", "ss_snapshot", "ss_read")));
+        assertEquals(
+                List.of("ev_version", "ev_publish", "ev_publish_batch", "ev_dead", "ev_redrive", "ev_trim", "ev_task"),
                 FunctionLibrary.events().functions());
     }
 

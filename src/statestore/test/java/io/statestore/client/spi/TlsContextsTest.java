@@ -45,19 +45,32 @@ class TlsContextsTest {
     @Test
     void aCaFileWithoutCertificatesIsRefusedNamingTheFile() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
-        TlsException e = assertThrows(TlsException.class, () -> TlsContexts.configure(DefaultJedisClientConfig.builder().ssl(true),
-                TlsOptions.builder().caFile(empty).build()));
-        assertEquals("TLS: CA file " + empty + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)", e.getMessage());
+        TlsException e = assertThrows(
+                TlsException.class,
+                () -> TlsContexts.configure(
+                        DefaultJedisClientConfig.builder().ssl(true),
+                        TlsOptions.builder().caFile(empty).build()));
+        assertEquals(
+                "TLS: CA file " + empty + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)", e.getMessage());
         Path missing = dir.resolve("missing.pem");
-        TlsException gone = assertThrows(TlsException.class, () -> TlsContexts.configure(DefaultJedisClientConfig.builder().ssl(true),
-                TlsOptions.builder().caFile(missing).build()));
+        TlsException gone = assertThrows(
+                TlsException.class,
+                () -> TlsContexts.configure(
+                        DefaultJedisClientConfig.builder().ssl(true),
+                        TlsOptions.builder().caFile(missing).build()));
         assertTrue(gone.getMessage().startsWith("TLS: cannot read CA file " + missing), gone.getMessage());
     }
 
     @Test
     void optionsThatExcludeEachOtherAreRefused() {
-        assertThrows(InvalidInputException.class, () -> TlsOptions.builder().certFile(dir.resolve("c.pem")).build());
-        assertThrows(InvalidInputException.class, () -> TlsOptions.builder().caFile(dir.resolve("ca.pem"))
-                .insecureSkipVerify(true).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TlsOptions.builder().certFile(dir.resolve("c.pem")).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TlsOptions.builder()
+                        .caFile(dir.resolve("ca.pem"))
+                        .insecureSkipVerify(true)
+                        .build());
     }
 }

@@ -18,13 +18,21 @@ class AggregationTest {
 
     @Test
     void badAggregationsAreRefusedInOurWords() {
-        assertEquals("aggregation \"avg\" has no bucket: write avg, min, max, sum or count, a colon and a bucket duration, e.g. avg:1m",
-                assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg")).getMessage());
-        assertEquals("aggregation \"mean:1m\": unknown function \"mean\"; write avg, min, max, sum or count, a colon and a bucket"
-                + " duration, e.g. avg:1m", assertThrows(InvalidInputException.class, () -> Aggregation.parse("mean:1m")).getMessage());
-        String bucket = assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg:soon")).getMessage();
+        assertEquals(
+                "aggregation \"avg\" has no bucket: write avg, min, max, sum or count, a colon and a bucket duration, e.g. avg:1m",
+                assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg"))
+                        .getMessage());
+        assertEquals(
+                "aggregation \"mean:1m\": unknown function \"mean\"; write avg, min, max, sum or count, a colon and a bucket"
+                        + " duration, e.g. avg:1m",
+                assertThrows(InvalidInputException.class, () -> Aggregation.parse("mean:1m"))
+                        .getMessage());
+        String bucket = assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg:soon"))
+                .getMessage();
         assertEquals(true, bucket.contains("the bucket of aggregation \"avg:soon\""), bucket);
-        assertEquals("an aggregation bucket must be at least 1ms, got 0s",
-                assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg:0")).getMessage());
+        assertEquals(
+                "an aggregation bucket must be at least 1ms, got 0s",
+                assertThrows(InvalidInputException.class, () -> Aggregation.parse("avg:0"))
+                        .getMessage());
     }
 }

@@ -14,7 +14,8 @@ class ModuleSeriesStoreTest extends SeriesStoreContract {
     private static final String MODULE = System.getenv(MODULE_ENV);
 
     @RegisterExtension
-    static RedisServerExtension redis = MODULE == null || MODULE.isBlank() ? RedisServerExtension.portable()
+    static RedisServerExtension redis = MODULE == null || MODULE.isBlank()
+            ? RedisServerExtension.portable()
             : RedisServerExtension.portable().withArgs("--loadmodule", MODULE);
 
     @Override

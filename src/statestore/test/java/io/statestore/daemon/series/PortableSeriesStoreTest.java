@@ -30,7 +30,11 @@ class PortableSeriesStoreTest extends SeriesStoreContract {
         store.add("q", T0 + 2000, 2.5);
         clockAndMaintain(T0 + 2 * MIN);
         try (Jedis j = redis.jedis()) {
-            assertEquals(List.of(), j.zrange("ss:ts:{q}:raw", 0, -1).stream().filter(m -> !m.contains(":")).toList());
+            assertEquals(
+                    List.of(),
+                    j.zrange("ss:ts:{q}:raw", 0, -1).stream()
+                            .filter(m -> !m.contains(":"))
+                            .toList());
             assertEquals(List.of((T0 + 1000) + ":2", (T0 + 2000) + ":2.5"), j.zrange("ss:ts:{q}:raw", 0, -1));
             assertEquals(List.of(T0 + ":4.5:2:2:2.5"), j.zrange("ss:ts:{q}:1m", 0, -1));
             assertEquals(Map.of("q", "test series"), j.hgetAll("ss:ts:index"));

@@ -67,7 +67,8 @@ abstract class SeriesStoreContract {
         store.add("q", T0 + 1000, 1.5);
         store.add("q", T0 + 3000, 3);
         store.add("q", T0 + 3000, 4);
-        assertEquals(List.of(new Point(T0 + 1000, 1.5), new Point(T0 + 2000, 2), new Point(T0 + 3000, 4)),
+        assertEquals(
+                List.of(new Point(T0 + 1000, 1.5), new Point(T0 + 2000, 2), new Point(T0 + 3000, 4)),
                 store.raw("q", T0, T0 + 10_000));
         assertEquals(List.of(new Point(T0 + 2000, 2)), store.raw("q", T0 + 1500, T0 + 2500));
     }
@@ -91,11 +92,19 @@ abstract class SeriesStoreContract {
         }
         sampleAt(T0 + 5 * MIN, 100);
         long to = T0 + 5 * MIN - 1;
-        assertEquals(List.of(new Point(T0, 0.5), new Point(T0 + MIN, 2.5), new Point(T0 + 2 * MIN, 4.5),
-                new Point(T0 + 3 * MIN, 6.5), new Point(T0 + 4 * MIN, 8.5)), reader.range("q", T0, to, Aggregation.parse("avg:1m")));
-        assertEquals(List.of(new Point(T0, 0), new Point(T0 + 2 * MIN, 4), new Point(T0 + 4 * MIN, 8)),
+        assertEquals(
+                List.of(
+                        new Point(T0, 0.5),
+                        new Point(T0 + MIN, 2.5),
+                        new Point(T0 + 2 * MIN, 4.5),
+                        new Point(T0 + 3 * MIN, 6.5),
+                        new Point(T0 + 4 * MIN, 8.5)),
+                reader.range("q", T0, to, Aggregation.parse("avg:1m")));
+        assertEquals(
+                List.of(new Point(T0, 0), new Point(T0 + 2 * MIN, 4), new Point(T0 + 4 * MIN, 8)),
                 reader.range("q", T0, to, Aggregation.parse("min:2m")));
-        assertEquals(List.of(new Point(T0, 3), new Point(T0 + 2 * MIN, 7), new Point(T0 + 4 * MIN, 9)),
+        assertEquals(
+                List.of(new Point(T0, 3), new Point(T0 + 2 * MIN, 7), new Point(T0 + 4 * MIN, 9)),
                 reader.range("q", T0, to, Aggregation.parse("max:2m")));
         assertEquals(List.of(new Point(T0, 45)), reader.range("q", T0, to, Aggregation.parse("sum:1h")));
         assertEquals(List.of(new Point(T0, 11)), reader.range("q", T0, T0 + 5 * MIN, Aggregation.parse("count:1d")));
@@ -117,13 +126,20 @@ abstract class SeriesStoreContract {
         // ...but the whole hour still reads at minute resolution, from minute buckets and raw alike
         List<Point> hourly = reader.range("q", T0, T0 + 60 * MIN - 1, Aggregation.parse("avg:1h"));
         assertEquals(List.of(new Point(T0, 4.5)), hourly);
-        assertEquals(List.of(new Point(T0, 600)), reader.range("q", T0, T0 + 60 * MIN - 1, Aggregation.parse("count:1h")));
-        assertEquals(new Point(T0 + 5 * MIN, 9), reader.range("q", T0, T0 + 60 * MIN - 1, Aggregation.parse("max:1m")).get(5));
+        assertEquals(
+                List.of(new Point(T0, 600)), reader.range("q", T0, T0 + 60 * MIN - 1, Aggregation.parse("count:1h")));
+        assertEquals(
+                new Point(T0 + 5 * MIN, 9),
+                reader.range("q", T0, T0 + 60 * MIN - 1, Aggregation.parse("max:1m"))
+                        .get(5));
         // a month later the minute buckets go too; the newest sample stays
         long monthLater = T0 + Duration.ofDays(31).toMillis();
         sampleAt(monthLater, 43);
-        assertTrue(store.minutes("q", T0, T0 + Duration.ofDays(1).toMillis() - 1).isEmpty(), "minute buckets past 30 days are dropped");
-        assertEquals(1, store.minutes("q", T0, monthLater).size(), "the minute of the sample a day later is within 30 days");
+        assertTrue(
+                store.minutes("q", T0, T0 + Duration.ofDays(1).toMillis() - 1).isEmpty(),
+                "minute buckets past 30 days are dropped");
+        assertEquals(
+                1, store.minutes("q", T0, monthLater).size(), "the minute of the sample a day later is within 30 days");
         assertEquals(List.of(new Point(monthLater, 43)), reader.range("q", T0, monthLater, null));
     }
 
@@ -131,7 +147,8 @@ abstract class SeriesStoreContract {
     void anUnknownSeriesOrABackwardsRangeIsRefusedInOurWords() {
         NotFoundException nf = assertThrows(NotFoundException.class, () -> reader.range("nope", T0, T0 + 1, null));
         assertEquals("no series named \"nope\" (statestore ts ls lists them)", nf.getMessage());
-        var e = assertThrows(io.statestore.client.InvalidInputException.class, () -> reader.range("q", T0 + 1, T0, null));
+        var e = assertThrows(
+                io.statestore.client.InvalidInputException.class, () -> reader.range("q", T0 + 1, T0, null));
         assertTrue(e.getMessage().contains("starts after it ends"), e.getMessage());
     }
 }

@@ -28,12 +28,19 @@ final class ApiClient {
 
     static ApiClient login(int port, String role, String password) throws Exception {
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("role", role, "password", password))))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/login"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(Map.of("role", role, "password", password))))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         String set = r.headers().firstValue("Set-Cookie").orElseThrow();
-        return new ApiClient(base, set.substring(0, set.indexOf(';')), JSON.readTree(r.body()).get("csrf").asText());
+        return new ApiClient(
+                base,
+                set.substring(0, set.indexOf(';')),
+                JSON.readTree(r.body()).get("csrf").asText());
     }
 
     static String enc(String s) {
@@ -41,7 +48,10 @@ final class ApiClient {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Cookie", cookie)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -53,9 +63,11 @@ final class ApiClient {
     }
 
     HttpResponse<String> post(String path, Object body, boolean withCsrf) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Cookie", cookie)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body)));
         if (withCsrf) {
             b.header(Gate.CSRF_HEADER, csrf);
         }

@@ -17,11 +17,11 @@ final class Browser {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    private Browser() {
-    }
+    private Browser() {}
 
     static WebDriver start(Path profile) {
-        String missing = !Files.isExecutable(CHROMIUM) ? CHROMIUM + " is missing (apt-get install chromium)"
+        String missing = !Files.isExecutable(CHROMIUM)
+                ? CHROMIUM + " is missing (apt-get install chromium)"
                 : !Files.isExecutable(DRIVER) ? DRIVER + " is missing (apt-get install chromium-driver)" : null;
         if (missing != null) {
             skip(missing);
@@ -29,17 +29,28 @@ final class Browser {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // as root, with no network: no sandbox, no GPU, a fresh profile, nothing that calls out
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--no-first-run");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--user-data-dir=" + profile,
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--no-first-run");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         try {
             WebDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             return driver;
         } catch (RuntimeException e) {
-            skip("Chromium would not start: " + e.getMessage().lines().findFirst().orElse(""));
+            skip("Chromium would not start: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             return null;
         }
     }

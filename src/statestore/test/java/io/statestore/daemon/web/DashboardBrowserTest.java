@@ -30,8 +30,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
+
     @TempDir
     static Path dir;
+
     static DashboardDaemon d;
     static WebDriver browser;
     static WebDriverWait wait;
@@ -73,7 +75,8 @@ class DashboardBrowserTest {
         loginAs("reader");
         d.writer.put("web:fresh", Map.of("status", "new", "n", 7));
         browser.get(base + "/?prefix=web:");
-        WebElement row = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#keys [data-key='web:fresh']")));
+        WebElement row =
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#keys [data-key='web:fresh']")));
         row.click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("json"), "\"status\": \"new\""));
         assertEquals("1", browser.findElement(By.id("revision")).getText());
@@ -84,7 +87,8 @@ class DashboardBrowserTest {
         loginAs("reader");
         openLive("");
         d.writer.put("live:one", Map.of("n", 1));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live [data-key='live:one'][data-rev='1']")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#live [data-key='live:one'][data-rev='1']")));
     }
 
     @Test
@@ -98,7 +102,8 @@ class DashboardBrowserTest {
         WebElement changed = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#diff-table tr.changed[data-path='$.status']")));
         assertTrue(changed.getText().contains("\"failed\""), changed.getText());
-        assertEquals(1, browser.findElements(By.cssSelector("#diff-table tbody tr")).size(), "only the status changed");
+        assertEquals(
+                1, browser.findElements(By.cssSelector("#diff-table tbody tr")).size(), "only the status changed");
     }
 
     @Test
@@ -119,14 +124,18 @@ class DashboardBrowserTest {
             }
         });
         writes.start();
-        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 50);
+        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']"))
+                        .size()
+                >= 50);
         d.daemon.http().orElseThrow().live().orElseThrow().disconnectAll();
         disconnected.countDown();
         writes.join();
-        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']")).size() >= 500);
+        wait.until(b -> browser.findElements(By.cssSelector("#live [data-key^='burst:']"))
+                        .size()
+                >= 500);
         @SuppressWarnings("unchecked")
-        List<String> ids = (List<String>) js("return [...document.querySelectorAll(\"#live [data-key^='burst:']\")]"
-                + ".map(r => r.dataset.id)");
+        List<String> ids = (List<String>)
+                js("return [...document.querySelectorAll(\"#live [data-key^='burst:']\")]" + ".map(r => r.dataset.id)");
         Set<String> distinct = new HashSet<>(ids);
         assertEquals(500, ids.size(), "no change shown twice");
         assertEquals(500, distinct.size());
@@ -145,8 +154,9 @@ class DashboardBrowserTest {
         // another site's page (another origin) posts a revert with the writer's cookie and no CSRF token
         HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] page = ("<!doctype html><form id=f method=POST enctype=text/plain action='" + base + "/api/revert'>"
-                + "<input name='{\"key\":\"h:guard\",\"revision\":1,\"x\":\"' value='\"}'></form>"
-                + "<script>document.getElementById('f').submit()</script>").getBytes(StandardCharsets.UTF_8);
+                        + "<input name='{\"key\":\"h:guard\",\"revision\":1,\"x\":\"' value='\"}'></form>"
+                        + "<script>document.getElementById('f').submit()</script>")
+                .getBytes(StandardCharsets.UTF_8);
         evil.createContext("/", ex -> {
             ex.getResponseHeaders().set("Content-Type", "text/html");
             ex.sendResponseHeaders(200, page.length);
@@ -188,9 +198,10 @@ class DashboardBrowserTest {
             browser.findElement(box).click(); // the page charts its first three series unless told
         }
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
-        wait.until(b -> Boolean.TRUE.equals(js("return !!plot.chart && plot.chart.series.some(s => s.label === 'browser:depth')")));
-        wait.until(b -> Long.valueOf(12).equals(js(
-                "var i = plot.chart.series.findIndex(s => s.label === 'browser:depth');"
+        wait.until(b -> Boolean.TRUE.equals(
+                js("return !!plot.chart && plot.chart.series.some(s => s.label === 'browser:depth')")));
+        wait.until(b -> Long.valueOf(12)
+                .equals(js("var i = plot.chart.series.findIndex(s => s.label === 'browser:depth');"
                         + " return plot.chart.data[i].filter(v => v != null).length")));
     }
 
@@ -216,9 +227,14 @@ class DashboardBrowserTest {
         Path secrets = java.nio.file.Files.createDirectories(dir.resolve("series-secrets"));
         java.nio.file.Files.writeString(secrets.resolve("reader.password"), "series-reader\n");
         try (io.statestore.daemon.status.Metrics metrics = new io.statestore.daemon.status.Metrics();
-             WebServer server = new WebServer(new WebServer.Setup("127.0.0.1", 0, List::of, metrics,
-                     new Credentials(r -> secrets.resolve(r.userName() + ".password"), java.util.Optional.empty()),
-                     List.of(new FixedSeries()), java.util.Optional.empty()))) {
+                WebServer server = new WebServer(new WebServer.Setup(
+                        "127.0.0.1",
+                        0,
+                        List::of,
+                        metrics,
+                        new Credentials(r -> secrets.resolve(r.userName() + ".password"), java.util.Optional.empty()),
+                        List.of(new FixedSeries()),
+                        java.util.Optional.empty()))) {
             String other = "http://127.0.0.1:" + server.port();
             browser.manage().deleteAllCookies();
             browser.get(other + "/login.html");
@@ -228,7 +244,8 @@ class DashboardBrowserTest {
             browser.get(other + "/series.html");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
             wait.until(b -> Long.valueOf(10).equals(js("return plot.chart ? plot.chart.data[0].length : 0")));
-            assertEquals(List.of("queue_depth", "changes_per_s"), js("return plot.chart.series.slice(1).map(s => s.label)"));
+            assertEquals(
+                    List.of("queue_depth", "changes_per_s"), js("return plot.chart.series.slice(1).map(s => s.label)"));
             assertEquals(110L, js("return plot.chart.data[1][0]"), "the first point of queue_depth: 11 * 10");
         }
     }

@@ -42,12 +42,15 @@ final class DashboardDaemon implements AutoCloseable {
     }
 
     StateStoreOptions.Builder as(Role role) {
-        return StateStoreOptions.builder().uri("redis://127.0.0.1:" + redisPort).user(role.userName())
+        return StateStoreOptions.builder()
+                .uri("redis://127.0.0.1:" + redisPort)
+                .user(role.userName())
                 .passwordFile(data.resolve("secrets").resolve(role.userName() + ".password"));
     }
 
     String password(String role) throws IOException {
-        return Files.readString(data.resolve("secrets").resolve(role + ".password")).strip();
+        return Files.readString(data.resolve("secrets").resolve(role + ".password"))
+                .strip();
     }
 
     int httpPort() {

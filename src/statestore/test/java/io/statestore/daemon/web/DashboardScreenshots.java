@@ -21,8 +21,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) io.statestore.daemon.web.DashboardScreenshots docs/screenshots}.
  */
 public final class DashboardScreenshots {
-    private DashboardScreenshots() {
-    }
+    private DashboardScreenshots() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "docs/screenshots"));
@@ -30,11 +29,19 @@ public final class DashboardScreenshots {
         WebDriver browser = Browser.start(tmp.resolve("profile"));
         try (DashboardDaemon d = new DashboardDaemon(tmp)) {
             for (int i = 0; i < 12; i++) {
-                d.writer.put("quantum:job:" + i, Map.of("state", i % 3 == 0 ? "running" : "done", "attempt", i % 4,
-                        "owner", "worker-" + (i % 5)));
+                d.writer.put(
+                        "quantum:job:" + i,
+                        Map.of(
+                                "state",
+                                i % 3 == 0 ? "running" : "done",
+                                "attempt",
+                                i % 4,
+                                "owner",
+                                "worker-" + (i % 5)));
             }
             d.writer.put("h:quantum:status", Map.of("queue_depth", 17, "healthy", true, "workers", List.of("a", "b")));
-            d.writer.put("h:quantum:status", Map.of("queue_depth", 23, "healthy", false, "workers", List.of("a", "b", "c")));
+            d.writer.put(
+                    "h:quantum:status", Map.of("queue_depth", 23, "healthy", false, "workers", List.of("a", "b", "c")));
             d.writer.put("ops:maintenance", Map.of("window", "02:00-03:00"));
             String base = "http://127.0.0.1:" + d.httpPort();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));

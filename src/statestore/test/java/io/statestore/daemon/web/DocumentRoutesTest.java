@@ -30,6 +30,7 @@ import redis.clients.jedis.Pipeline;
 class DocumentRoutesTest {
     @TempDir
     static Path dir;
+
     static DashboardDaemon d;
     static ApiClient reader;
     static ApiClient writer;
@@ -50,17 +51,32 @@ class DocumentRoutesTest {
 
     @Test
     void theTreeCountsEachSegmentsDocuments() throws Exception {
-        for (String k : List.of("t:job", "t:job:a", "t:job:b", "t:job1", "t:job10", "t:job1:x", "t:jobs:z", "t:other")) {
+        for (String k :
+                List.of("t:job", "t:job:a", "t:job:b", "t:job1", "t:job10", "t:job1:x", "t:jobs:z", "t:other")) {
             d.writer.put(k, Map.of("k", k));
         }
         JsonNode level = reader.json("/api/tree?prefix=t:");
         Map<String, String> seen = new TreeMap<>();
         for (JsonNode c : level.get("children")) {
-            seen.put(c.get("segment").asText(), c.get("count").asLong() + (c.get("document").asBoolean() ? " doc" : "")
-                    + (c.get("branch").asBoolean() ? " branch" : ""));
+            seen.put(
+                    c.get("segment").asText(),
+                    c.get("count").asLong()
+                            + (c.get("document").asBoolean() ? " doc" : "")
+                            + (c.get("branch").asBoolean() ? " branch" : ""));
         }
-        assertEquals(Map.of("job", "3 doc branch", "job1", "2 doc branch", "job10", "1 doc", "jobs", "1 branch",
-                "other", "1 doc"), seen);
+        assertEquals(
+                Map.of(
+                        "job",
+                        "3 doc branch",
+                        "job1",
+                        "2 doc branch",
+                        "job10",
+                        "1 doc",
+                        "jobs",
+                        "1 branch",
+                        "other",
+                        "1 doc"),
+                seen);
         assertFalse(level.get("more").asBoolean());
         JsonNode top = reader.json("/api/tree");
         assertTrue(top.get("children").toString().contains("\"segment\":\"t\""), top.toString());
@@ -81,7 +97,10 @@ class DocumentRoutesTest {
 
     @Test
     void aDocumentShowsItsContentAndMetadata() throws Exception {
-        d.writer.put("doc:ttl", Map.of("n", 1, "name", "x"), WriteOptions.builder().ttl(Duration.ofHours(1)).build());
+        d.writer.put(
+                "doc:ttl",
+                Map.of("n", 1, "name", "x"),
+                WriteOptions.builder().ttl(Duration.ofHours(1)).build());
         JsonNode doc = reader.json("/api/doc?key=" + ApiClient.enc("doc:ttl"));
         assertEquals(1, doc.get("revision").asLong());
         assertEquals("test-writer", doc.get("writer").asText());
@@ -117,7 +136,8 @@ class DocumentRoutesTest {
         assertEquals("ok", diff.at("/before/status").asText());
         assertEquals(400, reader.get("/api/diff?key=h:diff&from=x&to=2").statusCode());
         assertEquals(404, reader.get("/api/diff?key=h:diff&from=1&to=99").statusCode());
-        assertEquals(1, reader.json("/api/version?key=h:diff&rev=1").at("/value/n").asInt());
+        assertEquals(
+                1, reader.json("/api/version?key=h:diff&rev=1").at("/value/n").asInt());
     }
 
     @Test
@@ -136,32 +156,51 @@ class DocumentRoutesTest {
         HttpResponse<String> ok = writer.post("/api/revert", body, true);
         assertEquals(200, ok.statusCode(), ok.body());
         assertEquals(3, ApiClient.JSON.readTree(ok.body()).get("revision").asLong());
-        assertEquals("first", d.writer.get("h:rev").orElseThrow().value().get("v").asText());
+        assertEquals(
+                "first", d.writer.get("h:rev").orElseThrow().value().get("v").asText());
         assertEquals("revert", d.writer.history().get("h:rev", 3).op());
 
-        assertEquals(400, writer.post("/api/revert", Map.of("key", "h:rev"), true).statusCode());
-        assertEquals(400, writer.post("/api/revert", Map.of("revision", 1), true).statusCode());
-        assertEquals(404, writer.post("/api/revert", Map.of("key", "h:rev", "revision", 77), true).statusCode());
+        assertEquals(
+                400, writer.post("/api/revert", Map.of("key", "h:rev"), true).statusCode());
+        assertEquals(
+                400, writer.post("/api/revert", Map.of("revision", 1), true).statusCode());
+        assertEquals(
+                404,
+                writer.post("/api/revert", Map.of("key", "h:rev", "revision", 77), true)
+                        .statusCode());
         assertEquals(400, writer.post("/api/revert", "{not json", true).statusCode());
         assertEquals(3, d.writer.get("h:rev").orElseThrow().revision(), "bad input changed nothing");
     }
 
     @Test
     void metricsOfTheRunningDaemonHoldOurJvmPoolAndSchedulerMeters() throws Exception {
-        String m = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        for (String series : List.of("statestore_feed_length ", "statestore_scheduler_jobs ", "statestore_scheduler_threads 3",
-                "statestore_scheduler_running ", "jvm_memory_used_bytes{", "jvm_threads_live_threads ", "statestore_admin_pool_idle ")) {
+        String m = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String series : List.of(
+                "statestore_feed_length ",
+                "statestore_scheduler_jobs ",
+                "statestore_scheduler_threads 3",
+                "statestore_scheduler_running ",
+                "jvm_memory_used_bytes{",
+                "jvm_threads_live_threads ",
+                "statestore_admin_pool_idle ")) {
             assertTrue(m.contains(series), series + " in\n" + m);
         }
     }
 
     @Test
     void noCookieIsRefusedWith401() throws Exception {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/api/keys")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + d.httpPort() + "/api/keys"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(401, r.statusCode());
     }
 
@@ -173,7 +212,8 @@ class DocumentRoutesTest {
         String after = null;
         int pages = 0;
         do {
-            JsonNode page = reader.json("/api/keys?prefix=bulk:&limit=1000" + (after == null ? "" : "&after=" + ApiClient.enc(after)));
+            JsonNode page = reader.json(
+                    "/api/keys?prefix=bulk:&limit=1000" + (after == null ? "" : "&after=" + ApiClient.enc(after)));
             page.get("keys").forEach(k -> all.add(k.asText()));
             after = page.get("next").isNull() ? null : page.get("next").asText();
             pages++;
@@ -202,8 +242,12 @@ class DocumentRoutesTest {
     private static void bulkWrite(java.util.function.IntFunction<String> key, int n) throws Exception {
         FunctionCalls calls = new FunctionCalls(new KeyLayout("ss:"));
         FunctionCalls.Writer w = new FunctionCalls.Writer("bulk", "string", null, null);
-        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", d.redisPort), DefaultJedisClientConfig.builder()
-                .user(Role.WRITER.userName()).password(d.password("writer")).build())) {
+        try (Jedis j = new Jedis(
+                new HostAndPort("127.0.0.1", d.redisPort),
+                DefaultJedisClientConfig.builder()
+                        .user(Role.WRITER.userName())
+                        .password(d.password("writer"))
+                        .build())) {
             Pipeline p = j.pipelined();
             for (int i = 0; i < n; i++) {
                 FunctionCalls.Call c = calls.put(key.apply(i), "put", "{\"i\":" + i + "}", null, null, w);

@@ -11,19 +11,27 @@ class JsonDiffTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<String> diff(String before, String after) throws Exception {
-        return JsonDiff.between(before == null ? null : JSON.readTree(before), after == null ? null : JSON.readTree(after))
-                .stream().map(c -> c.kind() + " " + c.path()).toList();
+        return JsonDiff.between(
+                        before == null ? null : JSON.readTree(before), after == null ? null : JSON.readTree(after))
+                .stream()
+                .map(c -> c.kind() + " " + c.path())
+                .toList();
     }
 
     @Test
     void nestedMembersAndArrayElementsAreNamedByTheirOwnPath() throws Exception {
-        assertEquals(List.of("changed $.a.b", "removed $.list[2]", "added $.new"),
-                diff("{\"a\":{\"b\":1,\"c\":2},\"list\":[1,2,3]}", "{\"a\":{\"b\":5,\"c\":2},\"list\":[1,2],\"new\":null}"));
+        assertEquals(
+                List.of("changed $.a.b", "removed $.list[2]", "added $.new"),
+                diff(
+                        "{\"a\":{\"b\":1,\"c\":2},\"list\":[1,2,3]}",
+                        "{\"a\":{\"b\":5,\"c\":2},\"list\":[1,2],\"new\":null}"));
     }
 
     @Test
     void equalValuesGiveNoChangeAndNumbersCompareByValue() throws Exception {
-        assertEquals(List.of(), diff("{\"n\":1,\"s\":\"x\",\"l\":[{\"k\":true}]}", "{\"l\":[{\"k\":true}],\"s\":\"x\",\"n\":1.0}"));
+        assertEquals(
+                List.of(),
+                diff("{\"n\":1,\"s\":\"x\",\"l\":[{\"k\":true}]}", "{\"l\":[{\"k\":true}],\"s\":\"x\",\"n\":1.0}"));
     }
 
     @Test
@@ -34,7 +42,8 @@ class JsonDiffTest {
 
     @Test
     void namesThatAreNotIdentifiersAreQuoted() throws Exception {
-        assertEquals(List.of("added $['a b']", "added $['it\\'s']", "added $['x.y']"),
+        assertEquals(
+                List.of("added $['a b']", "added $['it\\'s']", "added $['x.y']"),
                 diff("{}", "{\"a b\":1,\"it's\":2,\"x.y\":3}"));
     }
 

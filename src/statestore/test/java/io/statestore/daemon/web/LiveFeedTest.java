@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The live feed's WebSocket: batching, resuming after a forced disconnect without loss or repeat, filters, refusals. */
 class LiveFeedTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
+
     @TempDir
     static Path dir;
+
     static DashboardDaemon d;
     static ApiClient reader;
 
@@ -106,7 +108,9 @@ class LiveFeedTest {
         List<JsonNode> got = new ArrayList<>();
         while (got.size() < 450) {
             JsonNode f = page.next();
-            assertTrue(f.get("changes").size() <= LiveSocket.FRAME_CHANGES, "frame of " + f.get("changes").size());
+            assertTrue(
+                    f.get("changes").size() <= LiveSocket.FRAME_CHANGES,
+                    "frame of " + f.get("changes").size());
             f.get("changes").forEach(got::add);
         }
         assertEquals(450, got.size());
@@ -183,7 +187,10 @@ class LiveFeedTest {
         d.writer.delete("ops:b");
         List<String> got = new ArrayList<>();
         while (got.size() < 2) {
-            page.next().get("changes").forEach(c -> got.add(c.get("op").asText() + " " + c.get("key").asText()));
+            page.next()
+                    .get("changes")
+                    .forEach(c ->
+                            got.add(c.get("op").asText() + " " + c.get("key").asText()));
         }
         assertEquals(List.of("del ops:a", "del ops:b"), got);
         page.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
@@ -192,7 +199,8 @@ class LiveFeedTest {
     @Test
     void withoutALoginOrFromAnotherSiteTheSocketIsClosed() throws Exception {
         assertEquals(4401, open("", null, null).closed.get(BOUND.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(4403, open("", reader.cookie, "http://evil.example").closed.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(
+                4403, open("", reader.cookie, "http://evil.example").closed.get(BOUND.toSeconds(), TimeUnit.SECONDS));
         assertEquals(4400, open("?ops=Bad!", reader.cookie, null).closed.get(BOUND.toSeconds(), TimeUnit.SECONDS));
     }
 }

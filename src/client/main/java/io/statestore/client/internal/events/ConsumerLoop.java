@@ -38,8 +38,13 @@ final class ConsumerLoop extends Worker {
     private final ConsumeOptions options;
     private long nextReclaim;
 
-    ConsumerLoop(DefaultEventBus bus, Map<String, String> typeByStream, String group, String consumer,
-                 EventHandler handler, ConsumeOptions options) {
+    ConsumerLoop(
+            DefaultEventBus bus,
+            Map<String, String> typeByStream,
+            String group,
+            String consumer,
+            EventHandler handler,
+            ConsumeOptions options) {
         super(bus.redis(), "statestore-consumer-" + group + "-" + consumer);
         this.bus = bus;
         this.typeByStream = new LinkedHashMap<>(typeByStream);
@@ -63,8 +68,11 @@ final class ConsumerLoop extends Worker {
             from.put(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
         long block = Math.min(options.block().toMillis(), Math.max(1, nextReclaim - System.currentTimeMillis()));
-        List<Map.Entry<String, List<StreamEntry>>> got = conn.xreadGroup(group, consumer,
-                XReadGroupParams.xReadGroupParams().count(options.batchSize()).block((int) block), from);
+        List<Map.Entry<String, List<StreamEntry>>> got = conn.xreadGroup(
+                group,
+                consumer,
+                XReadGroupParams.xReadGroupParams().count(options.batchSize()).block((int) block),
+                from);
         if (got != null) {
             for (Map.Entry<String, List<StreamEntry>> s : got) {
                 List<StreamEntryID> done = new ArrayList<>();
@@ -116,8 +124,12 @@ final class ConsumerLoop extends Worker {
 
     private void deadLetter(String stream, String id, String error, long deliveries) {
         String type = typeByStream.get(stream);
-        bus.redis().fcall("ev_dead", List.of(stream, bus.keys().dlq(type)),
-                List.of(group, id, error, Long.toString(deliveries), consumer), type);
+        bus.redis()
+                .fcall(
+                        "ev_dead",
+                        List.of(stream, bus.keys().dlq(type)),
+                        List.of(group, id, error, Long.toString(deliveries), consumer),
+                        type);
         LOG.info("moved {} {} to the dead-letter stream after {} deliveries: {}", type, id, deliveries, error);
     }
 
@@ -130,8 +142,13 @@ final class ConsumerLoop extends Worker {
     private void reclaim(Jedis conn, String stream) throws InterruptedException {
         StreamEntryID cursor = new StreamEntryID(0, 0);
         for (int round = 0; round < MAX_RECLAIM_ROUNDS && running(); round++) {
-            Map.Entry<StreamEntryID, List<StreamEntry>> r = conn.xautoclaim(stream, group, consumer,
-                    options.reclaimIdle().toMillis(), cursor, XAutoClaimParams.xAutoClaimParams().count(options.batchSize()));
+            Map.Entry<StreamEntryID, List<StreamEntry>> r = conn.xautoclaim(
+                    stream,
+                    group,
+                    consumer,
+                    options.reclaimIdle().toMillis(),
+                    cursor,
+                    XAutoClaimParams.xAutoClaimParams().count(options.batchSize()));
             List<StreamEntry> claimed = r.getValue();
             if (!claimed.isEmpty()) {
                 Map<String, Long> counts = deliveryCounts(conn, stream, claimed);
@@ -140,8 +157,12 @@ final class ConsumerLoop extends Worker {
                     long d = counts.getOrDefault(id, 1L);
                     try {
                         if (d - 1 >= options.maxDeliveries()) {
-                            deadLetter(stream, id, "not acknowledged after " + (d - 1)
-                                    + " deliveries (the consumer died, or its handler ran longer than reclaimIdle)", d - 1);
+                            deadLetter(
+                                    stream,
+                                    id,
+                                    "not acknowledged after " + (d - 1)
+                                            + " deliveries (the consumer died, or its handler ran longer than reclaimIdle)",
+                                    d - 1);
                         } else if (deliver(stream, e, d)) {
                             ack(conn, stream, List.of(e.getID()));
                         }
@@ -162,8 +183,14 @@ final class ConsumerLoop extends Worker {
 
     private Map<String, Long> deliveryCounts(Jedis conn, String stream, List<StreamEntry> claimed) {
         Map<String, Long> out = new HashMap<>();
-        List<StreamPendingEntry> p = conn.xpending(stream, group, XPendingParams.xPendingParams(
-                claimed.get(0).getID(), claimed.get(claimed.size() - 1).getID(), claimed.size()).consumer(consumer));
+        List<StreamPendingEntry> p = conn.xpending(
+                stream,
+                group,
+                XPendingParams.xPendingParams(
+                                claimed.get(0).getID(),
+                                claimed.get(claimed.size() - 1).getID(),
+                                claimed.size())
+                        .consumer(consumer));
         for (StreamPendingEntry pe : p) {
             out.put(pe.getID().toString(), pe.getDeliveredTimes());
         }

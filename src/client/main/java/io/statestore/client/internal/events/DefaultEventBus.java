@@ -55,7 +55,9 @@ public final class DefaultEventBus implements EventBus {
         // the group commit's leader.
         this.batcher = new PublishBatcher(this::sendBatch, Math.max(1, redis.poolSize() / 4));
         this.onClose = onClose;
-        this.spooler = options.spool().map(s -> new SpoolingPublisher(s, batcher::publish, this::sendBatch)).orElse(null);
+        this.spooler = options.spool()
+                .map(s -> new SpoolingPublisher(s, batcher::publish, this::sendBatch))
+                .orElse(null);
     }
 
     RedisGateway redis() {
@@ -73,8 +75,8 @@ public final class DefaultEventBus implements EventBus {
     @Override
     public String publish(String type, String source, Object data) {
         EventKeys.validName(type, "event type");
-        SpooledEvent ev = new SpooledEvent(ids.next(), type, source == null ? "" : source, System.currentTimeMillis(),
-                StrictJson.write(data));
+        SpooledEvent ev = new SpooledEvent(
+                ids.next(), type, source == null ? "" : source, System.currentTimeMillis(), StrictJson.write(data));
         if (spooler == null) {
             batcher.publish(ev);
         } else {
@@ -113,8 +115,8 @@ public final class DefaultEventBus implements EventBus {
     }
 
     @Override
-    public Subscription consume(Collection<String> types, String group, String consumer, EventHandler handler,
-                                ConsumeOptions opts) {
+    public Subscription consume(
+            Collection<String> types, String group, String consumer, EventHandler handler, ConsumeOptions opts) {
         if (types.isEmpty()) {
             throw new InvalidInputException("consume needs at least one event type");
         }
@@ -148,8 +150,10 @@ public final class DefaultEventBus implements EventBus {
 
     /** XGROUP CREATE ... MKSTREAM with the ID as text (IDs with a 64-bit sequence do not fit StreamEntryID). */
     private void xgroupCreate(String stream, String group, String startId) {
-        redis.call(j -> j.sendCommand(Protocol.Command.XGROUP, "CREATE", stream, group, startId, "MKSTREAM"),
-                stream, true);
+        redis.call(
+                j -> j.sendCommand(Protocol.Command.XGROUP, "CREATE", stream, group, startId, "MKSTREAM"),
+                stream,
+                true);
     }
 
     @Override
@@ -196,7 +200,8 @@ public final class DefaultEventBus implements EventBus {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("replay interrupted at " + e.getID(), ex);
                 } catch (Exception ex) {
-                    throw new IllegalStateException("replay handler failed at " + e.getID() + ": " + ex.getMessage(), ex);
+                    throw new IllegalStateException(
+                            "replay handler failed at " + e.getID() + ": " + ex.getMessage(), ex);
                 }
                 n++;
             }
@@ -216,8 +221,8 @@ public final class DefaultEventBus implements EventBus {
             xgroupCreate(stream, group, start);
         } catch (InvalidInputException e) {
             if (e.getMessage() != null && e.getMessage().contains("BUSYGROUP")) {
-                throw new InvalidInputException("group \"" + group + "\" already exists on " + stream
-                        + "; replay to a new group name");
+                throw new InvalidInputException(
+                        "group \"" + group + "\" already exists on " + stream + "; replay to a new group name");
             }
             throw e;
         }
@@ -247,7 +252,8 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public long redrive(String type, long max) {
-        Object r = redis.fcall("ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
+        Object r = redis.fcall(
+                "ev_redrive", List.of(keys.dlq(type), keys.stream(type)), List.of(Long.toString(max)), type);
         return Long.parseLong(FunctionCalls.text(r));
     }
 
@@ -278,8 +284,8 @@ public final class DefaultEventBus implements EventBus {
         for (String s : streams) {
             long total = 0;
             for (int round = 0; round < 1000; round++) {
-                long n = Long.parseLong(FunctionCalls.text(redis.fcall("ev_trim", List.of(s),
-                        List.of(Long.toString(policy.maxLength()), minId), s)));
+                long n = Long.parseLong(FunctionCalls.text(
+                        redis.fcall("ev_trim", List.of(s), List.of(Long.toString(policy.maxLength()), minId), s)));
                 total += n;
                 if (n == 0) {
                     break;

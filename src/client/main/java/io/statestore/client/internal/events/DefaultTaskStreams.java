@@ -50,12 +50,14 @@ public final class DefaultTaskStreams implements TaskStreams {
 
             @Override
             public void done(String message) {
-                redis.fcall("ev_task", List.of(key), List.of("end", "done", message == null ? "" : message, ttlMs), taskId);
+                redis.fcall(
+                        "ev_task", List.of(key), List.of("end", "done", message == null ? "" : message, ttlMs), taskId);
             }
 
             @Override
             public void failed(String error) {
-                redis.fcall("ev_task", List.of(key), List.of("end", "failed", error == null ? "" : error, ttlMs), taskId);
+                redis.fcall(
+                        "ev_task", List.of(key), List.of("end", "failed", error == null ? "" : error, ttlMs), taskId);
             }
         };
     }
@@ -92,7 +94,8 @@ public final class DefaultTaskStreams implements TaskStreams {
         })) {
             return timeout == null ? end.get() : end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new UnavailableException("task " + taskId + " did not end within " + Durations.format(timeout), false, e);
+            throw new UnavailableException(
+                    "task " + taskId + " did not end within " + Durations.format(timeout), false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while following task " + taskId, false, e);

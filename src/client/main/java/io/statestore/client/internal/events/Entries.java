@@ -12,8 +12,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /** Stream entries to events. */
 final class Entries {
-    private Entries() {
-    }
+    private Entries() {}
 
     static Event toEvent(String entryId, Map<String, String> f, long deliveries) {
         String dataText = f.getOrDefault("data", "null");
@@ -29,8 +28,14 @@ final class Entries {
         } catch (NumberFormatException ignored) {
             // written by something else than statestore: keep 0
         }
-        return new Event(f.getOrDefault("id", entryId), entryId, f.getOrDefault("type", ""), f.getOrDefault("src", ""),
-                Instant.ofEpochMilli(time), data, deliveries);
+        return new Event(
+                f.getOrDefault("id", entryId),
+                entryId,
+                f.getOrDefault("type", ""),
+                f.getOrDefault("src", ""),
+                Instant.ofEpochMilli(time),
+                data,
+                deliveries);
     }
 
     static Event toEvent(StreamEntry e, long deliveries) {
@@ -46,7 +51,12 @@ final class Entries {
         } catch (NumberFormatException ignored) {
             // keep 0
         }
-        return new DeadLetter(e.getID().toString(), ev, f.getOrDefault("error", ""), deliveries,
-                f.getOrDefault("group", ""), f.getOrDefault("consumer", ""));
+        return new DeadLetter(
+                e.getID().toString(),
+                ev,
+                f.getOrDefault("error", ""),
+                deliveries,
+                f.getOrDefault("group", ""),
+                f.getOrDefault("consumer", ""));
     }
 }

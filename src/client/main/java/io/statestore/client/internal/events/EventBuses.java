@@ -7,8 +7,7 @@ import io.statestore.client.spi.RedisGateway;
 
 /** Opens stand-alone event buses: own connections, nothing sent to Redis until first used. */
 public final class EventBuses {
-    private EventBuses() {
-    }
+    private EventBuses() {}
 
     public static EventBus open(StateStoreOptions store, EventBusOptions options) {
         StateStoreOptions o = store;

@@ -18,8 +18,8 @@ public final class EventKeys {
     /** Checks an event type or task ID: 1-200 characters of letters, digits and {@code . _ : / -}. */
     public static String validName(String name, String what) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidInputException("invalid " + what + " \"" + name + "\": use 1 to 200 letters, digits and . _ : / -,"
-                    + " starting with a letter or digit");
+            throw new InvalidInputException("invalid " + what + " \"" + name
+                    + "\": use 1 to 200 letters, digits and . _ : / -," + " starting with a letter or digit");
         }
         return name;
     }

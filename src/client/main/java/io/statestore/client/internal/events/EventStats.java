@@ -34,21 +34,24 @@ final class EventStats {
     }
 
     List<StreamStats> info(List<String> types) {
-        return redis.call(j -> {
-            long now = now(j);
-            List<StreamStats> out = new ArrayList<>();
-            for (String t : types) {
-                out.add(stream(j, "type", t, keys.stream(t), now));
-            }
-            out.add(stream(j, "all", "", keys.all(), now));
-            for (String t : types) {
-                String dlq = keys.dlq(t);
-                if (j.exists(dlq)) {
-                    out.add(stream(j, "dlq", t, dlq, now));
-                }
-            }
-            return out;
-        }, null, false);
+        return redis.call(
+                j -> {
+                    long now = now(j);
+                    List<StreamStats> out = new ArrayList<>();
+                    for (String t : types) {
+                        out.add(stream(j, "type", t, keys.stream(t), now));
+                    }
+                    out.add(stream(j, "all", "", keys.all(), now));
+                    for (String t : types) {
+                        String dlq = keys.dlq(t);
+                        if (j.exists(dlq)) {
+                            out.add(stream(j, "dlq", t, dlq, now));
+                        }
+                    }
+                    return out;
+                },
+                null,
+                false);
     }
 
     private static StreamStats stream(Jedis j, String kind, String type, String key, long now) {
@@ -68,31 +71,52 @@ final class EventStats {
                     oldest = Duration.ofMillis(Math.max(0, now - s.getMinId().getTime()));
                 }
             }
-            groups.add(new GroupStats(g.getName(), g.getConsumers(), g.getPending(),
-                    lag instanceof Long l ? l : -1, String.valueOf(g.getLastDeliveredId()), oldest));
+            groups.add(new GroupStats(
+                    g.getName(),
+                    g.getConsumers(),
+                    g.getPending(),
+                    lag instanceof Long l ? l : -1,
+                    String.valueOf(g.getLastDeliveredId()),
+                    oldest));
         }
-        return new StreamStats(kind, type, key, len, first.isEmpty() ? "" : first.get(0).getID().toString(),
-                last.isEmpty() ? "" : last.get(0).getID().toString(), groups);
+        return new StreamStats(
+                kind,
+                type,
+                key,
+                len,
+                first.isEmpty() ? "" : first.get(0).getID().toString(),
+                last.isEmpty() ? "" : last.get(0).getID().toString(),
+                groups);
     }
 
     List<PendingEntry> pending(List<String> types, String group, int limit) {
-        return redis.call(j -> {
-            List<PendingEntry> out = new ArrayList<>();
-            List<String> streams = new ArrayList<>();
-            for (String t : types) {
-                streams.add(keys.stream(t));
-            }
-            streams.add(keys.all());
-            for (String key : streams) {
-                if (!j.exists(key) || j.xinfoGroups(key).stream().noneMatch(g -> g.getName().equals(group))) {
-                    continue;
-                }
-                for (StreamPendingEntry p : j.xpending(key, group, XPendingParams.xPendingParams("-", "+", limit))) {
-                    out.add(new PendingEntry(key, p.getID().toString(), p.getConsumerName(),
-                            Duration.ofMillis(p.getIdleTime()), p.getDeliveredTimes()));
-                }
-            }
-            return out;
-        }, group, false);
+        return redis.call(
+                j -> {
+                    List<PendingEntry> out = new ArrayList<>();
+                    List<String> streams = new ArrayList<>();
+                    for (String t : types) {
+                        streams.add(keys.stream(t));
+                    }
+                    streams.add(keys.all());
+                    for (String key : streams) {
+                        if (!j.exists(key)
+                                || j.xinfoGroups(key).stream()
+                                        .noneMatch(g -> g.getName().equals(group))) {
+                            continue;
+                        }
+                        for (StreamPendingEntry p :
+                                j.xpending(key, group, XPendingParams.xPendingParams("-", "+", limit))) {
+                            out.add(new PendingEntry(
+                                    key,
+                                    p.getID().toString(),
+                                    p.getConsumerName(),
+                                    Duration.ofMillis(p.getIdleTime()),
+                                    p.getDeliveredTimes()));
+                        }
+                    }
+                    return out;
+                },
+                group,
+                false);
     }
 }

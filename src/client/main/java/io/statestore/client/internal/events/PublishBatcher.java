@@ -52,6 +52,7 @@ final class PublishBatcher {
      * of LIB_VERSION 3; docs/benchmarks-events.md), and 1 keeps the commit order = queue order.
      */
     static final int MAX_LEADERS = 1;
+
     private int leaders;
 
     /**

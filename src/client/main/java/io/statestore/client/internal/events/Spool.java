@@ -2,10 +2,10 @@ package io.statestore.client.internal.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.statestore.client.events.SpoolStatus;
 import io.statestore.client.StrictJson;
 import io.statestore.client.UnavailableException;
 import io.statestore.client.events.SpoolOptions;
+import io.statestore.client.events.SpoolStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,7 +62,8 @@ final class Spool implements AutoCloseable {
         FileChannel lockChannel;
         try {
             createPrivately(dir);
-            lockChannel = openPrivately(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel =
+                    openPrivately(dir.resolve("events.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (java.nio.file.AccessDeniedException e) {
             return null;
         } catch (IOException e) {
@@ -97,7 +98,11 @@ final class Spool implements AutoCloseable {
         this.lock = lock;
         try {
             data = openPrivately(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            pos = openPrivately(dir.resolve("events.pos"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            pos = openPrivately(
+                    dir.resolve("events.pos"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             recover();
         } catch (IOException e) {
             throw new UnavailableException("cannot open the event spool in " + dir + ": " + e.getMessage(), false, e);
@@ -126,8 +131,10 @@ final class Spool implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectories(dir);
         }
@@ -138,8 +145,11 @@ final class Spool implements AutoCloseable {
         java.util.Set<StandardOpenOption> set = java.util.EnumSet.noneOf(StandardOpenOption.class);
         set.addAll(java.util.List.of(options));
         try {
-            return FileChannel.open(f, set, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            return FileChannel.open(
+                    f,
+                    set,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             return FileChannel.open(f, set);
         }
@@ -165,7 +175,11 @@ final class Spool implements AutoCloseable {
         while (at < size) {
             long next = validRecordEnd(at, size);
             if (next < 0) {
-                LOG.warn("event spool {}: cutting a torn or corrupt record at offset {} ({} bytes dropped)", file, at, size - at);
+                LOG.warn(
+                        "event spool {}: cutting a torn or corrupt record at offset {} ({} bytes dropped)",
+                        file,
+                        at,
+                        size - at);
                 data.truncate(at);
                 data.force(true);
                 break;
@@ -203,7 +217,11 @@ final class Spool implements AutoCloseable {
     /** A record's payload; the inbox's files hold the same. */
     static byte[] encode(SpooledEvent ev) {
         ObjectNode o = StrictJson.mapper().createObjectNode();
-        o.put("id", ev.id()).put("type", ev.type()).put("src", ev.source()).put("time", ev.time()).put("data", ev.data());
+        o.put("id", ev.id())
+                .put("type", ev.type())
+                .put("src", ev.source())
+                .put("time", ev.time())
+                .put("data", ev.data());
         return StrictJson.write(o).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -212,16 +230,24 @@ final class Spool implements AutoCloseable {
     // escaped string.
     static SpooledEvent decode(byte[] payload) throws IOException {
         JsonNode o = StrictJson.mapper().readTree(payload);
-        return new SpooledEvent(o.get("id").asText(), o.get("type").asText(), o.get("src").asText(),
-                o.get("time").asLong(), o.get("data").asText());
+        return new SpooledEvent(
+                o.get("id").asText(),
+                o.get("type").asText(),
+                o.get("src").asText(),
+                o.get("time").asLong(),
+                o.get("data").asText());
     }
 
     synchronized void append(SpooledEvent ev) {
         byte[] payload = encode(ev);
         if (writeOffset + HEADER + payload.length > options.maxBytes()) {
-            throw new UnavailableException("event spool " + file + " is full (" + writeOffset + " of " + options.maxBytes()
-                    + " bytes, " + depth + " events waiting for Redis); event " + ev.id() + " of type " + ev.type()
-                    + " was not published", false, null);
+            throw new UnavailableException(
+                    "event spool " + file + " is full (" + writeOffset + " of " + options.maxBytes()
+                            + " bytes, " + depth + " events waiting for Redis); event " + ev.id() + " of type "
+                            + ev.type()
+                            + " was not published",
+                    false,
+                    null);
         }
         CRC32C c = new CRC32C();
         c.update(payload);
@@ -262,8 +288,7 @@ final class Spool implements AutoCloseable {
     }
 
     /** A record and the offset just after it. */
-    record Entry(SpooledEvent event, long end) {
-    }
+    record Entry(SpooledEvent event, long end) {}
 
     /** Up to {@code max} records from the forwarding position, oldest first. */
     synchronized List<Entry> peek(int max) {
@@ -303,7 +328,8 @@ final class Spool implements AutoCloseable {
                 readOffset = end;
             }
         } catch (IOException e) {
-            throw new UnavailableException("cannot update the event spool position " + file + ": " + e.getMessage(), false, e);
+            throw new UnavailableException(
+                    "cannot update the event spool position " + file + ": " + e.getMessage(), false, e);
         }
     }
 

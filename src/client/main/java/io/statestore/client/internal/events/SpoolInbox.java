@@ -65,8 +65,11 @@ final class SpoolInbox {
             } catch (IOException ignored) {
                 // a stray dot file, ignored by the owner
             }
-            throw new UnavailableException("cannot write event " + ev.id() + " of type " + ev.type()
-                    + " to the event spool inbox " + dir + ": " + reason(e), false, e);
+            throw new UnavailableException(
+                    "cannot write event " + ev.id() + " of type " + ev.type() + " to the event spool inbox " + dir
+                            + ": " + reason(e),
+                    false,
+                    e);
         }
         mine.addLast(target);
     }

@@ -146,7 +146,11 @@ final class SpoolingPublisher implements AutoCloseable {
                 spool.append(ev);
                 taken.add(f);
             } catch (UnavailableException full) {
-                LOG.warn("event spool {}: cannot take {} from the inbox: {}", spool.file(), f.getFileName(), full.getMessage());
+                LOG.warn(
+                        "event spool {}: cannot take {} from the inbox: {}",
+                        spool.file(),
+                        f.getFileName(),
+                        full.getMessage());
                 break; // left in the inbox, taken once there is room
             }
         }
@@ -156,15 +160,21 @@ final class SpoolingPublisher implements AutoCloseable {
         try {
             spool.sync();
         } catch (IOException e) {
-            LOG.warn("event spool {}: cannot fsync it ({}); the inbox files stay and are taken again", spool.file(), e.getMessage());
+            LOG.warn(
+                    "event spool {}: cannot fsync it ({}); the inbox files stay and are taken again",
+                    spool.file(),
+                    e.getMessage());
             return;
         }
         for (java.nio.file.Path f : taken) {
             try {
                 SpoolInbox.taken(f);
             } catch (IOException e) {
-                LOG.warn("event spool {}: took {} but cannot delete it ({}); it will be re-sent and dropped as a duplicate",
-                        spool.file(), f, e.getMessage());
+                LOG.warn(
+                        "event spool {}: took {} but cannot delete it ({}); it will be re-sent and dropped as a duplicate",
+                        spool.file(),
+                        f,
+                        e.getMessage());
             }
         }
     }
@@ -200,8 +210,11 @@ final class SpoolingPublisher implements AutoCloseable {
                             forwardedSinceEmpty += sent;
                             if (spool.depth() == 0) {
                                 online = true;
-                                LOG.info("event spool {}: forwarded {} spooled {} to Redis; the spool is empty",
-                                        spool.file(), forwardedSinceEmpty, forwardedSinceEmpty == 1 ? "event" : "events");
+                                LOG.info(
+                                        "event spool {}: forwarded {} spooled {} to Redis; the spool is empty",
+                                        spool.file(),
+                                        forwardedSinceEmpty,
+                                        forwardedSinceEmpty == 1 ? "event" : "events");
                                 forwardedSinceEmpty = 0;
                             }
                         }
@@ -262,7 +275,11 @@ final class SpoolingPublisher implements AutoCloseable {
                     throw u;
                 } catch (StateStoreException e1) {
                     // Redis refuses this event for good (should not happen: events are checked before spooling).
-                    LOG.error("dropping spooled event {} of type {}: Redis refused it: {}", ev.id(), ev.type(), e1.getMessage());
+                    LOG.error(
+                            "dropping spooled event {} of type {}: Redis refused it: {}",
+                            ev.id(),
+                            ev.type(),
+                            e1.getMessage());
                 }
             }
         }
@@ -290,8 +307,16 @@ final class SpoolingPublisher implements AutoCloseable {
             if (spool != null) {
                 return spool.status(options.maxBytes(), online, spooled);
             }
-            return new SpoolStatus(true, options.directory().resolve("events.spool"), inbox.pending(), 0,
-                    options.maxBytes(), online, 0, spooled, false);
+            return new SpoolStatus(
+                    true,
+                    options.directory().resolve("events.spool"),
+                    inbox.pending(),
+                    0,
+                    options.maxBytes(),
+                    online,
+                    0,
+                    spooled,
+                    false);
         }
     }
 

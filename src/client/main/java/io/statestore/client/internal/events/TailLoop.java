@@ -31,7 +31,8 @@ final class TailLoop extends Worker {
             List<StreamEntry> last = conn.xrevrange(stream, "+", "-", 1);
             lastId = last.isEmpty() ? "0-0" : last.get(0).getID().toString();
         }
-        List<Map.Entry<String, List<StreamEntry>>> got = conn.xread(XReadParams.xReadParams().count(100).block(500),
+        List<Map.Entry<String, List<StreamEntry>>> got = conn.xread(
+                XReadParams.xReadParams().count(100).block(500),
                 Map.of(stream, new StreamEntryID(lastId.equals("0") ? "0-0" : lastId)));
         if (got == null) {
             return true;

@@ -30,8 +30,8 @@ final class TaskFollower extends Worker {
 
     @Override
     boolean step(Jedis conn) {
-        List<Map.Entry<String, List<StreamEntry>>> got = conn.xread(XReadParams.xReadParams().count(500).block(500),
-                Map.of(stream, lastId));
+        List<Map.Entry<String, List<StreamEntry>>> got =
+                conn.xread(XReadParams.xReadParams().count(500).block(500), Map.of(stream, lastId));
         if (got == null) {
             return true;
         }

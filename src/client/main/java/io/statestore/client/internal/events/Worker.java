@@ -19,8 +19,7 @@ abstract class Worker implements Subscription, Runnable {
     private final String name;
     private volatile boolean running = true;
     private Thread thread;
-    private Runnable onEnd = () -> {
-    };
+    private Runnable onEnd = () -> {};
 
     Worker(RedisGateway redis, String name) {
         this.redis = redis;
@@ -40,8 +39,7 @@ abstract class Worker implements Subscription, Runnable {
     abstract boolean step(Jedis conn) throws InterruptedException;
 
     /** Called when the loop ends on its own. */
-    void finished() {
-    }
+    void finished() {}
 
     private Jedis dropped(Jedis conn) {
         closeQuietly(conn);
@@ -70,7 +68,8 @@ abstract class Worker implements Subscription, Runnable {
                     failures = 0;
                 } catch (JedisDataException e) {
                     if (RedisGateway.refusedForNow(e)) {
-                        // e.g. READONLY: this connection may be on a demoted primary; the next one goes to the current one
+                        // e.g. READONLY: this connection may be on a demoted primary; the next one goes to the current
+                        // one
                         LOG.debug("{}: Redis cannot serve the call now ({}); reconnecting", name, e.getMessage());
                         conn = dropped(conn);
                     } else {
@@ -102,8 +101,7 @@ abstract class Worker implements Subscription, Runnable {
     }
 
     /** A data error (e.g. NOGROUP after the server lost its data): subclasses may repair. */
-    void onDataError(JedisDataException e) {
-    }
+    void onDataError(JedisDataException e) {}
 
     private void pause(int failures) throws InterruptedException {
         if (!running) {

@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 final class BackupFacts {
     /** Must agree with {@link BackupNames}: a name the page sends is only ever one of its own files. */
     private static final Pattern NAME = Pattern.compile("statestore-(\\d{8}T\\d{6}\\.\\d{3})Z\\.rdb");
+
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS");
 
-    private BackupFacts() {
-    }
+    private BackupFacts() {}
 
     static DaemonViews.Backups list(Path dir) throws IOException {
         List<DaemonViews.Backup> out = new ArrayList<>();
@@ -39,7 +39,10 @@ final class BackupFacts {
     /** The backup file called {@code name}: 400 when that is not a backup file name, 404 when there is none. */
     static Path find(Path dir, String name) throws IOException {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new WebError(400, "\"" + name + "\" is not a backup name (statestore-YYYYMMDDTHHMMSS.mmmZ.rdb, as the list gives it)");
+            throw new WebError(
+                    400,
+                    "\"" + name
+                            + "\" is not a backup name (statestore-YYYYMMDDTHHMMSS.mmmZ.rdb, as the list gives it)");
         }
         for (Path p : BackupNames.list(dir)) {
             if (p.getFileName().toString().equals(name)) {
@@ -56,7 +59,9 @@ final class BackupFacts {
             return null;
         }
         try {
-            return LocalDateTime.parse(m.group(1), STAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.parse(m.group(1), STAMP)
+                    .toInstant(ZoneOffset.UTC)
+                    .toEpochMilli();
         } catch (DateTimeParseException e) {
             return null;
         }

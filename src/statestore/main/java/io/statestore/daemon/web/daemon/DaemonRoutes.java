@@ -54,7 +54,8 @@ public final class DaemonRoutes implements WebRoutes {
         Map<String, String> hash = redis.with(j -> j.hgetAll(prefix + "status"));
         Map<String, String> status = new TreeMap<>(hash);
         List<DaemonViews.Daemon> daemons = redis.with(j -> DaemonRegistry.read(j, prefix)).stream()
-                .map(DaemonRoutes::daemon).toList();
+                .map(DaemonRoutes::daemon)
+                .toList();
         DaemonViews.Server server = redis.with(j -> ServerFacts.read(j, redis.sentinel()));
         return new DaemonViews.Overview(status, daemons, JobFacts.read(scheduler, status), server);
     }
@@ -78,8 +79,15 @@ public final class DaemonRoutes implements WebRoutes {
     DaemonViews.Taken takeNow() throws InterruptedException {
         try {
             BackupResult r = backups.backupNow();
-            return new DaemonViews.Taken(r.file().getFileName().toString(), r.size(), r.source(), r.verifiedBy(),
-                    r.took().toMillis(), r.rotatedAway().stream().map(p -> p.getFileName().toString()).toList());
+            return new DaemonViews.Taken(
+                    r.file().getFileName().toString(),
+                    r.size(),
+                    r.source(),
+                    r.verifiedBy(),
+                    r.took().toMillis(),
+                    r.rotatedAway().stream()
+                            .map(p -> p.getFileName().toString())
+                            .toList());
         } catch (BackupException e) {
             throw new WebError(500, e.getMessage());
         }

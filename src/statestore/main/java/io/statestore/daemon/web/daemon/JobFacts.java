@@ -22,8 +22,7 @@ import org.quartz.impl.matchers.GroupMatcher;
 final class JobFacts {
     private static final List<String> RUN_FIELDS = List.of("time", "result", "duration_ms", "daemon", "error");
 
-    private JobFacts() {
-    }
+    private JobFacts() {}
 
     static List<DaemonViews.Job> read(Scheduler scheduler, Map<String, String> status) throws SchedulerException {
         List<String> running = new ArrayList<>();
@@ -51,9 +50,18 @@ final class JobFacts {
                 }
             });
             String duration = status.get(p + "duration_ms");
-            out.add(new DaemonViews.Job(name, schedule, running.contains(name), status.get(p + "time"), status.get(p + "result"),
-                    status.get(p + "error"), millis(duration), status.get(p + "daemon"), figures,
-                    previous == null ? null : previous.getTime(), next == null ? null : next.getTime()));
+            out.add(new DaemonViews.Job(
+                    name,
+                    schedule,
+                    running.contains(name),
+                    status.get(p + "time"),
+                    status.get(p + "result"),
+                    status.get(p + "error"),
+                    millis(duration),
+                    status.get(p + "daemon"),
+                    figures,
+                    previous == null ? null : previous.getTime(),
+                    next == null ? null : next.getTime()));
         }
         out.sort(Comparator.comparing(DaemonViews.Job::name));
         return out;

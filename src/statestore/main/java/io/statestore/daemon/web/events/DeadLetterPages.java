@@ -21,11 +21,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * (The bus's own {@code deadLetters(type, limit)} has no cursor, so this reads the streams.)
  */
 final class DeadLetterPages {
-    private static final Comparator<Positioned> ORDER = Comparator
-            .comparingLong((Positioned p) -> p.ms).thenComparingLong(p -> p.seq).thenComparing(p -> p.type);
+    private static final Comparator<Positioned> ORDER = Comparator.comparingLong((Positioned p) -> p.ms)
+            .thenComparingLong(p -> p.seq)
+            .thenComparing(p -> p.type);
 
-    private DeadLetterPages() {
-    }
+    private DeadLetterPages() {}
 
     /** @param dlqs the dead-letter streams to read (already filtered by type) */
     static EventViews.DeadLetterPage read(Jedis j, List<StreamStats> dlqs, String after, int limit) {
@@ -42,15 +42,21 @@ final class DeadLetterPages {
             }
         }
         found.sort(ORDER);
-        List<EventViews.DeadLetter> page = found.stream().limit(limit).map(DeadLetterPages::view).toList();
-        String next = found.size() > limit ? page.get(page.size() - 1).dlqId() + "/" + page.get(page.size() - 1).type() : null;
+        List<EventViews.DeadLetter> page =
+                found.stream().limit(limit).map(DeadLetterPages::view).toList();
+        String next = found.size() > limit
+                ? page.get(page.size() - 1).dlqId() + "/"
+                        + page.get(page.size() - 1).type()
+                : null;
         return new EventViews.DeadLetterPage(page, next);
     }
 
     private static Positioned cursor(String after) {
         int slash = after.indexOf('/');
         if (slash < 0) {
-            throw new WebError(400, "after \"" + after + "\" is not a dead-letter cursor (expected ENTRY_ID/TYPE, as 'next' gave it)");
+            throw new WebError(
+                    400,
+                    "after \"" + after + "\" is not a dead-letter cursor (expected ENTRY_ID/TYPE, as 'next' gave it)");
         }
         String id = OpsParams.streamId(after.substring(0, slash), "after");
         String type = OpsParams.name(after.substring(slash + 1), "the event type in after");
@@ -62,10 +68,19 @@ final class DeadLetterPages {
 
     private static EventViews.DeadLetter view(Positioned p) {
         Map<String, String> f = p.entry.getFields();
-        return new EventViews.DeadLetter(p.type, p.entry.getID().toString(), f.getOrDefault("id", ""),
-                f.getOrDefault("origin", ""), f.getOrDefault("src", ""), number(f.get("time")), data(f.get("data")),
-                f.getOrDefault("error", ""), number(f.get("deliveries")), f.getOrDefault("group", ""),
-                f.getOrDefault("consumer", ""), number(f.get("redriven")));
+        return new EventViews.DeadLetter(
+                p.type,
+                p.entry.getID().toString(),
+                f.getOrDefault("id", ""),
+                f.getOrDefault("origin", ""),
+                f.getOrDefault("src", ""),
+                number(f.get("time")),
+                data(f.get("data")),
+                f.getOrDefault("error", ""),
+                number(f.get("deliveries")),
+                f.getOrDefault("group", ""),
+                f.getOrDefault("consumer", ""),
+                number(f.get("redriven")));
     }
 
     /** The payload as JSON; text that is not JSON (written by another tool) is shown as a string. */

@@ -49,8 +49,17 @@ public final class EventBusRoutes implements WebRoutes {
             for (StreamStats s : info) {
                 StreamRate rate = s.length() == 0 ? new StreamRate(0, false) : StreamRate.of(j, s.key());
                 Long last = s.lastId().isEmpty() ? null : OpsParams.idMillis(s.lastId());
-                out.add(new EventViews.Stream(s.kind(), s.type(), s.key(), s.length(), s.firstId(), s.lastId(), last,
-                        rate.perSecond(), rate.estimated(), s.groups().size()));
+                out.add(new EventViews.Stream(
+                        s.kind(),
+                        s.type(),
+                        s.key(),
+                        s.length(),
+                        s.firstId(),
+                        s.lastId(),
+                        last,
+                        rate.perSecond(),
+                        rate.estimated(),
+                        s.groups().size()));
             }
             return out;
         });
@@ -66,9 +75,16 @@ public final class EventBusRoutes implements WebRoutes {
                     for (StreamConsumerInfo c : j.xinfoConsumers2(s.key(), g.name())) {
                         consumers.add(new EventViews.Consumer(c.getName(), c.getPending(), c.getIdle()));
                     }
-                    out.add(new EventViews.Group(s.key(), s.type(), g.name(), g.consumers(), g.pending(),
-                            g.lag() < 0 ? null : g.lag(), g.lastDeliveredId(),
-                            g.pending() == 0 ? 0 : g.oldestPendingAge().toMillis(), consumers));
+                    out.add(new EventViews.Group(
+                            s.key(),
+                            s.type(),
+                            g.name(),
+                            g.consumers(),
+                            g.pending(),
+                            g.lag() < 0 ? null : g.lag(),
+                            g.lastDeliveredId(),
+                            g.pending() == 0 ? 0 : g.oldestPendingAge().toMillis(),
+                            consumers));
                 }
             }
             return out;
@@ -77,11 +93,15 @@ public final class EventBusRoutes implements WebRoutes {
 
     /** {@code ?type=T&after=CURSOR&limit=N}: without a type, the dead letters of every type merged by time. */
     EventViews.DeadLetterPage deadLetters(WebRequest request) {
-        String type = request.query("type").filter(t -> !t.isEmpty()).map(t -> knownType(t)).orElse(null);
+        String type = request.query("type")
+                .filter(t -> !t.isEmpty())
+                .map(t -> knownType(t))
+                .orElse(null);
         String after = request.query("after").filter(a -> !a.isEmpty()).orElse(null);
         int limit = OpsParams.intParam(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         List<StreamStats> dlqs = bus.info().stream()
-                .filter(s -> s.kind().equals("dlq") && (type == null || s.type().equals(type))).toList();
+                .filter(s -> s.kind().equals("dlq") && (type == null || s.type().equals(type)))
+                .toList();
         return redis.with(j -> DeadLetterPages.read(j, dlqs, after, limit));
     }
 
@@ -92,7 +112,8 @@ public final class EventBusRoutes implements WebRoutes {
         long n = 0;
         if (!max.isMissingNode() && !max.isNull()) {
             if (!max.canConvertToLong() || !max.isIntegralNumber() || max.asLong() < 0) {
-                throw new WebError(400, "max must be a whole number of dead letters to move, 0 or more (0 = all), got " + max);
+                throw new WebError(
+                        400, "max must be a whole number of dead letters to move, 0 or more (0 = all), got " + max);
             }
             n = max.asLong();
         }

@@ -24,7 +24,8 @@ public record StreamRate(double perSecond, boolean estimated) {
     private static final String SCRIPT = script();
 
     static StreamRate of(Jedis j, String key) {
-        List<?> reply = (List<?>) j.eval(SCRIPT, List.of(key), List.of(Long.toString(WINDOW_MS), Integer.toString(SAMPLE)));
+        List<?> reply =
+                (List<?>) j.eval(SCRIPT, List.of(key), List.of(Long.toString(WINDOW_MS), Integer.toString(SAMPLE)));
         long count = (Long) reply.get(0);
         if (count < SAMPLE) {
             return new StreamRate(count * 1000.0 / WINDOW_MS, false);

@@ -12,16 +12,18 @@ import java.util.regex.Pattern;
 public final class OpsParams {
     /** Event types, group and task names (docs/events.md): the same rule as the client's. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
     private static final Pattern STREAM_ID = Pattern.compile("\\d{1,19}(-\\d{1,20})?");
 
-    private OpsParams() {
-    }
+    private OpsParams() {}
 
     /** An event type or task ID, checked before it is made into a key. */
     public static String name(String value, String what) {
         if (value == null || !NAME.matcher(value).matches()) {
-            throw new WebError(400, what + " \"" + value + "\" is not valid: use 1 to 200 letters, digits and . _ : / -,"
-                    + " starting with a letter or digit");
+            throw new WebError(
+                    400,
+                    what + " \"" + value + "\" is not valid: use 1 to 200 letters, digits and . _ : / -,"
+                            + " starting with a letter or digit");
         }
         return value;
     }
@@ -35,7 +37,8 @@ public final class OpsParams {
 
     public static String streamId(String id, String param) {
         if (!STREAM_ID.matcher(id).matches()) {
-            throw new WebError(400, param + " \"" + id + "\" is not a stream entry ID (expected MS-SEQ, e.g. 1795307409913-0)");
+            throw new WebError(
+                    400, param + " \"" + id + "\" is not a stream entry ID (expected MS-SEQ, e.g. 1795307409913-0)");
         }
         return id;
     }

@@ -11,8 +11,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * tries again), not a 500 with a stack trace.
  */
 public final class Unavailable {
-    private Unavailable() {
-    }
+    private Unavailable() {}
 
     public static WebHandler as503(WebHandler handler) {
         return request -> {

@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class SeriesRoutes implements WebRoutes {
     /** A range without {@code from} starts this long ago. */
     static final String DEFAULT_FROM = "-1h";
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final SeriesStore store;
     private final SeriesReader reader;
@@ -47,7 +48,9 @@ public final class SeriesRoutes implements WebRoutes {
     private ArrayNode list() {
         ArrayNode all = JSON.arrayNode();
         for (Map.Entry<String, String> e : store.series().entrySet()) {
-            ObjectNode o = all.addObject().put("name", e.getKey()).put("description", e.getValue())
+            ObjectNode o = all.addObject()
+                    .put("name", e.getKey())
+                    .put("description", e.getValue())
                     .put("skipped", store.skipped(e.getKey()));
             Optional<Point> last = store.latest(e.getKey());
             last.ifPresent(p -> o.put("lastTime", p.time()).put("lastValue", p.value()));
@@ -56,7 +59,8 @@ public final class SeriesRoutes implements WebRoutes {
     }
 
     private ObjectNode range(WebRequest request) {
-        String name = request.query("name").filter(n -> !n.isBlank())
+        String name = request.query("name")
+                .filter(n -> !n.isBlank())
                 .orElseThrow(() -> new WebError(400, "the query parameter name is required: the series to read"));
         long from;
         long to;
@@ -64,7 +68,10 @@ public final class SeriesRoutes implements WebRoutes {
         try {
             from = TimeWords.parse(request.query("from").orElse(DEFAULT_FROM), "from", clock);
             to = TimeWords.parse(request.query("to").orElse("now"), "to", clock);
-            agg = request.query("agg").filter(a -> !a.isBlank()).map(Aggregation::parse).orElse(null);
+            agg = request.query("agg")
+                    .filter(a -> !a.isBlank())
+                    .map(Aggregation::parse)
+                    .orElse(null);
         } catch (InvalidInputException e) {
             throw new WebError(400, e.getMessage());
         }

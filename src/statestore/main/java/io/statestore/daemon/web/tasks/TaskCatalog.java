@@ -23,8 +23,7 @@ final class TaskCatalog {
     static final int MAX_TASKS = 1000;
     private static final int SCAN_COUNT = 1000;
 
-    private TaskCatalog() {
-    }
+    private TaskCatalog() {}
 
     static TaskViews.TaskList list(Jedis j, TaskKeys keys) {
         Set<String> found = new LinkedHashSet<>(); // SCAN may return a key twice
@@ -45,19 +44,27 @@ final class TaskCatalog {
             }
         } while (!truncated && !cursor.equals(ScanParams.SCAN_POINTER_START));
         List<TaskViews.Task> tasks = describe(j, keys, found);
-        return new TaskViews.TaskList(tasks.stream()
-                .sorted(Comparator.comparingLong(TaskViews.Task::lastEntryMs).reversed()).toList(), truncated);
+        return new TaskViews.TaskList(
+                tasks.stream()
+                        .sorted(Comparator.comparingLong(TaskViews.Task::lastEntryMs)
+                                .reversed())
+                        .toList(),
+                truncated);
     }
 
     /** One pipelined round trip for all tasks: length, first and last entry, TTL. */
     private static List<TaskViews.Task> describe(Jedis j, TaskKeys keys, Set<String> found) {
-        record Pending(String key, Response<Long> length, Response<List<StreamEntry>> first,
-                       Response<List<StreamEntry>> last, Response<Long> ttl) {
-        }
+        record Pending(
+                String key,
+                Response<Long> length,
+                Response<List<StreamEntry>> first,
+                Response<List<StreamEntry>> last,
+                Response<Long> ttl) {}
         List<Pending> pending = new ArrayList<>();
         try (Pipeline p = j.pipelined()) {
             for (String key : found) {
-                pending.add(new Pending(key, p.xlen(key), p.xrange(key, "-", "+", 1), p.xrevrange(key, "+", "-", 1), p.pttl(key)));
+                pending.add(new Pending(
+                        key, p.xlen(key), p.xrange(key, "-", "+", 1), p.xrevrange(key, "+", "-", 1), p.pttl(key)));
             }
             p.sync();
         }
@@ -70,8 +77,13 @@ final class TaskCatalog {
             }
             StreamEntry end = last.get(0);
             String state = TaskEntries.state(end);
-            out.add(new TaskViews.Task(keys.taskId(t.key()), t.length().get(), first.get(0).getID().getTime(),
-                    end.getID().getTime(), state, state.equals("running") ? null : end.getFields().getOrDefault("msg", ""),
+            out.add(new TaskViews.Task(
+                    keys.taskId(t.key()),
+                    t.length().get(),
+                    first.get(0).getID().getTime(),
+                    end.getID().getTime(),
+                    state,
+                    state.equals("running") ? null : end.getFields().getOrDefault("msg", ""),
                     t.ttl().get()));
         }
         return out;

@@ -5,8 +5,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /** Reads a task stream's entries as {@code ev_task} writes them: {@code c=TEXT}, or last {@code end=STATUS msg=TEXT}. */
 final class TaskEntries {
-    private TaskEntries() {
-    }
+    private TaskEntries() {}
 
     static TaskViews.Entry view(StreamEntry e) {
         Map<String, String> f = e.getFields();
@@ -20,6 +19,8 @@ final class TaskEntries {
 
     /** {@code running}, or how the task ended when {@code last} is its end entry. */
     static String state(StreamEntry last) {
-        return last != null && last.getFields().containsKey("end") ? last.getFields().get("end") : "running";
+        return last != null && last.getFields().containsKey("end")
+                ? last.getFields().get("end")
+                : "running";
     }
 }

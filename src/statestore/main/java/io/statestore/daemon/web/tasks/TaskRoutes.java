@@ -60,7 +60,8 @@ public final class TaskRoutes implements WebRoutes {
             return l.isEmpty() ? null : l.get(0);
         });
         if (last == null) {
-            throw new WebError(404, "no task \"" + id + "\": it has not started, or its output expired (its stream's TTL passed)");
+            throw new WebError(
+                    404, "no task \"" + id + "\": it has not started, or its output expired (its stream's TTL passed)");
         }
         List<StreamEntry> read = redis.with(j -> read(j, key, after, limit, 0));
         boolean caughtUp = read.isEmpty() && !TaskEntries.state(last).equals("running");
@@ -73,10 +74,12 @@ public final class TaskRoutes implements WebRoutes {
         }
         List<TaskViews.Entry> entries = new ArrayList<>();
         read.forEach(e -> entries.add(TaskEntries.view(e)));
-        boolean ended = caughtUp || (!entries.isEmpty() && entries.get(entries.size() - 1).kind().equals("end"));
+        boolean ended = caughtUp
+                || (!entries.isEmpty() && entries.get(entries.size() - 1).kind().equals("end"));
         // the task's state now; "ended" says whether this caller has read up to its end
         String state = ended && !caughtUp ? entries.get(entries.size() - 1).status() : TaskEntries.state(last);
-        String next = entries.isEmpty() ? after : entries.get(entries.size() - 1).id();
+        String next =
+                entries.isEmpty() ? after : entries.get(entries.size() - 1).id();
         return new TaskViews.Entries(id, entries, next, ended, state);
     }
 

@@ -20,16 +20,15 @@ class ClosedWorkersTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
 
-    private static final ConsumeOptions FAST = ConsumeOptions.builder().block(Duration.ofMillis(100)).build();
+    private static final ConsumeOptions FAST =
+            ConsumeOptions.builder().block(Duration.ofMillis(100)).build();
 
     @Test
     void closedConsumersAndTailsAreForgotten() {
         try (DefaultEventBus bus = open()) {
             for (int i = 0; i < 5; i++) {
-                Subscription c = bus.consume(List.of("cw.tick"), "g", "c" + i, e -> {
-                }, FAST);
-                Subscription t = bus.tail("cw.tick", "$", e -> {
-                });
+                Subscription c = bus.consume(List.of("cw.tick"), "g", "c" + i, e -> {}, FAST);
+                Subscription t = bus.tail("cw.tick", "$", e -> {});
                 assertEquals(2, bus.openWorkers());
                 c.close();
                 t.close();
@@ -62,8 +61,7 @@ class ClosedWorkersTest {
     void closingTheBusEndsWhatIsStillRunning() {
         Subscription t;
         try (DefaultEventBus bus = open()) {
-            t = bus.tail("cw.open", "$", e -> {
-            });
+            t = bus.tail("cw.open", "$", e -> {});
             assertTrue(t.isRunning());
         }
         assertFalse(t.isRunning());

@@ -41,12 +41,14 @@ class PublishBatcherTest {
         List<SpooledEvent> sent = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        PublishBatcher b = new PublishBatcher(batch -> {
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            sent.addAll(batch);
-            Thread.yield();
-            inFlight.decrementAndGet();
-        }, maxDirect);
+        PublishBatcher b = new PublishBatcher(
+                batch -> {
+                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    sent.addAll(batch);
+                    Thread.yield();
+                    inFlight.decrementAndGet();
+                },
+                maxDirect);
         int threads = 8;
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -62,7 +64,8 @@ class PublishBatcherTest {
             t.join();
         }
         assertEquals(threads * each, sent.size());
-        assertEquals(threads * each, sent.stream().map(SpooledEvent::id).distinct().count());
+        assertEquals(
+                threads * each, sent.stream().map(SpooledEvent::id).distinct().count());
         int[] next = new int[threads];
         for (SpooledEvent e : sent) {
             int t = Integer.parseInt(e.id().substring(0, e.id().indexOf('-')));
@@ -176,18 +179,20 @@ class PublishBatcherTest {
         CountDownLatch aSending = new CountDownLatch(1);
         CountDownLatch bSending = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        PublishBatcher b = new PublishBatcher(batch -> {
-            calls.add(batch.stream().map(SpooledEvent::id).toList());
-            String first = batch.get(0).id();
-            if (first.equals("0-0") || first.equals("1-0")) {
-                (first.equals("0-0") ? aSending : bSending).countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, 1);
+        PublishBatcher b = new PublishBatcher(
+                batch -> {
+                    calls.add(batch.stream().map(SpooledEvent::id).toList());
+                    String first = batch.get(0).id();
+                    if (first.equals("0-0") || first.equals("1-0")) {
+                        (first.equals("0-0") ? aSending : bSending).countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                },
+                1);
         Thread a = new Thread(() -> b.publish(event(0, 0)));
         Thread lead = new Thread(() -> b.publish(event(1, 0)));
         Thread c = new Thread(() -> b.publish(event(2, 0)));
@@ -196,7 +201,9 @@ class PublishBatcherTest {
             a.start();
             assertTrue(aSending.await(10, java.util.concurrent.TimeUnit.SECONDS), "A sent directly");
             lead.start();
-            assertTrue(bSending.await(10, java.util.concurrent.TimeUnit.SECONDS), "B led a group commit while A's call was open");
+            assertTrue(
+                    bSending.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "B led a group commit while A's call was open");
             c.start();
             d.start();
             awaitWaiting(c, d);
@@ -217,7 +224,9 @@ class PublishBatcherTest {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         for (Thread t : threads) {
             while (t.getState() != Thread.State.WAITING) {
-                assertTrue(t.getState() != Thread.State.TERMINATED, t.getName() + " returned instead of waiting for a batch");
+                assertTrue(
+                        t.getState() != Thread.State.TERMINATED,
+                        t.getName() + " returned instead of waiting for a batch");
                 assertTrue(System.nanoTime() < deadline, t.getName() + " is not waiting after 10 s");
                 Thread.onSpinWait();
             }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SeriesRoutesTest {
     @RegisterExtension
     static RedisServerExtension redis = RedisServerExtension.portable();
+
     static final long T0 = Instant.parse("2026-12-04T00:00:00Z").toEpochMilli();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,18 +111,29 @@ class SeriesRoutesTest {
         assertEquals(JSON.readTree("""
                 [{"name":"depth","description":"quantum:status $.queue_depth every 10s","skipped":0,
                   "lastTime":%d,"lastValue":5.0},
-                 {"name":"idle","description":"never sampled yet","skipped":0}]""".formatted(T0 + 100_000)),
-                api.call("GET /series", Map.of()));
+                 {"name":"idle","description":"never sampled yet","skipped":0}]""".formatted(T0 + 100_000)), api.call("GET /series", Map.of()));
     }
 
     @Test
     void rangeReturnsNameAndPointsRawOrAggregated() throws Exception {
-        assertEquals(JSON.readTree("{\"name\":\"depth\",\"points\":[[%d,0.0],[%d,1.0]]}".formatted(T0, T0 + 20_000)),
-                api.call("GET /series/range", Map.of("name", "depth", "from", Long.toString(T0), "to", Long.toString(T0 + 20_000))));
-        assertEquals(JSON.readTree("{\"name\":\"depth\",\"points\":[[%d,1.0],[%d,4.0]]}".formatted(T0, T0 + 60_000)),
-                api.call("GET /series/range", Map.of("name", "depth", "agg", "avg:1m")), "from defaults to an hour ago");
-        assertEquals(6, api.call("GET /series/range", Map.of("name", "depth", "from", "2026-12-04T00:00:00Z", "agg", "count:1h"))
-                .get("points").get(0).get(1).asInt());
+        assertEquals(
+                JSON.readTree("{\"name\":\"depth\",\"points\":[[%d,0.0],[%d,1.0]]}".formatted(T0, T0 + 20_000)),
+                api.call(
+                        "GET /series/range",
+                        Map.of("name", "depth", "from", Long.toString(T0), "to", Long.toString(T0 + 20_000))));
+        assertEquals(
+                JSON.readTree("{\"name\":\"depth\",\"points\":[[%d,1.0],[%d,4.0]]}".formatted(T0, T0 + 60_000)),
+                api.call("GET /series/range", Map.of("name", "depth", "agg", "avg:1m")),
+                "from defaults to an hour ago");
+        assertEquals(
+                6,
+                api.call(
+                                "GET /series/range",
+                                Map.of("name", "depth", "from", "2026-12-04T00:00:00Z", "agg", "count:1h"))
+                        .get("points")
+                        .get(0)
+                        .get(1)
+                        .asInt());
     }
 
     @Test
@@ -129,16 +141,23 @@ class SeriesRoutesTest {
         WebError noName = assertThrows(WebError.class, () -> api.call("GET /series/range", Map.of()));
         assertEquals(400, noName.status());
         assertEquals("the query parameter name is required: the series to read", noName.getMessage());
-        WebError agg = assertThrows(WebError.class, () -> api.call("GET /series/range", Map.of("name", "depth", "agg", "avg")));
+        WebError agg = assertThrows(
+                WebError.class, () -> api.call("GET /series/range", Map.of("name", "depth", "agg", "avg")));
         assertEquals(400, agg.status());
-        assertEquals("aggregation \"avg\" has no bucket: write avg, min, max, sum or count, a colon and a bucket duration,"
-                + " e.g. avg:1m", agg.getMessage());
-        WebError from = assertThrows(WebError.class, () -> api.call("GET /series/range", Map.of("name", "depth", "from", "soon")));
+        assertEquals(
+                "aggregation \"avg\" has no bucket: write avg, min, max, sum or count, a colon and a bucket duration,"
+                        + " e.g. avg:1m",
+                agg.getMessage());
+        WebError from = assertThrows(
+                WebError.class, () -> api.call("GET /series/range", Map.of("name", "depth", "from", "soon")));
         assertEquals(400, from.status());
-        assertEquals("from \"soon\" is not a time: write now, a duration before now such as -1h or -30m, an ISO-8601 time such"
-                + " as 2026-12-06T10:00:00Z, or epoch milliseconds", from.getMessage());
-        WebError backwards = assertThrows(WebError.class, () -> api.call("GET /series/range",
-                Map.of("name", "depth", "from", "now", "to", "-1h")));
+        assertEquals(
+                "from \"soon\" is not a time: write now, a duration before now such as -1h or -30m, an ISO-8601 time such"
+                        + " as 2026-12-06T10:00:00Z, or epoch milliseconds",
+                from.getMessage());
+        WebError backwards = assertThrows(
+                WebError.class,
+                () -> api.call("GET /series/range", Map.of("name", "depth", "from", "now", "to", "-1h")));
         assertEquals(400, backwards.status());
         WebError unknown = assertThrows(WebError.class, () -> api.call("GET /series/range", Map.of("name", "nope")));
         assertEquals(404, unknown.status());
