@@ -18,7 +18,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Writes a screenshot of each dashboard page into a directory (docs/screenshots), from a daemon
  * with a few sample documents, in headless Chromium. Not a test: run by hand when the pages
  * change, from the test classpath:
- * {@code java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) io.statestore.daemon.web.DashboardScreenshots docs/screenshots}.
+ * {@code M=src/statestore/target; java -cp $M/test-classes:$M/classes:src/client/target/classes:$(cat $M/bench-classpath.txt) io.statestore.daemon.web.DashboardScreenshots docs/screenshots}
  */
 public final class DashboardScreenshots {
     private DashboardScreenshots() {}
@@ -63,9 +63,50 @@ public final class DashboardScreenshots {
             }
             wait.until(b -> b.findElements(By.cssSelector("#live [data-rev]")).size() >= 15);
             shot(browser, out, "live");
+            io.statestore.daemon.series.SeriesStore series = d.daemon.series().orElseThrow();
+            series.register("quantum:queue_depth", "$.queue_depth of quantum:status");
+            long now = System.currentTimeMillis();
+            for (int i = 60; i >= 1; i--) {
+                series.add("quantum:queue_depth", now - i * 60_000L, 20 + 8 * Math.sin(i / 6.0));
+            }
             browser.get(base + "/series.html");
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "no series"));
-            shot(browser, out, "series-empty");
+            By box = By.xpath("//label[contains(., 'quantum:queue_depth')]/input");
+            wait.until(ExpectedConditions.presenceOfElementLocated(box));
+            if (!browser.findElement(box).isSelected()) {
+                browser.findElement(box).click();
+            }
+            // one scale for all: the daemon's memory in bytes would flatten the sampled field
+            for (org.openqa.selenium.WebElement other :
+                    browser.findElements(By.xpath("//label[not(contains(., 'quantum:queue_depth'))]/input"))) {
+                if (other.isSelected()) {
+                    other.click();
+                }
+            }
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart canvas")));
+            shot(browser, out, "series");
+            for (int i = 0; i < 40; i++) {
+                d.writer
+                        .events()
+                        .publish(
+                                i % 3 == 0 ? "asset.discovered" : "scan.finished",
+                                "scanner",
+                                io.statestore.client.StrictJson.parse("{\"n\":" + i + "}"));
+            }
+            browser.get(base + "/events.html");
+            wait.until(b -> b.findElements(By.cssSelector("table tr")).size() > 2);
+            shot(browser, out, "events");
+            io.statestore.client.events.TaskProducer task =
+                    d.writer.tasks().producer("nightly-scan", Duration.ofHours(1));
+            for (int i = 0; i < 5; i++) {
+                task.append("scanned batch " + i + "\n");
+            }
+            task.done("5 batches");
+            browser.get(base + "/tasks.html");
+            wait.until(b -> b.findElements(By.cssSelector("table tr")).size() > 1);
+            shot(browser, out, "tasks");
+            browser.get(base + "/daemon.html");
+            wait.until(b -> b.findElements(By.cssSelector("table tr")).size() > 2);
+            shot(browser, out, "daemon");
         } finally {
             browser.quit();
         }
