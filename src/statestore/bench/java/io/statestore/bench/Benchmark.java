@@ -43,7 +43,7 @@ final class Benchmark implements Callable<Integer> {
             uri = server.uri();
         }
         try {
-            RedisAdmin admin = new RedisAdmin(URI.create(uri));
+            BenchRedis admin = new BenchRedis(URI.create(uri));
             if (args.redisUrl() != null && !args.allowFlushAll() && admin.dbSize() > 0) {
                 System.err.println("bench: " + args.redisUrl() + " holds keys and every cell runs FLUSHALL;"
                         + " use an empty server or pass --allow-flushall");
@@ -57,7 +57,7 @@ final class Benchmark implements Callable<Integer> {
         }
     }
 
-    private static int measure(BenchArgs args, String uri, RedisAdmin admin, boolean started) throws Exception {
+    private static int measure(BenchArgs args, String uri, BenchRedis admin, boolean started) throws Exception {
         int maxClients = Collections.max(args.clients());
         StateStoreOptions.Builder ob = StateStoreOptions.builder()
                 .uri(uri)

@@ -18,13 +18,13 @@ import redis.clients.jedis.JedisPool;
 final class FloorContender implements Contender {
     static final String LIBRARY = BenchLua.library("floor.lua");
 
-    private final RedisAdmin admin;
+    private final BenchRedis admin;
     private final JedisPool pool;
     private final long feedMax;
     private final ObjectMapper mapper = new ObjectMapper();
     private String[] docs;
 
-    FloorContender(RedisAdmin admin, int poolSize, long feedMax) {
+    FloorContender(BenchRedis admin, int poolSize, long feedMax) {
         this.admin = admin;
         this.pool = admin.pool(poolSize);
         this.feedMax = feedMax;

@@ -9,12 +9,12 @@ import redis.clients.jedis.JedisPool;
  * through a connection pool, with no revision, metadata, feed or read.
  */
 final class RedisSetContender implements Contender {
-    private final RedisAdmin admin;
+    private final BenchRedis admin;
     private final JedisPool pool;
     private final ObjectMapper mapper = new ObjectMapper();
     private byte[][] bytes;
 
-    RedisSetContender(RedisAdmin admin, int poolSize) {
+    RedisSetContender(BenchRedis admin, int poolSize) {
         this.admin = admin;
         this.pool = admin.pool(poolSize);
     }

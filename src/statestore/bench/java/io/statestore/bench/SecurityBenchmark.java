@@ -83,7 +83,7 @@ final class SecurityBenchmark implements Callable<Integer> {
         try (RedisServer server =
                 RedisServer.start(binary, null, dir -> EmbeddedTls.tlsPortArgs(certs, "127.0.0.1", tlsPort))) {
             URI plain = URI.create(server.uri());
-            RedisAdmin admin = new RedisAdmin(plain);
+            BenchRedis admin = new BenchRedis(plain);
             Path passwordFile = certs.resolve("writer.password");
             Files.writeString(passwordFile, PASSWORD + "\n");
             try (Jedis j = admin.connect()) {
@@ -136,7 +136,7 @@ final class SecurityBenchmark implements Callable<Integer> {
     }
 
     private static Map<String, List<CellResult>> measure(
-            List<Variant> variants, RedisAdmin admin, int clients, int rounds, double warmup, double seconds)
+            List<Variant> variants, BenchRedis admin, int clients, int rounds, double warmup, double seconds)
             throws Exception {
         Map<String, List<CellResult>> results = new LinkedHashMap<>();
         Workload w = new Workload(Workload.Operation.MERGE, 1, clients, false);
@@ -213,7 +213,7 @@ final class SecurityBenchmark implements Callable<Integer> {
         }
     }
 
-    private static String serverVersion(RedisAdmin admin) {
+    private static String serverVersion(BenchRedis admin) {
         try (Jedis j = admin.connect()) {
             for (String line : j.info("server").split("\r?\n")) {
                 if (line.startsWith("redis_version:")) {

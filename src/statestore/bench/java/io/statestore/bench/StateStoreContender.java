@@ -7,10 +7,10 @@ import io.statestore.client.StrictJson;
 /** statestore through its public client API: put, merge and increment. */
 final class StateStoreContender implements Contender {
     private final StateStore store;
-    private final RedisAdmin admin;
+    private final BenchRedis admin;
     private ObjectNode[] docs;
 
-    StateStoreContender(StateStore store, RedisAdmin admin) {
+    StateStoreContender(StateStore store, BenchRedis admin) {
         this.store = store;
         this.admin = admin;
     }

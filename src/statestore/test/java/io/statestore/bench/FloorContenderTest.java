@@ -21,7 +21,7 @@ class FloorContenderTest {
     @Test
     void eachUpdateWritesTheDocumentAFeedEntryTheMetadataAndANotification() throws Exception {
         Workload w = new Workload(Workload.Operation.MERGE, 1, 2, false);
-        try (FloorContender floor = new FloorContender(new RedisAdmin(URI.create(redis.uri())), 4, 100)) {
+        try (FloorContender floor = new FloorContender(new BenchRedis(URI.create(redis.uri())), 4, 100)) {
             floor.prepare(w);
             ClientOp op = floor.client(w, 1);
             String key = w.key(1);

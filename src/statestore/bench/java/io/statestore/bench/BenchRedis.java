@@ -11,11 +11,11 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 
 /** Connections to the benchmark's Redis outside statestore: FLUSHALL, INFO, and the SET baseline's pool. */
-final class RedisAdmin {
+final class BenchRedis {
     private final HostAndPort address;
     private final JedisClientConfig config;
 
-    RedisAdmin(URI uri) {
+    BenchRedis(URI uri) {
         this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
         DefaultJedisClientConfig.Builder b =
                 DefaultJedisClientConfig.builder().timeoutMillis(60_000).ssl("rediss".equals(uri.getScheme()));
