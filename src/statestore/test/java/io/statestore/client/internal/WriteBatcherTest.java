@@ -135,10 +135,10 @@ class WriteBatcherTest {
     @Test
     void anInterruptedCallerStillLearnsItsOutcomeAndKeepsItsInterrupt() throws Exception {
         int turns = WriteBatcher.MAX_IN_FLIGHT;
-        CountDownLatch allInCall = new CountDownLatch(turns);
+        java.util.concurrent.Semaphore inCall = new java.util.concurrent.Semaphore(0);
         CountDownLatch release = new CountDownLatch(1);
         WriteBatcher batcher = new WriteBatcher(batch -> {
-            allInCall.countDown();
+            inCall.release();
             if (!batch.get(0).key.equals("queued")) {
                 try {
                     release.await();
@@ -152,11 +152,14 @@ class WriteBatcherTest {
         try {
             // Calls in flight hold every turn, so the next write queues and its caller parks.
             List<Future<Object>> holders = new ArrayList<>();
+            // One at a time: a holder that came while the one before was still taking its batch
+            // would go along in that batch, and fewer turns than planned would be held.
             for (int i = 0; i < turns; i++) {
                 String key = "holder" + i;
                 holders.add(pool.submit(() -> batcher.write(key, call())));
+                assertTrue(
+                        inCall.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS), key + " never reached its call");
             }
-            allInCall.await();
             AtomicInteger outcome = new AtomicInteger(-1);
             Thread queued = new Thread(() -> {
                 Object r = batcher.write("queued", call());
