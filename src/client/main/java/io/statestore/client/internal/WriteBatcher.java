@@ -105,6 +105,13 @@ final class WriteBatcher {
                 interrupted |= Thread.interrupted();
             }
         }
+        if (me.sender) {
+            // The turn came while this write was queued, but another sender took it along and
+            // finished it before this thread woke: the turn is still this thread's to hand on,
+            // or it is lost for good (after MAX_IN_FLIGHT losses every write would wait forever).
+            me.sender = false;
+            handOver();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -152,12 +159,30 @@ final class WriteBatcher {
         }
     }
 
-    /** Ends this thread's turn; the oldest queued write's caller takes it. */
+    /** Turns taken and not yet handed back (for tests: 0 when no write is under way). */
+    int turnsInFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends this thread's turn; the oldest queued write's caller without one takes it. */
     private void handOver() {
         Write next;
         lock.lock();
         try {
-            next = queue.peek();
+            // A queued write may hold a turn already (it took one on arrival and its caller has
+            // not begun): a second one given to it would merge into its one flag and be lost.
+            next = null;
+            for (Write w : queue) {
+                if (!w.sender) {
+                    next = w;
+                    break;
+                }
+            }
             if (next == null) {
                 inFlight--;
                 return;

@@ -183,4 +183,35 @@ class WriteBatcherTest {
     private static FunctionCalls.Call call(String... args) {
         return new FunctionCalls.Call("ss_write", List.of(), List.of(args));
     }
+
+    @Test
+    void everyTurnIsHandedBackWhenWritesAreTakenAlongByOtherSenders() throws Exception {
+        // A turn handed to a queued write that another sender then took along and finished must
+        // still be handed on; lost, it would be gone for good, and after MAX_IN_FLIGHT such
+        // losses every later write would wait forever.
+        WriteBatcher batcher = new WriteBatcher(batch -> batch.forEach(w -> w.succeed("ok")));
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String key = "k" + t;
+                done.add(pool.submit(() -> {
+                    int n = 0;
+                    for (int i = 0; i < 5_000; i++) {
+                        if ("ok".equals(batcher.write(key, call()))) {
+                            n++;
+                        }
+                    }
+                    return n;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertEquals(5_000, f.get(120, java.util.concurrent.TimeUnit.SECONDS), "every write answered");
+            }
+            assertEquals(0, batcher.turnsInFlight(), "every turn handed back");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
