@@ -48,6 +48,17 @@ function align(results) {
   return data;
 }
 
+// Axis labels in a few characters (12.5k, 2.1M): uPlot's default prints every digit of a large
+// value (bytes of memory) and its axis cuts them to "0,000".
+function compact(v) {
+  if (v == null) return '';
+  const a = Math.abs(v);
+  for (const [d, s] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]) {
+    if (a >= d) return +(v / d).toFixed(2) + s;
+  }
+  return String(+v.toFixed(2));
+}
+
 async function draw() {
   if (plot.names.length === 0) return;
   const to = Date.now();
@@ -76,6 +87,7 @@ async function draw() {
     height: 360,
     series: [{}].concat(names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], spanGaps: true }))),
     scales: { x: { time: true } },
+    axes: [{}, { size: 64, values: (u, vals) => vals.map(compact) }],
     hooks: { setSelect: [() => { plot.zoomed = true; }] },
   }, data, box);
   box.addEventListener('dblclick', () => { plot.zoomed = false; });
