@@ -37,6 +37,13 @@ final class ClusterSeeds {
                         + (info.contains("cluster_state:ok") ? "cluster_state:ok" : "but its cluster_state is not ok"));
             } catch (JedisDataException refused) {
                 StateStoreException mapped = ErrorMapper.fromReply(refused.getMessage(), null);
+                if (mapped instanceof PermissionDeniedException
+                        && refused.getMessage().startsWith("NOPERM")) {
+                    return new PermissionDeniedException("the Redis user may not ask " + seed
+                            + " for the cluster's layout: a client of a cluster needs CLUSTER SLOTS, CLUSTER NODES"
+                            + " and CLUSTER INFO (the roles of 'statestore acl print' have them; docs/security.md): "
+                            + refused.getMessage());
+                }
                 if (mapped instanceof PermissionDeniedException) {
                     return mapped; // the credentials: the same words as on one server
                 }
