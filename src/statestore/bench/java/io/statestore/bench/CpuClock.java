@@ -14,11 +14,22 @@ final class CpuClock {
     /** Clock ticks per second of /proc/PID/stat (USER_HZ); 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100;
 
-    private final long serverPid;
+    private final long[] serverPids;
 
     /** @param serverPid redis-server's process ID, or -1 when it is not on this host */
     CpuClock(long serverPid) {
-        this.serverPid = serverPid;
+        this.serverPids = new long[] {serverPid};
+    }
+
+    /** The servers' CPU is the sum over these processes (the nodes of a cluster on this host). */
+    static CpuClock ofServers(java.util.List<Long> pids) {
+        return pids.isEmpty()
+                ? new CpuClock(-1)
+                : new CpuClock(pids.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private CpuClock(long[] serverPids) {
+        this.serverPids = serverPids;
     }
 
     /** JVM CPU time in ns (all threads: clients, GC, JIT), or -1 when the JVM cannot tell. */
@@ -29,8 +40,20 @@ final class CpuClock {
         return -1;
     }
 
-    /** redis-server's CPU time (user + system) in ns, or -1 when it cannot be read. */
+    /** The servers' CPU time (user + system) in ns, summed, or -1 when one cannot be read. */
     long serverNanos() {
+        long sum = 0;
+        for (long pid : serverPids) {
+            long n = serverNanos(pid);
+            if (n < 0) {
+                return -1;
+            }
+            sum += n;
+        }
+        return sum;
+    }
+
+    private static long serverNanos(long serverPid) {
         if (serverPid <= 0) {
             return -1;
         }

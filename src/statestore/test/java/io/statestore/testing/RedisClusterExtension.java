@@ -2,6 +2,8 @@ package io.statestore.testing;
 
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.TlsOptions;
+import io.statestore.client.spi.TlsContexts;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -46,8 +50,19 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     private Path dir;
 
+    /** Whether the nodes serve TLS only (threePrimariesWithTls); then {@link #tls} holds the certificates. */
+    private final boolean withTls;
+
+    private TestCertificates tls;
+    private DefaultJedisClientConfig tlsNodeConfig;
+
     private RedisClusterExtension(int primaries) {
+        this(primaries, false);
+    }
+
+    private RedisClusterExtension(int primaries, boolean withTls) {
         this.primaries = primaries;
+        this.withTls = withTls;
     }
 
     /** 3 primaries, each with one replica. */
@@ -55,9 +70,43 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
         return new RedisClusterExtension(3);
     }
 
+    /**
+     * 3 primaries with one replica each, serving TLS only: {@code port 0}, a {@code tls-port},
+     * {@code tls-cluster yes} (the bus) and {@code tls-replication yes}, certificates from
+     * {@link TestCertificates} (server "server" for 127.0.0.1, CA "ca"), and {@code
+     * tls-auth-clients yes}: every client, redis-cli included, shows the "client" certificate.
+     * {@link #uri()} is then a {@code rediss-cluster://} URL and {@link #newStore()} gives the CA
+     * and the client certificate. The test class is skipped, with the reason printed, when openssl
+     * or a redis-server with TLS is missing.
+     */
+    public static RedisClusterExtension threePrimariesWithTls() {
+        return new RedisClusterExtension(3, true);
+    }
+
+    /** The certificates of a TLS cluster (null otherwise). */
+    public TestCertificates certificates() {
+        return tls;
+    }
+
+    /** The TLS options a client of this TLS cluster needs: the CA and the client certificate. */
+    public TlsOptions tlsOptions() {
+        return TlsOptions.builder()
+                .caFile(tls.ca)
+                .certFile(tls.cert("client"))
+                .keyFile(tls.key("client"))
+                .build();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("statestore-cluster-");
+        if (withTls) {
+            TlsRedisServer.assumeTls();
+            tls = TestCertificates.make(Files.createDirectories(dir.resolve("certs")));
+            tlsNodeConfig = TlsContexts.configure(
+                            DefaultJedisClientConfig.builder().ssl(true), tlsOptions())
+                    .build();
+        }
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < primaries * 2; i++) {
             addresses.add("127.0.0.1:" + startNode());
@@ -96,10 +145,10 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     private int startNode() throws IOException, InterruptedException {
         int port = freePort();
         Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
-        List<String> cmd = List.of(
-                RedisServerExtension.serverBinary(),
+        List<String> cmd = new ArrayList<>(List.of(
+                serverBinary(),
                 "--port",
-                Integer.toString(port),
+                withTls ? "0" : Integer.toString(port),
                 "--bind",
                 "127.0.0.1",
                 "--dir",
@@ -117,7 +166,30 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
                 "--logfile",
                 nodeDir.resolve("redis.log").toString(),
                 "--daemonize",
-                "no");
+                "no"));
+        if (withTls) {
+            cmd.addAll(List.of(
+                    "--tls-port",
+                    Integer.toString(port),
+                    "--tls-cluster",
+                    "yes",
+                    "--tls-replication",
+                    "yes",
+                    "--tls-cert-file",
+                    tls.cert("server").toString(),
+                    "--tls-key-file",
+                    tls.key("server").toString(),
+                    "--tls-ca-cert-file",
+                    tls.ca.toString(),
+                    // the bus and replication links are TLS clients of the other nodes, which ask
+                    // for a client certificate: the server certificate is for serverAuth only
+                    "--tls-client-cert-file",
+                    tls.cert("client").toString(),
+                    "--tls-client-key-file",
+                    tls.key("client").toString(),
+                    "--tls-auth-clients",
+                    "yes"));
+        }
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(nodeDir.resolve("redis.out").toFile())
@@ -129,7 +201,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** The seed URL: every node of the cluster as created. */
     public String uri() {
-        return "redis-cluster://"
+        return (withTls ? "rediss-cluster://" : "redis-cluster://")
                 + nodes.keySet().stream()
                         .limit(primaries * 2L)
                         .map(p -> "127.0.0.1:" + p)
@@ -143,6 +215,9 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
+        if (withTls) {
+            b.tls(tlsOptions());
+        }
         custom.accept(b);
         StateStore s = StateStore.connect(b.build());
         stores.add(s);
@@ -151,7 +226,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** A plain connection to one node, for inspection. Caller closes it. */
     public Jedis node(int port) {
-        return new Jedis("127.0.0.1", port);
+        return withTls ? new Jedis(new HostAndPort("127.0.0.1", port), tlsNodeConfig) : new Jedis("127.0.0.1", port);
     }
 
     /** The ports of the nodes that are primaries now (alive, flagged master), in start order. */
@@ -374,13 +449,13 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
         }
     }
 
-    private static void awaitPing(int port, Process p) throws IOException, InterruptedException {
+    private void awaitPing(int port, Process p) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + READY_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IOException("redis-server on port " + port + " exited at start");
             }
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
+            try (Jedis j = node(port)) {
                 if ("PONG".equals(j.ping())) {
                     return;
                 }
@@ -393,7 +468,20 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** Runs a redis-cli command to completion; its output is in the exception when it fails. */
-    private void run(List<String> cmd) throws IOException, InterruptedException {
+    private void run(List<String> command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(command);
+        if (withTls) { // redis-cli's TLS options go before the rest
+            cmd.addAll(
+                    1,
+                    List.of(
+                            "--tls",
+                            "--cacert",
+                            tls.ca.toString(),
+                            "--cert",
+                            tls.cert("client").toString(),
+                            "--key",
+                            tls.key("client").toString()));
+        }
         Path out = Files.createTempFile(dir, "cli-", ".out");
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -409,9 +497,17 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
         }
     }
 
-    /** redis-cli next to the server binary when that is a path, else from PATH. */
-    static String cliBinary() {
-        String server = RedisServerExtension.serverBinary();
+    /** The server binary: the test server, or for TLS one built with TLS ({@link TlsRedisServer#binary()}). */
+    private String serverBinary() throws IOException, InterruptedException {
+        return withTls ? TlsRedisServer.binary() : RedisServerExtension.serverBinary();
+    }
+
+    /** redis-cli next to this cluster's server binary when that is a path, else from PATH. */
+    private String cliBinary() throws IOException, InterruptedException {
+        return cliNextTo(serverBinary());
+    }
+
+    private static String cliNextTo(String server) {
         Path sibling = Path.of(server).resolveSibling("redis-cli");
         return server.contains("/") && Files.isExecutable(sibling) ? sibling.toString() : "redis-cli";
     }

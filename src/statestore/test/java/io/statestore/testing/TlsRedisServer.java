@@ -34,6 +34,18 @@ public final class TlsRedisServer implements AutoCloseable {
         return binary;
     }
 
+    /**
+     * Skips the calling test or class, with the reason printed, when neither the test server nor
+     * the redis-server on PATH was built with TLS.
+     */
+    public static void assumeTls() throws IOException, InterruptedException {
+        boolean found = hasTls(binary());
+        if (!found) {
+            System.out.println("[SKIP] TLS tests: " + binary() + " was built without TLS (BUILD_TLS=yes)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(found, binary() + " was built without TLS");
+    }
+
     /** Started with a TLS port and no certificate, a server with TLS complains of the certificate; one without, of TLS. */
     private static boolean hasTls(String candidate) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(candidate, "--port", "0", "--tls-port", "1", "--save", "", "--logfile", "")

@@ -39,7 +39,7 @@ public final class ErrorMapper {
         String what = key == null ? "" : " (key \"" + key + "\")";
         if (e instanceof JedisConnectionException && !sent) {
             if (endpoint != null) {
-                return new UnavailableException(cannotReach(endpoint, e) + what + "; " + TRY, false, e);
+                return new UnavailableException(cannotReach(endpoint, e) + what + "; " + tryFor(endpoint), false, e);
             }
             return new UnavailableException("Redis is unavailable" + what + ": " + e.getMessage(), false, e);
         }
@@ -53,12 +53,30 @@ public final class ErrorMapper {
     public static final String TRY = "is the daemon running? (statestore daemon, systemctl status statestore)";
 
     /**
+     * What to try when a cluster cannot be reached: no daemon runs a cluster's nodes (docs/cluster.md),
+     * so the question is whether the nodes run and the seeds in the URL lead to them.
+     */
+    public static final String TRY_CLUSTER = "check that the cluster's nodes are running, that the seed nodes in the"
+            + " URL are their addresses as seen from this host, and that the cluster is up"
+            + " (redis-cli -c -h HOST -p PORT CLUSTER INFO says cluster_state:ok)";
+
+    /** {@link #TRY_CLUSTER} for a redis-cluster:// or rediss-cluster:// endpoint, else {@link #TRY}. */
+    public static String tryFor(String endpoint) {
+        return isCluster(endpoint) ? TRY_CLUSTER : TRY;
+    }
+
+    private static boolean isCluster(String endpoint) {
+        return endpoint != null
+                && (endpoint.startsWith("redis-cluster://") || endpoint.startsWith("rediss-cluster://"));
+    }
+
+    /**
      * "cannot reach Redis at URL: REASON", the reason in our words from the socket failure under
      * Jedis's ("Failed to create socket.", "Failed to connect to ..."): unknown host, nothing
      * listening, no answer in time.
      */
     public static String cannotReach(String endpoint, Throwable e) {
-        return "cannot reach Redis at " + endpoint + ": " + reason(e);
+        return "cannot reach Redis" + (isCluster(endpoint) ? " Cluster" : "") + " at " + endpoint + ": " + reason(e);
     }
 
     /** Whether {@code t} is the client library's "the connection failed" (not an error reply). */

@@ -75,8 +75,8 @@ public final class RedisGateway implements AutoCloseable {
             try {
                 this.cluster = new ClusterConnection(redis, clientConfig, poolSize, timeoutDuration);
             } catch (JedisException e) {
-                // the cluster client asks the seed nodes for the slot map at once
-                throw unavailable(e);
+                // the cluster client asks the seed nodes for the slot map at once, and keeps no reason
+                throw ClusterSeeds.whyNoSlotMap(redis, clientConfig, this.endpoint, e);
             }
             this.topologyCheck = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "statestore-cluster-topology");
@@ -502,7 +502,8 @@ public final class RedisGateway implements AutoCloseable {
         }
         return tls != null
                 ? tls
-                : new UnavailableException(ErrorMapper.cannotReach(endpoint, e) + "; " + ErrorMapper.TRY, false, e);
+                : new UnavailableException(
+                        ErrorMapper.cannotReach(endpoint, e) + "; " + ErrorMapper.tryFor(endpoint), false, e);
     }
 
     /**

@@ -27,7 +27,14 @@ public final class AclRules {
             "-function",
             "+function|list",
             "+info",
-            "+time");
+            "+time",
+            // a Redis Cluster client learns the slot map and the primaries from these (docs/cluster.md);
+            // the functions ask CLUSTER KEYSLOT, with the caller's permissions, whether they run on a cluster
+            "+cluster|slots",
+            "+cluster|shards",
+            "+cluster|nodes",
+            "+cluster|info",
+            "+cluster|keyslot");
 
     private static final List<String> READER_COMMANDS = List.of(
             "-@all",
@@ -42,7 +49,12 @@ public final class AclRules {
             "-@dangerous",
             "+function|list",
             "+info",
-            "+time");
+            "+time",
+            "+cluster|slots",
+            "+cluster|shards",
+            "+cluster|nodes",
+            "+cluster|info",
+            "+cluster|keyslot");
 
     private AclRules() {}
 
