@@ -56,6 +56,13 @@ public final class RedisClusterExtension
 
     /** A handle on the cluster of the JVM run ({@link #shared()}) rather than a cluster of its own. */
     private final boolean shared;
+    /**
+     * Append-only files on every node (a node killed and restarted keeps its data). The shared
+     * cluster has none: it is never restarted, and the contracts' tens of thousands of writes
+     * would otherwise fsync and rewrite files on 6 nodes while later classes run (as a
+     * standalone test server has none).
+     */
+    private boolean appendOnly = true;
     /** Stores made during the current test of a shared handle, closed after it. */
     private final List<StateStore> testStores = new ArrayList<>();
 
@@ -99,6 +106,13 @@ public final class RedisClusterExtension
             return;
         }
         startCluster();
+    }
+
+    /** The cluster {@link SharedCluster} starts: as {@link #threePrimaries()}, without append-only files. */
+    static RedisClusterExtension forSharing() {
+        RedisClusterExtension c = new RedisClusterExtension(3);
+        c.appendOnly = false;
+        return c;
     }
 
     /** Used by {@link SharedCluster}: starts this (unshared) cluster outside JUnit's lifecycle. */
@@ -192,7 +206,7 @@ public final class RedisClusterExtension
                 "--cluster-node-timeout",
                 "1000",
                 "--appendonly",
-                "yes",
+                appendOnly ? "yes" : "no",
                 "--save",
                 "",
                 "--logfile",

@@ -16,7 +16,7 @@ final class SharedCluster {
             throw new IllegalStateException("the shared test cluster failed to start earlier in this run", failedStart);
         }
         if (cluster == null) {
-            RedisClusterExtension c = RedisClusterExtension.threePrimaries();
+            RedisClusterExtension c = RedisClusterExtension.forSharing();
             try {
                 c.startCluster();
             } catch (Exception e) {
