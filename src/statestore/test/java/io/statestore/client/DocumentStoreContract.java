@@ -8,21 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statestore.testing.Concurrently;
-import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.TestRedis;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** The behaviour every storage mode must show; subclasses pick the server. */
-abstract class DocumentStoreContract {
+/**
+ * The behaviour every storage mode must show; subclasses pick the server (a standalone one in
+ * either mode, or the cluster: {@code cluster/ClusterDocumentStoreTest}).
+ */
+public abstract class DocumentStoreContract {
     protected StateStore store;
 
-    abstract RedisServerExtension redis();
+    protected abstract TestRedis redis();
 
     @BeforeEach
     void setUp() {
@@ -34,10 +38,17 @@ abstract class DocumentStoreContract {
         return StrictJson.parse(text);
     }
 
-    List<StreamEntry> feed() {
-        try (Jedis j = redis().jedis()) {
-            return j.xrange("ss:feed", "-", "+");
+    /** The entries of the feeds the keys' writes went to: the one feed on a standalone server, per slot on a cluster. */
+    List<StreamEntry> feed(String... keys) {
+        Set<String> feeds = new LinkedHashSet<>();
+        for (String key : keys) {
+            feeds.add(redis().layout().feed(key));
         }
+        List<StreamEntry> out = new java.util.ArrayList<>();
+        for (String feed : feeds) {
+            out.addAll(redis().commands().xrange(feed, "-", "+"));
+        }
+        return out;
     }
 
     @Test
@@ -47,9 +58,7 @@ abstract class DocumentStoreContract {
 
     @Test
     void aKeyWrittenOutsideStatestoreIsAdoptedByCompareAndSet() {
-        try (Jedis j = redis().jedis()) {
-            j.set("legacy:doc", "{\"a\":1}");
-        }
+        redis().commands().set("legacy:doc", "{\"a\":1}");
         assertEquals(0, store.get("legacy:doc").orElseThrow().revision());
         assertThrows(
                 ConflictException.class,
@@ -63,9 +72,7 @@ abstract class DocumentStoreContract {
                 ConflictException.class,
                 () -> store.put("legacy:doc", json("{\"a\":3}"), WriteOptions.ifForeign()),
                 "adopted now: no longer foreign");
-        try (Jedis j = redis().jedis()) {
-            j.set("legacy:other", "{\"n\":1}");
-        }
+        redis().commands().set("legacy:other", "{\"n\":1}");
         assertEquals(
                 1,
                 store.merge("legacy:other", json("{\"m\":2}")).revision(),
@@ -97,7 +104,7 @@ abstract class DocumentStoreContract {
         assertEquals(6, store.append("doc", "$.list", 1, 0).revision());
         assertEquals(7, store.expire("doc", Duration.ofHours(1)).revision());
         assertEquals(8, store.delete("doc").revision());
-        assertEquals(8, feed().size());
+        assertEquals(8, feed("doc").size());
     }
 
     @Test
@@ -118,7 +125,7 @@ abstract class DocumentStoreContract {
         assertTrue(store.create("doc", json("{\"v\":1}")).isPresent());
         assertTrue(store.create("doc", json("{\"v\":2}")).isEmpty());
         assertEquals(json("{\"v\":1}"), store.get("doc").orElseThrow().value());
-        assertEquals(1, feed().size());
+        assertEquals(1, feed("doc").size());
     }
 
     @Test
@@ -129,7 +136,7 @@ abstract class DocumentStoreContract {
         assertTrue(store.get("doc").isEmpty());
         assertThrows(NotFoundException.class, () -> store.delete("doc"));
         assertEquals(3, store.put("doc", json("{\"a\":2}")).revision());
-        List<StreamEntry> f = feed();
+        List<StreamEntry> f = feed("doc");
         assertEquals(
                 List.of("put", "del", "put"),
                 f.stream().map(e -> e.getFields().get("op")).toList());
@@ -195,13 +202,17 @@ abstract class DocumentStoreContract {
         for (int i = 0; i < before.length; i++) {
             assertArrayEquals(before[i], after[i], "key " + i + " changed");
         }
-        assertEquals(1, feed().size());
+        assertEquals(1, feed("doc").size());
     }
 
     private byte[][] dumps(String key) {
-        try (Jedis j = redis().jedis()) {
-            return new byte[][] {j.dump(key), j.dump("ss:m:{" + key + "}"), j.dump("ss:feed"), j.dump("ss:index")};
-        }
+        UnifiedJedis j = redis().commands();
+        return new byte[][] {
+            j.dump(key),
+            j.dump("ss:m:{" + key + "}"),
+            j.dump(redis().layout().feed(key)),
+            j.dump(redis().layout().index(key))
+        };
     }
 
     @Test
@@ -213,7 +224,7 @@ abstract class DocumentStoreContract {
             assertThrows(InvalidInputException.class, () -> store.increment("doc", "$.l", 1));
         }
         store.delete("doc");
-        List<StreamEntry> f = feed();
+        List<StreamEntry> f = feed("doc");
         assertEquals(42, f.size());
         for (int i = 0; i < f.size(); i++) {
             Map<String, String> e = f.get(i).getFields();
@@ -235,9 +246,7 @@ abstract class DocumentStoreContract {
         store.merge("doc", json("{\"b\":1}"));
         store.put("doc", json("{\"c\":1}"));
         store.increment("doc", "$.c", 1);
-        try (Jedis j = redis().jedis()) {
-            assertTrue(j.pttl("doc") > 3_000_000L);
-        }
+        assertTrue(redis().commands().pttl("doc") > 3_000_000L);
         store.persist("doc");
         assertFalse(store.get("doc").orElseThrow().meta().expiresAt().isPresent());
         store.expire("doc", Duration.ofMinutes(5));
@@ -255,7 +264,7 @@ abstract class DocumentStoreContract {
         assertEquals(3, store.put("short", json("{\"a\":2}")).revision());
         assertEquals(
                 List.of("put", "expired", "put"),
-                feed().stream().map(e -> e.getFields().get("op")).toList());
+                feed("short").stream().map(e -> e.getFields().get("op")).toList());
     }
 
     @Test
@@ -328,7 +337,7 @@ abstract class DocumentStoreContract {
         for (int t = 0; t < threads; t++) {
             assertEquals(perThread - 1, d.value().get("t" + t).asInt());
         }
-        assertEquals(1 + threads * perThread, feed().size());
+        assertEquals(1 + threads * perThread, feed("hot").size());
     }
 
     @Test
@@ -353,14 +362,16 @@ abstract class DocumentStoreContract {
         });
         long counted = 0;
         long revisions = 0;
+        String[] keys = new String[docs];
         for (int d = 0; d < docs; d++) {
+            keys[d] = "many:" + d;
             Document<JsonNode> doc = store.get("many:" + d).orElseThrow();
             counted += doc.value().get("counter").asLong();
             revisions += doc.revision();
         }
         assertEquals(threads * perThread / 2, counted);
         assertEquals(docs + threads * perThread, revisions, "one revision per write");
-        assertEquals(docs + threads * perThread, feed().size(), "one feed entry per write");
+        assertEquals(docs + threads * perThread, feed(keys).size(), "one feed entry per write");
     }
 
     @Test
@@ -400,17 +411,18 @@ abstract class DocumentStoreContract {
     @Test
     void documentKeysAreTheUsersNamesAndReadableWithPlainCommands() {
         store.put("quantum:status", json("{\"a\":[],\"big\":12345678901234567890}"));
-        try (Jedis j = redis().jedis()) {
-            String raw = redis().moduleMode()
-                    ? (String) j.sendCommand(() -> "JSON.GET".getBytes(), "quantum:status".getBytes())
-                            .toString()
-                    : j.get("quantum:status");
-            if (!redis().moduleMode()) {
-                assertEquals("{\"a\":[],\"big\":12345678901234567890}", raw);
-            }
-            assertEquals("1", j.hget("ss:m:{quantum:status}", "rev"));
-            assertEquals(List.of("quantum:status"), List.copyOf(j.zrange("ss:index", 0, -1)));
+        UnifiedJedis j = redis().commands();
+        String raw = redis().moduleMode()
+                ? (String) j.sendCommand(
+                                "quantum:status".getBytes(), () -> "JSON.GET".getBytes(), "quantum:status".getBytes())
+                        .toString()
+                : j.get("quantum:status");
+        if (!redis().moduleMode()) {
+            assertEquals("{\"a\":[],\"big\":12345678901234567890}", raw);
         }
+        assertEquals("1", j.hget("ss:m:{quantum:status}", "rev"));
+        assertEquals(
+                List.of("quantum:status"), List.copyOf(j.zrange(redis().layout().index("quantum:status"), 0, -1)));
     }
 
     @Test

@@ -8,7 +8,7 @@ class ModuleDocumentStoreTest extends DocumentStoreContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

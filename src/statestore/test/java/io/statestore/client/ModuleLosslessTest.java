@@ -8,7 +8,7 @@ class ModuleLosslessTest extends LosslessRoundTripContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -8,7 +8,7 @@ class ModuleMultiProcessTest extends MultiProcessContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

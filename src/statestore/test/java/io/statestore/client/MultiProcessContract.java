@@ -4,22 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.TestRedis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 
 /** Separate JVM processes writing one document lose no update. */
-abstract class MultiProcessContract {
-    abstract RedisServerExtension redis();
+public abstract class MultiProcessContract {
+    protected abstract TestRedis redis();
+
+    /** Increments and merges each process makes. */
+    protected int operationsPerProcess() {
+        return 2000;
+    }
 
     @Test
     void fourProcessesIncrementingAndMergingOneDocumentLoseNothing() throws Exception {
         int processes = 4;
-        int operations = 2000;
+        int operations = operationsPerProcess();
         redis().flushAll();
         StateStore store = redis().newStore();
         store.put("shared", StrictJson.parse("{\"counter\":0}"));
@@ -47,8 +51,8 @@ abstract class MultiProcessContract {
         Document<JsonNode> d = store.get("shared").orElseThrow();
         assertEquals(processes * operations / 2, d.value().get("counter").asLong());
         assertEquals(1 + processes * operations, d.revision());
-        try (Jedis j = redis().jedis()) {
-            assertEquals(1 + processes * operations, j.xlen("ss:feed"));
-        }
+        assertEquals(
+                1 + processes * operations,
+                redis().commands().xlen(redis().layout().feed("shared")));
     }
 }

@@ -8,7 +8,7 @@ class PortableDocumentStoreTest extends DocumentStoreContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

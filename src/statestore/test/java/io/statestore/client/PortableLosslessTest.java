@@ -8,7 +8,7 @@ class PortableLosslessTest extends LosslessRoundTripContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

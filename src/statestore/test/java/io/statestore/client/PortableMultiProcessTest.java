@@ -8,7 +8,7 @@ class PortableMultiProcessTest extends MultiProcessContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -13,7 +13,7 @@ class WriterRoleDocumentStoreTest extends DocumentStoreContract {
     static RedisServerExtension redis = RedisServerExtension.portable().asRole(Role.WRITER);
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -13,7 +13,7 @@ class WriterRoleModuleDocumentStoreTest extends DocumentStoreContract {
     static RedisServerExtension redis = RedisServerExtension.module().asRole(Role.WRITER);
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -33,7 +33,7 @@ import redis.clients.jedis.resps.StreamEntry;
 /** Documents on a real 3-primary Redis Cluster: the same API, the per-slot layout underneath. */
 class ClusterDocumentsTest {
     @RegisterExtension
-    static RedisClusterExtension cluster = RedisClusterExtension.threePrimaries();
+    static RedisClusterExtension cluster = RedisClusterExtension.shared();
 
     static StateStore store;
     static final KeyLayout LAYOUT = new KeyLayout("ss:", true);

@@ -3,6 +3,7 @@ package io.statestore.testing;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.client.spi.TlsContexts;
 import java.io.File;
 import java.io.IOException;
@@ -16,16 +17,21 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Starts a real Redis Cluster for a test class: 3 primaries and 3 replicas on free loopback
@@ -40,7 +46,8 @@ import redis.clients.jedis.Jedis;
  * {@link #addPrimary} a new empty primary, {@link #reshard} slots between primaries with redis-cli,
  * or {@link #moveSlots} many at once.
  */
-public final class RedisClusterExtension implements BeforeAllCallback, AfterAllCallback {
+public final class RedisClusterExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, TestRedis {
     private static final Duration READY_LIMIT = Duration.ofSeconds(30);
 
     private final int primaries;
@@ -50,6 +57,21 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     private Path dir;
 
+    /** A handle on the cluster of the JVM run ({@link #shared()}) rather than a cluster of its own. */
+    private final boolean shared;
+    /**
+     * Append-only files on every node (a node killed and restarted keeps its data). The shared
+     * cluster has none: it is never restarted, and the contracts' tens of thousands of writes
+     * would otherwise fsync and rewrite files on 6 nodes while later classes run (as a
+     * standalone test server has none).
+     */
+    private boolean appendOnly = true;
+    /** Stores made during the current test of a shared handle, closed after it. */
+    private final List<StateStore> testStores = new ArrayList<>();
+
+    private boolean inTest;
+    private UnifiedJedis commands;
+
     /** Whether the nodes serve TLS only (threePrimariesWithTls); then {@link #tls} holds the certificates. */
     private final boolean withTls;
 
@@ -57,17 +79,32 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     private DefaultJedisClientConfig tlsNodeConfig;
 
     private RedisClusterExtension(int primaries) {
-        this(primaries, false);
+        this(primaries, false, false);
     }
 
-    private RedisClusterExtension(int primaries, boolean withTls) {
+    private RedisClusterExtension(int primaries, boolean shared, boolean withTls) {
         this.primaries = primaries;
+        this.shared = shared;
         this.withTls = withTls;
     }
 
     /** 3 primaries, each with one replica. */
     public static RedisClusterExtension threePrimaries() {
         return new RedisClusterExtension(3);
+    }
+
+    /**
+     * The cluster of this JVM run (3 primaries, each with a replica), shared by every test class
+     * that registers this: started by the first class that needs it, emptied (FLUSHALL on every
+     * primary) before each class, stopped when the JVM exits. So the behavioural contracts pay
+     * the ~9 s start once, not per class. The topology must not change: {@link #kill9},
+     * {@link #addPrimary}, {@link #reshard} and {@link #moveSlots} are refused; a test that
+     * changes the cluster registers {@link #threePrimaries()}. Stores made during a test are
+     * closed after it (each holds connections to every node and refresh threads), stores made
+     * in {@code @BeforeAll} after the class.
+     */
+    public static RedisClusterExtension shared() {
+        return new RedisClusterExtension(3, true, false);
     }
 
     /**
@@ -80,7 +117,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
      * or a redis-server with TLS is missing.
      */
     public static RedisClusterExtension threePrimariesWithTls() {
-        return new RedisClusterExtension(3, true);
+        return new RedisClusterExtension(3, false, true);
     }
 
     /** The certificates of a TLS cluster (null otherwise). */
@@ -99,6 +136,24 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (shared) {
+            SharedCluster.get().copyNodesInto(nodes);
+            dir = SharedCluster.get().dataDir();
+            flushAll();
+            return;
+        }
+        startCluster();
+    }
+
+    /** The cluster {@link SharedCluster} starts: as {@link #threePrimaries()}, without append-only files. */
+    static RedisClusterExtension forSharing() {
+        RedisClusterExtension c = new RedisClusterExtension(3);
+        c.appendOnly = false;
+        return c;
+    }
+
+    /** Used by {@link SharedCluster}: starts this (unshared) cluster outside JUnit's lifecycle. */
+    void startCluster() throws IOException, InterruptedException {
         dir = Files.createTempDirectory("statestore-cluster-");
         if (withTls) {
             TlsRedisServer.assumeTls();
@@ -119,7 +174,42 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     @Override
+    public void beforeEach(ExtensionContext context) {
+        inTest = true;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        inTest = false;
+        closeAll(testStores);
+    }
+
+    private static void closeAll(List<StateStore> list) {
+        for (StateStore s : list) {
+            try {
+                s.close();
+            } catch (RuntimeException ignored) {
+                // a store of a node killed by the test: nothing left to release
+            }
+        }
+        list.clear();
+    }
+
+    @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (commands != null) {
+            commands.close();
+            commands = null;
+        }
+        if (shared) {
+            closeAll(stores);
+            return;
+        }
+        stopCluster();
+    }
+
+    /** Closes the stores, kills every node and removes the data directory. */
+    void stopCluster() throws InterruptedException, IOException {
         for (StateStore s : stores) {
             try {
                 s.close();
@@ -160,7 +250,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
                 "--cluster-node-timeout",
                 "1000",
                 "--appendonly",
-                "yes",
+                appendOnly ? "yes" : "no",
                 "--save",
                 "",
                 "--logfile",
@@ -200,6 +290,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** The seed URL: every node of the cluster as created. */
+    @Override
     public String uri() {
         return (withTls ? "rediss-cluster://" : "redis-cluster://")
                 + nodes.keySet().stream()
@@ -208,11 +299,13 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
                         .collect(Collectors.joining(","));
     }
 
-    /** A store on this cluster, closed after the class. */
+    /** A store on this cluster, closed after the class (on a {@link #shared()} one, after the test that made it). */
+    @Override
     public StateStore newStore() {
         return newStore(b -> {});
     }
 
+    @Override
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
         if (withTls) {
@@ -220,8 +313,67 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
         }
         custom.accept(b);
         StateStore s = StateStore.connect(b.build());
-        stores.add(s);
+        (shared && inTest ? testStores : stores).add(s);
         return s;
+    }
+
+    /** FLUSHALL on every primary (replicas follow); function libraries stay. */
+    @Override
+    public void flushAll() {
+        for (Jedis j : primaries()) {
+            try (j) {
+                j.flushAll();
+            }
+        }
+    }
+
+    /** A cluster client (slot map, redirects); closed after the class. */
+    @Override
+    public synchronized UnifiedJedis commands() {
+        if (commands == null) {
+            Set<HostAndPort> seeds = nodes.keySet().stream()
+                    .map(p -> new HostAndPort("127.0.0.1", p))
+                    .collect(Collectors.toSet());
+            commands = RedisClusterClient.create(seeds);
+        }
+        return commands;
+    }
+
+    @Override
+    public List<Jedis> primaries() {
+        return primaryPorts().stream().map(this::node).toList();
+    }
+
+    @Override
+    public KeyLayout layout() {
+        return new KeyLayout("ss:", true);
+    }
+
+    /** Cluster nodes load no JSON module: portable mode. */
+    @Override
+    public boolean moduleMode() {
+        return false;
+    }
+
+    @Override
+    public boolean cluster() {
+        return true;
+    }
+
+    private void refuseOnShared(String what) {
+        if (shared) {
+            throw new IllegalStateException(what + " would change the cluster every test class of this run shares;"
+                    + " register RedisClusterExtension.threePrimaries() for a cluster of the class's own");
+        }
+    }
+
+    /** Copies the nodes of this (started) cluster into a shared handle's map. */
+    void copyNodesInto(Map<Integer, Process> into) {
+        into.putAll(nodes);
+    }
+
+    Path dataDir() {
+        return dir;
     }
 
     /** A plain connection to one node, for inspection. Caller closes it. */
@@ -304,6 +456,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** Kills a node with SIGKILL, as a crash would; its data directory stays. */
     public void kill9(int port) throws InterruptedException {
+        refuseOnShared("kill9");
         Process p = nodes.get(port);
         p.destroyForcibly();
         p.waitFor();
@@ -314,6 +467,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
      * add-node}); returns its port.
      */
     public int addPrimary() throws IOException, InterruptedException {
+        refuseOnShared("addPrimary");
         int port = startNode();
         int existing = primaryPorts().get(0);
         run(List.of(cliBinary(), "--cluster", "add-node", "127.0.0.1:" + port, "127.0.0.1:" + existing));
@@ -329,6 +483,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** Moves {@code count} slots from one primary to another with {@code redis-cli --cluster reshard}. */
     public void reshard(int fromPort, int toPort, int count) throws IOException, InterruptedException {
+        refuseOnShared("reshard");
         run(List.of(
                 cliBinary(),
                 "--cluster",
@@ -353,6 +508,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
      * of a minute on a busy 2-core machine.
      */
     public void moveSlots(int fromPort, int toPort, int count) {
+        refuseOnShared("moveSlots");
         String fromId = idOf(fromPort);
         String toId = idOf(toPort);
         List<Integer> slots = new ArrayList<>();

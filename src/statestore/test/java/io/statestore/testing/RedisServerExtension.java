@@ -3,6 +3,7 @@ package io.statestore.testing;
 import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.acl.AclRules;
 import java.io.File;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Starts a real redis-server for a test class, on a free loopback port in a temporary
@@ -32,7 +35,7 @@ import redis.clients.jedis.Jedis;
  * it the module-mode tests are skipped with the reason printed (Testcontainers takes over where
  * Docker exists, see {@link DockerRedis}).
  */
-public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition {
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition, TestRedis {
     public static final String SERVER_ENV = "STATESTORE_TEST_REDIS_SERVER";
     public static final String MODULE_ENV = "STATESTORE_TEST_JSON_MODULE";
 
@@ -46,6 +49,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private DockerRedis docker;
     private Role role;
     private Path rolePasswordFile;
+    private UnifiedJedis commands;
 
     private RedisServerExtension(boolean moduleMode) {
         this.moduleMode = moduleMode;
@@ -108,6 +112,10 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             s.close();
         }
         stores.clear();
+        if (commands != null) {
+            commands.close();
+            commands = null;
+        }
         if (docker != null) {
             docker.close();
             return;
@@ -206,6 +214,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return port;
     }
 
+    @Override
     public String uri() {
         return "redis://" + host + ":" + port;
     }
@@ -239,8 +248,33 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return rolePasswordFile;
     }
 
+    @Override
     public boolean moduleMode() {
         return moduleMode;
+    }
+
+    @Override
+    public boolean cluster() {
+        return false;
+    }
+
+    @Override
+    public KeyLayout layout() {
+        return new KeyLayout("ss:");
+    }
+
+    /** Pooled, so it reconnects after {@link #stop}/{@link #start}; closed after the class. */
+    @Override
+    public synchronized UnifiedJedis commands() {
+        if (commands == null) {
+            commands = RedisClient.create(host, port);
+        }
+        return commands;
+    }
+
+    @Override
+    public List<Jedis> primaries() {
+        return List.of(jedis());
     }
 
     /** A plain Jedis connection for inspecting what the store wrote. Caller closes it. */
@@ -258,6 +292,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return jedis();
     }
 
+    @Override
     public void flushAll() {
         try (Jedis j = jedis()) {
             j.flushAll();
@@ -265,10 +300,12 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** A store on this server, closed after the class. */
+    @Override
     public StateStore newStore() {
         return newStore(b -> {});
     }
 
+    @Override
     public StateStore newStore(Consumer<StateStoreOptions.Builder> custom) {
         StateStoreOptions.Builder b = StateStoreOptions.builder().uri(uri()).writer("test");
         if (role != null) {

@@ -11,19 +11,18 @@ import io.statestore.client.NotFoundException;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
 import io.statestore.client.WriteResult;
-import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** History, reads at a revision and revert agree with the sequence of writes. */
-abstract class HistoryContract {
-    abstract RedisServerExtension redis();
+public abstract class HistoryContract {
+    protected abstract TestRedis redis();
 
     private StateStore store;
 
@@ -88,14 +87,14 @@ abstract class HistoryContract {
         WriteResult reverted = store.history().revert(k, 5);
         assertEquals(9, reverted.revision());
         assertEquals(after.get(5), StrictJson.write(store.get(k).orElseThrow().value()));
-        try (Jedis j = redis().jedis()) {
-            StreamEntry last = j.xrevrange("ss:feed", "+", "-", 1).get(0);
-            assertEquals(reverted.changeId(), last.getID().toString());
-            assertEquals("revert", last.getFields().get("op"));
-            assertEquals("9", last.getFields().get("rev"));
-            assertEquals("8", last.getFields().get("prev"));
-            assertEquals(after.get(5), last.getFields().get("change"));
-        }
+        StreamEntry last = redis().commands()
+                .xrevrange(redis().layout().feed(k), "+", "-", 1)
+                .get(0);
+        assertEquals(reverted.changeId(), last.getID().toString());
+        assertEquals("revert", last.getFields().get("op"));
+        assertEquals("9", last.getFields().get("rev"));
+        assertEquals("8", last.getFields().get("prev"));
+        assertEquals(after.get(5), last.getFields().get("change"));
         HistoryEntry newest = store.history().list(k).get(4);
         assertEquals("revert", newest.op());
         assertEquals(9, newest.revision());
@@ -145,8 +144,6 @@ abstract class HistoryContract {
         for (int i = 0; i < 40; i++) {
             store.put("h:trim", Map.of("i", i));
         }
-        try (Jedis j = redis().jedis()) {
-            assertEquals(5, j.xlen("ss:h:{h:trim}"));
-        }
+        assertEquals(5, redis().commands().xlen("ss:h:{h:trim}"));
     }
 }

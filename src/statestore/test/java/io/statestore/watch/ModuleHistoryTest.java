@@ -8,7 +8,7 @@ class ModuleHistoryTest extends HistoryContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

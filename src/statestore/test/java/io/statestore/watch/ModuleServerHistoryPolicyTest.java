@@ -8,7 +8,7 @@ class ModuleServerHistoryPolicyTest extends ServerHistoryPolicyContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

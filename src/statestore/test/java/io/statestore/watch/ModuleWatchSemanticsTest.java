@@ -8,7 +8,7 @@ class ModuleWatchSemanticsTest extends WatchSemanticsContract {
     static RedisServerExtension redis = RedisServerExtension.module();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -8,7 +8,7 @@ class PortableHistoryTest extends HistoryContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -8,7 +8,7 @@ class PortableServerHistoryPolicyTest extends ServerHistoryPolicyContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -8,7 +8,7 @@ class PortableWatchSemanticsTest extends WatchSemanticsContract {
     static RedisServerExtension redis = RedisServerExtension.portable();
 
     @Override
-    RedisServerExtension redis() {
+    protected RedisServerExtension redis() {
         return redis;
     }
 }

@@ -9,7 +9,7 @@ import io.statestore.client.HistoryEntry;
 import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStore;
 import io.statestore.client.StrictJson;
-import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The history policy kept in Redis ({@code ss:histpolicy}) is followed by every writer: clients
  * without history options, raw {@code FCALL ss_put}, transactions, in-place JSON steps.
  */
-abstract class ServerHistoryPolicyContract {
-    abstract RedisServerExtension redis();
+public abstract class ServerHistoryPolicyContract {
+    protected abstract TestRedis redis();
 
     private StateStore admin;
 
@@ -36,15 +36,13 @@ abstract class ServerHistoryPolicyContract {
     }
 
     private long xlen(String key) {
-        try (Jedis j = redis().jedis()) {
-            return j.xlen("ss:h:{" + key + "}");
-        }
+        return redis().commands().xlen("ss:h:{" + key + "}");
     }
 
-    private static Object rawPut(Jedis j, String key, String doc, String... extra) {
+    private Object rawPut(UnifiedJedis j, String key, String doc, String... extra) {
         List<String> args = new ArrayList<>(List.of("doc", doc, "writer", "redis-cli"));
         args.addAll(List.of(extra));
-        return j.fcall("ss_put", List.of(key, "ss:m:{" + key + "}", "ss:h:{" + key + "}", "ss:feed", "ss:index"), args);
+        return j.fcall("ss_put", redis().layout().documentCallKeys(key), args);
     }
 
     @Test
@@ -67,12 +65,11 @@ abstract class ServerHistoryPolicyContract {
         assertEquals(
                 "{\"i\":14}", StrictJson.write(h.get(2).document().orElseThrow()), "content after an in-place step");
 
-        try (Jedis j = redis().jedis()) {
-            for (int i = 0; i < 4; i++) {
-                rawPut(j, "h:raw", "{\"r\":" + i + "}");
-            }
-            rawPut(j, "other:raw", "{}");
+        UnifiedJedis j = redis().commands();
+        for (int i = 0; i < 4; i++) {
+            rawPut(j, "h:raw", "{\"r\":" + i + "}");
         }
+        rawPut(j, "other:raw", "{}");
         assertEquals(3, xlen("h:raw"), "a raw FCALL without histmax follows the policy");
         assertEquals("redis-cli", plain.history().list("h:raw").get(2).writer());
         assertEquals(0, xlen("other:raw"), "keys matching no rule keep no history");
@@ -101,16 +98,14 @@ abstract class ServerHistoryPolicyContract {
 
     @Test
     void hpolicySetWithAStaleVersionIsRefusedAndChangesNothing() {
-        try (Jedis j = redis().jedis()) {
-            String v1 = text(
-                    j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
-            j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "b:*", "2", "0"));
-            JedisDataException stale = assertThrows(
-                    JedisDataException.class,
-                    () -> j.fcall(
-                            "ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
-            assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
-        }
+        UnifiedJedis j = redis().commands();
+        String v1 =
+                text(j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
+        j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "b:*", "2", "0"));
+        JedisDataException stale = assertThrows(
+                JedisDataException.class,
+                () -> j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
+        assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
         assertEquals(List.of(HistoryPolicy.of("b:*", 2)), admin.history().policies());
         assertTrue(admin.history().updatePolicies(r -> List.of()).isEmpty());
         assertEquals(List.of(), admin.history().policies());
@@ -167,10 +162,9 @@ abstract class ServerHistoryPolicyContract {
                     List.of("{g}:h1", "{g}:x1"),
                     (cur, ch) -> ch.put("{g}:h1", Map.of("i", n)).put("{g}:x1", Map.of("i", n)));
         }
-        try (Jedis j = redis().jedis()) {
-            assertEquals(2, j.xlen("ss:ht:{g}:h1"));
-            assertFalse(j.exists("ss:ht:{g}:x1"));
-        }
+        UnifiedJedis j = redis().commands();
+        assertEquals(2, j.xlen("ss:ht:{g}:h1"));
+        assertFalse(j.exists("ss:ht:{g}:x1"));
     }
 
     @Test
@@ -189,9 +183,8 @@ abstract class ServerHistoryPolicyContract {
                 plain.history().list("old:1").isEmpty(),
                 "the read leaves out entries older than the server policy's age");
         assertEquals(3, xlen("old:1"), "nothing written since: nothing trimmed yet");
-        try (Jedis j = redis().jedis()) {
-            rawPut(j, "old:1", "{\"i\":3}");
-        }
+        UnifiedJedis j = redis().commands();
+        rawPut(j, "old:1", "{\"i\":3}");
         assertEquals(1, xlen("old:1"), "the write trimmed the stream by age, not only the read");
         assertEquals(4, plain.history().list("old:1").get(0).revision());
     }
@@ -199,15 +192,14 @@ abstract class ServerHistoryPolicyContract {
     @Test
     void anExplicitHistoryLengthOverridesThePolicy() {
         admin.history().setPolicies(List.of(HistoryPolicy.of("h:*", 5)));
-        try (Jedis j = redis().jedis()) {
-            for (int i = 0; i < 4; i++) {
-                rawPut(j, "h:x", "{}", "histmax", "2");
-            }
-            assertEquals(2, xlen("h:x"));
-            rawPut(j, "h:x", "{}", "histmax", "0");
-            assertEquals(2, xlen("h:x"), "histmax 0 writes no entry (and keeps the old ones)");
-            rawPut(j, "h:y", "{}", "histmax", "3", "histage", "100");
+        UnifiedJedis j = redis().commands();
+        for (int i = 0; i < 4; i++) {
+            rawPut(j, "h:x", "{}", "histmax", "2");
         }
+        assertEquals(2, xlen("h:x"));
+        rawPut(j, "h:x", "{}", "histmax", "0");
+        assertEquals(2, xlen("h:x"), "histmax 0 writes no entry (and keeps the old ones)");
+        rawPut(j, "h:y", "{}", "histmax", "3", "histage", "100");
         assertEquals(1, xlen("h:y"));
         StateStore own = redis().newStore(b -> b.historyPolicy(HistoryPolicy.of("h:*", 1)));
         for (int i = 0; i < 4; i++) {

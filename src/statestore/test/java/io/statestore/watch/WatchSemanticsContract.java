@@ -15,7 +15,7 @@ import io.statestore.client.StrictJson;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.Watcher;
 import io.statestore.client.WriteResult;
-import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** Snapshot, filtering, resync and buffering semantics of a watch on a real server. */
-abstract class WatchSemanticsContract {
+public abstract class WatchSemanticsContract {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    abstract RedisServerExtension redis();
+    protected abstract TestRedis redis();
 
     private StateStore store;
 
@@ -73,9 +73,7 @@ abstract class WatchSemanticsContract {
             WriteResult r = store.put("t:" + (i % 5), Map.of("i", i));
             first = first == null ? r.changeId() : first;
         }
-        try (Jedis j = redis().jedis()) {
-            j.xtrim("ss:feed", 5, false);
-        }
+        redis().commands().xtrim(redis().layout().feed("t:0"), 5, false);
         Recorder rec = new Recorder();
         try (Watcher w = store.watch()
                 .watch(WatchOptions.builder().prefix("t:").fromId(first).build(), rec)) {
@@ -94,9 +92,7 @@ abstract class WatchSemanticsContract {
         for (int i = 1; i < 10; i++) {
             store.put("u:1", Map.of("i", i));
         }
-        try (Jedis j = redis().jedis()) {
-            j.xtrim("ss:feed", 2, false);
-        }
+        redis().commands().xtrim(redis().layout().feed("u:1"), 2, false);
         Recorder rec = new Recorder();
         Watcher w = store.watch()
                 .watch(
@@ -119,9 +115,7 @@ abstract class WatchSemanticsContract {
                 mid = r;
             }
         }
-        try (Jedis j = redis().jedis()) {
-            j.xtrim("ss:feed", 5, false);
-        }
+        redis().commands().xtrim(redis().layout().feed("v:1"), 5, false);
         Recorder rec = new Recorder();
         try (Watcher w = store.watch()
                 .watch(WatchOptions.builder().fromId(mid.changeId()).build(), rec)) {
@@ -203,18 +197,23 @@ abstract class WatchSemanticsContract {
         }
     }
 
-    /** Polls CLIENT LIST until the watch connection sits in XREAD BLOCK: the reader has caught up. */
+    /** Polls CLIENT LIST (of every primary) until the watch connection sits in XREAD BLOCK: the reader has caught up. */
     private void awaitReaderBlocking() throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        try (Jedis j = redis().jedis()) {
+        List<Jedis> servers = redis().primaries();
+        try {
             while (System.nanoTime() < deadline) {
-                for (String line : j.clientList().split("\n")) {
-                    if (line.contains("name=statestore-watch ") && line.contains("cmd=xread")) {
-                        return;
+                for (Jedis j : servers) {
+                    for (String line : j.clientList().split("\n")) {
+                        if (line.contains("name=statestore-watch ") && line.contains("cmd=xread")) {
+                            return;
+                        }
                     }
                 }
                 Thread.sleep(5);
             }
+        } finally {
+            servers.forEach(Jedis::close);
         }
         throw new AssertionError("the watch reader never reached XREAD");
     }
