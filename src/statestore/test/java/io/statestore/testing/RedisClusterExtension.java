@@ -96,7 +96,8 @@ public final class RedisClusterExtension
     /**
      * The cluster of this JVM run (3 primaries, each with a replica), shared by every test class
      * that registers this: started by the first class that needs it, emptied (FLUSHALL on every
-     * primary) before each class, stopped when the JVM exits. So the behavioural contracts pay
+     * primary) before each class, stopped when the JVM exits or a class starts a cluster of its own
+     * ({@link #threePrimaries()}; the next class that needs it starts it again). So the behavioural contracts pay
      * the ~9 s start once, not per class. The topology must not change: {@link #kill9},
      * {@link #addPrimary}, {@link #reshard} and {@link #moveSlots} are refused; a test that
      * changes the cluster registers {@link #threePrimaries()}. Stores made during a test are
@@ -142,6 +143,7 @@ public final class RedisClusterExtension
             flushAll();
             return;
         }
+        SharedCluster.stopIfStarted(); // two clusters at once on 2 cores: see there
         startCluster();
     }
 
