@@ -14,6 +14,7 @@ import io.statestore.client.spi.RedisGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -197,9 +198,20 @@ final class WriteCalls {
             return new Base(hit.document(), hit.revision(), true, hit.revision());
         }
         StoredDocument current = StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
-        // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
-        Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
-        return new Base(current.exists() ? current.json() : null, expected, false, current.expectedRevision());
+        long read = current.expectedRevision();
+        if (conditional && opts.expectedRevision().getAsLong() != read) {
+            // The new value would be computed from the document at `read` but checked against the
+            // caller's revision: if another writer reached that revision in between, its change
+            // would be overwritten. The server would refuse this write as it stands: so do we.
+            throw new ConflictException(
+                    key,
+                    OptionalLong.of(read),
+                    "conflict: \"" + key + "\" expected revision "
+                            + opts.expectedRevision().getAsLong() + ", current revision " + read);
+        }
+        // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally;
+        // the compare-and-set is always the revision the document was read at.
+        return new Base(current.exists() ? current.json() : null, read, false, read);
     }
 
     // ---- flat combining (docs/combining.md)
