@@ -175,6 +175,13 @@ final class ChainRun {
             // the call's outcome (unreachable, unknown, or a single call's refusal) is every sent link's;
             // the writes that never went stay queued
             calls.forget(key);
+            if (sent.size() == 1) {
+                // a lone link goes as its single call, whose refusal (a conflict to rebase) is the link's
+                if (settleRefused(sent.get(0), e) && baseRead) {
+                    Backoff.pause(sent.get(0).conflicts);
+                }
+                return;
+            }
             for (CombinedWrite w : sent) {
                 w.fail(e);
             }
@@ -198,24 +205,7 @@ final class ChainRun {
                 again.add(w);
                 continue;
             }
-            RuntimeException ex = ErrorMapper.fromReply(e.message(), key);
-            if (ex instanceof StoredAsStringException) {
-                lane.markStringStored(); // computed from now on; this write goes again
-                again.add(w);
-            } else if (ex instanceof ConflictException c && w.ifRevision == null) {
-                // another process wrote after the base this client had: compute again from the new state
-                rebase = true;
-                if (++w.conflicts >= maxRebases) {
-                    w.fail(new ConflictException(
-                            key,
-                            c.currentRevision(),
-                            "conflict: \"" + key + "\" kept changing; gave up after " + maxRebases + " attempts"));
-                } else {
-                    again.add(w);
-                }
-            } else {
-                w.fail(ex);
-            }
+            rebase |= settleRefused(w, ErrorMapper.fromReply(e.message(), key));
         }
         rememberLast(lastApplied, replies);
         if (rebase) {
@@ -224,6 +214,28 @@ final class ChainRun {
                 Backoff.pause(sent.get(0).conflicts);
             }
         }
+    }
+
+    /** Settles a link the server refused with {@code ex}; true when it is to be rebased (another process wrote). */
+    private boolean settleRefused(CombinedWrite w, RuntimeException ex) {
+        if (ex instanceof StoredAsStringException) {
+            lane.markStringStored(); // computed from now on; this write goes again
+            again.add(w);
+        } else if (ex instanceof ConflictException c && w.ifRevision == null) {
+            // another process wrote after the base this client had: compute again from the new state
+            if (++w.conflicts >= maxRebases) {
+                w.fail(new ConflictException(
+                        key,
+                        c.currentRevision(),
+                        "conflict: \"" + key + "\" kept changing; gave up after " + maxRebases + " attempts"));
+            } else {
+                again.add(w);
+            }
+            return true;
+        } else {
+            w.fail(ex);
+        }
+        return false;
     }
 
     /** A chain of one unconditional put or of one delete goes as the plain single call (see {@link WriteCalls#sendChain}). */

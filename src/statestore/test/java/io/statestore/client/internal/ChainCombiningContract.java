@@ -195,6 +195,44 @@ abstract class ChainCombiningContract {
     }
 
     @Test
+    void aLoneLinkSentAsSsWriteIsRecordedAsItsProducersChainAndAnsweredWhenResent() {
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        FunctionCalls.Call lone = protocol.writeOf(
+                KEY, protocol.chainWrite(KEY, "merge", "{\"n\":1,\"tags\":[]}", "{\"n\":1}", 1L, null, w), "prod-0:7");
+        Object first = gateway.fcall(lone, KEY);
+        assertEquals(2, FunctionCalls.written(first).revision());
+        // another writer commits in between; the re-sent call is still recognised, not applied again
+        gateway.fcall(protocol.write(KEY, "put", "{\"other\":1}", null, null, "w-other", null, w), KEY);
+        Object again = gateway.fcall(lone, KEY);
+        assertEquals(describe(List.of(first)), describe(List.of(again)));
+        assertEquals(3, revision());
+        assertFeed(List.of("put", "merge", "put"));
+        String reused = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.statestore.client.InvalidInputException.class,
+                        () -> gateway.fcall(
+                                protocol.writeOf(
+                                        KEY,
+                                        protocol.chainWrite(KEY, "put", "{\"x\":2}", null, null, null, w),
+                                        "prod-0:7"),
+                                KEY))
+                .getMessage();
+        assertTrue(reused.contains("chain write ID \"prod-0:7\" was used for another chain"), reused);
+        // the producer's next chain is applied as usual, and a refused lone write records nothing
+        List<Object> next = gateway.fcallEach(
+                protocol.chain(
+                        KEY, "prod-0:8", List.of(protocol.chainWrite(KEY, "put", "{\"y\":1}", null, 3L, null, w))),
+                KEY);
+        assertEquals(4, FunctionCalls.written(next.get(0)).revision());
+        FunctionCalls.Call stale =
+                protocol.writeOf(KEY, protocol.chainWrite(KEY, "put", "{\"z\":1}", null, 3L, null, w), "prod-0:9");
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        assertEquals(4, revision());
+        assertEquals(StrictJson.parse("{\"y\":1}"), document());
+    }
+
+    @Test
     void malformedChainsAreRefusedInOurWordsAndNothingIsWritten() {
         String k = KEY + " ss:m:{" + KEY + "} ss:h:{" + KEY + "} ss:feed ss:index";
         String[] w = {"W", "merge", "{\"z\":1}", "", "", "", "w", "", "string", "", "", "", ""};
