@@ -64,6 +64,7 @@ final class ChainRun {
         if (!run.links.isEmpty()) {
             run.sendAndSettle();
         }
+        run.decideDeferred();
         run.again.addAll(run.waiting);
         return run.again;
     }
@@ -96,6 +97,14 @@ final class ChainRun {
         Long ttl = w.opts.ttl() == null ? null : w.opts.ttl().toMillis();
         switch (w.kind) {
             case PUT -> {
+                if (w.ifRevision != null && !links.isEmpty()) {
+                    // A compare-and-set behind other links: as a link it would stop the chain when it
+                    // fails, and N threads' compare-and-sets of one revision (a hot key's read-
+                    // modify-write) would take N round trips to be refused one by one. Decided from
+                    // this chain's outcome instead (decideDeferred).
+                    deferred.add(w);
+                    return true;
+                }
                 links.add(calls.protocol().chainWrite(key, w.op, w.text, null, w.ifRevision, ttl, writer));
                 record(w, new JsonNode[] {null, null}, 0);
                 known = true;
@@ -161,6 +170,37 @@ final class ChainRun {
         return true;
     }
 
+    /**
+     * Compare-and-sets taken out of this chain ({@link #add}): when every link applied, the
+     * document is at the last link's revision, and one that names another revision is refused as
+     * the server would refuse it right after the chain; the others go again.
+     */
+    private void decideDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        long end = -1;
+        if (allApplied) {
+            end = FunctionCalls.written(lastReplies.get(lastReplies.size() - 1)).revision();
+        }
+        for (CombinedWrite w : deferred) {
+            if (allApplied && w.ifRevision != end) {
+                w.fail(new ConflictException(
+                        key,
+                        OptionalLong.of(end),
+                        "conflict: \"" + key + "\" expected revision " + w.ifRevision + ", current revision " + end));
+            } else {
+                again.add(w);
+            }
+        }
+    }
+
+    private final List<CombinedWrite> deferred = new ArrayList<>();
+    /** Whether every sent link applied, and their replies (for {@link #decideDeferred}). */
+    private boolean allApplied;
+
+    private List<Object> lastReplies;
+
     private void record(CombinedWrite w, JsonNode[] outcome, int textLength) {
         sent.add(w);
         outcomes.add(outcome);
@@ -208,6 +248,8 @@ final class ChainRun {
             rebase |= settleRefused(w, ErrorMapper.fromReply(e.message(), key));
         }
         rememberLast(lastApplied, replies);
+        allApplied = lastApplied == sent.size() - 1 && !rebase;
+        lastReplies = replies;
         if (rebase) {
             calls.forget(key);
             if (baseRead) {

@@ -88,8 +88,8 @@ abstract class ChainCombiningContract {
         }
         CompletableFuture<WriteResult> second = submit(combiner, () -> merge("{\"b\":2}"));
         awaitQueued(combiner, 1);
-        CompletableFuture<WriteResult> cas =
-                submit(combiner, () -> CombinedWrite.put("put", "{\"lost\":true}", WriteOptions.ifRevision(99), 99L));
+        // a conditional delete: a compare-and-set put behind other links is decided by the client (below)
+        CompletableFuture<WriteResult> cas = submit(combiner, () -> CombinedWrite.delete(WriteOptions.ifRevision(99)));
         awaitQueued(combiner, 2);
         CompletableFuture<WriteResult> third = submit(combiner, () -> merge("{\"c\":3}"));
         awaitQueued(combiner, 3);
@@ -113,6 +113,48 @@ abstract class ChainCombiningContract {
         assertEquals(List.of(1, 4, 2), chains);
         assertEquals(StrictJson.parse("{\"n\":5,\"tags\":[],\"a\":1,\"b\":2,\"c\":3}"), document());
         assertFeed(List.of("put", "merge", "merge", "merge", "incr"));
+    }
+
+    @Test
+    void compareAndSetsOfOneRevisionQueuedTogetherAreDecidedInOneChain() throws Exception {
+        List<Integer> chains = Collections.synchronizedList(new ArrayList<>());
+        Object gate = new Object();
+        boolean[] open = {false};
+        WriteCombiner combiner = new WriteCombiner(
+                (key, batch, lane, slot) -> {
+                    chains.add(batch.size());
+                    if (chains.size() == 1) {
+                        awaitOpen(gate, open);
+                    }
+                    return ChainRun.send(calls, key, batch, lane, slot);
+                },
+                1);
+        CompletableFuture<WriteResult> first = submit(combiner, () -> merge("{\"a\":1}"));
+        while (chains.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        // a hot key's read-modify-write: every thread read revision 2 and sets it
+        List<CompletableFuture<WriteResult>> cas = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String doc = "{\"cas\":" + i + "}";
+            cas.add(submit(combiner, () -> CombinedWrite.put("put", doc, WriteOptions.ifRevision(2), 2L)));
+            awaitQueued(combiner, i + 1);
+        }
+        synchronized (gate) {
+            open[0] = true;
+            gate.notifyAll();
+        }
+        assertEquals(2, first.get().revision());
+        assertEquals(3, cas.get(0).get().revision(), "the first compare-and-set applies");
+        for (CompletableFuture<WriteResult> refused : cas.subList(1, cas.size())) {
+            ExecutionException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, refused::get);
+            ConflictException c = assertInstanceOf(ConflictException.class, e.getCause());
+            assertEquals(3, c.currentRevision().orElseThrow());
+        }
+        assertEquals(List.of(1, 5), chains, "the refused ones decided with the chain, not one round trip each");
+        assertEquals(StrictJson.parse("{\"cas\":0}"), document());
+        assertFeed(List.of("put", "merge", "put"));
     }
 
     @Test
