@@ -97,14 +97,22 @@ local function write_args_error(what, got)
     .. ')' .. got)
 end
 
+-- A write whose write ID has a chain's form PRODUCER:N: set by ss_chain.lua (lone_link), which
+-- records it as its producer's last chain.
+local lone_link
+
 -- ss_write: KEYS as ss_put. ARGV (12, positional, '' for none): op, doc, change, ifrev, wid,
--- writer, feedmax, mode, ttl, histmax, histage, src. Reply and errors: as ss_put.
+-- writer, feedmax, mode, ttl, histmax, histage, src. Reply and errors: as ss_put. A write ID
+-- PRODUCER:N (a chain's form) makes the write a chain of one link (see ss_chain).
 local function write(keys, argv)
   if #keys ~= 5 then
     fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
   end
   if #argv ~= #WRITE_ARGS then
     write_args_error('ss_write', ', got ' .. #argv)
+  end
+  if string.find(argv[5], ':', 1, true) then
+    return lone_link(keys, argv)
   end
   return write_at(keys, 1, argv, 0)
 end

@@ -64,6 +64,7 @@ final class ChainRun {
         if (!run.links.isEmpty()) {
             run.sendAndSettle();
         }
+        run.decideDeferred();
         run.again.addAll(run.waiting);
         return run.again;
     }
@@ -96,6 +97,14 @@ final class ChainRun {
         Long ttl = w.opts.ttl() == null ? null : w.opts.ttl().toMillis();
         switch (w.kind) {
             case PUT -> {
+                if (w.ifRevision != null && !links.isEmpty()) {
+                    // A compare-and-set behind other links: as a link it would stop the chain when it
+                    // fails, and N threads' compare-and-sets of one revision (a hot key's read-
+                    // modify-write) would take N round trips to be refused one by one. Decided from
+                    // this chain's outcome instead (decideDeferred).
+                    deferred.add(w);
+                    return true;
+                }
                 links.add(calls.protocol().chainWrite(key, w.op, w.text, null, w.ifRevision, ttl, writer));
                 record(w, new JsonNode[] {null, null}, 0);
                 known = true;
@@ -161,6 +170,37 @@ final class ChainRun {
         return true;
     }
 
+    /**
+     * Compare-and-sets taken out of this chain ({@link #add}): when every link applied, the
+     * document is at the last link's revision, and one that names another revision is refused as
+     * the server would refuse it right after the chain; the others go again.
+     */
+    private void decideDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        long end = -1;
+        if (allApplied) {
+            end = FunctionCalls.written(lastReplies.get(lastReplies.size() - 1)).revision();
+        }
+        for (CombinedWrite w : deferred) {
+            if (allApplied && w.ifRevision != end) {
+                w.fail(new ConflictException(
+                        key,
+                        OptionalLong.of(end),
+                        "conflict: \"" + key + "\" expected revision " + w.ifRevision + ", current revision " + end));
+            } else {
+                again.add(w);
+            }
+        }
+    }
+
+    private final List<CombinedWrite> deferred = new ArrayList<>();
+    /** Whether every sent link applied, and their replies (for {@link #decideDeferred}). */
+    private boolean allApplied;
+
+    private List<Object> lastReplies;
+
     private void record(CombinedWrite w, JsonNode[] outcome, int textLength) {
         sent.add(w);
         outcomes.add(outcome);
@@ -175,6 +215,13 @@ final class ChainRun {
             // the call's outcome (unreachable, unknown, or a single call's refusal) is every sent link's;
             // the writes that never went stay queued
             calls.forget(key);
+            if (sent.size() == 1) {
+                // a lone link goes as its single call, whose refusal (a conflict to rebase) is the link's
+                if (settleRefused(sent.get(0), e) && baseRead) {
+                    Backoff.pause(sent.get(0).conflicts);
+                }
+                return;
+            }
             for (CombinedWrite w : sent) {
                 w.fail(e);
             }
@@ -198,32 +245,39 @@ final class ChainRun {
                 again.add(w);
                 continue;
             }
-            RuntimeException ex = ErrorMapper.fromReply(e.message(), key);
-            if (ex instanceof StoredAsStringException) {
-                lane.markStringStored(); // computed from now on; this write goes again
-                again.add(w);
-            } else if (ex instanceof ConflictException c && w.ifRevision == null) {
-                // another process wrote after the base this client had: compute again from the new state
-                rebase = true;
-                if (++w.conflicts >= maxRebases) {
-                    w.fail(new ConflictException(
-                            key,
-                            c.currentRevision(),
-                            "conflict: \"" + key + "\" kept changing; gave up after " + maxRebases + " attempts"));
-                } else {
-                    again.add(w);
-                }
-            } else {
-                w.fail(ex);
-            }
+            rebase |= settleRefused(w, ErrorMapper.fromReply(e.message(), key));
         }
         rememberLast(lastApplied, replies);
+        allApplied = lastApplied == sent.size() - 1 && !rebase;
+        lastReplies = replies;
         if (rebase) {
             calls.forget(key);
             if (baseRead) {
                 Backoff.pause(sent.get(0).conflicts);
             }
         }
+    }
+
+    /** Settles a link the server refused with {@code ex}; true when it is to be rebased (another process wrote). */
+    private boolean settleRefused(CombinedWrite w, RuntimeException ex) {
+        if (ex instanceof StoredAsStringException) {
+            lane.markStringStored(); // computed from now on; this write goes again
+            again.add(w);
+        } else if (ex instanceof ConflictException c && w.ifRevision == null) {
+            // another process wrote after the base this client had: compute again from the new state
+            if (++w.conflicts >= maxRebases) {
+                w.fail(new ConflictException(
+                        key,
+                        c.currentRevision(),
+                        "conflict: \"" + key + "\" kept changing; gave up after " + maxRebases + " attempts"));
+            } else {
+                again.add(w);
+            }
+            return true;
+        } else {
+            w.fail(ex);
+        }
+        return false;
     }
 
     /** A chain of one unconditional put or of one delete goes as the plain single call (see {@link WriteCalls#sendChain}). */

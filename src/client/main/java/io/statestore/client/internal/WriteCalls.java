@@ -14,6 +14,7 @@ import io.statestore.client.spi.RedisGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -197,9 +198,20 @@ final class WriteCalls {
             return new Base(hit.document(), hit.revision(), true, hit.revision());
         }
         StoredDocument current = StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
-        // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally.
-        Long expected = conditional ? opts.expectedRevision().getAsLong() : current.expectedRevision();
-        return new Base(current.exists() ? current.json() : null, expected, false, current.expectedRevision());
+        long read = current.expectedRevision();
+        if (conditional && opts.expectedRevision().getAsLong() != read) {
+            // The new value would be computed from the document at `read` but checked against the
+            // caller's revision: if another writer reached that revision in between, its change
+            // would be overwritten. The server would refuse this write as it stands: so do we.
+            throw new ConflictException(
+                    key,
+                    OptionalLong.of(read),
+                    "conflict: \"" + key + "\" expected revision "
+                            + opts.expectedRevision().getAsLong() + ", current revision " + read);
+        }
+        // A foreign key (written by SET) is adopted with its own compare-and-set, not unconditionally;
+        // the compare-and-set is always the revision the document was read at.
+        return new Base(current.exists() ? current.json() : null, read, false, read);
     }
 
     // ---- flat combining (docs/combining.md)
@@ -245,7 +257,9 @@ final class WriteCalls {
      * but cost. A chain of one delete goes as {@code ss_del}, which runs under maxmemory (flag
      * allow-oom) where {@code ss_chain} is refused. Any other chain goes as {@code ss_chain} with a
      * write ID of its own, sent again unchanged when the reply is lost; the function answers a
-     * re-send with the first replies.
+     * re-send with the first replies. Another chain of one {@code W} link (a computed update, a
+     * conditional put) goes as {@code ss_write} with that same chain write ID, which the function
+     * records as ss_chain does; its refusal is thrown, and {@link ChainRun} settles it as the link's.
      */
     List<Object> sendChain(
             String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
@@ -260,7 +274,14 @@ final class WriteCalls {
             return List.of(
                     send(key, protocol.delete(key, revisionOf(firstOpts), writeId(), writer(List.of(key), firstOpts))));
         }
-        FunctionCalls.Call chain = protocol.chain(key, producer + "-" + slot + ":" + chains.incrementAndGet(), links);
+        String chainWid = producer + "-" + slot + ":" + chains.incrementAndGet();
+        if (links.size() == 1 && links.get(0).tag().equals("W")) {
+            // nothing queued behind it: the plain ss_write, which the chain's write ID makes record
+            // this producer's chain as ss_chain would (library 16), without the chain's own cost
+            FunctionCalls.Call lone = protocol.writeOf(key, links.get(0), chainWid);
+            return List.of(send(key, () -> redis.fcall(lone, key)));
+        }
+        FunctionCalls.Call chain = protocol.chain(key, chainWid, links);
         return send(key, () -> redis.fcallEach(chain, key));
     }
 

@@ -88,8 +88,8 @@ abstract class ChainCombiningContract {
         }
         CompletableFuture<WriteResult> second = submit(combiner, () -> merge("{\"b\":2}"));
         awaitQueued(combiner, 1);
-        CompletableFuture<WriteResult> cas =
-                submit(combiner, () -> CombinedWrite.put("put", "{\"lost\":true}", WriteOptions.ifRevision(99), 99L));
+        // a conditional delete: a compare-and-set put behind other links is decided by the client (below)
+        CompletableFuture<WriteResult> cas = submit(combiner, () -> CombinedWrite.delete(WriteOptions.ifRevision(99)));
         awaitQueued(combiner, 2);
         CompletableFuture<WriteResult> third = submit(combiner, () -> merge("{\"c\":3}"));
         awaitQueued(combiner, 3);
@@ -113,6 +113,48 @@ abstract class ChainCombiningContract {
         assertEquals(List.of(1, 4, 2), chains);
         assertEquals(StrictJson.parse("{\"n\":5,\"tags\":[],\"a\":1,\"b\":2,\"c\":3}"), document());
         assertFeed(List.of("put", "merge", "merge", "merge", "incr"));
+    }
+
+    @Test
+    void compareAndSetsOfOneRevisionQueuedTogetherAreDecidedInOneChain() throws Exception {
+        List<Integer> chains = Collections.synchronizedList(new ArrayList<>());
+        Object gate = new Object();
+        boolean[] open = {false};
+        WriteCombiner combiner = new WriteCombiner(
+                (key, batch, lane, slot) -> {
+                    chains.add(batch.size());
+                    if (chains.size() == 1) {
+                        awaitOpen(gate, open);
+                    }
+                    return ChainRun.send(calls, key, batch, lane, slot);
+                },
+                1);
+        CompletableFuture<WriteResult> first = submit(combiner, () -> merge("{\"a\":1}"));
+        while (chains.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        // a hot key's read-modify-write: every thread read revision 2 and sets it
+        List<CompletableFuture<WriteResult>> cas = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String doc = "{\"cas\":" + i + "}";
+            cas.add(submit(combiner, () -> CombinedWrite.put("put", doc, WriteOptions.ifRevision(2), 2L)));
+            awaitQueued(combiner, i + 1);
+        }
+        synchronized (gate) {
+            open[0] = true;
+            gate.notifyAll();
+        }
+        assertEquals(2, first.get().revision());
+        assertEquals(3, cas.get(0).get().revision(), "the first compare-and-set applies");
+        for (CompletableFuture<WriteResult> refused : cas.subList(1, cas.size())) {
+            ExecutionException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, refused::get);
+            ConflictException c = assertInstanceOf(ConflictException.class, e.getCause());
+            assertEquals(3, c.currentRevision().orElseThrow());
+        }
+        assertEquals(List.of(1, 5), chains, "the refused ones decided with the chain, not one round trip each");
+        assertEquals(StrictJson.parse("{\"cas\":0}"), document());
+        assertFeed(List.of("put", "merge", "put"));
     }
 
     @Test
@@ -192,6 +234,44 @@ abstract class ChainCombiningContract {
                 .getMessage();
         assertTrue(reused.contains("chain write ID \"prod:chain-1\" was used for another chain"), reused);
         assertEquals(3, revision());
+    }
+
+    @Test
+    void aLoneLinkSentAsSsWriteIsRecordedAsItsProducersChainAndAnsweredWhenResent() {
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        FunctionCalls.Call lone = protocol.writeOf(
+                KEY, protocol.chainWrite(KEY, "merge", "{\"n\":1,\"tags\":[]}", "{\"n\":1}", 1L, null, w), "prod-0:7");
+        Object first = gateway.fcall(lone, KEY);
+        assertEquals(2, FunctionCalls.written(first).revision());
+        // another writer commits in between; the re-sent call is still recognised, not applied again
+        gateway.fcall(protocol.write(KEY, "put", "{\"other\":1}", null, null, "w-other", null, w), KEY);
+        Object again = gateway.fcall(lone, KEY);
+        assertEquals(describe(List.of(first)), describe(List.of(again)));
+        assertEquals(3, revision());
+        assertFeed(List.of("put", "merge", "put"));
+        String reused = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.statestore.client.InvalidInputException.class,
+                        () -> gateway.fcall(
+                                protocol.writeOf(
+                                        KEY,
+                                        protocol.chainWrite(KEY, "put", "{\"x\":2}", null, null, null, w),
+                                        "prod-0:7"),
+                                KEY))
+                .getMessage();
+        assertTrue(reused.contains("chain write ID \"prod-0:7\" was used for another chain"), reused);
+        // the producer's next chain is applied as usual, and a refused lone write records nothing
+        List<Object> next = gateway.fcallEach(
+                protocol.chain(
+                        KEY, "prod-0:8", List.of(protocol.chainWrite(KEY, "put", "{\"y\":1}", null, 3L, null, w))),
+                KEY);
+        assertEquals(4, FunctionCalls.written(next.get(0)).revision());
+        FunctionCalls.Call stale =
+                protocol.writeOf(KEY, protocol.chainWrite(KEY, "put", "{\"z\":1}", null, 3L, null, w), "prod-0:9");
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        assertEquals(4, revision());
+        assertEquals(StrictJson.parse("{\"y\":1}"), document());
     }
 
     @Test
