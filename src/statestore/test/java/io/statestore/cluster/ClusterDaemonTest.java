@@ -1,0 +1,149 @@
+package io.statestore.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.StateStore;
+import io.statestore.client.WriteOptions;
+import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.SlotTags;
+import io.statestore.daemon.Daemon;
+import io.statestore.daemon.config.ConfigLoader;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.testing.RedisClusterExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The daemon against an external Redis Cluster (docs/cluster.md, "The daemon on a cluster"): its
+ * jobs run once per cluster (the lease is one key) and do their work on every primary.
+ */
+class ClusterDaemonTest {
+    @RegisterExtension
+    static RedisClusterExtension cluster = RedisClusterExtension.threePrimaries();
+
+    static final KeyLayout LAYOUT = new KeyLayout("ss:", true);
+    /** The daemon's own keys share the {daemon} slot on a cluster. */
+    static final String STATUS = "ss:{daemon}:status";
+
+    static final String LEASE = "ss:{daemon}:lease:sweep";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSweepReapsExpiredDocumentsOnEveryPrimaryAndTheTrimCutsEverySlotFeed() throws Exception {
+        StateStore store = cluster.newStore();
+        List<String> expiring = new ArrayList<>();
+        Set<Integer> primaries = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            String key = "exp:" + i;
+            store.put(key, Map.of("i", i), WriteOptions.ttl(Duration.ofMillis(200)));
+            expiring.add(key);
+            primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
+        }
+        assertEquals(3, primaries.size(), "expiring documents on every primary");
+        for (int i = 0; i < 10; i++) {
+            store.put("kept:" + i, Map.of("i", i));
+        }
+        for (int i = 0; i < 30; i++) { // one slot's feed well beyond the trim's length
+            store.put("{hot}:doc", Map.of("n", i));
+        }
+        String hotFeed = LAYOUT.feed("{hot}:doc");
+        assertEquals(30L, (long) onPrimaryOf(hotFeed, j -> j.xlen(hotFeed)));
+
+        try (Daemon daemon = new Daemon(config("""
+                sweep:
+                  schedule: "* * * * * ?"
+                trim:
+                  schedule: "* * * * * ?"
+                  streams:
+                    - key: "ss:feed"
+                      maxLength: 5
+                """))) {
+            daemon.start();
+            await(
+                    Duration.ofSeconds(40),
+                    "every expired document reaped",
+                    () -> expiring.stream()
+                            .allMatch(k -> onPrimaryOf(LAYOUT.index(k), j -> j.zscore(LAYOUT.index(k), k)) == null));
+            await(
+                    Duration.ofSeconds(20),
+                    "the hot slot's feed trimmed to 5",
+                    () -> onPrimaryOf(hotFeed, j -> j.xlen(hotFeed)) == 5);
+            assertEquals("ok", statusField("sweep_result"));
+        }
+        for (String k : expiring) {
+            String feed = LAYOUT.feed(k);
+            List<StreamEntry> last = onPrimaryOf(feed, j -> j.xrevrange(feed, (StreamEntryID) null, null, 20));
+            assertTrue(
+                    last.stream()
+                            .anyMatch(e -> k.equals(e.getFields().get("key"))
+                                    && "expired".equals(e.getFields().get("op"))),
+                    "the tombstone of " + k + " in its slot's feed: " + last);
+        }
+        for (int i = 0; i < 10; i++) {
+            String k = "kept:" + i;
+            assertNotNull(onPrimaryOf(LAYOUT.index(k), j -> j.zscore(LAYOUT.index(k), k)), k + " still listed");
+            assertEquals(
+                    i, store.get("kept:" + i).orElseThrow().value().get("i").asInt());
+        }
+        assertNull(onPrimaryOf(LEASE, j -> j.get(LEASE)), "the lease released at stop");
+    }
+
+    private DaemonConfig config(String jobs) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        String yaml = """
+                redis:
+                  url: %s
+                dataDir: %s
+                daemon:
+                  id: cluster-daemon
+                acl:
+                  enabled: false
+                backup:
+                  enabled: false
+                http:
+                  enabled: false
+                """.formatted(cluster.uri(), data) + jobs;
+        Path f = dir.resolve("statestore.yaml");
+        Files.writeString(f, yaml);
+        return new ConfigLoader().load(f, Map.of("HOME", dir.toString()));
+    }
+
+    private String statusField(String field) {
+        return onPrimaryOf(STATUS, j -> j.hget(STATUS, field));
+    }
+
+    /** Runs {@code work} on the primary that serves {@code key}'s slot now. */
+    private static <T> T onPrimaryOf(String key, java.util.function.Function<Jedis, T> work) {
+        try (Jedis j = cluster.node(cluster.primaryOfSlot(SlotTags.slot(key)))) {
+            return work.apply(j);
+        }
+    }
+
+    private static void await(Duration limit, String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
