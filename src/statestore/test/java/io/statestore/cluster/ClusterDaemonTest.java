@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.client.HistoryPolicy;
 import io.statestore.client.StateStore;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.spi.KeyLayout;
@@ -106,12 +107,80 @@ class ClusterDaemonTest {
         assertNull(onPrimaryOf(LEASE, j -> j.get(LEASE)), "the lease released at stop");
     }
 
+    @Test
+    void theServerHistoryPolicyAndTheStoreSettingsReachEverySlot() throws Exception {
+        StateStore setter = cluster.newStore();
+        List<HistoryPolicy> rules = List.of(new HistoryPolicy("hp:*", 3, Duration.ZERO));
+        setter.history().setPolicies(rules);
+        StateStore writer = cluster.newStore(); // another client: it follows what is stored, not what it set
+        assertEquals(rules, writer.history().policies());
+        Set<Integer> primaries = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String key = "hp:" + i;
+            primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
+            for (int v = 0; v < 5; v++) {
+                writer.put(key, Map.of("v", v));
+            }
+            assertEquals(3, writer.history().list(key).size(), key + " keeps the 3 versions of the server policy");
+        }
+        assertEquals(3, primaries.size(), "documents on every primary");
+        assertEquals(SlotTags.SLOTS, keysOnEveryPrimary("ss:histpolicy{*}"), "the policy in every slot");
+
+        try (Daemon daemon = new Daemon(config("  feedMaxLength: 777\n", """
+                sweep:
+                  enabled: false
+                trim:
+                  enabled: false
+                """))) {
+            daemon.start();
+        }
+        assertEquals(SlotTags.SLOTS, keysOnEveryPrimary("ss:config{*}"), "the settings in every slot");
+        for (int slot : List.of(0, 5460, 5461, 10922, 10923, 16383)) {
+            String settings = LAYOUT.settingsOfSlot(slot);
+            Object reply = onPrimaryOf(settings, j -> j.fcallReadonly("ss_config_get", List.of(settings), List.of()));
+            assertEquals(List.of("feedmax", "777", "jsoncheck", "on"), text(reply), "slot " + slot);
+        }
+    }
+
+    private static List<String> text(Object reply) {
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<?>) reply) {
+            out.add(o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o));
+        }
+        return out;
+    }
+
+    /** Keys matching {@code pattern} on all primaries together (SCAN of each). */
+    private static long keysOnEveryPrimary(String pattern) {
+        long n = 0;
+        for (int port : cluster.primaryPorts()) {
+            try (Jedis j = cluster.node(port)) {
+                String cursor = "0";
+                do {
+                    var page = j.scan(
+                            cursor,
+                            new redis.clients.jedis.params.ScanParams()
+                                    .match(pattern)
+                                    .count(1000));
+                    n += page.getResult().size();
+                    cursor = page.getCursor();
+                } while (!"0".equals(cursor));
+            }
+        }
+        return n;
+    }
+
     private DaemonConfig config(String jobs) throws Exception {
+        return config("", jobs);
+    }
+
+    /** A daemon's config for this cluster: {@code redisLines} go under {@code redis:}, {@code jobs} at the end. */
+    private DaemonConfig config(String redisLines, String jobs) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         String yaml = """
                 redis:
                   url: %s
-                dataDir: %s
+                %sdataDir: %s
                 daemon:
                   id: cluster-daemon
                 acl:
@@ -120,7 +189,7 @@ class ClusterDaemonTest {
                   enabled: false
                 http:
                   enabled: false
-                """.formatted(cluster.uri(), data) + jobs;
+                """.formatted(cluster.uri(), redisLines, data) + jobs;
         Path f = dir.resolve("statestore.yaml");
         Files.writeString(f, yaml);
         return new ConfigLoader().load(f, Map.of("HOME", dir.toString()));
