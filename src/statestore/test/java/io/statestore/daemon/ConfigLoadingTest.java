@@ -112,8 +112,6 @@ class ConfigLoadingTest {
                                 "STATESTORE_REDIS__URL",
                                 "redis-cluster://n1:7000,n2:7001",
                                 "STATESTORE_ACL__ENABLED",
-                                "false",
-                                "STATESTORE_BACKUP__ENABLED",
                                 "false"));
         assertEquals("redis-cluster://n1:7000,n2:7001", c.redis().url());
     }

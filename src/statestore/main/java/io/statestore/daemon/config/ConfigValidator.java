@@ -49,12 +49,6 @@ final class ConfigValidator {
                             + " creating them on every node is not built; set acl.enabled: false and create the"
                             + " users on every node (statestore acl print gives the lines; docs/cluster.md)");
         }
-        if (c.backup().enabled()) {
-            problem(
-                    "backup.enabled",
-                    "backups of a Redis Cluster (one RDB per primary) are not built yet; set backup.enabled: false"
-                            + " (docs/cluster.md)");
-        }
     }
 
     private void patterns(String key, List<String> globs) {
