@@ -36,6 +36,7 @@ import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
+import io.statestore.daemon.status.PrimaryMetrics;
 import io.statestore.daemon.status.StatusStore;
 import io.statestore.daemon.sweep.DocumentArchiver;
 import io.statestore.daemon.sweep.Reaper;
@@ -344,6 +345,8 @@ public final class Daemon implements AutoCloseable {
                 () -> expiry == null ? 0 : expiry.reaped());
         if (!cluster) {
             new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
+        } else {
+            new PrimaryMetrics(admin).register(metrics);
         }
         metrics.gauge("statestore_backup_age_seconds", "Age of the newest backup", () -> newestBackup(true));
         metrics.gauge("statestore_backup_size_bytes", "Size of the newest backup", () -> newestBackup(false));

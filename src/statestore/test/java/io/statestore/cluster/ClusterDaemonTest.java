@@ -142,6 +142,45 @@ class ClusterDaemonTest {
         }
     }
 
+    @Test
+    void statusAndMetricsShowEveryPrimary() throws Exception {
+        cluster.newStore().put("status:doc", Map.of("v", 1));
+        try (Daemon daemon = new Daemon(config("""
+                sweep:
+                  enabled: false
+                trim:
+                  enabled: false
+                """))) {
+            daemon.start();
+            String metrics = daemon.metrics().render();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = new picocli.CommandLine(new io.statestore.cli.StatusCommand(
+                            Map.of("HOME", dir.toString()),
+                            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
+                    .execute("--config", dir.resolve("statestore.yaml").toString());
+            String status = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, code, status + err);
+            assertTrue(status.contains("daemons alive: cluster-daemon"), status);
+            long slots = 0;
+            for (int port : cluster.primaryPorts()) {
+                String line = status.lines()
+                        .filter(l -> l.startsWith("primary 127.0.0.1:" + port + " "))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no line for primary " + port + ":\n" + status));
+                assertTrue(line.contains("reachable, role master, slots "), line);
+                assertTrue(line.contains("library 16"), line);
+                slots += Long.parseLong(line.replaceAll(".*, slots (\\d+) .*", "$1"));
+                assertTrue(metrics.contains("statestore_primary_up{primary=\"127.0.0.1:" + port + "\"} 1"), metrics);
+                assertTrue(
+                        metrics.contains("statestore_primary_library_version{primary=\"127.0.0.1:" + port + "\"} 16"),
+                        metrics);
+            }
+            assertEquals(SlotTags.SLOTS, slots, "the primaries' slots add up to all of them");
+        }
+    }
+
     private static List<String> text(Object reply) {
         List<String> out = new ArrayList<>();
         for (Object o : (List<?>) reply) {
