@@ -12,6 +12,7 @@ import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.expiry.ClusterExpiry;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.jobs.JobScheduler;
 import io.statestore.daemon.jobs.JobServices;
@@ -91,6 +92,7 @@ public final class Daemon implements AutoCloseable {
     private StatusStore status;
     private BackupService backups;
     private ExpiryListener expiry;
+    private ClusterExpiry clusterExpiry;
     private WebServer http;
     private JobScheduler scheduler;
     private JobServices services;
@@ -200,8 +202,8 @@ public final class Daemon implements AutoCloseable {
             expiry = new ExpiryListener(admin, reaper);
             expiry.start();
         } else if (config.expiry().enabled()) {
-            LOG.info("expiry listener: not on a cluster (notifications are per node); the sweep reaps expired"
-                    + " documents on every primary (docs/cluster.md)");
+            clusterExpiry = new ClusterExpiry(admin, reaper); // notifications are per node: one per primary
+            clusterExpiry.start();
         }
         // before the HTTP server, whose Daemon page reads the jobs' triggers; started after it
         scheduler = new JobScheduler(config, services);
@@ -342,7 +344,7 @@ public final class Daemon implements AutoCloseable {
         metrics.gauge(
                 "statestore_expired_reaped",
                 "Tombstones written by the expiry listener",
-                () -> expiry == null ? 0 : expiry.reaped());
+                () -> expiry != null ? expiry.reaped() : clusterExpiry != null ? clusterExpiry.reaped() : 0);
         if (!cluster) {
             new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
         } else {
@@ -423,6 +425,7 @@ public final class Daemon implements AutoCloseable {
             heartbeat.shutdownNow();
         }
         closeQuietly(expiry);
+        closeQuietly(clusterExpiry);
         closeQuietly(http);
         metrics.close();
         if (status != null && serverUp) {

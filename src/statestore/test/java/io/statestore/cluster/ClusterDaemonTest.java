@@ -69,6 +69,8 @@ class ClusterDaemonTest {
         assertEquals(30L, (long) onPrimaryOf(hotFeed, j -> j.xlen(hotFeed)));
 
         try (Daemon daemon = new Daemon(config("""
+                expiry:
+                  enabled: false
                 sweep:
                   schedule: "* * * * * ?"
                 trim:
@@ -139,6 +141,41 @@ class ClusterDaemonTest {
             String settings = LAYOUT.settingsOfSlot(slot);
             Object reply = onPrimaryOf(settings, j -> j.fcallReadonly("ss_config_get", List.of(settings), List.of()));
             assertEquals(List.of("feedmax", "777", "jsoncheck", "on"), text(reply), "slot " + slot);
+        }
+    }
+
+    @Test
+    void theExpiryListenerOnEveryPrimaryWritesTombstonesWithoutASweep() throws Exception {
+        StateStore store = cluster.newStore();
+        try (Daemon daemon = new Daemon(config("""
+                sweep:
+                  enabled: false
+                trim:
+                  enabled: false
+                """))) {
+            daemon.start();
+            await(
+                    Duration.ofSeconds(30),
+                    "a subscription to expiries on each primary",
+                    () -> cluster.primaryPorts().stream().allMatch(port -> {
+                        try (Jedis j = cluster.node(port)) {
+                            return j.pubsubNumSub("__keyevent@0__:expired").get("__keyevent@0__:expired") > 0;
+                        }
+                    }));
+            List<String> expiring = new ArrayList<>();
+            Set<Integer> primaries = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                String key = "listen:" + i;
+                store.put(key, Map.of("i", i), WriteOptions.ttl(Duration.ofMillis(300)));
+                expiring.add(key);
+                primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
+            }
+            assertEquals(3, primaries.size(), "expiring documents on every primary");
+            await(
+                    Duration.ofSeconds(30),
+                    "every expired document's tombstone",
+                    () -> expiring.stream()
+                            .allMatch(k -> onPrimaryOf(LAYOUT.index(k), j -> j.zscore(LAYOUT.index(k), k)) == null));
         }
     }
 

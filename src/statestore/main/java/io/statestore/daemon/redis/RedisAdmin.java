@@ -170,6 +170,16 @@ public final class RedisAdmin implements AutoCloseable, Commands {
                         .build());
     }
 
+    /** A connection outside the pool to one node of a cluster (its expiry notifications); caller closes it. */
+    public Jedis dedicated(HostAndPort node, int timeoutMillis) {
+        return new Jedis(
+                node,
+                endpoint.clientConfig(timeoutMillis)
+                        .clientName("statestore-daemon")
+                        .autoNegotiateProtocol(false)
+                        .build());
+    }
+
     /** A plain connection to a loopback server (embedded server checks), without the RESP3 probe. */
     public static Jedis loopback(String host, int port, int timeoutMillis) {
         return loopback(host, port, timeoutMillis, null);
