@@ -74,6 +74,14 @@ class ClusterBackupTest {
                 backup.file().getFileName().toString().startsWith("statestore-cluster-"),
                 backup.file().toString());
 
+        String[] list = backupCli("list");
+        assertEquals("0", list[0], list[2]);
+        assertTrue(list[1].contains(backup.file() + "\t" + backup.size() + "\tcluster set"), list[1]);
+        String[] verify = backupCli("verify", backup.file().toString());
+        assertEquals("0", verify[0], verify[2]);
+        assertEquals(
+                3, verify[1].lines().filter(l -> l.contains(": ok (slots ")).count(), verify[1]);
+
         List<ClusterNodes.Node> targetPrimaries = ClusterNodes.servingPrimaries(clusterNodes(target));
         Map<Integer, Path> files = new HashMap<>();
         for (ClusterRestorePlan.Step step : ClusterRestorePlan.of(backup.file(), entries, targetPrimaries)) {
@@ -143,6 +151,24 @@ class ClusterBackupTest {
                   dir: %s
                 """.formatted(source.uri(), data, dir.resolve("backups")));
         return new ConfigLoader().load(f, Map.of("HOME", dir.toString()));
+    }
+
+    /** {@code statestore backup ACTION [FILE] --config ...} in this process: exit code, stdout, stderr. */
+    private String[] backupCli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--config", dir.resolve("statestore.yaml").toString()));
+        int code = new picocli.CommandLine(new io.statestore.cli.BackupCommand(
+                        Map.of("HOME", dir.toString()),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
+                .execute(all.toArray(String[]::new));
+        return new String[] {
+            Integer.toString(code),
+            out.toString(java.nio.charset.StandardCharsets.UTF_8),
+            err.toString(java.nio.charset.StandardCharsets.UTF_8)
+        };
     }
 
     private static String clusterNodes(RedisClusterExtension cluster) {

@@ -166,6 +166,16 @@ public final class ClusterBackup {
         }
     }
 
+    /** The bytes of a set's files (its manifest's sizes). */
+    public static long size(Path set) throws IOException {
+        long n = 0;
+        for (var f :
+                StrictJson.mapper().readTree(set.resolve(MANIFEST).toFile()).get("files")) {
+            n += f.get("size").asLong();
+        }
+        return n;
+    }
+
     /** Keeps the newest {@code backup.keep} sets (the daily and weekly tiers are not applied to sets yet). */
     private List<Path> rotate() throws IOException {
         List<Path> sets = list(dir);
