@@ -26,7 +26,6 @@ public final class HistoryPolicies {
     private final StateStoreOptions options;
     private final RedisGateway redis;
     private final KeyLayout layout;
-    private final FunctionCalls protocol;
     private volatile Cached cached;
 
     private record Cached(List<HistoryPolicy> policies, long fetchedAt) {}
@@ -35,7 +34,6 @@ public final class HistoryPolicies {
         this.options = options;
         this.redis = redis;
         this.layout = layout;
-        this.protocol = new FunctionCalls(layout);
     }
 
     /**
