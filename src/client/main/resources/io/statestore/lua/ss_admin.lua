@@ -1,7 +1,9 @@
 --[[ ss_admin (part of statestore.lua): what the admin and the daemon call: the history policy,
 the store's settings, the layout upgrade and the expiry reaper. ]]
 
--- ss_hpolicy_set: replaces the policy atomically. KEYS policy hash. ARGV: [ifversion VERSION]
+-- ss_hpolicy_set: replaces the policy atomically. KEYS policy hash (<prefix>histpolicy, or on a
+-- Cluster one slot's <prefix>histpolicy{T}: writes follow their slot's, so the setter writes
+-- every slot; docs/cluster.md). ARGV: [ifversion VERSION]
 -- then PATTERN MAXVERSIONS MAXAGEMS per rule, first match wins (none: no server policy, keys
 -- keep no history unless the writer passes histmax). With ifversion the rules
 -- are replaced only if the policy's version is still VERSION ('' = never set), so a
@@ -12,7 +14,7 @@ local function policy_set(keys, argv)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
   end
-  prefix_of(keys[1], 'histpolicy')
+  slot_parts(keys[1], 'histpolicy')
   local first = 1
   if #argv % 3 == 2 and argv[1] == 'ifversion' then
     first = 3
@@ -53,7 +55,7 @@ local function policy_get(keys)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the policy hash), got ' .. #keys)
   end
-  prefix_of(keys[1], 'histpolicy')
+  slot_parts(keys[1], 'histpolicy')
   local pol = server_policy(keys[1])
   if not pol then
     return {''}
@@ -73,14 +75,15 @@ local SETTINGS = {
 }
 local SETTING_DEFAULTS = {feedmax = DEFAULT_FEEDMAX, jsoncheck = 'on'}
 
--- ss_config_set: KEYS the settings hash <prefix>config. ARGV name value pairs: feedmax N (feed
+-- ss_config_set: KEYS the settings hash <prefix>config (on a Cluster one slot's <prefix>config{T},
+-- set on every slot by the daemon; docs/cluster.md). ARGV name value pairs: feedmax N (feed
 -- length, 0 = no trimming; default 100000), jsoncheck on|off (off: "trusted writers", JSON
 -- values are not checked; default on). Reply: OK. Errors: SS_INVALID, SS_KEYS.
 local function config_set(keys, argv)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the settings hash), got ' .. #keys)
   end
-  prefix_of(keys[1], 'config')
+  slot_parts(keys[1], 'config')
   if #argv == 0 or #argv % 2 ~= 0 then
     fail('SS_INVALID', 'expected name value pairs (feedmax N, jsoncheck on|off)')
   end
@@ -104,7 +107,7 @@ local function config_get(keys)
   if #keys ~= 1 then
     fail('SS_INVALID', 'expected 1 key (the settings hash), got ' .. #keys)
   end
-  prefix_of(keys[1], 'config')
+  slot_parts(keys[1], 'config')
   local out = {}
   for _, name in ipairs({'feedmax', 'jsoncheck'}) do
     out[#out + 1] = name

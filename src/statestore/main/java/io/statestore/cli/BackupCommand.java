@@ -6,10 +6,12 @@ import io.statestore.daemon.backup.BackupException;
 import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupResult;
 import io.statestore.daemon.backup.BackupService;
+import io.statestore.daemon.backup.ClusterBackup;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.backup.RdbVerifier;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.life.DataDirLock;
+import io.statestore.daemon.redis.DaemonKeys;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,11 +72,22 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
                     for (Path p : BackupNames.list(cfg.backupPath())) {
                         out.println(p + "\t" + Files.size(p));
                     }
+                    for (Path set : ClusterBackup.list(cfg.backupPath())) { // a cluster's: one directory per backup
+                        out.println(set + "\t" + ClusterBackup.size(set) + "\tcluster set");
+                    }
                     return 0;
                 case "verify":
                     if (file == null) {
                         err.println("statestore: backup verify needs a FILE");
                         return 2;
+                    }
+                    if (Files.isDirectory(file)) { // a cluster backup set: the manifest's checksums, then each RDB
+                        RdbVerifier verifier = new RdbVerifier(cfg.backup().checkRdbBinary());
+                        for (ClusterBackup.Entry e : ClusterBackup.read(file)) {
+                            out.println(file.resolve(e.file()) + ": ok (slots " + e.slots() + ", "
+                                    + verifier.verify(file.resolve(e.file())) + ")");
+                        }
+                        return 0;
                     }
                     out.println(file + ": ok (" + new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file) + ")");
                     return 0;
@@ -128,7 +141,10 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
             String who = "cli:" + java.net.InetAddress.getLocalHost().getHostName() + ":"
                     + ProcessHandle.current().pid();
             new io.statestore.daemon.status.StatusStore(
-                            redis, cfg.redis().keyPrefix(), who, cfg.daemon().heartbeatInterval())
+                            redis,
+                            DaemonKeys.prefix(cfg.redis().keyPrefix(), redis.cluster()),
+                            who,
+                            cfg.daemon().heartbeatInterval())
                     .recordJob("backup", ok, java.time.Duration.ofNanos(System.nanoTime() - t0), figures);
         } catch (java.io.IOException | RuntimeException notRecorded) {
             // the backup's own outcome is what the caller sees

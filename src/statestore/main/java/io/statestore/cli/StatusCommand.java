@@ -14,9 +14,11 @@ import io.statestore.client.events.StreamStats;
 import io.statestore.client.spi.Permissions;
 import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.redis.DaemonKeys;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.status.DaemonBeat;
 import io.statestore.daemon.status.DaemonRegistry;
+import io.statestore.daemon.status.PrimaryFacts;
 import io.statestore.daemon.status.ServerHealth;
 import java.io.PrintStream;
 import java.util.List;
@@ -71,11 +73,22 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         Map<String, String> status;
         List<DaemonBeat> daemons;
         ServerHealth health;
+        List<PrimaryFacts> primaries = List.of(); // a cluster's, one each
+        boolean cluster = false;
         // one connection outside the pool: the pool checks a connection with PING, which Redis refuses under MISCONF
         try (RedisAdmin redis = new RedisAdmin(options);
                 Jedis j = redis.dedicated((int) TIMEOUT.toMillis())) {
-            status = new TreeMap<String, String>(j.hgetAll(prefix + "status"));
-            daemons = DaemonRegistry.read(j, prefix);
+            cluster = redis.cluster();
+            if (cluster) { // the daemon's keys share the {daemon} slot, on whichever primary serves it
+                String own = DaemonKeys.prefix(prefix, true);
+                Map<String, String> hash = redis.with(r -> r.hgetAll(own + "status"));
+                status = new TreeMap<String, String>(hash);
+                daemons = redis.with(r -> DaemonRegistry.read(r, own));
+                primaries = PrimaryFacts.read(redis);
+            } else {
+                status = new TreeMap<String, String>(j.hgetAll(prefix + "status"));
+                daemons = DaemonRegistry.read(j, prefix);
+            }
             health = ServerHealth.read(j);
         } catch (JedisDataException e) { // an error reply: it answers, but refuses a read (a user without INFO, ...)
             PermissionDeniedException credential = Permissions.ofConnection(uri, options.user(), e.getMessage());
@@ -91,8 +104,11 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
         }
         List<String> alive =
                 daemons.stream().filter(DaemonBeat::alive).map(DaemonBeat::id).toList();
-        List<String> problems = health.problems();
-        String events = eventsSummary(options);
+        List<String> problems = new java.util.ArrayList<>(health.problems());
+        primaries.stream()
+                .filter(p -> !p.reachable())
+                .forEach(p -> problems.add("cluster primary " + p.address() + " is unreachable: " + p.error()));
+        String events = cluster ? "not on a cluster yet (docs/cluster.md)" : eventsSummary(options);
         boolean backupFailed = "failed".equals(status.get("backup_result"));
         if (json) {
             ObjectNode o = StrictJson.mapper().createObjectNode();
@@ -114,12 +130,16 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             o.put("memory", health.memoryLine());
             o.putPOJO("problems", problems);
             o.put("events", events);
+            if (cluster) {
+                o.putPOJO("primaries", primaries);
+            }
             out.println(o.toString());
         } else {
             out.println("daemons alive: " + (alive.isEmpty() ? "none" : String.join(", ", alive)));
             daemons.forEach(b -> out.println(b.describe(health.refusesWrites())));
             out.println("persistence: " + health.persistenceLine());
-            out.println("memory: " + health.memoryLine());
+            out.println("memory: " + health.memoryLine() + (cluster ? " (the node first reached)" : ""));
+            primaries.forEach(p -> out.println(p.describe()));
             status.forEach((k, v) -> out.println(k + ": " + v));
             out.println("events: " + events);
         }
@@ -129,7 +149,7 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
             // cause
             err.println("statestore: no daemon is alive ("
                     + (daemons.isEmpty()
-                            ? "none registered in " + DaemonRegistry.key(prefix)
+                            ? "none registered in " + DaemonRegistry.key(DaemonKeys.prefix(prefix, cluster))
                             : "no heartbeat within its interval")
                     + ")");
         }

@@ -12,12 +12,14 @@ import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.expiry.ClusterExpiry;
 import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.jobs.JobScheduler;
 import io.statestore.daemon.jobs.JobServices;
 import io.statestore.daemon.lease.JobLeases;
 import io.statestore.daemon.life.DataDirLock;
 import io.statestore.daemon.life.EmbeddedWatch;
+import io.statestore.daemon.redis.DaemonKeys;
 import io.statestore.daemon.redis.EmbeddedRedis;
 import io.statestore.daemon.redis.PersistenceState;
 import io.statestore.daemon.redis.PersistenceWatch;
@@ -35,6 +37,7 @@ import io.statestore.daemon.status.EventBusMetrics;
 import io.statestore.daemon.status.HealthWatch;
 import io.statestore.daemon.status.HttpToken;
 import io.statestore.daemon.status.Metrics;
+import io.statestore.daemon.status.PrimaryMetrics;
 import io.statestore.daemon.status.StatusStore;
 import io.statestore.daemon.sweep.DocumentArchiver;
 import io.statestore.daemon.sweep.Reaper;
@@ -89,6 +92,7 @@ public final class Daemon implements AutoCloseable {
     private StatusStore status;
     private BackupService backups;
     private ExpiryListener expiry;
+    private ClusterExpiry clusterExpiry;
     private WebServer http;
     private JobScheduler scheduler;
     private JobServices services;
@@ -137,20 +141,24 @@ public final class Daemon implements AutoCloseable {
                 .build();
         store = StateStore.connect(options); // installs or upgrades the function library
         admin = new RedisAdmin(options);
-        KeyLayout layout = new KeyLayout(config.redis().keyPrefix());
+        boolean cluster = admin.cluster();
+        KeyLayout layout = new KeyLayout(config.redis().keyPrefix(), cluster);
         String prefix = config.redis().keyPrefix();
+        String ownKeys = DaemonKeys.prefix(prefix, cluster);
         StoreSetup setup = new StoreSetup(admin, layout);
         setup.settings(config.redis().feedMaxLength(), config.redis().jsonCheck());
-        setup.eventBusLimits(
-                config.trim().events().maxLength(),
-                EventBusOptions.DEFAULT_ID_RETENTION,
-                EventBusOptions.DEFAULT_MAX_IDS);
-        setup.upgradeLayout();
+        if (!cluster) { // the event bus is not built for a cluster, and no v10 layout can exist there
+            setup.eventBusLimits(
+                    config.trim().events().maxLength(),
+                    EventBusOptions.DEFAULT_ID_RETENTION,
+                    EventBusOptions.DEFAULT_MAX_IDS);
+            setup.upgradeLayout();
+        }
         access.afterConnect(admin, uri);
         leases = new JobLeases(
-                admin, prefix, config.daemon().id(), config.daemon().leaseTtl());
+                admin, ownKeys, config.daemon().id(), config.daemon().leaseTtl());
         status = new StatusStore(
-                admin, prefix, config.daemon().id(), config.daemon().heartbeatInterval());
+                admin, ownKeys, config.daemon().id(), config.daemon().heartbeatInterval());
         Reaper reaper = new Reaper(admin, layout, options.writer());
         Optional<DocumentArchiver> archiver = blank(config.sweep().archiveDir())
                 ? Optional.empty()
@@ -159,14 +167,14 @@ public final class Daemon implements AutoCloseable {
                 new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
         EventTrimmer eventTrimmer =
-                new EventTrimmer(store.events(), config.trim().events());
+                cluster ? null : new EventTrimmer(store.events(), config.trim().events());
         services = new JobServices(
                 config,
                 leases,
                 status,
                 metrics,
                 sweeper,
-                new StreamTrimmer(admin),
+                new StreamTrimmer(admin, layout),
                 eventTrimmer,
                 backups,
                 seriesSampler(prefix));
@@ -177,10 +185,12 @@ public final class Daemon implements AutoCloseable {
                     new PersistenceWatch(admin, config.redisDataPath(), s -> status.put(Map.of("persistence", s)));
             persistence.start();
         }
-        registerGauges(prefix);
-        spool = new SpoolForwarder(
-                config.dataPath(), options, config.trim().events().maxLength());
-        spool.register(metrics);
+        registerGauges(prefix, cluster);
+        if (!cluster) { // the event bus (and so its spool) is refused on a cluster (docs/cluster.md)
+            spool = new SpoolForwarder(
+                    config.dataPath(), options, config.trim().events().maxLength());
+            spool.register(metrics);
+        }
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
             t.setDaemon(true);
@@ -188,9 +198,12 @@ public final class Daemon implements AutoCloseable {
         });
         long every = config.daemon().heartbeatInterval().toMillis();
         heartbeat.scheduleAtFixedRate(this::beat, 0, every, TimeUnit.MILLISECONDS);
-        if (config.expiry().enabled()) {
+        if (config.expiry().enabled() && !cluster) {
             expiry = new ExpiryListener(admin, reaper);
             expiry.start();
+        } else if (config.expiry().enabled()) {
+            clusterExpiry = new ClusterExpiry(admin, reaper); // notifications are per node: one per primary
+            clusterExpiry.start();
         }
         // before the HTTP server, whose Daemon page reads the jobs' triggers; started after it
         scheduler = new JobScheduler(config, services);
@@ -236,6 +249,10 @@ public final class Daemon implements AutoCloseable {
         if (!c.enabled()) {
             return null;
         }
+        if (admin.cluster()) {
+            LOG.info("time series: not on a cluster yet (docs/cluster.md); seriesStore.enabled is ignored");
+            return null;
+        }
         series = SeriesStores.open(
                 admin, prefix, new Retention(c.rawRetention(), c.minuteRetention()), java.time.Clock.systemUTC());
         LOG.info(
@@ -258,9 +275,11 @@ public final class Daemon implements AutoCloseable {
     private List<WebRoutes> webRoutes(KeyLayout layout, String prefix) {
         List<WebRoutes> routes = new ArrayList<>();
         routes.add(new DocumentRoutes(store, admin, layout));
-        routes.add(new EventBusRoutes(store.events(), admin));
+        if (!admin.cluster()) {
+            routes.add(new EventBusRoutes(store.events(), admin));
+        }
         routes.add(new TaskRoutes(admin, prefix));
-        routes.add(new DaemonRoutes(admin, prefix, scheduler.quartz(), backups));
+        routes.add(new DaemonRoutes(admin, DaemonKeys.prefix(prefix, admin.cluster()), scheduler.quartz(), backups));
         series().ifPresent(s -> routes.add(new SeriesRoutes(s, java.time.Clock.systemUTC())));
         return routes;
     }
@@ -280,7 +299,7 @@ public final class Daemon implements AutoCloseable {
         status.put(f);
     }
 
-    private void registerGauges(String prefix) {
+    private void registerGauges(String prefix, boolean cluster) {
         metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
         metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
@@ -296,14 +315,19 @@ public final class Daemon implements AutoCloseable {
         if (watch != null) {
             watch.register(metrics);
         }
-        metrics.gauge(
-                "statestore_feed_length", "Entries in the change feed", () -> admin.with(j -> j.xlen(prefix + "feed")));
-        metrics.gauge(
-                "statestore_feed_entries_added",
-                "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
-                () -> ((Number) admin.with(j ->
-                                j.xinfoStream(prefix + "feed").getStreamInfo().get("entries-added")))
-                        .doubleValue());
+        if (!cluster) { // on a cluster the feed is per slot: the per-primary figures below
+            metrics.gauge(
+                    "statestore_feed_length",
+                    "Entries in the change feed",
+                    () -> admin.with(j -> j.xlen(prefix + "feed")));
+            metrics.gauge(
+                    "statestore_feed_entries_added",
+                    "Changes committed to the feed since it was created (XINFO STREAM entries-added)",
+                    () -> ((Number) admin.with(j -> j.xinfoStream(prefix + "feed")
+                                    .getStreamInfo()
+                                    .get("entries-added")))
+                            .doubleValue());
+        }
         // the pools keep JMX off (no MBean name clashes between stores), so Micrometer's pool binder sees nothing
         metrics.gauge(
                 "statestore_admin_pool_active",
@@ -320,8 +344,12 @@ public final class Daemon implements AutoCloseable {
         metrics.gauge(
                 "statestore_expired_reaped",
                 "Tombstones written by the expiry listener",
-                () -> expiry == null ? 0 : expiry.reaped());
-        new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
+                () -> expiry != null ? expiry.reaped() : clusterExpiry != null ? clusterExpiry.reaped() : 0);
+        if (!cluster) {
+            new EventBusMetrics(store.events(), EVENT_METRICS_CACHE).register(metrics);
+        } else {
+            new PrimaryMetrics(admin).register(metrics);
+        }
         metrics.gauge("statestore_backup_age_seconds", "Age of the newest backup", () -> newestBackup(true));
         metrics.gauge("statestore_backup_size_bytes", "Size of the newest backup", () -> newestBackup(false));
     }
@@ -397,6 +425,7 @@ public final class Daemon implements AutoCloseable {
             heartbeat.shutdownNow();
         }
         closeQuietly(expiry);
+        closeQuietly(clusterExpiry);
         closeQuietly(http);
         metrics.close();
         if (status != null && serverUp) {

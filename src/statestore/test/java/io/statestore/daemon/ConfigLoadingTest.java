@@ -95,17 +95,25 @@ class ConfigLoadingTest {
     }
 
     @Test
-    void aClusterUrlIsRefusedByTheDaemonNamingTheLimitation() {
+    void onAClusterUrlWhatTheDaemonDoesNotDoThereIsRefusedNamingItsKey() {
         ConfigException e = assertThrows(
                 ConfigException.class,
                 () -> new ConfigLoader()
                         .load(null, Map.of("HOME", "/h", "STATESTORE_REDIS__URL", "redis-cluster://n1:7000,n2:7001")));
-        assertTrue(
-                e.getMessage()
-                        .contains("key 'redis.url' (from STATESTORE_REDIS__URL): Redis Cluster is not supported by the"
-                                + " daemon yet"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("key 'acl.enabled'"), e.getMessage());
+        assertTrue(e.getMessage().contains("ACL users are per node"), e.getMessage());
         assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
+        DaemonConfig c = new ConfigLoader()
+                .load(
+                        null,
+                        Map.of(
+                                "HOME",
+                                "/h",
+                                "STATESTORE_REDIS__URL",
+                                "redis-cluster://n1:7000,n2:7001",
+                                "STATESTORE_ACL__ENABLED",
+                                "false"));
+        assertEquals("redis-cluster://n1:7000,n2:7001", c.redis().url());
     }
 
     @Test

@@ -235,7 +235,44 @@ public final class RedisClusterExtension
 
     /** Starts one empty cluster-enabled node; returns its port. */
     private int startNode() throws IOException, InterruptedException {
-        int port = freePort();
+        return startNode(freePort(), true);
+    }
+
+    /**
+     * Restores RDB files into this cluster as an operator would after a disaster (docs/cluster.md,
+     * "Backups of a cluster"): every node stopped, every node's data removed, each primary's
+     * file put as its {@code dump.rdb}, the nodes started again on their ports with their
+     * {@code nodes.conf} (so with their slots and roles), the primaries without AOF so that they
+     * load the RDB; the replicas copy their primary again. Waits until the cluster is ready.
+     *
+     * @param rdbByPrimaryPort the file for each primary, by its port
+     */
+    public void restorePrimaries(Map<Integer, Path> rdbByPrimaryPort) throws IOException, InterruptedException {
+        List<Integer> ports = new ArrayList<>(nodes.keySet());
+        for (int port : ports) {
+            nodes.get(port).destroyForcibly();
+        }
+        for (int port : ports) {
+            nodes.get(port).waitFor(10, TimeUnit.SECONDS);
+            Path nodeDir = dir.resolve(Integer.toString(port));
+            Path aof = nodeDir.resolve("appendonlydir");
+            if (Files.exists(aof)) {
+                try (Stream<Path> walk = Files.walk(aof)) {
+                    walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+            Files.deleteIfExists(nodeDir.resolve("dump.rdb"));
+            if (rdbByPrimaryPort.containsKey(port)) {
+                Files.copy(rdbByPrimaryPort.get(port), nodeDir.resolve("dump.rdb"));
+            }
+        }
+        for (int port : ports) {
+            startNode(port, !rdbByPrimaryPort.containsKey(port));
+        }
+        awaitReady();
+    }
+
+    private int startNode(int port, boolean appendOnly) throws IOException, InterruptedException {
         Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
         List<String> cmd = new ArrayList<>(List.of(
                 serverBinary(),

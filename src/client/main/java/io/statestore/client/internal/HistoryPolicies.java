@@ -6,6 +6,7 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.spi.FunctionCalls;
 import io.statestore.client.spi.KeyLayout;
 import io.statestore.client.spi.RedisGateway;
+import io.statestore.client.spi.SlotTags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,6 @@ public final class HistoryPolicies {
     private final StateStoreOptions options;
     private final RedisGateway redis;
     private final KeyLayout layout;
-    private final FunctionCalls protocol;
     private volatile Cached cached;
 
     private record Cached(List<HistoryPolicy> policies, long fetchedAt) {}
@@ -34,7 +34,6 @@ public final class HistoryPolicies {
         this.options = options;
         this.redis = redis;
         this.layout = layout;
-        this.protocol = new FunctionCalls(layout);
     }
 
     /**
@@ -75,10 +74,8 @@ public final class HistoryPolicies {
     }
 
     Versioned serverVersioned() {
-        if (layout.perSlot()) {
-            return new Versioned("", List.of()); // none can be set on a cluster yet (setServer)
-        }
-        List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(protocol.historyPolicy(), layout.historyPolicy()));
+        String key = policyKey();
+        List<Object> reply = FunctionCalls.list(redis.fcallReadOnly(FunctionCalls.historyPolicy(key), key));
         List<HistoryPolicy> out = new ArrayList<>();
         for (int i = 1; i < reply.size(); i++) {
             List<Object> r = FunctionCalls.list(reply.get(i));
@@ -93,8 +90,9 @@ public final class HistoryPolicies {
 
     /** Replaces the server policy atomically; the next write of every writer follows it. */
     void setServer(List<HistoryPolicy> policies) {
-        refuseOnCluster();
-        redis.fcall(protocol.setHistoryPolicy(null, policies), layout.historyPolicy());
+        String key = policyKey();
+        redis.fcall(FunctionCalls.setHistoryPolicy(key, null, policies), key);
+        copyToEverySlot(policies);
         cached = new Cached(List.copyOf(policies), System.nanoTime());
     }
 
@@ -103,27 +101,40 @@ public final class HistoryPolicies {
      * when someone changed it since it was read.
      */
     boolean setServerIf(String version, List<HistoryPolicy> policies) {
-        refuseOnCluster();
+        String key = policyKey();
         try {
-            redis.fcall(protocol.setHistoryPolicy(version, policies), layout.historyPolicy());
+            redis.fcall(FunctionCalls.setHistoryPolicy(key, version, policies), key);
         } catch (ConflictException e) {
             return false;
         }
+        copyToEverySlot(policies);
         cached = new Cached(List.copyOf(policies), System.nanoTime());
         return true;
     }
 
     /**
-     * On a cluster the write functions read the policy of the document's slot
-     * ({@code P histpolicy{T}}), and writing it to every slot is not built.
+     * The policy hash that is read and compared ({@code ifversion}): the one hash, or on a
+     * cluster that of slot 0, the policy of record; the write functions of every other slot read
+     * their own copy ({@link #copyToEverySlot}).
      */
-    private void refuseOnCluster() {
-        if (layout.perSlot()) {
-            throw redis.notOnCluster(
-                    "a server-side history policy",
-                    "writes on a cluster follow the policy of their hash slot,"
-                            + " and setting it on every slot is not built; give the rules as client-side history in StateStoreOptions");
+    private String policyKey() {
+        return layout.perSlot() ? layout.historyPolicyOfSlot(0) : layout.historyPolicy();
+    }
+
+    /**
+     * On a cluster, writes follow the policy of their own slot ({@code P histpolicy{T}}), so once
+     * slot 0's is set, the same rules go to the other 16,383 slots, pipelined per primary
+     * (docs/cluster.md, "Store settings and the history policy on a cluster").
+     */
+    private void copyToEverySlot(List<HistoryPolicy> policies) {
+        if (!layout.perSlot()) {
+            return;
         }
+        List<FunctionCalls.Call> calls = new ArrayList<>(SlotTags.SLOTS - 1);
+        for (int slot = 1; slot < SlotTags.SLOTS; slot++) {
+            calls.add(FunctionCalls.setHistoryPolicy(layout.historyPolicyOfSlot(slot), null, policies));
+        }
+        redis.fcallAll(calls);
     }
 
     /** The policy that applies to {@code key}: a client-side one, else the server's (no history: 0 versions). */

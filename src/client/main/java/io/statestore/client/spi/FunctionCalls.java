@@ -115,13 +115,23 @@ public final class FunctionCalls {
 
     /** {@code ss_hpolicy_get}. */
     public Call historyPolicy() {
-        return new Call("ss_hpolicy_get", List.of(layout.historyPolicy()), List.of());
+        return historyPolicy(layout.historyPolicy());
+    }
+
+    /** {@code ss_hpolicy_get} of one policy hash (on a cluster: {@link KeyLayout#historyPolicyOfSlot}). */
+    public static Call historyPolicy(String policyKey) {
+        return new Call("ss_hpolicy_get", List.of(policyKey), List.of());
     }
 
     // ---- writes
 
     /** {@code ss_hpolicy_set}; {@code ifVersion} null replaces the rules whatever they are. */
     public Call setHistoryPolicy(String ifVersion, List<HistoryPolicy> rules) {
+        return setHistoryPolicy(layout.historyPolicy(), ifVersion, rules);
+    }
+
+    /** {@code ss_hpolicy_set} of one policy hash (on a cluster: {@link KeyLayout#historyPolicyOfSlot}). */
+    public static Call setHistoryPolicy(String policyKey, String ifVersion, List<HistoryPolicy> rules) {
         List<String> args = new ArrayList<>(2 + rules.size() * 3);
         if (ifVersion != null) {
             args.add("ifversion");
@@ -132,7 +142,7 @@ public final class FunctionCalls {
             args.add(Integer.toString(p.maxVersions()));
             args.add(Long.toString(p.maxAge().toMillis()));
         }
-        return new Call("ss_hpolicy_set", List.of(layout.historyPolicy()), args);
+        return new Call("ss_hpolicy_set", List.of(policyKey), args);
     }
 
     /**
@@ -329,9 +339,14 @@ public final class FunctionCalls {
 
     /** {@code ss_config_set}: the store settings the admin decides for every writer. */
     public Call configure(long feedMaxLength, boolean jsonCheck) {
+        return configure(layout.settings(), feedMaxLength, jsonCheck);
+    }
+
+    /** {@code ss_config_set} of one settings hash (on a cluster: {@link KeyLayout#settingsOfSlot}). */
+    public static Call configure(String settingsKey, long feedMaxLength, boolean jsonCheck) {
         return new Call(
                 "ss_config_set",
-                List.of(layout.settings()),
+                List.of(settingsKey),
                 List.of("feedmax", Long.toString(feedMaxLength), "jsoncheck", jsonCheck ? "on" : "off"));
     }
 

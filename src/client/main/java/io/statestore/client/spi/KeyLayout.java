@@ -135,6 +135,19 @@ public final class KeyLayout {
         return prefix + "config" + slotSuffix(key);
     }
 
+    /**
+     * On a cluster, the settings hash of one hash slot ({@code P config{T}}), which every write
+     * in that slot reads; set on every slot (docs/cluster.md).
+     */
+    public String settingsOfSlot(int slot) {
+        return prefix + "config{" + SlotTags.tag(slot) + "}";
+    }
+
+    /** On a cluster, the history policy hash of one hash slot ({@code P histpolicy{T}}). */
+    public String historyPolicyOfSlot(int slot) {
+        return prefix + "histpolicy{" + SlotTags.tag(slot) + "}";
+    }
+
     /** {@code {T}} of the key's slot on a cluster, nothing on a standalone server. */
     private String slotSuffix(String key) {
         return perSlot ? "{" + SlotTags.tag(SlotTags.slot(key)) + "}" : "";

@@ -333,6 +333,61 @@ public final class RedisGateway implements AutoCloseable {
     }
 
     /**
+     * Sends many calls of one function at once: on a cluster pipelined per node by Jedis's
+     * cluster pipeline (each call routed by its keys' slot), on one server pipelined on one
+     * connection. A call the pipeline could not place (a redirect: its slot moved meanwhile) is
+     * sent again on its own through {@link #fcall(FunctionCalls.Call, String)}, which follows
+     * redirects; any other error reply fails the whole batch after every call was sent. Used to
+     * write the per-slot settings and history policy of a cluster (docs/cluster.md).
+     */
+    public void fcallAll(List<FunctionCalls.Call> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        List<redis.clients.jedis.Response<Object>> replies = new ArrayList<>(calls.size());
+        try {
+            if (cluster != null) {
+                try (redis.clients.jedis.ClusterPipeline p = cluster.client().pipelined()) {
+                    for (FunctionCalls.Call c : calls) {
+                        replies.add(p.fcall(c.function(), c.keys(), c.args()));
+                    }
+                    p.sync();
+                }
+            } else {
+                run(
+                        j -> {
+                            redis.clients.jedis.Pipeline p = j.pipelined();
+                            for (FunctionCalls.Call c : calls) {
+                                replies.add(p.fcall(c.function(), c.keys(), c.args()));
+                            }
+                            p.sync();
+                            return null;
+                        },
+                        null,
+                        true,
+                        calls.get(0).function());
+            }
+        } catch (JedisException e) {
+            throw mapped(e, null, true, calls.get(0).function());
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                replies.get(i).get();
+            } catch (redis.clients.jedis.exceptions.JedisRedirectionException
+                    | redis.clients.jedis.exceptions.JedisClusterOperationException moved) {
+                fcall(calls.get(i), calls.get(i).keys().get(0));
+            } catch (JedisDataException e) {
+                if (cluster != null && ClusterConnection.notRunYet(e)) {
+                    fcall(calls.get(i), calls.get(i).keys().get(0));
+                } else {
+                    throw mapped(
+                            e, calls.get(i).keys().get(0), true, calls.get(i).function());
+                }
+            }
+        }
+    }
+
+    /**
      * Calls a function that answers each of its parts in its place ({@code ss_write_many}): an
      * error reply to one part comes back as a {@link FunctionCalls.ErrorReply} among the others.
      */

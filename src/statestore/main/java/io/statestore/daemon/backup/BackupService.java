@@ -48,6 +48,14 @@ public final class BackupService {
     }
 
     public synchronized BackupResult backupNow() throws BackupException, InterruptedException {
+        if (redis.cluster()) { // one RDB per primary, as one set (docs/cluster.md, "Backups of a cluster")
+            try {
+                return new ClusterBackup(redis, fetcher, verifier, dir, cfg.keep())
+                        .backupNow(cfg.timeout(), () -> aborted);
+            } catch (IOException | RuntimeException e) {
+                throw new BackupException("backup failed: " + e.getMessage(), e);
+            }
+        }
         long t0 = System.nanoTime();
         Instant at = Instant.now();
         Path tmp = null;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocketFactory;
+import redis.clients.jedis.HostAndPort;
 
 /**
  * Obtains the server's RDB: by copying its file when the server is local, or over the
@@ -64,8 +65,14 @@ public final class RdbFetcher {
     }
 
     public void replicate(Path target, int timeoutMillis, BooleanSupplier aborted) throws IOException, BackupException {
-        String host = redis.address().getHost();
-        int port = redis.address().getPort();
+        replicate(redis.address(), target, timeoutMillis, aborted);
+    }
+
+    /** The same from one node ({@code node}: a primary of a cluster), with the daemon's credentials. */
+    public void replicate(HostAndPort node, Path target, int timeoutMillis, BooleanSupplier aborted)
+            throws IOException, BackupException {
+        String host = node.getHost();
+        int port = node.getPort();
         Socket socket = redis.ssl() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
         try (socket) {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
@@ -78,7 +85,7 @@ public final class RdbFetcher {
                 auth.add(redis.password().get());
                 command(out, auth);
                 String reply = readLine(in);
-                refusedCredential(reply);
+                refusedCredential(node, reply);
                 if (!reply.startsWith("+")) {
                     throw new BackupException("AUTH failed: " + reply);
                 }
@@ -91,7 +98,7 @@ public final class RdbFetcher {
                 header = readLine(in);
             } while (header.isEmpty());
             if (!header.startsWith("$")) {
-                refusedCredential(header);
+                refusedCredential(node, header);
                 throw new BackupException("replication SYNC refused: " + header);
             }
             try (OutputStream file =
@@ -158,12 +165,9 @@ public final class RdbFetcher {
         out.flush();
     }
 
-    private void refusedCredential(String reply) {
+    private void refusedCredential(HostAndPort node, String reply) {
         var credential = io.statestore.client.spi.Permissions.ofConnection(
-                (redis.ssl() ? "rediss://" : "redis://") + redis.address().getHost() + ":"
-                        + redis.address().getPort(),
-                redis.user(),
-                reply);
+                (redis.ssl() ? "rediss://" : "redis://") + node.getHost() + ":" + node.getPort(), redis.user(), reply);
         if (credential != null) {
             throw credential;
         }

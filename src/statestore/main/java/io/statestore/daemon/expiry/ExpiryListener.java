@@ -23,6 +23,7 @@ public final class ExpiryListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryListener.class);
     private final RedisAdmin redis;
     private final Reaper reaper;
+    private final HostAndPort node; // null: the server, or the Sentinels' current primary
     private final AtomicLong reaped = new AtomicLong();
     private volatile boolean closed;
     private volatile JedisPubSub current;
@@ -32,8 +33,14 @@ public final class ExpiryListener implements AutoCloseable {
     private boolean warnedConfig;
 
     public ExpiryListener(RedisAdmin redis, Reaper reaper) {
+        this(redis, reaper, null);
+    }
+
+    /** A listener on one primary of a cluster (keyspace notifications are per node); {@link ClusterExpiry} keeps one per primary. */
+    public ExpiryListener(RedisAdmin redis, Reaper reaper, HostAndPort node) {
         this.redis = redis;
         this.reaper = reaper;
+        this.node = node;
     }
 
     public long reaped() {
@@ -49,7 +56,9 @@ public final class ExpiryListener implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        watch.scheduleWithFixedDelay(this::followPrimary, 1, 1, TimeUnit.SECONDS);
+        if (node == null) {
+            watch.scheduleWithFixedDelay(this::followPrimary, 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Ends the subscription when the primary moved; the loop then subscribes at the new one. */
@@ -90,7 +99,7 @@ public final class ExpiryListener implements AutoCloseable {
         String channel = "__keyevent@" + redis.database() + "__:expired";
         long backoff = 200;
         while (!closed) {
-            try (Jedis j = redis.dedicated(0)) {
+            try (Jedis j = node == null ? redis.dedicated(0) : redis.dedicated(node, 0)) {
                 enableNotifications(j);
                 HostAndPort at = j.getConnection().getHostAndPort();
                 JedisPubSub sub = new JedisPubSub() {

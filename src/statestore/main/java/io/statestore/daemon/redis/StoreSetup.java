@@ -2,10 +2,14 @@ package io.statestore.daemon.redis;
 
 import io.statestore.client.spi.FunctionCalls;
 import io.statestore.client.spi.KeyLayout;
+import io.statestore.client.spi.SlotTags;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -33,11 +37,66 @@ public final class StoreSetup {
      * every writer): the feed length, and whether the functions check JSON values.
      */
     public void settings(long feedMaxLength, boolean jsonCheck) {
-        FunctionCalls.Call configure = protocol.configure(feedMaxLength, jsonCheck);
-        admin.with(j -> j.fcall(configure.function(), configure.keys(), configure.args()));
+        if (layout.perSlot()) {
+            int slots = settingsOnEverySlot(feedMaxLength, jsonCheck);
+            LOG.info("store settings (feedmax {}, jsoncheck {}) set on {} slots", feedMaxLength, jsonCheck, slots);
+        } else {
+            FunctionCalls.Call configure = protocol.configure(feedMaxLength, jsonCheck);
+            admin.with(j -> j.fcall(configure.function(), configure.keys(), configure.args()));
+        }
         if (!jsonCheck) {
             LOG.warn("redis.jsonCheck is false: the functions store JSON values unchecked (trusted writers)");
         }
+    }
+
+    /**
+     * On a cluster every write reads the settings of its own slot ({@code P config{T}}), so they
+     * are set on all 16,384: pipelined on each primary for the slots it serves; a call answered
+     * with a redirect (its slot moved meanwhile) is sent again on its own, following it.
+     * Reply: the slots written.
+     */
+    private int settingsOnEverySlot(long feedMaxLength, boolean jsonCheck) {
+        java.util.BitSet done = new java.util.BitSet(SlotTags.SLOTS);
+        for (Shard shard : admin.shards()) {
+            List<Integer> slots = new ArrayList<>();
+            for (int[] r : shard.node().orElseThrow().slots()) {
+                for (int slot = r[0]; slot <= r[1]; slot++) {
+                    slots.add(slot);
+                }
+            }
+            List<Integer> moved = shard.with(j -> {
+                Pipeline p = j.pipelined();
+                List<Response<Object>> replies = new ArrayList<>(slots.size());
+                for (int slot : slots) {
+                    FunctionCalls.Call c = configureSlot(slot, feedMaxLength, jsonCheck);
+                    replies.add(p.fcall(c.function(), c.keys(), c.args()));
+                }
+                p.sync();
+                List<Integer> again = new ArrayList<>();
+                for (int i = 0; i < replies.size(); i++) {
+                    try {
+                        replies.get(i).get();
+                    } catch (JedisRedirectionException e) {
+                        again.add(slots.get(i));
+                    }
+                }
+                return again;
+            });
+            slots.forEach(done::set);
+            for (int slot : moved) {
+                FunctionCalls.Call c = configureSlot(slot, feedMaxLength, jsonCheck);
+                admin.with(j -> j.fcall(c.function(), c.keys(), c.args()));
+            }
+        }
+        for (int slot = done.nextClearBit(0); slot < SlotTags.SLOTS; slot = done.nextClearBit(slot + 1)) {
+            FunctionCalls.Call c = configureSlot(slot, feedMaxLength, jsonCheck); // served by nobody at the look
+            admin.with(j -> j.fcall(c.function(), c.keys(), c.args()));
+        }
+        return SlotTags.SLOTS;
+    }
+
+    private FunctionCalls.Call configureSlot(int slot, long feedMaxLength, boolean jsonCheck) {
+        return FunctionCalls.configure(layout.settingsOfSlot(slot), feedMaxLength, jsonCheck);
     }
 
     /**

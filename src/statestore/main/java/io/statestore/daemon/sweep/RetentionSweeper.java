@@ -8,7 +8,10 @@ import io.statestore.client.StateStore;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.redis.Commands;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.daemon.redis.Shard;
+import io.statestore.daemon.redis.SlotKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -62,10 +65,15 @@ public final class RetentionSweeper {
     }
 
     public SweepResult sweep() {
-        List<String> indexed = indexedKeys();
+        List<Indexed> groups = indexedKeys();
+        List<String> indexed = new ArrayList<>();
+        Map<String, State> states = new java.util.HashMap<>();
+        for (Indexed g : groups) {
+            indexed.addAll(g.keys());
+            states.putAll(states(g.at(), g.keys()));
+        }
         int reaped = 0;
         Map<Integer, List<Candidate>> byPolicy = new LinkedHashMap<>();
-        Map<String, State> states = states(indexed);
         for (String key : indexed) {
             Map<String, String> meta = states.get(key).meta();
             if (!states.get(key).exists()) {
@@ -162,12 +170,15 @@ public final class RetentionSweeper {
         return wasArchived ? Outcome.ARCHIVED : Outcome.DELETED;
     }
 
-    /** Metadata and existence of every key, fetched in pipelined batches. */
-    private Map<String, State> states(List<String> keys) {
+    /**
+     * Metadata and existence of every key, fetched in pipelined batches from the server that
+     * holds their index (on a cluster: the primary of their slots, so no command is redirected).
+     */
+    private Map<String, State> states(Commands at, List<String> keys) {
         Map<String, State> out = new java.util.HashMap<>();
         for (int from = 0; from < keys.size(); from += BATCH) {
             List<String> batch = keys.subList(from, Math.min(keys.size(), from + BATCH));
-            redis.with(j -> {
+            at.with(j -> {
                 redis.clients.jedis.Pipeline p = j.pipelined();
                 List<redis.clients.jedis.Response<Map<String, String>>> metas = new ArrayList<>();
                 List<redis.clients.jedis.Response<Boolean>> exists = new ArrayList<>();
@@ -189,13 +200,35 @@ public final class RetentionSweeper {
 
     private record State(Map<String, String> meta, boolean exists) {}
 
-    private List<String> indexedKeys() {
+    /** The documents of one listing index and the server that holds it. */
+    private record Indexed(Commands at, List<String> keys) {}
+
+    /**
+     * Every document the listing index knows: the one index, or on a cluster the index of every
+     * slot ({@code <prefix>index{T}}), found by SCAN on every primary (docs/cluster.md).
+     */
+    private List<Indexed> indexedKeys() {
+        if (!layout.perSlot()) {
+            return List.of(new Indexed(redis, members(redis, layout.index(""))));
+        }
+        List<Indexed> out = new ArrayList<>();
+        for (Shard shard : redis.shards()) {
+            List<String> keys = new ArrayList<>();
+            for (String index : SlotKeys.scan(shard, layout.prefix() + "index{*}", "zset")) {
+                keys.addAll(members(shard, index));
+            }
+            out.add(new Indexed(shard, keys));
+        }
+        return out;
+    }
+
+    private static List<String> members(Commands at, String index) {
         List<String> keys = new ArrayList<>();
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams params = new ScanParams().count(500);
         do {
             String c = cursor;
-            ScanResult<Tuple> page = redis.with(j -> j.zscan(layout.index(""), c, params));
+            ScanResult<Tuple> page = at.with(j -> j.zscan(index, c, params));
             for (Tuple t : page.getResult()) {
                 keys.add(t.getElement());
             }
