@@ -229,11 +229,8 @@ class ClusterDocumentsTest {
 
     @Test
     void whatIsNotBuiltForAClusterIsRefusedInOurWords() {
-        for (Runnable r : List.<Runnable>of(
-                () -> store.watch(),
-                () -> store.events(),
-                () -> store.tasks(),
-                () -> store.history().setPolicies(List.of()))) {
+        for (Runnable r :
+                List.<Runnable>of(() -> store.watch(), () -> store.history().setPolicies(List.of()))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
             assertTrue(e.getMessage().contains("not supported on Redis Cluster yet"), e.getMessage());
             assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
