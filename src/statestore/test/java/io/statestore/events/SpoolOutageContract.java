@@ -52,9 +52,18 @@ public interface SpoolOutageContract {
     /** Removes what an earlier test left (the streams above). */
     void clean();
 
-    /** The spooling bus's publish timeout; a publish may block this long, plus 2 s, when Redis goes away. */
+    /** The spooling bus's publish timeout. */
     default Duration publishTimeout() {
         return Duration.ofSeconds(5);
+    }
+
+    /**
+     * The longest a publish may block. On one server a refused connection fails at once, so 2 s;
+     * on a cluster the client retries a call (other nodes, a failover) for up to the publish
+     * timeout before the event is spooled.
+     */
+    default Duration slowestPublishAllowed() {
+        return Duration.ofSeconds(2);
     }
 
     @BeforeEach
@@ -106,7 +115,7 @@ public interface SpoolOutageContract {
             awaitDrained(bus);
         }
         System.out.printf("outage test: slowest publish %.1f ms%n", slowest / 1e6);
-        assertTrue(slowest < publishTimeout().plusSeconds(2).toNanos(), "a publish blocked " + slowest / 1e6 + " ms");
+        assertTrue(slowest < slowestPublishAllowed().toNanos(), "a publish blocked " + slowest / 1e6 + " ms");
         assertStreamHoldsEveryEventOnceInOrder();
     }
 
