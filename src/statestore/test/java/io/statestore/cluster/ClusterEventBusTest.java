@@ -370,8 +370,13 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
         return Duration.ofSeconds(1);
     }
 
+    /**
+     * The retry bound (the publish timeout) does not cut short an attempt in flight, whose socket
+     * timeout is the publish timeout too, nor a CLUSTERDOWN answered by a node that sees its peers
+     * go: 3.7 s was seen with 1 s at load 24 on 2 cores.
+     */
     @Override
     public Duration slowestPublishAllowed() {
-        return publishTimeout().plusSeconds(2);
+        return publishTimeout().multipliedBy(3).plusSeconds(2);
     }
 }

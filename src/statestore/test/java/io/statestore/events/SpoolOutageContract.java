@@ -131,7 +131,7 @@ public interface SpoolOutageContract {
         while ((line = out1.readLine()) != null) {
             // drain the first publisher's output until it halts
         }
-        assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first publisher did not halt");
         assertEquals(0, first.exitValue());
         Process second = start(dir, 2500, EVENTS, "drain");
         BufferedReader out2 = reader(second);
@@ -142,7 +142,9 @@ public interface SpoolOutageContract {
         }
         startRedis();
         awaitLine(out2, "drained");
-        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(
+                second.waitFor(60, TimeUnit.SECONDS),
+                "the second publisher did not exit after draining its spool: " + threadsOf(second));
         assertEquals(0, second.exitValue());
         assertStreamHoldsEveryEventOnceInOrder();
     }
@@ -162,6 +164,28 @@ public interface SpoolOutageContract {
                         mode)
                 .redirectErrorStream(true)
                 .start();
+    }
+
+    /** The live threads of a child that should have ended (jstack), to say what kept it. */
+    private String threadsOf(Process p) {
+        try {
+            Process j = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jstack")
+                                    .toString(),
+                            Long.toString(p.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String dump = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            StringBuilder names = new StringBuilder();
+            for (String line : dump.split("\n")) {
+                if (line.startsWith("\"") && !line.contains(" daemon ")) {
+                    names.append(line, 0, Math.min(line.length(), 80)).append("; ");
+                }
+            }
+            return names.toString();
+        } catch (Exception e) {
+            return "(jstack failed: " + e + ")";
+        }
     }
 
     private BufferedReader reader(Process p) {

@@ -35,6 +35,7 @@ final class ClusterConnection implements AutoCloseable {
     private final JedisClientConfig clientConfig;
     private final GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     private final Duration retries;
+    private final boolean connectNow;
     /** Made on first use when the connection is lazy (a spooling publisher may start while the cluster is down). */
     private volatile JedisCluster cluster;
 
@@ -69,9 +70,24 @@ final class ClusterConnection implements AutoCloseable {
                     ? timeout.multipliedBy(3)
                     : MIN_RETRY_DURATION;
         }
+        this.connectNow = connectNow;
         if (connectNow) {
             client();
         }
+    }
+
+    private void anySeedAnswers() {
+        JedisException last = null;
+        for (HostAndPort seed : endpoint.hosts()) {
+            try (Jedis j = new Jedis(seed, clientConfig)) {
+                j.ping();
+                return;
+            } catch (JedisException e) {
+                last = e;
+            }
+        }
+        throw new redis.clients.jedis.exceptions.JedisConnectionException(
+                "no seed node of the cluster answers" + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
     /** How long a command is retried in all before the caller gets a failure. */
@@ -80,6 +96,12 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     private JedisCluster connect() {
+        if (!connectNow) {
+            // Jedis starts the background refresh thread (not a daemon) before it asks for the slot
+            // map, and does not stop it when that fails: every attempt on a cluster that is down
+            // would leave one behind (and keep the JVM from exiting). Ask a seed first.
+            anySeedAnswers();
+        }
         // topology refreshed in the background too, so a promoted replica or a new primary is
         // known before a command has to be redirected to it
         return new JedisCluster(
@@ -96,6 +118,10 @@ final class ClusterConnection implements AutoCloseable {
         JedisCluster c = cluster;
         if (c == null) {
             synchronized (this) {
+                if (closed) {
+                    // made now, its topology thread would outlive the close (and keep a JVM from exiting)
+                    throw new JedisException("the connection to the cluster is closed");
+                }
                 if (cluster == null) {
                     cluster = connect();
                 }
@@ -104,6 +130,8 @@ final class ClusterConnection implements AutoCloseable {
         }
         return c;
     }
+
+    private boolean closed; // guarded by this
 
     /** A connection to the primary of {@code key}'s slot, for a command the caller runs itself; caller closes it. */
     Jedis nodeOf(String key) {
@@ -195,7 +223,11 @@ final class ClusterConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        JedisCluster c = cluster;
+        JedisCluster c;
+        synchronized (this) {
+            closed = true;
+            c = cluster;
+        }
         if (c != null) {
             c.close();
         }
