@@ -59,12 +59,29 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
 
     /** Three event types (prefixed {@code prefix}) whose slots are served by three different primaries. */
     static List<String> typesOnEveryPrimary(String prefix) {
+        settled();
         Map<Integer, String> byPrimary = new LinkedHashMap<>();
         for (int i = 0; byPrimary.size() < 3; i++) {
             String type = prefix + i;
             byPrimary.putIfAbsent(cluster.primaryOfSlot(SlotTags.slot("{ev:" + type + "}")), type);
         }
         return new ArrayList<>(byPrimary.values());
+    }
+
+    /**
+     * Waits until every node says the cluster is ok. The outage tests restart all six nodes, and
+     * on a loaded machine (load 34 on 2 cores) nodes with a 1 s node timeout were seen to mark
+     * each other failed for a while after that (CLUSTERDOWN, a slot without a primary).
+     */
+    static void settled() {
+        try {
+            cluster.awaitReady();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -101,6 +118,7 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
         assertEquals(published.size(), groupDeliveries.get(), "the group saw each event once");
 
         // each type's streams are on the primary of its own slot: three different primaries
+        settled();
         Set<Integer> ports = new HashSet<>();
         for (String t : types) {
             int port = cluster.primaryOfSlot(SlotTags.slot("{ev:" + t + "}"));
@@ -358,6 +376,7 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
 
     @Override
     public void clean() {
+        settled();
         try (UnifiedJedis j = inspector()) {
             for (String k : List.of(":t:outage", ":all", ":ids", ":types")) {
                 j.del("ss:{ev:outage}" + k);
