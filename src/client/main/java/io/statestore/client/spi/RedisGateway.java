@@ -35,9 +35,10 @@ import redis.clients.jedis.util.Pool;
  *
  * <p>On Redis Cluster ({@code redis-cluster://}) the calls go through Jedis's cluster client
  * ({@link ClusterConnection}), which routes by slot and handles redirects itself; the libraries
- * are kept on every primary. What needs one connection to one server (watchers, consumers,
- * WATCH sessions) is not available on a cluster yet and is refused with
- * {@link #notOnCluster(String)} (docs/cluster.md).
+ * are kept on every primary. A blocking reader of one stream (an event consumer, a tail, a task
+ * follower) gets a connection to the primary of its key's slot ({@link #dedicatedConnection(String)});
+ * what needs one connection to the whole store (watchers, WATCH sessions) is not available on a
+ * cluster yet and is refused with {@link #notOnCluster(String, String)} (docs/cluster.md).
  */
 public final class RedisGateway implements AutoCloseable {
     private final RedisEndpoint redis;
@@ -507,7 +508,7 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Jedis dedicatedConnection() {
         if (cluster != null) {
-            throw notOnCluster("a blocking reader (event consumer, task follower)", ONE_SERVER);
+            throw notOnCluster("a blocking reader of several keys", ONE_SERVER); // one key: dedicatedConnection(key)
         }
         try {
             Jedis jedis = new Jedis(redis.current(pool), clientConfig);
