@@ -7,7 +7,7 @@ Two layouts (docs/events.md, docs/cluster.md "The event bus and tasks on a clust
   Redis Cluster: each type in the slot of its own tag, base P{ev:<type>}: P{ev:<type>}:t:<type>,
     P{ev:<type>}:all (that type's shard of the global stream), :ids, :types, :dlq:<type>,
     :config; plus the registry of types P{ev}:types (ev_register only).
-A function tells the two apart by the server (CLUSTER KEYSLOT answers only on a cluster node) and
+A function tells the two apart by the server (INFO cluster: cluster_enabled) and
 refuses the other layout's keys, so two clients can never write one bus in both. ]]
 
 local function keys_fail(key, what)
