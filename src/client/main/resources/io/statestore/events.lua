@@ -8,15 +8,19 @@ A separate library from the document library `statestore`, with its own LIB_VERS
 two can be upgraded independently. Installed by the Java client like the document library
 (docs/functions.md: by version and SHA-256 of the code, again after a FUNCTION FLUSH).
 
-Keys (prefix `ss:` by default). Every key an event-bus call touches carries the hash tag
-`{ev}`, so one publish (type stream + global stream + idempotency set) is one hash slot on
-Redis Cluster. Task streams carry their own tag `{<task id>}`.
+Keys (prefix `ss:` by default). On a standalone server every event-bus key carries the hash tag
+`{ev}`; on Redis Cluster each type's keys carry `{ev:<type>}` instead (the global stream is then
+one shard per type, `<p>{ev:<type>}:all`), so one publish (type stream + global stream +
+idempotency set) is one hash slot either way (lua/ev_keys.lua, docs/cluster.md). Task streams
+carry their own tag `{<task id>}`.
   <p>{ev}:t:<type>    stream   events of one type
   <p>{ev}:all         stream   every event (a copy), in publish order
   <p>{ev}:dlq:<type>  stream   dead letters of one type
   <p>{ev}:ids         zset     client event IDs seen recently (score: server time ms), for
                                idempotent publishing (the outage spool re-sends)
-  <p>{ev}:types       set      the event types ever published
+  <p>{ev}:types       set      the event types ever published (on a cluster: written by
+                               ev_register before a type's first publish; each shard's own
+                               <p>{ev:<type>}:types holds just its type)
   <p>task:{<id>}      stream   the chunks of one task, then one end entry
 
 Event entry fields: id (client-generated, unique), type, src, time (ms, client clock), data
@@ -30,13 +34,14 @@ last-delivered-id. Only entries below the floor are ever removed.
 Errors (first word of the error reply): SS_INVALID, SS_JSON (event data that is not valid JSON), SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '6'
+local LIB_VERSION = '7'
 local PUBLISH_TRIM_EVERY = 100   -- one publish call in this many does trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
 
 -- #include common.lua
 -- #include json_check.lua
+-- #include ev_keys.lua
 
 -- ev_version: KEYS none. ARGV none. Reply: the library version (string). Errors: none.
 register('ev_version', function() return LIB_VERSION end, {'no-writes'})
@@ -62,37 +67,6 @@ local function check_keys(keys, n, what)
   if #keys ~= n then
     fail('SS_INVALID', 'expected ' .. n .. ' keys (' .. what .. '), got ' .. #keys)
   end
-end
-
--- Every key is one of the bus's own, derived from the prefix P: P{ev}:all,
--- P{ev}:ids, P{ev}:types, P{ev}:t:<type>, P{ev}:dlq:<type>, P task:{<id>}. Otherwise a caller
--- could append events to a document, the change feed or another store's streams.
-local function keys_fail(key, what)
-  fail('SS_KEYS', '"' .. tostring(key) .. '" is not ' .. what)
-end
-
--- The prefix P of a bus key P{ev}:<rest>; rest must match the Lua pattern given.
-local function bus_key(key, rest, what)
-  local p, tail = string.match(key or '', '^([^{}]-){ev}:(.*)$')
-  if not p or p == '' or string.find(p, '[%s%c]') or not string.find(tail, rest) then
-    keys_fail(key, what)
-  end
-  return p, tail
-end
-
--- Checks the global stream, ids and types keys of a publish; reply: the prefix.
-local function check_bus_keys(global, ids, types)
-  local p = bus_key(global, '^all$', 'the global event stream <prefix>{ev}:all')
-  if ids ~= p .. '{ev}:ids' or types ~= p .. '{ev}:types' then
-    keys_fail(ids .. ' / ' .. tostring(types), 'the event bus\'s ' .. p .. '{ev}:ids and ' .. p .. '{ev}:types')
-  end
-  return p
-end
-
--- The type of a type stream P{ev}:t:<type>, and P.
-local function stream_type(key)
-  local p, tail = bus_key(key, '^t:.', 'an event type stream <prefix>{ev}:t:<type>')
-  return string.sub(tail, 3), p
 end
 
 -- A stream ID argument must be "ms-seq" in full (common.lua's cmp_id also takes "ms" alone).
@@ -230,24 +204,6 @@ local function check_settings(argv, at)
   end
 end
 
--- A type stream key must end in ":t:<type>" (a client bug must not write one type's events
--- into another's stream). The last pair checked is remembered.
-local valid_tkey, valid_type
-local valid_tprefix
-local function check_type_key(k, typ, nk, p)
-  if k == valid_tkey and typ == valid_type and p == valid_tprefix then
-    return
-  end
-  if k == nil then
-    fail('SS_INVALID', 'expected a key ' .. nk .. ', the stream of type "' .. typ .. '"')
-  end
-  if k ~= p .. '{ev}:t:' .. typ then
-    fail('SS_KEYS', 'key ' .. nk .. ' must be the stream of type "' .. typ .. '", ' .. p .. '{ev}:t:' .. typ
-      .. ', got "' .. tostring(k) .. '"')
-  end
-  valid_tkey, valid_type, valid_tprefix = k, typ, p
-end
-
 -- The server's clock as ms text; server_ms keeps the last value this Lua VM read (a number).
 local server_ms
 local function server_clock()
@@ -349,7 +305,8 @@ local function publish(keys, argv)
     fail('SS_INVALID', 'expected 8 arguments, got ' .. #argv)
   end
   check_event(argv, 1)
-  check_type_key(keys[1], argv[2], 1, check_bus_keys(keys[2], keys[3], keys[4]))
+  local b, ttype = check_bus_keys(keys[2], keys[3], keys[4])
+  check_type_key(keys[1], argv[2], 1, b, ttype)
   check_settings(argv, 6)
   local tid, gid = append(keys[1], keys[2], keys[3], server_clock(), argv, 1)
   if tid then
@@ -380,11 +337,11 @@ local function publish_batch(keys, argv)
     fail('SS_INVALID', 'expected 3 + 5N arguments (N >= 1), got ' .. nargs)
   end
   check_settings(argv, 1)
-  local p = check_bus_keys(keys[1], keys[2], keys[3])
+  local p, ttype = check_bus_keys(keys[1], keys[2], keys[3])
   local n = (nargs - 3) / 5
   local first = argv[5]
   check_event(argv, 4)
-  check_type_key(keys[4], first, 4, p)
+  check_type_key(keys[4], first, 4, p, ttype)
   -- tkey: type -> key when the batch has several types; per_event: one key per event
   local tkey, types, nk, per_event = nil, nil, 4, n > 1 and #keys == 3 + n
   for at = 9, nargs, 5 do
@@ -392,7 +349,7 @@ local function publish_batch(keys, argv)
     local typ = argv[at + 1]
     if per_event then
       nk = nk + 1
-      check_type_key(keys[nk], typ, nk, p)
+      check_type_key(keys[nk], typ, nk, p, ttype)
       types = types or {first}
       types[#types + 1] = typ
     elseif typ ~= first then
@@ -401,7 +358,7 @@ local function publish_batch(keys, argv)
       end
       if tkey[typ] == nil then
         nk = nk + 1
-        check_type_key(keys[nk], typ, nk, p)
+        check_type_key(keys[nk], typ, nk, p, ttype)
         tkey[typ] = keys[nk]
         types[#types + 1] = typ
       end
@@ -439,6 +396,28 @@ local function publish_batch(keys, argv)
 end
 register('ev_publish_batch', publish_batch)
 
+-- ev_register: record an event type in the registry of types, P{ev}:types. On Redis Cluster a
+-- publish cannot reach that key (it is in another slot than the type's), so a client registers
+-- each type once before its first publish: a reader of the registry then never misses a type
+-- that has events. On a standalone server the publish adds it too (this is harmless there).
+--   KEYS: the registry P{ev}:types
+--   ARGV: event type
+--   reply: 1 when the type is new, else 0
+--   errors: SS_KEYS (another key), SS_INVALID (not a valid type name)
+local function register_type(keys, argv)
+  check_keys(keys, 1, 'the registry of event types')
+  local p = string.match(keys[1] or '', '^([^{}]-){ev}:types$')
+  if not p or p == '' or string.find(p, '[%s%c]') then
+    keys_fail(keys[1], 'the registry of event types <prefix>{ev}:types')
+  end
+  local typ = need(argv[1], 'event type', 200)
+  if not string.find(typ, '^[%w][%w._:/-]*$') then
+    fail('SS_INVALID', 'invalid event type "' .. typ .. '": use letters, digits and . _ : / -')
+  end
+  return redis.call('SADD', keys[1], typ)
+end
+register('ev_register', register_type)
+
 -- ev_dead: move a pending entry to the dead-letter stream and acknowledge it, atomically.
 --   KEYS: type stream, dead-letter stream
 --   ARGV: group, entry ID, error text, delivery count, consumer
@@ -447,9 +426,9 @@ register('ev_publish_batch', publish_batch)
 --   errors: SS_INVALID
 local function dead(keys, argv)
   check_keys(keys, 2, 'type stream, dead-letter stream')
-  local typ, p = stream_type(keys[1])
-  if keys[2] ~= p .. '{ev}:dlq:' .. typ then
-    keys_fail(keys[2], 'the dead-letter stream of "' .. typ .. '", ' .. p .. '{ev}:dlq:' .. typ)
+  local typ, b = stream_type(keys[1])
+  if keys[2] ~= b .. ':dlq:' .. typ then
+    keys_fail(keys[2], 'the dead-letter stream of "' .. typ .. '", ' .. b .. ':dlq:' .. typ)
   end
   local group = need(argv[1], 'group')
   local id = need(argv[2], 'entry id')
@@ -490,9 +469,9 @@ local DEAD_FIELDS = {error = true, deliveries = true, group = true, consumer = t
 --   errors: SS_INVALID
 local function redrive(keys, argv)
   check_keys(keys, 2, 'dead-letter stream, type stream')
-  local typ, p = stream_type(keys[2])
-  if keys[1] ~= p .. '{ev}:dlq:' .. typ then
-    keys_fail(keys[1], 'the dead-letter stream of "' .. typ .. '", ' .. p .. '{ev}:dlq:' .. typ)
+  local typ, b = stream_type(keys[2])
+  if keys[1] ~= b .. ':dlq:' .. typ then
+    keys_fail(keys[1], 'the dead-letter stream of "' .. typ .. '", ' .. b .. ':dlq:' .. typ)
   end
   local max = int_arg(argv[1], 'count')
   local r
@@ -529,9 +508,11 @@ register('ev_redrive', redrive)
 --   errors: SS_INVALID
 local function trim(keys, argv)
   check_keys(keys, 1, 'stream')
-  local _, tail = bus_key(keys[1], '^[atd]', 'an event stream of the bus (<prefix>{ev}:all, :t:<type>, :dlq:<type>)')
-  if tail ~= 'all' and not string.find(tail, '^t:.') and not string.find(tail, '^dlq:.') then
-    keys_fail(keys[1], 'an event stream of the bus (<prefix>{ev}:all, :t:<type>, :dlq:<type>)')
+  local what = 'an event stream of the bus (<prefix>{ev}:all, :t:<type>, :dlq:<type>; on a cluster {ev:<type>})'
+  local _, tail, ttype = bus_key(keys[1], '^[atd]', what)
+  local typ = string.match(tail, '^t:(.+)$') or string.match(tail, '^dlq:(.+)$')
+  if tail ~= 'all' and (typ == nil or (ttype ~= '' and typ ~= ttype)) then
+    keys_fail(keys[1], what)
   end
   local maxlen = int_arg(argv[1], 'maxlen')
   local minid = argv[2] or ''

@@ -229,7 +229,7 @@ class ClusterDocumentsTest {
 
     @Test
     void whatIsNotBuiltForAClusterIsRefusedInOurWords() {
-        for (Runnable r : List.<Runnable>of(() -> store.watch(), () -> store.events(), () -> store.tasks())) {
+        for (Runnable r : List.<Runnable>of(() -> store.watch())) {
             InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
             assertTrue(e.getMessage().contains("not supported on Redis Cluster yet"), e.getMessage());
             assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());

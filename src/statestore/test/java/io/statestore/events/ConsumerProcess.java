@@ -5,19 +5,25 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.events.ConsumeOptions;
 import io.statestore.client.events.EventBusOptions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
-import redis.clients.jedis.Jedis;
+import java.util.Set;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A consumer in its own JVM (killed with SIGKILL by {@link ConsumerKillTest}). Its handler
  * counts each event idempotently ({@code HSETNX handled <event id>}) and every delivery
- * ({@code INCR deliveries}). Args: redis port, consumer name.
+ * ({@code INCR deliveries}). Args: the Redis URL ({@code redis://} or {@code redis-cluster://};
+ * a port alone means {@code redis://127.0.0.1:PORT}), consumer name.
  */
 public final class ConsumerProcess {
     private ConsumerProcess() {}
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
+        String uri = args[0].contains("://") ? args[0] : "redis://127.0.0.1:" + args[0];
         String name = args[1];
         ConsumeOptions opts = ConsumeOptions.builder()
                 .block(Duration.ofMillis(200))
@@ -26,13 +32,9 @@ public final class ConsumerProcess {
                 .batchSize(50)
                 .maxDeliveries(1000)
                 .build();
-        try (Jedis effects = new Jedis("127.0.0.1", port); // only the consumer thread uses it
+        try (UnifiedJedis effects = effects(uri); // only the consumer thread uses it
                 EventBus bus = EventBus.open(
-                        StateStoreOptions.builder()
-                                .uri("redis://127.0.0.1:" + port)
-                                .writer(name)
-                                .build(),
-                        EventBusOptions.DEFAULT)) {
+                        StateStoreOptions.builder().uri(uri).writer(name).build(), EventBusOptions.DEFAULT)) {
             bus.consume(
                     List.of("flow"),
                     "workers",
@@ -45,5 +47,18 @@ public final class ConsumerProcess {
             System.out.println("started");
             Thread.sleep(Long.MAX_VALUE);
         }
+    }
+
+    /** Where the handler counts: the same server, or the same cluster (routed by key). */
+    static UnifiedJedis effects(String uri) {
+        String hosts = uri.substring(uri.indexOf("://") + 3);
+        if (uri.startsWith("redis-cluster://")) {
+            Set<HostAndPort> seeds = new HashSet<>();
+            for (String h : hosts.split(",")) {
+                seeds.add(HostAndPort.from(h));
+            }
+            return new JedisCluster(seeds);
+        }
+        return RedisClient.create(HostAndPort.from(hosts.replaceAll("/.*", "")));
     }
 }

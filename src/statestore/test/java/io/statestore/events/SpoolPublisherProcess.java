@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A publisher in its own JVM for {@link SpoolOutageTest}. Args: redis port, spool dir, first n,
+ * A publisher in its own JVM for {@link SpoolOutageTest}. Args: the Redis URL (a port alone: {@code redis://127.0.0.1:PORT}), spool dir, first n,
  * last n (exclusive), then {@code halt} (stop dead after publishing, like a crash: no close) or
  * {@code drain} (wait until the spool is empty, then close and exit 0). Prints "published N"
  * every 100 events.
@@ -18,14 +18,14 @@ public final class SpoolPublisherProcess {
     private SpoolPublisherProcess() {}
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
+        String uri = args[0].contains("://") ? args[0] : "redis://127.0.0.1:" + args[0];
         Path spool = Path.of(args[1]);
         int from = Integer.parseInt(args[2]);
         int to = Integer.parseInt(args[3]);
         String mode = args[4];
         EventBus bus = EventBus.open(
                 StateStoreOptions.builder()
-                        .uri("redis://127.0.0.1:" + port)
+                        .uri(uri)
                         .writer("pub")
                         .timeout(Duration.ofSeconds(1))
                         .build(),

@@ -235,7 +235,7 @@ public final class RedisClusterExtension
 
     /** Starts one empty cluster-enabled node; returns its port. */
     private int startNode() throws IOException, InterruptedException {
-        return startNode(freePort(), true);
+        return startNode(freePort(), appendOnly);
     }
 
     /**
@@ -270,6 +270,11 @@ public final class RedisClusterExtension
             startNode(port, !rdbByPrimaryPort.containsKey(port));
         }
         awaitReady();
+    }
+
+    /** Starts a cluster-enabled node on {@code port}, with the data directory (and nodes.conf) it had, if any. */
+    private int startNode(int port) throws IOException, InterruptedException {
+        return startNode(port, appendOnly);
     }
 
     private int startNode(int port, boolean appendOnly) throws IOException, InterruptedException {
@@ -499,6 +504,31 @@ public final class RedisClusterExtension
         Process p = nodes.get(port);
         p.destroyForcibly();
         p.waitFor();
+    }
+
+    /**
+     * Stops every node (SIGTERM: each flushes its append-only file), as an outage of the whole
+     * cluster would; {@link #startAll()} brings them back on the same ports with their data.
+     */
+    public void stopAll() throws InterruptedException {
+        for (Process p : nodes.values()) {
+            p.destroy();
+        }
+        for (Process p : nodes.values()) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** Restarts every stopped node on its port and data directory, and waits until the cluster is ready. */
+    public void startAll() throws IOException, InterruptedException {
+        for (Map.Entry<Integer, Process> e : new ArrayList<>(nodes.entrySet())) {
+            if (!e.getValue().isAlive()) {
+                startNode(e.getKey());
+            }
+        }
+        awaitReady();
     }
 
     /**

@@ -100,19 +100,11 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public EventBus events() {
-        if (redis.cluster()) {
-            throw redis.notOnCluster(
-                    "the event bus",
-                    "its streams all sit in one slot, and one stream per event type slot is not built");
-        }
         return events;
     }
 
     @Override
     public TaskStreams tasks() {
-        if (redis.cluster()) {
-            throw redis.notOnCluster("task streams", "their readers block on one connection to one server");
-        }
         return tasks;
     }
 

@@ -31,21 +31,80 @@ final class ClusterConnection implements AutoCloseable {
 
     static final Duration MIN_RETRY_DURATION = Duration.ofSeconds(15);
 
-    private final JedisCluster cluster;
+    private final RedisEndpoint endpoint;
+    private final JedisClientConfig clientConfig;
+    private final GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    private final Duration retries;
+    private final boolean connectNow;
+    /** Made on first use when the connection is lazy (a spooling publisher may start while the cluster is down). */
+    private volatile JedisCluster cluster;
 
     ClusterConnection(RedisEndpoint endpoint, JedisClientConfig clientConfig, int poolSize, Duration timeout) {
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        this(endpoint, clientConfig, poolSize, timeout, null, true);
+    }
+
+    /**
+     * @param retryBound how long a command may be retried across redirects and reconnects; null:
+     *                   3 x the timeout, at least {@link #MIN_RETRY_DURATION}
+     * @param connectNow whether to ask the seed nodes for the slot map now (a failure throws), or
+     *                   at the first command
+     */
+    ClusterConnection(
+            RedisEndpoint endpoint,
+            JedisClientConfig clientConfig,
+            int poolSize,
+            Duration timeout,
+            Duration retryBound,
+            boolean connectNow) {
+        this.endpoint = endpoint;
+        this.clientConfig = clientConfig;
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         pool.setMinIdle(0);
         pool.setMaxWait(timeout);
         pool.setJmxEnabled(false);
-        Duration retries = timeout.multipliedBy(3).compareTo(MIN_RETRY_DURATION) > 0
-                ? timeout.multipliedBy(3)
-                : MIN_RETRY_DURATION;
+        if (retryBound != null) {
+            this.retries = retryBound;
+        } else {
+            this.retries = timeout.multipliedBy(3).compareTo(MIN_RETRY_DURATION) > 0
+                    ? timeout.multipliedBy(3)
+                    : MIN_RETRY_DURATION;
+        }
+        this.connectNow = connectNow;
+        if (connectNow) {
+            client();
+        }
+    }
+
+    private void anySeedAnswers() {
+        JedisException last = null;
+        for (HostAndPort seed : endpoint.hosts()) {
+            try (Jedis j = new Jedis(seed, clientConfig)) {
+                j.ping();
+                return;
+            } catch (JedisException e) {
+                last = e;
+            }
+        }
+        throw new redis.clients.jedis.exceptions.JedisConnectionException(
+                "no seed node of the cluster answers" + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    /** How long a command is retried in all before the caller gets a failure. */
+    Duration retryBound() {
+        return retries;
+    }
+
+    private JedisCluster connect() {
+        if (!connectNow) {
+            // Jedis starts the background refresh thread (not a daemon) before it asks for the slot
+            // map, and does not stop it when that fails: every attempt on a cluster that is down
+            // would leave one behind (and keep the JVM from exiting). Ask a seed first.
+            anySeedAnswers();
+        }
         // topology refreshed in the background too, so a promoted replica or a new primary is
         // known before a command has to be redirected to it
-        this.cluster = new JedisCluster(
+        return new JedisCluster(
                 new LinkedHashSet<>(endpoint.hosts()),
                 clientConfig,
                 pool,
@@ -56,18 +115,40 @@ final class ClusterConnection implements AutoCloseable {
 
     /** The routing client: FCALL and FCALL_RO go to the primary of their keys' slot. */
     JedisCluster client() {
-        return cluster;
+        JedisCluster c = cluster;
+        if (c == null) {
+            synchronized (this) {
+                if (closed) {
+                    // made now, its topology thread would outlive the close (and keep a JVM from exiting)
+                    throw new JedisException("the connection to the cluster is closed");
+                }
+                if (cluster == null) {
+                    cluster = connect();
+                }
+                c = cluster;
+            }
+        }
+        return c;
     }
+
+    private boolean closed; // guarded by this
 
     /** A connection to the primary of {@code key}'s slot, for a command the caller runs itself; caller closes it. */
     Jedis nodeOf(String key) {
-        return new Jedis(cluster.getConnectionFromSlot(SlotTags.slot(key)));
+        return new Jedis(client().getConnectionFromSlot(SlotTags.slot(key)));
+    }
+
+    /** The primary serving {@code key}'s slot in Jedis's slot map. */
+    HostAndPort primaryOf(String key) {
+        try (Connection c = client().getConnectionFromSlot(SlotTags.slot(key))) {
+            return c.getHostAndPort();
+        }
     }
 
     /** A connection to some reachable node, for a command about the server rather than a key; caller closes it. */
     Jedis anyNode() {
         JedisException last = null;
-        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+        for (ConnectionPool pool : client().getClusterNodes().values()) {
             try {
                 Jedis j = new Jedis(pool.getResource());
                 j.ping();
@@ -122,7 +203,7 @@ final class ClusterConnection implements AutoCloseable {
     void pause(int attempt, redis.clients.jedis.exceptions.JedisDataException e) {
         if (e.getMessage().startsWith("CLUSTERDOWN")) {
             try {
-                cluster.refreshClusterTopology();
+                client().refreshClusterTopology();
             } catch (JedisException stillDown) {
                 // the next attempt tells
             }
@@ -137,11 +218,18 @@ final class ClusterConnection implements AutoCloseable {
 
     /** The node pools Jedis holds, by "host:port". */
     Map<String, ConnectionPool> nodes() {
-        return cluster.getClusterNodes();
+        return client().getClusterNodes();
     }
 
     @Override
     public void close() {
-        cluster.close();
+        JedisCluster c;
+        synchronized (this) {
+            closed = true;
+            c = cluster;
+        }
+        if (c != null) {
+            c.close();
+        }
     }
 }

@@ -35,9 +35,10 @@ import redis.clients.jedis.util.Pool;
  *
  * <p>On Redis Cluster ({@code redis-cluster://}) the calls go through Jedis's cluster client
  * ({@link ClusterConnection}), which routes by slot and handles redirects itself; the libraries
- * are kept on every primary. What needs one connection to one server (watchers, consumers,
- * WATCH sessions) is not available on a cluster yet and is refused with
- * {@link #notOnCluster(String)} (docs/cluster.md).
+ * are kept on every primary. A blocking reader of one stream (an event consumer, a tail, a task
+ * follower) gets a connection to the primary of its key's slot ({@link #dedicatedConnection(String)});
+ * what needs one connection to the whole store (watchers, WATCH sessions) is not available on a
+ * cluster yet and is refused with {@link #notOnCluster(String, String)} (docs/cluster.md).
  */
 public final class RedisGateway implements AutoCloseable {
     private final RedisEndpoint redis;
@@ -62,6 +63,32 @@ public final class RedisGateway implements AutoCloseable {
 
     /** A gateway to one endpoint: a server, a Sentinel-managed primary, a cluster, or one node of a cluster. */
     RedisGateway(RedisEndpoint endpoint, int poolSize, java.time.Duration timeoutDuration, int durableReplicas) {
+        this(endpoint, poolSize, timeoutDuration, durableReplicas, null);
+    }
+
+    /**
+     * A gateway for a publisher with an outage spool: it must start while Redis is down, and a
+     * publish must fail within about {@code retryBound} so that the event is spooled instead of
+     * the caller waiting. On a standalone server or Sentinel this is the ordinary gateway (it
+     * connects lazily, and a call fails within the timeout). On a cluster it asks the seed nodes
+     * for the slot map at the first call rather than now, and retries a call across redirects
+     * and reconnects for at most {@code retryBound} (instead of at least 15 s).
+     */
+    public static RedisGateway forSpoolingPublisher(StateStoreOptions options, java.time.Duration retryBound) {
+        return new RedisGateway(
+                RedisEndpoint.of(options),
+                options.poolSize(),
+                options.timeout(),
+                options.durableReplicas(),
+                retryBound);
+    }
+
+    private RedisGateway(
+            RedisEndpoint endpoint,
+            int poolSize,
+            java.time.Duration timeoutDuration,
+            int durableReplicas,
+            java.time.Duration lazyClusterRetryBound) {
         this.durableReplicas = durableReplicas;
         this.redis = endpoint;
         this.permissions = new Permissions(redis.describe(), redis.user());
@@ -73,7 +100,13 @@ public final class RedisGateway implements AutoCloseable {
         if (redis.cluster()) {
             this.pool = null;
             try {
-                this.cluster = new ClusterConnection(redis, clientConfig, poolSize, timeoutDuration);
+                this.cluster = new ClusterConnection(
+                        redis,
+                        clientConfig,
+                        poolSize,
+                        timeoutDuration,
+                        lazyClusterRetryBound,
+                        lazyClusterRetryBound == null);
             } catch (JedisException e) {
                 // the cluster client asks the seed nodes for the slot map at once, and keeps no reason
                 throw ClusterSeeds.whyNoSlotMap(redis, clientConfig, this.endpoint, e);
@@ -259,7 +292,7 @@ public final class RedisGateway implements AutoCloseable {
                     true,
                     function);
         }
-        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        long deadline = System.nanoTime() + cluster.retryBound().toNanos();
         for (int attempt = 1; ; attempt++) {
             Jedis jedis;
             try {
@@ -456,7 +489,7 @@ public final class RedisGateway implements AutoCloseable {
         if (cluster == null) {
             return run(work::apply, subject, writes, function);
         }
-        long deadline = System.nanoTime() + ClusterConnection.MIN_RETRY_DURATION.toNanos();
+        long deadline = System.nanoTime() + cluster.retryBound().toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.apply(cluster.client());
@@ -530,7 +563,7 @@ public final class RedisGateway implements AutoCloseable {
      */
     public Jedis dedicatedConnection() {
         if (cluster != null) {
-            throw notOnCluster("a blocking reader (event consumer, task follower)", ONE_SERVER);
+            throw notOnCluster("a blocking reader of several keys", ONE_SERVER); // one key: dedicatedConnection(key)
         }
         try {
             Jedis jedis = new Jedis(redis.current(pool), clientConfig);
@@ -539,6 +572,51 @@ public final class RedisGateway implements AutoCloseable {
         } catch (JedisException e) {
             throw unavailable(e);
         }
+    }
+
+    /**
+     * A connection of its own, outside the pool, for long blocking reads of {@code key} (a stream
+     * of the event bus, a task stream): on a cluster to the primary that serves the key's slot now
+     * (a blocking read names one key, so it goes to one node), otherwise as
+     * {@link #dedicatedConnection()}. When the slot moves, the reader gets a redirect: it then
+     * calls {@link #slotsMoved()} and opens another. Caller closes it.
+     */
+    public Jedis dedicatedConnection(String key) {
+        if (cluster == null) {
+            return dedicatedConnection();
+        }
+        try {
+            Jedis jedis = new Jedis(cluster.primaryOf(key), clientConfig);
+            jedis.ping();
+            return jedis;
+        } catch (JedisException e) {
+            try {
+                cluster.client().refreshClusterTopology(); // a failover: the next one finds the new primary
+            } catch (JedisException stillDown) {
+                // the caller retries after a pause
+            }
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * A reader of this gateway was told its key's slot is served elsewhere (MOVED, ASK), or that
+     * the cluster is failing over: refresh the slot map so that its next connection goes to the
+     * right node. Nothing on a standalone server.
+     */
+    public void slotsMoved() {
+        if (cluster != null) {
+            try {
+                cluster.client().refreshClusterTopology();
+            } catch (JedisException stillDown) {
+                // the next connection attempt tells
+            }
+        }
+    }
+
+    /** Whether a reply is a cluster's "not here" or "not now" (MOVED, ASK, TRYAGAIN, CLUSTERDOWN): nothing was done. */
+    public static boolean clusterRedirect(JedisDataException e) {
+        return e instanceof redis.clients.jedis.exceptions.JedisRedirectionException || ClusterConnection.notRunYet(e);
     }
 
     /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */

@@ -45,7 +45,10 @@ final class ConsumerLoop extends Worker {
             String consumer,
             EventHandler handler,
             ConsumeOptions options) {
-        super(bus.redis(), "statestore-consumer-" + group + "-" + consumer);
+        super(
+                bus.redis(),
+                "statestore-consumer-" + group + "-" + consumer,
+                typeByStream.size() == 1 ? typeByStream.keySet().iterator().next() : null);
         this.bus = bus;
         this.typeByStream = new LinkedHashMap<>(typeByStream);
         this.group = group;

@@ -39,6 +39,8 @@ public final class DefaultEventBus implements EventBus {
     private final EventStats stats;
     private final Workers workers = new Workers();
     private final Runnable onClose;
+    /** Tails of the global stream on a cluster: each has a thread of its own besides its loops. */
+    private final List<ShardedTail> shardedTails = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Nothing is sent to Redis here, so a bus can be made while Redis is down; the gateway
@@ -48,7 +50,7 @@ public final class DefaultEventBus implements EventBus {
      */
     public DefaultEventBus(RedisGateway redis, String prefix, EventBusOptions options, Runnable onClose) {
         this.redis = redis;
-        this.keys = new EventKeys(prefix);
+        this.keys = new EventKeys(prefix, redis.cluster());
         this.options = options;
         this.stats = new EventStats(redis, keys);
         // A quarter of the pool for direct publishes: the rest stays for document calls and
@@ -91,10 +93,46 @@ public final class DefaultEventBus implements EventBus {
      * event would cost the server a Lua string per event for nothing.
      */
     private void sendBatch(List<SpooledEvent> events) {
+        if (keys.cluster()) {
+            sendPerType(events);
+            return;
+        }
+        sendCall(events);
+    }
+
+    /**
+     * On a cluster a call reaches one slot, that of one type's keys: one call per type, each
+     * type registered before its first publish from this bus (docs/cluster.md). A failure fails
+     * the whole batch although the calls before it were committed: a re-send (the spool, a
+     * caller) is dropped by the event IDs those calls recorded.
+     */
+    private void sendPerType(List<SpooledEvent> events) {
+        Map<String, List<SpooledEvent>> byType = new LinkedHashMap<>();
+        for (SpooledEvent ev : events) {
+            byType.computeIfAbsent(ev.type(), t -> new ArrayList<>()).add(ev);
+        }
+        for (Map.Entry<String, List<SpooledEvent>> e : byType.entrySet()) {
+            register(e.getKey());
+            sendCall(e.getValue());
+        }
+    }
+
+    /** Types this bus has put in the registry (cluster only: there a publish cannot reach it). */
+    private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private void register(String type) {
+        if (!registered.contains(type)) {
+            redis.fcall("ev_register", List.of(keys.types()), List.of(type), type);
+            registered.add(type);
+        }
+    }
+
+    private void sendCall(List<SpooledEvent> events) {
+        String firstType = events.get(0).type();
         List<String> k = new ArrayList<>(4);
-        k.add(keys.all());
-        k.add(keys.ids());
-        k.add(keys.types());
+        k.add(keys.all(firstType));
+        k.add(keys.ids(firstType));
+        k.add(keys.publishTypes(firstType));
         List<String> a = new ArrayList<>(3 + 5 * events.size());
         a.add(Long.toString(options.maxLength()));
         a.add(Long.toString(options.idRetention().toMillis()));
@@ -131,11 +169,31 @@ public final class DefaultEventBus implements EventBus {
         for (String stream : typeByStream.keySet()) {
             ensureGroup(stream, group, opts.startId());
         }
-        return register(new ConsumerLoop(this, typeByStream, group, consumer, handler, opts));
+        if (!keys.cluster() || typeByStream.size() == 1) {
+            return workers.start(new ConsumerLoop(this, typeByStream, group, consumer, handler, opts));
+        }
+        // On a cluster the types' streams are in different slots and one XREADGROUP names one
+        // slot: a loop per stream, the handler still called for one event at a time.
+        EventHandler one = ShardedTail.serialized(handler);
+        List<Subscription> loops = new ArrayList<>();
+        for (Map.Entry<String, String> s : typeByStream.entrySet()) {
+            loops.add(workers.start(
+                    new ConsumerLoop(this, Map.of(s.getKey(), s.getValue()), group, consumer, one, opts)));
+        }
+        return new AllOf(loops);
     }
 
-    private Subscription register(Worker w) {
-        return workers.start(w);
+    /** Several loops as one subscription. */
+    private record AllOf(List<Subscription> parts) implements Subscription {
+        @Override
+        public boolean isRunning() {
+            return parts.stream().anyMatch(Subscription::isRunning);
+        }
+
+        @Override
+        public void close() {
+            parts.forEach(Subscription::close);
+        }
     }
 
     void ensureGroup(String stream, String group, String startId) {
@@ -159,14 +217,38 @@ public final class DefaultEventBus implements EventBus {
     @Override
     public void createGroup(String type, String group, String startId) {
         EventKeys.validName(group, "group name");
-        ensureGroup(keys.stream(type), group, startId);
+        for (String stream : streamsOf(type)) {
+            ensureGroup(stream, group, startId);
+        }
+    }
+
+    /**
+     * The stream of a type, or for "" the global stream: on a cluster its shard of each type
+     * registered now (a group or a replay on the global stream covers the types known then).
+     */
+    private List<String> streamsOf(String type) {
+        if (!type.isEmpty() || !keys.cluster()) {
+            return List.of(keys.stream(type));
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : types()) {
+            out.add(keys.all(t));
+        }
+        return out;
     }
 
     @Override
     public Subscription tail(String type, String fromId, EventHandler handler) {
+        if (type.isEmpty() && keys.cluster()) {
+            String from = fromId.equals("$") ? "$" : EventKeys.before(fromId);
+            ShardedTail t = new ShardedTail(
+                    redis, workers, keys, this::types, shard -> from.equals("$") ? lastIdNow(shard) : from, handler);
+            shardedTails.add(t);
+            return t;
+        }
         String stream = keys.stream(type);
         String after = fromId.equals("$") ? lastIdNow(stream) : EventKeys.before(fromId);
-        return register(new TailLoop(redis, stream, after, handler));
+        return workers.start(new TailLoop(redis, stream, after, handler));
     }
 
     /**
@@ -185,6 +267,15 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public long replay(String type, ReplayRange range, EventHandler handler) {
+        if (type.isEmpty() && keys.cluster()) {
+            ShardMerge merged = new ShardMerge(redis, streamsOf(""), range.fromId(), range.toId());
+            long n = 0;
+            while (merged.hasNext()) {
+                handle(handler, merged.next());
+                n++;
+            }
+            return n;
+        }
         String stream = keys.stream(type);
         String from = range.fromId();
         long n = 0;
@@ -192,17 +283,7 @@ public final class DefaultEventBus implements EventBus {
             String start = from;
             List<StreamEntry> page = redis.call(j -> j.xrange(stream, start, range.toId(), 500), stream, false);
             for (StreamEntry e : page) {
-                try {
-                    handler.handle(Entries.toEvent(e, 0));
-                } catch (RuntimeException ex) {
-                    throw ex;
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("replay interrupted at " + e.getID(), ex);
-                } catch (Exception ex) {
-                    throw new IllegalStateException(
-                            "replay handler failed at " + e.getID() + ": " + ex.getMessage(), ex);
-                }
+                handle(handler, e);
                 n++;
             }
             if (page.size() < 500) {
@@ -212,26 +293,46 @@ public final class DefaultEventBus implements EventBus {
         }
     }
 
+    private static void handle(EventHandler handler, StreamEntry e) {
+        try {
+            handler.handle(Entries.toEvent(e, 0));
+        } catch (RuntimeException ex) {
+            throw ex;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted at " + e.getID(), ex);
+        } catch (Exception ex) {
+            throw new IllegalStateException("replay handler failed at " + e.getID() + ": " + ex.getMessage(), ex);
+        }
+    }
+
     @Override
     public void replayToGroup(String type, String group, ReplayRange range) {
         EventKeys.validName(group, "group name");
-        String stream = keys.stream(type);
         String start = EventKeys.before(range.fromId());
-        try {
-            xgroupCreate(stream, group, start);
-        } catch (InvalidInputException e) {
-            if (e.getMessage() != null && e.getMessage().contains("BUSYGROUP")) {
-                throw new InvalidInputException(
-                        "group \"" + group + "\" already exists on " + stream + "; replay to a new group name");
+        for (String stream : streamsOf(type)) {
+            try {
+                xgroupCreate(stream, group, start);
+            } catch (InvalidInputException e) {
+                if (e.getMessage() != null && e.getMessage().contains("BUSYGROUP")) {
+                    throw new InvalidInputException(
+                            "group \"" + group + "\" already exists on " + stream + "; replay to a new group name");
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
     @Override
     public List<Event> read(String type, ReplayRange range, int limit) {
-        String stream = keys.stream(type);
         List<Event> out = new ArrayList<>();
+        if (type.isEmpty() && keys.cluster()) {
+            for (StreamEntry e : new ShardMerge(redis, streamsOf(""), range.fromId(), range.toId()).take(limit)) {
+                out.add(Entries.toEvent(e, 0));
+            }
+            return out;
+        }
+        String stream = keys.stream(type);
         for (StreamEntry e : redis.call(j -> j.xrange(stream, range.fromId(), range.toId(), limit), stream, false)) {
             out.add(Entries.toEvent(e, 0));
         }
@@ -275,12 +376,19 @@ public final class DefaultEventBus implements EventBus {
             minId = Math.max(0, now - policy.maxAge().get().toMillis()) + "-0";
         }
         Map<String, Long> removed = new LinkedHashMap<>();
+        List<String> known = types();
         List<String> streams = new ArrayList<>();
-        for (String t : types()) {
+        for (String t : known) {
             streams.add(keys.stream(t));
             streams.add(keys.dlq(t));
         }
-        streams.add(keys.all());
+        if (keys.cluster()) {
+            for (String t : known) {
+                streams.add(keys.all(t)); // each shard of the global stream
+            }
+        } else {
+            streams.add(keys.all());
+        }
         for (String s : streams) {
             long total = 0;
             for (int round = 0; round < 1000; round++) {
@@ -311,6 +419,7 @@ public final class DefaultEventBus implements EventBus {
 
     @Override
     public void close() {
+        shardedTails.forEach(ShardedTail::close);
         workers.closeAll();
         if (spooler != null) {
             spooler.close();

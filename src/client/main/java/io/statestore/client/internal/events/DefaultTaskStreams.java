@@ -75,7 +75,7 @@ public final class DefaultTaskStreams implements TaskStreams {
     @Override
     public boolean exists(String taskId) {
         String key = keys.task(taskId);
-        return redis.call(j -> j.exists(key), taskId, false);
+        return redis.call(j -> j.exists(key), key, false);
     }
 
     @Override

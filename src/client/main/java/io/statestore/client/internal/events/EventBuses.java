@@ -14,7 +14,9 @@ public final class EventBuses {
         if (options.spool().isPresent() && options.publishTimeout().compareTo(store.timeout()) < 0) {
             o = withTimeout(store, options.publishTimeout());
         }
-        RedisGateway redis = new RedisGateway(o);
+        RedisGateway redis = options.spool().isPresent()
+                ? RedisGateway.forSpoolingPublisher(o, options.publishTimeout())
+                : new RedisGateway(o);
         try {
             return new DefaultEventBus(redis, store.keyPrefix(), options, redis::close);
         } catch (RuntimeException e) {

@@ -33,25 +33,53 @@ final class EventStats {
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
+    /**
+     * One call per stream, routed by its key: on a cluster the streams of different types are on
+     * different primaries (there, "all" is listed once per type, each shard with its type).
+     */
     List<StreamStats> info(List<String> types) {
-        return redis.call(
-                j -> {
-                    long now = now(j);
-                    List<StreamStats> out = new ArrayList<>();
-                    for (String t : types) {
-                        out.add(stream(j, "type", t, keys.stream(t), now));
-                    }
-                    out.add(stream(j, "all", "", keys.all(), now));
-                    for (String t : types) {
-                        String dlq = keys.dlq(t);
-                        if (j.exists(dlq)) {
-                            out.add(stream(j, "dlq", t, dlq, now));
-                        }
-                    }
-                    return out;
-                },
-                null,
-                false);
+        List<StreamStats> out = new ArrayList<>();
+        for (String t : types) {
+            out.add(stats("type", t, keys.stream(t)));
+        }
+        if (keys.cluster()) {
+            for (String t : types) {
+                out.add(stats("all", t, keys.all(t)));
+            }
+        } else {
+            out.add(stats("all", "", keys.all()));
+        }
+        for (String t : types) {
+            String dlq = keys.dlq(t);
+            if (exists(dlq)) {
+                out.add(stats("dlq", t, dlq));
+            }
+        }
+        return out;
+    }
+
+    private boolean exists(String key) {
+        return redis.call(j -> j.exists(key), key, false);
+    }
+
+    private StreamStats stats(String kind, String type, String key) {
+        return redis.call(j -> stream(j, kind, type, key, now(j)), key, false);
+    }
+
+    /** Every stream a group may be on: the type streams, and the global stream (on a cluster, each shard). */
+    List<String> groupStreams(List<String> types) {
+        List<String> streams = new ArrayList<>();
+        for (String t : types) {
+            streams.add(keys.stream(t));
+        }
+        if (keys.cluster()) {
+            for (String t : types) {
+                streams.add(keys.all(t));
+            }
+        } else {
+            streams.add(keys.all());
+        }
+        return streams;
     }
 
     private static StreamStats stream(Jedis j, String kind, String type, String key, long now) {
@@ -90,33 +118,27 @@ final class EventStats {
     }
 
     List<PendingEntry> pending(List<String> types, String group, int limit) {
-        return redis.call(
-                j -> {
-                    List<PendingEntry> out = new ArrayList<>();
-                    List<String> streams = new ArrayList<>();
-                    for (String t : types) {
-                        streams.add(keys.stream(t));
-                    }
-                    streams.add(keys.all());
-                    for (String key : streams) {
-                        if (!j.exists(key)
-                                || j.xinfoGroups(key).stream()
-                                        .noneMatch(g -> g.getName().equals(group))) {
-                            continue;
-                        }
-                        for (StreamPendingEntry p :
-                                j.xpending(key, group, XPendingParams.xPendingParams("-", "+", limit))) {
-                            out.add(new PendingEntry(
-                                    key,
-                                    p.getID().toString(),
-                                    p.getConsumerName(),
-                                    Duration.ofMillis(p.getIdleTime()),
-                                    p.getDeliveredTimes()));
-                        }
-                    }
-                    return out;
-                },
-                group,
-                false);
+        List<PendingEntry> out = new ArrayList<>();
+        for (String key : groupStreams(types)) {
+            out.addAll(redis.call(j -> pendingOf(j, key, group, limit), key, false));
+        }
+        return out;
+    }
+
+    private static List<PendingEntry> pendingOf(Jedis j, String key, String group, int limit) {
+        List<PendingEntry> out = new ArrayList<>();
+        if (!j.exists(key)
+                || j.xinfoGroups(key).stream().noneMatch(g -> g.getName().equals(group))) {
+            return out;
+        }
+        for (StreamPendingEntry p : j.xpending(key, group, XPendingParams.xPendingParams("-", "+", limit))) {
+            out.add(new PendingEntry(
+                    key,
+                    p.getID().toString(),
+                    p.getConsumerName(),
+                    Duration.ofMillis(p.getIdleTime()),
+                    p.getDeliveredTimes()));
+        }
+        return out;
     }
 }

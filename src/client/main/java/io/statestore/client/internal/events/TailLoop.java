@@ -19,7 +19,7 @@ final class TailLoop extends Worker {
     private String lastId;
 
     TailLoop(RedisGateway redis, String stream, String afterId, EventHandler handler) {
-        super(redis, "statestore-tail-" + stream);
+        super(redis, "statestore-tail-" + stream, stream);
         this.stream = stream;
         this.lastId = afterId;
         this.handler = handler;

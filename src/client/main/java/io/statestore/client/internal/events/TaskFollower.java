@@ -22,7 +22,7 @@ final class TaskFollower extends Worker {
     private StreamEntryID lastId = new StreamEntryID(0, 0);
 
     TaskFollower(RedisGateway redis, String taskId, String stream, TaskListener listener) {
-        super(redis, "statestore-task-" + taskId);
+        super(redis, "statestore-task-" + taskId, stream);
         this.taskId = taskId;
         this.stream = stream;
         this.listener = listener;

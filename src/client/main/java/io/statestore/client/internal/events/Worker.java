@@ -17,13 +17,17 @@ abstract class Worker implements Subscription, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private final RedisGateway redis;
     private final String name;
+    /** The key this loop reads (null: several keys, a standalone server only): on a cluster its connection goes to that key's primary. */
+    private final String routeKey;
+
     private volatile boolean running = true;
     private Thread thread;
     private Runnable onEnd = () -> {};
 
-    Worker(RedisGateway redis, String name) {
+    Worker(RedisGateway redis, String name, String routeKey) {
         this.redis = redis;
         this.name = name;
+        this.routeKey = routeKey;
     }
 
     /** Starts the loop; {@code onEnd} runs on its thread as the last thing it does. */
@@ -54,7 +58,7 @@ abstract class Worker implements Subscription, Runnable {
             while (running) {
                 try {
                     if (conn == null) {
-                        conn = redis.dedicatedConnection();
+                        conn = routeKey == null ? redis.dedicatedConnection() : redis.dedicatedConnection(routeKey);
                     }
                     if (!step(conn)) {
                         running = false;
@@ -67,7 +71,12 @@ abstract class Worker implements Subscription, Runnable {
                     }
                     failures = 0;
                 } catch (JedisDataException e) {
-                    if (RedisGateway.refusedForNow(e)) {
+                    if (RedisGateway.clusterRedirect(e)) {
+                        // the key's slot moved (resharding, failover): the next connection goes to its new primary
+                        LOG.debug("{}: {}; reconnecting", name, e.getMessage());
+                        redis.slotsMoved();
+                        conn = dropped(conn);
+                    } else if (RedisGateway.refusedForNow(e)) {
                         // e.g. READONLY: this connection may be on a demoted primary; the next one goes to the current
                         // one
                         LOG.debug("{}: Redis cannot serve the call now ({}); reconnecting", name, e.getMessage());

@@ -1,0 +1,108 @@
+package io.statestore.client.internal.events;
+
+import io.statestore.client.events.Event;
+import io.statestore.client.events.EventHandler;
+import io.statestore.client.events.Subscription;
+import io.statestore.client.spi.RedisGateway;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tail of the global stream on Redis Cluster, where it is one shard per type in that type's
+ * slot: one {@link TailLoop} per shard (a blocking read names one slot), and every
+ * {@link #DISCOVERY_MS} a look at the registry of types for types published since, whose shards
+ * are followed from their start (a type is registered before its first event, so a shard found
+ * later holds only events published after this tail began). The handler is called by one shard's
+ * loop at a time, each shard's events in order.
+ */
+final class ShardedTail implements Subscription {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedTail.class);
+    static final long DISCOVERY_MS = 1000;
+
+    private final RedisGateway redis;
+    private final Workers workers;
+    private final EventKeys keys;
+    private final Supplier<List<String>> types;
+    private final EventHandler serialized;
+    private final Map<String, Subscription> shards = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService discovery;
+    private volatile boolean running = true;
+
+    /**
+     * @param startAfter where each shard known now starts: the ID after which its entries are delivered
+     */
+    ShardedTail(
+            RedisGateway redis,
+            Workers workers,
+            EventKeys keys,
+            Supplier<List<String>> types,
+            Function<String, String> startAfter,
+            EventHandler handler) {
+        this.redis = redis;
+        this.workers = workers;
+        this.keys = keys;
+        this.types = types;
+        this.serialized = serialized(handler);
+        for (String t : types.get()) {
+            follow(t, startAfter.apply(keys.all(t)));
+        }
+        discovery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "statestore-tail-types");
+            th.setDaemon(true);
+            return th;
+        });
+        discovery.scheduleWithFixedDelay(this::discover, DISCOVERY_MS, DISCOVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One handler call at a time, as a tail of one stream makes them. */
+    static EventHandler serialized(EventHandler handler) {
+        Object lock = new Object();
+        return (Event e) -> {
+            synchronized (lock) {
+                handler.handle(e);
+            }
+        };
+    }
+
+    private void discover() {
+        try {
+            for (String t : types.get()) {
+                if (running && !shards.containsKey(t)) {
+                    follow(t, "0");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("tail of the global stream: reading the types failed ({}); trying again", e.getMessage());
+        }
+    }
+
+    private synchronized void follow(String type, String after) {
+        if (running && !shards.containsKey(type)) {
+            shards.put(type, workers.start(new TailLoop(redis, keys.all(type), after, serialized)));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running && (shards.isEmpty() || shards.values().stream().anyMatch(Subscription::isRunning));
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            running = false;
+        }
+        discovery.shutdownNow();
+        for (Subscription s : shards.values()) {
+            s.close();
+        }
+    }
+}
