@@ -75,13 +75,33 @@ class ClusterFunctionPermissionTest {
         }
 
         try (StateStore writer = connect("writer", "writer-secret")) {
-            Map<Integer, String> keys = oneKeyPerPrimary();
+            Map<Integer, String> keys = oneKeyPerPrimary("acl:doc:");
             assertEquals(3, keys.size(), keys.toString());
             for (String key : keys.values()) {
                 assertEquals(1, writer.put(key, Map.of("by", "writer")).revision());
                 assertEquals(
                         "writer",
                         writer.get(key).orElseThrow().value().get("by").asText());
+            }
+        }
+    }
+
+    @Test
+    void aCallerThatMayNotAskClusterKeyslotIsToldSoAndDoesNotMakeTheNodeStandaloneForOthers() {
+        flushFunctionsOnEveryPrimary();
+        onEveryNode(j -> {
+            setRole(j, Role.ADMIN, "admin-secret");
+            setRole(j, Role.WRITER, "writer-secret");
+            j.aclSetUser(Role.WRITER.userName(), "-cluster|keyslot");
+        });
+        try (StateStore admin = connect("admin", "admin-secret");
+                StateStore writer = connect("writer", "writer-secret")) {
+            // the first keyed call on each primary since the library was loaded is the writer's
+            for (String key : oneKeyPerPrimary("keyslot:doc:").values()) {
+                PermissionDeniedException e =
+                        assertThrows(PermissionDeniedException.class, () -> writer.put(key, Map.of("v", 1)));
+                assertTrue(e.getMessage().contains("grant it +cluster|keyslot"), e.getMessage() + " / " + e.getCause());
+                assertEquals(1, admin.put(key, Map.of("v", 2)).revision(), "the node is still a cluster node");
             }
         }
     }
@@ -127,10 +147,10 @@ class ClusterFunctionPermissionTest {
         }
     }
 
-    private static Map<Integer, String> oneKeyPerPrimary() {
+    private static Map<Integer, String> oneKeyPerPrimary(String prefix) {
         Map<Integer, String> out = new LinkedHashMap<>();
         for (int i = 0; out.size() < cluster.primaryPorts().size() && i < 1000; i++) {
-            String key = "acl:doc:" + i;
+            String key = prefix + i;
             out.putIfAbsent(cluster.primaryOfSlot(SlotTags.slot(key)), key);
         }
         return out;

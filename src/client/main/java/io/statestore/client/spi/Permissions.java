@@ -64,6 +64,13 @@ public final class Permissions {
         String needed = needed(call).userName();
         boolean keys = reply.contains("access one of the keys") || reply.contains("No permissions to access a key");
         String about = key == null ? "" : " \"" + key + "\"";
+        int own = reply.indexOf("NOPERM this user may not run ");
+        if (own >= 0 && reply.contains("grant it +")) {
+            // the functions' own refusal (passed on as SS_INTERNAL by their error guard), which names
+            // the permission missing: CLUSTER KEYSLOT on a cluster
+            return new PermissionDeniedException(
+                    who + " cannot " + what + ": " + reply.substring(own + "NOPERM ".length()));
+        }
         if (keys) {
             return new PermissionDeniedException(who + " cannot " + what + " on key" + about
                     + ": the key is outside those the role was given (acl.writerKeys / acl.readerKeys)");
