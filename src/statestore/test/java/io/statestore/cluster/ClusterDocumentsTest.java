@@ -230,10 +230,7 @@ class ClusterDocumentsTest {
     @Test
     void whatIsNotBuiltForAClusterIsRefusedInOurWords() {
         for (Runnable r : List.<Runnable>of(
-                () -> store.watch(),
-                () -> store.events(),
-                () -> store.tasks(),
-                () -> store.history().setPolicies(List.of()))) {
+                () -> store.events(), () -> store.tasks(), () -> store.history().setPolicies(List.of()))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, r::run);
             assertTrue(e.getMessage().contains("not supported on Redis Cluster yet"), e.getMessage());
             assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
@@ -241,8 +238,7 @@ class ClusterDocumentsTest {
     }
 
     @Test
-    void theCliPutsGetsAndListsOnAClusterUrlAndRefusesWatchInOurWords(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void theCliPutsGetsAndListsOnAClusterUrl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String[] put = cli(dir, "{\"from\":\"cli\"}", "put", "cli:doc", "-");
         assertEquals("0", put[0], put[2]);
         String[] get = cli(dir, "", "get", "cli:doc");
@@ -253,10 +249,7 @@ class ClusterDocumentsTest {
         String[] list = cli(dir, "", "ls", "cli:");
         assertEquals("0", list[0], list[2]);
         assertTrue(list[1].contains("cli:doc"), list[1]);
-        String[] watch = cli(dir, "", "watch", "cli:doc");
-        assertTrue(
-                !watch[0].equals("0") && watch[2].contains("not supported on Redis Cluster yet"),
-                String.join("\n", watch));
+        // watch works on a cluster since the cluster watcher (ClusterWatchTest.theCliWatchesACluster...)
     }
 
     /** Runs the CLI in this process: exit code, stdout, stderr. */
