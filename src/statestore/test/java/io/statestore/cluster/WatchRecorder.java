@@ -20,10 +20,13 @@ final class WatchRecorder implements WatchListener {
     final List<ChangeEvent> events = new ArrayList<>();
     final List<ResyncReason> resyncs = new ArrayList<>();
     final List<StateStoreException> errors = new ArrayList<>();
+    /** Snapshots (as lists of documents) and events, in delivery order. */
+    final List<Object> log = new ArrayList<>();
 
     @Override
     public synchronized void onSnapshot(List<Document<JsonNode>> documents, String position) {
         snapshots.add(documents);
+        log.add(documents);
         snapshotPositions.add(position);
         notifyAll();
     }
@@ -31,6 +34,7 @@ final class WatchRecorder implements WatchListener {
     @Override
     public synchronized void onEvent(ChangeEvent event) {
         events.add(event);
+        log.add(event);
         notifyAll();
     }
 
@@ -90,5 +94,52 @@ final class WatchRecorder implements WatchListener {
                 .filter(k -> !expected.containsKey(k))
                 .forEach(k -> out.add("unexpected key " + k + ": " + seen.get(k)));
         return out;
+    }
+
+    /**
+     * Checks a delivery log against the documents' final revisions: after each snapshot, every
+     * change of each key follows the one before it (revision = the last seen + 1: no gap, no
+     * duplicate, in order), and the last revision seen of each key is its final one. A key absent
+     * from the last snapshot starts at revision 1. The problems in words; empty when none.
+     */
+    synchronized List<String> continuityProblems(Map<String, Long> finalRevisions) {
+        Map<String, Long> last = new HashMap<>();
+        List<String> out = new ArrayList<>();
+        for (Object o : log) {
+            if (o instanceof ChangeEvent e) {
+                long expected = last.getOrDefault(e.key(), 0L) + 1;
+                if (e.revision() != expected && out.size() < 20) {
+                    out.add(e.key() + ": revision " + e.revision() + " delivered where " + expected + " was next");
+                }
+                last.put(e.key(), e.revision());
+            } else {
+                last.clear();
+                for (Object d : (List<?>) o) {
+                    Document<?> doc = (Document<?>) d;
+                    last.put(doc.key(), doc.revision());
+                }
+            }
+        }
+        finalRevisions.forEach((k, rev) -> {
+            if (!rev.equals(last.get(k)) && out.size() < 40) {
+                out.add(k + ": last revision seen " + last.get(k) + ", final " + rev);
+            }
+        });
+        return out;
+    }
+
+    synchronized boolean caughtUp(Map<String, Long> finalRevisions) {
+        Map<String, Long> last = new HashMap<>();
+        for (Object o : log) {
+            if (o instanceof ChangeEvent e) {
+                last.put(e.key(), e.revision());
+            } else {
+                last.clear();
+                for (Object d : (List<?>) o) {
+                    last.put(((Document<?>) d).key(), ((Document<?>) d).revision());
+                }
+            }
+        }
+        return finalRevisions.entrySet().stream().allMatch(e -> e.getValue().equals(last.get(e.getKey())));
     }
 }
