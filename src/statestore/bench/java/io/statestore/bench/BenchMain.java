@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
             SecurityBenchmark.class,
             PeersBenchmark.class,
             SeriesBenchmark.class,
-            DashboardBenchmark.class
+            DashboardBenchmark.class,
+            ClusterWatchBenchmark.class
         })
 public final class BenchMain implements Runnable {
     @Mixin
