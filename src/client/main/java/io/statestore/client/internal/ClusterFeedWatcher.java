@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * wake-ups instead: every write SPUBLISHes its slot's wake channel, and one subscription per
  * primary ({@link ClusterFeeds.Subscription}) marks the slot dirty; the reader then reads that
  * slot's feed after its position with the gap-checked {@code ss_read}, routed by the cluster
- * client. A sweep every second (and soon after a slot moved or a subscription ended) re-reads the
+ * client. A sweeper thread, every second (and soon after a slot moved or a subscription ended), re-reads the
  * slot map, subscribes where slots are now served, and compares every feed's last entry with the
  * watcher's position, so a lost wake-up (failover, reconnect, a new primary) delays an event but
  * never loses it. The position is one entry ID per slot feed; per document the order is the
@@ -59,8 +59,6 @@ final class ClusterFeedWatcher implements Watcher {
 
     private static final long BACKOFF_BASE_MS = 20;
     private static final long BACKOFF_CAP_MS = 2000;
-    /** Put in the dirty queue to wake the reader for a sweep; not a slot. */
-    private static final int SWEEP_NOW = -1;
 
     private sealed interface Signal permits Snap, Event, Unreadable, Resync, Failure, End {}
 
@@ -91,22 +89,30 @@ final class ClusterFeedWatcher implements Watcher {
     private final BlockingQueue<Signal> queue;
     private final Thread reader;
     private final Thread dispatcher;
-    private final CountDownLatch done = new CountDownLatch(2);
+    private final CountDownLatch done = new CountDownLatch(3);
+    /** Opened once the reader has its positions: sweeps compare with them. */
+    private final CountDownLatch begun = new CountDownLatch(1);
+
     private final CountDownLatch positioned = new CountDownLatch(1);
 
     /** Slots to read; {@link #queued} keeps each in it at most once. */
     private final LinkedBlockingQueue<Integer> dirty = new LinkedBlockingQueue<>();
 
     private final AtomicIntegerArray queued = new AtomicIntegerArray(SlotTags.SLOTS);
-    private volatile boolean sweepSoon;
+    private final LinkedBlockingQueue<Boolean> sweepRequests = new LinkedBlockingQueue<>();
+    private final Thread sweeper;
 
     private volatile boolean closed;
     private volatile boolean closedByUser;
 
+    /** Per slot, the last entry read; written by the reader, compared with by the sweeper. */
+    private final Map<Integer, String> positions = new ConcurrentHashMap<>();
+
     // reader thread only
-    private final Map<Integer, String> positions = new HashMap<>();
     private Map<Integer, SlotSkip> skips = new HashMap<>();
+    /** Sweeper thread only. */
     private final Map<String, ClusterFeeds.Subscription> subscriptions = new HashMap<>();
+
     private final Map<Integer, String> startFrom;
 
     /** Per slot, the last entry the listener returned from (or the snapshot's position). */
@@ -137,8 +143,10 @@ final class ClusterFeedWatcher implements Watcher {
         this.queue = new ArrayBlockingQueue<>(options.bufferSize());
         this.reader = new Thread(this::readLoop, "statestore-watch-reader");
         this.dispatcher = new Thread(this::dispatchLoop, "statestore-watch-listener");
+        this.sweeper = new Thread(this::sweepLoop, "statestore-watch-sweep");
         reader.setDaemon(true);
         dispatcher.setDaemon(true);
+        sweeper.setDaemon(true);
     }
 
     /**
@@ -165,6 +173,7 @@ final class ClusterFeedWatcher implements Watcher {
     void start() {
         dispatcher.start();
         reader.start();
+        sweeper.start();
         try {
             positioned.await();
         } catch (InterruptedException e) {
@@ -177,33 +186,17 @@ final class ClusterFeedWatcher implements Watcher {
     private void readLoop() {
         int failures = 0;
         boolean started = false;
-        long lastSweep = 0;
-        long nextSweep = 0;
         try {
             while (!closed) {
                 try {
                     if (!started) {
                         begin();
                         started = true;
+                        begun.countDown();
                     }
-                    long now = System.nanoTime();
-                    if (now - nextSweep >= 0
-                            || (sweepSoon && now - lastSweep >= TimeUnit.MILLISECONDS.toNanos(SOON_MILLIS))) {
-                        sweepSoon = false;
-                        sweep();
-                        lastSweep = System.nanoTime();
-                        nextSweep = lastSweep + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
-                    }
-                    long waitNanos = nextSweep - System.nanoTime();
-                    if (sweepSoon) {
-                        waitNanos = Math.min(
-                                waitNanos, lastSweep + TimeUnit.MILLISECONDS.toNanos(SOON_MILLIS) - System.nanoTime());
-                    }
-                    Integer slot = dirty.poll(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+                    Integer slot = dirty.poll(200, TimeUnit.MILLISECONDS);
                     while (slot != null && !closed) {
-                        if (slot != SWEEP_NOW) {
-                            readSlot(slot);
-                        }
+                        readSlot(slot);
                         slot = dirty.poll();
                     }
                     failures = 0;
@@ -212,7 +205,7 @@ final class ClusterFeedWatcher implements Watcher {
                         break;
                     }
                     positioned.countDown(); // Redis is away: the caller gets its watcher, which retries by itself
-                    sweepSoon = true; // re-reads every feed that moved meanwhile
+                    requestSweep(); // re-reads every feed that moved meanwhile
                     failures++;
                     if (failures == 1) {
                         LOG.debug("cluster watch failed; retrying: {}", e.getMessage());
@@ -231,11 +224,50 @@ final class ClusterFeedWatcher implements Watcher {
             }
         } finally {
             positioned.countDown();
-            subscriptions.values().forEach(ClusterFeeds.Subscription::close);
             closed = true;
+            sweeper.interrupt();
             end();
             done.countDown();
         }
+    }
+
+    // ---- sweeper thread: subscriptions and the catch-up sweep, off the reader's path so that a
+    // sweep (a SCAN walk and a read of every feed's last ID per primary) never delays a read
+
+    private void sweepLoop() {
+        long lastSweep = 0;
+        try {
+            while (!closed && !begun.await(200, TimeUnit.MILLISECONDS)) {
+                // the reader has not positioned the watch yet
+            }
+            while (!closed) {
+                long sinceLast = System.nanoTime() - lastSweep;
+                if (sinceLast < TimeUnit.MILLISECONDS.toNanos(SOON_MILLIS)) {
+                    Thread.sleep(SOON_MILLIS - TimeUnit.NANOSECONDS.toMillis(sinceLast));
+                }
+                lastSweep = System.nanoTime();
+                try {
+                    sweep();
+                } catch (StateStoreException e) {
+                    LOG.debug("cluster watch sweep failed; again soon: {}", e.getMessage());
+                    requestSweep();
+                }
+                // until the next sweep is due, or one is asked for (a slot moved, a subscriber ended)
+                sweepRequests.poll(SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+                sweepRequests.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException bug) {
+            LOG.error("cluster watch sweeps stopped: {}", bug.toString(), bug);
+        } finally {
+            subscriptions.values().forEach(ClusterFeeds.Subscription::close);
+            done.countDown();
+        }
+    }
+
+    private void requestSweep() {
+        sweepRequests.offer(Boolean.TRUE);
     }
 
     private void end() {
@@ -379,7 +411,7 @@ final class ClusterFeedWatcher implements Watcher {
                 }
             } catch (StateStoreException e) {
                 LOG.debug("cluster watch cannot subscribe at {} yet: {}", p.address(), e.getMessage());
-                sweepSoon = true;
+                requestSweep();
             }
         }
         subscriptions.entrySet().removeIf(e -> {
@@ -395,7 +427,7 @@ final class ClusterFeedWatcher implements Watcher {
                 last = feeds.lastIds(p.address());
             } catch (StateStoreException e) {
                 LOG.debug("cluster watch cannot sweep {} yet: {}", p.address(), e.getMessage());
-                sweepSoon = true;
+                requestSweep();
                 continue;
             }
             last.forEach((slot, id) -> {
@@ -419,16 +451,14 @@ final class ClusterFeedWatcher implements Watcher {
             if (slot >= 0 && scope.get(slot)) {
                 mark(slot); // what its old owner had last is read at the new one
             }
-            sweepSoon = true;
-            dirty.add(SWEEP_NOW);
+            requestSweep();
         }
 
         @Override
         public void ended(String address, RuntimeException cause) {
             if (!closed) {
                 LOG.debug("cluster watch lost its wake subscription at {}: {}", address, cause);
-                sweepSoon = true;
-                dirty.add(SWEEP_NOW);
+                requestSweep();
             }
         }
     };
@@ -604,6 +634,7 @@ final class ClusterFeedWatcher implements Watcher {
         if (self != reader) {
             reader.interrupt();
         }
+        sweeper.interrupt();
         if (self != dispatcher && self != reader) {
             try {
                 if (!done.await(5, TimeUnit.SECONDS)) {
