@@ -132,11 +132,19 @@ public final class WatchOptions {
             return this;
         }
 
-        /** A feed entry ID ({@code 1795307409913-0}, or {@code 0} for the oldest kept); null: take a snapshot. */
+        /**
+         * A feed entry ID ({@code 1795307409913-0}, or {@code 0} for the oldest kept), or on Redis
+         * Cluster a position a cluster watcher gave ({@code c1:...}, docs/cluster.md); null: take a snapshot.
+         */
         public Builder fromId(String id) {
+            if (id != null && id.startsWith("c1:") && id.matches("c1:[0-9a-z.,]*")) {
+                this.fromId = id; // checked in full by the cluster watcher, which alone accepts it
+                return this;
+            }
             if (id != null && !id.matches("\\d+(-\\d+)?")) {
                 throw new InvalidInputException(
-                        "invalid feed position \"" + id + "\": expected an entry ID such as 1795307409913-0");
+                        "invalid feed position \"" + id + "\": expected an entry ID such as 1795307409913-0"
+                                + " (or on Redis Cluster a watcher's position c1:...)");
             }
             this.fromId = id == null ? null : (id.contains("-") ? id : id + "-0");
             return this;

@@ -115,8 +115,13 @@ local function append_change(feed, feedmax, chan, key, op, rs, ps, writer, now, 
   else
     id = append_fields(feed, feedmax, key, op, rs, ps, writer, now, change, src)
   end
-  redis.call(SHARDED[chan] and 'SPUBLISH' or 'PUBLISH', chan .. key,
-    '{"key":' .. quote(key) .. ',"op":' .. quote(op) .. ',"rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}')
+  local note = '{"key":' .. quote(key) .. ',"op":' .. quote(op) .. ',"rev":' .. rs .. ',"prev":' .. ps .. ',"id":"' .. id .. '"}'
+  if SHARDED[chan] then
+    redis.call('SPUBLISH', chan .. key, note)
+    redis.call('SPUBLISH', WAKE[chan], id) -- wakes a cluster watcher (docs/cluster.md)
+  else
+    redis.call('PUBLISH', chan .. key, note)
+  end
   return id
 end
 

@@ -80,6 +80,9 @@ local channel_prefixes = {} -- feed key -> channel prefix; the library's state l
 -- Channel prefixes whose notifications go by sharded pub/sub (SPUBLISH): on a Cluster the channel
 -- P..'chg:{T}'..key is in the document's slot, so only that slot's shard carries it.
 local SHARDED = {}
+-- On a Cluster, also the slot's wake channel P..'wake{T}': every change there is SPUBLISHed on it
+-- too (payload: the feed entry ID), so a watcher wakes per slot without knowing the keys.
+local WAKE = {}
 
 local function channel_prefix(feed)
   local cached = channel_prefixes[feed]
@@ -96,6 +99,7 @@ local function channel_prefix(feed)
   local chan = p .. 'chg:' .. (tag or '')
   if tag ~= '' then
     SHARDED[chan] = true
+    WAKE[chan] = p .. 'wake' .. tag
   end
   channel_prefixes[feed] = chan
   return chan

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             PeersBenchmark.class,
             SeriesBenchmark.class,
             DashboardBenchmark.class,
-            ClusterBenchmark.class
+            ClusterBenchmark.class,
+            ClusterWatchBenchmark.class
         })
 public final class BenchMain implements Runnable {
     @Mixin

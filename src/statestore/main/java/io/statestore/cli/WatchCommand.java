@@ -49,7 +49,8 @@ final class WatchCommand extends StoreCommand {
             names = "--from",
             paramLabel = "ID",
             description =
-                    "Replay the changes after this feed ID (from a change line's \"id\" or the ready line); no snapshot.")
+                    "Replay the changes after this feed ID (from a change line's \"id\" or the ready line); no snapshot."
+                            + " On Redis Cluster: the ready line's position (c1:...), which covers every slot's feed.")
     String from;
 
     @Option(names = "--with-doc", description = "Add the document after each change (\"doc\", \"docRevision\").")

@@ -43,7 +43,7 @@ class BenchMainTest {
     @Test
     void everyBenchmarkIsASubcommandOfTheOneEntryPoint() {
         assertEquals(
-                Set.of("store", "watch", "events", "security", "peers", "series", "dashboard"),
+                Set.of("store", "watch", "events", "security", "peers", "series", "dashboard", "cluster-watch"),
                 BenchMain.commandLine().getSubcommands().keySet());
     }
 
@@ -56,7 +56,8 @@ class BenchMainTest {
             {"bench-security", "security"},
             {"bench-peers", "peers"},
             {"bench-series", "series"},
-            {"bench-dashboard", "dashboard"}
+            {"bench-dashboard", "dashboard"},
+            {"bench-cluster-watch", "cluster-watch"}
         }) {
             String text = Files.readString(Path.of("scripts", script[0]));
             assertTrue(

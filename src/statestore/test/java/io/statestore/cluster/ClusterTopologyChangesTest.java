@@ -55,6 +55,13 @@ class ClusterTopologyChangesTest {
         assertTrue(movedKeys > 30, movedKeys + " of the documents sit on the primary whose slots move");
         int fromSlotsBefore = slotsOf(from);
 
+        WatchRecorder seen = new WatchRecorder();
+        io.statestore.client.Watcher watcher = store.watch()
+                .watch(
+                        io.statestore.client.WatchOptions.builder()
+                                .prefix("load:")
+                                .build(),
+                        seen);
         Load load = new Load(store, keys, 8);
         load.start();
         Thread.sleep(300);
@@ -77,6 +84,18 @@ class ClusterTopologyChangesTest {
                         + " all kept%n",
                 Math.min(RESHARD_SLOTS, fromSlotsBefore), moveMs, total);
         assertTrue(total >= 200, "the writers ran during the resharding: " + total);
+        // the watcher followed every slot feed across the move: every revision once, in order
+        Map<String, Long> finalRevisions = new java.util.HashMap<>();
+        for (String k : keys) {
+            finalRevisions.put(k, store.get(k).orElseThrow().revision());
+        }
+        seen.await(r -> r.caughtUp(finalRevisions), Duration.ofSeconds(30));
+        watcher.close();
+        assertEquals(List.of(), seen.continuityProblems(finalRevisions));
+        assertEquals(1, seen.snapshots.size(), "no resync: " + seen.resyncs);
+        System.out.printf(
+                "[cluster] the watcher saw %d changes during the resharding, each once, in order per document%n",
+                seen.eventCount());
         for (String k : keys) {
             int slot = SlotTags.slot(k);
             if (cluster.primaryOfSlot(slot) == to) {
@@ -139,6 +158,13 @@ class ClusterTopologyChangesTest {
                 victimKeys.add(i);
             }
         }
+        WatchRecorder seen = new WatchRecorder();
+        io.statestore.client.Watcher watcher = store.watch()
+                .watch(
+                        io.statestore.client.WatchOptions.builder()
+                                .prefix("fail:")
+                                .build(),
+                        seen);
         Load load = new Load(store, keys, 4);
         load.start();
         Thread.sleep(500);
@@ -175,6 +201,21 @@ class ClusterTopologyChangesTest {
                 extra,
                 load.errors().size(),
                 load.errors().stream().limit(3).toList());
+        // the watcher resumed at the new primary: after its last snapshot (the first, or a
+        // FEED_BEHIND resync's when it had read entries the replica never got) every change of
+        // each document once, in order, up to the final revision
+        Map<String, Long> finalRevisions = new java.util.HashMap<>();
+        for (String k : keys) {
+            finalRevisions.put(k, store.get(k).orElseThrow().revision());
+        }
+        seen.await(r -> r.caughtUp(finalRevisions), Duration.ofSeconds(30));
+        watcher.close();
+        System.out.printf(
+                "[cluster] the watcher across the failover: %d changes, resyncs %s%n", seen.eventCount(), seen.resyncs);
+        assertEquals(List.of(), seen.continuityProblems(finalRevisions));
+        assertTrue(
+                seen.resyncs.stream().allMatch(r -> r == io.statestore.client.ResyncReason.FEED_BEHIND),
+                "only a lost tail of the old primary's feed may resync: " + seen.resyncs);
         assertTrue(
                 extra <= load.errors().size(),
                 "an increment applied without acknowledgement is one whose caller got an"

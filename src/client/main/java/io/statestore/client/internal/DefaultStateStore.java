@@ -336,11 +336,6 @@ final class DefaultStateStore implements StateStore {
 
     @Override
     public Watch watch() {
-        if (redis.cluster()) {
-            throw redis.notOnCluster(
-                    "watch",
-                    "a cluster keeps one change feed per hash slot, and a watcher that follows them all is not built");
-        }
         return watch;
     }
 

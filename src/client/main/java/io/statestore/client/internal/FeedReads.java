@@ -100,7 +100,7 @@ final class FeedReads {
      * the listener instead of failing the snapshot: otherwise a single document written around
      * statestore would stop the watch of every other document under the prefix, for good.
      */
-    private static void addDocuments(List<Object> reply, List<Document<JsonNode>> into, List<Unreadable> unreadable) {
+    static void addDocuments(List<Object> reply, List<Document<JsonNode>> into, List<Unreadable> unreadable) {
         for (int i = 2; i < reply.size(); i++) {
             List<Object> pair = FunctionCalls.list(reply.get(i));
             String key = FunctionCalls.text(pair.get(0));

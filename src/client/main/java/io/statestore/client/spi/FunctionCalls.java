@@ -108,6 +108,14 @@ public final class FunctionCalls {
                 List.of(prefix, cursor, Integer.toString(limit)));
     }
 
+    /**
+     * {@code ss_snapshot} of a page of the documents under {@code prefix} in one slot's feed and
+     * index (a cluster watcher reads every slot's, docs/cluster.md).
+     */
+    public static Call snapshotOfSlot(String feed, String index, String prefix, String cursor, int limit) {
+        return new Call("ss_snapshot", List.of(feed, index), List.of(prefix, cursor, Integer.toString(limit)));
+    }
+
     /** {@code ss_read}: up to {@code count} feed entries after {@code afterId}, with the gap check. */
     public static Call read(String feed, String afterId, int count) {
         return new Call("ss_read", List.of(feed), List.of(afterId, Integer.toString(count)));

@@ -163,6 +163,21 @@ public final class RedisGateway implements AutoCloseable {
         return cluster != null;
     }
 
+    /** The cluster client (null unless a cluster), for {@link ClusterFeeds}. */
+    ClusterConnection clusterConnection() {
+        return cluster;
+    }
+
+    /** The settings of every connection (timeouts, credentials, TLS), for connections made elsewhere in spi. */
+    JedisClientConfig clientConfig() {
+        return clientConfig;
+    }
+
+    /** A Jedis failure in the statestore exception family, for connections made elsewhere in spi. */
+    StateStoreException failure(JedisException e) {
+        return ErrorMapper.map(e, null, false);
+    }
+
     /**
      * The refusal of something not built for Redis Cluster yet (docs/cluster.md, "Not yet on a
      * cluster"): an {@link InvalidInputException}, since waiting does not cure it.
