@@ -43,7 +43,16 @@ class BenchMainTest {
     @Test
     void everyBenchmarkIsASubcommandOfTheOneEntryPoint() {
         assertEquals(
-                Set.of("store", "watch", "events", "security", "peers", "series", "dashboard", "cluster-watch"),
+                Set.of(
+                        "store",
+                        "watch",
+                        "events",
+                        "security",
+                        "peers",
+                        "series",
+                        "dashboard",
+                        "cluster",
+                        "cluster-watch"),
                 BenchMain.commandLine().getSubcommands().keySet());
     }
 
@@ -57,6 +66,7 @@ class BenchMainTest {
             {"bench-peers", "peers"},
             {"bench-series", "series"},
             {"bench-dashboard", "dashboard"},
+            {"bench", "cluster"}, // scripts/bench --cluster
             {"bench-cluster-watch", "cluster-watch"}
         }) {
             String text = Files.readString(Path.of("scripts", script[0]));

@@ -233,6 +233,12 @@ class ClusterTopologyChangesTest {
                 .filter(p -> nodes.stream().anyMatch(r -> p.id().equals(r.masterId()) && !r.failed()))
                 .findFirst()
                 .orElseThrow();
+        // its replica may still be catching up after the load of the earlier tests (a full resync
+        // on a loaded machine): WAIT counts only replicas online, so start once it is
+        long online = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!replicaOnline(primary.port()) && System.nanoTime() < online) {
+            Thread.sleep(100);
+        }
         StateStore store = cluster.newStore(b -> b.durableReplicas(1).timeout(Duration.ofSeconds(2)));
         List<String> keys = new ArrayList<>();
         for (int i = 0; keys.size() < 40; i++) {
@@ -329,6 +335,14 @@ class ClusterTopologyChangesTest {
 
         List<String> errors() {
             return List.copyOf(errors);
+        }
+    }
+
+    private static boolean replicaOnline(int primaryPort) {
+        try (redis.clients.jedis.Jedis j = cluster.node(primaryPort)) {
+            return j.info("replication").contains("state=online");
+        } catch (RuntimeException notYet) {
+            return false;
         }
     }
 }

@@ -73,7 +73,15 @@ class FunctionLibraryTest {
                 .functions()
                 .containsAll(List.of("ss_get", "ss_write", "ss_tx", "ss_snapshot", "ss_read")));
         assertEquals(
-                List.of("ev_version", "ev_publish", "ev_publish_batch", "ev_dead", "ev_redrive", "ev_trim", "ev_task"),
+                List.of(
+                        "ev_version",
+                        "ev_publish",
+                        "ev_publish_batch",
+                        "ev_register",
+                        "ev_dead",
+                        "ev_redrive",
+                        "ev_trim",
+                        "ev_task"),
                 FunctionLibrary.events().functions());
     }
 
