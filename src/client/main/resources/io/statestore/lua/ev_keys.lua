@@ -25,7 +25,15 @@ local function ev_cluster()
     if type(info) == 'string' then
       ev_on_cluster = string.find(info, 'cluster_enabled:1', 1, true) ~= nil
     else
-      ev_on_cluster = type(redis.pcall('CLUSTER', 'KEYSLOT', 'x')) == 'number'
+      -- INFO refused: CLUSTER KEYSLOT fails on a standalone server; a caller refused both learns
+      -- nothing and the answer is not kept, or one such caller would decide for everyone
+      local r = redis.pcall('CLUSTER', 'KEYSLOT', 'x')
+      if type(r) == 'table' and type(r.err) == 'string'
+          and (string.find(r.err, 'NOPERM', 1, true) or string.find(r.err, "can't run this command", 1, true)) then
+        fail('NOPERM', 'this user may run neither INFO nor CLUSTER KEYSLOT, by which the functions tell a'
+          .. ' cluster node from a standalone server; grant it +info or +cluster|keyslot (docs/security.md): ' .. r.err)
+      end
+      ev_on_cluster = type(r) == 'number'
     end
   end
   return ev_on_cluster

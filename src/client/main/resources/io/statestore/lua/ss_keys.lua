@@ -120,18 +120,25 @@ end
 local checked_feeds = {}
 local CHECKED_KEYS_MAX = 10000
 
--- Whether this server is a node of a Redis Cluster (CLUSTER fails on a standalone server); asked
--- once: a server cannot change its mode without a restart, which starts a new Lua VM. Asked with
--- the caller's permissions: a caller that may not run CLUSTER KEYSLOT learns nothing, and the
--- answer is not kept, or one such caller would make the node standalone for everyone.
+-- Whether this server is a node of a Redis Cluster; asked once: a server cannot change its mode
+-- without a restart, which starts a new Lua VM. Asked with the caller's permissions: INFO first,
+-- which the daemon's writer and reader roles have always had (roles made by an older daemon, or
+-- users made by hand from `statestore acl print`, keep working after an upgrade), then CLUSTER
+-- KEYSLOT (fails on a standalone server). A caller refused both learns nothing and the answer is
+-- not kept, or one such caller would make the node standalone for everyone.
 local on_cluster = nil
 local function is_cluster()
   if on_cluster == nil then
+    local info = redis.pcall('INFO', 'cluster')
+    if type(info) == 'string' then
+      on_cluster = string.find(info, 'cluster_enabled:1', 1, true) ~= nil
+      return on_cluster
+    end
     local r = redis.pcall('CLUSTER', 'KEYSLOT', 'x')
     if type(r) == 'table' and type(r.err) == 'string'
         and (string.find(r.err, 'NOPERM', 1, true) or string.find(r.err, "can't run this command", 1, true)) then
-      fail('NOPERM', 'this user may not run CLUSTER KEYSLOT, by which the functions tell a cluster node from a'
-        .. ' standalone server; grant it +cluster|keyslot (docs/security.md): ' .. r.err)
+      fail('NOPERM', 'this user may run neither INFO nor CLUSTER KEYSLOT, by which the functions tell a cluster'
+        .. ' node from a standalone server; grant it +info or +cluster|keyslot (docs/security.md): ' .. r.err)
     end
     on_cluster = type(r) == 'number'
   end

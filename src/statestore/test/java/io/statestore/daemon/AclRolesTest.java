@@ -146,7 +146,7 @@ class AclRolesTest {
             PermissionDeniedException e =
                     assertThrows(PermissionDeniedException.class, () -> reader.merge("doc:one", Map.of("n", 2)));
             assertEquals(
-                    "the reader role cannot write documents (ss_chain); use a writer credential (docs/security.md)",
+                    "the reader role cannot write documents (ss_write); use a writer credential (docs/security.md)",
                     e.getMessage());
             assertEquals(1, reader.get("doc:one").orElseThrow().value().get("n").asInt());
         }

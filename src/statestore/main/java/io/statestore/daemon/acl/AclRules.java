@@ -89,6 +89,8 @@ public final class AclRules {
         internalPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
         readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
         r.add("&" + glob(prefix) + "chg:*");
+        // on a cluster every change also wakes its slot's watchers (docs/cluster.md, "Watch on a cluster")
+        r.add("&" + glob(prefix) + "wake{*");
         r.addAll(commands);
         if (jsonCategory) {
             r.add("+@json");
