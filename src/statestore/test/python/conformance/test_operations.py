@@ -58,8 +58,8 @@ class LibraryTest(h.StoreTestCase):
                 self.assertNotIn(b'-- #include', code)
                 self.assertIn(shared, code)
 
-    def test_library_versions_are_v15_and_events_v6(self):
-        self.assertEqual(b'15', self.store.fcall_ro('ss_version', []))
+    def test_library_versions_are_v16_and_events_v6(self):
+        self.assertEqual(b'16', self.store.fcall_ro('ss_version', []))
         self.assertEqual(b'6', self.store.fcall_ro('ev_version', []))
 
 

@@ -20,6 +20,8 @@ local CHAIN_MAX_WID = 129
 -- producer's last chain, however many other chains came in between.
 local CHAIN_PRODUCERS = 64
 local CHAIN_STOP = 'SS_CHAINSTOP'
+-- Arguments of a J link copied with one unpack (well below Lua's limit on values on its stack).
+local CHAIN_UNPACK_MAX = 4000
 
 local function chain_int(v, what, signed)
   local pat = signed and '^%-?%d+$' or '^%d+$'
@@ -133,9 +135,14 @@ local function chain_apply(keys, argv, link)
     return write_at(keys, 1, argv, first - 1)
   end
   if tag == 'J' then
-    local sub = {}
-    for i = first, last do
-      sub[#sub + 1] = argv[i]
+    local sub
+    if last - first < CHAIN_UNPACK_MAX then
+      sub = {unpack(argv, first, last)} -- sized once; a growing table is rehashed at every power of two
+    else
+      sub = {}
+      for i = first, last do
+        sub[#sub + 1] = argv[i]
+      end
     end
     return jwrite(keys, sub)
   end

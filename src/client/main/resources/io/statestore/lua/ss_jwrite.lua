@@ -112,10 +112,15 @@ local function fast_valid(key, argv, na)
   return true
 end
 
+-- A member of the root in dotted form: where it exists, the root is an object (a dotted member
+-- of an array or a scalar matches nothing).
+local ROOT_MEMBER = '^%$%.[%a_][%w_]*$'
+
 -- Applies validated fast-path steps; reply: the last increment's result (nil: none).
 local function fast_apply(key, argv, na)
   local keep = nil -- the TTL before a root replacement (obj $ on a non-object root)
   local result = nil
+  local known, known_type = nil, nil -- a path whose type was read ahead, and that type
   local i = NJ + 1
   while i <= na do
     local name, p = argv[i], argv[i + 1]
@@ -123,7 +128,24 @@ local function fast_apply(key, argv, na)
       redis.call('JSON.SET', key, p, argv[i + 4])
       i = i + 5
     elseif name == 'obj' then
-      if json_type(key, p) ~= 'object' then
+      local t
+      if p == known then
+        t = known_type
+      elseif p == '$' and argv[i + 3] == 'obj' and argv[i + 5] == '$' and i + 5 <= na
+          and string.find(argv[i + 4], ROOT_MEMBER) then
+        -- a merge's usual start (obj $, obj $.member): one JSON.TYPE answers both when the
+        -- member exists, since then the root is an object
+        known, known_type = argv[i + 4], json_type(key, argv[i + 4])
+        if known_type ~= nil then
+          t = 'object'
+        else
+          known = nil
+          t = json_type(key, p)
+        end
+      else
+        t = json_type(key, p)
+      end
+      if t ~= 'object' then
         if p == '$' and keep == nil then
           keep = redis.call('PTTL', key)
         end
