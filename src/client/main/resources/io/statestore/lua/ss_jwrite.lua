@@ -179,7 +179,11 @@ end
 -- ss_jwrite: KEYS as ss_put. ARGV (10, positional, '' for none): op, change, ifrev, wid, writer,
 -- feedmax, mode, histmax, histage, src (JWRITE_ARGS); then the steps, as after ss_jop's `--`.
 -- Reply and errors: as ss_jop.
-local function jwrite(keys, argv)
+-- via (ss_chain's lone J link only, nil otherwise): {m = the metadata's META_STATE, read by the
+-- chain with its producer's record; field, head = the chain record's field and its text before
+-- the replies, when the producer is known to the document}. The fast path then writes the
+-- record with the metadata (one HSET) and sets via.done.
+local function jwrite(keys, argv, via)
   if #keys ~= 5 then
     fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
   end
@@ -200,7 +204,7 @@ local function jwrite(keys, argv)
   end
   local key, meta, feed = keys[1], keys[2], keys[4]
   local chan = channel_prefix(feed)
-  local m = redis.call('HMGET', meta, unpack(META_STATE))
+  local m = via and via.m or redis.call('HMGET', meta, unpack(META_STATE))
   local ps, wid = m[1], argv[4]
   local typ = redis.call('TYPE', key)['ok']
   local ifrev = argv[3]
@@ -229,15 +233,20 @@ local function jwrite(keys, argv)
     redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
   end
   local id = append_change(feed, maxlen(feedmax_s), chan, key, op, rs, ps, writer, now, change, src)
+  if type(result) == 'table' then
+    result = result[1]
+  end
   if sig then
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id, 'wsig', sig)
+  elseif via and via.head then
+    -- the chain's record of this reply, as chain_record writes it
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, via.field,
+      via.head .. cjson.encode({{'o', rs, id, result}}))
+    via.done = true
   else
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
   end
   if result ~= nil then
-    if type(result) == 'table' then
-      result = result[1]
-    end
     return {rev, id, result}
   end
   return {rev, id}
