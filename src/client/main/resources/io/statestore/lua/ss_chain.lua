@@ -20,6 +20,8 @@ local CHAIN_MAX_WID = 129
 -- producer's last chain, however many other chains came in between.
 local CHAIN_PRODUCERS = 64
 local CHAIN_STOP = 'SS_CHAINSTOP'
+-- Arguments of a J link copied with one unpack (well below Lua's limit on values on its stack).
+local CHAIN_UNPACK_MAX = 4000
 
 local function chain_int(v, what, signed)
   local pat = signed and '^%-?%d+$' or '^%d+$'
@@ -127,17 +129,22 @@ local function chain_links(argv)
   return links
 end
 
-local function chain_apply(keys, argv, link)
+local function chain_apply(keys, argv, link, via)
   local tag, first, last = link[1], link[2], link[3]
   if tag == 'W' then
     return write_at(keys, 1, argv, first - 1)
   end
   if tag == 'J' then
-    local sub = {}
-    for i = first, last do
-      sub[#sub + 1] = argv[i]
+    local sub
+    if last - first < CHAIN_UNPACK_MAX then
+      sub = {unpack(argv, first, last)} -- sized once; a growing table is rehashed at every power of two
+    else
+      sub = {}
+      for i = first, last do
+        sub[#sub + 1] = argv[i]
+      end
     end
-    return jwrite(keys, sub)
+    return jwrite(keys, sub, via)
   end
   local o = {}
   local names = {'op', 'ifrev', 'writer', 'histmax', 'histage', 'src'}
@@ -222,10 +229,22 @@ local function chain(keys, argv)
       .. quote(cwid))
   end
   local links = chain_links(argv)
-  local sig, kept = nil, nil
+  local sig, kept, via = nil, nil, nil
   if producer then
     sig = redis.sha1hex(table.concat(argv, '\0', 2))
-    kept = redis.call('HGET', d.meta, 'c:' .. producer)
+    if #links == 1 and links[1][1] == 'J' then
+      -- a lone in-place write (the usual module-mode write): the producer's record is read with
+      -- the metadata ss_jwrite reads (one HMGET), and when the producer is known its new record
+      -- is written with the metadata ss_jwrite writes (one HSET): two commands less
+      local m = redis.call('HMGET', d.meta, 'c:' .. producer, unpack(META_STATE))
+      kept = table.remove(m, 1) or nil -- Lua sees an absent field as false
+      via = {m = m}
+      if kept then
+        via.field, via.head = 'c:' .. producer, unique .. ' ' .. sig .. ' '
+      end
+    else
+      kept = redis.call('HGET', d.meta, 'c:' .. producer) or nil
+    end
     if kept then
       local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
       if kunique == unique then
@@ -243,7 +262,7 @@ local function chain(keys, argv)
       replies[n] = redis.error_reply(CHAIN_STOP .. ' ' .. quote(d.key) .. ': link ' .. n .. ' of ' .. #links
         .. ' not applied because link ' .. stopped .. ' failed; send it again')
     else
-      local ok, r = pcall(chain_apply, keys, argv, link)
+      local ok, r = pcall(chain_apply, keys, argv, link, via)
       if ok then
         replies[n] = r
       else
@@ -252,7 +271,7 @@ local function chain(keys, argv)
       end
     end
   end
-  if sig and stopped ~= 1 then
+  if sig and stopped ~= 1 and not (via and via.done) then
     chain_remember(d.meta, producer, unique, sig, replies, kept ~= nil)
   end
   return replies

@@ -112,10 +112,15 @@ local function fast_valid(key, argv, na)
   return true
 end
 
+-- A member of the root in dotted form: where it exists, the root is an object (a dotted member
+-- of an array or a scalar matches nothing).
+local ROOT_MEMBER = '^%$%.[%a_][%w_]*$'
+
 -- Applies validated fast-path steps; reply: the last increment's result (nil: none).
 local function fast_apply(key, argv, na)
   local keep = nil -- the TTL before a root replacement (obj $ on a non-object root)
   local result = nil
+  local known, known_type = nil, nil -- a path whose type was read ahead, and that type
   local i = NJ + 1
   while i <= na do
     local name, p = argv[i], argv[i + 1]
@@ -123,7 +128,24 @@ local function fast_apply(key, argv, na)
       redis.call('JSON.SET', key, p, argv[i + 4])
       i = i + 5
     elseif name == 'obj' then
-      if json_type(key, p) ~= 'object' then
+      local t
+      if p == known then
+        t = known_type
+      elseif p == '$' and argv[i + 3] == 'obj' and argv[i + 5] == '$' and i + 5 <= na
+          and string.find(argv[i + 4], ROOT_MEMBER) then
+        -- a merge's usual start (obj $, obj $.member): one JSON.TYPE answers both when the
+        -- member exists, since then the root is an object
+        known, known_type = argv[i + 4], json_type(key, argv[i + 4])
+        if known_type ~= nil then
+          t = 'object'
+        else
+          known = nil
+          t = json_type(key, p)
+        end
+      else
+        t = json_type(key, p)
+      end
+      if t ~= 'object' then
         if p == '$' and keep == nil then
           keep = redis.call('PTTL', key)
         end
@@ -157,7 +179,11 @@ end
 -- ss_jwrite: KEYS as ss_put. ARGV (10, positional, '' for none): op, change, ifrev, wid, writer,
 -- feedmax, mode, histmax, histage, src (JWRITE_ARGS); then the steps, as after ss_jop's `--`.
 -- Reply and errors: as ss_jop.
-local function jwrite(keys, argv)
+-- via (ss_chain's lone J link only, nil otherwise): {m = the metadata's META_STATE, read by the
+-- chain with its producer's record; field, head = the chain record's field and its text before
+-- the replies, when the producer is known to the document}. The fast path then writes the
+-- record with the metadata (one HSET) and sets via.done.
+local function jwrite(keys, argv, via)
   if #keys ~= 5 then
     fail('SS_INVALID', 'expected 5 keys (document, metadata, history, feed, index), got ' .. #keys)
   end
@@ -178,7 +204,7 @@ local function jwrite(keys, argv)
   end
   local key, meta, feed = keys[1], keys[2], keys[4]
   local chan = channel_prefix(feed)
-  local m = redis.call('HMGET', meta, unpack(META_STATE))
+  local m = via and via.m or redis.call('HMGET', meta, unpack(META_STATE))
   local ps, wid = m[1], argv[4]
   local typ = redis.call('TYPE', key)['ok']
   local ifrev = argv[3]
@@ -207,15 +233,20 @@ local function jwrite(keys, argv)
     redis.call('DEL', keys[3]) -- a server rule keeping no versions drops what an older one kept
   end
   local id = append_change(feed, maxlen(feedmax_s), chan, key, op, rs, ps, writer, now, change, src)
+  if type(result) == 'table' then
+    result = result[1]
+  end
   if sig then
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, 'wid', wid, 'wfid', id, 'wsig', sig)
+  elseif via and via.head then
+    -- the chain's record of this reply, as chain_record writes it
+    redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer, via.field,
+      via.head .. cjson.encode({{'o', rs, id, result}}))
+    via.done = true
   else
     redis.call('HSET', meta, 'rev', rs, 'mtime', now, 'writer', writer)
   end
   if result ~= nil then
-    if type(result) == 'table' then
-      result = result[1]
-    end
     return {rev, id, result}
   end
   return {rev, id}

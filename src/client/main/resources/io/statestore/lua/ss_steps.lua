@@ -169,12 +169,18 @@ local function check_step_values(ctx, key, argv, from, change)
   if not ctx.jsoncheck then
     return
   end
-  local i = from
-  while i <= #argv do
+  -- the words an error would use, built once per step name (a merge's steps are mostly sets):
+  -- building them per value cost as much as checking a small value
+  local named, what = nil, nil
+  local i, na = from, #argv
+  while i <= na do
     local name = argv[i]
     local v = STEP_VALUE[name]
     if v then
-      check_value(ctx, argv[i + v], 'value of step "' .. name .. '" for ' .. quote(key), true)
+      if name ~= named then
+        named, what = name, 'value of step "' .. name .. '" for ' .. quote(key)
+      end
+      check_value(ctx, argv[i + v], what, true)
     elseif name == 'incr' then
       local by = argv[i + 2] or ''
       local n = tonumber(by)

@@ -155,6 +155,59 @@ class ModuleStepFormsTest {
         same(opts("op", "merge", "writer", "", "change", ""), "del", "$.missing", "obj", "$", "$");
     }
 
+    /**
+     * A merge's change (what the feed entry carries) is checked by both forms, whether or not it
+     * is the patch its steps spell, with the same error and nothing written; the fast path's
+     * cheaper error words and its type read-ahead for {@code obj $} change no outcome.
+     */
+    @Test
+    void aMergesChangeIsCheckedByBothForms() {
+        putBoth("{\"seq\":1,\"status\":{\"state\":\"idle\"},\"gone\":true}", "json", null);
+        String spelled = "{\"status\":{\"state\":\"busy\",\"attempt\":3},\"seq\":7,\"gone\":null}";
+        List<String> r = both(opts("op", "merge", "change", spelled), MERGE);
+        assertEquals(List.of("ok rev 2", "ok rev 2"), r);
+        assertEquals(DocumentState.of(j, "a"), DocumentState.of(j, "b"));
+        assertTrue(j.xrevrange("ss:feed", "+", "-", 1).get(0).getFields().containsValue(spelled));
+
+        same(opts("op", "merge", "change", "{\"seq\":7,\"seq\":7}"), MERGE); // not the spelled patch
+        assertTrue(both(opts("op", "merge", "change", "{\"seq\":7,\"seq\":7}"), MERGE)
+                .get(1)
+                .startsWith("SS_JSON change of DOC: duplicate member name"));
+        same(opts("op", "merge", "change", "{\"seq\":"), MERGE);
+        // steps naming one member twice spell a patch with a duplicate name: checked, refused
+        String[] twice = {"obj", "$", "$", "set", "$.seq", "$", "m", "1", "set", "$.seq", "$", "m", "2"};
+        same(opts("op", "merge", "change", "{\"seq\":1,\"seq\":2}"), twice);
+        assertTrue(both(opts("op", "merge", "change", "{\"seq\":1,\"seq\":2}"), twice)
+                .get(1)
+                .startsWith("SS_JSON"));
+        // container values and other spellings of the same patch take the check, and pass it
+        same(opts("op", "merge", "change", "{\"list\":[1,2]}"), "obj", "$", "$", "set", "$.list", "$", "m", "[1,2]");
+        same(opts("op", "merge", "change", "{ \"seq\": 8 }"), "obj", "$", "$", "set", "$.seq", "$", "m", "8");
+        // a patch nested deeper than the JSON rules allow is refused even when the steps spell it
+        List<String> deep = new ArrayList<>(List.of("obj", "$", "$"));
+        StringBuilder path = new StringBuilder("$");
+        StringBuilder change = new StringBuilder("{");
+        for (int i = 0; i < 128; i++) {
+            String parent = path.toString();
+            path.append(".d");
+            deep.addAll(List.of("obj", path.toString(), parent));
+            change.append("\"d\":{");
+        }
+        change.append("}".repeat(129));
+        // the read-ahead of obj $ from obj $.member: a root that is an array or a scalar has no
+        // member, so the root's own type is read and it becomes an object, on both paths
+        putBoth("[1,{\"status\":{}}]", "json", "600000");
+        same(opts("op", "merge"), MERGE);
+        putBoth("\"text\"", "json", null);
+        same(opts("op", "merge"), MERGE);
+        putBoth("{\"status\":5}", "json", null);
+        same(opts("op", "merge"), MERGE); // the member exists but is no object: replaced, root kept
+        List<String> tooDeep = both(opts("op", "merge", "change", change.toString()), deep.toArray(new String[0]));
+        assertEquals(tooDeep.get(0), tooDeep.get(1));
+        assertTrue(tooDeep.get(1).startsWith("SS_JSON change of DOC: nested deeper than 128 levels"), tooDeep.get(1));
+        assertEquals(DocumentState.of(j, "a"), DocumentState.of(j, "b"));
+    }
+
     @Test
     void aTtlIsKeptByEveryKindOfStep() {
         putBoth("{\"seq\":1,\"status\":{\"state\":\"idle\"}}", "json", "600000");

@@ -236,6 +236,62 @@ abstract class ChainCombiningContract {
         assertEquals(3, revision());
     }
 
+    /**
+     * The producers a document remembers are listed in the order they first wrote it, and beyond 64
+     * the oldest record is dropped (until library 16 the list was never written: an absent record
+     * read as Lua's false, not nil, so every producer counted as known and the records piled up).
+     */
+    @Test
+    void producersBeyondSixtyFourAreForgottenOldestFirst() {
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        for (int i = 0; i < 65; i++) {
+            List<FunctionCalls.ChainLink> links =
+                    List.of(protocol.chainWrite(KEY, "put", "{\"n\":" + i + "}", null, null, null, w));
+            gateway.fcallEach(protocol.chain(KEY, "p" + i + ":c1", links), KEY);
+        }
+        try (Jedis j = redis().jedis()) {
+            String meta = "ss:m:{" + KEY + "}";
+            List<String> listed = List.of(j.hget(meta, "cq").split(" "));
+            assertEquals(64, listed.size(), listed.toString());
+            assertEquals("p1", listed.get(0));
+            assertEquals("p64", listed.get(63));
+            assertEquals(null, j.hget(meta, "c:p0"));
+            assertTrue(j.hget(meta, "c:p64").startsWith("c1 "), j.hget(meta, "c:p64"));
+        }
+        assertEquals(66, revision());
+    }
+
+    /**
+     * A lone in-place link (module mode's usual write) has its producer's record read and written
+     * together with the document's metadata; a re-send after another writer's change is still
+     * answered with the first reply and applies nothing.
+     */
+    @Test
+    void aLoneInPlaceLinkIsRememberedAndItsResendAnswered() {
+        if (mode != StorageMode.MODULE) {
+            return; // in-place links exist in module mode only; the portable run checks nothing here
+        }
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        List<String> incr = List.of("incr", "$.n", "5");
+        for (int chain = 1; chain <= 2; chain++) { // the first makes the producer known, the second takes the fold
+            FunctionCalls.Call call = protocol.chain(
+                    KEY, "lone:c" + chain, List.of(protocol.chainSteps(KEY, "incr", "[5]", null, w, incr)));
+            List<Object> replies = gateway.fcallEach(call, KEY);
+            gateway.fcall(protocol.write(KEY, "put", "{\"n\":100}", null, null, "w-other-" + chain, null, w), KEY);
+            long before = revision();
+            List<Object> again = gateway.fcallEach(call, KEY);
+            assertEquals(describe(replies), describe(again));
+            assertEquals(before, revision());
+        }
+        try (Jedis j = redis().jedis()) {
+            assertEquals("lone", j.hget("ss:m:{" + KEY + "}", "cq"));
+            assertTrue(j.hget("ss:m:{" + KEY + "}", "c:lone").startsWith("c2 "));
+        }
+        assertEquals(5, revision()); // put (setup), incr, put, incr, put
+    }
+
     @Test
     void aLoneLinkSentAsSsWriteIsRecordedAsItsProducersChainAndAnsweredWhenResent() {
         FunctionCalls protocol = calls.protocol();
