@@ -637,7 +637,7 @@ public final class RedisGateway implements AutoCloseable {
     /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */
     public WatchSession openWatchSession() {
         if (cluster != null) {
-            throw notOnCluster("a WATCH/MULTI session (the importer's ledger)", ONE_SERVER);
+            throw notOnCluster("a WATCH/MULTI session not tied to one slot (openWatchSession(key) is)", ONE_SERVER);
         }
         return new WatchSession(this, dedicatedConnection());
     }
