@@ -44,7 +44,8 @@ final class BatchWriter {
 
     void write(List<Importer.Item> items, List<SourceFile> files, Map<String, FileOutcome> outcomes) {
         List<String> paths = items.stream().map(i -> i.entry().path()).toList();
-        List<String> ledger = target.ledger(paths);
+        List<String> ledger =
+                target.ledger(paths, items.stream().map(Importer.Item::key).toList());
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             LedgerEntry e = LedgerEntry.parse(ledger.get(i));
@@ -68,9 +69,25 @@ final class BatchWriter {
             }
         }
         // WATCH costs O(n^2) in the number of watched keys on Redis 7.0: commit in chunks
-        for (int from = 0; from < pending.size(); from += COMMIT_CHUNK) {
-            commit(items, files, pending.subList(from, Math.min(pending.size(), from + COMMIT_CHUNK)), paths, outcomes);
+        for (List<Integer> group : slotGroups(items, pending)) {
+            for (int from = 0; from < group.size(); from += COMMIT_CHUNK) {
+                commit(items, files, group.subList(from, Math.min(group.size(), from + COMMIT_CHUNK)), paths, outcomes);
+            }
         }
+    }
+
+    /** On a cluster a MULTI/EXEC may only name one slot's keys: the files grouped by their key's slot. */
+    private List<List<Integer>> slotGroups(List<Importer.Item> items, List<Integer> pending) {
+        if (!target.cluster()) {
+            return List.of(pending);
+        }
+        Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+        for (int i : pending) {
+            bySlot.computeIfAbsent(
+                            io.statestore.client.spi.SlotTags.slot(items.get(i).key()), s -> new ArrayList<>())
+                    .add(i);
+        }
+        return new ArrayList<>(bySlot.values());
     }
 
     private void commit(
@@ -88,7 +105,7 @@ final class BatchWriter {
             if (!dryRun) {
                 target.watch(keys);
             }
-            List<String> rawLedger = target.ledger(pendingPaths);
+            List<String> rawLedger = target.ledger(pendingPaths, keys);
             Map<String, StoredState> stored = target.read(keys);
             List<ImportTarget.Write> writes = new ArrayList<>();
             List<FileOutcome> planned = new ArrayList<>();

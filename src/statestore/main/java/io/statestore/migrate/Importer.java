@@ -163,16 +163,18 @@ public final class Importer {
     private List<Loaded> load(List<Item> batch) {
         List<Loaded> out = new ArrayList<>(batch.size());
         List<String> paths = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (Item it : batch) {
             try {
                 out.add(new Loaded(
                         it, StrictReader.read(it.entry().file(), it.entry().path()), null));
                 paths.add(it.entry().path());
+                keys.add(it.key());
             } catch (IOException e) {
                 out.add(new Loaded(it, null, e));
             }
         }
-        Map<String, String> hint = target.ledgerHint(paths);
+        Map<String, String> hint = target.ledgerHint(paths, keys);
         for (Loaded l : out) {
             if (l.file() != null) {
                 LedgerEntry e = LedgerEntry.parse(hint.get(l.item().entry().path()));

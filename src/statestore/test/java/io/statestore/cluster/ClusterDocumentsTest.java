@@ -227,18 +227,8 @@ class ClusterDocumentsTest {
         assertEquals(1, store.get("tx:right").orElseThrow().revision());
     }
 
-    @Test
-    void whatIsNotBuiltForAClusterIsRefusedInOurWords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        // the importer is what is left: its batches use WATCH/MULTI on one connection
-        java.nio.file.Path tree = java.nio.file.Files.createDirectories(dir.resolve("legacy"));
-        java.nio.file.Files.writeString(tree.resolve("status.json"), "{\"state\":\"running\"}");
-        String[] migrate = cli(dir, "", "migrate", "--from", tree.toString());
-        assertTrue(!"0".equals(migrate[0]), "the importer is refused on a cluster: " + migrate[1] + migrate[2]);
-        assertTrue(migrate[2].contains("not supported on Redis Cluster yet"), migrate[2]);
-        assertTrue(migrate[2].contains("docs/cluster.md"), migrate[2]);
-        assertTrue(store.list("").isEmpty(), "nothing was imported");
-    }
+    // whatIsNotBuiltForAClusterIsRefusedInOurWords is gone: the importer, the last thing refused
+    // through the CLI, runs on a cluster since its per-slot ledger (ClusterMigrationTest)
 
     @Test
     void theCliPutsGetsAndListsOnAClusterUrl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {

@@ -637,9 +637,18 @@ public final class RedisGateway implements AutoCloseable {
     /** A connection of its own for WATCH and MULTI/EXEC; the caller closes it. */
     public WatchSession openWatchSession() {
         if (cluster != null) {
-            throw notOnCluster("a WATCH/MULTI session (the importer's ledger)", ONE_SERVER);
+            throw notOnCluster("a WATCH/MULTI session not tied to one slot (openWatchSession(key) is)", ONE_SERVER);
         }
         return new WatchSession(this, dedicatedConnection());
+    }
+
+    /**
+     * A connection of its own for WATCH and MULTI/EXEC on keys of {@code key}'s slot: on a cluster
+     * to the primary serving that slot now (a transaction there may only name keys of one slot),
+     * otherwise as {@link #openWatchSession()}. The caller closes it.
+     */
+    public WatchSession openWatchSession(String key) {
+        return cluster == null ? openWatchSession() : new WatchSession(this, dedicatedConnection(key));
     }
 
     /** A failure to connect: unavailable (retry later), unless it is a lasting TLS problem. */
