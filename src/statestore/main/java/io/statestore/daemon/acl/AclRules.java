@@ -89,6 +89,8 @@ public final class AclRules {
         internalPatterns(prefix, docPatterns).forEach(p -> r.add(keyPermission + p));
         readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
         r.add("&" + glob(prefix) + "chg:*");
+        r.add("&" + glob(prefix)
+                + "wake{*}"); // a cluster's per-slot watcher wake-up (library 16), SPUBLISHed by writes
         r.addAll(commands);
         if (jsonCategory) {
             r.add("+@json");
@@ -147,6 +149,13 @@ public final class AclRules {
                 p + "{ev}:types",
                 p + "{ev}:t:*",
                 p + "{ev}:dlq:*",
+                // on a cluster each event type has its own tag, {ev:<type>} (docs/cluster.md); a
+                // type name has no '}', so none of these matches a type's config below
+                p + "{ev:*}:all",
+                p + "{ev:*}:ids",
+                p + "{ev:*}:types",
+                p + "{ev:*}:t:*",
+                p + "{ev:*}:dlq:*",
                 p + "task:*"));
         return out;
     }
@@ -154,7 +163,14 @@ public final class AclRules {
     /** Keys the functions and clients read but only the admin writes: store settings, bus limits, status, time series. */
     static List<String> readOnlyPatterns(String prefix) {
         String p = glob(prefix);
-        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "daemons", p + "heartbeat:*", p + "ts:*");
+        return List.of(
+                p + "config*",
+                p + "{ev}:config",
+                p + "{ev:*}:config",
+                p + "status",
+                p + "daemons",
+                p + "heartbeat:*",
+                p + "ts:*");
     }
 
     /** {@code s} as a Redis glob that matches only itself. */
