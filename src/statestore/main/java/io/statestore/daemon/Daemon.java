@@ -147,11 +147,12 @@ public final class Daemon implements AutoCloseable {
         String ownKeys = DaemonKeys.prefix(prefix, cluster);
         StoreSetup setup = new StoreSetup(admin, layout);
         setup.settings(config.redis().feedMaxLength(), config.redis().jsonCheck());
-        if (!cluster) { // the event bus is not built for a cluster, and no v10 layout can exist there
-            setup.eventBusLimits(
-                    config.trim().events().maxLength(),
-                    EventBusOptions.DEFAULT_ID_RETENTION,
-                    EventBusOptions.DEFAULT_MAX_IDS);
+        Runnable eventLimits = () -> setup.eventBusLimits(
+                config.trim().events().maxLength(),
+                EventBusOptions.DEFAULT_ID_RETENTION,
+                EventBusOptions.DEFAULT_MAX_IDS);
+        eventLimits.run();
+        if (!cluster) { // no v10 layout can exist on a cluster
             setup.upgradeLayout();
         }
         access.afterConnect(admin, uri);
@@ -166,8 +167,10 @@ public final class Daemon implements AutoCloseable {
         RetentionSweeper sweeper =
                 new RetentionSweeper(store, admin, layout, config.sweep().policies(), archiver, reaper);
         backups = new BackupService(admin, config.backup(), config.backupPath());
-        EventTrimmer eventTrimmer =
-                cluster ? null : new EventTrimmer(store.events(), config.trim().events());
+        // on a cluster the limits are per type: types first published since the last trim get them then
+        EventTrimmer eventTrimmer = cluster
+                ? new EventTrimmer(store.events(), config.trim().events(), eventLimits)
+                : new EventTrimmer(store.events(), config.trim().events());
         services = new JobServices(
                 config,
                 leases,

@@ -8,6 +8,8 @@ import io.statestore.client.PermissionDeniedException;
 import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import io.statestore.client.StateStoreOptions;
+import io.statestore.client.events.Event;
+import io.statestore.client.events.ReplayRange;
 import io.statestore.client.spi.SlotTags;
 import io.statestore.daemon.acl.AclRules;
 import io.statestore.testing.RedisClusterExtension;
@@ -16,9 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Who may put the function library on a cluster's primaries (Redis does not copy it between
@@ -87,6 +91,40 @@ class ClusterFunctionPermissionTest {
     }
 
     @Test
+    void theWriterPublishesAndReadsEventsOfTypesOnEveryPrimaryButMayNotSetTheirLimits() {
+        onEveryNode(j -> {
+            setRole(j, Role.ADMIN, "admin-secret");
+            setRole(j, Role.WRITER, "writer-secret");
+        });
+        try (StateStore admin = connect("admin", "admin-secret")) {
+            assertTrue(admin.get("nothing:here").isEmpty()); // the library on every primary
+        }
+        Map<Integer, String> types = oneKeyPerPrimary("acl.type.", t -> "ss:{ev:" + t + "}:t:" + t);
+        assertEquals(3, types.size(), types.toString());
+        try (StateStore writer = connect("writer", "writer-secret")) {
+            for (String type : types.values()) {
+                String id = writer.events().publish(type, "acl-test", Map.of("t", type));
+                assertEquals(
+                        List.of(id),
+                        writer.events().read(type, ReplayRange.all(), 10).stream()
+                                .map(Event::id)
+                                .toList(),
+                        "the writer reads " + type + " back");
+            }
+        }
+        for (Map.Entry<Integer, String> e : types.entrySet()) {
+            String limits = "ss:{ev:" + e.getValue() + "}:config";
+            try (Jedis j = cluster.node(e.getKey())) {
+                j.auth(Role.WRITER.userName(), "writer-secret");
+                JedisDataException refused =
+                        assertThrows(JedisDataException.class, () -> j.hset(limits, "maxlen", "1"));
+                assertTrue(refused.getMessage().startsWith("NOPERM"), refused.getMessage());
+                assertEquals(null, j.hget(limits, "maxlen"), "the writer reads the limits, which nobody set");
+            }
+        }
+    }
+
+    @Test
     void aWriterWithoutClusterKeyslotStillWritesOnEveryPrimary() {
         // roles made before the cluster work had no +cluster|keyslot: the functions ask INFO first
         flushFunctionsOnEveryPrimary();
@@ -147,10 +185,15 @@ class ClusterFunctionPermissionTest {
     }
 
     private static Map<Integer, String> oneKeyPerPrimary(String prefix) {
+        return oneKeyPerPrimary(prefix, k -> k);
+    }
+
+    /** Names {@code prefix + i}, one per primary, placed by the slot of {@code keyOf(name)}. */
+    private static Map<Integer, String> oneKeyPerPrimary(String prefix, UnaryOperator<String> keyOf) {
         Map<Integer, String> out = new LinkedHashMap<>();
         for (int i = 0; out.size() < cluster.primaryPorts().size() && i < 1000; i++) {
-            String key = prefix + i;
-            out.putIfAbsent(cluster.primaryOfSlot(SlotTags.slot(key)), key);
+            String name = prefix + i;
+            out.putIfAbsent(cluster.primaryOfSlot(SlotTags.slot(keyOf.apply(name))), name);
         }
         return out;
     }

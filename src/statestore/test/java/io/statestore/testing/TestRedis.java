@@ -51,4 +51,20 @@ public interface TestRedis {
 
     /** The URL a store or the CLI connects with ({@code redis://...} or {@code redis-cluster://...}). */
     String uri();
+
+    /**
+     * The watch position just after the change {@code changeId} of {@code key}, for
+     * {@code WatchOptions.fromId}: the entry ID itself on one feed; on a cluster, where a bare entry
+     * ID names no slot and is refused, the {@code c1:} token (docs/cluster.md, "Resume position")
+     * naming that entry in the key's slot feed, every other slot from its oldest entry.
+     */
+    default String watchPosition(String key, String changeId) {
+        if (!cluster()) {
+            return changeId;
+        }
+        int dash = changeId.indexOf('-');
+        return "c1:" + Integer.toString(io.statestore.client.spi.SlotTags.slot(key), 36) + "."
+                + Long.toString(Long.parseLong(changeId.substring(0, dash)), 36) + "."
+                + Long.toString(Long.parseLong(changeId.substring(dash + 1)), 36);
+    }
 }

@@ -99,12 +99,15 @@ public abstract class ServerHistoryPolicyContract {
     @Test
     void hpolicySetWithAStaleVersionIsRefusedAndChangesNothing() {
         UnifiedJedis j = redis().commands();
-        String v1 =
-                text(j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", "", "a:*", "1", "0")));
-        j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "b:*", "2", "0"));
+        // the policy of record: the one key, or on a cluster slot 0's copy (docs/cluster.md)
+        String key = redis().cluster()
+                ? redis().layout().historyPolicyOfSlot(0)
+                : redis().layout().historyPolicy();
+        String v1 = text(j.fcall("ss_hpolicy_set", List.of(key), List.of("ifversion", "", "a:*", "1", "0")));
+        j.fcall("ss_hpolicy_set", List.of(key), List.of("ifversion", v1, "b:*", "2", "0"));
         JedisDataException stale = assertThrows(
                 JedisDataException.class,
-                () -> j.fcall("ss_hpolicy_set", List.of("ss:histpolicy"), List.of("ifversion", v1, "c:*", "3", "0")));
+                () -> j.fcall("ss_hpolicy_set", List.of(key), List.of("ifversion", v1, "c:*", "3", "0")));
         assertTrue(stale.getMessage().startsWith("SS_CONFLICT"), stale.getMessage());
         assertEquals(List.of(HistoryPolicy.of("b:*", 2)), admin.history().policies());
         assertTrue(admin.history().updatePolicies(r -> List.of()).isEmpty());

@@ -90,7 +90,7 @@ public final class AclRules {
         readOnlyPatterns(prefix).forEach(p -> r.add("%R~" + p));
         r.add("&" + glob(prefix) + "chg:*");
         // on a cluster every change also wakes its slot's watchers (docs/cluster.md, "Watch on a cluster")
-        r.add("&" + glob(prefix) + "wake{*");
+        r.add("&" + glob(prefix) + "wake{*}");
         r.addAll(commands);
         if (jsonCategory) {
             r.add("+@json");
@@ -149,6 +149,13 @@ public final class AclRules {
                 p + "{ev}:types",
                 p + "{ev}:t:*",
                 p + "{ev}:dlq:*",
+                // on a cluster each event type has its own tag, {ev:<type>} (docs/cluster.md); a
+                // type name has no '}', so none of these matches a type's config below
+                p + "{ev:*}:all",
+                p + "{ev:*}:ids",
+                p + "{ev:*}:types",
+                p + "{ev:*}:t:*",
+                p + "{ev:*}:dlq:*",
                 p + "task:*"));
         return out;
     }
@@ -156,7 +163,14 @@ public final class AclRules {
     /** Keys the functions and clients read but only the admin writes: store settings, bus limits, status, time series. */
     static List<String> readOnlyPatterns(String prefix) {
         String p = glob(prefix);
-        return List.of(p + "config*", p + "{ev}:config", p + "status", p + "daemons", p + "heartbeat:*", p + "ts:*");
+        return List.of(
+                p + "config*",
+                p + "{ev}:config",
+                p + "{ev:*}:config",
+                p + "status",
+                p + "daemons",
+                p + "heartbeat:*",
+                p + "ts:*");
     }
 
     /** {@code s} as a Redis glob that matches only itself. */

@@ -100,20 +100,31 @@ public final class StoreSetup {
     }
 
     /**
-     * Sets the event bus's limits for every publisher (hash {@code <prefix>{ev}:config}; events
-     * library v5 takes them over a publisher's own): stream length, how long and how many
-     * published IDs are remembered for dropping re-sends.
+     * Sets the event bus's limits for every publisher (events library v5 takes them over a
+     * publisher's own): stream length, how long and how many published IDs are remembered for
+     * dropping re-sends. On one server they are one hash, {@code <prefix>{ev}:config}. On a
+     * cluster a publish reads them from its type's slot, {@code <prefix>{ev:<type>}:config}, so
+     * they are written for every type in the registry ({@code <prefix>{ev}:types}); a type first
+     * published later gets them at the next call (the daemon calls this before each event trim).
+     * Reply: the hashes written.
      */
-    public void eventBusLimits(long maxLength, java.time.Duration idRetention, long maxIds) {
-        admin.with(j -> j.hset(
-                layout.prefix() + "{ev}:config",
-                java.util.Map.of(
-                        "maxlen",
-                        Long.toString(maxLength),
-                        "idretention",
-                        Long.toString(idRetention.toMillis()),
-                        "maxids",
-                        Long.toString(maxIds))));
+    public int eventBusLimits(long maxLength, java.time.Duration idRetention, long maxIds) {
+        java.util.Map<String, String> limits = java.util.Map.of(
+                "maxlen",
+                Long.toString(maxLength),
+                "idretention",
+                Long.toString(idRetention.toMillis()),
+                "maxids",
+                Long.toString(maxIds));
+        if (!layout.perSlot()) {
+            admin.with(j -> j.hset(layout.prefix() + "{ev}:config", limits));
+            return 1;
+        }
+        java.util.Set<String> types = admin.with(j -> j.smembers(layout.prefix() + "{ev}:types"));
+        for (String type : types) { // one key per call: each type's config is in its own slot
+            admin.with(j -> j.hset(layout.prefix() + "{ev:" + type + "}:config", limits));
+        }
+        return types.size();
     }
 
     /**

@@ -16,10 +16,20 @@ public final class EventTrimmer {
     private static final Logger LOG = LoggerFactory.getLogger(EventTrimmer.class);
     private final EventBus bus;
     private final DaemonConfig.Events config;
+    private final Runnable beforeTrim;
 
     public EventTrimmer(EventBus bus, DaemonConfig.Events config) {
+        this(bus, config, () -> {});
+    }
+
+    /**
+     * {@code beforeTrim} runs at the start of each trim: on a cluster it writes the bus's limits
+     * for types first published since the last run (their limits are per type there).
+     */
+    public EventTrimmer(EventBus bus, DaemonConfig.Events config, Runnable beforeTrim) {
         this.bus = bus;
         this.config = config;
+        this.beforeTrim = beforeTrim;
     }
 
     public boolean enabled() {
@@ -35,6 +45,7 @@ public final class EventTrimmer {
 
     /** Trims every event stream; the figures for the job summary. */
     public Result trim() {
+        beforeTrim.run();
         Map<String, Long> removed = bus.trim(policy());
         long total = removed.values().stream().mapToLong(Long::longValue).sum();
         long touched = removed.values().stream().filter(n -> n > 0).count();
