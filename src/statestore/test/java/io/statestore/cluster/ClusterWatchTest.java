@@ -197,6 +197,56 @@ class ClusterWatchTest {
         }
     }
 
+    /**
+     * A replay of 30 changes of one document is a long batch, so it goes through the listener
+     * thread; later single changes, with nothing queued, are delivered by the reader itself (a
+     * key watch: from 0 it reads only its slot's feed, which no other test trims). Whichever
+     * thread delivers, callbacks never overlap and each document's revisions come in order.
+     */
+    @Test
+    void callbacksNeverOverlapWhetherTheReaderOrTheListenerThreadDelivers() throws Exception {
+        for (int rev = 1; rev <= 30; rev++) {
+            store.put("ovl:a", Map.of("rev", rev));
+        }
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        WatchRecorder r = new WatchRecorder();
+        io.statestore.client.WatchListener counting = new io.statestore.client.WatchListener() {
+            @Override
+            public void onEvent(ChangeEvent event) {
+                if (inside.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                threads.add(Thread.currentThread().getName());
+                r.onEvent(event);
+                inside.decrementAndGet();
+            }
+
+            @Override
+            public void onResync(ResyncReason reason) {
+                r.onResync(reason);
+            }
+        };
+        try (Watcher w = store.watch()
+                .watch(WatchOptions.builder().key("ovl:a").fromId("0").build(), counting)) {
+            assertTrue(r.await(x -> x.eventCount() >= 30, WAIT), "replayed: " + r.eventCount());
+            assertTrue(threads.contains("statestore-watch-listener"), threads.toString());
+            for (int i = 0; i < 20; i++) {
+                int before = r.eventCount();
+                store.put("ovl:a", Map.of("rev", 31 + i));
+                assertTrue(r.await(x -> x.eventCount() > before, WAIT), "live change " + i);
+            }
+            Map<String, long[]> expected = Map.of("ovl:a", new long[] {1, 50});
+            assertEquals(List.of(), WatchRecorder.problems(r.eventsCopy(), expected));
+            assertEquals(0, overlaps.get(), "callbacks overlapped");
+            assertEquals(List.of(), r.resyncs);
+            assertTrue(
+                    threads.contains("statestore-watch-reader"),
+                    "a single change with nothing queued is delivered by the reader: " + threads);
+        }
+    }
+
     @Test
     void positionsThatNameNoSlotAreRefusedInOurWords() {
         InvalidInputException single = assertThrows(
