@@ -15,11 +15,6 @@ class ClusterWatchSemanticsTest extends WatchSemanticsContract {
     @RegisterExtension
     static ContractExclusions excluded = ContractExclusions.none()
             .exclude(
-                    "aFeedBehindThePositionSignalsResync",
-                    "a cluster bug, not fixed: ClusterFeedWatcher given a position in a slot whose feed was"
-                            + " removed entirely (FLUSHALL) signals no FEED_BEHIND and delivers nothing"
-                            + " (docs/cluster.md, \"Watch on a cluster\")")
-            .exclude(
                     "aSlowListenerWithTheResyncPolicyGetsASlowListenerResyncInsteadOfUnboundedBuffering",
                     "waits in CLIENT LIST for the connection named statestore-watch blocking in XREAD; the"
                             + " cluster watcher reads with per-slot calls and waits on unnamed SSUBSCRIBE"

@@ -310,6 +310,10 @@ final class ClusterFeedWatcher implements Watcher {
     private void begin() throws InterruptedException {
         if (startFrom != null) {
             positions.putAll(startFrom);
+            // each given slot is read once now, whether or not its feed moved since: the read's gap
+            // check is what finds a feed that no longer reaches the position (trimmed, or gone
+            // with a FLUSHALL, which no sweep would report: it only marks feeds that end later)
+            startFrom.keySet().forEach(this::mark);
             positioned.countDown();
         } else if (options.snapshot()) {
             takeSnapshot();
