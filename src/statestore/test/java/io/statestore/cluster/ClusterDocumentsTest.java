@@ -227,6 +227,38 @@ class ClusterDocumentsTest {
         assertEquals(1, store.get("tx:right").orElseThrow().revision());
     }
 
+    @Test
+    void aFeedUnderAnotherTagOfTheSameSlotIsRefusedByTheFunctions() {
+        // a raw client (any language) naming the feed with a tag of the right slot but not the
+        // slot's own tag would pass Cluster's slot check and write a feed no watcher reads
+        String key = "rogue:tag";
+        int slot = SlotTags.slot(key);
+        String other = null;
+        for (int n = 0; other == null; n++) {
+            String candidate = Integer.toString(n, 36);
+            if (SlotTags.slot(candidate) == slot && !candidate.equals(SlotTags.tag(slot))) {
+                other = candidate;
+            }
+        }
+        List<String> keys = new ArrayList<>(LAYOUT.documentCallKeys(key));
+        keys.set(3, "ss:feed{" + other + "}");
+        keys.set(4, "ss:index{" + other + "}");
+        redis.clients.jedis.UnifiedJedis j = cluster.commands();
+        redis.clients.jedis.exceptions.JedisDataException e = assertThrows(
+                redis.clients.jedis.exceptions.JedisDataException.class,
+                () -> j.fcall("ss_put", keys, List.of("doc", "{\"n\":1}")));
+        assertTrue(e.getMessage().startsWith("SS_KEYS"), e.getMessage());
+        assertTrue(e.getMessage().contains("{" + SlotTags.tag(slot) + "} is"), e.getMessage());
+        assertFalse(j.exists(key), "nothing written");
+        assertFalse(j.exists("ss:feed{" + other + "}"), "no second feed");
+        assertEquals(
+                1,
+                j.fcall("ss_put", LAYOUT.documentCallKeys(key), List.of("doc", "{\"n\":1}")) instanceof List<?> l
+                        ? ((Long) l.get(0)).intValue()
+                        : -1,
+                "the slot's own tag is accepted");
+    }
+
     // whatIsNotBuiltForAClusterIsRefusedInOurWords is gone: the importer, the last thing refused
     // through the CLI, runs on a cluster since its per-slot ledger (ClusterMigrationTest)
 
