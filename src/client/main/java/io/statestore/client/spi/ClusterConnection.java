@@ -1,7 +1,6 @@
 package io.statestore.client.spi;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -172,20 +171,10 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     static List<HostAndPort> parsePrimaries(String clusterNodes) {
-        List<HostAndPort> out = new ArrayList<>();
-        for (String line : clusterNodes.split("\n")) {
-            String[] f = line.trim().split(" ");
-            if (f.length < 8 || !f[2].contains("master") || f[2].matches(".*(^|,)(fail|noaddr|handshake)(,|$).*")) {
-                continue;
-            }
-            String address = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            if (address.contains(",")) { // host:port@bus,hostname in newer servers
-                address = address.substring(0, address.indexOf(','));
-            }
-            int colon = address.lastIndexOf(':');
-            out.add(new HostAndPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
-        }
-        return out;
+        return ClusterNodes.parse(clusterNodes).stream()
+                .filter(n -> n.primary() && !n.failed())
+                .map(ClusterNodes.Node::address)
+                .toList();
     }
 
     /**

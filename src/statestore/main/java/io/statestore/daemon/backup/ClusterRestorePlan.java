@@ -1,6 +1,6 @@
 package io.statestore.daemon.backup;
 
-import io.statestore.daemon.redis.ClusterNodes;
+import io.statestore.client.spi.ClusterNodes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.statestore.daemon.redis;
 
 import io.statestore.client.StateStoreOptions;
 import io.statestore.client.TlsOptions;
+import io.statestore.client.spi.ClusterNodes;
 import io.statestore.client.spi.RedisEndpoint;
 import io.statestore.client.spi.TlsContexts;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.statestore.daemon.redis;
 
+import io.statestore.client.spi.ClusterNodes;
 import java.util.Optional;
 import java.util.function.Function;
 import redis.clients.jedis.HostAndPort;

@@ -1,6 +1,6 @@
 package io.statestore.daemon.status;
 
-import io.statestore.daemon.redis.ClusterNodes;
+import io.statestore.client.spi.ClusterNodes;
 import io.statestore.daemon.redis.RedisAdmin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

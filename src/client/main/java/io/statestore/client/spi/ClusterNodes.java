@@ -1,13 +1,14 @@
-package io.statestore.daemon.redis;
+package io.statestore.client.spi;
 
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.HostAndPort;
 
 /**
- * The nodes of a Redis Cluster as one node's {@code CLUSTER NODES} reply describes them. The
- * daemon needs more than Jedis's slot map offers: every primary with its slot ranges, whether it
- * has failed, so that per-primary work (sweeps, trims, backups, status) reaches each exactly once.
+ * The nodes of a Redis Cluster as one node's {@code CLUSTER NODES} reply describes them: more than
+ * Jedis's slot map offers, every primary with its slot ranges and whether it has failed. The
+ * client installs its libraries on every primary from it; the daemon's per-primary work (sweeps,
+ * trims, backups, status) reaches each exactly once by it.
  */
 public final class ClusterNodes {
     private ClusterNodes() {}
