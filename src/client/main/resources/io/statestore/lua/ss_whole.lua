@@ -75,8 +75,13 @@ local function whole_write_opts(keys, o, kind, default_op, pre)
     fail('SS_INVALID', 'option "ttl" is required (0 removes the expiry)')
   end
   local st = preloaded_state(d, ctx, pre)
-  if ctx.wid then
-    ctx.sig = write_sig(kind, spec.op, o.doc, o.change, o.ifrev, o.ttl, ctx.writer, o.mode, o.histmax, o.histage, o.src)
+  local function sign()
+    return write_sig(kind, spec.op, o.doc, o.change, o.ifrev, o.ttl, ctx.writer, o.mode, o.histmax, o.histage, o.src)
+  end
+  -- The signature (a SHA-1 of every argument, the document among them) is computed only for a
+  -- possible re-send and for a write that commits: a refused write never pays for it.
+  if ctx.wid and st.wid == ctx.wid then
+    ctx.sig = sign()
     local again = replayed_sig(st, ctx.wid, ctx.sig)
     if again then
       return again
@@ -84,6 +89,9 @@ local function whole_write_opts(keys, o, kind, default_op, pre)
   end
   expire_virtually(st)
   validate_whole(d, st, ctx, spec)
+  if ctx.wid and not ctx.sig then
+    ctx.sig = sign()
+  end
   commit_expiry(d, st, ctx)
   return apply_whole(d, st, ctx, spec)
 end

@@ -99,6 +99,29 @@ class WriteFunctionFormsTest {
     }
 
     @Test
+    void aStaleCompareAndSetIsRefusedAlikeOnEveryPath() {
+        // ss_write refuses a stale revision of a live document at once (library 17); ss_put's
+        // general path decides after its context and signature: the words and the state match.
+        assertSameOutcome(opts("doc", "{\"n\":1}", "wid", "w-1"));
+        assertSameOutcome(opts("doc", "{\"n\":2}", "ifrev", "1", "wid", "w-2"));
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "1", "wid", "w-3")); // stale, with a write ID
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "1")); // stale, without one
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "123456789012345")); // 15 digits
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "1234567890123456789")); // beyond 2^53
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "-3")); // not a revision
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "1x"));
+        // A re-send whose revision is stale by now (its own write moved it) is still a re-send.
+        assertSameOutcome(opts("doc", "{\"n\":2}", "ifrev", "1", "wid", "w-2"));
+        // The same write ID with another document is misuse, not a conflict.
+        assertSameOutcome(opts("doc", "{\"n\":9}", "ifrev", "1", "wid", "w-2"));
+        // A stale revision of a deleted document: the tombstone's words.
+        j.fcall("ss_del", DocumentState.callKeys("a"), List.of());
+        j.fcall("ss_del", DocumentState.callKeys("b"), List.of());
+        assertSameOutcome(opts("doc", "{\"n\":3}", "ifrev", "2"));
+        assertEquals("3", j.hget("ss:m:{b}", "rev"));
+    }
+
+    @Test
     void writesTheFastPathHandsOnMatch() {
         assertSameOutcome(opts("doc", "{\"n\":1}"));
         assertSameOutcome(opts("doc", "{\"n\":2}", "ttl", "60000"));
