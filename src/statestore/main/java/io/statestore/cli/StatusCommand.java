@@ -123,7 +123,8 @@ public final class StatusCommand extends DaemonConfigCommand implements Callable
                         .put("host", b.host())
                         .put("started", b.started())
                         .put("heartbeat_age_ms", b.ageMs())
-                        .put("interval_ms", b.intervalMs());
+                        .put("interval_ms", b.intervalMs())
+                        .put("process_gone", b.processGone());
             }
             o.putPOJO("status", status);
             o.put("persistence", health.persistenceLine());

@@ -74,23 +74,27 @@ public final class DaemonRegistry {
             try {
                 JsonNode n = StrictJson.mapper().readTree(json);
                 long beat = n.path("beat_ms").asLong();
+                long pid = n.path("pid").asLong();
+                String host = n.path("host").asText("?");
+                String started = n.path("started").asText("?");
                 out.add(new DaemonBeat(
                         daemon,
-                        n.path("pid").asLong(),
-                        n.path("host").asText("?"),
-                        n.path("started").asText("?"),
+                        pid,
+                        host,
+                        started,
                         beat,
                         n.path("interval_ms").asLong(),
-                        Math.max(0, now - beat)));
+                        Math.max(0, now - beat),
+                        LocalProcess.gone(host, pid, started)));
             } catch (IOException | RuntimeException e) {
-                out.add(new DaemonBeat(daemon, 0, "?", "?", 0, 0, Long.MAX_VALUE)); // unreadable: not alive
+                out.add(new DaemonBeat(daemon, 0, "?", "?", 0, 0, Long.MAX_VALUE, false)); // unreadable: not alive
             }
         });
         out.sort(Comparator.comparing(DaemonBeat::id));
         return out;
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
