@@ -31,6 +31,20 @@ interface Peer extends AutoCloseable {
     /** Calls {@code onValue} with every document written under {@code group} (names "group.*") from now on. */
     AutoCloseable watch(String group, Consumer<JsonNode> onValue) throws Exception;
 
+    /**
+     * Brings the system to the state it keeps once it has run for a while, before anything is
+     * measured: statestore's change feed filled to its configured length (below it, every append
+     * grows the server's memory, which costs far more than appending to a feed that is trimmed as it
+     * grows: docs/benchmarks.md). Nothing for a system without such a log.
+     *
+     * @param doc     the benchmark's document, so the feed holds entries of the measured size
+     * @param threads writers to fill it with
+     * @return what was done, for the run's header; empty when nothing was needed
+     */
+    default String steadyState(ObjectNode doc, int threads) throws Exception {
+        return "";
+    }
+
     @Override
     void close() throws Exception;
 }

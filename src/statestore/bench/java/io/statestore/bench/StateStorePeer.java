@@ -10,8 +10,13 @@ import io.statestore.client.WatchListener;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.WriteOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** statestore (portable mode) on a redis-server with AOF on, through its public client. */
@@ -20,8 +25,10 @@ final class StateStorePeer implements Peer {
     private final boolean groupCommit;
     private final PeerProcess server;
     private final StateStore store;
+    private final int port;
 
-    private StateStorePeer(String fsync, boolean groupCommit, PeerProcess server, StateStore store) {
+    private StateStorePeer(String fsync, boolean groupCommit, PeerProcess server, StateStore store, int port) {
+        this.port = port;
         this.fsync = fsync;
         this.groupCommit = groupCommit;
         this.server = server;
@@ -61,7 +68,7 @@ final class StateStorePeer implements Peer {
                     .writer("bench-peers")
                     .groupCommit(groupCommit)
                     .build());
-            return new StateStorePeer(fsync, groupCommit, server, store);
+            return new StateStorePeer(fsync, groupCommit, server, store, port);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -78,6 +85,11 @@ final class StateStorePeer implements Peer {
         return "always".equals(fsync)
                 ? "redis-server appendfsync always: the AOF is fsynced before the reply (one fsync per event-loop turn, shared by the clients served in it)"
                 : "redis-server appendfsync everysec: the reply goes once the write is in the AOF buffer; a background fsync runs every second (up to ~1-2 s of acknowledged writes lost on power failure)";
+    }
+
+    /** The Redis server's address, for tests that look at what the store wrote. */
+    int port() {
+        return port;
     }
 
     @Override
@@ -109,6 +121,43 @@ final class StateStorePeer implements Peer {
         } catch (ConflictException e) {
             return false;
         }
+    }
+
+    /** The library's feed length when the store sets none (DEFAULT_FEEDMAX in ss_keys.lua). */
+    static final int DEFAULT_FEED_LENGTH = 100_000;
+
+    @Override
+    public String steadyState(ObjectNode doc, int threads) throws Exception {
+        return fillFeed(doc, threads, DEFAULT_FEED_LENGTH);
+    }
+
+    /** Puts {@code doc} (its seq changed each time) until the feed is past {@code length}, so trimming has begun. */
+    String fillFeed(ObjectNode doc, int threads, int length) throws Exception {
+        int target = length + length / 20;
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                ObjectNode mine = doc.deepCopy();
+                writers.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < target; ) {
+                        mine.put("seq", i);
+                        store.put("fill:" + (i % 1000), mine);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : writers) {
+                w.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return String.format(
+                "change feed filled with %,d puts of the benchmark's document to its length (%,d) in %.1f s",
+                target, length, (System.nanoTime() - t0) / 1e9);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.statestore.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statestore.client.StrictJson;
+import io.statestore.testing.RedisServerExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import redis.clients.jedis.Jedis;
 
 /**
  * A very short run of {@code bench peers} on the statestore columns only (two redis-servers the
@@ -40,7 +43,8 @@ class PeersBenchmarkTest {
                 "--rate",
                 "200",
                 "--watch-seconds",
-                "0.5");
+                "0.5",
+                "--cold-feed");
         String text = out.toString();
         assertEquals(0, code, text + err);
         assertTrue(text.contains("| row | statestore, AOF everysec | statestore, AOF always |"), text);
@@ -61,5 +65,17 @@ class PeersBenchmarkTest {
                         .matcher(medians)
                         .find(),
                 medians);
+    }
+
+    @Test
+    void theSteadyStateFillsTheChangeFeedThroughTheStoresOwnWrites() throws Exception {
+        String binary = System.getenv().getOrDefault(RedisServerExtension.SERVER_ENV, "redis-server");
+        try (StateStorePeer peer = StateStorePeer.start(binary, "everysec", false);
+                Jedis j = new Jedis("127.0.0.1", peer.port())) {
+            String done = peer.fillFeed(Documents.generate(1024, 7, StrictJson.mapper()), 4, 400);
+            assertTrue(done.startsWith("change feed filled with 420 puts"), done);
+            assertEquals(420, j.xlen("ss:feed"), "one feed entry per put");
+            assertEquals(420, j.keys("fill:*").size(), "each put to fill:<n mod 1000>");
+        }
     }
 }
