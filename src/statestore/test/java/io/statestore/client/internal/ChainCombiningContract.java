@@ -401,6 +401,45 @@ abstract class ChainCombiningContract {
         assertFeed(List.of("put", "incr", "put", "incr", "put", "incr", "incr", "put"));
     }
 
+    /**
+     * Through the client's combiner, a merge and an increment with nothing queued behind them go
+     * as {@code ss_jwrite} with the chain's write ID {@code PRODUCER-SLOT:N} (read back from the
+     * server's slow log, which records every command at threshold 0), and each gets its own result.
+     * (Valkey logs at most 32 arguments of a command; the write ID is the twelfth.)
+     */
+    @Test
+    void aLoneInPlaceWriteThroughTheCombinerGoesAsSsJwriteWithItsChainsWriteId() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                mode == StorageMode.MODULE, "in-place links exist in module mode only");
+        WriteCombiner combiner =
+                new WriteCombiner((key, batch, lane, slot) -> ChainRun.send(calls, key, batch, lane, slot), 4);
+        List<List<String>> sent = new ArrayList<>();
+        try (Jedis j = redis().jedis()) {
+            String threshold = j.configGet("slowlog-log-slower-than").get("slowlog-log-slower-than");
+            j.configSet("slowlog-log-slower-than", "0");
+            try {
+                j.slowlogReset();
+                assertEquals(2, combiner.write(KEY, merge("{\"a\":1}")).revision());
+                WriteResult incr = combiner.write(KEY, increment("$.n", 5));
+                assertEquals(3, incr.revision());
+                assertEquals(5, incr.value().orElseThrow().asLong());
+                for (redis.clients.jedis.resps.Slowlog entry : j.slowlogGet(128)) { // the commands inside the calls too
+                    if (entry.getArgs().size() > 1 && entry.getArgs().get(0).equalsIgnoreCase("FCALL")) {
+                        sent.add(entry.getArgs());
+                    }
+                }
+            } finally {
+                j.configSet("slowlog-log-slower-than", threshold);
+            }
+        }
+        assertEquals(2, sent.size(), sent.toString());
+        for (List<String> call : sent) {
+            assertEquals("ss_jwrite", call.get(1), call.toString());
+            assertTrue(call.get(11).matches("[0-9a-f]+-[0-9]+:[0-9]+"), "the chain's write ID: " + call.get(11));
+        }
+        assertFeed(List.of("put", "merge", "incr"));
+    }
+
     private static List<String> texts(Object reply) {
         List<String> out = new ArrayList<>();
         for (Object o : FunctionCalls.list(reply)) {
