@@ -311,3 +311,39 @@ lone_link = function(keys, argv)
   chain_remember(meta, producer, unique, sig, {r}, kept ~= nil)
   return r
 end
+
+-- ss_jwrite with a write ID PRODUCER:N: a chain of one J link sent as the plain call, as
+-- lone_link is for ss_write (module mode's usual write: the chain around a lone link cost ~25%
+-- of its server work). The producer's record is read with the metadata ss_jwrite reads and,
+-- when the producer is known, written with the metadata it writes, as ss_chain does for a lone J
+-- link. A write ID with a ':' that is not of this form keeps its former meaning.
+lone_jlink = function(keys, argv)
+  local wid = argv[4]
+  local producer, unique = string.match(wid, '^([%w_%-]+):([%w_%-]+)$')
+  if not producer or #wid > CHAIN_MAX_WID or #producer > 64 or #unique > 64 then
+    return jwrite(keys, argv)
+  end
+  doc_call(keys, 1) -- keys[2] is the document's metadata hash from here on
+  local meta = keys[2]
+  local sig = redis.sha1hex(table.concat(argv, '\0'))
+  local m = redis.call('HMGET', meta, 'c:' .. producer, unpack(META_STATE))
+  local kept = table.remove(m, 1) or nil -- Lua sees an absent field as false
+  local via = {m = m}
+  if kept then
+    local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
+    if kunique == unique then
+      if ksig ~= sig then
+        fail('SS_WID', 'chain write ID ' .. quote(wid) .. ' was used for another chain of this document; '
+          .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
+      end
+      return chain_replayed(record)[1]
+    end
+    via.field, via.head = 'c:' .. producer, unique .. ' ' .. sig .. ' '
+  end
+  argv[4] = ''
+  local r = jwrite(keys, argv, via) -- a refusal is the call's error, and nothing is recorded
+  if not via.done then
+    chain_remember(meta, producer, unique, sig, {r}, kept ~= nil)
+  end
+  return r
+end

@@ -176,9 +176,14 @@ local function fast_apply(key, argv, na)
   return result
 end
 
+-- A write whose write ID has a chain's form PRODUCER:N: set by ss_chain.lua (lone_jlink), which
+-- records it as its producer's last chain.
+local lone_jlink
+
 -- ss_jwrite: KEYS as ss_put. ARGV (10, positional, '' for none): op, change, ifrev, wid, writer,
 -- feedmax, mode, histmax, histage, src (JWRITE_ARGS); then the steps, as after ss_jop's `--`.
--- Reply and errors: as ss_jop.
+-- Reply and errors: as ss_jop. A write ID PRODUCER:N (a chain's form) makes the write a chain of
+-- one J link (see ss_chain).
 -- via (ss_chain's lone J link only, nil otherwise): {m = the metadata's META_STATE, read by the
 -- chain with its producer's record; field, head = the chain record's field and its text before
 -- the replies, when the producer is known to the document}. The fast path then writes the
@@ -251,4 +256,9 @@ local function jwrite(keys, argv, via)
   end
   return {rev, id}
 end
-register('ss_jwrite', jwrite)
+register('ss_jwrite', function(keys, argv)
+  if #keys == 5 and #argv >= NJ and string.find(argv[4], ':', 1, true) then
+    return lone_jlink(keys, argv)
+  end
+  return jwrite(keys, argv)
+end)

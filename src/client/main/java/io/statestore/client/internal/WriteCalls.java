@@ -258,8 +258,9 @@ final class WriteCalls {
      * allow-oom) where {@code ss_chain} is refused. Any other chain goes as {@code ss_chain} with a
      * write ID of its own, sent again unchanged when the reply is lost; the function answers a
      * re-send with the first replies. Another chain of one {@code W} link (a computed update, a
-     * conditional put) goes as {@code ss_write} with that same chain write ID, which the function
-     * records as ss_chain does; its refusal is thrown, and {@link ChainRun} settles it as the link's.
+     * conditional put) goes as {@code ss_write} with that same chain write ID, and one of one
+     * {@code J} link (in-place steps) as {@code ss_jwrite} with it (library 17); the function
+     * records either as ss_chain does; its refusal is thrown, and {@link ChainRun} settles it as the link's.
      */
     List<Object> sendChain(
             String key, List<FunctionCalls.ChainLink> links, Single single, WriteOptions firstOpts, int slot) {
@@ -279,6 +280,11 @@ final class WriteCalls {
             // nothing queued behind it: the plain ss_write, which the chain's write ID makes record
             // this producer's chain as ss_chain would (library 16), without the chain's own cost
             FunctionCalls.Call lone = protocol.writeOf(key, links.get(0), chainWid);
+            return List.of(send(key, () -> redis.fcall(lone, key)));
+        }
+        if (links.size() == 1 && links.get(0).tag().equals("J")) {
+            // the same for a lone in-place write, module mode's usual write (library 17)
+            FunctionCalls.Call lone = protocol.jsonStepsOf(key, links.get(0), chainWid);
             return List.of(send(key, () -> redis.fcall(lone, key)));
         }
         FunctionCalls.Call chain = protocol.chain(key, chainWid, links);

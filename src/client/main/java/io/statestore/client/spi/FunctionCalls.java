@@ -271,6 +271,19 @@ public final class FunctionCalls {
         return new Call("ss_write", layout.documentCallKeys(key), args);
     }
 
+    /**
+     * A {@code J} link sent on its own as {@code ss_jwrite}, with a write ID of its own (the
+     * link's arguments without its count).
+     */
+    public Call jsonStepsOf(String key, ChainLink link, String wid) {
+        if (!link.tag().equals("J")) {
+            throw new IllegalArgumentException("only a J link has the form of ss_jwrite, got " + link.tag());
+        }
+        List<String> args = new ArrayList<>(link.args().subList(1, link.args().size()));
+        args.set(3, wid);
+        return new Call("ss_jwrite", layout.documentCallKeys(key), args);
+    }
+
     /** Whether a link's reply says it was not applied because an earlier link of its chain failed. */
     public static boolean chainStopped(Object reply) {
         return reply instanceof ErrorReply e

@@ -330,6 +330,124 @@ abstract class ChainCombiningContract {
         assertEquals(StrictJson.parse("{\"y\":1}"), document());
     }
 
+    /**
+     * A lone in-place link goes as plain {@code ss_jwrite} carrying its chain's write ID (library
+     * 17), which records it as its producer's last chain: a re-send after another process's write
+     * is answered with the first reply (the increment's value too) and applies nothing, whether the
+     * producer was new to the document (record written on its own) or known (record written with
+     * the metadata). The same write ID for another write is refused; the producer's next chain,
+     * sent as a chain, applies and is answered when re-sent; a refused lone write records nothing.
+     */
+    @Test
+    void aLoneInPlaceLinkSentAsSsJwriteIsRecordedAsItsProducersChainAndAnsweredWhenResent() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                mode == StorageMode.MODULE, "in-place links exist in module mode only");
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        List<String> incr = List.of("incr", "$.n", "5");
+        for (int chain = 1; chain <= 2; chain++) {
+            FunctionCalls.Call lone = protocol.jsonStepsOf(
+                    KEY, protocol.chainSteps(KEY, "incr", "[5]", null, w, incr), "prod-0:" + chain);
+            assertEquals("ss_jwrite", lone.function());
+            Object first = gateway.fcall(lone, KEY);
+            assertEquals(5, WriteCalls.incrementValue(KEY, first).asLong());
+            gateway.fcall(
+                    protocol.write(KEY, "put", "{\"n\":0,\"tags\":[]}", null, null, "w-other-" + chain, null, w), KEY);
+            long before = revision();
+            Object again = gateway.fcall(lone, KEY);
+            assertEquals(texts(first), texts(again));
+            assertEquals(before, revision());
+            assertEquals(0, document().get("n").asLong(), "the re-sent increment was not applied again");
+        }
+        assertFeed(List.of("put", "incr", "put", "incr", "put"));
+        try (Jedis j = redis().jedis()) {
+            assertEquals("prod-0", j.hget("ss:m:{" + KEY + "}", "cq"));
+            assertTrue(j.hget("ss:m:{" + KEY + "}", "c:prod-0").startsWith("2 "));
+        }
+        String reused = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.statestore.client.InvalidInputException.class,
+                        () -> gateway.fcall(
+                                protocol.jsonStepsOf(
+                                        KEY,
+                                        protocol.chainSteps(KEY, "incr", "[6]", null, w, List.of("incr", "$.n", "6")),
+                                        "prod-0:2"),
+                                KEY))
+                .getMessage();
+        assertTrue(reused.contains("chain write ID \"prod-0:2\" was used for another chain"), reused);
+        assertEquals(5, revision());
+
+        FunctionCalls.Call next = protocol.chain(
+                KEY,
+                "prod-0:3",
+                List.of(
+                        protocol.chainSteps(KEY, "incr", "[5]", null, w, incr),
+                        protocol.chainSteps(KEY, "incr", "[5]", null, w, incr)));
+        List<Object> replies = gateway.fcallEach(next, KEY);
+        assertEquals(
+                List.of("6", "7"),
+                List.of(texts(replies.get(0)).get(0), texts(replies.get(1)).get(0)));
+        gateway.fcall(protocol.write(KEY, "put", "{\"n\":0,\"tags\":[]}", null, null, "w-other-3", null, w), KEY);
+        assertEquals(describe(replies), describe(gateway.fcallEach(next, KEY)));
+        assertEquals(8, revision());
+
+        FunctionCalls.Call stale =
+                protocol.jsonStepsOf(KEY, protocol.chainSteps(KEY, "incr", "[5]", 3L, w, incr), "prod-0:4");
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        org.junit.jupiter.api.Assertions.assertThrows(ConflictException.class, () -> gateway.fcall(stale, KEY));
+        assertEquals(8, revision());
+        try (Jedis j = redis().jedis()) {
+            assertTrue(j.hget("ss:m:{" + KEY + "}", "c:prod-0").startsWith("3 "), "a refusal records nothing");
+        }
+        assertFeed(List.of("put", "incr", "put", "incr", "put", "incr", "incr", "put"));
+    }
+
+    /**
+     * Through the client's combiner, a merge and an increment with nothing queued behind them go
+     * as {@code ss_jwrite} with the chain's write ID {@code PRODUCER-SLOT:N} (read back from the
+     * server's slow log, which records every command at threshold 0), and each gets its own result.
+     * (Valkey logs at most 32 arguments of a command; the write ID is the twelfth.)
+     */
+    @Test
+    void aLoneInPlaceWriteThroughTheCombinerGoesAsSsJwriteWithItsChainsWriteId() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                mode == StorageMode.MODULE, "in-place links exist in module mode only");
+        WriteCombiner combiner =
+                new WriteCombiner((key, batch, lane, slot) -> ChainRun.send(calls, key, batch, lane, slot), 4);
+        List<List<String>> sent = new ArrayList<>();
+        try (Jedis j = redis().jedis()) {
+            String threshold = j.configGet("slowlog-log-slower-than").get("slowlog-log-slower-than");
+            j.configSet("slowlog-log-slower-than", "0");
+            try {
+                j.slowlogReset();
+                assertEquals(2, combiner.write(KEY, merge("{\"a\":1}")).revision());
+                WriteResult incr = combiner.write(KEY, increment("$.n", 5));
+                assertEquals(3, incr.revision());
+                assertEquals(5, incr.value().orElseThrow().asLong());
+                for (redis.clients.jedis.resps.Slowlog entry : j.slowlogGet(128)) { // the commands inside the calls too
+                    if (entry.getArgs().size() > 1 && entry.getArgs().get(0).equalsIgnoreCase("FCALL")) {
+                        sent.add(entry.getArgs());
+                    }
+                }
+            } finally {
+                j.configSet("slowlog-log-slower-than", threshold);
+            }
+        }
+        assertEquals(2, sent.size(), sent.toString());
+        for (List<String> call : sent) {
+            assertEquals("ss_jwrite", call.get(1), call.toString());
+            assertTrue(call.get(11).matches("[0-9a-f]+-[0-9]+:[0-9]+"), "the chain's write ID: " + call.get(11));
+        }
+        assertFeed(List.of("put", "merge", "incr"));
+    }
+
+    private static List<String> texts(Object reply) {
+        List<String> out = new ArrayList<>();
+        for (Object o : FunctionCalls.list(reply)) {
+            out.add(FunctionCalls.text(o));
+        }
+        return out;
+    }
+
     @Test
     void malformedChainsAreRefusedInOurWordsAndNothingIsWritten() {
         String k = KEY + " ss:m:{" + KEY + "} ss:h:{" + KEY + "} ss:feed ss:index";

@@ -81,6 +81,18 @@ class FunctionCallsTest {
     }
 
     @Test
+    void aLoneJLinkGoesAsSsJwriteWithTheChainsWriteIdAndNothingElseChanged() {
+        List<String> steps = List.of("incr", "$.n", "1");
+        FunctionCalls.ChainLink link = calls.chainSteps("k", "incr", "1", 4L, writer, steps);
+        FunctionCalls.Call lone = calls.jsonStepsOf("k", link, "prod-0:9");
+        assertEquals(calls.jsonSteps("k", "incr", "1", 4L, "prod-0:9", writer, steps), lone);
+        IllegalArgumentException notJ = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> calls.jsonStepsOf("k", calls.chainDelete(null, writer), "prod-0:9"));
+        assertEquals("only a J link has the form of ss_jwrite, got D", notJ.getMessage());
+    }
+
+    @Test
     void writeManyAnswersEachWriteInItsPlace() {
         List<Object> r = FunctionCalls.list(send(FunctionCalls.writeMany(List.of(
                 calls.write("k", "put", "1", null, null, "a", null, writer),
