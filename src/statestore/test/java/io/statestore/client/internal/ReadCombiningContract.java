@@ -251,6 +251,41 @@ abstract class ReadCombiningContract {
                 "began after the put: never the older answer");
     }
 
+    @Test
+    void interruptedSharersStillGetTheReadAndKeepTheirInterruptStatus() throws Exception {
+        Gate gate = new Gate(KEY);
+        ReadCombiner combiner = new ReadCombiner(gate.reading(this::readAlone));
+        CompletableFuture<StoredDocument> first = submit(() -> combiner.read(KEY));
+        gate.awaitHeld();
+        // the first sharer will send the gathered read; the second only waits for it
+        List<Thread> threads = new ArrayList<>();
+        List<CompletableFuture<String>> sharers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    StoredDocument d = combiner.read(KEY);
+                    f.complete(d.revision() + (Thread.currentThread().isInterrupted() ? " interrupted" : ""));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+            sharers.add(f);
+            awaitGathered(combiner, i + 1);
+        }
+        threads.get(0).interrupt();
+        threads.get(1).interrupt();
+        gate.open();
+        assertEquals(1, first.get(HANG_SECONDS, TimeUnit.SECONDS).revision());
+        assertEquals("1 interrupted", sharers.get(0).get(HANG_SECONDS, TimeUnit.SECONDS), "the sender's read went");
+        assertEquals("1 interrupted", sharers.get(1).get(HANG_SECONDS, TimeUnit.SECONDS));
+        assertEquals("1", sharers.get(2).get(HANG_SECONDS, TimeUnit.SECONDS), "an interrupt is its own caller's");
+        assertEquals(2, gate.calls.get());
+    }
+
     // ---- helpers
 
     private StoredDocument readAlone(String key) {
