@@ -35,6 +35,7 @@ public final class StateStoreOptions {
     private final boolean groupCommit;
     private final int durableReplicas;
     private final boolean combineWrites;
+    private final boolean combineReads;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -53,6 +54,7 @@ public final class StateStoreOptions {
         this.groupCommit = b.groupCommit;
         this.durableReplicas = b.durableReplicas;
         this.combineWrites = b.combineWrites;
+        this.combineReads = b.combineReads;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -78,6 +80,7 @@ public final class StateStoreOptions {
         b.groupCommit = groupCommit;
         b.durableReplicas = durableReplicas;
         b.combineWrites = combineWrites;
+        b.combineReads = combineReads;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -151,6 +154,11 @@ public final class StateStoreOptions {
     /** Whether writes of this client's threads to one document are combined into chains (default true; docs/combining.md). */
     public boolean combineWrites() {
         return combineWrites;
+    }
+
+    /** Whether concurrent gets of one document by this client's threads share calls (default true; docs/combining.md). */
+    public boolean combineReads() {
+        return combineReads;
     }
 
     /**
@@ -230,6 +238,7 @@ public final class StateStoreOptions {
         private boolean groupCommit;
         private int durableReplicas;
         private boolean combineWrites = true;
+        private boolean combineReads = true;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -354,6 +363,17 @@ public final class StateStoreOptions {
          */
         public Builder combineWrites(boolean combineWrites) {
             this.combineWrites = combineWrites;
+            return this;
+        }
+
+        /**
+         * Whether gets of one document that this client's threads begin while a read of it is in
+         * flight share the next read (read combining, default on; docs/combining.md). A get never
+         * shares a read sent before it began, so it still sees every write acknowledged before
+         * it. Off, every get is its own call.
+         */
+        public Builder combineReads(boolean combineReads) {
+            this.combineReads = combineReads;
             return this;
         }
 

@@ -8,6 +8,8 @@ enum PeerSystem {
     ALWAYS("always"),
     /** Not in the default set: statestore with AOF everysec and the client's group commit on. */
     GROUP("group"),
+    /** Not in the default set: statestore with AOF everysec and read combining off (every get its own call). */
+    SEPARATE_READS("separate-reads"),
     ETCD("etcd"),
     NATS("nats");
 
@@ -28,14 +30,15 @@ enum PeerSystem {
             }
         }
         throw new IllegalArgumentException(
-                "--systems takes everysec, always, group, etcd and nats, got \"" + s.trim() + "\"");
+                "--systems takes everysec, always, group, separate-reads, etcd and nats, got \"" + s.trim() + "\"");
     }
 
     Peer start(PeersBenchmark.Binaries b) throws Exception {
         return switch (this) {
-            case EVERYSEC -> StateStorePeer.start(b.redis(), "everysec", false);
-            case ALWAYS -> StateStorePeer.start(b.redis(), "always", false);
-            case GROUP -> StateStorePeer.start(b.redis(), "everysec", true);
+            case EVERYSEC -> StateStorePeer.start(b.redis(), "everysec", false, true);
+            case ALWAYS -> StateStorePeer.start(b.redis(), "always", false, true);
+            case GROUP -> StateStorePeer.start(b.redis(), "everysec", true, true);
+            case SEPARATE_READS -> StateStorePeer.start(b.redis(), "everysec", false, false);
             case ETCD -> EtcdPeer.start(b.etcd());
             case NATS -> NatsKvPeer.start(b.nats());
         };

@@ -108,7 +108,7 @@ final class PeersBenchmark implements Callable<Integer> {
             split = ",",
             defaultValue = "everysec,always,etcd,nats",
             description =
-                    "Which systems, of everysec, always, etcd, nats, and group (statestore, AOF everysec, the client's group commit on; not by default) (default ${DEFAULT-VALUE}).")
+                    "Which systems, of everysec, always, etcd, nats, group (statestore, AOF everysec, the client's group commit on; not by default), and separate-reads (statestore, AOF everysec, read combining off; not by default) (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
     @Option(
@@ -370,7 +370,8 @@ final class PeersBenchmark implements Callable<Integer> {
         List<String> out = new ArrayList<>();
         if (systems.contains(PeerSystem.EVERYSEC)
                 || systems.contains(PeerSystem.ALWAYS)
-                || systems.contains(PeerSystem.GROUP)) {
+                || systems.contains(PeerSystem.GROUP)
+                || systems.contains(PeerSystem.SEPARATE_READS)) {
             out.add(firstLine(b.redis(), "--version"));
         }
         if (systems.contains(PeerSystem.ETCD)) {

@@ -23,14 +23,17 @@ import java.util.function.Consumer;
 final class StateStorePeer implements Peer {
     private final String fsync;
     private final boolean groupCommit;
+    private final boolean combineReads;
     private final PeerProcess server;
     private final StateStore store;
     private final int port;
 
-    private StateStorePeer(String fsync, boolean groupCommit, PeerProcess server, StateStore store, int port) {
+    private StateStorePeer(
+            String fsync, boolean groupCommit, boolean combineReads, PeerProcess server, StateStore store, int port) {
         this.port = port;
         this.fsync = fsync;
         this.groupCommit = groupCommit;
+        this.combineReads = combineReads;
         this.server = server;
         this.store = store;
     }
@@ -38,8 +41,10 @@ final class StateStorePeer implements Peer {
     /**
      * @param fsync       redis-server's {@code appendfsync}: everysec or always
      * @param groupCommit the client's group commit (concurrent writes of the process share one call)
+     * @param combineReads the client's read combining (concurrent gets of one document share a call)
      */
-    static StateStorePeer start(String binary, String fsync, boolean groupCommit) throws Exception {
+    static StateStorePeer start(String binary, String fsync, boolean groupCommit, boolean combineReads)
+            throws Exception {
         Path dir = PeerProcess.tempDir("redis-" + fsync);
         int port = RedisServer.freePort();
         PeerProcess server = PeerProcess.start(
@@ -67,8 +72,9 @@ final class StateStorePeer implements Peer {
                     .uri("redis://127.0.0.1:" + port)
                     .writer("bench-peers")
                     .groupCommit(groupCommit)
+                    .combineReads(combineReads)
                     .build());
-            return new StateStorePeer(fsync, groupCommit, server, store, port);
+            return new StateStorePeer(fsync, groupCommit, combineReads, server, store, port);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -77,7 +83,8 @@ final class StateStorePeer implements Peer {
 
     @Override
     public String name() {
-        return "statestore, AOF " + fsync + (groupCommit ? ", group commit" : "");
+        return "statestore, AOF " + fsync + (groupCommit ? ", group commit" : "")
+                + (combineReads ? "" : ", reads not combined");
     }
 
     @Override

@@ -85,7 +85,7 @@ final class DefaultStateStore implements StateStore {
     static DefaultStateStore open(
             StateStoreOptions options, RedisGateway redis, StorageMode mode, String serverVersion) {
         KeyLayout layout = new KeyLayout(options.keyPrefix(), redis.cluster());
-        DocumentReads documents = new DocumentReads(redis, layout);
+        DocumentReads documents = new DocumentReads(redis, layout, options.combineReads());
         WriteCalls calls = new WriteCalls(options, redis, layout, mode);
         HistoryPolicies historyPolicies = new HistoryPolicies(options, redis, layout);
         HistoryReads historyReads = new HistoryReads(historyPolicies, redis, layout);

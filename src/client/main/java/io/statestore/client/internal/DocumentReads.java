@@ -16,15 +16,33 @@ final class DocumentReads {
     private final KeyLayout layout;
     private final FunctionCalls protocol;
 
-    DocumentReads(RedisGateway redis, KeyLayout layout) {
+    /** Null when reads are not combined: each read is its own call. */
+    private final ReadCombiner combiner;
+
+    /** @param combine whether concurrent reads of one document share calls ({@link ReadCombiner}) */
+    DocumentReads(RedisGateway redis, KeyLayout layout, boolean combine) {
         this.redis = redis;
         this.layout = layout;
         this.protocol = new FunctionCalls(layout);
+        this.combiner = combine ? new ReadCombiner(this::readAlone) : null;
     }
 
+    /**
+     * The document as it is at some moment after this call began (linearizable): every caller
+     * goes through here, since a combined read is never one sent before its caller began.
+     */
     StoredDocument read(String key) {
         layout.validate(key);
+        return combiner == null ? readAlone(key) : combiner.read(key);
+    }
+
+    private StoredDocument readAlone(String key) {
         return StoredDocument.fromReply(key, redis.fcallReadOnly(protocol.get(key), key));
+    }
+
+    /** The read combiner, null when off (for tests). */
+    ReadCombiner combiner() {
+        return combiner;
     }
 
     Map<String, StoredDocument> readMany(Collection<String> keys) {
