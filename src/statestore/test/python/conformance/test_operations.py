@@ -59,8 +59,8 @@ class LibraryTest(h.StoreTestCase):
                 self.assertIn(shared, code)
 
     def test_library_versions_are_v16_and_events_v7(self):
-        self.assertEqual(b'16', self.store.fcall_ro('ss_version', []))
-        self.assertEqual(b'7', self.store.fcall_ro('ev_version', []))
+        self.assertEqual(b'17', self.store.fcall_ro('ss_version', []))
+        self.assertEqual(b'8', self.store.fcall_ro('ev_version', []))
 
 
 class WholeDocumentWriteTest(h.StoreTestCase):

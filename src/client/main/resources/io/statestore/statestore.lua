@@ -32,7 +32,7 @@ SS_PATH, SS_TYPE, SS_STRINGDOC, SS_WRONGTYPE, SS_KEY, SS_KEYS, SS_JSON, SS_WID, 
 SS_CHAINSTOP (a link of ss_chain not applied because an earlier one failed).
 ]]
 
-local LIB_VERSION = '16'
+local LIB_VERSION = '17'
 local JSON_TYPE = 'ReJSON-RL'
 
 -- #include common.lua
