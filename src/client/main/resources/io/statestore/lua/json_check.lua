@@ -192,17 +192,13 @@ local function colons_and_long(s)
   return c, long
 end
 
--- The ':' inside the decoded strings of a tree, member names included.
-local function string_colons(v)
+-- The ':' inside the decoded string values of a tree (member names left out: below).
+local function value_colons(v)
   local c = 0
-  local arr = #v > 0
-  for k, x in j_pairs(v) do
-    if not arr and j_find(k, ':', 1, true) then
-      c = c + colons_in(k)
-    end
+  for _, x in j_pairs(v) do
     local t = j_type(x)
     if t == 'table' then
-      c = c + string_colons(x)
+      c = c + value_colons(x)
     elseif t == 'string' and j_find(x, ':', 1, true) then
       c = c + colons_in(x)
     end
@@ -214,7 +210,9 @@ end
 -- without blanking the strings of s; false: not shown, the exact check decides. colons: the ':'
 -- in s. docs/json.md, "The fast path", has the argument: every member has its ':' outside
 -- strings, and every ':' inside a string of the text is one in a decoded string unless an
--- escape \u003a made it, so colons >= names + decoded colons, equal only without duplicates.
+-- escape \u003a made it, so colons >= names + decoded colons (of names and values), equal only
+-- without duplicates. Counting the values' alone is enough: equality with them leaves no room
+-- for a ':' in a name, and a name holding one (rare) sends the text to the exact check.
 local function names_shown_unique(s, tree, colons)
   local names = count_names(tree)
   if names == colons then
@@ -223,7 +221,7 @@ local function names_shown_unique(s, tree, colons)
   if j_find(s, '\\u003', 1, true) then -- \u003a or \u003A: a decoded ':' the text lacks
     return false
   end
-  return names + string_colons(tree) == colons
+  return names + value_colons(tree) == colons
 end
 
 -- Bytes of the characters that may follow a number's '.' outside strings in a text cjson
