@@ -58,9 +58,9 @@ class LibraryTest(h.StoreTestCase):
                 self.assertNotIn(b'-- #include', code)
                 self.assertIn(shared, code)
 
-    def test_library_versions_are_v16_and_events_v7(self):
+    def test_library_versions_are_v17_and_events_v8(self):
         self.assertEqual(b'17', self.store.fcall_ro('ss_version', []))
-        self.assertEqual(b'7', self.store.fcall_ro('ev_version', []))
+        self.assertEqual(b'8', self.store.fcall_ro('ev_version', []))
 
 
 class WholeDocumentWriteTest(h.StoreTestCase):

@@ -34,7 +34,7 @@ last-delivered-id. Only entries below the floor are ever removed.
 Errors (first word of the error reply): SS_INVALID, SS_JSON (event data that is not valid JSON), SS_INTERNAL.
 ]]
 
-local LIB_VERSION = '7'
+local LIB_VERSION = '8'
 local PUBLISH_TRIM_EVERY = 100   -- one publish call in this many does trimming (and ID expiry)
 local PUBLISH_TRIM_CHUNK = 250   -- ... and then removes at most this many entries
 local DAEMON_TRIM_CHUNK = 10000  -- ev_trim removes at most this many entries by length per call
