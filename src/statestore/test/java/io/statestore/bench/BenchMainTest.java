@@ -97,7 +97,8 @@ class BenchMainTest {
         Run unknownSystem = run("peers", "--systems", "everysec,consul");
         assertEquals(2, unknownSystem.code);
         assertTrue(
-                unknownSystem.err.contains("--systems takes everysec, always, group, separate-reads, etcd and nats, got \"consul\""),
+                unknownSystem.err.contains(
+                        "--systems takes everysec, always, group, separate-reads, etcd and nats, got \"consul\""),
                 unknownSystem.err);
         Run unknownRow = run("peers", "--rows", "put,delete");
         assertEquals(2, unknownRow.code);
