@@ -194,6 +194,33 @@ local function chain_replayed(text)
   return replies
 end
 
+-- The producer and chain of a chain write ID PRODUCER:CHAIN (each 1 to 64 of A-Z a-z 0-9 _ -),
+-- nil for any other form.
+local function chain_wid(wid)
+  local producer, unique = string.match(wid, '^([%w_%-]+):([%w_%-]+)$')
+  if not producer or #wid > CHAIN_MAX_WID or #producer > 64 or #unique > 64 then
+    return nil
+  end
+  return producer, unique
+end
+
+-- The replies of the producer's last chain (kept: its record) when this call re-sends it (the
+-- same chain, signed alike); nil when the record is of another chain or there is none.
+local function kept_replies(kept, unique, sig, wid)
+  if not kept then
+    return nil
+  end
+  local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
+  if kunique ~= unique then
+    return nil
+  end
+  if ksig ~= sig then
+    fail('SS_WID', 'chain write ID ' .. quote(wid) .. ' was used for another chain of this document; '
+      .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
+  end
+  return chain_replayed(record)
+end
+
 -- Remembers the chain's replies as its producer's last; a producer new to the document joins
 -- the list cq, and the oldest beyond CHAIN_PRODUCERS is forgotten.
 local function chain_remember(meta, producer, unique, sig, replies, known)
@@ -223,8 +250,8 @@ end
 local function chain(keys, argv)
   local d = single_doc(keys)
   local cwid = argv[1] or ''
-  local producer, unique = string.match(cwid, '^([%w_%-]+):([%w_%-]+)$')
-  if cwid ~= '' and (#cwid > CHAIN_MAX_WID or not producer or #producer > 64 or #unique > 64) then
+  local producer, unique = chain_wid(cwid)
+  if cwid ~= '' and not producer then
     fail('SS_INVALID', 'a chain write ID is PRODUCER:CHAIN, each 1 to 64 letters, digits, "_" or "-", got '
       .. quote(cwid))
   end
@@ -245,15 +272,9 @@ local function chain(keys, argv)
     else
       kept = redis.call('HGET', d.meta, 'c:' .. producer) or nil
     end
-    if kept then
-      local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
-      if kunique == unique then
-        if ksig ~= sig then
-          fail('SS_WID', 'chain write ID ' .. quote(cwid) .. ' was used for another chain of this document; '
-            .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
-        end
-        return chain_replayed(record)
-      end
+    local again = kept_replies(kept, unique, sig, cwid)
+    if again then
+      return again
     end
   end
   local replies, stopped = {}, nil
@@ -288,23 +309,17 @@ register('ss_chain', chain)
 -- write only).
 lone_link = function(keys, argv)
   local wid = argv[5]
-  local producer, unique = string.match(wid, '^([%w_%-]+):([%w_%-]+)$')
-  if not producer or #wid > CHAIN_MAX_WID or #producer > 64 or #unique > 64 then
+  local producer, unique = chain_wid(wid)
+  if not producer then
     return write_at(keys, 1, argv, 0)
   end
   doc_call(keys, 1) -- keys[2] is the document's metadata hash from here on
   local meta = keys[2]
   local sig = redis.sha1hex(table.concat(argv, '\0'))
-  local kept = redis.call('HGET', meta, 'c:' .. producer)
-  if kept then
-    local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
-    if kunique == unique then
-      if ksig ~= sig then
-        fail('SS_WID', 'chain write ID ' .. quote(wid) .. ' was used for another chain of this document; '
-          .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
-      end
-      return chain_replayed(record)[1]
-    end
+  local kept = redis.call('HGET', meta, 'c:' .. producer) or nil
+  local again = kept_replies(kept, unique, sig, wid)
+  if again then
+    return again[1]
   end
   argv[5] = ''
   local r = write_at(keys, 1, argv, 0) -- a refusal is the call's error, and nothing is recorded
@@ -319,8 +334,8 @@ end
 -- link. A write ID with a ':' that is not of this form keeps its former meaning.
 lone_jlink = function(keys, argv)
   local wid = argv[4]
-  local producer, unique = string.match(wid, '^([%w_%-]+):([%w_%-]+)$')
-  if not producer or #wid > CHAIN_MAX_WID or #producer > 64 or #unique > 64 then
+  local producer, unique = chain_wid(wid)
+  if not producer then
     return jwrite(keys, argv)
   end
   doc_call(keys, 1) -- keys[2] is the document's metadata hash from here on
@@ -329,15 +344,11 @@ lone_jlink = function(keys, argv)
   local m = redis.call('HMGET', meta, 'c:' .. producer, unpack(META_STATE))
   local kept = table.remove(m, 1) or nil -- Lua sees an absent field as false
   local via = {m = m}
+  local again = kept_replies(kept, unique, sig, wid)
+  if again then
+    return again[1]
+  end
   if kept then
-    local kunique, ksig, record = string.match(kept, '^(%S+) (%x+) (.*)$')
-    if kunique == unique then
-      if ksig ~= sig then
-        fail('SS_WID', 'chain write ID ' .. quote(wid) .. ' was used for another chain of this document; '
-          .. 'a write ID must be new for every chain (only a re-send of the same chain may repeat it)')
-      end
-      return chain_replayed(record)[1]
-    end
     via.field, via.head = 'c:' .. producer, unique .. ' ' .. sig .. ' '
   end
   argv[4] = ''

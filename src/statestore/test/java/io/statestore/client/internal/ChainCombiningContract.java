@@ -263,6 +263,36 @@ abstract class ChainCombiningContract {
     }
 
     /**
+     * A lone write sent as plain {@code ss_write} with its chain's write ID lists a producer new to
+     * the document as {@code ss_chain} does (until this was found in review, library 17's first
+     * form read an absent record as Lua's false, counted every producer as known and never listed
+     * it: the records of one-write producers piled up in the metadata).
+     */
+    @Test
+    void loneWritesOfSixtyFiveProducersListThemAndForgetTheOldest() {
+        FunctionCalls protocol = calls.protocol();
+        FunctionCalls.Writer w = calls.writer(List.of(KEY), WriteOptions.DEFAULT);
+        for (int i = 0; i < 65; i++) {
+            gateway.fcall(
+                    protocol.writeOf(
+                            KEY,
+                            protocol.chainWrite(KEY, "put", "{\"n\":" + i + "}", null, null, null, w),
+                            "q" + i + ":1"),
+                    KEY);
+        }
+        try (Jedis j = redis().jedis()) {
+            String meta = "ss:m:{" + KEY + "}";
+            List<String> listed = List.of(j.hget(meta, "cq").split(" "));
+            assertEquals(64, listed.size(), listed.toString());
+            assertEquals("q1", listed.get(0));
+            assertEquals("q64", listed.get(63));
+            assertEquals(null, j.hget(meta, "c:q0"));
+            assertTrue(j.hget(meta, "c:q64").startsWith("1 "), j.hget(meta, "c:q64"));
+        }
+        assertEquals(66, revision());
+    }
+
+    /**
      * A lone in-place link (module mode's usual write) has its producer's record read and written
      * together with the document's metadata; a re-send after another writer's change is still
      * answered with the first reply and applies nothing.
