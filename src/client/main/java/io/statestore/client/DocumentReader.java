@@ -77,6 +77,13 @@ final class DocumentReader {
             throw new InvalidInputException(
                     "invalid JSON in " + what + ": " + JsonProblems.describe(e, tokens != null && tokens.pastValue()),
                     e);
+        } catch (NumberFormatException e) {
+            // Valid JSON (the server's check takes it: at most 100 characters), but an exponent
+            // beyond an int is more than BigDecimal, which keeps every number exactly, can hold.
+            throw new InvalidInputException(
+                    "cannot read " + what + ": it holds a number whose exponent is too large to keep exactly ("
+                            + e.getMessage() + ")",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + what + " from memory", e);
         }
