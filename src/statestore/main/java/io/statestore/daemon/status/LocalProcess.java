@@ -1,5 +1,8 @@
 package io.statestore.daemon.status;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,7 +29,7 @@ final class LocalProcess {
             return false;
         }
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        if (p.isEmpty()) {
+        if (p.isEmpty() || zombie(pid)) {
             return true;
         }
         Optional<Instant> processStart = p.get().info().startInstant();
@@ -34,6 +37,20 @@ final class LocalProcess {
         return processStart.isPresent()
                 && daemonStart.isPresent()
                 && processStart.get().isAfter(daemonStart.get().plus(START_SLACK));
+    }
+
+    /**
+     * A killed process whose parent has not reaped it yet (a daemon started in the background of a
+     * shell that has exited waits for an init that may reap late): ProcessHandle counts it alive.
+     */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')'); // the name in parentheses may hold spaces and ')'
+            return end > 0 && end + 2 < stat.length() && "ZX".indexOf(stat.charAt(end + 2)) >= 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc (not Linux), or the process just went: ProcessHandle decided
+        }
     }
 
     /** PID 1 belongs to another user unless this is root: hidden, the process table cannot answer for others. */

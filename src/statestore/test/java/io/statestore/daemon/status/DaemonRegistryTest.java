@@ -76,6 +76,38 @@ class DaemonRegistryTest {
     }
 
     @Test
+    void aKilledDaemonNotYetReapedByItsParentIsGone() throws Exception {
+        // the shell starts the "daemon", prints its PID and becomes a sleep that never reaps it
+        Process parent = new ProcessBuilder("bash", "-c", "sleep 60 & echo $!; exec sleep 30").start();
+        try {
+            long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+                            parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                    .readLine()
+                    .trim());
+            ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+            Instant started = daemon.info().startInstant().orElseThrow();
+            daemon.destroyForcibly(); // SIGKILL: a zombie until its parent waits, which it never does
+            try (Jedis j = redis.jedis()) {
+                j.flushAll();
+                j.hset(
+                        DaemonRegistry.key(PREFIX),
+                        "zombie",
+                        entry(pid, DaemonRegistry.hostName(), started, serverMillis(j)));
+                DaemonBeat b = null;
+                for (long until = System.nanoTime() + 10_000_000_000L; System.nanoTime() < until; Thread.sleep(20)) {
+                    b = DaemonRegistry.read(j, PREFIX).get(0);
+                    if (b.processGone()) {
+                        break; // the kill is asynchronous: the zombie appears a moment after it
+                    }
+                }
+                assertEquals(ProcessHandle.of(1).isPresent(), b.processGone(), b.toString());
+            }
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
     void aPidNowHeldByAProcessStartedAfterTheDaemonIsAnotherProcess() throws Exception {
         try (Jedis j = redis.jedis()) {
             j.flushAll();
