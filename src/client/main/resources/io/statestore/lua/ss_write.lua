@@ -54,9 +54,9 @@ local function write_at(keys, ki, argv, ai)
   if ifrev ~= '' and ifrev ~= ps and ps and m[2] ~= '1' and typ == 'string' and (wid == '' or m[3] ~= wid)
       and #ifrev <= 15 and string.find(ifrev, '^[1-9][0-9]*$') then
     -- A stale compare-and-set of a live document, not a re-send: the general path would refuse
-    -- it with these words after building its context and signing the call. Refused here, a
-    -- losing writer on a hot document costs the server two reads (docs/benchmarks.md).
-    fail('SS_CONFLICT', quote(key) .. ' expected revision ' .. ifrev .. ', current revision ' .. ps)
+    -- it only after building its context and signing the call. Refused here by the same check,
+    -- a losing writer on a hot document costs the server two reads (docs/benchmarks.md).
+    check_revision({key = key}, {exists = true, rev = tonumber(ps)}, tonumber(ifrev))
   end
   if not ps or m[2] == '1' or typ ~= 'string' or (ifrev ~= '' and ifrev ~= ps) or (wid ~= '' and m[3] == wid) then
     -- a creation, a tombstone, an expiry to reconcile, a JSON or foreign key, a conflict, a re-send

@@ -50,15 +50,7 @@ class ClusterDaemonTest {
     @Test
     void theSweepReapsExpiredDocumentsOnEveryPrimaryAndTheTrimCutsEverySlotFeed() throws Exception {
         StateStore store = cluster.newStore();
-        List<String> expiring = new ArrayList<>();
-        Set<Integer> primaries = new HashSet<>();
-        for (int i = 0; i < 60; i++) {
-            String key = "exp:" + i;
-            store.put(key, Map.of("i", i), WriteOptions.ttl(Duration.ofMillis(200)));
-            expiring.add(key);
-            primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
-        }
-        assertEquals(3, primaries.size(), "expiring documents on every primary");
+        List<String> expiring = putExpiring(store, "exp:", 60, Duration.ofMillis(200));
         for (int i = 0; i < 10; i++) {
             store.put("kept:" + i, Map.of("i", i));
         }
@@ -162,15 +154,7 @@ class ClusterDaemonTest {
                             return j.pubsubNumSub("__keyevent@0__:expired").get("__keyevent@0__:expired") > 0;
                         }
                     }));
-            List<String> expiring = new ArrayList<>();
-            Set<Integer> primaries = new HashSet<>();
-            for (int i = 0; i < 30; i++) {
-                String key = "listen:" + i;
-                store.put(key, Map.of("i", i), WriteOptions.ttl(Duration.ofMillis(300)));
-                expiring.add(key);
-                primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
-            }
-            assertEquals(3, primaries.size(), "expiring documents on every primary");
+            List<String> expiring = putExpiring(store, "listen:", 30, Duration.ofMillis(300));
             await(
                     Duration.ofSeconds(30),
                     "every expired document's tombstone",
@@ -292,5 +276,19 @@ class ClusterDaemonTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Puts {@code n} documents {@code prefix0..} expiring after {@code ttl}; they land on every primary. */
+    private static List<String> putExpiring(StateStore store, String prefix, int n, Duration ttl) {
+        List<String> keys = new ArrayList<>();
+        Set<Integer> primaries = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String key = prefix + i;
+            store.put(key, Map.of("i", i), WriteOptions.ttl(ttl));
+            keys.add(key);
+            primaries.add(cluster.primaryOfSlot(SlotTags.slot(key)));
+        }
+        assertEquals(3, primaries.size(), "expiring documents on every primary");
+        return keys;
     }
 }

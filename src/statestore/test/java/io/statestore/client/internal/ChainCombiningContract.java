@@ -250,15 +250,7 @@ abstract class ChainCombiningContract {
                     List.of(protocol.chainWrite(KEY, "put", "{\"n\":" + i + "}", null, null, null, w));
             gateway.fcallEach(protocol.chain(KEY, "p" + i + ":c1", links), KEY);
         }
-        try (Jedis j = redis().jedis()) {
-            String meta = "ss:m:{" + KEY + "}";
-            List<String> listed = List.of(j.hget(meta, "cq").split(" "));
-            assertEquals(64, listed.size(), listed.toString());
-            assertEquals("p1", listed.get(0));
-            assertEquals("p64", listed.get(63));
-            assertEquals(null, j.hget(meta, "c:p0"));
-            assertTrue(j.hget(meta, "c:p64").startsWith("c1 "), j.hget(meta, "c:p64"));
-        }
+        assertSixtyFourListedOldestForgotten("p", "c1");
         assertEquals(66, revision());
     }
 
@@ -280,16 +272,24 @@ abstract class ChainCombiningContract {
                             "q" + i + ":1"),
                     KEY);
         }
+        assertSixtyFourListedOldestForgotten("q", "1");
+        assertEquals(66, revision());
+    }
+
+    /**
+     * After producers PREFIX0..PREFIX64 wrote once each: the last 64 are listed in the order they
+     * first wrote, PREFIX0's record is gone and PREFIX64's names its chain {@code unique}.
+     */
+    private void assertSixtyFourListedOldestForgotten(String prefix, String unique) {
         try (Jedis j = redis().jedis()) {
             String meta = "ss:m:{" + KEY + "}";
             List<String> listed = List.of(j.hget(meta, "cq").split(" "));
             assertEquals(64, listed.size(), listed.toString());
-            assertEquals("q1", listed.get(0));
-            assertEquals("q64", listed.get(63));
-            assertEquals(null, j.hget(meta, "c:q0"));
-            assertTrue(j.hget(meta, "c:q64").startsWith("1 "), j.hget(meta, "c:q64"));
+            assertEquals(prefix + "1", listed.get(0));
+            assertEquals(prefix + "64", listed.get(63));
+            assertEquals(null, j.hget(meta, "c:" + prefix + "0"));
+            assertTrue(j.hget(meta, "c:" + prefix + "64").startsWith(unique + " "), j.hget(meta, "c:" + prefix + "64"));
         }
-        assertEquals(66, revision());
     }
 
     /**
