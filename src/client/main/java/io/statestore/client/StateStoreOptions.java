@@ -36,6 +36,7 @@ public final class StateStoreOptions {
     private final int durableReplicas;
     private final boolean combineWrites;
     private final boolean combineReads;
+    private final boolean multiplexCalls;
     private final int historyLength;
     private final List<HistoryPolicy> historyPolicies;
     private final StorageMode forcedMode;
@@ -55,6 +56,7 @@ public final class StateStoreOptions {
         this.durableReplicas = b.durableReplicas;
         this.combineWrites = b.combineWrites;
         this.combineReads = b.combineReads;
+        this.multiplexCalls = b.multiplexCalls;
         this.historyLength = b.historyLength;
         this.historyPolicies = List.copyOf(b.historyPolicies);
         this.forcedMode = b.forcedMode;
@@ -81,6 +83,7 @@ public final class StateStoreOptions {
         b.durableReplicas = durableReplicas;
         b.combineWrites = combineWrites;
         b.combineReads = combineReads;
+        b.multiplexCalls = multiplexCalls;
         b.historyLength = historyLength;
         b.historyPolicies.addAll(historyPolicies);
         b.forcedMode = forcedMode;
@@ -161,6 +164,11 @@ public final class StateStoreOptions {
         return combineReads;
     }
 
+    /** Whether this client's function calls share one connection (default true; docs/multiplexing.md). */
+    public boolean multiplexCalls() {
+        return multiplexCalls;
+    }
+
     /**
      * How many replicas must have a document write before it is acknowledged (Redis {@code WAIT}
      * after the write, on its connection, up to {@link #timeout()}); 0, the default, acknowledges
@@ -239,6 +247,7 @@ public final class StateStoreOptions {
         private int durableReplicas;
         private boolean combineWrites = true;
         private boolean combineReads = true;
+        private boolean multiplexCalls = true;
         private int historyLength;
         private final List<HistoryPolicy> historyPolicies = new ArrayList<>();
         private StorageMode forcedMode;
@@ -374,6 +383,17 @@ public final class StateStoreOptions {
          */
         public Builder combineReads(boolean combineReads) {
             this.combineReads = combineReads;
+            return this;
+        }
+
+        /**
+         * Whether the function calls of this client's threads share one connection, written
+         * together and answered in order (default on; docs/multiplexing.md), rather than each
+         * taking a pooled connection of its own. Blocking reads (watches, event streams) always
+         * have their own connections, and a cluster always uses Jedis's per-node pools.
+         */
+        public Builder multiplexCalls(boolean multiplexCalls) {
+            this.multiplexCalls = multiplexCalls;
             return this;
         }
 

@@ -48,6 +48,12 @@ final class BenchArgs {
     private boolean noCombining;
 
     @Option(
+            names = "--no-multiplex",
+            description = "statestore with StateStoreOptions.multiplexCalls(false): "
+                    + "each call on a pooled connection of its own (docs/multiplexing.md).")
+    private boolean noMultiplex;
+
+    @Option(
             names = "--floor",
             description =
                     "Also run \"floor\": one function call per update doing only the writes the"
@@ -188,6 +194,10 @@ final class BenchArgs {
 
     boolean groupCommit() {
         return groupCommit;
+    }
+
+    boolean multiplexCalls() {
+        return !noMultiplex;
     }
 
     boolean combineWrites() {

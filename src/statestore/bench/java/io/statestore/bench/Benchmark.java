@@ -64,6 +64,7 @@ final class Benchmark implements Callable<Integer> {
                 .writer("bench")
                 .groupCommit(args.groupCommit())
                 .combineWrites(args.combineWrites())
+                .multiplexCalls(args.multiplexCalls())
                 .poolSize(Math.max(StateStoreOptions.DEFAULT_POOL_SIZE, maxClients));
         if (args.forcePortable()) {
             ob.forceMode(StorageMode.PORTABLE);
@@ -165,7 +166,9 @@ final class Benchmark implements Callable<Integer> {
                         + args.feedMaxLength() + ", JSON check " + (args.jsonCheck() ? "on" : "off") + ", pool "
                         + store.options().poolSize() + ", group commit "
                         + (store.options().groupCommit() ? "on" : "off") + ", combining "
-                        + (store.options().combineWrites() ? "on" : "off") + ", FLUSHALL before every cell");
+                        + (store.options().combineWrites() ? "on" : "off") + ", calls "
+                        + (store.options().multiplexCalls() ? "multiplexed" : "on pooled connections")
+                        + ", FLUSHALL before every cell");
         n.put(
                 "machine",
                 Runtime.getRuntime().availableProcessors() + " CPUs seen by the JVM, Java "

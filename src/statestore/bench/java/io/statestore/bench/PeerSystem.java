@@ -10,6 +10,8 @@ enum PeerSystem {
     GROUP("group"),
     /** Not in the default set: statestore with AOF everysec and read combining off (every get its own call). */
     SEPARATE_READS("separate-reads"),
+    /** Not in the default set: statestore with AOF everysec, each call on a pooled connection of its own (not multiplexed). */
+    POOLED("pooled"),
     ETCD("etcd"),
     NATS("nats");
 
@@ -30,15 +32,19 @@ enum PeerSystem {
             }
         }
         throw new IllegalArgumentException(
-                "--systems takes everysec, always, group, separate-reads, etcd and nats, got \"" + s.trim() + "\"");
+                "--systems takes everysec, always, group, separate-reads, pooled, etcd and nats, got \"" + s.trim()
+                        + "\"");
     }
 
     Peer start(PeersBenchmark.Binaries b) throws Exception {
         return switch (this) {
-            case EVERYSEC -> StateStorePeer.start(b.redis(), "everysec", false, true);
-            case ALWAYS -> StateStorePeer.start(b.redis(), "always", false, true);
-            case GROUP -> StateStorePeer.start(b.redis(), "everysec", true, true);
-            case SEPARATE_READS -> StateStorePeer.start(b.redis(), "everysec", false, false);
+            case EVERYSEC -> StateStorePeer.start(b.redis(), "everysec");
+            case ALWAYS -> StateStorePeer.start(b.redis(), "always");
+            case GROUP -> StateStorePeer.start(b.redis(), "everysec", ", group commit", c -> c.groupCommit(true));
+            case SEPARATE_READS ->
+                StateStorePeer.start(b.redis(), "everysec", ", reads not combined", c -> c.combineReads(false));
+            case POOLED ->
+                StateStorePeer.start(b.redis(), "everysec", ", calls not multiplexed", c -> c.multiplexCalls(false));
             case ETCD -> EtcdPeer.start(b.etcd());
             case NATS -> NatsKvPeer.start(b.nats());
         };

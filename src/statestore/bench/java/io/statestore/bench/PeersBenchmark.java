@@ -108,7 +108,7 @@ final class PeersBenchmark implements Callable<Integer> {
             split = ",",
             defaultValue = "everysec,always,etcd,nats",
             description =
-                    "Which systems, of everysec, always, etcd, nats, group (statestore, AOF everysec, the client's group commit on; not by default), and separate-reads (statestore, AOF everysec, read combining off; not by default) (default ${DEFAULT-VALUE}).")
+                    "Which systems, of everysec, always, etcd, nats, group (statestore, AOF everysec, the client's group commit on; not by default), separate-reads (statestore, AOF everysec, read combining off; not by default) and pooled (statestore, AOF everysec, calls not multiplexed; not by default) (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
     @Option(
@@ -371,7 +371,8 @@ final class PeersBenchmark implements Callable<Integer> {
         if (systems.contains(PeerSystem.EVERYSEC)
                 || systems.contains(PeerSystem.ALWAYS)
                 || systems.contains(PeerSystem.GROUP)
-                || systems.contains(PeerSystem.SEPARATE_READS)) {
+                || systems.contains(PeerSystem.SEPARATE_READS)
+                || systems.contains(PeerSystem.POOLED)) {
             out.add(firstLine(b.redis(), "--version"));
         }
         if (systems.contains(PeerSystem.ETCD)) {

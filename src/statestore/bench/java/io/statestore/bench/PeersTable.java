@@ -84,8 +84,12 @@ final class PeersTable {
     /** statestore's advantage over each peer: its throughput over theirs, their delay over its. */
     private void printRatios(PrintWriter out) {
         List<PeerSystem[]> pairs = new ArrayList<>();
-        for (PeerSystem ss :
-                List.of(PeerSystem.EVERYSEC, PeerSystem.ALWAYS, PeerSystem.GROUP, PeerSystem.SEPARATE_READS)) {
+        for (PeerSystem ss : List.of(
+                PeerSystem.EVERYSEC,
+                PeerSystem.ALWAYS,
+                PeerSystem.GROUP,
+                PeerSystem.SEPARATE_READS,
+                PeerSystem.POOLED)) {
             for (PeerSystem peer : List.of(PeerSystem.NATS, PeerSystem.ETCD)) {
                 if (systems.contains(ss) && systems.contains(peer)) {
                     pairs.add(new PeerSystem[] {ss, peer});

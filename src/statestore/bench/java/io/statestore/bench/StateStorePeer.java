@@ -18,32 +18,36 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** statestore (portable mode) on a redis-server with AOF on, through its public client. */
 final class StateStorePeer implements Peer {
     private final String fsync;
-    private final boolean groupCommit;
-    private final boolean combineReads;
+    private final String variant;
     private final PeerProcess server;
     private final StateStore store;
     private final int port;
 
-    private StateStorePeer(
-            String fsync, boolean groupCommit, boolean combineReads, PeerProcess server, StateStore store, int port) {
+    private StateStorePeer(String fsync, String variant, PeerProcess server, StateStore store, int port) {
         this.port = port;
         this.fsync = fsync;
-        this.groupCommit = groupCommit;
-        this.combineReads = combineReads;
+        this.variant = variant;
         this.server = server;
         this.store = store;
     }
 
+    /** statestore as it comes: client options at their defaults. */
+    static StateStorePeer start(String binary, String fsync) throws Exception {
+        return start(binary, fsync, "", client -> client);
+    }
+
     /**
-     * @param fsync       redis-server's {@code appendfsync}: everysec or always
-     * @param groupCommit the client's group commit (concurrent writes of the process share one call)
-     * @param combineReads the client's read combining (concurrent gets of one document share a call)
+     * @param fsync   redis-server's {@code appendfsync}: everysec or always
+     * @param variant how {@code client} departs from the defaults, for the system's name (", group commit")
+     * @param client  client options changed from their defaults
      */
-    static StateStorePeer start(String binary, String fsync, boolean groupCommit, boolean combineReads)
+    static StateStorePeer start(
+            String binary, String fsync, String variant, UnaryOperator<StateStoreOptions.Builder> client)
             throws Exception {
         Path dir = PeerProcess.tempDir("redis-" + fsync);
         int port = RedisServer.freePort();
@@ -68,13 +72,11 @@ final class StateStorePeer implements Peer {
                         "no"),
                 port);
         try {
-            StateStore store = StateStore.connect(StateStoreOptions.builder()
-                    .uri("redis://127.0.0.1:" + port)
-                    .writer("bench-peers")
-                    .groupCommit(groupCommit)
-                    .combineReads(combineReads)
+            StateStore store = StateStore.connect(client.apply(StateStoreOptions.builder()
+                            .uri("redis://127.0.0.1:" + port)
+                            .writer("bench-peers"))
                     .build());
-            return new StateStorePeer(fsync, groupCommit, combineReads, server, store, port);
+            return new StateStorePeer(fsync, variant, server, store, port);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -83,8 +85,7 @@ final class StateStorePeer implements Peer {
 
     @Override
     public String name() {
-        return "statestore, AOF " + fsync + (groupCommit ? ", group commit" : "")
-                + (combineReads ? "" : ", reads not combined");
+        return "statestore, AOF " + fsync + variant;
     }
 
     @Override

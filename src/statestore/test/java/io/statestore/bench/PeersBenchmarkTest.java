@@ -70,7 +70,7 @@ class PeersBenchmarkTest {
     @Test
     void theSteadyStateFillsTheChangeFeedThroughTheStoresOwnWrites() throws Exception {
         String binary = System.getenv().getOrDefault(RedisServerExtension.SERVER_ENV, "redis-server");
-        try (StateStorePeer peer = StateStorePeer.start(binary, "everysec", false, true);
+        try (StateStorePeer peer = StateStorePeer.start(binary, "everysec");
                 Jedis j = new Jedis("127.0.0.1", peer.port())) {
             String done = peer.fillFeed(Documents.generate(1024, 7, StrictJson.mapper()), 4, 400);
             assertTrue(done.startsWith("change feed filled with 420 puts"), done);

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
@@ -56,14 +58,26 @@ public final class RedisGateway implements AutoCloseable {
     private final Permissions permissions;
     /** Replicas that must confirm a write before it is acknowledged (WAIT); 0: none. */
     private final int durableReplicas;
+    /** Whether function calls share one connection ({@link MultiplexedConnection}); never on a cluster. */
+    private final boolean multiplexCalls;
+
+    private final Object multiplexLock = new Object();
+    private volatile MultiplexedConnection multiplexed;
+    private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
 
     public RedisGateway(StateStoreOptions options) {
-        this(RedisEndpoint.of(options), options.poolSize(), options.timeout(), options.durableReplicas());
+        this(
+                RedisEndpoint.of(options),
+                options.poolSize(),
+                options.timeout(),
+                options.durableReplicas(),
+                null,
+                options.multiplexCalls());
     }
 
     /** A gateway to one endpoint: a server, a Sentinel-managed primary, a cluster, or one node of a cluster. */
     RedisGateway(RedisEndpoint endpoint, int poolSize, java.time.Duration timeoutDuration, int durableReplicas) {
-        this(endpoint, poolSize, timeoutDuration, durableReplicas, null);
+        this(endpoint, poolSize, timeoutDuration, durableReplicas, null, true);
     }
 
     /**
@@ -80,7 +94,8 @@ public final class RedisGateway implements AutoCloseable {
                 options.poolSize(),
                 options.timeout(),
                 options.durableReplicas(),
-                retryBound);
+                retryBound,
+                options.multiplexCalls());
     }
 
     private RedisGateway(
@@ -88,8 +103,10 @@ public final class RedisGateway implements AutoCloseable {
             int poolSize,
             java.time.Duration timeoutDuration,
             int durableReplicas,
-            java.time.Duration lazyClusterRetryBound) {
+            java.time.Duration lazyClusterRetryBound,
+            boolean multiplexCalls) {
         this.durableReplicas = durableReplicas;
+        this.multiplexCalls = multiplexCalls && !endpoint.cluster();
         this.redis = endpoint;
         this.permissions = new Permissions(redis.describe(), redis.user());
         int timeout = (int) timeoutDuration.toMillis();
@@ -276,7 +293,64 @@ public final class RedisGateway implements AutoCloseable {
         if (cluster != null && NOT_RESENDABLE.contains(function)) {
             return withLibraries(function, () -> onOneConnection(function, keys, args, subject, false));
         }
+        if (multiplexCalls) {
+            return withLibraries(
+                    function, () -> multiplexedCall(commands.fcall(function, keys, args), subject, true, function));
+        }
         return withLibraries(function, () -> runRouted(c -> c.fcall(function, keys, args), subject, true, function));
+    }
+
+    /**
+     * A call on the shared connection. One the connection never wrote (it failed first) is sent
+     * again on a new one; any other failure maps as on a pooled connection.
+     */
+    private Object multiplexedCall(
+            redis.clients.jedis.CommandObject<Object> command, String subject, boolean writes, String function) {
+        java.time.Duration timeout = java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis());
+        for (int attempt = 1; ; attempt++) {
+            MultiplexedConnection connection;
+            try {
+                connection = multiplexed();
+            } catch (JedisException e) {
+                throw mapped(e, subject, false, function);
+            }
+            try {
+                return connection.call(command, timeout);
+            } catch (MultiplexedConnection.NotSent e) {
+                if (attempt == 3) {
+                    throw mapped(e, subject, false, function);
+                }
+            } catch (JedisDataException e) {
+                throw FunctionMissing.is(e) ? new FunctionMissing(e) : mapped(e, subject, true, function);
+            } catch (JedisException e) {
+                throw mapped(e, subject, writes, function);
+            }
+        }
+    }
+
+    /**
+     * The shared connection to the server (to the Sentinels' current primary), opened anew when
+     * there is none, it failed, or a failover left it on the old primary (whose calls in flight
+     * then fail as "outcome unknown": the old primary's writes may be lost when it is demoted).
+     */
+    private MultiplexedConnection multiplexed() {
+        MultiplexedConnection c = multiplexed;
+        if (c != null && !c.failed() && (!redis.sentinel() || c.address().equals(redis.current(pool)))) {
+            return c;
+        }
+        synchronized (multiplexLock) {
+            c = multiplexed;
+            HostAndPort target = redis.current(pool);
+            if (c != null && !c.failed() && c.address().equals(target)) {
+                return c;
+            }
+            if (c != null) {
+                c.close();
+            }
+            c = new MultiplexedConnection(target, clientConfig);
+            multiplexed = c;
+            return c;
+        }
     }
 
     /**
@@ -450,11 +524,14 @@ public final class RedisGateway implements AutoCloseable {
      * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
      */
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
+        Supplier<Object> read = multiplexCalls
+                ? () -> multiplexedCall(commands.fcallReadonly(function, keys, args), subject, false, function)
+                : () -> runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
         return withLibraries(function, () -> {
             try {
-                return runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
+                return read.get();
             } catch (UnavailableException e) {
-                return runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
+                return read.get();
             }
         });
     }
@@ -678,6 +755,11 @@ public final class RedisGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (multiplexLock) {
+            if (multiplexed != null) {
+                multiplexed.close();
+            }
+        }
         if (cluster != null) {
             topologyCheck.shutdownNow();
             cluster.close();

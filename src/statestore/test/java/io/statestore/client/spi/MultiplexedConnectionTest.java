@@ -1,0 +1,197 @@
+package io.statestore.client.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.StateStore;
+import io.statestore.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ClientKillParams;
+
+/** One connection shared by many threads' calls: every reply reaches its own caller, and no failure strands one. */
+class MultiplexedConnectionTest {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.portable();
+
+    private static final CommandObjects COMMANDS = new CommandObjects(RedisProtocol.RESP2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private MultiplexedConnection connect() {
+        return new MultiplexedConnection(
+                new HostAndPort("127.0.0.1", redis.port()),
+                DefaultJedisClientConfig.builder()
+                        .timeoutMillis((int) TIMEOUT.toMillis())
+                        .protocol(RedisProtocol.RESP2)
+                        .build());
+    }
+
+    @Test
+    void sixteenThreadsEachGetTheirOwnRepliesAndErrorRepliesStayWithTheirCalls() throws Exception {
+        redis.flushAll();
+        try (MultiplexedConnection c = connect()) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    String key = "mux:" + thread;
+                    c.call(COMMANDS.set("notanumber:" + thread, "x"), TIMEOUT);
+                    int checked = 0;
+                    for (int i = 0; i < 2000; i++) {
+                        String value = thread + ":" + i;
+                        assertEquals("OK", c.call(COMMANDS.set(key, value), TIMEOUT));
+                        assertEquals(value, c.call(COMMANDS.get(key), TIMEOUT), "a reply reached another caller");
+                        if (i % 10 == 0) { // an error reply in the stream must not shift the replies after it
+                            JedisDataException e = assertThrows(
+                                    JedisDataException.class,
+                                    () -> c.call(COMMANDS.incr("notanumber:" + thread), TIMEOUT));
+                            assertTrue(e.getMessage().contains("not an integer"), e.getMessage());
+                        }
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : done) {
+                total += f.get(120, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertEquals(16 * 2000, total);
+            assertFalse(c.failed());
+        }
+    }
+
+    @Test
+    void aKilledConnectionFailsEveryCallOnItAndStrandsNone() throws Exception {
+        redis.flushAll();
+        MultiplexedConnection c = connect();
+        long id = c.call(
+                new CommandObject<>(new CommandArguments(Protocol.Command.CLIENT).add("ID"), BuilderFactory.LONG),
+                TIMEOUT);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch started = new CountDownLatch(8);
+        AtomicInteger answered = new AtomicInteger();
+        List<Future<JedisConnectionException>> outcomes = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            outcomes.add(pool.submit(() -> {
+                started.countDown();
+                try {
+                    while (true) {
+                        c.call(COMMANDS.incr("mux:counter"), TIMEOUT);
+                        answered.incrementAndGet();
+                    }
+                } catch (JedisConnectionException e) {
+                    return e;
+                }
+            }));
+        }
+        started.await();
+        while (answered.get() < 500) {
+            Thread.sleep(1);
+        }
+        try (Jedis admin = redis.jedis()) {
+            admin.clientKill(ClientKillParams.clientKillParams().id(Long.toString(id)));
+            for (Future<JedisConnectionException> f : outcomes) {
+                assertInstanceOf(JedisConnectionException.class, f.get(30, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            assertTrue(c.failed());
+            // every increment a caller saw answered was applied; the ones that failed may or may not have been
+            long applied = Long.parseLong(admin.get("mux:counter"));
+            assertTrue(applied >= answered.get() && applied <= answered.get() + 8, applied + " against " + answered);
+        }
+    }
+
+    @Test
+    void aCallOnAClosedConnectionIsNotSentAndSaysSo() {
+        MultiplexedConnection c = connect();
+        c.close();
+        MultiplexedConnection.NotSent e =
+                assertThrows(MultiplexedConnection.NotSent.class, () -> c.call(COMMANDS.incr("mux:never"), TIMEOUT));
+        assertTrue(e.getMessage().contains("not sent"), e.getMessage());
+        try (Jedis admin = redis.jedis()) {
+            assertFalse(admin.exists("mux:never"));
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerFailsTheCallAfterItsTimeoutAndTheConnection() throws Exception {
+        MultiplexedConnection c = new MultiplexedConnection(
+                new HostAndPort("127.0.0.1", redis.port()),
+                DefaultJedisClientConfig.builder()
+                        .timeoutMillis(300)
+                        .protocol(RedisProtocol.RESP2)
+                        .build());
+        try (Jedis admin = redis.jedis()) {
+            admin.clientPause(1000); // every client's commands wait a second
+        }
+        long t0 = System.nanoTime();
+        JedisConnectionException e =
+                assertThrows(JedisConnectionException.class, () -> c.call(COMMANDS.ping(), Duration.ofMillis(300)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 950, "failed after " + ms + " ms, before the server woke");
+        assertTrue(c.failed(), e.getMessage());
+    }
+
+    @Test
+    void aStoreSendsItsThreadsCallsOnOneConnection() throws Exception {
+        redis.flushAll();
+        StateStore store = redis.newStore(b -> b.poolSize(16));
+        store.put("warm", 1);
+        int before = connectedClients();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    store.put("doc-" + thread, i);
+                    assertEquals(
+                            i, store.get("doc-" + thread).orElseThrow().value().asInt());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(
+                before, connectedClients(), "16 threads' puts and gets opened no connection beyond the shared one");
+        store.close();
+    }
+
+    private static int connectedClients() {
+        try (Jedis admin = redis.jedis()) {
+            return (int) admin.clientList()
+                    .lines()
+                    .filter(l -> !l.contains("cmd=client"))
+                    .count();
+        }
+    }
+}
