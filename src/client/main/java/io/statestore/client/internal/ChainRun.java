@@ -185,10 +185,12 @@ final class ChainRun {
         }
         for (CombinedWrite w : deferred) {
             if (allApplied && w.ifRevision != end) {
-                w.fail(new ConflictException(
+                long current = end;
+                long expected = w.ifRevision;
+                w.failLater(() -> new ConflictException(
                         key,
-                        OptionalLong.of(end),
-                        "conflict: \"" + key + "\" expected revision " + w.ifRevision + ", current revision " + end));
+                        OptionalLong.of(current),
+                        "conflict: \"" + key + "\" expected revision " + expected + ", current revision " + current));
             } else {
                 again.add(w);
             }

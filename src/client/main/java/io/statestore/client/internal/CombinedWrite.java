@@ -3,6 +3,7 @@ package io.statestore.client.internal;
 import io.statestore.client.WriteOptions;
 import io.statestore.client.WriteResult;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One caller's write to a document, queued for flat combining ({@link WriteCombiner},
@@ -37,6 +38,7 @@ final class CombinedWrite {
 
     private WriteResult result;
     private RuntimeException error;
+    private Supplier<RuntimeException> lateError;
     volatile boolean done;
     volatile boolean combiner;
 
@@ -85,13 +87,25 @@ final class CombinedWrite {
         error = e;
     }
 
+    /**
+     * Fails with an exception the caller's own thread makes when it collects the outcome: its
+     * stack trace is then the caller's rather than the combiner's, and the combiner, whom the
+     * lane's other writers wait for, does not fill in a stack trace per refused write.
+     */
+    void failLater(Supplier<RuntimeException> e) {
+        lateError = e;
+    }
+
     boolean settled() {
-        return result != null || error != null;
+        return result != null || error != null || lateError != null;
     }
 
     WriteResult outcome() {
         if (error != null) {
             throw error;
+        }
+        if (lateError != null) {
+            throw lateError.get();
         }
         return result;
     }

@@ -151,6 +151,10 @@ abstract class ChainCombiningContract {
                     org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, refused::get);
             ConflictException c = assertInstanceOf(ConflictException.class, e.getCause());
             assertEquals(3, c.currentRevision().orElseThrow());
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    java.util.Arrays.stream(c.getStackTrace())
+                            .noneMatch(f -> f.getMethodName().equals("decideDeferred")),
+                    "the refusal is made in its caller's thread, with the caller's stack trace, not the combiner's");
         }
         assertEquals(List.of(1, 5), chains, "the refused ones decided with the chain, not one round trip each");
         assertEquals(StrictJson.parse("{\"cas\":0}"), document());
