@@ -318,6 +318,11 @@ public final class StateStoreOptions {
             return this;
         }
 
+        /**
+         * The most pooled connections in use at once: for what does not go on the shared
+         * connection of {@link #multiplexCalls(boolean)} (admin commands, pipelines, writes
+         * confirmed by replicas, every call when multiplexing is off, every call on a cluster, per node).
+         */
         public Builder poolSize(int poolSize) {
             if (poolSize < 1) {
                 throw new InvalidInputException("pool size must be at least 1, got " + poolSize);
