@@ -41,6 +41,7 @@ final class MultiplexedConnection extends Connection {
     private final AtomicReference<JedisException> failure = new AtomicReference<>();
     private final HostAndPort address;
     private volatile RedisInputStream replies; // known after the first reply was read
+    private volatile long lastReply = System.nanoTime();
 
     /** Connects and authenticates now (failures are Jedis's, before anything was sent). */
     MultiplexedConnection(HostAndPort address, JedisClientConfig config) {
@@ -50,6 +51,14 @@ final class MultiplexedConnection extends Connection {
 
     HostAndPort address() {
         return address;
+    }
+
+    /**
+     * Whether nothing is in flight and no reply came for {@code nanos}: a server that restarted
+     * meanwhile closed the connection, and nobody was reading to notice.
+     */
+    boolean idleFor(long nanos) {
+        return awaiting.isEmpty() && unsent.isEmpty() && System.nanoTime() - lastReply > nanos;
     }
 
     /** Whether the connection has failed or was closed: calls must go to a new one. */
@@ -115,6 +124,7 @@ final class MultiplexedConnection extends Connection {
                     fail(new JedisConnectionException("a reply from " + address + " that no call is waiting for"));
                     return;
                 }
+                lastReply = System.nanoTime();
                 p.complete(raw);
             }
         } finally {

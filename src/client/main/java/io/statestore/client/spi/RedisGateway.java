@@ -329,12 +329,33 @@ public final class RedisGateway implements AutoCloseable {
     }
 
     /**
+     * How long the shared connection may sit idle before a call checks it first (as the pool
+     * checks its idle connections every few seconds): a write sent on a connection the server
+     * closed while restarting could not tell whether it was applied.
+     */
+    static final java.time.Duration IDLE_CHECK = java.time.Duration.ofSeconds(2);
+
+    /** A PING on an idle shared connection; one that fails is closed, so that a new one is opened. */
+    private void checkIdle(MultiplexedConnection c) {
+        try {
+            c.call(commands.ping(), java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()));
+        } catch (JedisDataException answered) {
+            // an error reply (MISCONF refuses PING while the server cannot persist): it is alive
+        } catch (JedisException gone) {
+            c.close();
+        }
+    }
+
+    /**
      * The shared connection to the server (to the Sentinels' current primary), opened anew when
      * there is none, it failed, or a failover left it on the old primary (whose calls in flight
      * then fail as "outcome unknown": the old primary's writes may be lost when it is demoted).
      */
     private MultiplexedConnection multiplexed() {
         MultiplexedConnection c = multiplexed;
+        if (c != null && c.idleFor(IDLE_CHECK.toNanos())) {
+            checkIdle(c);
+        }
         if (c != null && !c.failed() && (!redis.sentinel() || c.address().equals(redis.current(pool)))) {
             return c;
         }

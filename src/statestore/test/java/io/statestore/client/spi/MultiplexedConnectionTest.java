@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statestore.client.StateStore;
+import io.statestore.client.StateStoreOptions;
 import io.statestore.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import redis.clients.jedis.params.ClientKillParams;
 /** One connection shared by many threads' calls: every reply reaches its own caller, and no failure strands one. */
 class MultiplexedConnectionTest {
     @RegisterExtension
-    static RedisServerExtension redis = RedisServerExtension.portable();
+    static RedisServerExtension redis = RedisServerExtension.portable().withArgs("--appendonly", "yes");
 
     private static final CommandObjects COMMANDS = new CommandObjects(RedisProtocol.RESP2);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -184,6 +185,22 @@ class MultiplexedConnectionTest {
         assertEquals(
                 before, connectedClients(), "16 threads' puts and gets opened no connection beyond the shared one");
         store.close();
+    }
+
+    @Test
+    void aWriteAfterTheServerRestartedUnderAnIdleStoreIsNotLeftInDoubt() throws Exception {
+        try (RedisGateway gateway = new RedisGateway(StateStoreOptions.builder()
+                .uri(redis.uri())
+                .timeout(Duration.ofSeconds(2))
+                .build())) {
+            FunctionCalls.Call version = new FunctionCalls.Call("ss_version", List.of(), List.of());
+            gateway.fcall(version, null);
+            redis.stop(); // the libraries survive in the AOF: the write below is the first call after the restart
+            redis.start();
+            Thread.sleep(RedisGateway.IDLE_CHECK.toMillis() + 200);
+            // sent on the connection the restart closed, a write could not tell whether it was applied
+            assertTrue(gateway.fcall(version, null) != null);
+        }
     }
 
     private static int connectedClients() {
