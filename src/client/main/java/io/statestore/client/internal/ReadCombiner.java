@@ -48,16 +48,14 @@ final class ReadCombiner {
             Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
             SharedRead read;
             boolean sender;
-            boolean sendNow = false;
             synchronized (lane) {
                 if (lane.retired) {
                     continue;
                 }
                 if (!lane.busy) {
                     lane.busy = true;
-                    read = new SharedRead();
+                    read = null; // nobody can share a read already sent
                     sender = true;
-                    sendNow = true;
                 } else if (lane.gathering != null) {
                     read = lane.gathering;
                     read.sharers++;
@@ -68,8 +66,11 @@ final class ReadCombiner {
                     sender = true;
                 }
             }
+            if (read == null) {
+                return sendAlone(key, lane);
+            }
             if (sender) {
-                send(key, lane, read, sendNow);
+                send(key, lane, read);
             }
             return await(read.answer);
         }
@@ -91,13 +92,20 @@ final class ReadCombiner {
         }
     }
 
-    private void send(String key, Lane lane, SharedRead read, boolean alone) {
-        boolean interrupted = false;
-        if (!alone) {
-            await(read.turn);
-            // This read answers others too: one caller's interrupt must not fail theirs.
-            interrupted = Thread.interrupted();
+    /** The read of a caller that found no read in flight: its own, so nothing to hand out. */
+    private StoredDocument sendAlone(String key, Lane lane) {
+        try {
+            return direct.apply(key);
+        } finally {
+            handOver(key, lane);
         }
+    }
+
+    /** A gathered read: waits for the one in flight, then answers every sharer. */
+    private void send(String key, Lane lane, SharedRead read) {
+        await(read.turn);
+        // This read answers others too: one caller's interrupt must not fail theirs.
+        boolean interrupted = Thread.interrupted();
         StoredDocument doc = null;
         Throwable failure = null;
         try {
