@@ -293,11 +293,30 @@ public final class RedisGateway implements AutoCloseable {
         if (cluster != null && NOT_RESENDABLE.contains(function)) {
             return withLibraries(function, () -> onOneConnection(function, keys, args, subject, false));
         }
-        if (multiplexCalls) {
+        if (multiplexCalls && small(args)) {
             return withLibraries(
                     function, () -> multiplexedCall(commands.fcall(function, keys, args), subject, true, function));
         }
         return withLibraries(function, () -> runRouted(c -> c.fcall(function, keys, args), subject, true, function));
+    }
+
+    /**
+     * Arguments above this many characters go on a pooled connection: on the shared one, every
+     * call queued behind them would wait while they are written and the server reads them
+     * (Redis reads a connection 16 KB at a time and serves the other connections in between),
+     * and one call that large gains nothing from sharing a write with others.
+     */
+    static final int SHARED_MAX_CHARS = 16 * 1024;
+
+    private static boolean small(List<String> args) {
+        int chars = 0;
+        for (String a : args) {
+            chars += a.length();
+            if (chars > SHARED_MAX_CHARS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

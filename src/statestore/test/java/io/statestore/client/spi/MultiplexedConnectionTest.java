@@ -188,6 +188,31 @@ class MultiplexedConnectionTest {
     }
 
     @Test
+    void aWriteLargerThanTheSharedLimitGoesOnAPooledConnection() throws Exception {
+        redis.flushAll();
+        StateStore store = redis.newStore();
+        store.put("small", 1);
+        store.put("small", 2);
+        assertEquals(1, lastCalledFunction(), "small writes go on the one shared connection");
+        store.put("large", java.util.Map.of("text", "z".repeat(RedisGateway.SHARED_MAX_CHARS)));
+        assertEquals(2, lastCalledFunction(), "a large one on a pooled connection");
+        assertEquals(
+                RedisGateway.SHARED_MAX_CHARS,
+                store.get("large").orElseThrow().value().get("text").asText().length());
+        store.close();
+    }
+
+    /** Connections whose last command was a function call. */
+    private static long lastCalledFunction() {
+        try (Jedis admin = redis.jedis()) {
+            return admin.clientList()
+                    .lines()
+                    .filter(l -> l.contains(" cmd=fcall "))
+                    .count();
+        }
+    }
+
+    @Test
     void aWriteAfterTheServerRestartedUnderAnIdleStoreIsNotLeftInDoubt() throws Exception {
         try (RedisGateway gateway = new RedisGateway(StateStoreOptions.builder()
                 .uri(redis.uri())
