@@ -63,6 +63,7 @@ public final class RedisGateway implements AutoCloseable {
 
     private final Object multiplexLock = new Object();
     private volatile MultiplexedConnection multiplexed;
+    private boolean closed; // under multiplexLock: a closed gateway opens no shared connection again
     private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
 
     public RedisGateway(StateStoreOptions options) {
@@ -339,6 +340,10 @@ public final class RedisGateway implements AutoCloseable {
             return c;
         }
         synchronized (multiplexLock) {
+            if (closed) {
+                throw new redis.clients.jedis.exceptions.JedisConnectionException(
+                        "this client's connections to " + endpoint + " were closed");
+            }
             c = multiplexed;
             HostAndPort target = redis.current(pool);
             if (c != null && !c.failed() && c.address().equals(target)) {
@@ -756,6 +761,7 @@ public final class RedisGateway implements AutoCloseable {
     @Override
     public void close() {
         synchronized (multiplexLock) {
+            closed = true;
             if (multiplexed != null) {
                 multiplexed.close();
             }

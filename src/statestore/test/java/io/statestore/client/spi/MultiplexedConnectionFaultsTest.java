@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.statestore.client.StateStoreException;
+import io.statestore.client.StateStoreOptions;
 import io.statestore.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +79,22 @@ class MultiplexedConnectionFaultsTest {
         } finally {
             c.close();
         }
+    }
+
+    /**
+     * After the gateway was closed a call found its shared connection failed and opened a new
+     * one, which nothing closes (a pooled call is refused: the pool is closed).
+     */
+    @Test
+    void aClosedGatewayOpensNoSharedConnectionAgain() {
+        redis.flushAll();
+        FunctionCalls calls = new FunctionCalls(redis.layout());
+        RedisGateway gateway = new RedisGateway(StateStoreOptions.of(redis.uri()));
+        gateway.fcallReadOnly(calls.get("mux:doc"), "mux:doc");
+        gateway.close();
+        StateStoreException e =
+                assertThrows(StateStoreException.class, () -> gateway.fcallReadOnly(calls.get("mux:doc"), "mux:doc"));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
     /** WAIT for a replica the server does not have: the connection's next reply comes {@code ms} later. */
