@@ -97,6 +97,63 @@ class MultiplexedConnectionFaultsTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
+    /**
+     * A server that accepts connections but does not answer (stopped with SIGSTOP: the kernel
+     * still completes the TCP handshake): each caller that found the shared connection failed
+     * tried its own new connection in turn under the gateway's lock, each waiting out the
+     * timeout of the handshake, so the last of twelve callers waited about twelve timeouts. A
+     * caller that waited while another's attempt failed now gets that failure.
+     */
+    @Test
+    void callersDoNotQueueToConnectOneAfterAnotherToAServerThatDoesNotAnswer() throws Exception {
+        redis.flushAll();
+        FunctionCalls calls = new FunctionCalls(redis.layout());
+        Duration timeout = Duration.ofSeconds(1);
+        String pid;
+        try (Jedis admin = redis.jedis()) {
+            pid = admin.info("server")
+                    .lines()
+                    .filter(l -> l.startsWith("process_id:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("process_id:".length())
+                    .trim();
+        }
+        try (RedisGateway gateway = new RedisGateway(
+                StateStoreOptions.builder().uri(redis.uri()).timeout(timeout).build())) {
+            gateway.fcallReadOnly(calls.get("mux:doc"), "mux:doc");
+            ExecutorService pool = Executors.newFixedThreadPool(12);
+            signal("STOP", pid);
+            try {
+                List<Future<Long>> took = new ArrayList<>();
+                for (int t = 0; t < 12; t++) {
+                    took.add(pool.submit(() -> {
+                        long t0 = System.nanoTime();
+                        assertThrows(
+                                StateStoreException.class,
+                                () -> gateway.fcallReadOnly(calls.get("mux:doc"), "mux:doc"));
+                        return (System.nanoTime() - t0) / 1_000_000;
+                    }));
+                }
+                for (Future<Long> f : took) {
+                    long ms = f.get(60, TimeUnit.SECONDS);
+                    // a hang check: a read is tried twice (reads are retried once), each within its
+                    // timeout and one connect; twelve connects one after another take 12 s and more
+                    assertTrue(ms < 4 * timeout.toMillis() + 3000, "a call failed only after " + ms + " ms");
+                }
+            } finally {
+                signal("CONT", pid);
+                pool.shutdownNow();
+            }
+            gateway.fcallReadOnly(calls.get("mux:doc"), "mux:doc"); // and it recovers once the server answers
+        }
+    }
+
+    private static void signal(String signal, String pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    }
+
     /** WAIT for a replica the server does not have: the connection's next reply comes {@code ms} later. */
     private static CommandObject<Long> waitMillis(long ms) {
         return new CommandObject<>(
