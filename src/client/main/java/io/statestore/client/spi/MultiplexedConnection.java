@@ -1,5 +1,9 @@
 package io.statestore.client.spi;
 
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Queue;
@@ -10,13 +14,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisSocketFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSocketFactory;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.PushConsumerChain;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.RedisInputStream;
+import redis.clients.jedis.util.RedisOutputStream;
 
 /**
  * One connection that the calls of many threads share: a caller queues its command, whichever
@@ -40,13 +48,23 @@ final class MultiplexedConnection extends Connection {
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicReference<JedisException> failure = new AtomicReference<>();
     private final HostAndPort address;
+    private final OneSocket socket;
+    private final RedisOutputStream commands; // written only by the holder of the send lock
+    private final int timeoutMillis;
     private volatile RedisInputStream replies; // known after the first reply was read
     private volatile long lastReply = System.nanoTime();
 
     /** Connects and authenticates now (failures are Jedis's, before anything was sent). */
     MultiplexedConnection(HostAndPort address, JedisClientConfig config) {
-        super(address, config);
+        this(address, config, new OneSocket(new DefaultJedisSocketFactory(address, config)));
+    }
+
+    private MultiplexedConnection(HostAndPort address, JedisClientConfig config, OneSocket socket) {
+        super(socket, config);
         this.address = address;
+        this.socket = socket;
+        this.commands = socket.output();
+        this.timeoutMillis = config.getSocketTimeoutMillis();
     }
 
     HostAndPort address() {
@@ -79,18 +97,21 @@ final class MultiplexedConnection extends Connection {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean interrupted = false; // kept for later: a pooled connection's read ignores it too
         while (pending.reply == null) {
-            if (reading.compareAndSet(false, true)) {
-                readUntil(pending);
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    fail(new JedisConnectionException(
-                            "no reply from " + address + " within " + timeout.toMillis() + " ms",
-                            new SocketTimeoutException("Read timed out")));
-                } else {
-                    LockSupport.parkNanos(this, left);
-                    interrupted |= Thread.interrupted();
-                }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                fail(new JedisConnectionException(
+                        "no reply from " + address + " within " + timeout.toMillis() + " ms",
+                        new SocketTimeoutException("Read timed out")));
+                left = 1_000_000; // failed, but the sender still holds this call: it completes it shortly
+            } else if (!failed() && reading.compareAndSet(false, true)) {
+                readUntil(pending, deadline);
+                continue;
+            } else if (failed()) {
+                failQueued(); // completes this call unless the sender still holds it (then the sender will)
+            }
+            if (pending.reply == null) {
+                LockSupport.parkNanos(this, left);
+                interrupted |= Thread.interrupted();
             }
         }
         if (interrupted) {
@@ -99,25 +120,34 @@ final class MultiplexedConnection extends Connection {
         if (pending.reply instanceof Failure f) {
             throw f.error;
         }
-        return command.getBuilder().build(pending.reply);
+        return command.getBuilder().build(pending.reply == NIL ? null : pending.reply);
     }
 
     /**
      * As the reader: reads replies, each to its caller, until {@code own} has its reply (or the
      * connection failed) and no further reply has arrived yet, then lets the oldest caller still
      * waiting read on. Reading what has arrived spares a waiting caller a wake-up to read it.
+     * While its own reply is missing, a read waits no longer than the reader's own deadline (it
+     * may have got its turn late); after that, as long as the timeout.
      */
-    private void readUntil(Pending own) {
+    private void readUntil(Pending own, long deadline) {
         try {
             while (!failed() && (own.reply == null || (awaiting.peek() != null && replyArrived()))) {
                 Object raw;
                 try {
+                    setSoTimeout(
+                            own.reply == null
+                                    ? (int) Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000)
+                                    : timeoutMillis);
                     raw = getUnflushedObject();
                 } catch (JedisDataException e) {
                     raw = new Failure(e); // an error reply: the connection is still in step
-                } catch (RuntimeException e) { // the socket's timeout is the call timeout
+                } catch (RuntimeException e) { // a socket timeout: the reader's deadline passed
                     fail(e instanceof JedisConnectionException c ? c : new JedisConnectionException(e));
                     return;
+                } catch (Error e) { // (OutOfMemoryError, ...) part of a reply may be left unread
+                    fail(new JedisConnectionException("reading a reply from " + address + " failed", e));
+                    throw e;
                 }
                 Pending p = awaiting.poll();
                 if (p == null) {
@@ -147,14 +177,19 @@ final class MultiplexedConnection extends Connection {
                 for (Pending p; !failed() && (p = unsent.poll()) != null; ) {
                     awaiting.add(p); // before it is written, so that its reply finds it
                     p.written = true;
-                    sendCommand(p.command.getArguments());
+                    Protocol.sendCommand(commands, p.command.getArguments());
                     wrote = true;
                 }
                 if (wrote) {
-                    flush();
+                    commands.flush();
                 }
-            } catch (JedisException | IllegalStateException e) {
+            } catch (IOException e) {
+                fail(new JedisConnectionException(e));
+            } catch (RuntimeException e) {
                 fail(e instanceof JedisConnectionException c ? c : new JedisConnectionException(e));
+            } catch (Error e) { // part of a command may be in the stream: nothing may follow it
+                fail(new JedisConnectionException("writing to " + address + " failed", e));
+                throw e;
             } finally {
                 sending.unlock();
             }
@@ -186,21 +221,28 @@ final class MultiplexedConnection extends Connection {
         return super.protocolRead(in, pushes);
     }
 
-    /** Closes the connection and fails every call on it; the first failure is the one kept. */
+    /**
+     * Closes the connection and fails every call on it; the first failure is the one kept. The
+     * socket is closed without the flush of {@link #disconnect()}: any thread may fail the
+     * connection, and a flush from one that is not the sender would write the send buffer again
+     * beside the sender (commands applied twice, or after later ones on a new connection).
+     */
     private void fail(JedisException e) {
         if (failure.compareAndSet(null, e)) {
-            try {
-                disconnect();
-            } catch (RuntimeException ignored) {
-                // closing a broken socket: nothing more to learn
-            }
+            setBroken();
+            socket.close();
         }
         failQueued();
     }
 
+    /**
+     * Fails every call still waiting. Those written stay in {@code awaiting}, which only the
+     * reader takes from: a reader that has just read a reply gives it to the call it belongs to
+     * (or to none, if that call was failed first), never to the call after it.
+     */
     private void failQueued() {
         JedisException cause = failure.get();
-        for (Pending p; (p = awaiting.poll()) != null; ) {
+        for (Pending p : awaiting) {
             p.complete(new Failure(cause));
         }
         for (Pending p; (p = unsent.poll()) != null; ) {
@@ -224,6 +266,16 @@ final class MultiplexedConnection extends Connection {
     }
 
     private static final class Pending {
+        private static final VarHandle REPLY;
+
+        static {
+            try {
+                REPLY = MethodHandles.lookup().findVarHandle(Pending.class, "reply", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final CommandObject<?> command;
         final Thread caller;
         volatile Object reply; // null until answered; a Failure when the call failed
@@ -234,11 +286,62 @@ final class MultiplexedConnection extends Connection {
             this.caller = caller;
         }
 
+        /** The first completion counts: a failure and a reply read just before it race for one call. */
         void complete(Object raw) {
-            reply = raw;
-            LockSupport.unpark(caller);
+            if (REPLY.compareAndSet(this, null, raw == null ? NIL : raw)) { // null means "no reply yet"
+                LockSupport.unpark(caller);
+            }
         }
     }
+
+    /**
+     * The connection's one socket: kept so that {@link #fail} can close it from any thread, and
+     * so that commands are written to it by this class, not by Jedis's {@code sendCommand}, which
+     * opens a closed connection again (a call of a failed connection would go out on a new,
+     * unauthenticated socket that nobody reads or closes) and, when a write fails, reads the
+     * replies' stream for an error line (beside the reader, taking bytes of its replies). Never
+     * opened again once closed.
+     */
+    private static final class OneSocket implements JedisSocketFactory {
+        private final JedisSocketFactory factory;
+        private Socket socket;
+        private boolean closed;
+
+        OneSocket(JedisSocketFactory factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public synchronized Socket createSocket() {
+            if (closed) {
+                throw new JedisConnectionException("the shared connection was closed; it is not opened again");
+            }
+            socket = factory.createSocket();
+            return socket;
+        }
+
+        synchronized RedisOutputStream output() {
+            try {
+                return new RedisOutputStream(socket.getOutputStream());
+            } catch (IOException e) {
+                throw new JedisConnectionException(e);
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (socket != null) {
+                try {
+                    socket.close(); // a read or write blocked on it in another thread fails at once
+                } catch (IOException ignored) {
+                    // closing a broken socket: nothing more to learn
+                }
+            }
+        }
+    }
+
+    /** A nil reply (GET of a missing key, a function returning nil) in a slot where null means "not yet". */
+    private static final Object NIL = new Object();
 
     /** A reply slot's failure: completing with it (not exceptionally) spares a wrapped exception. */
     private record Failure(JedisException error) {}

@@ -63,6 +63,10 @@ public final class RedisGateway implements AutoCloseable {
 
     private final Object multiplexLock = new Object();
     private volatile MultiplexedConnection multiplexed;
+    private boolean closed; // under multiplexLock: a closed gateway opens no shared connection again
+    // under multiplexLock: the last failed attempt to open the shared connection, and when it began
+    private JedisException connectFailure;
+    private long connectFailureBegan;
     private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
 
     public RedisGateway(StateStoreOptions options) {
@@ -378,7 +382,18 @@ public final class RedisGateway implements AutoCloseable {
         if (c != null && !c.failed() && (!redis.sentinel() || c.address().equals(redis.current(pool)))) {
             return c;
         }
+        long asked = System.nanoTime();
         synchronized (multiplexLock) {
+            if (closed) {
+                throw new redis.clients.jedis.exceptions.JedisConnectionException(
+                        "this client's connections to " + endpoint + " were closed");
+            }
+            if (connectFailure != null && connectFailureBegan - asked >= 0) {
+                // an attempt begun while this caller waited for the lock has just failed: one more
+                // would wait as long again (a server that does not answer), and every caller in turn
+                throw new redis.clients.jedis.exceptions.JedisConnectionException(
+                        "could not connect to " + endpoint + ": " + connectFailure.getMessage(), connectFailure);
+            }
             c = multiplexed;
             HostAndPort target = redis.current(pool);
             if (c != null && !c.failed() && c.address().equals(target)) {
@@ -387,7 +402,14 @@ public final class RedisGateway implements AutoCloseable {
             if (c != null) {
                 c.close();
             }
-            c = new MultiplexedConnection(target, clientConfig);
+            long began = System.nanoTime();
+            try {
+                c = new MultiplexedConnection(target, clientConfig);
+            } catch (JedisException e) {
+                connectFailure = e;
+                connectFailureBegan = began;
+                throw e;
+            }
             multiplexed = c;
             return c;
         }
@@ -796,6 +818,7 @@ public final class RedisGateway implements AutoCloseable {
     @Override
     public void close() {
         synchronized (multiplexLock) {
+            closed = true;
             if (multiplexed != null) {
                 multiplexed.close();
             }
