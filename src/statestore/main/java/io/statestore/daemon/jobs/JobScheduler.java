@@ -13,7 +13,14 @@ import org.quartz.impl.matchers.GroupMatcher;
 
 /** The Quartz scheduler, built from explicit Properties (RAM job store, no statics). */
 public final class JobScheduler implements AutoCloseable {
+    /**
+     * Key of the flag in the scheduler's context that {@link #stop} sets before it waits for the
+     * running jobs; {@link LeasedJob} reads it (JobScheduler.stopping).
+     */
+    static final String STOPPING = "statestore.stopping";
+
     private final Scheduler scheduler;
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     public JobScheduler(DaemonConfig config, JobServices services) throws SchedulerException {
         Properties p = new Properties();
@@ -32,6 +39,7 @@ public final class JobScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         scheduler = factory.getScheduler();
+        scheduler.getContext().put(STOPPING, stopping);
         scheduler.setJobFactory(new DaemonJobFactory(services));
         if (config.sweep().enabled()) {
             schedule(SweepJob.class, "sweep", config.sweep().schedule());
@@ -62,6 +70,10 @@ public final class JobScheduler implements AutoCloseable {
 
     /** Stops firing new runs; returns true when running jobs ended within {@code wait}. */
     public boolean stop(Duration wait) throws InterruptedException {
+        // Quartz lists a fired run as executing only once its thread starts it, so the wait below
+        // can miss one fired a moment ago; that run sees the flag and does nothing (LeasedJob),
+        // instead of taking a lease after the daemon released its leases and closed Redis.
+        stopping.set(true);
         try {
             scheduler.standby();
             long deadline = System.nanoTime() + wait.toNanos();
@@ -74,6 +86,16 @@ public final class JobScheduler implements AutoCloseable {
             return true;
         } catch (SchedulerException e) {
             return false;
+        }
+    }
+
+    /** Whether the daemon is stopping: a run that starts now must not begin (its scheduler's context). */
+    static boolean stopping(org.quartz.JobExecutionContext ctx) {
+        try {
+            Object flag = ctx.getScheduler().getContext().get(STOPPING);
+            return flag instanceof java.util.concurrent.atomic.AtomicBoolean b && b.get();
+        } catch (SchedulerException e) {
+            return true; // the scheduler is gone: so is the daemon
         }
     }
 

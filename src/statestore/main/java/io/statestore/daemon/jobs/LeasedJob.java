@@ -35,6 +35,10 @@ public abstract class LeasedJob implements Job {
     @Override
     public final void execute(JobExecutionContext ctx) throws JobExecutionException {
         long fireTime = ctx.getScheduledFireTime().getTime();
+        if (JobScheduler.stopping(ctx)) {
+            LOG.debug("{}: run at {} not begun: the daemon is stopping", name(), fireTime);
+            return;
+        }
         boolean mine;
         try {
             mine = services.leases().tryAcquire(name(), fireTime);

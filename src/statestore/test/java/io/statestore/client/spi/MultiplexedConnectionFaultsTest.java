@@ -383,7 +383,7 @@ class MultiplexedConnectionFaultsTest {
         long lastAcknowledgedSet = -1; // a GET may see any SET from here on that was sent
         long lastCounter = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < 1500; i++) {
+        for (int i = 0; i < 1000; i++) {
             PROGRESS[thread] = i;
             int kind = random.nextInt(20);
             try {
