@@ -97,7 +97,9 @@ final class EventsPublishCommand extends StoreCommand implements RecordsWriter {
             }
             out().println(id);
             out().flush();
-            if (st.spooled() > 0 && st.depth() > 0) {
+            // A guest's depth is its files not yet taken by the spool's owner (the daemon), which may
+            // take them at once: a guest that spooled says so whatever its depth reads now.
+            if (st.spooled() > 0 && (st.depth() > 0 || !st.owner())) {
                 err.println(
                         spooledNotice(server, dir, chosen.daemonsSpool(), st.owner(), st.online() && reachable(bus)));
             } else if (before > 0 && st.owner()) {

@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
@@ -61,12 +60,7 @@ public final class RedisGateway implements AutoCloseable {
     /** Whether function calls share one connection ({@link MultiplexedConnection}); never on a cluster. */
     private final boolean multiplexCalls;
 
-    private final Object multiplexLock = new Object();
-    private volatile MultiplexedConnection multiplexed;
-    private boolean closed; // under multiplexLock: a closed gateway opens no shared connection again
-    // under multiplexLock: the last failed attempt to open the shared connection, and when it began
-    private JedisException connectFailure;
-    private long connectFailureBegan;
+    private final SharedConnection shared; // null unless multiplexCalls
     private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
 
     public RedisGateway(StateStoreOptions options) {
@@ -142,6 +136,7 @@ public final class RedisGateway implements AutoCloseable {
                     TOPOLOGY_CHECK.toMillis(),
                     TOPOLOGY_CHECK.toMillis(),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
+            this.shared = null;
             return;
         }
         this.cluster = null;
@@ -165,6 +160,7 @@ public final class RedisGateway implements AutoCloseable {
             // a Sentinel pool asks the Sentinels for the primary at once
             throw unavailable(e);
         }
+        this.shared = this.multiplexCalls ? new SharedConnection(redis, pool, clientConfig, this.endpoint) : null;
     }
 
     private void checkPrimaries() {
@@ -333,7 +329,7 @@ public final class RedisGateway implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             MultiplexedConnection connection;
             try {
-                connection = multiplexed();
+                connection = shared.current();
             } catch (JedisException e) {
                 throw mapped(e, subject, false, function);
             }
@@ -348,70 +344,6 @@ public final class RedisGateway implements AutoCloseable {
             } catch (JedisException e) {
                 throw mapped(e, subject, writes, function);
             }
-        }
-    }
-
-    /**
-     * How long the shared connection may sit idle before a call checks it first (as the pool
-     * checks its idle connections every few seconds): a write sent on a connection the server
-     * closed while restarting could not tell whether it was applied.
-     */
-    static final java.time.Duration IDLE_CHECK = java.time.Duration.ofSeconds(2);
-
-    /** A PING on an idle shared connection; one that fails is closed, so that a new one is opened. */
-    private void checkIdle(MultiplexedConnection c) {
-        try {
-            c.call(commands.ping(), java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis()));
-        } catch (JedisDataException answered) {
-            // an error reply (MISCONF refuses PING while the server cannot persist): it is alive
-        } catch (JedisException gone) {
-            c.close();
-        }
-    }
-
-    /**
-     * The shared connection to the server (to the Sentinels' current primary), opened anew when
-     * there is none, it failed, or a failover left it on the old primary (whose calls in flight
-     * then fail as "outcome unknown": the old primary's writes may be lost when it is demoted).
-     */
-    private MultiplexedConnection multiplexed() {
-        MultiplexedConnection c = multiplexed;
-        if (c != null && c.idleFor(IDLE_CHECK.toNanos())) {
-            checkIdle(c);
-        }
-        if (c != null && !c.failed() && (!redis.sentinel() || c.address().equals(redis.current(pool)))) {
-            return c;
-        }
-        long asked = System.nanoTime();
-        synchronized (multiplexLock) {
-            if (closed) {
-                throw new redis.clients.jedis.exceptions.JedisConnectionException(
-                        "this client's connections to " + endpoint + " were closed");
-            }
-            if (connectFailure != null && connectFailureBegan - asked >= 0) {
-                // an attempt begun while this caller waited for the lock has just failed: one more
-                // would wait as long again (a server that does not answer), and every caller in turn
-                throw new redis.clients.jedis.exceptions.JedisConnectionException(
-                        "could not connect to " + endpoint + ": " + connectFailure.getMessage(), connectFailure);
-            }
-            c = multiplexed;
-            HostAndPort target = redis.current(pool);
-            if (c != null && !c.failed() && c.address().equals(target)) {
-                return c;
-            }
-            if (c != null) {
-                c.close();
-            }
-            long began = System.nanoTime();
-            try {
-                c = new MultiplexedConnection(target, clientConfig);
-            } catch (JedisException e) {
-                connectFailure = e;
-                connectFailureBegan = began;
-                throw e;
-            }
-            multiplexed = c;
-            return c;
         }
     }
 
@@ -817,11 +749,8 @@ public final class RedisGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (multiplexLock) {
-            closed = true;
-            if (multiplexed != null) {
-                multiplexed.close();
-            }
+        if (shared != null) {
+            shared.close();
         }
         if (cluster != null) {
             topologyCheck.shutdownNow();

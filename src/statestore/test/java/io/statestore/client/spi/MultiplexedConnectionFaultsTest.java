@@ -354,7 +354,7 @@ class MultiplexedConnectionFaultsTest {
         }
     }
 
-    /** The shared connection of the soak, replaced when it failed (as RedisGateway.multiplexed does). */
+    /** The shared connection of the soak, replaced when it failed (as SharedConnection.current does). */
     private static final class Shared {
         private MultiplexedConnection connection = connect(TIMEOUT);
 

@@ -222,7 +222,7 @@ class MultiplexedConnectionTest {
             gateway.fcall(version, null);
             redis.stop(); // the libraries survive in the AOF: the write below is the first call after the restart
             redis.start();
-            Thread.sleep(RedisGateway.IDLE_CHECK.toMillis() + 200);
+            Thread.sleep(SharedConnection.IDLE_CHECK.toMillis() + 200);
             // sent on the connection the restart closed, a write could not tell whether it was applied
             assertTrue(gateway.fcall(version, null) != null);
         }
