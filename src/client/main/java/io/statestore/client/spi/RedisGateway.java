@@ -57,10 +57,11 @@ public final class RedisGateway implements AutoCloseable {
     private final Permissions permissions;
     /** Replicas that must confirm a write before it is acknowledged (WAIT); 0: none. */
     private final int durableReplicas;
-    /** Whether function calls share one connection ({@link MultiplexedConnection}); never on a cluster. */
-    private final boolean multiplexCalls;
+    /** The one connection function calls share (docs/multiplexing.md); null on a cluster or when turned off. */
+    private final SharedConnection shared;
+    /** How long a call on the shared connection waits for its reply (the pooled sockets' read timeout). */
+    private final java.time.Duration callTimeout;
 
-    private final SharedConnection shared; // null unless multiplexCalls
     private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP2);
 
     public RedisGateway(StateStoreOptions options) {
@@ -104,7 +105,7 @@ public final class RedisGateway implements AutoCloseable {
             java.time.Duration lazyClusterRetryBound,
             boolean multiplexCalls) {
         this.durableReplicas = durableReplicas;
-        this.multiplexCalls = multiplexCalls && !endpoint.cluster();
+        this.callTimeout = timeoutDuration;
         this.redis = endpoint;
         this.permissions = new Permissions(redis.describe(), redis.user());
         int timeout = (int) timeoutDuration.toMillis();
@@ -160,7 +161,7 @@ public final class RedisGateway implements AutoCloseable {
             // a Sentinel pool asks the Sentinels for the primary at once
             throw unavailable(e);
         }
-        this.shared = this.multiplexCalls ? new SharedConnection(redis, pool, clientConfig, this.endpoint) : null;
+        this.shared = multiplexCalls ? new SharedConnection(redis, pool, clientConfig, this.endpoint) : null;
     }
 
     private void checkPrimaries() {
@@ -293,7 +294,7 @@ public final class RedisGateway implements AutoCloseable {
         if (cluster != null && NOT_RESENDABLE.contains(function)) {
             return withLibraries(function, () -> onOneConnection(function, keys, args, subject, false));
         }
-        if (multiplexCalls && small(args)) {
+        if (shared != null && small(args)) {
             return withLibraries(
                     function, () -> multiplexedCall(commands.fcall(function, keys, args), subject, true, function));
         }
@@ -325,7 +326,6 @@ public final class RedisGateway implements AutoCloseable {
      */
     private Object multiplexedCall(
             redis.clients.jedis.CommandObject<Object> command, String subject, boolean writes, String function) {
-        java.time.Duration timeout = java.time.Duration.ofMillis(clientConfig.getSocketTimeoutMillis());
         for (int attempt = 1; ; attempt++) {
             MultiplexedConnection connection;
             try {
@@ -334,7 +334,7 @@ public final class RedisGateway implements AutoCloseable {
                 throw mapped(e, subject, false, function);
             }
             try {
-                return connection.call(command, timeout);
+                return connection.call(command, callTimeout);
             } catch (MultiplexedConnection.NotSent e) {
                 if (attempt == 3) {
                     throw mapped(e, subject, false, function);
@@ -518,7 +518,7 @@ public final class RedisGateway implements AutoCloseable {
      * repeat, so one that fails on a stale pooled connection (the server restarted) is retried once.
      */
     public Object fcallReadOnly(String function, List<String> keys, List<String> args, String subject) {
-        Supplier<Object> read = multiplexCalls
+        Supplier<Object> read = shared != null
                 ? () -> multiplexedCall(commands.fcallReadonly(function, keys, args), subject, false, function)
                 : () -> runRouted(c -> c.fcallReadonly(function, keys, args), subject, false, function);
         return withLibraries(function, () -> {

@@ -3,6 +3,7 @@ package io.statestore.daemon.jobs;
 import io.statestore.daemon.config.DaemonConfig;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.Scheduler;
@@ -20,7 +21,7 @@ public final class JobScheduler implements AutoCloseable {
     static final String STOPPING = "statestore.stopping";
 
     private final Scheduler scheduler;
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     public JobScheduler(DaemonConfig config, JobServices services) throws SchedulerException {
         Properties p = new Properties();
@@ -93,7 +94,7 @@ public final class JobScheduler implements AutoCloseable {
     static boolean stopping(org.quartz.JobExecutionContext ctx) {
         try {
             Object flag = ctx.getScheduler().getContext().get(STOPPING);
-            return flag instanceof java.util.concurrent.atomic.AtomicBoolean b && b.get();
+            return flag instanceof AtomicBoolean b && b.get();
         } catch (SchedulerException e) {
             return true; // the scheduler is gone: so is the daemon
         }
