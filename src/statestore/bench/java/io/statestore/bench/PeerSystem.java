@@ -12,6 +12,12 @@ enum PeerSystem {
     SEPARATE_READS("separate-reads"),
     /** Not in the default set: statestore with AOF everysec, each call on a pooled connection of its own (not multiplexed). */
     POOLED("pooled"),
+    /**
+     * Not in the default set: statestore with AOF everysec and the store setting {@code jsoncheck off}
+     * (trusted writers: the functions store JSON unchecked). Not a configuration to recommend: it sizes
+     * what a put's server-side JSON check costs, i.e. the most a cheaper check (in C) could win.
+     */
+    UNCHECKED("unchecked"),
     ETCD("etcd"),
     NATS("nats");
 
@@ -32,8 +38,8 @@ enum PeerSystem {
             }
         }
         throw new IllegalArgumentException(
-                "--systems takes everysec, always, group, separate-reads, pooled, etcd and nats, got \"" + s.trim()
-                        + "\"");
+                "--systems takes everysec, always, group, separate-reads, pooled, unchecked, etcd and nats, got \""
+                        + s.trim() + "\"");
     }
 
     Peer start(PeersBenchmark.Binaries b) throws Exception {
@@ -45,6 +51,9 @@ enum PeerSystem {
                 StateStorePeer.start(b.redis(), "everysec", ", reads not combined", c -> c.combineReads(false));
             case POOLED ->
                 StateStorePeer.start(b.redis(), "everysec", ", calls not multiplexed", c -> c.multiplexCalls(false));
+            case UNCHECKED ->
+                StateStorePeer.start(b.redis(), "everysec", ", JSON check off", c -> c)
+                        .withoutServerJsonCheck();
             case ETCD -> EtcdPeer.start(b.etcd());
             case NATS -> NatsKvPeer.start(b.nats());
         };

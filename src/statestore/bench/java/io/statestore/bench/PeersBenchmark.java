@@ -108,7 +108,7 @@ final class PeersBenchmark implements Callable<Integer> {
             split = ",",
             defaultValue = "everysec,always,etcd,nats",
             description =
-                    "Which systems, of everysec, always, etcd, nats, group (statestore, AOF everysec, the client's group commit on; not by default), separate-reads (statestore, AOF everysec, read combining off; not by default) and pooled (statestore, AOF everysec, calls not multiplexed; not by default) (default ${DEFAULT-VALUE}).")
+                    "Which systems, of everysec, always, etcd, nats, group (statestore, AOF everysec, the client's group commit on; not by default), separate-reads (statestore, AOF everysec, read combining off; not by default) pooled (statestore, AOF everysec, calls not multiplexed; not by default) and unchecked (statestore, AOF everysec, the store setting jsoncheck off: sizes the server's JSON check; not by default) (default ${DEFAULT-VALUE}).")
     private List<String> systemNames;
 
     @Option(

@@ -9,6 +9,8 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.client.WatchListener;
 import io.statestore.client.WatchOptions;
 import io.statestore.client.WriteOptions;
+import io.statestore.client.spi.FunctionCalls;
+import io.statestore.client.spi.KeyLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import redis.clients.jedis.Jedis;
 
 /** statestore (portable mode) on a redis-server with AOF on, through its public client. */
 final class StateStorePeer implements Peer {
@@ -93,6 +96,18 @@ final class StateStorePeer implements Peer {
         return "always".equals(fsync)
                 ? "redis-server appendfsync always: the AOF is fsynced before the reply (one fsync per event-loop turn, shared by the clients served in it)"
                 : "redis-server appendfsync everysec: the reply goes once the write is in the AOF buffer; a background fsync runs every second (up to ~1-2 s of acknowledged writes lost on power failure)";
+    }
+
+    /**
+     * Turns the store setting {@code jsoncheck} off (ss_config_set, as the daemon's {@code redis.jsonCheck:
+     * false} does): the functions then store JSON values unchecked. The client still checks what it sends.
+     */
+    StateStorePeer withoutServerJsonCheck() {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            FunctionCalls.Call c = FunctionCalls.configure(new KeyLayout("ss:").settings(), DEFAULT_FEED_LENGTH, false);
+            j.fcall(c.function(), c.keys(), c.args());
+        }
+        return this;
     }
 
     /** The Redis server's address, for tests that look at what the store wrote. */
