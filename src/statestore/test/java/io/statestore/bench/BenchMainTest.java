@@ -98,7 +98,7 @@ class BenchMainTest {
         assertEquals(2, unknownSystem.code);
         assertTrue(
                 unknownSystem.err.contains(
-                        "--systems takes everysec, always, group, separate-reads, pooled, etcd and nats, got \"consul\""),
+                        "--systems takes everysec, always, group, separate-reads, pooled, unchecked, etcd and nats, got \"consul\""),
                 unknownSystem.err);
         Run unknownRow = run("peers", "--rows", "put,delete");
         assertEquals(2, unknownRow.code);
