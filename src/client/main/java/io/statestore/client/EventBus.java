@@ -63,6 +63,9 @@ public interface EventBus extends AutoCloseable {
     /**
      * Follows a type's stream ("" = the global stream) without a group, on its own thread: the
      * entries from {@code fromId} on (inclusive; {@code 0} for all), or only new ones with {@code $}.
+     * A handler that throws ends the tail: nothing more is handed to it, and the subscription's
+     * {@link Subscription#isRunning()} turns false (on a cluster too, where the global stream's tail
+     * follows each type's shard on its own thread).
      */
     Subscription tail(String type, String fromId, EventHandler handler);
 

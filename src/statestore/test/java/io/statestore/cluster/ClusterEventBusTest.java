@@ -152,6 +152,50 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
         assertTrue(bus.types().containsAll(types), bus.types().toString());
     }
 
+    /**
+     * On a cluster the global tail is a loop per shard; a handler that failed ended only its own
+     * shard's loop, and the tail looked alive while that type's events were no longer delivered.
+     * Now it ends the whole tail, as a tail of one stream ends: nothing of any shard is handed to
+     * the handler after the failure.
+     */
+    @Test
+    void aHandlerThatFailsEndsTheWholeGlobalTailNotJustItsShard() throws Exception {
+        EventBus bus = cluster.newStore().events();
+        List<String> types = typesOnEveryPrimary("failing.");
+        String failing = types.get(0);
+        List<Event> handled = Collections.synchronizedList(new ArrayList<>());
+        Subscription tail = bus.tail("", "$", e -> {
+            if (e.type().startsWith("failing.")) {
+                handled.add(e);
+                if (e.type().equals(failing)) {
+                    throw new IllegalStateException("refused by the test");
+                }
+            }
+        });
+        try {
+            // the other two types' shards followed first, so their loops are running when it fails
+            bus.publish(types.get(1), "cluster-test", Map.of("n", 0));
+            bus.publish(types.get(2), "cluster-test", Map.of("n", 0));
+            awaitSize(handled, 2);
+            bus.publish(failing, "cluster-test", Map.of("n", 0));
+            awaitSize(handled, 3);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tail.isRunning()) {
+                assertTrue(System.nanoTime() < deadline, "the tail still runs after its handler failed");
+                Thread.sleep(20);
+            }
+            for (int i = 1; i <= 3; i++) {
+                bus.publish(types.get(1), "cluster-test", Map.of("n", i));
+                bus.publish(types.get(2), "cluster-test", Map.of("n", i));
+            }
+            Thread.sleep(1500); // three of a shard loop's blocking reads, and a look for new types
+            assertEquals(3, handled.size(), "handed to the handler after it failed: " + handled);
+            assertEquals(failing, handled.get(2).type());
+        } finally {
+            tail.close();
+        }
+    }
+
     /** Events of the types other tests published (the tests share the cluster). */
     private static long otherTypesEvents(EventBus bus) {
         return bus.read("", ReplayRange.all(), 1_000_000).stream()

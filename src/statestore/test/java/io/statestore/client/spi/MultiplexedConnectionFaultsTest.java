@@ -28,8 +28,6 @@ import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
@@ -51,12 +49,7 @@ class MultiplexedConnectionFaultsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private static MultiplexedConnection connect(Duration timeout) {
-        return new MultiplexedConnection(
-                new HostAndPort("127.0.0.1", redis.port()),
-                DefaultJedisClientConfig.builder()
-                        .timeoutMillis((int) timeout.toMillis())
-                        .protocol(RedisProtocol.RESP2)
-                        .build());
+        return TestConnections.multiplexed(redis.port(), timeout);
     }
 
     /**

@@ -24,8 +24,6 @@ import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
@@ -42,12 +40,7 @@ class MultiplexedConnectionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private MultiplexedConnection connect() {
-        return new MultiplexedConnection(
-                new HostAndPort("127.0.0.1", redis.port()),
-                DefaultJedisClientConfig.builder()
-                        .timeoutMillis((int) TIMEOUT.toMillis())
-                        .protocol(RedisProtocol.RESP2)
-                        .build());
+        return TestConnections.multiplexed(redis.port(), TIMEOUT);
     }
 
     @Test
@@ -142,12 +135,7 @@ class MultiplexedConnectionTest {
 
     @Test
     void aServerThatDoesNotAnswerFailsTheCallAfterItsTimeoutAndTheConnection() throws Exception {
-        MultiplexedConnection c = new MultiplexedConnection(
-                new HostAndPort("127.0.0.1", redis.port()),
-                DefaultJedisClientConfig.builder()
-                        .timeoutMillis(300)
-                        .protocol(RedisProtocol.RESP2)
-                        .build());
+        MultiplexedConnection c = TestConnections.multiplexed(redis.port(), Duration.ofMillis(300));
         try (Jedis admin = redis.jedis()) {
             admin.clientPause(1000); // every client's commands wait a second
         }

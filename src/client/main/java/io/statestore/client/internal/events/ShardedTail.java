@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * are followed from their start (a type is registered before its first event, so a shard found
  * later holds only events published after this tail began). The handler is called by one shard's
  * loop at a time, each shard's events in order.
+ *
+ * <p>A handler that fails ends the whole tail, as it ends the tail of one stream: no event of any
+ * shard is handed to it after the failure, and {@link #isRunning()} turns false. (It used to end
+ * that shard's loop alone, so the tail went on looking alive while one type's events were
+ * silently no longer delivered.)
  */
 final class ShardedTail implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedTail.class);
@@ -31,7 +36,11 @@ final class ShardedTail implements Subscription {
     private final Workers workers;
     private final EventKeys keys;
     private final Supplier<List<String>> types;
-    private final EventHandler serialized;
+    private final EventHandler handler;
+    private final Object handling = new Object();
+    /** Set, under {@link #handling}, when the handler failed: nothing more is handed to it. */
+    private boolean handlerFailed;
+
     private final Map<String, Subscription> shards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService discovery;
     private volatile boolean running = true;
@@ -50,7 +59,7 @@ final class ShardedTail implements Subscription {
         this.workers = workers;
         this.keys = keys;
         this.types = types;
-        this.serialized = serialized(handler);
+        this.handler = handler;
         for (String t : types.get()) {
             follow(t, startAfter.apply(keys.all(t)));
         }
@@ -72,6 +81,44 @@ final class ShardedTail implements Subscription {
         };
     }
 
+    /**
+     * What each shard's loop calls: the handler, one event at a time. A failure is rethrown, so
+     * the failing shard's loop ends as a tail's does, and ends the other shards; their events
+     * after it are refused here, which ends their loops too.
+     */
+    private void deliver(Event e) throws Exception {
+        boolean failedNow = false;
+        try {
+            synchronized (handling) {
+                if (handlerFailed) {
+                    throw new TailEndedException();
+                }
+                try {
+                    handler.handle(e);
+                } catch (Exception | Error failure) {
+                    handlerFailed = true;
+                    failedNow = true;
+                    throw failure;
+                }
+            }
+        } finally {
+            if (failedNow) {
+                close(); // from a shard's own thread: its loop is not joined, the others are
+            }
+        }
+    }
+
+    /** Refuses an event that arrived after the handler failed on another shard's event. */
+    private static final class TailEndedException extends Exception {
+        TailEndedException() {
+            super(
+                    "the tail of the global stream has ended: its handler failed on another type's event",
+                    null,
+                    false,
+                    false);
+        }
+    }
+
     private void discover() {
         try {
             for (String t : types.get()) {
@@ -86,7 +133,7 @@ final class ShardedTail implements Subscription {
 
     private synchronized void follow(String type, String after) {
         if (running && !shards.containsKey(type)) {
-            shards.put(type, workers.start(new TailLoop(redis, keys.all(type), after, serialized)));
+            shards.put(type, workers.start(new TailLoop(redis, keys.all(type), after, this::deliver)));
         }
     }
 
