@@ -49,11 +49,13 @@ class SentinelFailoverTest {
 
     @RegisterExtension
     @Order(1)
-    static RedisServerExtension primary = RedisServerExtension.portable();
+    // both: no 5 s wait before a replica's full sync (repl-diskless-sync-delay's default, for more
+    // replicas to join it); after the failover the replica is the primary
+    static RedisServerExtension primary = RedisServerExtension.portable().withArgs("--repl-diskless-sync-delay", "0");
 
     @RegisterExtension
     @Order(2)
-    static RedisServerExtension replica = RedisServerExtension.portable();
+    static RedisServerExtension replica = RedisServerExtension.portable().withArgs("--repl-diskless-sync-delay", "0");
 
     static Process sentinel;
     static int sentinelPort;
