@@ -305,6 +305,9 @@ public final class Daemon implements AutoCloseable {
     private void registerGauges(String prefix, boolean cluster) {
         metrics.describe("statestore_job_runs_total", "Scheduled job runs executed by this daemon");
         metrics.describe("statestore_job_failures_total", "Scheduled job runs that failed");
+        metrics.describe(
+                "statestore_job_leases_lost_total",
+                "Scheduled job runs that lost their lease while running (another daemon may have run the job too)");
         metrics.describe("statestore_backup_bytes_total", "Bytes written by successful backups");
         metrics.describe(
                 "statestore_series_samples_total", "Time-series samples stored by this daemon's sampling runs");

@@ -1,10 +1,8 @@
 package io.statestore.daemon.jobs;
 
+import io.statestore.daemon.lease.LeaseRenewer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -15,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A scheduled job that runs only under its Redis lease, so that across daemons each scheduled
  * run executes once; the lease is renewed while the job runs and released when it ends. The
- * outcome goes to the status hash and the metrics.
+ * outcome goes to the status hash and the metrics; a run that loses its lease says so
+ * ({@link LeaseRenewer}).
  */
 @DisallowConcurrentExecution
 public abstract class LeasedJob implements Job {
@@ -56,29 +55,16 @@ public abstract class LeasedJob implements Job {
             return;
         }
         services.executedRuns().add(name() + "@" + fireTime);
-        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lease-renew-" + name());
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(100, services.leases().ttl().toMillis() / 3);
-        renewer.scheduleAtFixedRate(
-                () -> {
-                    try {
-                        services.leases().renew(name());
-                    } catch (RuntimeException e) {
-                        LOG.warn(
-                                "{}: renewing the lease failed: {}",
-                                name(),
-                                io.statestore.client.spi.RedisFailures.describe(e));
-                        LOG.debug("{}: lease renewal failure", name(), e);
-                    }
-                },
-                every,
-                every,
-                TimeUnit.MILLISECONDS);
-        long t0 = System.nanoTime();
         String label = "job=\"" + name() + "\"";
+        LeaseRenewer renewer = new LeaseRenewer(services.leases(), name(), () -> {
+            LOG.warn(
+                    "{}: this run lost its lease (Redis away, or this daemon paused, for longer than the lease's {});"
+                            + " another daemon may run the job at the same time",
+                    name(),
+                    services.leases().ttl());
+            services.metrics().increment("statestore_job_leases_lost_total", label);
+        });
+        long t0 = System.nanoTime();
         try {
             Map<String, ?> figures = work();
             services.metrics().increment("statestore_job_runs_total", label);
@@ -91,7 +77,7 @@ public abstract class LeasedJob implements Job {
             LOG.debug("{} failure", name(), e);
             fail(label, t0, io.statestore.client.spi.RedisFailures.describe(e));
         } finally {
-            renewer.shutdownNow();
+            renewer.close();
             try {
                 services.leases().release(name());
             } catch (RuntimeException e) {

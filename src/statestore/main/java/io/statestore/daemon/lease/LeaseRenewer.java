@@ -1,0 +1,64 @@
+package io.statestore.daemon.lease;
+
+import io.statestore.client.spi.RedisFailures;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a running job's lease: renews it every third of its time to live, and when a renewal
+ * answers that the lease is no longer this daemon's (Redis was away, or this daemon paused, for
+ * longer than the lease, and another daemon may have taken the job's next run), stops renewing
+ * and calls {@code onLost} once. The run goes on (a job's work is idempotent: sweeps, trims,
+ * backups) but is no longer exclusive, which is what the operator must hear.
+ */
+public final class LeaseRenewer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseRenewer.class);
+    private final JobLeases leases;
+    private final String job;
+    private final Runnable onLost;
+    private final ScheduledExecutorService timer;
+    private volatile boolean lost;
+
+    public LeaseRenewer(JobLeases leases, String job, Runnable onLost) {
+        this.leases = leases;
+        this.job = job;
+        this.onLost = onLost;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-renew-" + job);
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, leases.ttl().toMillis() / 3);
+        timer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+        if (lost) {
+            return;
+        }
+        try {
+            if (!leases.renew(job)) {
+                lost = true;
+                timer.shutdown();
+                onLost.run();
+            }
+        } catch (RuntimeException e) {
+            // Redis away for now: the lease is still ours until it expires; the next renewal tells
+            LOG.warn("{}: renewing the lease failed: {}", job, RedisFailures.describe(e));
+            LOG.debug("{}: lease renewal failure", job, e);
+        }
+    }
+
+    /** Whether a renewal found the lease gone or another daemon's. */
+    public boolean lost() {
+        return lost;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

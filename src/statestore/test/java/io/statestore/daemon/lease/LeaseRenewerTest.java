@@ -1,0 +1,94 @@
+package io.statestore.daemon.lease;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A running job's lease against a real server: renewed while it is the daemon's, and a renewal
+ * that finds it gone or another daemon's is reported once and never takes it back.
+ */
+class LeaseRenewerTest {
+    @RegisterExtension
+    static RedisServerExtension redis = RedisServerExtension.portable();
+
+    private static final String KEY = "lr:lease:backup";
+    /** Renewed every 100 ms. */
+    private static final Duration TTL = Duration.ofMillis(300);
+
+    private RedisAdmin admin;
+    private JobLeases leases;
+    private final AtomicInteger lostCalls = new AtomicInteger();
+
+    @BeforeEach
+    void open() {
+        redis.flushAll();
+        admin = new RedisAdmin(StateStoreOptions.of(redis.uri()));
+        leases = new JobLeases(admin, "lr:", "daemon-a", TTL);
+        assertTrue(leases.tryAcquire("backup", 1));
+    }
+
+    @AfterEach
+    void close() {
+        admin.close();
+    }
+
+    @Test
+    void aHeldLeaseOutlivesManyOfItsTimesToLive() throws Exception {
+        try (LeaseRenewer renewer = new LeaseRenewer(leases, "backup", lostCalls::incrementAndGet)) {
+            Thread.sleep(TTL.toMillis() * 5);
+            try (Jedis j = redis.jedis()) {
+                assertEquals("daemon-a", j.get(KEY), "the lease expired although it was renewed");
+            }
+            assertFalse(renewer.lost());
+        }
+        assertEquals(0, lostCalls.get());
+    }
+
+    @Test
+    void aLeaseTakenByAnotherDaemonIsReportedOnceAndLeftToIt() throws Exception {
+        try (LeaseRenewer renewer = new LeaseRenewer(leases, "backup", lostCalls::incrementAndGet)) {
+            try (Jedis j = redis.jedis()) {
+                j.set(KEY, "daemon-b"); // as if ours had expired and daemon-b took the next run
+                awaitLost(renewer);
+                Thread.sleep(TTL.toMillis() * 2); // more renewal periods: no second report, no renewal
+                assertEquals("daemon-b", j.get(KEY));
+                assertTrue(j.pttl(KEY) < 0, "daemon-b's lease was given our time to live");
+            }
+        }
+        assertEquals(1, lostCalls.get());
+    }
+
+    @Test
+    void aLeaseThatExpiredIsReportedAndNotTakenAgain() throws Exception {
+        try (LeaseRenewer renewer = new LeaseRenewer(leases, "backup", lostCalls::incrementAndGet)) {
+            try (Jedis j = redis.jedis()) {
+                j.del(KEY);
+                awaitLost(renewer);
+                Thread.sleep(TTL.toMillis() * 2);
+                assertNull(j.get(KEY), "the renewer took the lease again");
+            }
+        }
+        assertEquals(1, lostCalls.get());
+    }
+
+    private static void awaitLost(LeaseRenewer renewer) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!renewer.lost()) {
+            assertTrue(System.nanoTime() < deadline, "the lost lease was not noticed");
+            Thread.sleep(10);
+        }
+    }
+}
