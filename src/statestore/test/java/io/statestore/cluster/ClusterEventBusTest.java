@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,7 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.HostAndPort;
@@ -193,6 +197,65 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
             assertEquals(failing, handled.get(2).type());
         } finally {
             tail.close();
+        }
+    }
+
+    /**
+     * A handler may close its own tail (e.g. "stop after this event"), as it may close a tail of
+     * one stream. On a cluster, another shard's loop may then be waiting to hand its event to the
+     * handler; close() joined that loop while the caller, inside the handler, kept it waiting:
+     * both hung for good.
+     */
+    @Test
+    void aHandlerThatClosesItsGlobalTailWhileAnotherShardWaitsToDeliverReturns() throws Exception {
+        EventBus bus = cluster.newStore().events();
+        List<String> types = typesOnEveryPrimary("closing.");
+        String closer = types.get(0);
+        String other = types.get(1);
+        AtomicReference<Subscription> self = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        List<Event> handled = Collections.synchronizedList(new ArrayList<>());
+        Subscription tail = bus.tail("", "$", e -> {
+            if (!e.type().startsWith("closing.")) {
+                return;
+            }
+            handled.add(e);
+            if (e.type().equals(closer)) {
+                bus.publish(other, "cluster-test", Map.of("n", 1));
+                awaitBlocked("statestore-tail-ss:{ev:" + other + "}:all");
+                self.get().close();
+                closed.countDown();
+            }
+        });
+        self.set(tail);
+        try {
+            bus.publish(closer, "cluster-test", Map.of("n", 0));
+            assertTrue(closed.await(15, TimeUnit.SECONDS), "close() from the handler did not return");
+            assertFalse(tail.isRunning());
+            Thread.sleep(700); // more than a shard loop's blocking read
+            assertEquals(1, handled.size(), "handed to the handler after the tail was closed: " + handled);
+        } finally {
+            if (closed.getCount() == 0) {
+                tail.close();
+            }
+        }
+    }
+
+    /** Waits until the named thread waits for a lock (here: to hand its event to the handler). */
+    private static void awaitBlocked(String threadName) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(threadName)
+                        && (t.getState() == Thread.State.BLOCKED
+                                || t.getState() == Thread.State.TIMED_WAITING
+                                        && Arrays.stream(t.getStackTrace())
+                                                .anyMatch(f -> f.getMethodName().equals("deliver")))) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, threadName + " never came to hand over its event");
+            Thread.sleep(10);
         }
     }
 

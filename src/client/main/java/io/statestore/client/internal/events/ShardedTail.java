@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +38,11 @@ final class ShardedTail implements Subscription {
     private final EventKeys keys;
     private final Supplier<List<String>> types;
     private final EventHandler handler;
-    private final Object handling = new Object();
-    /** Set, under {@link #handling}, when the handler failed: nothing more is handed to it. */
+    /** Held while the handler runs: one shard's event at a time. */
+    private final ReentrantLock handling = new ReentrantLock();
+    /** How often a shard waiting for its turn looks whether the tail was closed meanwhile. */
+    private static final long TURN_POLL_MS = 50;
+    /** Set, holding {@link #handling}, when the handler failed: nothing more is handed to it. */
     private boolean handlerFailed;
 
     private final Map<String, Subscription> shards = new ConcurrentHashMap<>();
@@ -84,28 +88,47 @@ final class ShardedTail implements Subscription {
     /**
      * What each shard's loop calls: the handler, one event at a time. A failure is rethrown, so
      * the failing shard's loop ends as a tail's does, and ends the other shards; their events
-     * after it are refused here, which ends their loops too.
+     * after it are refused here, which ends their loops too. After a close nothing is handed on.
      */
     private void deliver(Event e) throws Exception {
+        if (!takeTurn()) {
+            return; // closed while this shard waited: its loop is being stopped
+        }
         boolean failedNow = false;
         try {
-            synchronized (handling) {
-                if (handlerFailed) {
-                    throw new TailEndedException();
-                }
-                try {
-                    handler.handle(e);
-                } catch (Exception | Error failure) {
-                    handlerFailed = true;
-                    failedNow = true;
-                    throw failure;
-                }
+            if (handlerFailed) {
+                throw new TailEndedException();
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                handler.handle(e);
+            } catch (Exception | Error failure) {
+                handlerFailed = true;
+                failedNow = true;
+                throw failure;
             }
         } finally {
+            handling.unlock();
             if (failedNow) {
                 close(); // from a shard's own thread: its loop is not joined, the others are
             }
         }
+    }
+
+    /**
+     * Waits for the handler's turn, but gives up once the tail is closed: a handler may close
+     * its own tail, and then holds the turn while close() waits for the other shards' loops to
+     * end; a loop that waited on a plain lock here never ended, and both hung.
+     */
+    private boolean takeTurn() throws InterruptedException {
+        while (!handling.tryLock(TURN_POLL_MS, TimeUnit.MILLISECONDS)) {
+            if (!running) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Refuses an event that arrived after the handler failed on another shard's event. */
