@@ -64,15 +64,20 @@ final class ShardedTail implements Subscription {
         this.keys = keys;
         this.types = types;
         this.handler = handler;
-        for (String t : types.get()) {
-            follow(t, startAfter.apply(keys.all(t)));
-        }
+        // made before the first shard starts: its handler may fail, and so close() the tail, at once
         discovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "statestore-tail-types");
             th.setDaemon(true);
             return th;
         });
-        discovery.scheduleWithFixedDelay(this::discover, DISCOVERY_MS, DISCOVERY_MS, TimeUnit.MILLISECONDS);
+        for (String t : types.get()) {
+            follow(t, startAfter.apply(keys.all(t)));
+        }
+        synchronized (this) { // not for a tail that has already ended
+            if (running) {
+                discovery.scheduleWithFixedDelay(this::discover, DISCOVERY_MS, DISCOVERY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** One handler call at a time, as a tail of one stream makes them. */
