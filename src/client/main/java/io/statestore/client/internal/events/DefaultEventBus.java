@@ -74,6 +74,11 @@ public final class DefaultEventBus implements EventBus {
         return workers.count();
     }
 
+    /** The global tails of a cluster this bus still holds, to close them with it. */
+    int heldShardedTails() {
+        return shardedTails.size();
+    }
+
     @Override
     public String publish(String type, String source, Object data) {
         EventKeys.validName(type, "event type");
@@ -243,6 +248,8 @@ public final class DefaultEventBus implements EventBus {
             String from = fromId.equals("$") ? "$" : EventKeys.before(fromId);
             ShardedTail t = new ShardedTail(
                     redis, workers, keys, this::types, shard -> from.equals("$") ? lastIdNow(shard) : from, handler);
+            // the ended ones are let go here, as the bus's loops are when they end (Workers)
+            shardedTails.removeIf(ended -> !ended.isRunning());
             shardedTails.add(t);
             return t;
         }
