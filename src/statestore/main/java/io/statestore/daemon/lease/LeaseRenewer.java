@@ -31,7 +31,9 @@ public final class LeaseRenewer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(100, leases.ttl().toMillis() / 3);
+        // a third of the lease however short it is: a floor above a third (it was 100 ms) let a
+        // lease of 100 ms or less (valid config) expire before each renewal
+        long every = Math.max(1, leases.ttl().toMillis() / 3);
         timer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 

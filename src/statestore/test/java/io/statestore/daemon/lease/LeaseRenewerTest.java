@@ -57,6 +57,23 @@ class LeaseRenewerTest {
         assertEquals(0, lostCalls.get());
     }
 
+    /**
+     * daemon.leaseTtl takes any positive duration ("100ms" is valid config). Renewals came no
+     * oftener than every 100 ms, so a lease of 100 ms or less expired before each renewal and
+     * every run longer than it was reported lost (and was no longer exclusive).
+     */
+    @Test
+    void aLeaseOfAHundredMillisecondsIsRenewedInTime() throws Exception {
+        Duration ttl = Duration.ofMillis(100);
+        JobLeases shortLeases = new JobLeases(admin, "lr:", "daemon-a", ttl);
+        assertTrue(shortLeases.tryAcquire("short", 1));
+        try (LeaseRenewer renewer = new LeaseRenewer(shortLeases, "short", lostCalls::incrementAndGet)) {
+            Thread.sleep(ttl.toMillis() * 5);
+            assertFalse(renewer.lost(), "a lease of " + ttl + " was lost although nobody else took it");
+        }
+        assertEquals(0, lostCalls.get());
+    }
+
     @Test
     void aLeaseTakenByAnotherDaemonIsReportedOnceAndLeftToIt() throws Exception {
         try (LeaseRenewer renewer = new LeaseRenewer(leases, "backup", lostCalls::incrementAndGet)) {
