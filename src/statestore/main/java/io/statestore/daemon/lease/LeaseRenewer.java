@@ -21,6 +21,8 @@ public final class LeaseRenewer implements AutoCloseable {
     private final Runnable onLost;
     private final ScheduledExecutorService timer;
     private volatile boolean lost;
+    /** Set by close(), before the job releases its lease: a renewal answered after that says nothing. */
+    private volatile boolean closed;
 
     public LeaseRenewer(JobLeases leases, String job, Runnable onLost) {
         this.leases = leases;
@@ -42,7 +44,9 @@ public final class LeaseRenewer implements AutoCloseable {
             return;
         }
         try {
-            if (!leases.renew(job)) {
+            if (!leases.renew(job) && !closed) {
+                // (a renewal in flight when the run ended may reach Redis after the release and
+                // find the lease gone: that is the run's own release, not a loss)
                 lost = true;
                 timer.shutdown();
                 onLost.run();
@@ -59,8 +63,10 @@ public final class LeaseRenewer implements AutoCloseable {
         return lost;
     }
 
+    /** Stops renewing; call it before releasing the lease. */
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

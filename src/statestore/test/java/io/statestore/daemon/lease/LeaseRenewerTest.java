@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /**
  * A running job's lease against a real server: renewed while it is the daemon's, and a renewal
@@ -99,6 +100,25 @@ class LeaseRenewerTest {
             }
         }
         assertEquals(1, lostCalls.get());
+    }
+
+    /**
+     * A renewal still in flight when the run ends may reach Redis after the run released its
+     * lease and find it gone: that is no loss to report. Here the server holds the renewal back
+     * (CLIENT PAUSE WRITE: the renew script is a write) until after close(), and the lease has
+     * expired by the time it runs.
+     */
+    @Test
+    void aRenewalAnsweredAfterCloseReportsNothing() throws Exception {
+        LeaseRenewer renewer = new LeaseRenewer(leases, "backup", lostCalls::incrementAndGet);
+        try (Jedis j = redis.jedis()) {
+            j.clientPause(TTL.toMillis() * 3, ClientPauseMode.WRITE);
+            Thread.sleep(TTL.toMillis() * 2 / 3); // a renewal (every 100 ms) is now held by the pause
+            renewer.close();
+            Thread.sleep(TTL.toMillis() * 3); // the pause ends, the held renewal finds the lease expired
+            assertNull(j.get(KEY), "the lease did not expire during the pause");
+        }
+        assertEquals(0, lostCalls.get(), "a renewal answered after close() reported the lease lost");
     }
 
     private static void awaitLost(LeaseRenewer renewer) throws InterruptedException {
