@@ -241,6 +241,69 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
         }
     }
 
+    /**
+     * A consumer of several types on a cluster is a loop per type's slot sharing one handler. A
+     * handler that closed its own subscription while another type's loop waited to hand over its
+     * event hung both (close() joined that loop, which waited for the handler's turn). Now the
+     * waiting loop gives up; its event was read but not acknowledged, so it stays pending and the
+     * group's next consumer gets it.
+     */
+    @Test
+    void aHandlerThatClosesItsConsumerOfSeveralTypesReturnsAndTheWaitingEventStaysPending() throws Exception {
+        EventBus bus = cluster.newStore().events();
+        List<String> types = typesOnEveryPrimary("consclose.");
+        String closer = types.get(0);
+        String other = types.get(1);
+        AtomicReference<Subscription> self = new AtomicReference<>();
+        AtomicReference<String> waitingId = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        List<Event> handled = Collections.synchronizedList(new ArrayList<>());
+        Subscription consumer = bus.consume(
+                List.of(closer, other),
+                "closers",
+                "c1",
+                e -> {
+                    handled.add(e);
+                    if (e.type().equals(closer)) {
+                        waitingId.set(bus.publish(other, "cluster-test", Map.of("n", 1)));
+                        awaitWaitingFor("statestore-consumer-closers-c1", "awaitTurn");
+                        self.get().close();
+                        closed.countDown();
+                    }
+                },
+                FAST);
+        self.set(consumer);
+        bus.publish(closer, "cluster-test", Map.of("n", 0));
+        assertTrue(closed.await(15, TimeUnit.SECONDS), "close() from the handler did not return");
+        assertFalse(consumer.isRunning());
+        assertEquals(1, handled.size(), "handed to the handler after its subscription was closed: " + handled);
+        List<Event> redelivered = Collections.synchronizedList(new ArrayList<>());
+        try (Subscription next = bus.consume(List.of(other), "closers", "c2", redelivered::add, FAST)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (redelivered.stream().noneMatch(e -> e.id().equals(waitingId.get()))) {
+                assertTrue(System.nanoTime() < deadline, "the event that waited was not delivered again");
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Waits until a thread of that name waits, timed, inside the named method. */
+    private static void awaitWaitingFor(String threadName, String method) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(threadName)
+                        && t.getState() == Thread.State.TIMED_WAITING
+                        && Arrays.stream(t.getStackTrace())
+                                .anyMatch(f -> f.getMethodName().equals(method))) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, threadName + " never came to wait in " + method);
+            Thread.sleep(10);
+        }
+    }
+
     /** Waits until the named thread waits for a lock (here: to hand its event to the handler). */
     private static void awaitBlocked(String threadName) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

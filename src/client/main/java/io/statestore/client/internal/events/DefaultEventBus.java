@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -179,24 +180,26 @@ public final class DefaultEventBus implements EventBus {
         }
         // On a cluster the types' streams are in different slots and one XREADGROUP names one
         // slot: a loop per stream, the handler still called for one event at a time.
-        EventHandler one = ShardedTail.serialized(handler);
+        AtomicBoolean closed = new AtomicBoolean();
+        EventHandler one = HandlerTurns.serialized(handler, closed::get);
         List<Subscription> loops = new ArrayList<>();
         for (Map.Entry<String, String> s : typeByStream.entrySet()) {
             loops.add(workers.start(
                     new ConsumerLoop(this, Map.of(s.getKey(), s.getValue()), group, consumer, one, opts)));
         }
-        return new AllOf(loops);
+        return new AllOf(loops, closed);
     }
 
-    /** Several loops as one subscription. */
-    private record AllOf(List<Subscription> parts) implements Subscription {
+    /** Several loops as one subscription; closed is set first, so loops waiting for the handler give up. */
+    private record AllOf(List<Subscription> parts, AtomicBoolean closed) implements Subscription {
         @Override
         public boolean isRunning() {
-            return parts.stream().anyMatch(Subscription::isRunning);
+            return !closed.get() && parts.stream().anyMatch(Subscription::isRunning);
         }
 
         @Override
         public void close() {
+            closed.set(true);
             parts.forEach(Subscription::close);
         }
     }

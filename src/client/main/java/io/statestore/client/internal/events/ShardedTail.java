@@ -80,16 +80,6 @@ final class ShardedTail implements Subscription {
         }
     }
 
-    /** One handler call at a time, as a tail of one stream makes them. */
-    static EventHandler serialized(EventHandler handler) {
-        Object lock = new Object();
-        return (Event e) -> {
-            synchronized (lock) {
-                handler.handle(e);
-            }
-        };
-    }
-
     /**
      * What each shard's loop calls: the handler, one event at a time. A failure is rethrown, so
      * the failing shard's loop ends as a tail's does, and ends the other shards; their events
