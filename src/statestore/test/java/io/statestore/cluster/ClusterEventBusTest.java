@@ -222,7 +222,7 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
             handled.add(e);
             if (e.type().equals(closer)) {
                 bus.publish(other, "cluster-test", Map.of("n", 1));
-                awaitBlocked("statestore-tail-ss:{ev:" + other + "}:all");
+                awaitWaitingForTurn("statestore-tail-ss:{ev:" + other + "}:all");
                 self.get().close();
                 closed.countDown();
             }
@@ -266,7 +266,7 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
                     handled.add(e);
                     if (e.type().equals(closer)) {
                         waitingId.set(bus.publish(other, "cluster-test", Map.of("n", 1)));
-                        awaitWaitingFor("statestore-consumer-closers-c1", "awaitTurn");
+                        awaitWaitingForTurn("statestore-consumer-closers-c1");
                         self.get().close();
                         closed.countDown();
                     }
@@ -287,37 +287,20 @@ class ClusterEventBusTest implements ConsumerKillContract, SpoolOutageContract {
         }
     }
 
-    /** Waits until a thread of that name waits, timed, inside the named method. */
-    private static void awaitWaitingFor(String threadName, String method) throws InterruptedException {
+    /** Waits until a thread of that name waits for the handler's turn (HandlerTurn.take) to hand over its event. */
+    private static void awaitWaitingForTurn(String threadName) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 if (t.getName().equals(threadName)
                         && t.getState() == Thread.State.TIMED_WAITING
                         && Arrays.stream(t.getStackTrace())
-                                .anyMatch(f -> f.getMethodName().equals(method))) {
+                                .anyMatch(f -> f.getClassName().endsWith(".HandlerTurn")
+                                        && f.getMethodName().equals("take"))) {
                     return;
                 }
             }
-            assertTrue(System.nanoTime() < deadline, threadName + " never came to wait in " + method);
-            Thread.sleep(10);
-        }
-    }
-
-    /** Waits until the named thread waits for a lock (here: to hand its event to the handler). */
-    private static void awaitBlocked(String threadName) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().equals(threadName)
-                        && (t.getState() == Thread.State.BLOCKED
-                                || t.getState() == Thread.State.TIMED_WAITING
-                                        && Arrays.stream(t.getStackTrace())
-                                                .anyMatch(f -> f.getMethodName().equals("deliver")))) {
-                    return;
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, threadName + " never came to hand over its event");
+            assertTrue(System.nanoTime() < deadline, threadName + " never came to wait for the handler's turn");
             Thread.sleep(10);
         }
     }

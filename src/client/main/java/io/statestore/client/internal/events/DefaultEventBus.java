@@ -181,7 +181,7 @@ public final class DefaultEventBus implements EventBus {
         // On a cluster the types' streams are in different slots and one XREADGROUP names one
         // slot: a loop per stream, the handler still called for one event at a time.
         AtomicBoolean closed = new AtomicBoolean();
-        EventHandler one = HandlerTurns.serialized(handler, closed::get);
+        EventHandler one = HandlerTurn.serialized(handler, closed::get);
         List<Subscription> loops = new ArrayList<>();
         for (Map.Entry<String, String> s : typeByStream.entrySet()) {
             loops.add(workers.start(

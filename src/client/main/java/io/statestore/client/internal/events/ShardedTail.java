@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,9 +38,7 @@ final class ShardedTail implements Subscription {
     private final Supplier<List<String>> types;
     private final EventHandler handler;
     /** Held while the handler runs: one shard's event at a time. */
-    private final ReentrantLock handling = new ReentrantLock();
-    /** How often a shard waiting for its turn looks whether the tail was closed meanwhile. */
-    private static final long TURN_POLL_MS = 50;
+    private final HandlerTurn handling = new HandlerTurn();
     /** Set, holding {@link #handling}, when the handler failed: nothing more is handed to it. */
     private boolean handlerFailed;
 
@@ -86,7 +83,7 @@ final class ShardedTail implements Subscription {
      * after it are refused here, which ends their loops too. After a close nothing is handed on.
      */
     private void deliver(Event e) throws Exception {
-        if (!takeTurn()) {
+        if (!handling.take(() -> !running)) {
             return; // closed while this shard waited: its loop is being stopped
         }
         boolean failedNow = false;
@@ -105,25 +102,11 @@ final class ShardedTail implements Subscription {
                 throw failure;
             }
         } finally {
-            handling.unlock();
+            handling.release();
             if (failedNow) {
                 close(); // from a shard's own thread: its loop is not joined, the others are
             }
         }
-    }
-
-    /**
-     * Waits for the handler's turn, but gives up once the tail is closed: a handler may close
-     * its own tail, and then holds the turn while close() waits for the other shards' loops to
-     * end; a loop that waited on a plain lock here never ended, and both hung.
-     */
-    private boolean takeTurn() throws InterruptedException {
-        while (!handling.tryLock(TURN_POLL_MS, TimeUnit.MILLISECONDS)) {
-            if (!running) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Refuses an event that arrived after the handler failed on another shard's event. */
