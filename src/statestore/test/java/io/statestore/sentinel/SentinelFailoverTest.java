@@ -169,8 +169,16 @@ class SentinelFailoverTest {
                         }
                     });
             assertEquals(primary.port(), admin.address().getPort());
-            try (Jedis p = primary.jedis()) {
-                assertEquals(1L, p.waitReplicas(1, 5000), "the replica has every write before the failover");
+            // Not WAIT: it waits for this connection's own writes, and a connection that wrote
+            // nothing is answered at once (this check passed while the replica still lacked the
+            // event published above, and CI lost it in the failover: replication is asynchronous).
+            try (Jedis p = primary.jedis();
+                    Jedis r = replica.jedis()) {
+                long written = replicationOffset(p, "master_repl_offset");
+                await(
+                        "the replica has every write made before the failover",
+                        Duration.ofSeconds(20),
+                        () -> replicationOffset(r, "slave_repl_offset") >= written);
             }
 
             try (Jedis s = sentinelConnection()) {
@@ -260,6 +268,16 @@ class SentinelFailoverTest {
         Jedis s = new Jedis("127.0.0.1", sentinelPort);
         s.auth(SENTINEL_PASSWORD);
         return s;
+    }
+
+    /** A field of INFO replication: the offset a primary has written, or a replica has applied. */
+    private static long replicationOffset(Jedis server, String field) {
+        for (String line : server.info("replication").split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + field + " in INFO replication");
     }
 
     private static <T> T retryWhileUnavailable(Supplier<T> call) throws InterruptedException {
