@@ -33,28 +33,42 @@ public final class LeaseRenewer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // a third of the lease however short it is: a floor above a third (it was 100 ms) let a
-        // lease of 100 ms or less (valid config) expire before each renewal
-        long every = Math.max(1, leases.ttl().toMillis() / 3);
+        long every = renewalPeriodMillis(leases.ttl());
         timer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A third of the lease however short it is: a floor above a third (it was 100 ms) let a lease
+     * of 100 ms or less (valid config) expire before each renewal.
+     */
+    static long renewalPeriodMillis(java.time.Duration ttl) {
+        return Math.max(1, ttl.toMillis() / 3);
     }
 
     private void renew() {
         if (lost) {
             return;
         }
+        boolean held;
         try {
-            if (!leases.renew(job) && !closed) {
-                // (a renewal in flight when the run ended may reach Redis after the release and
-                // find the lease gone: that is the run's own release, not a loss)
-                lost = true;
-                timer.shutdown();
-                onLost.run();
-            }
+            held = leases.renew(job);
         } catch (RuntimeException e) {
             // Redis away for now: the lease is still ours until it expires; the next renewal tells
             LOG.warn("{}: renewing the lease failed: {}", job, RedisFailures.describe(e));
             LOG.debug("{}: lease renewal failure", job, e);
+            return;
+        }
+        if (!held && !closed) {
+            // (a renewal in flight when the run ended may reach Redis after the release and
+            // find the lease gone: that is the run's own release, not a loss)
+            lost = true;
+            timer.shutdown();
+            try {
+                onLost.run();
+            } catch (RuntimeException e) {
+                // not a renewal failure: the lease is lost either way, and renewing has stopped
+                LOG.error("{}: reporting the lost lease failed", job, e);
+            }
         }
     }
 
