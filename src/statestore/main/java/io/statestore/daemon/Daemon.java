@@ -379,7 +379,7 @@ public final class Daemon implements AutoCloseable {
     private void beat() {
         try {
             status.heartbeat(config.daemon().heartbeatTtl());
-            access.retireDue(admin);
+            access.maintain();
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: {}", io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("heartbeat failure", e);

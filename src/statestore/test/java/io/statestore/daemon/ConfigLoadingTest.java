@@ -94,26 +94,13 @@ class ConfigLoadingTest {
         assertTrue(e.getMessage().contains("key 'backup.keep' (from STATESTORE_BACKUP__KEEP)"), e.getMessage());
     }
 
+    /** Roles were refused on a cluster until the daemon made them on every node (ClusterAclRolesTest). */
     @Test
-    void onAClusterUrlWhatTheDaemonDoesNotDoThereIsRefusedNamingItsKey() {
-        ConfigException e = assertThrows(
-                ConfigException.class,
-                () -> new ConfigLoader()
-                        .load(null, Map.of("HOME", "/h", "STATESTORE_REDIS__URL", "redis-cluster://n1:7000,n2:7001")));
-        assertTrue(e.getMessage().contains("key 'acl.enabled'"), e.getMessage());
-        assertTrue(e.getMessage().contains("ACL users are per node"), e.getMessage());
-        assertTrue(e.getMessage().contains("docs/cluster.md"), e.getMessage());
+    void aClusterUrlKeepsTheRolesOnByDefault() {
         DaemonConfig c = new ConfigLoader()
-                .load(
-                        null,
-                        Map.of(
-                                "HOME",
-                                "/h",
-                                "STATESTORE_REDIS__URL",
-                                "redis-cluster://n1:7000,n2:7001",
-                                "STATESTORE_ACL__ENABLED",
-                                "false"));
+                .load(null, Map.of("HOME", "/h", "STATESTORE_REDIS__URL", "redis-cluster://n1:7000,n2:7001"));
         assertEquals("redis-cluster://n1:7000,n2:7001", c.redis().url());
+        assertTrue(c.acl().enabled());
     }
 
     @Test

@@ -27,7 +27,8 @@ public final class DaemonAccess {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonAccess.class);
     private final DaemonConfig config;
     private final Secrets secrets;
-    private boolean managesRoles;
+    /** Set once the roles are made: the heartbeat keeps them ({@link #maintain}). */
+    private volatile AclSync managed;
 
     public DaemonAccess(DaemonConfig config) {
         this.config = config;
@@ -72,13 +73,9 @@ public final class DaemonAccess {
         }
         AclSync sync = new AclSync(admin, config.redis().keyPrefix());
         try {
-            sync.apply(
-                    List.of(
-                            new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
-                            new AclSync.Managed(Role.READER, config.acl().readerKeys())),
-                    secrets);
+            sync.apply(managed(), secrets);
             sync.retireDue();
-            managesRoles = true;
+            managed = sync;
         } catch (JedisDataException e) {
             if (config.redis().embedded()) {
                 throw e;
@@ -92,11 +89,28 @@ public final class DaemonAccess {
         writeConnectionFile(serverUrl);
     }
 
-    /** Takes away replaced passwords whose grace has passed (the heartbeat calls it). */
-    public void retireDue(RedisAdmin admin) {
-        if (managesRoles) {
-            new AclSync(admin, config.redis().keyPrefix()).retireDue();
+    /**
+     * The heartbeat's part: gives the role users back to a server that lost them (on a cluster, a
+     * node that was away, joined, or restarted without an ACL file) and takes away replaced
+     * passwords whose grace has passed.
+     */
+    public void maintain() {
+        AclSync sync = managed;
+        if (sync == null) {
+            return;
         }
+        try {
+            sync.heal(managed(), secrets);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sync.retireDue();
+    }
+
+    private List<AclSync.Managed> managed() {
+        return List.of(
+                new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
+                new AclSync.Managed(Role.READER, config.acl().readerKeys()));
     }
 
     private void writeConnectionFile(String serverUrl) throws IOException {

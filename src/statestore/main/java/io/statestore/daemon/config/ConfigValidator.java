@@ -40,17 +40,6 @@ final class ConfigValidator {
         }
     }
 
-    /** What the daemon does not do on a Redis Cluster yet is refused rather than done on one node only. */
-    private void cluster(DaemonConfig c) {
-        if (c.acl().enabled()) {
-            problem(
-                    "acl.enabled",
-                    "roles (writer, reader users) are not managed on a Redis Cluster: ACL users are per node, and"
-                            + " creating them on every node is not built; set acl.enabled: false and create the"
-                            + " users on every node (statestore acl print gives the lines; docs/cluster.md)");
-        }
-    }
-
     private void patterns(String key, List<String> globs) {
         if (globs == null || globs.isEmpty()) {
             problem(key, "must list at least one Redis glob (\"*\": every document)");
@@ -72,9 +61,6 @@ final class ConfigValidator {
             } catch (RuntimeException e) {
                 problem("redis.url", e.getMessage());
             }
-        }
-        if (!r.embedded() && r.url() != null && r.url().contains("-cluster://")) {
-            cluster(c);
         }
         boolean sentinelUrl = !r.embedded() && r.url().contains("-sentinel://");
         if (r.sentinelPasswordFile() != null && !r.sentinelPasswordFile().isBlank() && !sentinelUrl) {
