@@ -7,6 +7,7 @@ import io.statestore.daemon.backup.BackupNames;
 import io.statestore.daemon.backup.BackupResult;
 import io.statestore.daemon.backup.BackupService;
 import io.statestore.daemon.backup.ClusterBackup;
+import io.statestore.daemon.backup.ClusterRestoreSteps;
 import io.statestore.daemon.backup.EmbeddedRestore;
 import io.statestore.daemon.backup.RdbVerifier;
 import io.statestore.daemon.config.DaemonConfig;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,9 +32,10 @@ import picocli.CommandLine.Parameters;
             "Make, list, verify or restore RDB backups.",
             "now: make a backup in the backup directory and verify it; prints its file, size and verifier.",
             "list: the backups in the backup directory, newest first, with their size in bytes.",
-            "verify FILE: check that FILE is a complete RDB file.",
+            "verify FILE: check that FILE is a complete RDB file (a cluster set: every file against its manifest).",
             "restore FILE: verify FILE, then make it the embedded server's data (stop the daemon first);"
-                    + " for an external server, print the steps to do by hand."
+                    + " for an external server, print the steps to do by hand; for a cluster set, match its"
+                    + " files to the cluster's primaries and print the steps with each node's own paths."
         })
 public final class BackupCommand extends DaemonConfigCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ACTION", description = "now, list, verify or restore.")
@@ -151,12 +154,45 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         }
     }
 
+    /**
+     * A cluster backup set: verified, matched to the live cluster's primaries, then the steps
+     * printed with each node's own paths (the nodes are on other hosts: ClusterRestoreSteps).
+     */
+    private int restoreSet(DaemonConfig cfg) throws BackupException, InterruptedException, IOException {
+        List<ClusterBackup.Entry> entries = ClusterBackup.read(file); // sizes and SHA-256 against the manifest
+        RdbVerifier verifier = new RdbVerifier(cfg.backup().checkRdbBinary());
+        for (ClusterBackup.Entry e : entries) {
+            verifier.verify(file.resolve(e.file()));
+        }
+        try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {
+            if (!admin.cluster()) {
+                err.println("statestore: backup restore: " + file + " is a cluster backup set, and the server ("
+                        + target(redisOptions(cfg, Role.ADMIN).build())
+                        + ") is not a cluster; restore it into a cluster of the same shape"
+                        + " (docs/cluster.md, \"Backups of a cluster\")");
+                return 2;
+            }
+            for (String line : ClusterRestoreSteps.of(admin, file, entries)) {
+                out.println(line);
+            }
+        }
+        return 0;
+    }
+
     private int restore(DaemonConfig cfg) throws BackupException, InterruptedException, IOException {
         if (file == null) {
             err.println("statestore: backup restore needs a FILE");
             return 2;
         }
+        if (Files.isDirectory(file)) {
+            return restoreSet(cfg);
+        }
         new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
+        if (!cfg.redis().embedded() && cfg.redis().url().contains("-cluster://")) {
+            err.println("statestore: backup restore: " + file + " is one server's backup; a cluster is restored from"
+                    + " a set (a directory that backup list shows as \"cluster set\")");
+            return 2;
+        }
         if (!cfg.redis().embedded()) {
             out.println("""
                     The server is external; restore it by hand:

@@ -82,11 +82,44 @@ class ClusterBackupTest {
         assertEquals(
                 3, verify[1].lines().filter(l -> l.contains(": ok (slots ")).count(), verify[1]);
 
-        List<ClusterNodes.Node> targetPrimaries = ClusterNodes.servingPrimaries(clusterNodes(target));
+        // the steps `backup restore SET` prints for the target cluster, followed as printed
+        Path targetConfig = dir.resolve("target.yaml");
+        Files.writeString(
+                targetConfig, Files.readString(dir.resolve("statestore.yaml")).replace(source.uri(), target.uri()));
+        String[] steps = cli(targetConfig, "restore", backup.file().toString());
+        assertEquals("0", steps[0], steps[2]);
+        System.out.println("[cluster] backup restore SET prints:\n" + steps[1]);
         Map<Integer, Path> files = new HashMap<>();
-        for (ClusterRestorePlan.Step step : ClusterRestorePlan.of(backup.file(), entries, targetPrimaries)) {
-            files.put(step.primary().address().getPort(), step.file());
+        for (String line : steps[1].lines().toList()) {
+            java.util.regex.Matcher cp = java.util.regex.Pattern.compile(
+                            "^ +127\\.0\\.0\\.1:(\\d+)  cp (\\S+) (\\S+)   \\(slots [0-9-]+\\)$")
+                    .matcher(line);
+            if (cp.matches()) {
+                int port = Integer.parseInt(cp.group(1));
+                assertTrue(cp.group(3).endsWith("/" + port + "/dump.rdb"), "the primary's own RDB path: " + line);
+                files.put(port, Path.of(cp.group(2)));
+            }
         }
+        assertEquals(
+                Set.copyOf(target.primaryPorts()),
+                files.keySet(),
+                "a file for every primary of the target: " + steps[1]);
+        List<ClusterNodes.Node> targetPrimaries = ClusterNodes.servingPrimaries(clusterNodes(target));
+        for (ClusterRestorePlan.Step step : ClusterRestorePlan.of(backup.file(), entries, targetPrimaries)) {
+            assertEquals(step.file(), files.get(step.primary().address().getPort()), "the plan's file for " + step);
+        }
+        assertEquals(
+                6,
+                steps[1].lines()
+                        .filter(l -> l.matches("^ +127\\.0\\.0\\.1:\\d+  rm -rf .*/appendonlydir .*/dump\\.rdb$"))
+                        .count(),
+                "every node's data to remove, replicas too: " + steps[1]);
+        String[] wrongKind = cli(
+                targetConfig,
+                "restore",
+                backup.file().resolve(entries.get(0).file()).toString());
+        assertEquals("2", wrongKind[0], wrongKind[1]);
+        assertTrue(wrongKind[2].contains("a cluster is restored from a set"), wrongKind[2]);
         target.restorePrimaries(files);
 
         StateStore restored = target.newStore();
@@ -155,10 +188,14 @@ class ClusterBackupTest {
 
     /** {@code statestore backup ACTION [FILE] --config ...} in this process: exit code, stdout, stderr. */
     private String[] backupCli(String... args) {
+        return cli(dir.resolve("statestore.yaml"), args);
+    }
+
+    private String[] cli(Path config, String... args) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--config", dir.resolve("statestore.yaml").toString()));
+        all.addAll(List.of("--config", config.toString()));
         int code = new picocli.CommandLine(new io.statestore.cli.BackupCommand(
                         Map.of("HOME", dir.toString()),
                         new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
