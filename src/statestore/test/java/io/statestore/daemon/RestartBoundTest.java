@@ -104,7 +104,7 @@ class RestartBoundTest {
                         metrics);
             }
             DaemonProcess.kill("KILL", Long.toString(serverPid()));
-            int code = daemon.exitWithin(20);
+            int code = daemon.exitWithinBound();
             String out = daemon.output();
             System.out.println(out);
             assertNotEquals(0, code, out);
@@ -146,7 +146,7 @@ class RestartBoundTest {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("foreign.out").toFile())
                     .start();
-            int code = daemon.exitWithin(20);
+            int code = daemon.exitWithinBound();
             String out = daemon.output();
             System.out.println(out);
             assertNotEquals(0, code, out);
@@ -176,7 +176,7 @@ class RestartBoundTest {
     }
 
     private void awaitStarted(DaemonProcess daemon) throws InterruptedException {
-        TestSupport.await(Duration.ofSeconds(30), "daemon started", () -> {
+        TestSupport.await(DaemonProcess.JVM_BOUND, "daemon started", () -> {
             try {
                 return daemon.output().contains(" started: ");
             } catch (IOException e) {

@@ -62,7 +62,7 @@ class TruthfulStatusTest {
                 .redirectOutput(dir.resolve("daemon.out").toFile())
                 .start();
         try {
-            TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
+            TestSupport.await(DaemonProcess.JVM_BOUND, "daemon up", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     return j.hexists("ss:daemons", "status-sub");
                 } catch (RuntimeException e) {
