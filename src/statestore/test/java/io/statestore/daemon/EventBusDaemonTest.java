@@ -144,7 +144,7 @@ class EventBusDaemonTest {
             // the global stream has no group: trimmed to 5; the type stream keeps all 10 (3 pending, 7 unread)
             TestSupport.await(Duration.ofSeconds(10), "global stream trimmed to 5", () -> j.xlen(ALL_STREAM) == 5);
             TestSupport.await(
-                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30),
                     "trim figures in the status hash",
                     () -> j.hget("ss:status", "trim_events_removed") != null);
             assertEquals("ok", j.hget("ss:status", "trim_result"));
