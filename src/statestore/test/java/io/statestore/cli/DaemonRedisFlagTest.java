@@ -62,7 +62,7 @@ class DaemonRedisFlagTest {
             daemon.start();
             assertTrue(daemon.embedded().isEmpty(), "no embedded redis-server");
             boolean registered = false;
-            for (long until = System.nanoTime() + 5_000_000_000L;
+            for (long until = System.nanoTime() + 30_000_000_000L; // a hang guard: a heartbeat takes ms
                     !registered && System.nanoTime() < until;
                     Thread.sleep(50)) {
                 try (Jedis j = redis.jedis()) {

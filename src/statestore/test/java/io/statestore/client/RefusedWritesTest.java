@@ -84,11 +84,14 @@ class RefusedWritesTest {
                 StateStoreOptions.builder()
                         .uri(redis.uri())
                         .writer("pub")
-                        .timeout(Duration.ofSeconds(1))
+                        .timeout(Duration.ofSeconds(10))
                         .build(),
                 EventBusOptions.builder()
                         .spool(SpoolOptions.in(dir))
-                        .publishTimeout(Duration.ofMillis(500))
+                        // a refusal is an error reply, spooled at once; the timeout is for the
+                        // first publish, to the healthy server, which must not be spooled (at
+                        // 500 ms a stall under load spooled it, and 3 were forwarded, not 2)
+                        .publishTimeout(Duration.ofSeconds(10))
                         .build())) {
             bus.publish("refused", "t", Map.of("n", 0));
             try (Jedis j = redis.jedis()) {

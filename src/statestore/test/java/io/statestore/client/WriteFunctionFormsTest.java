@@ -147,11 +147,16 @@ class WriteFunctionFormsTest {
 
     @Test
     void anExpiredDocumentGetsItsTombstoneFirstOnBothPaths() throws InterruptedException {
-        // long enough for both writes and their inspection on a loaded machine (20 ms was not)
-        assertSameOutcome(opts("doc", "{\"n\":1}", "ttl", "500"));
-        Thread.sleep(600); // no timing is asserted: the keys only have to be gone
-        j.get("a"); // expire both keys now rather than at the next active-expiry cycle
-        j.get("b");
+        // A TTL that outlasts both writes and their inspection however loaded the machine (20 ms,
+        // then 500 ms, were a race), then both made to expire now.
+        assertSameOutcome(opts("doc", "{\"n\":1}", "ttl", "600000"));
+        j.pexpire("a", 1);
+        j.pexpire("b", 1);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (j.exists("a") || j.exists("b")) { // an access expires a key that is due
+            assertTrue(System.nanoTime() < deadline, "the documents did not expire");
+            Thread.sleep(1);
+        }
         assertSameOutcome(opts("doc", "{\"n\":2}"));
         List<StreamEntry> feed = j.xrange("ss:feed", (StreamEntryID) null, null);
         assertTrue(

@@ -60,7 +60,7 @@ class CommandsTest {
         Daemon daemon = new Daemon(new io.statestore.daemon.config.ConfigLoader().load(cfg, env));
         daemon.start();
         try {
-            TestSupport.await(java.time.Duration.ofSeconds(5), "heartbeat", () -> {
+            TestSupport.await(java.time.Duration.ofSeconds(30), "heartbeat", () -> {
                 try (Jedis j = redis.jedis()) {
                     return j.exists("ss:heartbeat:cli-test");
                 }

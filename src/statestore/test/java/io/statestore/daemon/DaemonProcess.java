@@ -5,12 +5,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code statestore daemon --config FILE} subprocess with its output in a file (the pattern of SigtermTest). */
 final class DaemonProcess implements AutoCloseable {
+    /**
+     * Hang guard for what a daemon JVM does from its start to its first effect, or from a
+     * signal to its exit: starting a JVM on the whole test class path, Quartz and a
+     * redis-server. Seconds on an idle machine; at load 20 on 2 cores a JVM gets a tenth of a
+     * core, and PortTakenTest once saw no output at all after 30 s. A bound only costs time
+     * when something is broken, so it is generous.
+     */
+    static final Duration JVM_BOUND = Duration.ofSeconds(120);
+
     final Process process;
     final Path out;
 
@@ -48,6 +58,11 @@ final class DaemonProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Exit code, or fails when it does not exit within {@link #JVM_BOUND}. */
+    int exitWithinBound() throws InterruptedException, IOException {
+        return exitWithin((int) JVM_BOUND.toSeconds());
     }
 
     /** Exit code, or fails when it does not exit within {@code seconds}. */

@@ -139,7 +139,7 @@ class NoFlagsCliTest {
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        if (!p.waitFor(DaemonProcess.JVM_BOUND.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + cmd);
         }

@@ -61,7 +61,7 @@ class OneDaemonPerDataDirTest {
             for (int p : List.of(port, TestSupport.freePort())) {
                 Path cfg = Files.writeString(dir.resolve("second-" + p + ".yaml"), CONFIG.formatted(data, p));
                 try (DaemonProcess second = DaemonProcess.start(cfg, dir.resolve("second-" + p + ".out"), false)) {
-                    int code = second.exitWithin(30);
+                    int code = second.exitWithinBound();
                     String out = second.output();
                     System.out.println("second daemon (port " + p + "), exit " + code + ": " + out.strip());
                     assertNotEquals(0, code, out);

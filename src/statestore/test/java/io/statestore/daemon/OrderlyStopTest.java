@@ -9,7 +9,6 @@ import io.statestore.client.StateStore;
 import io.statestore.client.Version;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +50,7 @@ class OrderlyStopTest {
                 """.formatted(data, port);
         Path cfg = TestSupport.writeConfig(dir, yaml);
         try (DaemonProcess daemon = DaemonProcess.start(cfg, dir.resolve("daemon.out"), true)) {
-            TestSupport.await(Duration.ofSeconds(30), "daemon started", () -> {
+            TestSupport.await(DaemonProcess.JVM_BOUND, "daemon started", () -> {
                 try {
                     return daemon.output().contains(" started: ");
                 } catch (java.io.IOException e) {
@@ -74,7 +73,7 @@ class OrderlyStopTest {
                     daemon.signal("TERM", true);
                 }
             }
-            int code = daemon.exitWithin(30);
+            int code = daemon.exitWithinBound();
             String out = daemon.output();
             System.out.println("--- SIGTERM to the " + target + ":\n" + out);
             assertEquals(0, code, out);

@@ -9,7 +9,6 @@ import io.statestore.client.Role;
 import io.statestore.client.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +60,7 @@ class OrphanedServerTest {
         assertEquals(List.of(orphan), RedisProcesses.of(data));
 
         try (DaemonProcess second = DaemonProcess.start(cfg, dir.resolve("second.out"), false)) {
-            TestSupport.await(Duration.ofSeconds(30), "the new daemon's status", () -> {
+            TestSupport.await(DaemonProcess.JVM_BOUND, "the new daemon's status", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     return String.valueOf(second.pid()).equals(pidOf(j.hget("ss:status", "daemon")));
                 } catch (RuntimeException e) {
@@ -88,7 +87,7 @@ class OrphanedServerTest {
             assertTrue(out.contains("redis-server pid " + orphan + " of this data directory is still running"), out);
             assertFalse(out.contains("restarting"), out);
             second.signal("TERM", false);
-            assertEquals(0, second.exitWithin(30), second.output());
+            assertEquals(0, second.exitWithinBound(), second.output());
         }
     }
 
@@ -98,7 +97,7 @@ class OrphanedServerTest {
     }
 
     private static void awaitStatus(Path data, int port) throws InterruptedException {
-        TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
+        TestSupport.await(DaemonProcess.JVM_BOUND, "daemon up", () -> {
             try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                 return j.exists("ss:status");
             } catch (RuntimeException e) {

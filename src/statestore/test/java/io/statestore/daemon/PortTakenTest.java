@@ -61,7 +61,7 @@ class PortTakenTest {
                       enabled: false
                     """.formatted(data, port));
             try (DaemonProcess daemon = DaemonProcess.start(cfg, dir.resolve("daemon.out"), false)) {
-                int code = daemon.exitWithin(30);
+                int code = daemon.exitWithinBound();
                 String out = daemon.output().strip();
                 System.out.println("daemon exit " + code + ": " + out);
                 assertNotEquals(0, code, out);

@@ -52,7 +52,7 @@ class SigtermTest {
                 .redirectOutput(dir.resolve("daemon.out").toFile())
                 .start();
         try {
-            TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
+            TestSupport.await(DaemonProcess.JVM_BOUND, "daemon up", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     return j.exists("ss:status");
                 } catch (RuntimeException e) {

@@ -110,7 +110,7 @@ class SweepTest {
         store.put("session:a", Map.of("u", 1), WriteOptions.ttl(Duration.ofMillis(50)));
         try (RedisAdmin admin = new RedisAdmin(store.options());
                 Jedis j = redis.jedis()) {
-            TestSupport.await(Duration.ofSeconds(5), "session:a to expire", () -> !j.exists("session:a"));
+            TestSupport.await(Duration.ofSeconds(30), "session:a to expire", () -> !j.exists("session:a"));
             RetentionSweeper sweeper = new RetentionSweeper(
                     store, admin, layout, List.of(), Optional.empty(), new Reaper(admin, layout, "test-daemon"));
             SweepResult r = sweeper.sweep();
@@ -122,7 +122,7 @@ class SweepTest {
             listener.start();
             try {
                 TestSupport.await(
-                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30),
                         "listener subscribed",
                         () -> j.pubsubNumSub("__keyevent@0__:expired").getOrDefault("__keyevent@0__:expired", 0L) > 0);
                 store.put("session:b", Map.of("u", 2), WriteOptions.ttl(Duration.ofMillis(50)));

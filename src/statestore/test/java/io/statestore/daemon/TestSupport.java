@@ -5,7 +5,6 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.daemon.config.DaemonConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +43,7 @@ final class TestSupport {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.statestore.testing.FreePorts.pick(); // below the ephemeral range: bound seconds later
     }
 
     static Path writeConfig(Path dir, String yaml) throws IOException {

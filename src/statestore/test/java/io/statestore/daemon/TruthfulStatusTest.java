@@ -36,8 +36,12 @@ import redis.clients.jedis.Pipeline;
  * 503 with the reason.
  */
 class TruthfulStatusTest {
-    /** Only to catch a hang; status answers in milliseconds. */
-    private static final Duration CALL_BOUND = Duration.ofSeconds(3);
+    /**
+     * Only to catch a hang: status answers in milliseconds, and gives up on Redis after its own
+     * 1 s timeouts (StatusCommand.TIMEOUT). At 3 s the first in-process call (class loading on a
+     * machine at load 20) could reach the bound with nothing wrong.
+     */
+    private static final Duration CALL_BOUND = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -62,7 +66,7 @@ class TruthfulStatusTest {
                 .redirectOutput(dir.resolve("daemon.out").toFile())
                 .start();
         try {
-            TestSupport.await(Duration.ofSeconds(30), "daemon up", () -> {
+            TestSupport.await(DaemonProcess.JVM_BOUND, "daemon up", () -> {
                 try (Jedis j = TestSupport.jedisAs(data, port, Role.ADMIN)) {
                     return j.hexists("ss:daemons", "status-sub");
                 } catch (RuntimeException e) {
@@ -87,22 +91,27 @@ class TruthfulStatusTest {
             long killed = System.nanoTime();
             // dead once its last beat is older than interval (1 s) + slack (1 s): at most 2 s after the kill
             int exit;
+            int calls = 0;
             do {
                 exit = status(cfg);
+                calls++;
             } while (exit == 0
                     && System.nanoTime() - killed < Duration.ofSeconds(10).toNanos());
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
-            System.out.println("reported dead " + took.toMillis() + " ms after SIGKILL");
+            System.out.println("reported dead " + took.toMillis() + " ms after SIGKILL, by status call " + calls);
             assertEquals(1, exit, out());
-            assertTrue(
-                    took.compareTo(Duration.ofMillis(3000)) < 0,
-                    "dead within interval + slack (+ margin), not the 30 s TTL: " + took);
-            // this host's process table says so at once; elsewhere the heartbeat's age would
-            assertTrue(
-                    out().contains("daemon status-sub: DEAD, its process is gone from this host")
-                            || (ProcessHandle.of(1).isEmpty()
-                                    && out().contains("daemon status-sub: DEAD, no heartbeat for ")),
-                    out());
+            if (ProcessHandle.of(1).isPresent()) {
+                // this host's process table says so at once: the first call after the kill (the
+                // process was reaped by waitFor), whatever the heartbeat, however slow the machine
+                assertTrue(out().contains("daemon status-sub: DEAD, its process is gone from this host"), out());
+                assertEquals(1, calls, "status calls until DEAD");
+            } else {
+                // no view of other processes: the heartbeat's age decides, and time is the subject
+                assertTrue(out().contains("daemon status-sub: DEAD, no heartbeat for "), out());
+                assertTrue(
+                        took.compareTo(Duration.ofMillis(3000)) < 0,
+                        "dead within interval + slack (+ margin), not the 30 s TTL: " + took);
+            }
             assertTrue(out().contains("pid " + p.pid() + " on "), out());
             assertTrue(err().contains("no daemon is alive"), err());
             noTrace();
@@ -209,7 +218,7 @@ class TruthfulStatusTest {
                             () -> info(j.info("persistence"), "rdb_last_bgsave_status")
                                     .equals("ok"));
                 }
-                TestSupport.await(Duration.ofSeconds(5), "status clean again", () -> status(cfg) == 0);
+                TestSupport.await(Duration.ofSeconds(30), "status clean again", () -> status(cfg) == 0);
             } finally {
                 Files.deleteIfExists(filler);
             }

@@ -100,7 +100,8 @@ class KillAndResumeTest {
     /** Polls the ledger size until it reaches {@code n} (or the child exits); returns the size seen. */
     private static long awaitLedgerSize(Process child, int n) throws Exception {
         try (Jedis j = redis.jedis()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // a hang guard around an importer JVM's start on a loaded machine (DaemonProcess.JVM_BOUND)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline) {
                 long size = j.hlen("ss:migrate:ledger");
                 if (size >= n || !child.isAlive()) {

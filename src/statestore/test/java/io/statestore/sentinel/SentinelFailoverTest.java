@@ -22,7 +22,6 @@ import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.testing.RedisServerExtension;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,9 +70,7 @@ class SentinelFailoverTest {
                     () -> r.info("replication").contains("master_link_status:up"));
         }
         Path dir = Files.createTempDirectory("sentinel-");
-        try (ServerSocket s = new ServerSocket(0)) {
-            sentinelPort = s.getLocalPort();
-        }
+        sentinelPort = io.statestore.testing.FreePorts.pick();
         sentinelPasswordFile = dir.resolve("sentinel-password");
         Files.writeString(sentinelPasswordFile, SENTINEL_PASSWORD + "\n");
         Path conf = dir.resolve("sentinel.conf");

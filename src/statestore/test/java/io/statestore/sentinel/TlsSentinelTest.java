@@ -10,7 +10,6 @@ import io.statestore.client.TlsException;
 import io.statestore.client.TlsOptions;
 import io.statestore.testing.TestCertificates;
 import io.statestore.testing.TlsRedisServer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,9 +35,7 @@ class TlsSentinelTest {
     static void start() throws Exception {
         certs = TestCertificates.make(dir);
         primary = TlsRedisServer.start(dir, certs.cert("server"), certs.key("server"), certs.ca, "no");
-        try (ServerSocket s = new ServerSocket(0)) {
-            sentinelPort = s.getLocalPort();
-        }
+        sentinelPort = io.statestore.testing.FreePorts.pick();
         Path log = dir.resolve("sentinel.log");
         Path conf = dir.resolve("sentinel.conf");
         Files.write(

@@ -7,7 +7,6 @@ import io.statestore.client.spi.KeyLayout;
 import io.statestore.daemon.acl.AclRules;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,9 +100,37 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             port = docker.port();
             return;
         }
+        startOnAFreePort(FreePorts::pick);
+    }
+
+    /** Where the first start takes its port from (a test of the harness hands it a taken one first). */
+    interface PortSource {
+        int next() throws IOException;
+    }
+
+    /** The first start: on a port from {@code ports}, and on the next one if another process took it meanwhile. */
+    void startOnAFreePort(PortSource ports) throws IOException, InterruptedException {
         dir = Files.createTempDirectory("statestore-redis-");
-        port = freePort();
-        start();
+        for (int attempt = 1; ; attempt++) {
+            port = ports.next();
+            try {
+                start();
+                return;
+            } catch (PortTaken e) {
+                // taken between the pick and the bind (another JVM on this machine): another port
+                if (attempt == 3) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir.resolve("redis.log")); // appended to: the next try's own words only
+            }
+        }
+    }
+
+    /** redis-server could not bind its port: something else took it after it was picked. */
+    private static final class PortTaken extends IOException {
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     @Override
@@ -188,11 +215,17 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("redis-server exited at start: " + Files.readString(dir.resolve("redis.out"))
-                        + (Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : ""));
+                String output = Files.readString(dir.resolve("redis.out"))
+                        + (Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : "");
+                if (output.contains("Address already in use")) {
+                    throw new PortTaken("redis-server could not bind port " + port + ": " + output);
+                }
+                throw new IOException("redis-server exited at start: " + output);
             }
             try (Jedis j = new Jedis("127.0.0.1", port)) {
-                if ("PONG".equals(j.ping())) {
+                // the PID too: a server that took the port first would answer PING while ours
+                // is still on its way to "Address already in use"
+                if ("PONG".equals(j.ping()) && isOurs(j.info("server"))) {
                     return;
                 }
             } catch (RuntimeException notYet) {
@@ -203,11 +236,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         throw new IOException("redis-server did not answer PING within " + limit);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    private boolean isOurs(String infoServer) {
+        return infoServer.lines().anyMatch(l -> l.strip().equals("process_id:" + process.pid()));
     }
 
     public int port() {

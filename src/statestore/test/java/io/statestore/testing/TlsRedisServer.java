@@ -1,7 +1,6 @@
 package io.statestore.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,10 +60,7 @@ public final class TlsRedisServer implements AutoCloseable {
     /** authClients: redis-server's tls-auth-clients, "no", "yes" or "optional". */
     public static TlsRedisServer start(Path dir, Path cert, Path key, Path ca, String authClients)
             throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick();
         Path log = dir.resolve("redis-" + port + ".log");
         String binary = binary();
         List<String> cmd = new ArrayList<>(List.of(

@@ -166,7 +166,13 @@ class WriteBatcherTest {
                 outcome.set(Thread.currentThread().isInterrupted() && "ok-queued".equals(r) ? 1 : 0);
             });
             queued.start();
-            Thread.sleep(50); // no timing is asserted: this only lets the thread reach its park
+            // parked behind the holders: interrupted before, it would not test an interrupted park
+            // (and a slow start made it pass without one)
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (queued.getState() != Thread.State.WAITING && queued.getState() != Thread.State.TIMED_WAITING) {
+                assertTrue(System.nanoTime() < deadline, "the queued write never parked: " + queued.getState());
+                Thread.sleep(1);
+            }
             queued.interrupt();
             release.countDown();
             queued.join(10_000);

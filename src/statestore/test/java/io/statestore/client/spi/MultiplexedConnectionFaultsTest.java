@@ -156,22 +156,25 @@ class MultiplexedConnectionFaultsTest {
     /**
      * A caller that waited while another read, and got the reader's turn late, read on with the
      * socket's whole timeout and accepted a reply that came after its own deadline. Here B's
-     * reply comes after 1 s; A's, sent just after B's, comes 1.9 s after B's, so more than A's
-     * 2 s timeout after A sent it (unless A's send was held up over 0.9 s): A must fail.
+     * reply comes after 2 s; A's, sent just after B's, comes 3.9 s after B's, so more than A's
+     * 4 s timeout after A sent it (unless A's send was held up over 1.9 s): A must fail. With
+     * the fault, A reads until 4 s after its turn (2 s), past its reply (5.9 s), and accepts it.
+     * (At 1 s, 1.9 s and 2 s a stall of 0.9 s under load could fail the test: 1.9 s of slack now,
+     * and 2 s for B's reply.)
      */
     @Test
     void aCallerGivenTheReadersTurnLateStillGivesUpAtItsOwnDeadline() throws Exception {
-        Duration timeout = Duration.ofSeconds(2);
+        Duration timeout = Duration.ofSeconds(4);
         MultiplexedConnection c = connect(timeout);
         try {
-            CompletableFuture<Long> b = CompletableFuture.supplyAsync(() -> c.call(waitMillis(1000), timeout));
+            CompletableFuture<Long> b = CompletableFuture.supplyAsync(() -> c.call(waitMillis(2000), timeout));
             while (!b.isDone() && !readingAFunctionOf(c)) {
                 Thread.onSpinWait();
             }
             long t0 = System.nanoTime();
             CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return c.call(waitMillis(1900), timeout);
+                    return c.call(waitMillis(3900), timeout);
                 } catch (JedisConnectionException e) {
                     return e;
                 }
@@ -182,7 +185,7 @@ class MultiplexedConnectionFaultsTest {
             assertInstanceOf(
                     JedisConnectionException.class,
                     outcome,
-                    "A accepted a reply that arrived after its 2 s timeout (waited " + waitedMs + " ms)");
+                    "A accepted a reply that arrived after its 4 s timeout (waited " + waitedMs + " ms)");
             assertTrue(c.failed(), "a late reply fails the connection");
         } finally {
             c.close();

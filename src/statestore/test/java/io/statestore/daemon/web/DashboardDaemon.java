@@ -7,7 +7,6 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.Daemon;
 import io.statestore.daemon.config.ConfigLoader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,9 +61,7 @@ final class DashboardDaemon implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.statestore.testing.FreePorts.pick();
     }
 
     @Override
