@@ -759,10 +759,16 @@ public final class RedisClusterExtension
     }
 
     /** A port that is free, and whose cluster bus port (+10000) is free too. */
+    /**
+     * A node's port, and its bus port 10000 above, both free now and below the kernel's ephemeral
+     * range, where connections and other JVMs' ServerSocket(0) cannot take them before the node
+     * binds (FreePorts says why).
+     */
     private static int freePort() throws IOException {
         java.util.Random random = new java.util.Random();
+        int below = FreePorts.ephemeralLow() - 10000;
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 20000 + random.nextInt(30000);
+            int port = 10000 + random.nextInt(Math.max(1, below - 10000));
             if (bindable(port) && bindable(port + 10000)) {
                 return port;
             }
