@@ -1,0 +1,187 @@
+package io.statestore.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statestore.client.Role;
+import io.statestore.client.StateStoreOptions;
+import io.statestore.daemon.acl.AclSync;
+import io.statestore.daemon.acl.DaemonAccess;
+import io.statestore.daemon.acl.Secrets;
+import io.statestore.daemon.config.ConfigLoader;
+import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.testing.RedisServerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The heartbeat's upkeep of the role users on replicas (DaemonAccess.maintain) where a replica
+ * was not listed by its primary for a while, or refuses: what the configuration says must hold
+ * on it once it is back, and a refusing replica must not keep a replaced password working on the
+ * primary (docs/security.md, "Roles on replicas and on a cluster").
+ */
+class AclUpkeepFaultsTest {
+    @RegisterExtension
+    @Order(1)
+    static RedisServerExtension primary = RedisServerExtension.portable().withArgs("--repl-diskless-sync-delay", "0");
+
+    @RegisterExtension
+    @Order(2)
+    static RedisServerExtension replica = RedisServerExtension.portable();
+
+    @BeforeAll
+    static void replicate() throws InterruptedException {
+        attach();
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        attach();
+        try (Jedis p = primary.jedis()) {
+            p.flushAll(); // the retiring and retired passwords of the test
+        }
+        for (RedisServerExtension s : List.of(primary, replica)) {
+            try (Jedis j = s.jedis()) {
+                j.aclDelUser(Role.WRITER.userName(), Role.READER.userName());
+            }
+        }
+    }
+
+    @Test
+    void aPasswordRetiredWhileTheReplicaWasDetachedStopsWorkingThereOnceItIsBack(@TempDir Path dir) throws Exception {
+        DaemonConfig cfg = config(dir, "[\"*\"]");
+        DaemonAccess access = new DaemonAccess(cfg);
+        String old;
+        try (RedisAdmin admin = admin()) {
+            access.afterConnect(admin, primary.uri());
+            old = access.secrets().password(Role.WRITER);
+            detach(); // a replica restarting, or cut off: its primary does not list it
+            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
+            attach();
+            access.maintain();
+        }
+        String fresh = access.secrets().password(Role.WRITER);
+        try (Jedis r = replica.jedis()) {
+            List<String> hashes = r.aclGetUser(Role.WRITER.userName()).getPassword();
+            assertTrue(hashes.contains(Secrets.hash(fresh)), "the replica has the new password");
+            assertFalse(hashes.contains(Secrets.hash(old)), "the replica no longer has the retired one: " + hashes);
+        }
+        try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+            assertThrows(JedisDataException.class, () -> r.auth(Role.WRITER.userName(), old));
+        }
+    }
+
+    @Test
+    void aReplicaThatRefusesDoesNotKeepTheReplacedPasswordWorkingOnThePrimary(@TempDir Path dir) throws Exception {
+        DaemonConfig cfg = config(dir, "[\"*\"]");
+        DaemonAccess access = new DaemonAccess(cfg);
+        String old;
+        try (RedisAdmin admin = admin()) {
+            access.afterConnect(admin, primary.uri());
+            old = access.secrets().password(Role.WRITER);
+            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ofMillis(1));
+            Thread.sleep(20); // the grace passes (not a timing check: any longer wait does the same)
+            try (Jedis r = replica.jedis()) {
+                // the daemon's user may no longer read users there (an operator's change, a replica set up apart)
+                r.aclSetUser("default", "-acl|getuser");
+                try {
+                    access.maintain();
+                } finally {
+                    r.aclSetUser("default", "+@all");
+                }
+            }
+        }
+        try (Jedis p = primary.jedis()) {
+            assertFalse(
+                    p.aclGetUser(Role.WRITER.userName()).getPassword().contains(Secrets.hash(old)),
+                    "the primary no longer has the replaced password");
+            assertEquals(
+                    1L,
+                    p.hlen(cfg.redis().keyPrefix() + AclSync.RETIRING),
+                    "still due: the replica that refused has it");
+        }
+    }
+
+    @Test
+    void rulesNarrowedWhileTheReplicaWasDetachedReachItOnceItIsBack(@TempDir Path dir) throws Exception {
+        try (RedisAdmin admin = admin()) {
+            new DaemonAccess(config(dir, "[\"*\"]")).afterConnect(admin, primary.uri());
+            detach();
+            // the daemon restarted with acl.writerKeys narrowed while the replica was away
+            DaemonAccess narrowed = new DaemonAccess(config(dir, "[\"orders:*\"]"));
+            narrowed.afterConnect(admin, primary.uri());
+            attach();
+            narrowed.maintain();
+        }
+        try (Jedis p = primary.jedis();
+                Jedis r = replica.jedis()) {
+            assertNotEquals("OK", p.aclDryRun(Role.WRITER.userName(), "SET", "other:1", "x"), "narrowed: primary");
+            assertEquals("OK", r.aclDryRun(Role.WRITER.userName(), "SET", "orders:1", "x"), "its own documents");
+            assertNotEquals(
+                    "OK",
+                    r.aclDryRun(Role.WRITER.userName(), "SET", "other:1", "x"),
+                    "the replica has the narrowed rules too, not the wider ones of before");
+        }
+    }
+
+    private static void detach() throws InterruptedException {
+        try (Jedis r = replica.jedis();
+                Jedis p = primary.jedis()) {
+            r.replicaofNoOne();
+            TestSupport.await(
+                    Duration.ofSeconds(20),
+                    "the primary no longer lists the replica",
+                    () -> p.info("replication").contains("connected_slaves:0"));
+        }
+    }
+
+    private static void attach() throws InterruptedException {
+        try (Jedis r = replica.jedis();
+                Jedis p = primary.jedis()) {
+            r.replicaof("127.0.0.1", primary.port());
+            TestSupport.await(
+                    Duration.ofSeconds(20),
+                    "the replica in sync and listed",
+                    () -> r.info("replication").contains("master_link_status:up")
+                            && p.info("replication").contains("connected_slaves:1"));
+        }
+    }
+
+    private static RedisAdmin admin() {
+        return new RedisAdmin(StateStoreOptions.builder().uri(primary.uri()).build());
+    }
+
+    private static DaemonConfig config(Path dir, String writerKeys) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path f = dir.resolve("statestore.yaml");
+        Files.writeString(f, """
+                redis:
+                  url: redis://127.0.0.1:%d
+                dataDir: %s
+                acl:
+                  writerKeys: %s
+                daemon:
+                  id: acl-upkeep
+                backup:
+                  enabled: false
+                http:
+                  enabled: false
+                """.formatted(primary.port(), data, writerKeys));
+        return new ConfigLoader().load(f, Map.of("HOME", dir.toString()));
+    }
+}
