@@ -139,6 +139,24 @@ class AclUpkeepFaultsTest {
         }
     }
 
+    @Test
+    void aSelectorLeftOnTheUserIsClearedSoTheRoleIsNoWiderThanConfigured(@TempDir Path dir) throws Exception {
+        try (Jedis p = primary.jedis()) {
+            // a writer made by hand before the daemon managed it: its selector allows every key
+            p.aclSetUser(Role.WRITER.userName(), "on", "nopass", "(~* +@all)");
+            try (RedisAdmin admin = admin()) {
+                new DaemonAccess(config(dir, "[\"orders:*\"]")).afterConnect(admin, primary.uri());
+            }
+            assertEquals("OK", p.aclDryRun(Role.WRITER.userName(), "SET", "orders:1", "x"), "its own documents");
+            assertNotEquals(
+                    "OK",
+                    p.aclDryRun(Role.WRITER.userName(), "SET", "other:1", "x"),
+                    "no key outside acl.writerKeys: "
+                            + p.aclGetUser(Role.WRITER.userName()).getSelectors());
+            assertNotEquals("OK", p.aclDryRun(Role.WRITER.userName(), "FLUSHALL"), "no command the role lacks");
+        }
+    }
+
     private static void detach() throws InterruptedException {
         try (Jedis r = replica.jedis();
                 Jedis p = primary.jedis()) {
