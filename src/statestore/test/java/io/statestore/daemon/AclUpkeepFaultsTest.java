@@ -140,6 +140,29 @@ class AclUpkeepFaultsTest {
     }
 
     @Test
+    void aSecretsFileRestoredWithAPasswordRetiredSinceKeepsWorkingBeatAfterBeat(@TempDir Path dir) throws Exception {
+        DaemonConfig cfg = config(dir, "[\"*\"]");
+        DaemonAccess access = new DaemonAccess(cfg);
+        try (RedisAdmin admin = admin()) {
+            access.afterConnect(admin, primary.uri());
+            String old = access.secrets().password(Role.WRITER);
+            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
+            access.secrets().store(Role.WRITER, old); // the data directory restored from a backup
+            for (int beat = 1; beat <= 3; beat++) {
+                access.maintain(); // the first gives the restored password back; none may take it away
+                for (RedisServerExtension s : List.of(primary, replica)) {
+                    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                        assertEquals(
+                                "OK",
+                                j.auth(Role.WRITER.userName(), old),
+                                "the restored password after beat " + beat + ", port " + s.port());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aSelectorLeftOnTheUserIsClearedSoTheRoleIsNoWiderThanConfigured(@TempDir Path dir) throws Exception {
         try (Jedis p = primary.jedis()) {
             // a writer made by hand before the daemon managed it: its selector allows every key
