@@ -180,6 +180,54 @@ class AclUpkeepFaultsTest {
         }
     }
 
+    @Test
+    void aSilentReplicaDoesNotHoldUpTheHeartbeat(@TempDir Path dir) throws Exception {
+        DaemonConfig cfg = config(dir, "[\"*\"]", "20s", "100ms");
+        String key = cfg.redis().keyPrefix() + "heartbeat:" + cfg.daemon().id();
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Daemon daemon = new Daemon(cfg);
+                java.net.ServerSocket silent = new java.net.ServerSocket(0);
+                java.net.Socket announcer = new java.net.Socket("127.0.0.1", primary.port())) {
+            daemon.start();
+            Thread accepting = new Thread(() -> {
+                try {
+                    held.add(silent.accept()); // accepts, never answers: a server cut off mid-way
+                    reached.countDown();
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            // a replica that says it listens there: the primary lists it, the upkeep goes there
+            for (String c : List.of("REPLCONF listening-port " + silent.getLocalPort(), "PSYNC ? -1")) {
+                announcer.getOutputStream().write((c + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                announcer.getOutputStream().flush();
+                int first = announcer.getInputStream().read();
+                assertEquals('+', first, c + " accepted");
+                announcer.getInputStream().skip(announcer.getInputStream().available());
+            }
+            assertTrue(
+                    reached.await(60, java.util.concurrent.TimeUnit.SECONDS),
+                    "the role users' upkeep reached the silent replica");
+            try (Jedis p = primary.jedis()) {
+                java.util.Set<String> beats = new java.util.HashSet<>();
+                TestSupport.await(
+                        Duration.ofSeconds(10),
+                        "three heartbeats (every 100 ms) while the upkeep waits on the silent replica (redis.timeout 20 s)",
+                        () -> {
+                            beats.add(p.get(key));
+                            return beats.size() >= 3;
+                        });
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     private static void detach() throws InterruptedException {
         try (Jedis r = replica.jedis();
                 Jedis p = primary.jedis()) {
@@ -208,21 +256,27 @@ class AclUpkeepFaultsTest {
     }
 
     private static DaemonConfig config(Path dir, String writerKeys) throws Exception {
+        return config(dir, writerKeys, "5s", "10s");
+    }
+
+    private static DaemonConfig config(Path dir, String writerKeys, String timeout, String heartbeat) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Path f = dir.resolve("statestore.yaml");
         Files.writeString(f, """
                 redis:
                   url: redis://127.0.0.1:%d
+                  timeout: %s
                 dataDir: %s
                 acl:
                   writerKeys: %s
                 daemon:
                   id: acl-upkeep
+                  heartbeatInterval: %s
                 backup:
                   enabled: false
                 http:
                   enabled: false
-                """.formatted(primary.port(), data, writerKeys));
+                """.formatted(primary.port(), timeout, data, writerKeys, heartbeat));
         return new ConfigLoader().load(f, Map.of("HOME", dir.toString()));
     }
 }
