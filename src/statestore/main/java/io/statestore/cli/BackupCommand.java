@@ -190,12 +190,14 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         if (Files.isDirectory(file)) {
             return restoreSet(cfg);
         }
-        new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
-        if (!cfg.redis().embedded() && cfg.redis().url().contains("-cluster://")) {
+        // the server as --redis or STATESTORE_REDIS_URL name it, else redis.url: a cluster named
+        // there must not fall through to restoring the embedded server's data
+        if (redisOptions(cfg, Role.ADMIN).build().uri().getScheme().endsWith("-cluster")) {
             err.println("statestore: backup restore: " + file + " is one server's backup; a cluster is restored from"
                     + " a set (a directory that backup list shows as \"cluster set\")");
             return 2;
         }
+        new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
         if (!cfg.redis().embedded()) {
             out.println("""
                     The server is external; restore it by hand:

@@ -19,11 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code backup verify/restore SET} on a set that is not one, or is damaged, and a set given with
  * a server that is not a cluster: refused in our words, naming what is wrong, before any server
- * is asked anything (no server runs here; the cluster URLs point nowhere).
+ * is asked anything (the cluster URLs point nowhere; the one server only makes a real RDB).
  */
 class BackupSetRefusalsTest {
     private static final String ENTRY = "{\"file\":\"slots-0.rdb\",\"node\":\"n1\",\"address\":\"h:1\","
             + "\"slots\":\"0-16383\",\"size\":9,\"sha256\":\"00\"}";
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static io.statestore.testing.RedisServerExtension redis = io.statestore.testing.RedisServerExtension.portable();
 
     @TempDir
     Path dir;
@@ -47,6 +50,36 @@ class BackupSetRefusalsTest {
                 set.toString());
         assertEquals("1", r[0], r[2]);
         assertTrue(r[2].contains(set + " is not a cluster backup set: it has no manifest.json"), r[2]);
+    }
+
+    @Test
+    void oneServersBackupWithAClusterFromTheEnvironmentIsRefusedNotRestoredIntoTheEmbeddedServer() throws Exception {
+        Path rdb = dir.resolve("dump.rdb"); // a real one: it passes the verifier
+        try (redis.clients.jedis.Jedis j = redis.jedis()) {
+            j.save();
+        }
+        Files.copy(redis.dataDir().resolve("dump.rdb"), rdb);
+        int freePort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            freePort = s.getLocalPort(); // no embedded server runs there: a restore would go ahead
+        }
+        Path config = dir.resolve("embedded.yaml"); // no redis.url: the embedded server's data directory
+        Files.writeString(config, """
+                dataDir: %s
+                embedded:
+                  port: %d
+                acl:
+                  enabled: false
+                http:
+                  enabled: false
+                """.formatted(Files.createDirectories(dir.resolve("data")), freePort));
+        String[] r =
+                run(config, Map.of("STATESTORE_REDIS_URL", "redis-cluster://127.0.0.1:1"), "restore", rdb.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("is one server's backup; a cluster is restored from a set"), r[2]);
+        try (var restored = Files.walk(dir.resolve("data"))) {
+            assertEquals(List.of(), restored.filter(Files::isRegularFile).toList(), "nothing restored");
+        }
     }
 
     @Test
