@@ -159,19 +159,22 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
      * printed with each node's own paths (the nodes are on other hosts: ClusterRestoreSteps).
      */
     private int restoreSet(DaemonConfig cfg) throws BackupException, InterruptedException, IOException {
+        // the URL (--redis, else redis.url) alone says it: refused before the set's checksums are
+        // read, which takes minutes for a big set
+        StateStoreOptions server = redisOptions(cfg, Role.ADMIN).build();
+        if (!server.uri().getScheme().endsWith("-cluster")) {
+            err.println("statestore: backup restore: " + file + " is a cluster backup set, and the server ("
+                    + target(server)
+                    + ") is not a cluster; restore it into a cluster of the same shape"
+                    + " (docs/cluster.md, \"Backups of a cluster\")");
+            return 2;
+        }
         List<ClusterBackup.Entry> entries = ClusterBackup.read(file); // sizes and SHA-256 against the manifest
         RdbVerifier verifier = new RdbVerifier(cfg.backup().checkRdbBinary());
         for (ClusterBackup.Entry e : entries) {
             verifier.verify(file.resolve(e.file()));
         }
-        try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {
-            if (!admin.cluster()) {
-                err.println("statestore: backup restore: " + file + " is a cluster backup set, and the server ("
-                        + target(redisOptions(cfg, Role.ADMIN).build())
-                        + ") is not a cluster; restore it into a cluster of the same shape"
-                        + " (docs/cluster.md, \"Backups of a cluster\")");
-                return 2;
-            }
+        try (RedisAdmin admin = new RedisAdmin(server)) {
             for (String line : ClusterRestoreSteps.of(admin, file, entries)) {
                 out.println(line);
             }
@@ -187,12 +190,14 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         if (Files.isDirectory(file)) {
             return restoreSet(cfg);
         }
-        new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
-        if (!cfg.redis().embedded() && cfg.redis().url().contains("-cluster://")) {
+        // the server as --redis or STATESTORE_REDIS_URL name it, else redis.url: a cluster named
+        // there must not fall through to restoring the embedded server's data
+        if (redisOptions(cfg, Role.ADMIN).build().uri().getScheme().endsWith("-cluster")) {
             err.println("statestore: backup restore: " + file + " is one server's backup; a cluster is restored from"
                     + " a set (a directory that backup list shows as \"cluster set\")");
             return 2;
         }
+        new RdbVerifier(cfg.backup().checkRdbBinary()).verify(file);
         if (!cfg.redis().embedded()) {
             out.println("""
                     The server is external; restore it by hand:

@@ -97,6 +97,13 @@ public final class Daemon implements AutoCloseable {
     private JobScheduler scheduler;
     private JobServices services;
     private ScheduledExecutorService heartbeat;
+    /**
+     * Keeps the role users on every server (DaemonAccess.maintain), apart from the heartbeat: a
+     * silent replica or node costs redis.timeout per pass, and on the heartbeat's thread a few of
+     * them let the daemon's heartbeat entry expire (docs/security.md).
+     */
+    private ScheduledExecutorService aclUpkeep;
+
     private HealthWatch health;
     private PersistenceWatch persistence;
     private SpoolForwarder spool;
@@ -201,6 +208,12 @@ public final class Daemon implements AutoCloseable {
         });
         long every = config.daemon().heartbeatInterval().toMillis();
         heartbeat.scheduleAtFixedRate(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        aclUpkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "acl-upkeep");
+            t.setDaemon(true);
+            return t;
+        });
+        aclUpkeep.scheduleWithFixedDelay(this::keepRoles, every, every, TimeUnit.MILLISECONDS);
         if (config.expiry().enabled() && !cluster) {
             expiry = new ExpiryListener(admin, reaper);
             expiry.start();
@@ -379,12 +392,29 @@ public final class Daemon implements AutoCloseable {
     private void beat() {
         try {
             status.heartbeat(config.daemon().heartbeatTtl());
-            access.maintain();
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: {}", io.statestore.client.spi.RedisFailures.describe(e));
             LOG.debug("heartbeat failure", e);
         }
         health.check();
+    }
+
+    private void keepRoles() {
+        try {
+            access.maintain();
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            // the primary away: the heartbeat's own warning says so, once per beat already
+            LOG.debug("role users upkeep: {}", io.statestore.client.spi.RedisFailures.describe(e));
+        } catch (RuntimeException e) {
+            if (aclUpkeep.isShutdown()) {
+                // stopping: the connections closed under a pass that was waiting on a server
+                LOG.debug(
+                        "role users upkeep ended by the stop: {}", io.statestore.client.spi.RedisFailures.describe(e));
+                return;
+            }
+            LOG.warn("keeping the role users failed: {}", io.statestore.client.spi.RedisFailures.describe(e));
+            LOG.debug("role users upkeep failure", e);
+        }
     }
 
     public boolean healthy() {
@@ -429,6 +459,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (heartbeat != null) {
             heartbeat.shutdownNow();
+        }
+        if (aclUpkeep != null) {
+            aclUpkeep.shutdownNow();
         }
         closeQuietly(expiry);
         closeQuietly(clusterExpiry);

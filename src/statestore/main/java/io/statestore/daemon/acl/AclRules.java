@@ -66,7 +66,9 @@ public final class AclRules {
      * @param jsonCategory whether the server has an {@code @json} command category (a JSON module)
      */
     public static List<String> rules(Role role, String prefix, List<String> docPatterns, boolean jsonCategory) {
-        List<String> r = new ArrayList<>(List.of("on", "resetkeys", "resetchannels"));
+        // clearselectors: a selector left on the user (a hand-made user, an old ACL file) grants on its
+        // own, beside the root rules; without it ACL SETUSER would keep it and the role be wider than set
+        List<String> r = new ArrayList<>(List.of("on", "resetkeys", "resetchannels", "clearselectors"));
         switch (role) {
             case ADMIN -> r.addAll(List.of("~*", "&*", "+@all"));
             case WRITER -> dataRole(r, prefix, docPatterns, "~", WRITER_COMMANDS, jsonCategory);

@@ -20,6 +20,9 @@ final class AclServers {
         /** How a log line names it. */
         String name();
 
+        /** What stays the same when its role changes (a failover): its address, or the primary's place. */
+        String id();
+
         <T> T with(Function<Jedis, T> work);
 
         /** Whether a failure to reach it is left to a later pass (a replica, a cluster node) rather than fatal. */
@@ -79,6 +82,11 @@ final class AclServers {
         }
 
         @Override
+        public String id() {
+            return "primary";
+        }
+
+        @Override
         public <T> T with(Function<Jedis, T> work) {
             return admin.with(work);
         }
@@ -93,6 +101,11 @@ final class AclServers {
         @Override
         public String name() {
             return (primary ? "primary " : "replica ") + address;
+        }
+
+        @Override
+        public String id() {
+            return address.toString();
         }
 
         @Override

@@ -35,10 +35,24 @@ public final class AclSync {
     /** Passwords replaced by a rotation and when they stop working: field "user hash", value epoch ms. */
     public static final String RETIRING = "acl:retiring";
 
+    /**
+     * Passwords retired everywhere the daemon could reach: field "user hash", value epoch ms. Kept
+     * after the retirement, because a server that was not listed then (a replica disconnected from
+     * its primary, a cluster node marked failed) can come back with an ACL file that still has
+     * them: {@link #heal} removes them there.
+     */
+    public static final String RETIRED = "acl:retired";
+
     private final RedisAdmin admin;
     private final String prefix;
     /** Servers passed over and warned about, until they answer again. */
     private final Set<String> away = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Servers ({@link AclServers.Server#id}) given this configuration's rules by {@link #apply} or
+     * {@link #heal}. One that apply passed over may still have the rules of an older
+     * configuration, wider perhaps, so heal sets the rules there once, even if the users are there.
+     */
+    private final Set<String> ruled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public AclSync(RedisAdmin admin, String prefix) {
         this.admin = admin;
@@ -56,12 +70,13 @@ public final class AclSync {
     public void apply(List<Managed> roles, Secrets secrets) throws IOException {
         List<String> hashes = currentHashes(roles, secrets);
         for (AclServers.Server s : AclServers.of(admin)) {
-            reaching(s, () -> {
+            reaching(s, false, () -> {
                 boolean json = hasJsonCategory(s);
                 for (int i = 0; i < roles.size(); i++) {
                     setUser(s, roles.get(i).role().userName(), fullRules(roles.get(i), json, hashes.get(i)));
                 }
                 save(s);
+                ruled.add(s.id());
             });
         }
     }
@@ -69,31 +84,52 @@ public final class AclSync {
     /**
      * Gives the users back to every server that lacks a role's user or its current password: a
      * cluster node that was away, joined since, or restarted without an ACL file. Rules of users
-     * that are there are left as they are ({@link #apply} sets them at start).
+     * that are there are left as they are ({@link #apply} sets them at start), except on a server
+     * apply did not reach. Passwords already retired ({@link #RETIRED}) are taken away from any
+     * server that has them again. A replica or node that does not answer, or refuses, is passed
+     * over: the others are still healed.
      *
      * @return the servers given users
      */
     public List<String> heal(List<Managed> roles, Secrets secrets) throws IOException {
         List<String> hashes = currentHashes(roles, secrets);
+        Map<String, String> retired = admin.with(j -> j.hgetAll(prefix + RETIRED));
         List<String> healed = new ArrayList<>();
         for (AclServers.Server s : AclServers.of(admin)) {
-            reaching(s, () -> {
+            reaching(s, true, () -> {
+                boolean rules = !ruled.contains(s.id());
                 Boolean json = null;
+                List<String> what = new ArrayList<>();
                 for (int i = 0; i < roles.size(); i++) {
                     String user = roles.get(i).role().userName();
                     AccessControlUser u = s.with(j -> j.aclGetUser(user));
-                    if (u == null || !u.getPassword().contains(hashes.get(i))) {
+                    if (u == null || rules || !u.getPassword().contains(hashes.get(i))) {
                         json = json == null ? hasJsonCategory(s) : json;
                         setUser(s, user, fullRules(roles.get(i), json, hashes.get(i)));
-                        healed.add(s.name());
+                        what.add(u == null ? user + " created" : user + " given its rules and current password");
+                    }
+                    List<String> stale = new ArrayList<>();
+                    for (String h : u == null ? List.<String>of() : u.getPassword()) {
+                        // the current one never: a secrets file restored from a backup may hold a
+                        // password retired since, and removing it would undo the heal at every beat
+                        if (retired.containsKey(user + " " + h) && !h.equals(hashes.get(i))) {
+                            stale.add("!" + h);
+                        }
+                    }
+                    if (!stale.isEmpty()) {
+                        setUser(s, user, stale);
+                        what.add(user + " had " + stale.size() + " retired password(s), removed");
                     }
                 }
-                if (json != null) {
+                ruled.add(s.id());
+                if (!what.isEmpty()) {
                     save(s);
+                    healed.add(s.name());
                     LOG.warn(
-                            "{} lacked the role users or their current passwords (a node that was away, joined, or"
-                                    + " restarted without an ACL file); created them there",
-                            s.name());
+                            "{} was not as the configuration says (a node that was away, joined, or restarted with an"
+                                    + " old ACL file or none): {}",
+                            s.name(),
+                            String.join(", ", what));
                 }
             });
         }
@@ -108,7 +144,7 @@ public final class AclSync {
         // (a cluster node away now gets it from the heartbeat's heal)
         List<AclServers.Server> servers = AclServers.of(admin);
         for (AclServers.Server s : servers) {
-            reaching(s, () -> setUser(s, role.userName(), List.of("#" + Secrets.hash(fresh))));
+            reaching(s, false, () -> setUser(s, role.userName(), List.of("#" + Secrets.hash(fresh))));
         }
         secrets.store(role, fresh);
         String field = role.userName() + " " + Secrets.hash(old);
@@ -117,7 +153,7 @@ public final class AclSync {
             retireDue();
         } else {
             for (AclServers.Server s : servers) {
-                reaching(s, () -> save(s));
+                reaching(s, false, () -> save(s));
             }
         }
     }
@@ -141,7 +177,7 @@ public final class AclSync {
         }
         Set<String> missed = new LinkedHashSet<>();
         for (AclServers.Server s : AclServers.of(admin)) {
-            boolean reached = reaching(s, () -> {
+            boolean reached = reaching(s, true, () -> {
                 boolean changed = false;
                 for (Map.Entry<String, String> e : due) {
                     String[] userHash = e.getKey().split(" ", 2);
@@ -164,7 +200,9 @@ public final class AclSync {
         if (!missed.isEmpty()) {
             return 0;
         }
+        String at = Long.toString(now);
         for (Map.Entry<String, String> e : due) {
+            admin.with(j -> j.hset(prefix + RETIRED, e.getKey(), at)); // before the HDEL: never in neither
             admin.with(j -> j.hdel(prefix + RETIRING, e.getKey()));
         }
         return due.size();
@@ -179,8 +217,12 @@ public final class AclSync {
      * over (false), any other server's failure is the caller's. The warning comes once per
      * absence, not at every heartbeat, so a replica the daemon can never reach does not fill
      * the log.
+     *
+     * @param maintenance the heartbeat's passes (heal, retire): a replica or node that refuses
+     *     (NOPERM, a wrong password for the daemon there) is passed over too, since throwing would
+     *     leave the servers after it unhealed and every replaced password unretired, at every beat
      */
-    private boolean reaching(AclServers.Server s, Step step) {
+    private boolean reaching(AclServers.Server s, boolean maintenance, Step step) {
         try {
             step.run();
             if (away.remove(s.name())) {
@@ -188,7 +230,22 @@ public final class AclSync {
             }
             return true;
         } catch (JedisDataException e) {
-            throw e; // an answer (NOPERM, ...): the server is there and refuses
+            // an answer (NOPERM, ...): the server is there and refuses
+            if (!s.mayBeAway()) {
+                throw e;
+            }
+            if (!maintenance) {
+                // the caller's log names the primary's URL; say which server refused
+                throw new JedisDataException(s.name() + " refused: " + e.getMessage(), e);
+            }
+            if (away.add(s.name())) {
+                LOG.warn(
+                        "{} refused the role users' upkeep ({}): the daemon's user must be allowed ACL there;"
+                                + " tried again at each heartbeat",
+                        s.name(),
+                        e.getMessage());
+            }
+            return false;
         } catch (JedisException e) {
             // not answering, or a connection that failed its check as the pool lent it
             if (!s.mayBeAway()) {

@@ -129,9 +129,28 @@ public final class ClusterBackup {
 
     /** The entries of a set's manifest, each file's size and checksum checked again; throws naming what differs. */
     public static List<Entry> read(Path set) throws IOException, BackupException {
-        var m = StrictJson.mapper().readTree(set.resolve(MANIFEST).toFile());
+        Path manifest = set.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new BackupException(set + " is not a cluster backup set: it has no " + MANIFEST);
+        }
+        com.fasterxml.jackson.databind.JsonNode m;
+        try {
+            m = StrictJson.mapper().readTree(manifest.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new BackupException(
+                    "backup set " + set + ": " + MANIFEST + " is damaged (not JSON: " + e.getOriginalMessage() + ")");
+        }
+        if (m == null || !m.path("files").isArray() || m.path("files").isEmpty()) {
+            throw new BackupException("backup set " + set + ": " + MANIFEST + " is damaged (no \"files\" list)");
+        }
         List<Entry> out = new ArrayList<>();
         for (var f : m.get("files")) {
+            for (String field : List.of("file", "node", "address", "slots", "size", "sha256")) {
+                if (!f.hasNonNull(field)) {
+                    throw new BackupException(
+                            "backup set " + set + ": " + MANIFEST + " is damaged (an entry without \"" + field + "\")");
+                }
+            }
             Entry e = new Entry(
                     f.get("file").asText(),
                     f.get("node").asText(),
@@ -139,6 +158,11 @@ public final class ClusterBackup {
                     f.get("slots").asText(),
                     f.get("size").asLong(),
                     f.get("sha256").asText());
+            // a name with a directory in it would point the checks, and the printed cp, outside the set
+            if (!e.file().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new BackupException("backup set " + set + ": " + MANIFEST + " names \"" + e.file()
+                        + "\", which is not a file of the set (a plain file name)");
+            }
             Path p = set.resolve(e.file());
             if (!Files.isRegularFile(p)) {
                 throw new BackupException("backup set " + set + ": " + e.file() + " is missing");

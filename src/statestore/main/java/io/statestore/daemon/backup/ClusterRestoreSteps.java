@@ -41,7 +41,9 @@ public final class ClusterRestoreSteps {
                 primaries.add(n);
             }
         }
-        List<ClusterRestorePlan.Step> plan = ClusterRestorePlan.of(set, entries, primaries);
+        // printed lines are run on other hosts, from another directory: no path relative to here
+        List<ClusterRestorePlan.Step> plan =
+                ClusterRestorePlan.of(set.toAbsolutePath().normalize(), entries, primaries);
         List<NodeFiles> nodes = new ArrayList<>();
         for (ClusterNodes.Node n : all) {
             if (n.failed()) {
@@ -61,7 +63,7 @@ public final class ClusterRestoreSteps {
         out.add("  3. on every node, remove its AOF directory and RDB file; keep nodes.conf (the node's identity,"
                 + " slots and role):");
         for (NodeFiles f : nodes) {
-            out.add("       " + f.address() + "  rm -rf " + f.aofPath() + " " + f.rdbPath());
+            out.add("       " + f.address() + "  rm -rf " + shellWord(f.aofPath()) + " " + shellWord(f.rdbPath()));
         }
         out.add("  4. copy each file of the set to its primary:");
         for (ClusterRestorePlan.Step s : plan) {
@@ -69,7 +71,8 @@ public final class ClusterRestoreSteps {
                     .filter(n -> n.address().equals(s.primary().address()))
                     .findFirst()
                     .orElseThrow();
-            out.add("       " + f.address() + "  cp " + s.file() + " " + f.rdbPath() + "   (slots "
+            out.add("       " + f.address() + "  cp " + shellWord(s.file().toString()) + " " + shellWord(f.rdbPath())
+                    + "   (slots "
                     + s.primary().ranges() + ")");
         }
         out.add("  5. start the primaries with appendonly no (with AOF on and no AOF files a node starts empty"
@@ -80,9 +83,27 @@ public final class ClusterRestoreSteps {
         return out;
     }
 
+    /**
+     * {@code path} as one shell word: the lines are pasted into a shell, where an unquoted
+     * {@code /srv/redis data/dump.rdb} would make {@code rm -rf} remove {@code /srv/redis}. Plain
+     * paths stay as they are, to be read easily.
+     */
+    static String shellWord(String path) {
+        if (!path.isEmpty() && path.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+            return path;
+        }
+        return "'" + path.replace("'", "'\\''") + "'";
+    }
+
     private static NodeFiles filesOf(RedisAdmin admin, HostAndPort node) throws BackupException {
         try {
-            return askFiles(admin, node);
+            NodeFiles f = askFiles(admin, node);
+            if (f.dir() == null || f.dir().isEmpty()) {
+                throw new BackupException("node " + node + " did not report its data directory (CONFIG GET dir"
+                        + " answered nothing): every node must tell where it keeps its data before a restore is"
+                        + " planned; nothing was changed");
+            }
+            return f;
         } catch (redis.clients.jedis.exceptions.JedisException e) {
             throw new BackupException("node " + node + " did not tell where it keeps its data ("
                     + io.statestore.client.spi.RedisFailures.describe(e)
