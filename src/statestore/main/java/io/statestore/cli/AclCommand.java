@@ -113,7 +113,7 @@ public final class AclCommand extends DaemonConfigCommand implements Callable<In
             return 2;
         }
         try (RedisAdmin admin = new RedisAdmin(redisOptions(cfg, Role.ADMIN).build())) {
-            new AclSync(admin, cfg.redis().keyPrefix()).rotate(r, secrets, g);
+            new AclSync(admin, cfg.redis().keyPrefix(), cfg.acl().replicas()).rotate(r, secrets, g);
         }
         out.println(r.userName() + ": new password in " + secrets.file(r) + "; the old one works for "
                 + Durations.format(g) + " more" + (r == Role.ADMIN ? " (the daemon reads the new one itself)" : ""));

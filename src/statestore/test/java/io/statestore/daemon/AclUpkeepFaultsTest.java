@@ -255,6 +255,32 @@ class AclUpkeepFaultsTest {
         return new RedisAdmin(StateStoreOptions.builder().uri(primary.uri()).build());
     }
 
+    /**
+     * acl.replicas: false, for replicas run by someone the daemon's credential must not reach:
+     * the replica gets no user and no connection from the daemon (docs/security.md, "Where the
+     * daemon sends that credential").
+     */
+    @Test
+    void withReplicasOffOnlyThePrimaryIsContacted(@TempDir Path dir) throws Exception {
+        DaemonConfig cfg = config(dir, "[\"*\"]");
+        Files.writeString(
+                dir.resolve("statestore.yaml"),
+                Files.readString(dir.resolve("statestore.yaml")).replace("acl:\n", "acl:\n  replicas: false\n"));
+        cfg = new ConfigLoader().load(dir.resolve("statestore.yaml"), Map.of("HOME", dir.toString()));
+        assertFalse(cfg.acl().replicas());
+        DaemonAccess access = new DaemonAccess(cfg);
+        try (RedisAdmin admin = admin()) {
+            access.afterConnect(admin, primary.uri());
+            access.maintain();
+            try (Jedis p = primary.jedis();
+                    Jedis r = replica.jedis()) {
+                assertTrue(p.aclGetUser(Role.WRITER.userName()) != null, "the primary has the writer");
+                assertEquals(null, r.aclGetUser(Role.WRITER.userName()), "the replica was left alone");
+                assertFalse(r.clientList().contains("name=statestore-daemon"), r.clientList());
+            }
+        }
+    }
+
     private static DaemonConfig config(Path dir, String writerKeys) throws Exception {
         return config(dir, writerKeys, "5s", "10s");
     }

@@ -33,19 +33,24 @@ final class AclServers {
 
     /**
      * The server (or the Sentinels' primary) and the replicas its INFO replication lists, or every
-     * cluster node not marked failed.
+     * cluster node not marked failed; with {@code replicas} false, the primary or the cluster's
+     * primaries only. The daemon logs in to each with its own credential, so the replicas' listed
+     * addresses are trusted with it (docs/security.md, "Where the admin credential goes").
      */
-    static List<Server> of(RedisAdmin admin) {
+    static List<Server> of(RedisAdmin admin, boolean replicas) {
         List<Server> out = new ArrayList<>();
         if (!admin.cluster()) {
             out.add(new Single(admin));
+            if (!replicas) {
+                return out;
+            }
             for (HostAndPort r : replicas(admin.with(j -> j.info("replication")))) {
                 out.add(new Node(admin, r, false));
             }
             return out;
         }
         for (ClusterNodes.Node n : ClusterNodes.parse(admin.with(Jedis::clusterNodes))) {
-            if (!n.failed()) {
+            if (!n.failed() && (replicas || n.primary())) {
                 out.add(new Node(admin, n.address(), n.primary()));
             }
         }

@@ -54,9 +54,19 @@ public final class AclSync {
      */
     private final Set<String> ruled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Whether the replicas get the users too ({@code acl.replicas}; docs/security.md). */
+    private final boolean replicas;
+
+    /** Keeps the users on the primary (or a cluster's primaries) and on their replicas. */
     public AclSync(RedisAdmin admin, String prefix) {
+        this(admin, prefix, true);
+    }
+
+    /** @param replicas false: on the primary, or a cluster's primaries, only ({@code acl.replicas: false}) */
+    public AclSync(RedisAdmin admin, String prefix, boolean replicas) {
         this.admin = admin;
         this.prefix = prefix;
+        this.replicas = replicas;
     }
 
     /** The roles this daemon keeps, with the document globs each may touch. */
@@ -69,7 +79,7 @@ public final class AclSync {
      */
     public void apply(List<Managed> roles, Secrets secrets) throws IOException {
         List<String> hashes = currentHashes(roles, secrets);
-        for (AclServers.Server s : AclServers.of(admin)) {
+        for (AclServers.Server s : AclServers.of(admin, replicas)) {
             reaching(s, false, () -> {
                 boolean json = hasJsonCategory(s);
                 for (int i = 0; i < roles.size(); i++) {
@@ -95,7 +105,7 @@ public final class AclSync {
         List<String> hashes = currentHashes(roles, secrets);
         Map<String, String> retired = admin.with(j -> j.hgetAll(prefix + RETIRED));
         List<String> healed = new ArrayList<>();
-        for (AclServers.Server s : AclServers.of(admin)) {
+        for (AclServers.Server s : AclServers.of(admin, replicas)) {
             reaching(s, true, () -> {
                 boolean rules = !ruled.contains(s.id());
                 Boolean json = null;
@@ -126,7 +136,7 @@ public final class AclSync {
                     save(s);
                     healed.add(s.name());
                     LOG.warn(
-                            "{} was not as the configuration says (a node that was away, joined, or restarted with an"
+                            "{} was not as the configuration says (users deleted, or a server that was away, joined, or restarted with an"
                                     + " old ACL file or none): {}",
                             s.name(),
                             String.join(", ", what));
@@ -142,7 +152,7 @@ public final class AclSync {
         String fresh = PrivateFiles.randomSecret();
         // the servers first, then the file: whoever reads the new password can already use it
         // (a cluster node away now gets it from the heartbeat's heal)
-        List<AclServers.Server> servers = AclServers.of(admin);
+        List<AclServers.Server> servers = AclServers.of(admin, replicas);
         for (AclServers.Server s : servers) {
             reaching(s, false, () -> setUser(s, role.userName(), List.of("#" + Secrets.hash(fresh))));
         }
@@ -176,7 +186,7 @@ public final class AclSync {
             return 0;
         }
         Set<String> missed = new LinkedHashSet<>();
-        for (AclServers.Server s : AclServers.of(admin)) {
+        for (AclServers.Server s : AclServers.of(admin, replicas)) {
             boolean reached = reaching(s, true, () -> {
                 boolean changed = false;
                 for (Map.Entry<String, String> e : due) {

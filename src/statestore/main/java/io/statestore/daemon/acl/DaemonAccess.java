@@ -71,7 +71,8 @@ public final class DaemonAccess {
         if (!enabled()) {
             return;
         }
-        AclSync sync = new AclSync(admin, config.redis().keyPrefix());
+        AclSync sync =
+                new AclSync(admin, config.redis().keyPrefix(), config.acl().replicas());
         try {
             sync.apply(managed(), secrets);
             sync.retireDue();

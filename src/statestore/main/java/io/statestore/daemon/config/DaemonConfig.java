@@ -126,7 +126,12 @@ public record DaemonConfig(
     }
 
     /** Roles as ACL users (docs/security.md); the key lists are Redis globs of documents. */
-    public record Acl(boolean enabled, List<String> writerKeys, List<String> readerKeys, Duration rotationGrace) {}
+    public record Acl(
+            boolean enabled,
+            List<String> writerKeys,
+            List<String> readerKeys,
+            Duration rotationGrace,
+            boolean replicas) {}
 
     public record Daemon(
             String id,
