@@ -308,7 +308,7 @@ public final class Daemon implements AutoCloseable {
         f.put("started_at", Instant.now().toString());
         f.put("daemon", config.daemon().id());
         f.put("redis", embedded != null ? "embedded " + uri : RedisEndpoint.redacted(uri));
-        f.put("acl", access.enabled() ? "roles admin, writer, reader (docs/security.md)" : "off");
+        f.put("acl", access.describe());
         if (watch != null) {
             f.putAll(watch.statusFields());
         }
@@ -327,6 +327,11 @@ public final class Daemon implements AutoCloseable {
         metrics.describe(
                 "statestore_series_skipped_total",
                 "Samples skipped: the document or field was missing or not a number");
+        metrics.gauge(
+                "statestore_acl_servers_not_reached",
+                "Replicas or cluster nodes the last upkeep of the role users could not reach (they may lack"
+                        + " the users; -1: roles not kept by this daemon)",
+                access::serversNotReached);
         metrics.gauge(
                 "statestore_embedded_restarts",
                 "Restarts of the embedded redis-server",
@@ -402,6 +407,7 @@ public final class Daemon implements AutoCloseable {
     private void keepRoles() {
         try {
             access.maintain();
+            status.put(Map.of("acl", access.describe()));
         } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
             // the primary away: the heartbeat's own warning says so, once per beat already
             LOG.debug("role users upkeep: {}", io.statestore.client.spi.RedisFailures.describe(e));

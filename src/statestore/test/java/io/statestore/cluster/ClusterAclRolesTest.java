@@ -74,6 +74,10 @@ class ClusterAclRolesTest {
             Secrets secrets = new Secrets(cfg.secretsPath());
             List<RedisClusterExtension.ClusterNode> nodes = cluster.clusterNodes();
             assertEquals(6, nodes.size(), "3 primaries and 3 replicas");
+            assertEquals(
+                    "roles admin, writer, reader on 6 of 6 servers (docs/security.md)",
+                    cluster.commands().hget("ss:{daemon}:status", "acl"),
+                    "what statestore status shows");
             for (RedisClusterExtension.ClusterNode n : nodes) {
                 for (Role r : List.of(Role.WRITER, Role.READER)) {
                     try (Jedis j = cluster.node(n.port())) {
@@ -195,6 +199,10 @@ class ClusterAclRolesTest {
             AclSync sync = new AclSync(admin, "ss:");
             pauser.clientPause(5000, ClientPauseMode.ALL);
             sync.apply(roles, secrets);
+            assertEquals(
+                    new AclSync.Coverage(6, List.of("replica 127.0.0.1:" + replica)),
+                    sync.coverage(),
+                    "the paused replica counted as not reached");
             assertEquals(List.of(), sync.heal(roles, secrets), "the replica still away: nothing given");
             for (RedisClusterExtension.ClusterNode n : cluster.clusterNodes()) {
                 if (n.port() != replica) {
@@ -213,6 +221,7 @@ class ClusterAclRolesTest {
                 assertTrue(hasPassword(r, Role.WRITER, secrets) && hasPassword(r, Role.READER, secrets));
             }
             assertEquals(List.of(), sync.heal(roles, secrets), "nothing more to give");
+            assertEquals(new AclSync.Coverage(6, List.of()), sync.coverage(), "every server reached");
         } finally {
             logger.detachAppender(logged);
         }

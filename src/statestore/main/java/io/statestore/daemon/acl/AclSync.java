@@ -73,14 +73,33 @@ public final class AclSync {
     public record Managed(Role role, List<String> docPatterns) {}
 
     /**
+     * Where the last pass ({@link #apply} or {@link #heal}) left the users: the servers it listed,
+     * and those of them it could not reach (not answering, or refusing). A server in
+     * {@code missing} may lack the users: if it is a replica, a failover to it would turn the
+     * writers away.
+     */
+    public record Coverage(int servers, List<String> missing) {
+        public static final Coverage NONE = new Coverage(0, List.of());
+    }
+
+    private volatile Coverage coverage = Coverage.NONE;
+
+    /** Where the last pass left the users (nothing before the first). */
+    public Coverage coverage() {
+        return coverage;
+    }
+
+    /**
      * Creates or updates each role's user on every server.
      *
      * @throws JedisDataException NOPERM when the daemon's own user may not manage ACL users
      */
     public void apply(List<Managed> roles, Secrets secrets) throws IOException {
         List<String> hashes = currentHashes(roles, secrets);
-        for (AclServers.Server s : AclServers.of(admin, replicas)) {
-            reaching(s, false, () -> {
+        List<AclServers.Server> servers = AclServers.of(admin, replicas);
+        List<String> missing = new ArrayList<>();
+        for (AclServers.Server s : servers) {
+            boolean reached = reaching(s, false, () -> {
                 boolean json = hasJsonCategory(s);
                 for (int i = 0; i < roles.size(); i++) {
                     setUser(s, roles.get(i).role().userName(), fullRules(roles.get(i), json, hashes.get(i)));
@@ -88,7 +107,11 @@ public final class AclSync {
                 save(s);
                 ruled.add(s.id());
             });
+            if (!reached) {
+                missing.add(s.name());
+            }
         }
+        coverage = new Coverage(servers.size(), List.copyOf(missing));
     }
 
     /**
@@ -105,8 +128,10 @@ public final class AclSync {
         List<String> hashes = currentHashes(roles, secrets);
         Map<String, String> retired = admin.with(j -> j.hgetAll(prefix + RETIRED));
         List<String> healed = new ArrayList<>();
-        for (AclServers.Server s : AclServers.of(admin, replicas)) {
-            reaching(s, true, () -> {
+        List<AclServers.Server> servers = AclServers.of(admin, replicas);
+        List<String> missing = new ArrayList<>();
+        for (AclServers.Server s : servers) {
+            boolean reached = reaching(s, true, () -> {
                 boolean rules = !ruled.contains(s.id());
                 Boolean json = null;
                 List<String> what = new ArrayList<>();
@@ -142,7 +167,11 @@ public final class AclSync {
                             String.join(", ", what));
                 }
             });
+            if (!reached) {
+                missing.add(s.name());
+            }
         }
+        coverage = new Coverage(servers.size(), List.copyOf(missing));
         return List.copyOf(new LinkedHashSet<>(healed));
     }
 

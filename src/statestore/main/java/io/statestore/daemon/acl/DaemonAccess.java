@@ -108,6 +108,32 @@ public final class DaemonAccess {
         sync.retireDue();
     }
 
+    /**
+     * The status hash's {@code acl} line: off, roles the daemon cannot keep, or on how many of
+     * the servers it lists the users are, naming those it could not reach last time.
+     */
+    public String describe() {
+        if (!enabled()) {
+            return "off";
+        }
+        AclSync sync = managed;
+        if (sync == null) {
+            return "roles admin, writer, reader, not kept by this daemon: its user may not manage ACL users"
+                    + " (docs/security.md)";
+        }
+        AclSync.Coverage c = sync.coverage();
+        int on = c.servers() - c.missing().size();
+        return "roles admin, writer, reader on " + on + " of " + c.servers() + " servers"
+                + (c.missing().isEmpty() ? "" : "; not reached: " + String.join(", ", c.missing()))
+                + " (docs/security.md)";
+    }
+
+    /** Servers the last pass could not reach (they may lack the users), or -1 when roles are not kept here. */
+    public int serversNotReached() {
+        AclSync sync = managed;
+        return sync == null ? -1 : sync.coverage().missing().size();
+    }
+
     private List<AclSync.Managed> managed() {
         return List.of(
                 new AclSync.Managed(Role.WRITER, config.acl().writerKeys()),
