@@ -126,23 +126,8 @@ class DaemonErrorWordsTest {
     @Test
     void aServerThatWantsAPasswordIsNamedWithWhatToGive() throws Exception {
         int port = TestSupport.freePort();
-        Process locked = new ProcessBuilder(
-                        RedisServerExtension.serverBinary(),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        dir.toString(),
-                        "--requirepass",
-                        "the-right-password")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("locked.out").toFile())
-                .start();
+        Process locked =
+                RedisServerExtension.startForeign(port, dir.resolve("locked"), "--requirepass", "the-right-password");
         try {
             TestSupport.await(Duration.ofSeconds(10), "the server up", () -> {
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {

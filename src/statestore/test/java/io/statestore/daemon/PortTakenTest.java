@@ -29,21 +29,7 @@ class PortTakenTest {
     void foreignRedisServerOnThePortIsLeftUntouchedAndTheDaemonExitsNamingThePort() throws Exception {
         int port = TestSupport.freePort();
         Path foreignDir = Files.createDirectories(dir.resolve("foreign"));
-        Process foreign = new ProcessBuilder(
-                        RedisServerExtension.serverBinary(),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        foreignDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("foreign.out").toFile())
-                .start();
+        Process foreign = RedisServerExtension.startForeign(port, foreignDir);
         try {
             TestSupport.await(Duration.ofSeconds(10), "foreign server up", () -> {
                 try (Jedis j = new Jedis("127.0.0.1", port)) {

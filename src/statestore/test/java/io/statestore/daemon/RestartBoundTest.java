@@ -175,21 +175,7 @@ class RestartBoundTest {
     }
 
     private Process startForeign() throws IOException {
-        return new ProcessBuilder(
-                        RedisServerExtension.serverBinary(),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        Files.createDirectories(dir.resolve("foreign")).toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("foreign.out").toFile())
-                .start();
+        return RedisServerExtension.startForeign(port, dir.resolve("foreign"));
     }
 
     private static boolean listening(int port) {

@@ -155,6 +155,32 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /**
+     * A plain redis-server on {@code port} that is not an extension's (no persistence; data and
+     * output in {@code dir}, created): the "someone else's server" that tests put on a port.
+     * Caller stops it ({@code destroy()}).
+     */
+    public static Process startForeign(int port, Path dir, String... extraArgs) throws IOException {
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of(
+                serverBinary(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
+        cmd.addAll(List.of(extraArgs));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.out").toFile())
+                .start();
+    }
+
     public static String serverBinary() {
         String s = System.getenv(SERVER_ENV);
         return s == null || s.isBlank() ? "redis-server" : s;

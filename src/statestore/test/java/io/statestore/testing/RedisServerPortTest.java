@@ -3,7 +3,6 @@ package io.statestore.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,21 +22,7 @@ class RedisServerPortTest {
     @Test
     void aPortTakenBeforeTheServerBindsItIsLeftToItsOwnerAndAnotherIsUsed() throws Exception {
         int taken = FreePorts.pick();
-        Process foreign = new ProcessBuilder(
-                        RedisServerExtension.serverBinary(),
-                        "--port",
-                        Integer.toString(taken),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        Files.createDirectories(dir.resolve("foreign")).toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("foreign.out").toFile())
-                .start();
+        Process foreign = RedisServerExtension.startForeign(taken, dir.resolve("foreign"));
         RedisServerExtension ours = RedisServerExtension.portable();
         try {
             awaitPong(taken);
