@@ -162,7 +162,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         // the URL (--redis, else redis.url) alone says it: refused before the set's checksums are
         // read, which takes minutes for a big set
         StateStoreOptions server = redisOptions(cfg, Role.ADMIN).build();
-        if (!server.uri().getScheme().endsWith("-cluster")) {
+        if (!namesACluster(server)) {
             err.println("statestore: backup restore: " + file + " is a cluster backup set, and the server ("
                     + target(server)
                     + ") is not a cluster; restore it into a cluster of the same shape"
@@ -182,6 +182,11 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         return 0;
     }
 
+    /** Whether the server in effect (--redis or STATESTORE_REDIS_URL, else redis.url) is a cluster's URL. */
+    private static boolean namesACluster(StateStoreOptions server) {
+        return server.uri().getScheme().endsWith("-cluster");
+    }
+
     private int restore(DaemonConfig cfg) throws BackupException, InterruptedException, IOException {
         if (file == null) {
             err.println("statestore: backup restore needs a FILE");
@@ -192,7 +197,7 @@ public final class BackupCommand extends DaemonConfigCommand implements Callable
         }
         // the server as --redis or STATESTORE_REDIS_URL name it, else redis.url: a cluster named
         // there must not fall through to restoring the embedded server's data
-        if (redisOptions(cfg, Role.ADMIN).build().uri().getScheme().endsWith("-cluster")) {
+        if (namesACluster(redisOptions(cfg, Role.ADMIN).build())) {
             err.println("statestore: backup restore: " + file + " is one server's backup; a cluster is restored from"
                     + " a set (a directory that backup list shows as \"cluster set\")");
             return 2;

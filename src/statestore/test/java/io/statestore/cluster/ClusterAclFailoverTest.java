@@ -12,6 +12,7 @@ import io.statestore.daemon.Daemon;
 import io.statestore.daemon.acl.Secrets;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.testing.AclChecks;
 import io.statestore.testing.RedisClusterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.resps.AccessControlUser;
 
 /**
  * The failure roles on a cluster exist for, end to end: a replica crashes and comes back without
@@ -77,8 +77,8 @@ class ClusterAclFailoverTest {
                 try (Jedis r = cluster.node(replica)) {
                     await(
                             "the heartbeat gave the restarted replica its users back",
-                            () -> hasCurrentPassword(r, Role.WRITER, secrets)
-                                    && hasCurrentPassword(r, Role.READER, secrets));
+                            () -> AclChecks.hasCurrentPassword(r, Role.WRITER, secrets)
+                                    && AclChecks.hasCurrentPassword(r, Role.READER, secrets));
                     await(
                             "the replica in sync again",
                             () -> r.info("replication").contains("master_link_status:up"));
@@ -112,15 +112,6 @@ class ClusterAclFailoverTest {
                 }
                 Thread.sleep(100);
             }
-        }
-    }
-
-    private static boolean hasCurrentPassword(Jedis node, Role role, Secrets secrets) {
-        try {
-            AccessControlUser u = node.aclGetUser(role.userName());
-            return u != null && u.getPassword().contains(Secrets.hash(secrets.password(role)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

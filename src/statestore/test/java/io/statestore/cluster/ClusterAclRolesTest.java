@@ -21,6 +21,7 @@ import io.statestore.daemon.acl.Secrets;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.daemon.config.DaemonConfig;
 import io.statestore.daemon.redis.RedisAdmin;
+import io.statestore.testing.AclChecks;
 import io.statestore.testing.RedisClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -134,9 +135,9 @@ class ClusterAclRolesTest {
                 p.aclSetUser(Role.READER.userName(), "resetpass");
                 await(
                         "both nodes given their users back",
-                        () -> hasPassword(r, Role.WRITER, secrets)
-                                && hasPassword(r, Role.READER, secrets)
-                                && hasPassword(p, Role.READER, secrets));
+                        () -> AclChecks.hasCurrentPassword(r, Role.WRITER, secrets)
+                                && AclChecks.hasCurrentPassword(r, Role.READER, secrets)
+                                && AclChecks.hasCurrentPassword(p, Role.READER, secrets));
                 assertEquals(writerRules, rules(r), "the same rules");
             }
         }
@@ -196,7 +197,7 @@ class ClusterAclRolesTest {
                         .build());
                 Jedis pauser = cluster.node(replica)) {
             // a 500 ms timeout against a 5 s pause: the replica is away for the apply and one heal
-            AclSync sync = new AclSync(admin, "ss:");
+            AclSync sync = new AclSync(admin, "ss:", true);
             pauser.clientPause(5000, ClientPauseMode.ALL);
             sync.apply(roles, secrets);
             assertEquals(
@@ -218,7 +219,8 @@ class ClusterAclRolesTest {
             }
             assertEquals(List.of("replica 127.0.0.1:" + replica), sync.heal(roles, secrets));
             try (Jedis r = cluster.node(replica)) {
-                assertTrue(hasPassword(r, Role.WRITER, secrets) && hasPassword(r, Role.READER, secrets));
+                assertTrue(AclChecks.hasCurrentPassword(r, Role.WRITER, secrets)
+                        && AclChecks.hasCurrentPassword(r, Role.READER, secrets));
             }
             assertEquals(List.of(), sync.heal(roles, secrets), "nothing more to give");
             assertEquals(new AclSync.Coverage(6, List.of()), sync.coverage(), "every server reached");
@@ -252,15 +254,6 @@ class ClusterAclRolesTest {
                 .findFirst()
                 .orElseThrow()
                 .port();
-    }
-
-    private static boolean hasPassword(Jedis node, Role role, Secrets secrets) {
-        AccessControlUser u = node.aclGetUser(role.userName());
-        try {
-            return u != null && u.getPassword().contains(Secrets.hash(secrets.password(role)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private StateStoreOptions.Builder as(DaemonConfig cfg, Role role) {

@@ -86,7 +86,8 @@ class ClusterBackupTest {
         Path targetConfig = dir.resolve("target.yaml");
         Files.writeString(
                 targetConfig, Files.readString(dir.resolve("statestore.yaml")).replace(source.uri(), target.uri()));
-        String[] steps = cli(targetConfig, "restore", backup.file().toString());
+        String[] steps =
+                BackupCli.run(targetConfig, dir, "restore", backup.file().toString());
         assertEquals("0", steps[0], steps[2]);
         System.out.println("[cluster] backup restore SET prints:\n" + steps[1]);
         Map<Integer, Path> files = new HashMap<>();
@@ -114,8 +115,9 @@ class ClusterBackupTest {
                         .filter(l -> l.matches("^ +127\\.0\\.0\\.1:\\d+  rm -rf .*/appendonlydir .*/dump\\.rdb$"))
                         .count(),
                 "every node's data to remove, replicas too: " + steps[1]);
-        String[] wrongKind = cli(
+        String[] wrongKind = BackupCli.run(
                 targetConfig,
+                dir,
                 "restore",
                 backup.file().resolve(entries.get(0).file()).toString());
         assertEquals("2", wrongKind[0], wrongKind[1]);
@@ -188,24 +190,7 @@ class ClusterBackupTest {
 
     /** {@code statestore backup ACTION [FILE] --config ...} in this process: exit code, stdout, stderr. */
     private String[] backupCli(String... args) {
-        return cli(dir.resolve("statestore.yaml"), args);
-    }
-
-    private String[] cli(Path config, String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--config", config.toString()));
-        int code = new picocli.CommandLine(new io.statestore.cli.BackupCommand(
-                        Map.of("HOME", dir.toString()),
-                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)))
-                .execute(all.toArray(String[]::new));
-        return new String[] {
-            Integer.toString(code),
-            out.toString(java.nio.charset.StandardCharsets.UTF_8),
-            err.toString(java.nio.charset.StandardCharsets.UTF_8)
-        };
+        return BackupCli.run(dir.resolve("statestore.yaml"), dir, args);
     }
 
     private static String clusterNodes(RedisClusterExtension cluster) {

@@ -7,12 +7,9 @@ import io.statestore.daemon.Daemon;
 import io.statestore.daemon.backup.BackupResult;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.testing.RedisClusterExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +49,7 @@ class ClusterRestoreStepsShellTest {
         }
         // a relative path to the set, as an operator in the backup directory would type it
         Path relative = Path.of("").toAbsolutePath().relativize(backup.file());
-        String[] steps = cli(config, "restore", relative.toString());
+        String[] steps = BackupCli.run(config, dir, "restore", relative.toString());
         assertEquals("0", steps[0], steps[2]);
         System.out.println("[cluster] backup restore SET prints:\n" + steps[1]);
         int removes = 0;
@@ -120,20 +117,5 @@ class ClusterRestoreStepsShellTest {
                   dir: "%s"
                 """.formatted(cluster.uri(), data, dir.resolve("my backup's dir")));
         return f;
-    }
-
-    private String[] cli(Path config, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--config", config.toString()));
-        int code = new picocli.CommandLine(new io.statestore.cli.BackupCommand(
-                        Map.of("HOME", dir.toString()),
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(all.toArray(String[]::new));
-        return new String[] {
-            Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
-        };
     }
 }

@@ -71,7 +71,7 @@ class AclUpkeepFaultsTest {
             access.afterConnect(admin, primary.uri());
             old = access.secrets().password(Role.WRITER);
             detach(); // a replica restarting, or cut off: its primary does not list it
-            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
+            new AclSync(admin, cfg.redis().keyPrefix(), true).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
             attach();
             access.maintain();
         }
@@ -94,7 +94,8 @@ class AclUpkeepFaultsTest {
         try (RedisAdmin admin = admin()) {
             access.afterConnect(admin, primary.uri());
             old = access.secrets().password(Role.WRITER);
-            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ofMillis(1));
+            new AclSync(admin, cfg.redis().keyPrefix(), true)
+                    .rotate(Role.WRITER, access.secrets(), Duration.ofMillis(1));
             Thread.sleep(20); // the grace passes (not a timing check: any longer wait does the same)
             try (Jedis r = replica.jedis()) {
                 // the daemon's user may no longer read users there (an operator's change, a replica set up apart)
@@ -146,7 +147,7 @@ class AclUpkeepFaultsTest {
         try (RedisAdmin admin = admin()) {
             access.afterConnect(admin, primary.uri());
             String old = access.secrets().password(Role.WRITER);
-            new AclSync(admin, cfg.redis().keyPrefix()).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
+            new AclSync(admin, cfg.redis().keyPrefix(), true).rotate(Role.WRITER, access.secrets(), Duration.ZERO);
             access.secrets().store(Role.WRITER, old); // the data directory restored from a backup
             for (int beat = 1; beat <= 3; beat++) {
                 access.maintain(); // the first gives the restored password back; none may take it away

@@ -9,7 +9,9 @@ import io.statestore.client.StateStoreOptions;
 import io.statestore.daemon.acl.Secrets;
 import io.statestore.daemon.config.ConfigLoader;
 import io.statestore.daemon.config.DaemonConfig;
+import io.statestore.testing.AclChecks;
 import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.Replication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.resps.AccessControlUser;
 
 /**
  * Roles on a primary with a replica (as under Sentinel): ACL users are not replicated, so the
@@ -68,13 +69,13 @@ class ReplicaAclRolesTest {
         try (Daemon daemon = new Daemon(cfg)) {
             daemon.start();
             try (Jedis r = replica.jedis()) {
-                assertTrue(hasCurrentPassword(r, Role.WRITER, secrets), "the replica got the writer");
-                assertTrue(hasCurrentPassword(r, Role.READER, secrets), "the replica got the reader");
+                assertTrue(AclChecks.hasCurrentPassword(r, Role.WRITER, secrets), "the replica got the writer");
+                assertTrue(AclChecks.hasCurrentPassword(r, Role.READER, secrets), "the replica got the reader");
                 r.aclDelUser(Role.WRITER.userName()); // as a replica restarted without an ACL file
                 TestSupport.await(
                         Duration.ofSeconds(20),
                         "the heartbeat gave the writer back to the replica",
-                        () -> hasCurrentPassword(r, Role.WRITER, secrets));
+                        () -> AclChecks.hasCurrentPassword(r, Role.WRITER, secrets));
             }
         }
         try (StateStore writer = StateStore.connect(as(cfg, Role.WRITER, primary.port()))) {
@@ -82,11 +83,7 @@ class ReplicaAclRolesTest {
         }
         try (Jedis r = replica.jedis();
                 Jedis p = primary.jedis()) {
-            long written = offset(p, "master_repl_offset");
-            TestSupport.await(
-                    Duration.ofSeconds(20),
-                    "the replica has the write",
-                    () -> offset(r, "slave_repl_offset") >= written);
+            Replication.awaitApplied(p, r, Duration.ofSeconds(20));
             r.replicaofNoOne(); // a failover, as Sentinel makes it
             p.replicaof("127.0.0.1", replica.port());
         }
@@ -96,24 +93,6 @@ class ReplicaAclRolesTest {
                     writer.merge("replicated:doc", Map.of("n", 2)).revision(),
                     "the writer writes on the promoted replica");
         }
-    }
-
-    private static boolean hasCurrentPassword(Jedis server, Role role, Secrets secrets) {
-        AccessControlUser u = server.aclGetUser(role.userName());
-        try {
-            return u != null && u.getPassword().contains(Secrets.hash(secrets.password(role)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static long offset(Jedis server, String field) {
-        for (String line : server.info("replication").split("\\r?\\n")) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no " + field + " in INFO replication");
     }
 
     private static StateStoreOptions as(DaemonConfig cfg, Role role, int port) {

@@ -22,6 +22,7 @@ import io.statestore.daemon.expiry.ExpiryListener;
 import io.statestore.daemon.redis.RedisAdmin;
 import io.statestore.daemon.sweep.Reaper;
 import io.statestore.testing.RedisServerExtension;
+import io.statestore.testing.Replication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,16 +167,9 @@ class SentinelFailoverTest {
                         }
                     });
             assertEquals(primary.port(), admin.address().getPort());
-            // Not WAIT: it waits for this connection's own writes, and a connection that wrote
-            // nothing is answered at once (this check passed while the replica still lacked the
-            // event published above, and CI lost it in the failover: replication is asynchronous).
             try (Jedis p = primary.jedis();
                     Jedis r = replica.jedis()) {
-                long written = replicationOffset(p, "master_repl_offset");
-                await(
-                        "the replica has every write made before the failover",
-                        Duration.ofSeconds(20),
-                        () -> replicationOffset(r, "slave_repl_offset") >= written);
+                Replication.awaitApplied(p, r, Duration.ofSeconds(20)); // the event published above included
             }
 
             try (Jedis s = sentinelConnection()) {
@@ -265,16 +259,6 @@ class SentinelFailoverTest {
         Jedis s = new Jedis("127.0.0.1", sentinelPort);
         s.auth(SENTINEL_PASSWORD);
         return s;
-    }
-
-    /** A field of INFO replication: the offset a primary has written, or a replica has applied. */
-    private static long replicationOffset(Jedis server, String field) {
-        for (String line : server.info("replication").split("\r?\n")) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no " + field + " in INFO replication");
     }
 
     private static <T> T retryWhileUnavailable(Supplier<T> call) throws InterruptedException {

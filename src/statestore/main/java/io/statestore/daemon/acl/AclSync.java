@@ -57,11 +57,6 @@ public final class AclSync {
     /** Whether the replicas get the users too ({@code acl.replicas}; docs/security.md). */
     private final boolean replicas;
 
-    /** Keeps the users on the primary (or a cluster's primaries) and on their replicas. */
-    public AclSync(RedisAdmin admin, String prefix) {
-        this(admin, prefix, true);
-    }
-
     /** @param replicas false: on the primary, or a cluster's primaries, only ({@code acl.replicas: false}) */
     public AclSync(RedisAdmin admin, String prefix, boolean replicas) {
         this.admin = admin;

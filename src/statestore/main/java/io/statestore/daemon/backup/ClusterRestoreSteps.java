@@ -34,13 +34,9 @@ public final class ClusterRestoreSteps {
     /** The lines to follow, numbered, for restoring {@code set} (already verified) into the cluster {@code admin} reaches. */
     public static List<String> of(RedisAdmin admin, Path set, List<ClusterBackup.Entry> entries)
             throws BackupException {
-        List<ClusterNodes.Node> all = ClusterNodes.parse(admin.with(Jedis::clusterNodes));
-        List<ClusterNodes.Node> primaries = new ArrayList<>();
-        for (ClusterNodes.Node n : all) {
-            if (n.primary() && !n.failed() && !n.slots().isEmpty()) {
-                primaries.add(n);
-            }
-        }
+        String clusterNodes = admin.with(Jedis::clusterNodes);
+        List<ClusterNodes.Node> all = ClusterNodes.parse(clusterNodes);
+        List<ClusterNodes.Node> primaries = ClusterNodes.servingPrimaries(clusterNodes);
         // printed lines are run on other hosts, from another directory: no path relative to here
         List<ClusterRestorePlan.Step> plan =
                 ClusterRestorePlan.of(set.toAbsolutePath().normalize(), entries, primaries);
