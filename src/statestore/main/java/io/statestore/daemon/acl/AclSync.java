@@ -273,11 +273,13 @@ public final class AclSync {
                 throw new JedisDataException(s.name() + " refused: " + e.getMessage(), e);
             }
             if (away.add(s.name())) {
+                // NOPERM is the daemon's user; anything else the server's own (an ACL SAVE on a full disk)
+                boolean denied = String.valueOf(e.getMessage()).startsWith("NOPERM");
                 LOG.warn(
-                        "{} refused the role users' upkeep ({}): the daemon's user must be allowed ACL there;"
-                                + " tried again at each heartbeat",
+                        "{} refused the role users' upkeep ({}){}; tried again at each heartbeat",
                         s.name(),
-                        e.getMessage());
+                        e.getMessage(),
+                        denied ? ": the daemon's user must be allowed ACL there" : "");
             }
             return false;
         } catch (JedisException e) {
